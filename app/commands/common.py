@@ -1,0 +1,27 @@
+"""Options shared by the commands that open the wall."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from app.run_options import RunOptions
+
+
+def add_run_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--offscreen", action="store_true", help="run without a display (smoke tests, servers)"
+    )
+    parser.add_argument("--seconds", type=float, help="quit after this many seconds")
+    parser.add_argument("--screenshot", type=Path, help="save the wall to this PNG before quitting")
+    parser.add_argument("--size", default="1600x900", help="window size WxH (default 1600x900)")
+
+
+def run_options(args: argparse.Namespace) -> RunOptions:
+    width, _, height = str(args.size).partition("x")
+    return RunOptions(
+        offscreen=bool(args.offscreen),
+        seconds=args.seconds,
+        screenshot=args.screenshot,
+        size=(int(width), int(height)),
+    )

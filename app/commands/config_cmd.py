@@ -1,0 +1,155 @@
+"""`citywall config check|import-csv`: validate a site file, import a camera inventory."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from camera_config.csv_import import ImportResult, import_csv, write_import
+from camera_config.issues import ConfigError, ConfigIssue
+from camera_config.loader import load_site_report
+from camera_config.models import SiteConfig
+
+
+class Text:
+    """Every message of this module, in one place for translation."""
+
+    HELP = "check a site file or import a camera inventory"
+    CHECK_HELP = "validate a site file and summarise it"
+    IMPORT_HELP = "build a site file from a camera inventory CSV (Excel export, UTF-8 or GBK)"
+    OK = "{file}: OK"
+    SITE = "site: {name}"
+    CAMERAS = "cameras: {count} ({kinds}){disabled}"
+    DISABLED = ", {count} disabled"
+    IN_GROUP = "  {name} ({id}): {count}"
+    NO_GROUP = "  (no group): {count}"
+    GROUPS = "groups: {count}"
+    NO_GRID = "without grid code: {ids}"
+    NO_LOCATION = "without location: {ids}"
+    NONE = "none"
+    SECRETS = "secrets: {count} referenced, all set ({names})"
+    NO_SECRETS = "secrets: none referenced"
+    WARNING = "warning: {issue}"
+    PROBLEMS = "{count} problem(s); nothing was written"
+    CHECK_PROBLEMS = "{count} problem(s) found"
+    EXISTS = "{file} already exists; add --force to replace it"
+    WRITE_FAILED = "{file}: cannot write: {reason}"
+    IMPORTED = "imported {count} camera(s) into {file} ({groups} group(s), {cameras} camera(s) in total)"
+    SECRETS_WRITTEN = (
+        "passwords of {count} camera(s) are in {file} (private, mode 600; do not commit or share it).\n"
+        "load them before starting CityWall, e.g.:  set -a; . {file}; set +a\n"
+        "(systemd: EnvironmentFile={file})"
+    )
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser("config", help=Text.HELP, description=Text.HELP)
+    commands = parser.add_subparsers(dest="config_command", required=True, metavar="ACTION")
+
+    check = commands.add_parser("check", help=Text.CHECK_HELP, description=Text.CHECK_HELP)
+    check.add_argument("file", type=Path, metavar="FILE")
+    check.set_defaults(handler=check_command)
+
+    imp = commands.add_parser("import-csv", help=Text.IMPORT_HELP, description=Text.IMPORT_HELP)
+    imp.add_argument("csv", type=Path, metavar="CSV")
+    imp.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.yaml")
+    imp.add_argument("--site-name", metavar="NAME", help="site name (default: the CSV file name)")
+    imp.add_argument("--into", type=Path, metavar="EXISTING.yaml", help="add the cameras to this site")
+    imp.add_argument("--force", action="store_true", help="replace OUT.yaml if it exists")
+    imp.set_defaults(handler=import_command)
+
+
+def check_command(args: argparse.Namespace) -> int:
+    try:
+        site, warnings = load_site_report(args.file)
+    except ConfigError as exc:
+        _print_issues(exc.issues)
+        _err(Text.CHECK_PROBLEMS.format(count=len(exc.issues)))
+        return 1
+    for warning in warnings:
+        _err(Text.WARNING.format(issue=warning))
+    print(Text.OK.format(file=args.file))
+    print(summary(site))
+    return 0
+
+
+def import_command(args: argparse.Namespace) -> int:
+    out: Path = args.output
+    if out.exists() and not args.force:
+        _err(Text.EXISTS.format(file=out))
+        return 1
+    try:
+        result = import_csv(args.csv, site_name=args.site_name, into=args.into)
+    except ConfigError as exc:
+        _print_issues(exc.issues)
+        _err(Text.PROBLEMS.format(count=len(exc.issues)))
+        return 1
+    for warning in result.warnings:
+        _err(Text.WARNING.format(issue=warning))
+    try:
+        secrets = write_import(result, out)
+    except OSError as exc:
+        _err(Text.WRITE_FAILED.format(file=exc.filename or out, reason=exc.strerror or type(exc).__name__))
+        return 1
+    _print_imported(result, out, secrets)
+    return 0
+
+
+def summary(site: SiteConfig) -> str:
+    """Counts and gaps of a site, never a secret's value."""
+    cams = site.cameras
+    kinds = Counter(cam.source.kind for cam in cams)
+    disabled = sum(not cam.enabled for cam in cams)
+    lines = [
+        Text.SITE.format(name=site.site.name),
+        Text.CAMERAS.format(
+            count=len(cams),
+            kinds=", ".join(f"{kind} {n}" for kind, n in sorted(kinds.items())) or Text.NONE,
+            disabled=Text.DISABLED.format(count=disabled) if disabled else "",
+        ),
+    ]
+    by_group = Counter(cam.group for cam in cams)
+    lines += [Text.IN_GROUP.format(name=g.name, id=g.id, count=by_group[g.id]) for g in site.groups]
+    if by_group[None]:
+        lines.append(Text.NO_GROUP.format(count=by_group[None]))
+    lines.append(Text.GROUPS.format(count=len(site.groups)))
+    lines.append(Text.NO_GRID.format(ids=_ids([c.id for c in cams if c.grid_code is None])))
+    lines.append(Text.NO_LOCATION.format(ids=_ids([c.id for c in cams if c.location is None])))
+    secrets = sorted(
+        {c.credentials.password_env for c in cams if c.credentials and c.credentials.password_env}
+    )
+    if secrets:
+        lines.append(Text.SECRETS.format(count=len(secrets), names=_names(secrets)))
+    else:
+        lines.append(Text.NO_SECRETS)
+    return "\n".join(lines)
+
+
+def _ids(ids: list[str]) -> str:
+    """``2 (cam-001, cam-002)``, or ``none``."""
+    return f"{len(ids)} ({_names(ids)})" if ids else Text.NONE
+
+
+def _names(names: list[str], limit: int = 8) -> str:
+    more = f", … +{len(names) - limit}" if len(names) > limit else ""
+    return ", ".join(names[:limit]) + more
+
+
+def _print_imported(result: ImportResult, out: Path, secrets: Path | None) -> None:
+    site = result.site
+    total = {"groups": len(site.groups), "cameras": len(site.cameras)}
+    print(Text.IMPORTED.format(count=result.added, file=out, **total))
+    if secrets is not None:
+        print(Text.SECRETS_WRITTEN.format(count=len(result.secrets), file=secrets))
+
+
+def _print_issues(issues: list[ConfigIssue]) -> None:
+    for issue in issues:
+        _err(str(issue))
+
+
+def _err(text: str) -> None:
+    print(text, file=sys.stderr)

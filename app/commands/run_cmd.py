@@ -1,0 +1,34 @@
+"""`citywall run SITE.yaml`: open the wall on a site file."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from app.commands.common import add_run_options, run_options
+from camera_config.loader import ConfigError, load_site
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser("run", help="open the video wall on a site file")
+    parser.add_argument("site", type=Path, help="site configuration (YAML)")
+    add_run_options(parser)
+    parser.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    try:
+        site = load_site(args.site)
+    except ConfigError as exc:
+        print(f"CityWall cannot start: {len(exc.issues)} problem(s) in the site file", file=sys.stderr)
+        print(exc, file=sys.stderr)
+        return 1
+    from app.main import run_site
+
+    code, report = run_site(site, run_options(args))
+    if args.seconds is not None and report.never_live:
+        print(f"never live: {', '.join(report.never_live)}", file=sys.stderr)
+        return 1
+    return code

@@ -1,0 +1,65 @@
+"""Composition root: site config → decoder supervisor → wall UI. The only place that wires."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from app.core.stream_health import StreamState
+from app.media.specs import site_specs
+from app.media.supervisor import IngestSupervisor
+from app.run_options import RunOptions
+from app.ui.runner import run_wall
+from app.ui.wall.compositor import TileInfo
+from camera_config.models import SiteConfig
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RunReport:
+    """What a (timed) run saw: which cameras were live at least once."""
+
+    cameras: list[str]
+    ever_live: set[str] = field(default_factory=set)
+
+    @property
+    def never_live(self) -> list[str]:
+        return [c for c in self.cameras if c not in self.ever_live]
+
+
+def build_supervisor(site: SiteConfig) -> IngestSupervisor:
+    settings = site.ingest
+    return IngestSupervisor(
+        site_specs(site),
+        workers=None if settings.workers == "auto" else settings.workers,
+        cameras_per_worker=settings.cameras_per_worker,
+        tile_capacity=settings.tile_capacity,
+        focus_capacity=settings.focus_capacity,
+        focus_slots=settings.focus_slots,
+    )
+
+
+def run_site(site: SiteConfig, opts: RunOptions) -> tuple[int, RunReport]:
+    """Run the wall on ``site`` until closed (or for ``opts.seconds``)."""
+    groups = {g.id: g.name for g in site.groups}
+    tiles = [
+        TileInfo(cam.id, cam.name, cam.grid_code, groups.get(cam.group or ""))
+        for cam in site.cameras
+        if cam.enabled
+    ]
+    supervisor = build_supervisor(site)
+    report = RunReport([t.camera_id for t in tiles])
+
+    def note_live() -> None:
+        for camera_id in report.cameras:
+            if camera_id not in report.ever_live and supervisor.health(camera_id).state == StreamState.LIVE:
+                report.ever_live.add(camera_id)
+
+    supervisor.start()
+    try:
+        code = run_wall(supervisor, tiles, site.site.name, opts, on_tick=note_live)
+        note_live()
+    finally:
+        supervisor.stop()
+    return code, report

@@ -1,0 +1,105 @@
+"""One camera inside a decoder worker: its sub-stream pull and, while focused, its main-stream pull."""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from collections.abc import Callable
+from typing import Literal
+
+from app.core.stream_health import HealthSnapshot
+from app.media.frame_board import FrameBoard
+from app.media.protocol import CameraSpec, HealthChanged, Output, PullStats, SetView, ViewMode
+from app.media.pull import StreamPull
+
+Report = Callable[[object], None]
+FPS_WINDOW_SAMPLES = 6  # stats arrive every second: fps over the last 5 s, steady yet current
+
+
+class CameraRunner:
+    def __init__(self, spec: CameraSpec, tile_slot: int, board: FrameBoard, report: Report) -> None:
+        self.spec = spec
+        self.tile_slot = tile_slot
+        self._board = board
+        self._report = report
+        self._lock = threading.Lock()
+        self._view = SetView(spec.camera_id, ViewMode.OFF, (0, 0))
+        self._sub: StreamPull | None = None
+        self._main: StreamPull | None = None
+        self._samples: dict[str, deque[tuple[float, int]]] = {}  # fps window: stream → (time, frames)
+
+    def pulls(self) -> list[StreamPull]:
+        return [p for p in (self._sub, self._main) if p is not None]
+
+    def apply(self, view: SetView) -> None:
+        """Start, reconfigure or stop pulls so that they match the wanted view."""
+        with self._lock:
+            self._view = view
+            if view.mode == ViewMode.OFF:
+                self._stop(self._sub)
+                self._sub = None
+                self._stop(self._main)
+                self._main = None
+                return
+            tile = Output(self.tile_slot, view.tile_size)
+            separate_main = self.spec.main_url is not None and self.spec.main_url != self.spec.sub_url
+            focus = view.focus if view.mode == ViewMode.FOCUSED else None
+            sub_outputs = [tile] if separate_main or focus is None else [tile, focus]
+            self._sub = self._ensure(self._sub, "sub")
+            self._sub.configure(sub_outputs, keyframes_only=view.mode == ViewMode.KEYFRAMES)
+            if separate_main and focus is not None:
+                self._main = self._ensure(self._main, "main")
+                self._main.configure([focus], keyframes_only=False)
+            else:
+                self._stop(self._main)
+                self._main = None
+
+    def stop(self) -> None:
+        self.apply(SetView(self.spec.camera_id, ViewMode.OFF, (0, 0)))
+
+    def _ensure(self, pull: StreamPull | None, which: Literal["sub", "main"]) -> StreamPull:
+        if pull is not None and not pull.stopped:
+            return pull
+        url = self.spec.sub_url if which == "sub" else self.spec.main_url
+        assert url is not None
+        created = StreamPull(
+            f"{self.spec.camera_id}/{which}", url, self.spec, self._board, self._listener(which)
+        )
+        created.start()
+        return created
+
+    @staticmethod
+    def _stop(pull: StreamPull | None) -> None:
+        """Stop ``pull`` if running; returns None so callers can clear their reference with it."""
+        if pull is not None:
+            pull.stop()
+
+    def _listener(self, which: Literal["sub", "main"]) -> Callable[[HealthSnapshot], None]:
+        def on_health(snapshot: HealthSnapshot) -> None:
+            self._report(HealthChanged(self.spec.camera_id, which, snapshot))
+
+        return on_health
+
+    def stats(self, now: float) -> dict[str, PullStats]:
+        result = {}
+        for which, pull in (("sub", self._sub), ("main", self._main)):
+            if pull is None:
+                continue
+            samples = self._samples.setdefault(which, deque(maxlen=FPS_WINDOW_SAMPLES))
+            if samples and samples[-1][1] > pull.frames:
+                samples.clear()  # a new pull started counting from zero
+            samples.append((now, pull.frames))
+            t0, f0 = samples[0]
+            fps = (pull.frames - f0) / (now - t0) if now > t0 else 0.0
+            w, h = pull.source_size
+            result[which] = PullStats(round(fps, 2), pull.packets, pull.frames, w, h)
+        return result
+
+    def watchdog(self, now_monotonic: float, hang_after_s: float) -> str | None:
+        """Mark stalls; return a description if a decoder has been stuck inside libav too long."""
+        for pull in self.pulls():
+            pull.check_stall(now_monotonic)
+            since = pull.decoding_since
+            if since and now_monotonic - since > hang_after_s:
+                return f"decoder of {pull.name} stuck for {now_monotonic - since:.0f} s"
+        return None

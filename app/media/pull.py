@@ -1,0 +1,272 @@
+"""One stream pull: connect, demux, decode straight to the wanted sizes, reconnect with backoff.
+
+Runs in its own thread inside a decoder worker. PyAV releases the GIL while it waits for the
+network, decodes and scales, so one thread per stream costs little Python time.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, cast
+
+import av
+from av.video.reformatter import Interpolation, VideoReformatter
+
+from app.core.stream_health import HealthSnapshot, StreamHealth, StreamState, backoff_delay
+from app.media.frame_board import BgraImage, FrameBoard
+from app.media.protocol import CameraSpec, Output, SecretUrl
+from app.media.scrub import scrub
+
+log = logging.getLogger(__name__)
+
+HealthListener = Callable[[HealthSnapshot], None]
+
+
+class EndOfStream(Exception):
+    """The server ended the stream (an RTSP camera should never do that)."""
+
+
+def fit_size(src: tuple[int, int], box: tuple[int, int]) -> tuple[int, int]:
+    """Largest even size inside ``box`` with the source's aspect, never larger than the source.
+
+    Upscaling is left to the painter: copying a bigger frame through shared memory buys nothing.
+    """
+    sw, sh = src
+    bw, bh = box
+    if sw <= 0 or sh <= 0:
+        return (max(2, bw & ~1), max(2, bh & ~1))
+    scale = min(bw / sw, bh / sh, 1.0)
+    return (max(2, int(sw * scale) & ~1), max(2, int(sh * scale) & ~1))
+
+
+@dataclass
+class _Target:
+    output: Output
+    reformatter: VideoReformatter
+    size: tuple[int, int] = (0, 0)  # decode size, derived from the source and the box
+
+
+class StreamPull:
+    """Keeps one URL flowing into one or more board slots until stopped."""
+
+    def __init__(
+        self,
+        name: str,
+        url: SecretUrl,
+        spec: CameraSpec,
+        board: FrameBoard,
+        on_health: HealthListener,
+        *,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.name = name
+        self._url = url
+        self._spec = spec
+        self._board = board
+        self._on_health = on_health
+        self._rng = rng or random.Random()
+        self._lock = threading.Lock()
+        self._targets: list[_Target] = []
+        self._keyframes_only = False
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self.health = StreamHealth(spec.policy)
+        # Progress counters read by the worker's watchdog and stats thread.
+        self.packets = 0
+        self.frames = 0
+        self.last_packet_monotonic = 0.0
+        self.decoding_since = 0.0  # non-zero while inside the decoder (hang detection)
+        self.source_size = (0, 0)
+        self._thread = threading.Thread(target=self._run, name=f"pull-{name}", daemon=True)
+
+    # --- control (any thread) -----------------------------------------------------------------
+    def configure(self, outputs: list[Output], keyframes_only: bool) -> None:
+        with self._lock:
+            kept = {t.output.slot: t for t in self._targets}
+            targets = []
+            for out in outputs:
+                old = kept.get(out.slot)
+                if old is not None and old.output == out:
+                    targets.append(old)
+                else:
+                    targets.append(_Target(out, old.reformatter if old else VideoReformatter()))
+            self._targets = targets
+            self._keyframes_only = keyframes_only
+
+    def start(self) -> None:
+        self._transition(self.health.start)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        self._transition(self.health.stop)
+
+    @property
+    def stopped(self) -> bool:
+        return self._stop.is_set()
+
+    def check_stall(self, now_monotonic: float) -> None:
+        """Called by the watchdog: no packets for stall_after_s while connected means stalled."""
+        if (
+            self.last_packet_monotonic
+            and now_monotonic - self.last_packet_monotonic > self._spec.policy.stall_after_s
+            and self.health.state == StreamState.LIVE
+        ):
+            self._transition(self.health.stall)
+
+    # --- the pull thread ------------------------------------------------------------------------
+    def _transition(self, apply: Callable[[float], bool]) -> None:
+        with self._lock:
+            changed = apply(time.time())
+            snapshot = self.health.snapshot
+        if changed:
+            self._on_health(snapshot)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self._pull_once()
+                raise EndOfStream("the server ended the stream")
+            except Exception as exc:  # any failure of one stream must only affect this stream
+                if self._stop.is_set():
+                    break
+                message = scrub(_describe(exc), self._spec.secrets, self._url.reveal())
+                with self._lock:
+                    self.health.error(time.time(), message)
+                    snapshot = self.health.snapshot
+                self._on_health(snapshot)  # also when the state stays: attempts and reason changed
+                log.debug("%s: %s", self.name, message)
+            self.last_packet_monotonic = 0.0
+            delay = backoff_delay(self.health.snapshot.attempts, self._spec.policy, self._rng)
+            self._wake.wait(delay)
+            self._wake.clear()
+
+    def _open(self) -> Any:
+        spec = self._spec
+        if spec.is_file:
+            return av.open(self._url.reveal(), mode="r")
+        options = {
+            "rtsp_transport": spec.transport,
+            "allowed_media_types": "video",
+            # Cameras send SPS/PPS in the SDP: a short probe is enough and makes 100 opens fast.
+            "probesize": "32768",
+            "analyzeduration": "100000",
+            "fflags": "nobuffer",
+        }
+        if spec.transport == "udp":
+            options.update({"buffer_size": "1048576", "reorder_queue_size": "64", "max_delay": "300000"})
+        return av.open(
+            self._url.reveal(),
+            mode="r",
+            options=options,
+            timeout=(spec.connect_timeout_s, spec.read_timeout_s),
+        )
+
+    def _pull_once(self) -> None:
+        container = self._open()
+        try:
+            stream = container.streams.video[0]
+            stream.thread_type = "SLICE"
+            stream.codec_context.thread_count = 1  # 100 streams: parallelism comes from streams
+            decoder = stream.codec_context
+            self.source_size = (decoder.width, decoder.height)
+            wait_for_key = True  # never show the grey smear of P-frames without their reference
+            pacer = _FilePacer() if self._spec.is_file else None
+            while not self._stop.is_set():
+                for packet in container.demux(stream):
+                    if self._stop.is_set():
+                        return
+                    if packet.size == 0:
+                        continue
+                    self.packets += 1
+                    self.last_packet_monotonic = time.monotonic()
+                    if self.health.state != StreamState.LIVE:
+                        self._transition(self.health.packet)
+                    keyframes_only = self._keyframes_only
+                    if (keyframes_only or wait_for_key) and not packet.is_keyframe:
+                        wait_for_key = True
+                        continue
+                    wait_for_key = False
+                    self.decoding_since = time.monotonic()
+                    frames = decoder.decode(packet)
+                    self.decoding_since = 0.0
+                    for frame in frames:
+                        if pacer is not None:
+                            pacer.wait(frame, self._stop)
+                        self._publish(frame)
+                if pacer is None or self._stop.is_set():
+                    return  # a live stream ended: reconnect
+                container.seek(0)  # files loop, for the demo and for replaying footage
+                decoder.flush_buffers()
+                pacer.restart()
+                wait_for_key = True
+        finally:
+            container.close()
+
+    def _publish(self, frame: av.VideoFrame) -> None:
+        self.frames += 1
+        src = (frame.width, frame.height)
+        self.source_size = src
+        with self._lock:
+            targets = list(self._targets)
+        for target in targets:
+            size = fit_size(src, target.output.size)
+            image = target.reformatter.reformat(
+                frame,
+                width=size[0],
+                height=size[1],
+                format="bgra",
+                interpolation=Interpolation.BILINEAR,
+                threads=1,
+            )
+            pixels = cast(BgraImage, image.to_ndarray())  # bgra is always uint8
+            self._board.write(target.output.slot, pixels, target.output.token)
+
+
+class _FilePacer:
+    """Plays a file at its own frame rate, as a camera would deliver it."""
+
+    def __init__(self) -> None:
+        self.restart()
+
+    def restart(self) -> None:
+        self._t0: float | None = None
+        self._pts0 = 0.0
+
+    def wait(self, frame: av.VideoFrame, stop: threading.Event) -> None:
+        t = float(frame.time or 0.0)
+        if self._t0 is None:
+            self._t0, self._pts0 = time.monotonic(), t
+            return
+        delay = self._t0 + (t - self._pts0) - time.monotonic()
+        if delay > 0:
+            stop.wait(delay)
+        elif delay < -1.0:
+            self._t0, self._pts0 = time.monotonic(), t  # fell behind (e.g. suspended): resync
+
+
+def _describe(exc: BaseException) -> str:
+    """Short operator-readable reason for a failed attempt."""
+    if isinstance(exc, EndOfStream):
+        return str(exc)
+    if isinstance(exc, av.error.ExitError | TimeoutError):
+        return "no answer from the camera (timed out)"
+    if isinstance(exc, av.error.HTTPUnauthorizedError):
+        return "login refused by the camera (check user name and password)"
+    if isinstance(exc, av.error.FileNotFoundError | av.error.HTTPNotFoundError):
+        return "stream not found on the camera (check the stream URL)"
+    if isinstance(exc, av.error.ConnectionRefusedError):
+        return "connection refused (camera or server not listening)"
+    if isinstance(exc, av.error.InvalidDataError):
+        return "the stream sent data that cannot be decoded"
+    if isinstance(exc, av.error.FFmpegError):
+        return f"stream error: {exc.strerror or exc}"
+    if isinstance(exc, IndexError):
+        return "the stream has no video"
+    return f"{type(exc).__name__}: {exc}"

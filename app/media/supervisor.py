@@ -1,0 +1,415 @@
+"""GUI-process side of ingest: starts decoder workers, routes wishes, watches, restarts, reports.
+
+The wall (and later detection) say what they want of each camera with :meth:`set_demand`; the
+strongest demand wins. Frames are read straight from the shared FrameBoard; health arrives as
+small messages and is kept here as immutable snapshots the GUI can read at any time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import math
+import multiprocessing as mp
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
+
+from app.core.stream_health import HealthSnapshot, StreamState
+from app.media.frame_board import BgraImage, BoardLayout, FrameBoard, FrameMeta
+from app.media.protocol import (
+    AddCamera,
+    CameraSpec,
+    HealthChanged,
+    Output,
+    PullStats,
+    SetView,
+    Shutdown,
+    StatsReport,
+    ViewMode,
+    WorkerFault,
+)
+from app.media.worker import worker_main
+
+log = logging.getLogger(__name__)
+
+HEARTBEAT_TIMEOUT_S = 5.0
+RESTART_BACKOFF_S = (0.2, 1.0, 2.0, 5.0, 10.0)
+
+
+@dataclass(frozen=True)
+class CameraHealth:
+    """What the wall shows about a camera: state, since when, why, how fast."""
+
+    camera_id: str
+    state: StreamState
+    since: float  # wall-clock seconds
+    last_error: str | None
+    attempts: int
+    fps: float
+    source_size: tuple[int, int]
+    last_frame_age_s: float | None  # None before the first frame
+    main_state: StreamState
+    main_error: str | None
+    mode: ViewMode
+
+
+@dataclass(frozen=True)
+class _Demand:
+    mode: ViewMode
+    size: tuple[int, int]
+
+
+class _Camera:
+    def __init__(self, spec: CameraSpec, tile_slot: int, worker: int) -> None:
+        self.spec, self.tile_slot, self.worker = spec, tile_slot, worker
+        self.demands: dict[str, _Demand] = {}
+        self.sent: SetView | None = None
+        self.focus_slot: int | None = None
+        self.sub = HealthSnapshot()
+        self.main = HealthSnapshot()
+        self.stats: dict[str, PullStats] = {}
+
+
+class _Worker:
+    def __init__(self, index: int) -> None:
+        self.index = index
+        self.process: BaseProcess | None = None
+        self.conn: Connection | None = None
+        self.send_lock = threading.Lock()
+        self.started_at = 0.0
+        self.restarts = 0
+        self.restart_at: float | None = None
+
+
+class IngestSupervisor:
+    def __init__(
+        self,
+        specs: Sequence[CameraSpec],
+        *,
+        workers: int | None = None,
+        cameras_per_worker: int = 25,
+        tile_capacity: tuple[int, int] = (960, 540),
+        focus_capacity: tuple[int, int] = (1920, 1080),
+        focus_slots: int = 4,
+    ) -> None:
+        if len({s.camera_id for s in specs}) != len(specs):
+            raise ValueError("camera ids must be unique")
+        n_workers = workers or max(1, math.ceil(len(specs) / cameras_per_worker))
+        n_workers = min(n_workers, max(1, len(specs)))
+        self._n_focus = focus_slots
+        capacities = (tile_capacity,) * len(specs) + (focus_capacity,) * focus_slots
+        self.layout = BoardLayout(capacities, n_workers)
+        self._board: FrameBoard | None = None
+        self._ctx = mp.get_context("spawn")
+        self._workers = [_Worker(i) for i in range(n_workers)]
+        self._cameras: dict[str, _Camera] = {}
+        for index, spec in enumerate(specs):
+            self._cameras[spec.camera_id] = _Camera(spec, index, index * n_workers // max(1, len(specs)))
+        self._focus_owner: list[str | None] = [None] * focus_slots
+        self._focus_used: list[float] = [0.0] * focus_slots
+        self._token = 0
+        self._lock = threading.RLock()
+        self._stop = threading.Event()
+        self._monitor: threading.Thread | None = None
+        self.worker_restarts = 0
+
+    # --- life cycle ---------------------------------------------------------------------------
+    def start(self) -> None:
+        self._board = FrameBoard.create(self.layout)
+        for worker in self._workers:
+            self._spawn(worker)
+        self._monitor = threading.Thread(target=self._watch, name="ingest-supervisor", daemon=True)
+        self._monitor.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._monitor is not None:
+            self._monitor.join(timeout=2)
+        for worker in self._workers:
+            self._send(worker, Shutdown())
+        deadline = time.monotonic() + 3
+        for worker in self._workers:
+            if worker.process is not None:
+                worker.process.join(timeout=max(0.1, deadline - time.monotonic()))
+                if worker.process.is_alive():
+                    worker.process.kill()
+                    worker.process.join(timeout=1)
+            if worker.conn is not None:
+                worker.conn.close()
+        if self._board is not None:
+            self._board.close()
+            self._board = None
+
+    def __enter__(self) -> IngestSupervisor:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def camera_ids(self) -> list[str]:
+        return list(self._cameras)
+
+    def worker_pids(self) -> list[int | None]:
+        return [w.process.pid if w.process else None for w in self._workers]
+
+    def worker_of(self, camera_id: str) -> int:
+        return self._cameras[camera_id].worker
+
+    # --- demands ------------------------------------------------------------------------------
+    def set_demand(self, client: str, camera_id: str, mode: ViewMode, size: tuple[int, int]) -> None:
+        """``client`` (a wall window, detection…) wants ``camera_id`` in ``mode`` at ``size`` pixels."""
+        with self._lock:
+            cam = self._cameras[camera_id]
+            if mode == ViewMode.OFF:
+                cam.demands.pop(client, None)
+            else:
+                cam.demands[client] = _Demand(mode, size)
+            self._reconcile(cam)
+
+    def set_demands(self, client: str, wanted: dict[str, tuple[ViewMode, tuple[int, int]]]) -> None:
+        """Replace all of ``client``'s demands at once (cameras not named are released)."""
+        with self._lock:
+            for camera_id, cam in self._cameras.items():
+                mode, size = wanted.get(camera_id, (ViewMode.OFF, (0, 0)))
+                before = cam.demands.get(client)
+                if mode == ViewMode.OFF:
+                    cam.demands.pop(client, None)
+                else:
+                    cam.demands[client] = _Demand(mode, size)
+                if cam.demands.get(client) != before:
+                    self._reconcile(cam)
+
+    def _reconcile(self, cam: _Camera) -> None:
+        mode = max((d.mode for d in cam.demands.values()), default=ViewMode.OFF)
+        tile = _max_size(d.size for d in cam.demands.values() if d.mode != ViewMode.FOCUSED)
+        focus_size = _max_size(d.size for d in cam.demands.values() if d.mode == ViewMode.FOCUSED)
+        if tile == (0, 0):
+            tile = (320, 180)  # keep a small tile copy for a seamless return from focus
+        focus: Output | None = None
+        if mode == ViewMode.FOCUSED:
+            focus = self._focus_output(cam, focus_size)
+        elif cam.focus_slot is not None:
+            self._release_focus(cam)
+        view = SetView(cam.spec.camera_id, mode, tile, focus)
+        if view != cam.sent:
+            cam.sent = view
+            self._send(self._workers[cam.worker], view)
+
+    def _focus_output(self, cam: _Camera, size: tuple[int, int]) -> Output:
+        if cam.focus_slot is None:
+            free = [i for i, owner in enumerate(self._focus_owner) if owner is None]
+            index = free[0] if free else min(range(self._n_focus), key=lambda i: self._focus_used[i])
+            evicted = self._focus_owner[index]
+            if evicted is not None:
+                other = self._cameras[evicted]
+                other.focus_slot = None
+                other.demands = {k: d for k, d in other.demands.items() if d.mode != ViewMode.FOCUSED}
+                self._reconcile(other)
+            self._token += 1
+            slot = len(self._cameras) + index
+            assert self._board is not None
+            self._board.reset(slot)
+            self._board.set_token(slot, self._token)
+            self._focus_owner[index] = cam.spec.camera_id
+            cam.focus_slot = index
+        self._focus_used[cam.focus_slot] = time.monotonic()
+        slot = len(self._cameras) + cam.focus_slot
+        assert self._board is not None
+        return Output(slot, size, self._board.token(slot))
+
+    def _release_focus(self, cam: _Camera) -> None:
+        assert cam.focus_slot is not None and self._board is not None
+        slot = len(self._cameras) + cam.focus_slot
+        self._board.set_token(slot, -1)
+        self._focus_owner[cam.focus_slot] = None
+        cam.focus_slot = None
+
+    # --- frames ------------------------------------------------------------------------------
+    def read_frame(
+        self, camera_id: str, dest: BgraImage | None = None, newer_than: int = 0, *, main: bool = True
+    ) -> tuple[BgraImage, FrameMeta, bool] | None:
+        """Newest frame of a camera newer than ``newer_than``; the bool says it is the main stream.
+
+        While a camera is focused its main-stream frames are returned once the first one has
+        arrived; until then the sub-stream keeps the picture moving (a seamless switch).
+        Counts of main and sub frames are kept apart by the caller through the returned bool.
+        """
+        board = self._board
+        if board is None:
+            return None
+        cam = self._cameras[camera_id]
+        if main and cam.focus_slot is not None:
+            slot = len(self._cameras) + cam.focus_slot
+            if board.count(slot) > 0:
+                got = board.read(slot, dest, newer_than)
+                return None if got is None else (got[0], got[1], True)
+        got = board.read(cam.tile_slot, dest, newer_than)
+        return None if got is None else (got[0], got[1], False)
+
+    def frame_meta(self, camera_id: str) -> FrameMeta | None:
+        board = self._board
+        return None if board is None else board.meta(self._cameras[camera_id].tile_slot)
+
+    # --- health ------------------------------------------------------------------------------
+    def health(self, camera_id: str) -> CameraHealth:
+        cam = self._cameras[camera_id]
+        meta = self.frame_meta(camera_id)
+        age = None if meta is None else max(0.0, (time.monotonic_ns() - meta.captured_monotonic_ns) / 1e9)
+        sub_stats = cam.stats.get("sub")
+        return CameraHealth(
+            camera_id=camera_id,
+            state=cam.sub.state,
+            since=cam.sub.since,
+            last_error=cam.sub.last_error,
+            attempts=cam.sub.attempts,
+            fps=sub_stats.fps if sub_stats else 0.0,
+            source_size=(sub_stats.width, sub_stats.height) if sub_stats else (0, 0),
+            last_frame_age_s=age,
+            main_state=cam.main.state,
+            main_error=cam.main.last_error,
+            mode=cam.sent.mode if cam.sent else ViewMode.OFF,
+        )
+
+    def health_all(self) -> dict[str, CameraHealth]:
+        return {cid: self.health(cid) for cid in self._cameras}
+
+    def stats(self, camera_id: str) -> dict[str, PullStats]:
+        return dict(self._cameras[camera_id].stats)
+
+    # --- workers -----------------------------------------------------------------------------
+    def _spawn(self, worker: _Worker) -> None:
+        assert self._board is not None
+        parent_conn, child_conn = self._ctx.Pipe(duplex=True)
+        process = self._ctx.Process(
+            target=worker_main,
+            args=(worker.index, self._board.name, self.layout, child_conn),
+            name=f"citywall-decoder-{worker.index}",
+            daemon=True,
+        )
+        self._board.beat(worker.index)
+        process.start()
+        child_conn.close()
+        worker.process, worker.conn = process, parent_conn
+        worker.started_at = time.monotonic()
+        worker.restart_at = None
+        with self._lock:
+            for cam in self._cameras.values():
+                if cam.worker != worker.index:
+                    continue
+                self._send(worker, AddCamera(cam.spec, cam.tile_slot))
+                if cam.sent is not None:
+                    self._send(worker, cam.sent)
+
+    def _send(self, worker: _Worker, message: object) -> None:
+        conn = worker.conn
+        if conn is None:
+            return
+        # A dead worker's pipe fails here; the monitor notices the death and restarts it.
+        with worker.send_lock, contextlib.suppress(OSError, EOFError):
+            conn.send(message)
+
+    def _watch(self) -> None:
+        while not self._stop.is_set():
+            waitables: list[object] = []
+            by_handle: dict[object, _Worker] = {}
+            for worker in self._workers:
+                if worker.conn is not None:
+                    waitables.append(worker.conn)
+                    by_handle[worker.conn] = worker
+            for ready in wait(waitables, timeout=0.25):  # type: ignore[arg-type]
+                worker = by_handle[ready]
+                self._drain(worker)
+            self._check_workers()
+
+    def _drain(self, worker: _Worker) -> None:
+        conn = worker.conn
+        assert conn is not None
+        try:
+            while conn.poll():
+                self._handle(conn.recv())
+        except (EOFError, OSError):
+            self._worker_died(worker, "decoder process stopped unexpectedly")
+
+    def _handle(self, message: object) -> None:
+        if isinstance(message, HealthChanged):
+            cam = self._cameras.get(message.camera_id)
+            if cam is not None:
+                if message.stream == "sub":
+                    cam.sub = message.snapshot
+                else:
+                    cam.main = message.snapshot
+        elif isinstance(message, StatsReport):
+            for camera_id, stats in message.cameras.items():
+                if camera_id in self._cameras:
+                    self._cameras[camera_id].stats = stats
+        elif isinstance(message, WorkerFault):
+            log.warning("decoder worker %d: %s", message.worker, message.message)
+
+    def _check_workers(self) -> None:
+        assert self._board is not None
+        now = time.monotonic()
+        for worker in self._workers:
+            process = worker.process
+            if worker.restart_at is not None:
+                if now >= worker.restart_at and not self._stop.is_set():
+                    self._spawn(worker)
+                continue
+            if process is None:
+                continue
+            if not process.is_alive():
+                self._worker_died(
+                    worker, f"decoder process stopped unexpectedly (exit code {process.exitcode})"
+                )
+                continue
+            silent = (time.monotonic_ns() - self._board.last_beat_ns(worker.index)) / 1e9
+            if now - worker.started_at > HEARTBEAT_TIMEOUT_S and silent > HEARTBEAT_TIMEOUT_S:
+                process.kill()
+                process.join(timeout=1)
+                self._worker_died(worker, f"decoder process hung for {silent:.0f} s and was restarted")
+
+    def _worker_died(self, worker: _Worker, reason: str) -> None:
+        if worker.restart_at is not None or self._stop.is_set():
+            return
+        log.warning("decoder worker %d: %s", worker.index, reason)
+        if worker.process is not None and worker.process.is_alive():
+            worker.process.kill()
+        if worker.conn is not None:
+            worker.conn.close()
+        worker.conn = None
+        # Quick restarts for a one-off crash, slower ones for a worker that keeps dying.
+        long_lived = time.monotonic() - worker.started_at > 60
+        worker.restarts = 0 if long_lived else worker.restarts + 1
+        delay = RESTART_BACKOFF_S[min(worker.restarts, len(RESTART_BACKOFF_S) - 1)]
+        worker.restart_at = time.monotonic() + delay
+        self.worker_restarts += 1
+        now = time.time()
+        with self._lock:
+            for cam in self._cameras.values():
+                if cam.worker == worker.index and cam.sent is not None and cam.sent.mode != ViewMode.OFF:
+                    cam.sub = _failed(cam.sub, now, reason)
+                    if cam.main.state != StreamState.STOPPED:
+                        cam.main = _failed(cam.main, now, reason)
+
+
+def _failed(snapshot: HealthSnapshot, now: float, reason: str) -> HealthSnapshot:
+    return replace(
+        snapshot,
+        state=StreamState.RECONNECTING,
+        since=now if snapshot.state != StreamState.RECONNECTING else snapshot.since,
+        last_error=reason,
+        attempts=snapshot.attempts + 1,
+        failing_since=snapshot.failing_since or now,
+    )
+
+
+def _max_size(sizes: Iterable[tuple[int, int]]) -> tuple[int, int]:
+    width = height = 0
+    for w, h in sizes:
+        width, height = max(width, w), max(height, h)
+    return (width, height)

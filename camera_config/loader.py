@@ -1,0 +1,185 @@
+"""Read and write site files; every problem is reported with file, line and field path."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+from yaml.nodes import MappingNode, Node, ScalarNode
+
+from camera_config import yaml_nodes
+from camera_config.explain import Problem, explain
+from camera_config.files import write_atomic
+from camera_config.issues import ConfigError, ConfigIssue, format_path
+from camera_config.models import FileSource, SiteConfig
+
+__all__ = ["ConfigError", "ConfigIssue", "load_site", "load_site_report", "save_site"]
+
+log = logging.getLogger(__name__)
+
+
+class Text:
+    """Every message of this module, in one place for translation."""
+
+    NOT_FOUND = "file not found"
+    IS_DIR = "is a folder, not a file"
+    NO_ACCESS = "cannot read the file: permission denied"
+    UNREADABLE = "cannot read the file: {reason}"
+    NOT_UTF8 = "not valid UTF-8 text; save the file as UTF-8"
+    EMPTY = "the file is empty; a site file needs at least `site:` with a `name:`"
+    NOT_MAPPING = "the top level must be a mapping with keys such as site, groups, cameras; got {what}"
+    NOT_TEXT = '{what}; write it in quotes so it is read as text (e.g. "001")'
+    NO_CLIP = "video file not found: {path}"
+    HEADER = "# CityWall site configuration (see camera_config/examples/site.example.yaml)\n"
+
+
+def load_site(
+    path: Path, env: Mapping[str, str] | None = None, *, resolve_secrets: bool = True
+) -> SiteConfig:
+    """Load and validate a site file; raise :class:`ConfigError` listing every problem.
+
+    ``env`` (default: ``os.environ``) supplies the secrets named by ``password_env``; with
+    ``resolve_secrets=False`` they are not looked up (e.g. to edit a file on another machine).
+    """
+    site, warnings = load_site_report(path, env, resolve_secrets=resolve_secrets)
+    for warning in warnings:
+        log.warning("%s", warning)
+    return site
+
+
+def load_site_report(
+    path: Path, env: Mapping[str, str] | None = None, *, resolve_secrets: bool = True
+) -> tuple[SiteConfig, list[ConfigIssue]]:
+    """Like :func:`load_site`, and also return warnings (problems that do not stop start-up)."""
+    path = Path(path)
+    text = _read_text(path)
+    try:
+        root, data = yaml_nodes.parse(text)
+    except yaml_nodes.YamlSyntaxError as exc:
+        raise ConfigError([_issue(path, exc.problem)]) from None
+    if root is None:
+        raise ConfigError([ConfigIssue(path, None, None, "", Text.EMPTY)])
+    if not isinstance(root, MappingNode) or not isinstance(data, dict):
+        mark = yaml_nodes.mark_of(root)
+        message = Text.NOT_MAPPING.format(what=yaml_nodes.describe(root))
+        raise ConfigError([ConfigIssue(path, mark.line, mark.column, "", message)])
+    issues = [_issue(path, p) for p in yaml_nodes.duplicate_keys(root)]
+    _resolve_clip_paths(data, path.absolute().parent)
+    context = {"env": os.environ if env is None else env} if resolve_secrets else None
+    try:
+        site = SiteConfig.model_validate(data, context=context)
+    except ValidationError as exc:
+        issues.extend(_validation_issue(path, root, p) for p in explain(exc, SiteConfig))
+        raise ConfigError(issues) from None
+    if issues:
+        raise ConfigError(issues)
+    return site, _clip_warnings(site, path, root)
+
+
+def save_site(site: SiteConfig, path: Path) -> None:
+    """Write ``site`` as readable YAML, atomically: a failure leaves the old file as it was."""
+    path = Path(path)
+    data = _plain(site, path.absolute().parent)
+    body = yaml.dump(
+        data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=100
+    )
+    write_atomic(path, Text.HEADER + body)
+
+
+class _Dumper(yaml.SafeDumper):
+    """Indents list items under their key, as people write YAML by hand."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
+
+
+def _read_text(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError([ConfigIssue(path, None, None, "", Text.NOT_FOUND)]) from None
+    except IsADirectoryError:
+        raise ConfigError([ConfigIssue(path, None, None, "", Text.IS_DIR)]) from None
+    except PermissionError:
+        raise ConfigError([ConfigIssue(path, None, None, "", Text.NO_ACCESS)]) from None
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        issue = ConfigIssue(path, None, None, "", Text.UNREADABLE.format(reason=reason))
+        raise ConfigError([issue]) from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ConfigError([ConfigIssue(path, line, column, "", Text.NOT_UTF8)]) from None
+
+
+def _issue(path: Path, problem: yaml_nodes.YamlProblem) -> ConfigIssue:
+    mark = problem.mark
+    return ConfigIssue(
+        path, mark.line if mark else None, mark.column if mark else None, problem.path, problem.message
+    )
+
+
+def _validation_issue(path: Path, root: Node, problem: Problem) -> ConfigIssue:
+    mark, node = yaml_nodes.locate(root, problem.loc, at_parent=problem.at_parent)
+    message = problem.message
+    if problem.type == "string_type" and isinstance(node, ScalarNode) and node.tag != "tag:yaml.org,2002:str":
+        message = Text.NOT_TEXT.format(what=message)
+    message = _ITEM_REF.sub(lambda m: _with_line(root, m), message)
+    return ConfigIssue(path, mark.line, mark.column, format_path(problem.loc), message)
+
+
+_ITEM_REF = re.compile(r"\b(cameras|groups)\[(\d+)\]")
+
+
+def _with_line(root: Node, ref: re.Match[str]) -> str:
+    """``cameras[0]`` in a rule message -> ``cameras[0] on line 12``: easier to find."""
+    mark, node = yaml_nodes.locate(root, (ref[1], int(ref[2])), at_parent=False)
+    return f"{ref[0]} on line {mark.line}" if node is not None else ref[0]
+
+
+def _resolve_clip_paths(data: dict[str, Any], base: Path) -> None:
+    """Relative clip paths mean "next to the site file", wherever the app was started."""
+    cameras = data.get("cameras")
+    for camera in cameras if isinstance(cameras, list) else []:
+        source = camera.get("source") if isinstance(camera, dict) else None
+        if isinstance(source, dict) and source.get("kind") == "file" and isinstance(source.get("path"), str):
+            clip = Path(source["path"]).expanduser()
+            source["path"] = str(clip if clip.is_absolute() else base / clip)
+
+
+def _clip_warnings(site: SiteConfig, path: Path, root: Node) -> list[ConfigIssue]:
+    warnings = []
+    for index, camera in enumerate(site.cameras):
+        if isinstance(camera.source, FileSource) and not camera.source.path.exists():
+            loc = ("cameras", index, "source", "path")
+            mark, _ = yaml_nodes.locate(root, loc, at_parent=False)
+            message = Text.NO_CLIP.format(path=camera.source.path)
+            warnings.append(ConfigIssue(path, mark.line, mark.column, format_path(loc), message))
+    return warnings
+
+
+def _plain(site: SiteConfig, folder: Path) -> dict[str, Any]:
+    """Field order, defaults left out; `kind` and `version` kept so the file reads on its own."""
+    data: dict[str, Any] = {"version": site.version}
+    data.update(site.model_dump(mode="json", exclude_defaults=True))
+    for camera, dumped in zip(site.cameras, data.get("cameras", []), strict=True):
+        source = dumped.get("source", {})
+        if isinstance(camera.source, FileSource):
+            source["path"] = _portable(camera.source.path, folder)
+        dumped["source"] = {"kind": camera.source.kind, **source}
+    return data
+
+
+def _portable(clip: Path, folder: Path) -> str:
+    """Clips inside the site folder are written relative to it, so the folder can move."""
+    if clip.is_absolute() and clip.is_relative_to(folder):
+        return clip.relative_to(folder).as_posix()
+    return str(clip)

@@ -1,0 +1,293 @@
+"""Typed site configuration: immutable pydantic v2 models.
+
+The YAML loader (``camera_config.loader``) turns a file into a :class:`SiteConfig` and turns
+validation errors into messages with file, line and field path. Validators here do no I/O:
+secrets are looked up in the ``env`` mapping passed as validation context.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    SecretStr,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from camera_config.rules import RuleViolation, SiteRuleError
+
+CAMERA_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
+ENV_NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
+
+
+class Model(BaseModel):
+    """Base for every config model: immutable, unknown keys are errors."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+def _has_userinfo(url: str) -> bool:
+    """``user:pass@`` even when the password holds '#', '?' or '/', which defeat urlsplit."""
+    rest = url.partition("://")[2]
+    if "@" not in rest:
+        return False
+    head = rest[: rest.rfind("@")]
+    return "/" not in head or not re.match(r"^[^/:]*(:\d+)?/", head)
+
+
+def _check_stream_url(value: str, schemes: tuple[str, ...]) -> str:
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in schemes:
+        raise ValueError(f"URL scheme must be one of {', '.join(schemes)}, got {parts.scheme or 'none'!r}")
+    if parts.username or parts.password or _has_userinfo(value):
+        # Site files are shared and versioned: a password in a URL would leak everywhere.
+        raise ValueError(
+            "URL must not carry a user name or password; put them under `credentials:` "
+            "(username plus password_env naming an environment variable)"
+        )
+    if not parts.hostname:
+        raise ValueError("URL has no host")
+    try:
+        _ = parts.port
+    except ValueError:
+        # Not the parser's text: it quotes the port part, which may be a fragment of a password.
+        raise ValueError("URL has an invalid port; it must be a number from 1 to 65535") from None
+    return value
+
+
+class Credentials(Model):
+    """Login for a camera. The password itself lives in an environment variable."""
+
+    username: str = Field(min_length=1, max_length=128)
+    password_env: Annotated[str, Field(pattern=ENV_NAME_PATTERN)] | None = None
+    _password: SecretStr | None = PrivateAttr(default=None)
+
+    @model_validator(mode="after")
+    def _resolve_password(self, info: ValidationInfo) -> Credentials:
+        env = (info.context or {}).get("env") if info.context is not None else None
+        if self.password_env is None or env is None:
+            return self
+        value = env.get(self.password_env)
+        if value is None:
+            # Raised as a rule violation so that the loader points at `password_env`, not the block.
+            raise SiteRuleError(
+                [
+                    RuleViolation(
+                        ("password_env",),
+                        (
+                            f"environment variable {self.password_env} is not set; it must hold this "
+                            "camera's password (set it before starting CityWall, e.g. in the service's "
+                            "environment file)"
+                        ),
+                    )
+                ]
+            )
+        self._password = SecretStr(value)
+        return self
+
+    @property
+    def password(self) -> SecretStr | None:
+        return self._password
+
+
+class RtspSource(Model):
+    """A camera reached by RTSP URLs (main stream for focus, sub stream for tiles)."""
+
+    kind: Literal["rtsp"] = "rtsp"
+    main: str
+    sub: str | None = None
+    transport: Literal["tcp", "udp"] | None = None
+
+    @field_validator("main", "sub")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        return None if value is None else _check_stream_url(value, ("rtsp", "rtsps"))
+
+
+class OnvifSource(Model):
+    """A camera reached through its ONVIF device service; stream URIs are asked at run time."""
+
+    kind: Literal["onvif"] = "onvif"
+    endpoint: str = Field(description="device service URL, e.g. http://10.0.0.5/onvif/device_service")
+    main_profile: str | None = None
+    sub_profile: str | None = None
+    transport: Literal["tcp", "udp"] | None = None
+
+    @field_validator("endpoint")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        return _check_stream_url(value, ("http", "https"))
+
+
+class FileSource(Model):
+    """A recorded clip played in a loop at its own frame rate (demo, replay of evidence)."""
+
+    kind: Literal["file"] = "file"
+    path: Path
+    loop: bool = True
+
+
+StreamSource = Annotated[RtspSource | OnvifSource | FileSource, Field(discriminator="kind")]
+
+
+class Location(Model):
+    lon: float = Field(ge=-180, le=180)
+    lat: float = Field(ge=-90, le=90)
+    crs: Literal["wgs84", "gcj02", "bd09"] = "wgs84"
+
+
+class Group(Model):
+    id: Annotated[str, Field(pattern=CAMERA_ID_PATTERN)]
+    name: str = Field(min_length=1)
+    parent: str | None = None
+
+
+class Camera(Model):
+    id: Annotated[str, Field(pattern=CAMERA_ID_PATTERN)]
+    name: str = Field(min_length=1, max_length=120)
+    group: str | None = None
+    grid_code: Annotated[str, Field(pattern=r"^\d+$")] | None = None
+    location: Location | None = None
+    source: StreamSource
+    credentials: Credentials | None = None
+    enabled: bool = True
+    tags: tuple[str, ...] = ()
+
+    @property
+    def transport(self) -> Literal["tcp", "udp"] | None:
+        return None if isinstance(self.source, FileSource) else self.source.transport
+
+
+class IngestSettings(Model):
+    """How streams are pulled. Defaults suit 100+ cameras on a 2-core workstation."""
+
+    workers: int | Literal["auto"] = "auto"
+    cameras_per_worker: int = Field(default=25, ge=1, le=200)
+    transport: Literal["tcp", "udp"] = "tcp"
+    connect_timeout_s: float = Field(default=5.0, gt=0, le=120)
+    read_timeout_s: float = Field(default=5.0, gt=0, le=120)
+    stall_after_s: float = Field(default=2.0, gt=0, le=60)
+    backoff_initial_s: float = Field(default=0.5, gt=0, le=60)
+    backoff_max_s: float = Field(default=5.0, gt=0, le=600)
+    backoff_jitter: float = Field(default=0.2, ge=0, le=1)
+    offline_after_s: float = Field(default=20.0, gt=0, le=3600)
+    tile_capacity: tuple[int, int] = (1280, 720)
+    focus_capacity: tuple[int, int] = (1920, 1080)
+    focus_slots: int = Field(default=4, ge=1, le=16)
+
+    @field_validator("workers")
+    @classmethod
+    def _workers(cls, value: int | str) -> int | str:
+        if isinstance(value, int) and not 1 <= value <= 64:
+            raise ValueError("workers must be between 1 and 64, or 'auto'")
+        return value
+
+    @field_validator("tile_capacity", "focus_capacity")
+    @classmethod
+    def _size(cls, value: tuple[int, int]) -> tuple[int, int]:
+        width, height = value
+        if not (16 <= width <= 7680 and 16 <= height <= 4320):
+            raise ValueError("size must be [width, height] between 16x16 and 7680x4320")
+        return value
+
+
+class SiteInfo(Model):
+    name: str = Field(min_length=1)
+    grid_code_digits: int | None = Field(default=15, ge=4, le=32)
+    timezone: str = "Asia/Shanghai"
+
+
+class SiteConfig(Model):
+    version: Literal[1] = 1
+    site: SiteInfo
+    groups: tuple[Group, ...] = ()
+    cameras: tuple[Camera, ...] = Field(default=(), max_length=4096)
+    ingest: IngestSettings = IngestSettings()
+
+    @model_validator(mode="after")
+    def _cross_references(self) -> SiteConfig:
+        violations = list(_site_violations(self))
+        if violations:
+            raise SiteRuleError(violations)
+        return self
+
+    def camera(self, camera_id: str) -> Camera:
+        for cam in self.cameras:
+            if cam.id == camera_id:
+                return cam
+        raise KeyError(camera_id)
+
+    def group_path(self, group_id: str | None) -> tuple[Group, ...]:
+        """Groups from the root down to ``group_id`` (empty for no group)."""
+        by_id = {g.id: g for g in self.groups}
+        path: list[Group] = []
+        while group_id is not None and group_id in by_id and len(path) <= len(by_id):
+            path.append(by_id[group_id])
+            group_id = by_id[group_id].parent
+        return tuple(reversed(path))
+
+
+def _site_violations(site: SiteConfig) -> Any:
+    """Cross-field rules, each reported at the path of the offending field."""
+    lists: tuple[tuple[str, Sequence[Group | Camera]], ...] = (
+        ("group", site.groups),
+        ("camera", site.cameras),
+    )
+    for kind, items in lists:
+        counts = Counter(item.id for item in items)
+        first_seen: dict[str, int] = {}
+        for index, item in enumerate(items):
+            if counts[item.id] > 1:
+                if item.id in first_seen:
+                    yield RuleViolation(
+                        (f"{kind}s", index, "id"),
+                        f"duplicate {kind} id {item.id!r} (first used by {kind}s[{first_seen[item.id]}]); "
+                        f"every {kind} needs its own id",
+                    )
+                else:
+                    first_seen[item.id] = index
+    group_ids = {g.id for g in site.groups}
+    for index, group in enumerate(site.groups):
+        if group.parent is not None and group.parent not in group_ids:
+            yield RuleViolation(("groups", index, "parent"), _unknown("group", group.parent, group_ids))
+    yield from _group_cycles(site)
+    digits = site.site.grid_code_digits
+    for index, cam in enumerate(site.cameras):
+        if cam.group is not None and cam.group not in group_ids:
+            yield RuleViolation(("cameras", index, "group"), _unknown("group", cam.group, group_ids))
+        if digits is not None and cam.grid_code is not None and len(cam.grid_code) != digits:
+            yield RuleViolation(
+                ("cameras", index, "grid_code"),
+                f"unit-grid code must have {digits} digits (site.grid_code_digits), got {len(cam.grid_code)}",
+            )
+
+
+def _group_cycles(site: SiteConfig) -> Any:
+    parents = {g.id: g.parent for g in site.groups}
+    for index, group in enumerate(site.groups):
+        seen = {group.id}
+        parent = group.parent
+        while parent is not None and parent in parents:
+            if parent in seen:
+                yield RuleViolation(("groups", index, "parent"), f"group {group.id!r} is its own ancestor")
+                break
+            seen.add(parent)
+            parent = parents[parent]
+
+
+def _unknown(kind: str, value: str, known: set[str]) -> str:
+    close = sorted(k for k in known if k.lower().startswith(value[:2].lower()))[:5]
+    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    choices = f" Known {kind}s: {', '.join(sorted(known)[:10])}" if known else f" No {kind}s are defined."
+    return f"unknown {kind} {value!r}{hint}.{choices}"

@@ -1,0 +1,264 @@
+#!/usr/bin/python3
+"""CityWall demo RTSP server: many camera mounts on 127.0.0.1, served by GStreamer's gst-rtsp-server.
+
+Runs under the system Python that has python3-gi (Debian: /usr/bin/python3); it never imports the
+`app` package. app.demo.rtsp_server starts it; by hand:
+
+    /usr/bin/python3 gst_rtsp_server.py --manifest demo.json
+
+The JSON manifest:
+    {"port": 8554, "tcp_only": false, "udp_ports": [40000, 49999],
+     "exit_with_parent": false, "remove_manifest": false,
+     "mounts": [{"path": "cam001", "file": "/cache/full_sub.mp4", "offset_frames": 45, "mode": "loop"}]}
+port 0 picks a free port; exit_with_parent: quit when stdin closes; remove_manifest: delete the
+manifest file once read. Modes:
+  loop     the file's H.264 access units are read once into memory (shared by every mount of that
+           file) and replayed forever with continuous timestamps, from offset_frames rounded down to
+           a keyframe: an endless, camera-like stream without demuxing or encoding per client.
+  file     filesrc ! qtdemux ! h264parse: the stream ends (or fails, for a truncated file).
+  garbage  deterministic random bytes sent as H.264 slices at 15 fps: the client decoder must fail.
+Prints "READY rtsp://127.0.0.1:PORT" once listening. Exits 0 on SIGTERM/SIGINT (and on stdin EOF
+with exit_with_parent), 2 on a bad manifest, clip or port, 3 if GStreamer parts are missing.
+"""
+
+import argparse
+import contextlib
+import json
+import os
+import random
+import signal
+import sys
+import zlib
+from pathlib import Path
+
+MISSING_EXIT = 3
+INSTALL_HINT = (
+    "apt-get install gir1.2-gst-rtsp-server-1.0 python3-gi "
+    "gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad"
+)
+
+try:
+    import gi
+
+    gi.require_version("Gst", "1.0")
+    gi.require_version("GstRtsp", "1.0")
+    gi.require_version("GstRtspServer", "1.0")
+    from gi.repository import GLib, Gst, GstRtsp, GstRtspServer
+except (ImportError, ValueError) as exc:
+    print(f"MISSING {exc}; install: {INSTALL_HINT}", file=sys.stderr, flush=True)
+    sys.exit(MISSING_EXIT)
+
+AU_CAPS = "video/x-h264,stream-format=byte-stream,alignment=au"
+# config-interval=0: h264parse already puts SPS/PPS in front of every IDR access unit; with -1 the
+# payloader inserts them again before *each* IDR slice, and clients then split a multi-slice
+# key frame into separate half pictures.
+APPSRC_LAUNCH = (
+    "( appsrc name=src is-live=true format=time stream-type=stream max-bytes=65536 "
+    "! rtph264pay name=pay0 pt=96 config-interval=0 mtu=1400 )"
+)
+GARBAGE_FPS = 15
+
+
+def fail(message, code=2):
+    print(f"ERROR {message}", file=sys.stderr, flush=True)
+    sys.exit(code)
+
+
+def check_elements():
+    missing = [
+        e
+        for e in ("appsrc", "appsink", "filesrc", "qtdemux", "h264parse", "rtph264pay")
+        if Gst.ElementFactory.find(e) is None
+    ]
+    if missing:
+        print(
+            f"MISSING GStreamer elements {', '.join(missing)}; install: {INSTALL_HINT}",
+            file=sys.stderr,
+            flush=True,
+        )
+        sys.exit(MISSING_EXIT)
+
+
+class Clip:
+    """A file's access units in memory: [(bytes, is_keyframe)], starting on a keyframe."""
+
+    def __init__(self, path):
+        pipe = Gst.parse_launch(
+            f"filesrc name=file ! qtdemux ! h264parse config-interval=-1 ! {AU_CAPS} "
+            "! appsink name=sink sync=false max-buffers=0"
+        )
+        pipe.get_by_name("file").set_property("location", path)  # a property: no quoting of paths
+        sink = pipe.get_by_name("sink")
+        pipe.set_state(Gst.State.PLAYING)
+        self.aus, caps = [], None
+        while (sample := sink.emit("pull-sample")) is not None:
+            buf, caps = sample.get_buffer(), caps or sample.get_caps()
+            self.aus.append(
+                (buf.extract_dup(0, buf.get_size()), not buf.has_flags(Gst.BufferFlags.DELTA_UNIT))
+            )
+        error = pipe.get_bus().pop_filtered(Gst.MessageType.ERROR)
+        pipe.set_state(Gst.State.NULL)
+        while self.aus and not self.aus[0][1]:
+            self.aus.pop(0)
+        if not self.aus:
+            detail = error.parse_error()[0].message if error else "no H.264 access units"
+            fail(f"cannot read {path}: {detail}")
+        self.caps = caps
+        ok, num, den = caps.get_structure(0).get_fraction("framerate")
+        self.duration = Gst.util_uint64_scale(Gst.SECOND, den, num) if ok and num else Gst.SECOND // 15
+        self.keyframes = [i for i, (_, key) in enumerate(self.aus) if key]
+
+    def start_index(self, offset_frames):
+        """Offset rounded down to a keyframe, so the stream starts decodable at once."""
+        offset = offset_frames % len(self.aus)
+        return max(k for k in self.keyframes if k <= offset)
+
+
+class AppsrcFactory(GstRtspServer.RTSPMediaFactory):
+    """appsrc ! rtph264pay, fed one access unit per need-data from Python."""
+
+    def __init__(self, caps, duration):
+        super().__init__()
+        self.caps, self.duration = caps, duration
+        self.set_launch(APPSRC_LAUNCH)
+        self.set_shared(True)  # several clients of one camera share one pipeline, like a real camera
+        self.connect("media-configure", self._configure)
+
+    def _configure(self, _factory, media):
+        appsrc = media.get_element().get_child_by_name("src")
+        appsrc.set_property("caps", self.caps)
+        appsrc.connect("need-data", self._need_data, self.new_state())
+
+    def _need_data(self, appsrc, _length, state):
+        data, key = self.next_unit(state)
+        n = state["n"]
+        state["n"] = n + 1
+        buf = Gst.Buffer.new_wrapped(data)
+        buf.pts = buf.dts = n * self.duration  # continuous timestamps across loop restarts
+        buf.duration = self.duration
+        if not key:
+            buf.set_flags(Gst.BufferFlags.DELTA_UNIT)
+        appsrc.emit("push-buffer", buf)
+
+
+class LoopFactory(AppsrcFactory):
+    def __init__(self, clip, offset_frames):
+        super().__init__(clip.caps, clip.duration)
+        self.clip, self.start = clip, clip.start_index(offset_frames)
+
+    def new_state(self):
+        return {"n": 0}
+
+    def next_unit(self, state):
+        return self.clip.aus[(self.start + state["n"]) % len(self.clip.aus)]
+
+
+class GarbageFactory(AppsrcFactory):
+    """Slices of random bytes and no SPS/PPS: the payloader sends them, no decoder gets a picture."""
+
+    def __init__(self, seed):
+        super().__init__(
+            Gst.Caps.from_string(f"{AU_CAPS},framerate={GARBAGE_FPS}/1"), Gst.SECOND // GARBAGE_FPS
+        )
+        self.seed = seed
+
+    def new_state(self):
+        return {"n": 0, "rng": random.Random(self.seed)}
+
+    def next_unit(self, state):
+        rng, key = state["rng"], state["n"] % GARBAGE_FPS == 0
+        header = b"\x00\x00\x00\x01" + (b"\x65" if key else b"\x41")
+        return header + rng.randbytes(rng.randint(300, 2500)), key
+
+
+def file_factory(path):
+    factory = GstRtspServer.RTSPMediaFactory()
+    factory.set_launch(
+        "( filesrc name=file ! qtdemux ! h264parse ! rtph264pay name=pay0 pt=96 config-interval=-1 )"
+    )
+    factory.set_shared(True)
+    factory.connect(
+        "media-configure",
+        lambda _f, media: media.get_element().get_child_by_name("file").set_property("location", path),
+    )
+    return factory
+
+
+def build_server(manifest):
+    server = GstRtspServer.RTSPServer()
+    server.set_address("127.0.0.1")
+    server.set_service(str(manifest.get("port", 8554)))
+    server.set_backlog(256)  # the default 5 drops some of 100 clients connecting at once
+    # Without an address pool the UDP RTP/RTCP sockets bind to 0.0.0.0; this keeps them on loopback.
+    lo, hi = manifest.get("udp_ports", (40000, 49999))
+    pool = GstRtspServer.RTSPAddressPool()
+    pool.add_range("127.0.0.1", "127.0.0.1", lo, hi, 0)
+    clips, mounts = {}, server.get_mount_points()
+    for mount in manifest.get("mounts", []):
+        mode, path = mount.get("mode", "loop"), mount.get("file")
+        if mode == "loop":
+            if path not in clips:
+                clips[path] = Clip(path)
+            factory = LoopFactory(clips[path], int(mount.get("offset_frames", 0)))
+        elif mode == "file":
+            if not path or not Path(path).is_file():
+                fail(f"mount {mount['path']}: file not found: {path}")
+            factory = file_factory(path)
+        elif mode == "garbage":
+            factory = GarbageFactory(zlib.crc32(mount["path"].encode()))
+        else:
+            fail(f"mount {mount['path']}: unknown mode {mode!r} (loop, file, garbage)")
+        factory.set_address_pool(pool)
+        if manifest.get("tcp_only"):
+            factory.set_protocols(GstRtsp.RTSPLowerTrans.TCP)
+        mounts.add_factory("/" + mount["path"].strip("/"), factory)
+    units = sum(len(c.aus) for c in clips.values())
+    count = len(manifest.get("mounts", []))
+    print(f"{count} mounts; {len(clips)} looped clips, {units} access units in memory", flush=True)
+    return server
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--manifest", required=True, help="JSON file: port, tcp_only, mounts")
+    args = ap.parse_args()
+    try:
+        manifest = json.loads(Path(args.manifest).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        fail(f"cannot read manifest {args.manifest}: {exc}")
+    if manifest.get("remove_manifest"):  # a temporary file from our parent: gone even if it crashes
+        Path(args.manifest).unlink(missing_ok=True)
+    Gst.init(None)
+    check_elements()
+    server = build_server(manifest)
+    if server.attach(None) == 0:
+        fail(f"cannot listen on 127.0.0.1:{manifest.get('port')} (port in use?)")
+    print(f"READY rtsp://127.0.0.1:{server.get_bound_port()}", flush=True)
+
+    loop = GLib.MainLoop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        if hasattr(GLib, "unix_signal_add"):
+            GLib.unix_signal_add(GLib.PRIORITY_HIGH, sig, lambda: loop.quit() or GLib.SOURCE_REMOVE)
+        else:  # Windows: no GLib signal sources
+            signal.signal(sig, lambda *_: loop.quit())
+    if manifest.get("exit_with_parent") and hasattr(GLib, "unix_fd_add_full"):
+        # The parent holds our stdin open; EOF means it died without stopping us: don't linger.
+        def on_stdin(fd, _cond):
+            if os.read(fd, 4096):
+                return GLib.SOURCE_CONTINUE
+            loop.quit()
+            return GLib.SOURCE_REMOVE
+
+        GLib.unix_fd_add_full(
+            GLib.PRIORITY_DEFAULT, sys.stdin.fileno(), GLib.IOCondition.IN | GLib.IOCondition.HUP, on_stdin
+        )
+    loop.run()
+    with contextlib.suppress(OSError):  # the parent, and with it our stdout pipe, may be gone
+        print("STOPPED", flush=True)
+    # Leave at once, like a camera losing power: tearing down 100 sessions one by one takes seconds,
+    # and finalising live GStreamer threads can hang an ordinary interpreter exit.
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main()

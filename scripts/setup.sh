@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# One-step set-up on a fresh Debian/Ubuntu machine; fast (a few seconds) when nothing changed.
+#   system packages (apt) → real street footage for the demo → .venv with CityWall and its tools
+# Usage: scripts/setup.sh            (the README's commands call it)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '\033[1;34m[setup]\033[0m %s\n' "$*"; }
+
+# --- system packages --------------------------------------------------------------------------
+APT_PACKAGES=(
+  python3 python3-venv python3-dev
+  ffmpeg strace xvfb xauth
+  gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
+  gstreamer1.0-libav gir1.2-gst-rtsp-server-1.0 python3-gi
+  fonts-wqy-microhei
+  libegl1 libgl1 libglib2.0-0 libfontconfig1 libdbus-1-3 libxkbcommon0 libxkbcommon-x11-0
+  libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0
+  libxcb-randr0 libxcb-xinerama0 libxcb-xkb1
+)
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  say "installing system packages: ${missing[*]}"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# --- real street footage for the demo (OpenCV's vtest.avi from Debian's opencv-doc) -----------
+if [ ! -s resources/demo/vtest.avi ]; then
+  say "fetching the demo footage (vtest.avi from Debian's opencv-doc)"
+  bash scripts/fetch_vtest.sh || say "no vtest.avi: the demo will use a generated street scene"
+fi
+
+# --- Python environment -------------------------------------------------------------------------
+PYTHON=""
+for candidate in python3.11 python3.12 python3.13 python3; do
+  if command -v "$candidate" >/dev/null 2>&1 &&
+     "$candidate" -c 'import sys; sys.exit(not ((3, 11) <= sys.version_info[:2] < (3, 14)))'; then
+    PYTHON=$candidate; break
+  fi
+done
+[ -n "$PYTHON" ] || { echo "CityWall needs Python 3.11–3.13" >&2; exit 1; }
+if [ ! -x .venv/bin/python ]; then
+  say "creating .venv with $($PYTHON --version)"
+  "$PYTHON" -m venv .venv
+fi
+stamp=$(cat pyproject.toml scripts/setup.sh | sha256sum | cut -c1-16)
+if [ "$(cat .venv/.citywall-setup 2>/dev/null)" != "$stamp" ]; then
+  say "installing CityWall and its Python packages into .venv"
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -e ".[dev]"
+  echo "$stamp" > .venv/.citywall-setup
+fi
+say "ready"

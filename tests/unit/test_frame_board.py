@@ -1,0 +1,84 @@
+import numpy as np
+import pytest
+
+from app.media.frame_board import BoardLayout, FrameBoard
+
+
+@pytest.fixture
+def board():
+    board = FrameBoard.create(BoardLayout(((64, 48), (32, 32)), workers=2))
+    yield board
+    board.close()
+
+
+def frame(value: int, w: int = 40, h: int = 30) -> np.ndarray:
+    return np.full((h, w, 4), value, np.uint8)
+
+
+def test_reader_gets_the_newest_frame_only(board: FrameBoard) -> None:
+    assert board.read(0) is None
+    for value in (10, 20, 30):
+        assert board.write(0, frame(value))
+    got = board.read(0)
+    assert got is not None
+    image, meta = got
+    assert image.shape == (30, 40, 4) and int(image[0, 0, 0]) == 30
+    assert meta.count == 3 and (meta.width, meta.height) == (40, 30)
+    assert board.read(0, newer_than=meta.count) is None  # nothing new: nothing copied
+
+
+def test_destination_buffer_is_reused_when_the_size_matches(board: FrameBoard) -> None:
+    board.write(0, frame(1))
+    first = board.read(0)
+    assert first is not None
+    board.write(0, frame(2))
+    second = board.read(0, dest=first[0], newer_than=first[1].count)
+    assert second is not None and second[0] is first[0] and int(second[0][5, 5, 2]) == 2
+    board.write(0, frame(3, w=20, h=10))  # the tile got smaller: a new buffer of the new size
+    third = board.read(0, dest=first[0])
+    assert third is not None and third[0] is not first[0] and third[0].shape == (10, 20, 4)
+
+
+def test_frames_larger_than_the_slot_are_refused(board: FrameBoard) -> None:
+    assert not board.write(1, frame(1, w=33, h=32))
+    assert board.count(1) == 0
+
+
+def test_a_frame_being_written_is_never_returned(board: FrameBoard) -> None:
+    board.write(0, frame(5))
+    ctl = board._ctl[0]
+    latest = int(ctl[0])
+    ctl[2 + latest] += 1  # pretend a writer is inside this buffer (odd sequence)
+    assert board.read(0) is None
+    ctl[2 + latest] += 1
+    assert board.read(0) is not None
+
+
+def test_only_the_token_holder_writes_a_reassigned_slot(board: FrameBoard) -> None:
+    board.set_token(1, 7)
+    assert not board.write(1, frame(1, 16, 16), token=6)
+    assert board.write(1, frame(1, 16, 16), token=7)
+
+
+def test_workers_attach_by_name_and_share_frames_and_heartbeats(board: FrameBoard) -> None:
+    other = FrameBoard.attach(board.name, board.layout)
+    try:
+        other.write(0, frame(99))
+        other.beat(1)
+        got = board.read(0)
+        assert got is not None and int(got[0][0, 0, 0]) == 99
+        assert board.last_beat_ns(1) > 0 and board.last_beat_ns(0) == 0
+    finally:
+        other.close()
+
+
+def test_attaching_to_foreign_memory_is_refused() -> None:
+    from multiprocessing import shared_memory
+
+    foreign = shared_memory.SharedMemory(create=True, size=1 << 16)
+    try:
+        with pytest.raises(RuntimeError, match="not a CityWall frame board"):
+            FrameBoard.attach(foreign.name, BoardLayout(((8, 8),), workers=1))
+    finally:
+        foreign.close()
+        foreign.unlink()
