@@ -182,6 +182,8 @@ class IngestSettings(Model):
     backoff_max_s: float = Field(default=5.0, gt=0, le=600)
     backoff_jitter: float = Field(default=0.2, ge=0, le=1)
     offline_after_s: float = Field(default=20.0, gt=0, le=3600)
+    picture_timeout_s: float = Field(default=10.0, gt=0, le=600)
+    stable_after_s: float = Field(default=10.0, gt=0, le=3600)
     tile_capacity: tuple[int, int] = (1280, 720)
     focus_capacity: tuple[int, int] = (1920, 1080)
     focus_slots: int = Field(default=4, ge=1, le=16)

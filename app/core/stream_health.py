@@ -15,14 +15,14 @@ class StreamState(StrEnum):
     STOPPED = "stopped"  # not wanted by anyone (mode off)
     CONNECTING = "connecting"  # first attempt after start
     LIVE = "live"
-    STALLED = "stalled"  # connected, but no packets for stall_after_s
+    STALLED = "stalled"  # connected, but no data for stall_after_s
     RECONNECTING = "reconnecting"  # failed; waiting for / making another attempt
     OFFLINE = "offline"  # failing for longer than offline_after_s; still retried
 
 
 class StreamEvent(StrEnum):
     START = "start"
-    PACKET = "packet"  # data arrived (a frame, or a packet in keyframes-only mode)
+    FRAME = "frame"  # a picture was decoded
     STALL = "stall"
     ERROR = "error"
     GIVE_UP = "give_up"
@@ -36,21 +36,21 @@ _ACTIVE = (S.CONNECTING, S.LIVE, S.STALLED, S.RECONNECTING, S.OFFLINE)
 TRANSITIONS: dict[tuple[StreamState, StreamEvent], StreamState] = {
     (S.STOPPED, E.START): S.CONNECTING,
     (S.STOPPED, E.STOP): S.STOPPED,
-    (S.CONNECTING, E.PACKET): S.LIVE,
+    (S.CONNECTING, E.FRAME): S.LIVE,
     (S.CONNECTING, E.STALL): S.CONNECTING,
     (S.CONNECTING, E.ERROR): S.RECONNECTING,
     (S.CONNECTING, E.GIVE_UP): S.OFFLINE,
-    (S.LIVE, E.PACKET): S.LIVE,
+    (S.LIVE, E.FRAME): S.LIVE,
     (S.LIVE, E.STALL): S.STALLED,
     (S.LIVE, E.ERROR): S.RECONNECTING,
-    (S.STALLED, E.PACKET): S.LIVE,
+    (S.STALLED, E.FRAME): S.LIVE,
     (S.STALLED, E.STALL): S.STALLED,
     (S.STALLED, E.ERROR): S.RECONNECTING,
-    (S.RECONNECTING, E.PACKET): S.LIVE,
+    (S.RECONNECTING, E.FRAME): S.LIVE,
     (S.RECONNECTING, E.STALL): S.RECONNECTING,
     (S.RECONNECTING, E.ERROR): S.RECONNECTING,
     (S.RECONNECTING, E.GIVE_UP): S.OFFLINE,
-    (S.OFFLINE, E.PACKET): S.LIVE,
+    (S.OFFLINE, E.FRAME): S.LIVE,
     (S.OFFLINE, E.STALL): S.OFFLINE,
     (S.OFFLINE, E.ERROR): S.OFFLINE,
     (S.OFFLINE, E.GIVE_UP): S.OFFLINE,
@@ -79,6 +79,8 @@ class HealthPolicy:
     backoff_max_s: float = 5.0
     backoff_jitter: float = 0.2
     offline_after_s: float = 20.0
+    picture_timeout_s: float = 10.0  # data flows but nothing decodes for this long: reconnect
+    stable_after_s: float = 10.0  # live this long before a failure counts as a new streak
 
 
 def backoff_delay(attempt: int, policy: HealthPolicy, rng: random.Random) -> float:
@@ -102,6 +104,7 @@ class HealthSnapshot:
     last_error: str | None = None
     attempts: int = 0  # consecutive failed attempts
     failing_since: float | None = None  # wall-clock start of the current failure streak
+    up_since: float | None = None  # when pictures last started flowing after a failure
 
 
 class StreamHealth:
@@ -126,21 +129,38 @@ class StreamHealth:
         return self._apply(E.START, now)
 
     def stop(self, now: float) -> bool:
-        return self._apply(E.STOP, now, attempts=0, failing_since=None)
+        return self._apply(E.STOP, now, attempts=0, failing_since=None, up_since=None)
 
-    def packet(self, now: float) -> bool:
-        if self.snapshot.state == S.LIVE:
+    def frame(self, now: float) -> bool:
+        """A picture arrived. The failure streak is kept until the stream has proven stable."""
+        state = self.snapshot.state
+        if state == S.LIVE:
             return False  # hot path: nothing changes
-        return self._apply(E.PACKET, now, attempts=0, failing_since=None)
+        if state == S.STALLED:
+            return self._apply(E.FRAME, now)
+        return self._apply(E.FRAME, now, up_since=now)
 
     def stall(self, now: float) -> bool:
         return self._apply(E.STALL, now)
 
     def error(self, now: float, message: str) -> bool:
-        """Record a failed attempt or a lost connection; returns True if the state changed."""
+        """Record a failed attempt or a lost connection; returns True if the state changed.
+
+        A stream that fails again soon after coming back (a flapping camera, a truncated file)
+        continues its failure streak, so its backoff grows and it can end up offline.
+        """
         snap = self.snapshot
-        failing_since = snap.failing_since if snap.failing_since is not None else now
-        event = E.GIVE_UP if now - failing_since >= self.policy.offline_after_s else E.ERROR
+        was_up = snap.state in (S.LIVE, S.STALLED)
+        stable = was_up and snap.up_since is not None and now - snap.up_since >= self.policy.stable_after_s
+        fresh = snap.failing_since is None or stable
+        failing_since = now if fresh or snap.failing_since is None else snap.failing_since
+        attempts = 1 if fresh else snap.attempts + 1
+        give_up = not was_up and now - failing_since >= self.policy.offline_after_s
         return self._apply(
-            event, now, last_error=message, attempts=snap.attempts + 1, failing_since=failing_since
+            E.GIVE_UP if give_up else E.ERROR,
+            now,
+            last_error=message,
+            attempts=attempts,
+            failing_since=failing_since,
+            up_since=None,
         )

@@ -31,6 +31,10 @@ class EndOfStream(Exception):
     """The server ended the stream (an RTSP camera should never do that)."""
 
 
+class UndecodableStream(Exception):
+    """Packets arrive but none of them decodes into a picture."""
+
+
 def fit_size(src: tuple[int, int], box: tuple[int, int]) -> tuple[int, int]:
     """Largest even size inside ``box`` with the source's aspect, never larger than the source.
 
@@ -178,28 +182,33 @@ class StreamPull:
             self.source_size = (decoder.width, decoder.height)
             wait_for_key = True  # never show the grey smear of P-frames without their reference
             pacer = _FilePacer() if self._spec.is_file else None
+            picture_timeout = self._spec.policy.picture_timeout_s
+            last_picture = time.monotonic()
             while not self._stop.is_set():
                 for packet in container.demux(stream):
                     if self._stop.is_set():
                         return
                     if packet.size == 0:
                         continue
+                    now = time.monotonic()
                     self.packets += 1
-                    self.last_packet_monotonic = time.monotonic()
-                    if self.health.state != StreamState.LIVE:
-                        self._transition(self.health.packet)
-                    keyframes_only = self._keyframes_only
-                    if (keyframes_only or wait_for_key) and not packet.is_keyframe:
+                    self.last_packet_monotonic = now
+                    if now - last_picture > picture_timeout:
+                        raise UndecodableStream("the camera sends data but no picture can be decoded from it")
+                    if (self._keyframes_only or wait_for_key) and not packet.is_keyframe:
                         wait_for_key = True
                         continue
                     wait_for_key = False
-                    self.decoding_since = time.monotonic()
+                    self.decoding_since = now
                     frames = decoder.decode(packet)
                     self.decoding_since = 0.0
                     for frame in frames:
                         if pacer is not None:
                             pacer.wait(frame, self._stop)
                         self._publish(frame)
+                        last_picture = time.monotonic()
+                        if self.health.state != StreamState.LIVE:
+                            self._transition(self.health.frame)  # live means pictures, not just bytes
                 if pacer is None or self._stop.is_set():
                     return  # a live stream ended: reconnect
                 container.seek(0)  # files loop, for the demo and for replaying footage
@@ -253,7 +262,7 @@ class _FilePacer:
 
 def _describe(exc: BaseException) -> str:
     """Short operator-readable reason for a failed attempt."""
-    if isinstance(exc, EndOfStream):
+    if isinstance(exc, EndOfStream | UndecodableStream):
         return str(exc)
     if isinstance(exc, av.error.ExitError | TimeoutError):
         return "no answer from the camera (timed out)"

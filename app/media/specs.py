@@ -36,6 +36,8 @@ def policy_from(settings: IngestSettings) -> HealthPolicy:
         backoff_max_s=settings.backoff_max_s,
         backoff_jitter=settings.backoff_jitter,
         offline_after_s=settings.offline_after_s,
+        picture_timeout_s=settings.picture_timeout_s,
+        stable_after_s=settings.stable_after_s,
     )
 
 

@@ -18,7 +18,7 @@ EXPECTED = {
     StreamState.STOPPED: {StreamEvent.START: StreamState.CONNECTING, StreamEvent.STOP: StreamState.STOPPED},
     StreamState.CONNECTING: {
         StreamEvent.START: StreamState.CONNECTING,
-        StreamEvent.PACKET: StreamState.LIVE,
+        StreamEvent.FRAME: StreamState.LIVE,
         StreamEvent.STALL: StreamState.CONNECTING,
         StreamEvent.ERROR: StreamState.RECONNECTING,
         StreamEvent.GIVE_UP: StreamState.OFFLINE,
@@ -26,21 +26,21 @@ EXPECTED = {
     },
     StreamState.LIVE: {
         StreamEvent.START: StreamState.LIVE,
-        StreamEvent.PACKET: StreamState.LIVE,
+        StreamEvent.FRAME: StreamState.LIVE,
         StreamEvent.STALL: StreamState.STALLED,
         StreamEvent.ERROR: StreamState.RECONNECTING,
         StreamEvent.STOP: StreamState.STOPPED,
     },
     StreamState.STALLED: {
         StreamEvent.START: StreamState.STALLED,
-        StreamEvent.PACKET: StreamState.LIVE,
+        StreamEvent.FRAME: StreamState.LIVE,
         StreamEvent.STALL: StreamState.STALLED,
         StreamEvent.ERROR: StreamState.RECONNECTING,
         StreamEvent.STOP: StreamState.STOPPED,
     },
     StreamState.RECONNECTING: {
         StreamEvent.START: StreamState.RECONNECTING,
-        StreamEvent.PACKET: StreamState.LIVE,
+        StreamEvent.FRAME: StreamState.LIVE,
         StreamEvent.STALL: StreamState.RECONNECTING,
         StreamEvent.ERROR: StreamState.RECONNECTING,
         StreamEvent.GIVE_UP: StreamState.OFFLINE,
@@ -48,7 +48,7 @@ EXPECTED = {
     },
     StreamState.OFFLINE: {
         StreamEvent.START: StreamState.OFFLINE,
-        StreamEvent.PACKET: StreamState.LIVE,
+        StreamEvent.FRAME: StreamState.LIVE,
         StreamEvent.STALL: StreamState.OFFLINE,
         StreamEvent.ERROR: StreamState.OFFLINE,
         StreamEvent.GIVE_UP: StreamState.OFFLINE,
@@ -74,9 +74,9 @@ def test_table_has_no_pairs_beyond_the_specification() -> None:
 
 
 def test_failures_go_offline_only_after_offline_after_s() -> None:
-    health = StreamHealth(HealthPolicy(offline_after_s=20))
+    health = StreamHealth(HealthPolicy(offline_after_s=20, stable_after_s=10))
     health.start(now=0)
-    health.packet(now=1)
+    health.frame(now=1)
     assert health.state == StreamState.LIVE
     health.error(now=5, message="connection refused")
     assert health.state == StreamState.RECONNECTING
@@ -88,18 +88,44 @@ def test_failures_go_offline_only_after_offline_after_s() -> None:
     assert health.state == StreamState.OFFLINE
     assert health.snapshot.last_error == "no answer"
     assert health.snapshot.since == 25.5
-    health.packet(now=30)
+    health.frame(now=30)
     assert health.state == StreamState.LIVE
-    assert health.snapshot.attempts == 0 and health.snapshot.failing_since is None
 
 
-def test_stall_then_packet_returns_to_live() -> None:
+def test_a_flapping_stream_keeps_its_failure_streak_and_goes_offline() -> None:
+    health = StreamHealth(HealthPolicy(offline_after_s=20, stable_after_s=10))
+    health.start(0)
+    health.error(1, "refused")
+    for t in (4, 12, 20):  # comes up for two seconds, fails again
+        health.frame(t)
+        assert health.state == StreamState.LIVE
+        health.error(t + 2, "the server ended the stream")
+        assert health.state == StreamState.RECONNECTING
+    assert health.snapshot.attempts == 4 and health.snapshot.failing_since == 1
+    health.error(23, "the server ended the stream")
+    assert health.state == StreamState.OFFLINE
+
+
+def test_a_stream_that_was_stable_starts_a_fresh_streak() -> None:
+    health = StreamHealth(HealthPolicy(offline_after_s=20, stable_after_s=10))
+    health.start(0)
+    health.error(1, "refused")
+    health.frame(4)
+    health.stall(30)  # a stall does not restart the stability clock
+    health.error(31, "timed out")
+    assert health.state == StreamState.RECONNECTING
+    assert health.snapshot.attempts == 1 and health.snapshot.failing_since == 31
+    health.error(45, "timed out")
+    assert health.state == StreamState.RECONNECTING  # 14 s into the new streak, not 44
+
+
+def test_stall_then_frame_returns_to_live() -> None:
     health = StreamHealth(HealthPolicy())
     health.start(0)
-    health.packet(0.1)
+    health.frame(0.1)
     assert health.stall(3)
     assert health.state == StreamState.STALLED
-    assert health.packet(3.5)
+    assert health.frame(3.5)
     assert health.state == StreamState.LIVE
 
 
