@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from pathlib import Path
+
+import platformdirs
 
 from app.core.stream_health import StreamState
 from app.media.specs import site_specs
 from app.media.supervisor import IngestSupervisor
 from app.run_options import RunOptions
+from app.ui.main_window import SiteUi
 from app.ui.runner import run_wall
 from app.ui.wall.compositor import TileInfo
 from camera_config.models import SiteConfig
@@ -28,6 +32,10 @@ class RunReport:
         return [c for c in self.cameras if c not in self.ever_live]
 
 
+def snapshot_dir() -> Path:
+    return Path(platformdirs.user_pictures_dir()) / "CityWall"
+
+
 def build_supervisor(site: SiteConfig) -> IngestSupervisor:
     settings = site.ingest
     return IngestSupervisor(
@@ -42,12 +50,13 @@ def build_supervisor(site: SiteConfig) -> IngestSupervisor:
 
 def run_site(site: SiteConfig, opts: RunOptions) -> tuple[int, RunReport]:
     """Run the wall on ``site`` until closed (or for ``opts.seconds``)."""
-    groups = {g.id: g.name for g in site.groups}
-    tiles = [
-        TileInfo(cam.id, cam.name, cam.grid_code, groups.get(cam.group or ""))
-        for cam in site.cameras
-        if cam.enabled
-    ]
+    tiles = [TileInfo(cam.id, cam.name, cam.grid_code, cam.group) for cam in site.cameras if cam.enabled]
+    site_ui = SiteUi(
+        name=site.site.name,
+        cameras=tiles,
+        groups=[(g.id, g.name, g.parent) for g in site.groups],
+        snapshot_dir=snapshot_dir(),
+    )
     supervisor = build_supervisor(site)
     report = RunReport([t.camera_id for t in tiles])
 
@@ -58,7 +67,7 @@ def run_site(site: SiteConfig, opts: RunOptions) -> tuple[int, RunReport]:
 
     supervisor.start()
     try:
-        code = run_wall(supervisor, tiles, site.site.name, opts, on_tick=note_live)
+        code = run_wall(supervisor, site_ui, site.site.shared_views, opts, on_tick=note_live)
         note_live()
     finally:
         supervisor.stop()

@@ -12,3 +12,6 @@ class RunOptions:
     seconds: float | None = None  # quit after this long (smoke runs, benches)
     screenshot: Path | None = None  # written just before quitting
     size: tuple[int, int] = (1600, 900)
+    language: str | None = None  # None: as last time (简体中文 on first start)
+    profile_dir: Path | None = None  # per-user settings and views; None: the OS's app data folder
+    fresh: bool = False  # ignore the saved session (windows, views, pages)

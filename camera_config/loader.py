@@ -146,7 +146,11 @@ def _with_line(root: Node, ref: re.Match[str]) -> str:
 
 
 def _resolve_clip_paths(data: dict[str, Any], base: Path) -> None:
-    """Relative clip paths mean "next to the site file", wherever the app was started."""
+    """Relative paths mean "next to the site file", wherever the app was started."""
+    info = data.get("site")
+    if isinstance(info, dict) and isinstance(info.get("shared_views"), str):
+        views = Path(info["shared_views"]).expanduser()
+        info["shared_views"] = str(views if views.is_absolute() else base / views)
     cameras = data.get("cameras")
     for camera in cameras if isinstance(cameras, list) else []:
         source = camera.get("source") if isinstance(camera, dict) else None
@@ -170,6 +174,8 @@ def _plain(site: SiteConfig, folder: Path) -> dict[str, Any]:
     """Field order, defaults left out; `kind` and `version` kept so the file reads on its own."""
     data: dict[str, Any] = {"version": site.version}
     data.update(site.model_dump(mode="json", exclude_defaults=True))
+    if site.site.shared_views is not None:
+        data["site"]["shared_views"] = _portable(site.site.shared_views, folder)
     for camera, dumped in zip(site.cameras, data.get("cameras", []), strict=True):
         source = dumped.get("source", {})
         if isinstance(camera.source, FileSource):

@@ -141,6 +141,35 @@ class FileSource(Model):
 StreamSource = Annotated[RtspSource | OnvifSource | FileSource, Field(discriminator="kind")]
 
 
+class PtzSettings(Model):
+    """PTZ control of a camera over ONVIF; the camera's ``credentials`` log in.
+
+    ``endpoint`` is the ONVIF device service (the PTZ and media services are found from it).
+    ``profile`` names the media profile whose PTZ configuration is used (default: the first
+    profile that has one). ``auth``: WS-UsernameToken (``wsse``), HTTP digest (``digest``) or
+    ``auto`` (WS-UsernameToken, and HTTP digest when the camera asks for it).
+    """
+
+    kind: Literal["onvif"] = "onvif"
+    endpoint: str = Field(description="device service URL, e.g. http://10.0.0.5/onvif/device_service")
+    profile: str | None = Field(default=None, min_length=1, max_length=64)
+    auth: Literal["wsse", "digest", "auto"] = "auto"
+    timeout_s: float = Field(default=3.0, gt=0, le=60, description="answer timeout of every call")
+    move_timeout_s: float = Field(
+        default=1.0, gt=0, le=10, description="ONVIF Timeout sent with continuous moves (dead-man stop)"
+    )
+    rewrite_xaddrs: bool = Field(
+        default=True,
+        description="reach the camera's services at the endpoint's host when it advertises another "
+        "(a camera behind NAT or port forwarding)",
+    )
+
+    @field_validator("endpoint")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        return _check_stream_url(value, ("http", "https"))
+
+
 class Location(Model):
     lon: float = Field(ge=-180, le=180)
     lat: float = Field(ge=-90, le=90)
@@ -161,6 +190,7 @@ class Camera(Model):
     location: Location | None = None
     source: StreamSource
     credentials: Credentials | None = None
+    ptz: PtzSettings | None = None
     enabled: bool = True
     tags: tuple[str, ...] = ()
 
@@ -206,6 +236,8 @@ class IngestSettings(Model):
 
 class SiteInfo(Model):
     name: str = Field(min_length=1)
+    # Wall views every operator of the site sees (JSON, written by CityWall); relative to the site file.
+    shared_views: Path | None = None
     grid_code_digits: int | None = Field(default=15, ge=4, le=32)
     timezone: str = "Asia/Shanghai"
 

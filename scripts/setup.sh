@@ -12,7 +12,7 @@ APT_PACKAGES=(
   python3 python3-venv python3-dev
   ffmpeg strace xvfb xauth
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
-  gstreamer1.0-libav gir1.2-gst-rtsp-server-1.0 python3-gi
+  gstreamer1.0-libav gstreamer1.0-plugins-ugly gir1.2-gst-rtsp-server-1.0 python3-gi
   fonts-wqy-microhei
   libegl1 libgl1 libglib2.0-0 libfontconfig1 libdbus-1-3 libxkbcommon0 libxkbcommon-x11-0
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0
@@ -55,5 +55,13 @@ if [ "$(cat .venv/.citywall-setup 2>/dev/null)" != "$stamp" ]; then
   .venv/bin/python -m pip install -q --upgrade pip
   .venv/bin/python -m pip install -q -e ".[dev]"
   echo "$stamp" > .venv/.citywall-setup
+fi
+
+# --- compiled translations (the .qm is generated, never committed; the app also compiles it if missing) --
+ts=resources/i18n/citywall_zh_CN.ts
+qm=resources/i18n/citywall_zh_CN.qm
+if [ -f "$ts" ] && { [ ! -s "$qm" ] || [ "$ts" -nt "$qm" ]; }; then
+  say "compiling the Chinese translation ($qm)"
+  .venv/bin/pyside6-lrelease -silent "$ts" -qm "$qm"
 fi
 say "ready"

@@ -15,6 +15,13 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seconds", type=float, help="quit after this many seconds")
     parser.add_argument("--screenshot", type=Path, help="save the wall to this PNG before quitting")
     parser.add_argument("--size", default="1600x900", help="window size WxH (default 1600x900)")
+    parser.add_argument(
+        "--lang", choices=("zh_CN", "en"), help="interface language (default: as last time, 中文 first)"
+    )
+    parser.add_argument("--profile", type=Path, help="folder for this operator's settings and views")
+    parser.add_argument(
+        "--fresh", action="store_true", help="start with the default wall, not the saved session"
+    )
 
 
 def run_options(args: argparse.Namespace) -> RunOptions:
@@ -24,4 +31,7 @@ def run_options(args: argparse.Namespace) -> RunOptions:
         seconds=args.seconds,
         screenshot=args.screenshot,
         size=(int(width), int(height)),
+        language=args.lang,
+        profile_dir=args.profile,
+        fresh=bool(args.fresh),
     )

@@ -6,12 +6,12 @@ import argparse
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from camera_config.csv_import import ImportResult, import_csv, write_import
-from camera_config.issues import ConfigError, ConfigIssue
-from camera_config.loader import load_site_report
-from camera_config.models import SiteConfig
+if TYPE_CHECKING:  # decoder workers re-import the entry script: keep this module light
+    from camera_config.csv_import import ImportResult
+    from camera_config.issues import ConfigIssue
+    from camera_config.models import SiteConfig
 
 
 class Text:
@@ -63,6 +63,9 @@ def register(sub: Any) -> None:
 
 
 def check_command(args: argparse.Namespace) -> int:
+    from camera_config.issues import ConfigError
+    from camera_config.loader import load_site_report
+
     try:
         site, warnings = load_site_report(args.file)
     except ConfigError as exc:
@@ -77,6 +80,9 @@ def check_command(args: argparse.Namespace) -> int:
 
 
 def import_command(args: argparse.Namespace) -> int:
+    from camera_config.csv_import import import_csv, write_import
+    from camera_config.issues import ConfigError
+
     out: Path = args.output
     if out.exists() and not args.force:
         _err(Text.EXISTS.format(file=out))

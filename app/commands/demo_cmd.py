@@ -45,6 +45,7 @@ def handle(args: argparse.Namespace) -> int:
     from app.demo.clips import generate_demo_clips
     from app.demo.rtsp_server import DemoRtspServer, DemoServerError, free_port
     from app.demo.site import build_demo_site, demo_manifest, write_demo_site_yaml
+    from app.demo.views import seed_demo_views
     from app.main import run_site
 
     if _no_display() and not args.offscreen:
@@ -57,8 +58,12 @@ def handle(args: argparse.Namespace) -> int:
     clips = generate_demo_clips(duration_s=args.clip_seconds, progress=_progress)
     port = free_port()
     site = build_demo_site(f"rtsp://127.0.0.1:{port}", n_cameras=args.cameras, clips=clips)
-    site_file = Path(platformdirs.user_data_dir("citywall")) / "demo" / "site.yaml"
-    site_file.parent.mkdir(parents=True, exist_ok=True)
+    demo_dir = Path(platformdirs.user_data_dir("citywall")) / "demo"
+    shared_views = demo_dir / "shared_views.json"
+    site = site.model_copy(update={"site": site.site.model_copy(update={"shared_views": shared_views})})
+    seed_demo_views(site, shared_views)
+    site_file = demo_dir / "site.yaml"
+    demo_dir.mkdir(parents=True, exist_ok=True)
     write_demo_site_yaml(site, site_file)
     print(f"Demo site: {len(site.cameras)} cameras ({site_file})", file=sys.stderr)
     try:

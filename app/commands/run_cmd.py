@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from app.commands.common import add_run_options, run_options
-from camera_config.loader import ConfigError, load_site
 
 
 def register(sub: Any) -> None:
@@ -19,6 +18,8 @@ def register(sub: Any) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
+    from camera_config.loader import ConfigError, load_site
+
     try:
         site = load_site(args.site)
     except ConfigError as exc:

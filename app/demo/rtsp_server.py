@@ -7,6 +7,7 @@ The server needs GStreamer's Python bindings, which live in the system Python (D
 from __future__ import annotations
 
 import collections
+import contextlib
 import json
 import os
 import socket
@@ -14,7 +15,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
@@ -70,6 +71,8 @@ class DemoRtspServer:
         self._readers: list[threading.Thread] = []
         self._ready = threading.Event()
         self._manifest_file: Path | None = None
+        self._views: dict[str, list[float]] = {}  # ptz_id -> the latest view, kept across restarts
+        self._stdin_lock = threading.Lock()
 
     # -- life cycle ---------------------------------------------------------------------------
     def start(self) -> DemoRtspServer:
@@ -80,7 +83,7 @@ class DemoRtspServer:
         try:
             self._proc = subprocess.Popen(
                 [self._python, "-u", str(self._script), "--manifest", str(self._manifest_file)],
-                stdin=subprocess.PIPE,  # never written: its EOF tells the server we are gone
+                stdin=subprocess.PIPE,  # PTZ view changes; its EOF tells the server we are gone
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 text=True,
@@ -153,9 +156,36 @@ class DemoRtspServer:
         """The server's last output lines, for error messages and test failures."""
         return "\n".join(self._lines)
 
+    def set_view(self, ptz_id: str, rect: Sequence[float]) -> None:
+        """Point the ``ptz`` mounts of ``ptz_id`` at ``rect`` (x, y, w, h of the panorama).
+
+        Thread-safe and cheap (one line to the server's stdin); remembered, so a restarted server
+        comes back showing the same view. A server that is not running just remembers it.
+        """
+        view = [round(float(v), 6) for v in rect]
+        if len(view) != 4:
+            raise ValueError("a view is [x, y, w, h]")
+        with self._stdin_lock:
+            self._views[ptz_id] = view
+            proc = self._proc
+            if proc is None or proc.poll() is not None or proc.stdin is None:
+                return
+            try:
+                proc.stdin.write(json.dumps({"view": ptz_id, "rect": view}) + "\n")
+                proc.stdin.flush()
+            except (OSError, ValueError):  # the server died or is being stopped: it gets it at start
+                pass
+
     # -- internals --------------------------------------------------------------------------------
     def _write_manifest(self) -> None:
         manifest = {**self._manifest, "port": self._port, "exit_with_parent": True, "remove_manifest": True}
+        if self._views:
+            manifest["mounts"] = [
+                {**m, "view": self._views[str(m.get("ptz_id") or m.get("path"))]}
+                if m.get("mode") == "ptz" and str(m.get("ptz_id") or m.get("path")) in self._views
+                else m
+                for m in manifest.get("mounts", [])
+            ]
         fd, name = tempfile.mkstemp(prefix="citywall-rtsp-", suffix=".json")
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             json.dump(manifest, f, ensure_ascii=False, default=str)  # Paths as text
@@ -210,8 +240,10 @@ class DemoRtspServer:
     def _reap(self) -> None:
         if self._proc is not None:
             self._proc.wait()
-            if self._proc.stdin is not None:
-                self._proc.stdin.close()
+            with self._stdin_lock:
+                if self._proc.stdin is not None:
+                    with contextlib.suppress(OSError):
+                        self._proc.stdin.close()
         for t in self._readers:
             t.join(2.0)
         self._readers = []

@@ -2,7 +2,9 @@
 
 Camera ids cam001..camNNN; the sub stream is mount ``camNNN`` and the main stream ``camNNN_main``.
 Neighbouring cameras get different clip variants and start offsets, so a wall of them looks like a
-district, not like one camera repeated.
+district, not like one camera repeated. A few cameras can be PTZ domes (:func:`add_demo_ptz`): their
+mounts then show a live view of a panorama that their simulated ONVIF camera steers
+(:func:`start_demo_ptz`, see :mod:`app.demo.ptz_site`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,15 @@ from urllib.parse import urlsplit
 
 from app.demo.clips import ClipSet
 from app.demo.district import CENTRE, CORNERS, DISTRICT_ADMIN_CODE, DISTRICT_NAME, STREETS, Street
+from app.demo.panorama import PanoramaClip
+from app.demo.ptz_site import (
+    PTZ_PASSWORD_ENV,
+    DemoPtz,
+    add_demo_ptz,
+    is_demo_ptz,
+    ptz_mounts,
+    start_demo_ptz,
+)
 from camera_config.loader import save_site
 from camera_config.models import (
     Camera,
@@ -27,6 +38,17 @@ from camera_config.models import (
     SiteInfo,
     StreamSource,
 )
+
+__all__ = [
+    "PTZ_PASSWORD_ENV",
+    "DemoPtz",
+    "add_demo_ptz",
+    "build_demo_site",
+    "clip_for",
+    "demo_manifest",
+    "start_demo_ptz",
+    "write_demo_site_yaml",
+]
 
 DISTRICT_GROUP = "district"
 OFFSET_STRIDE = 83  # frames between neighbours' start points; the server wraps it to the clip length
@@ -89,15 +111,22 @@ def build_demo_site(
 
 
 def demo_manifest(
-    site: SiteConfig, clips: ClipSet, *, port: int = 0, tcp_only: bool = False
+    site: SiteConfig,
+    clips: ClipSet,
+    *,
+    port: int = 0,
+    tcp_only: bool = False,
+    panorama: PanoramaClip | None = None,
 ) -> dict[str, Any]:
     """The server manifest serving every RTSP camera of ``site`` from ``clips`` (loop mode).
 
     Mount paths come from the cameras' URLs; a main stream without a main clip plays the sub clip.
+    With a ``panorama``, the demo PTZ cameras get ``ptz`` mounts (a live view that follows their
+    simulator) instead of looped clips.
     """
-    mounts: list[dict[str, Any]] = []
+    mounts: list[dict[str, Any]] = ptz_mounts(site, panorama) if panorama is not None else []
     for index, cam in enumerate(site.cameras):
-        if not isinstance(cam.source, RtspSource):
+        if not isinstance(cam.source, RtspSource) or (panorama is not None and is_demo_ptz(cam)):
             continue
         name, offset = clip_for(index, clips.variants)
         sub = clips.sub.get(name) or clips.main[name]

@@ -121,6 +121,13 @@ class StatsReport:
 
 
 @dataclass(frozen=True)
+class WorkerReady:
+    """Sent once the worker has imported its modules and attached to the frame board."""
+
+    worker: int
+
+
+@dataclass(frozen=True)
 class WorkerFault:
     worker: int
     message: str

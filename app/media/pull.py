@@ -161,7 +161,6 @@ class StreamPull:
             # Cameras send SPS/PPS in the SDP: a short probe is enough and makes 100 opens fast.
             "probesize": "32768",
             "analyzeduration": "100000",
-            "fflags": "nobuffer",
         }
         if spec.transport == "udp":
             options.update({"buffer_size": "1048576", "reorder_queue_size": "64", "max_delay": "300000"})

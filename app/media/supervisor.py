@@ -31,12 +31,14 @@ from app.media.protocol import (
     StatsReport,
     ViewMode,
     WorkerFault,
+    WorkerReady,
 )
 from app.media.worker import worker_main
 
 log = logging.getLogger(__name__)
 
-HEARTBEAT_TIMEOUT_S = 5.0
+HEARTBEAT_TIMEOUT_S = 8.0  # a worker that has not beaten for this long is hung (it holds the GIL)
+STARTUP_TIMEOUT_S = 30.0  # spawning and importing can take seconds on a loaded machine
 RESTART_BACKOFF_S = (0.2, 1.0, 2.0, 5.0, 10.0)
 
 
@@ -55,6 +57,7 @@ class CameraHealth:
     main_state: StreamState
     main_error: str | None
     mode: ViewMode
+    main_fps: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,9 @@ class _Worker:
         self.started_at = 0.0
         self.restarts = 0
         self.restart_at: float | None = None
+        self.ready = False
+        self.frames_seen = -1  # total frames its cameras published, at progress_at
+        self.progress_at = 0.0
 
 
 class IngestSupervisor:
@@ -262,6 +268,7 @@ class IngestSupervisor:
         meta = self.frame_meta(camera_id)
         age = None if meta is None else max(0.0, (time.monotonic_ns() - meta.captured_monotonic_ns) / 1e9)
         sub_stats = cam.stats.get("sub")
+        main_stats = cam.stats.get("main")
         return CameraHealth(
             camera_id=camera_id,
             state=cam.sub.state,
@@ -274,6 +281,7 @@ class IngestSupervisor:
             main_state=cam.main.state,
             main_error=cam.main.last_error,
             mode=cam.sent.mode if cam.sent else ViewMode.OFF,
+            main_fps=main_stats.fps if main_stats else 0.0,
         )
 
     def health_all(self) -> dict[str, CameraHealth]:
@@ -298,6 +306,7 @@ class IngestSupervisor:
         worker.process, worker.conn = process, parent_conn
         worker.started_at = time.monotonic()
         worker.restart_at = None
+        worker.ready = False
         with self._lock:
             for cam in self._cameras.values():
                 if cam.worker != worker.index:
@@ -323,8 +332,7 @@ class IngestSupervisor:
                     waitables.append(worker.conn)
                     by_handle[worker.conn] = worker
             for ready in wait(waitables, timeout=0.25):  # type: ignore[arg-type]
-                worker = by_handle[ready]
-                self._drain(worker)
+                self._drain(by_handle[ready])
             self._check_workers()
 
     def _drain(self, worker: _Worker) -> None:
@@ -332,7 +340,10 @@ class IngestSupervisor:
         assert conn is not None
         try:
             while conn.poll():
-                self._handle(conn.recv())
+                message = conn.recv()
+                if isinstance(message, WorkerReady):
+                    worker.ready = True
+                self._handle(message)
         except (EOFError, OSError):
             self._worker_died(worker, "decoder process stopped unexpectedly")
 
@@ -367,8 +378,23 @@ class IngestSupervisor:
                     worker, f"decoder process stopped unexpectedly (exit code {process.exitcode})"
                 )
                 continue
-            silent = (time.monotonic_ns() - self._board.last_beat_ns(worker.index)) / 1e9
-            if now - worker.started_at > HEARTBEAT_TIMEOUT_S and silent > HEARTBEAT_TIMEOUT_S:
+            if not worker.ready:
+                if now - worker.started_at > STARTUP_TIMEOUT_S:
+                    process.kill()
+                    process.join(timeout=1)
+                    self._worker_died(
+                        worker, f"decoder process did not start within {STARTUP_TIMEOUT_S:.0f} s"
+                    )
+                continue
+            mine = (c for c in self._cameras.values() if c.worker == worker.index)
+            frames = sum(self._board.count(c.tile_slot) for c in mine)
+            if frames != worker.frames_seen:
+                worker.frames_seen, worker.progress_at = frames, now
+            beat_age = (time.monotonic_ns() - self._board.last_beat_ns(worker.index)) / 1e9
+            # Hung: no heartbeat and no frames. A worker that is merely slow (a loaded machine)
+            # still publishes frames and is left alone.
+            silent = min(beat_age, now - worker.progress_at)
+            if silent > HEARTBEAT_TIMEOUT_S:
                 process.kill()
                 process.join(timeout=1)
                 self._worker_died(worker, f"decoder process hung for {silent:.0f} s and was restarted")

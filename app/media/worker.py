@@ -15,7 +15,15 @@ from multiprocessing.connection import Connection
 
 from app.media.camera_runner import CameraRunner
 from app.media.frame_board import BoardLayout, FrameBoard
-from app.media.protocol import AddCamera, RemoveCamera, SetView, Shutdown, StatsReport, WorkerFault
+from app.media.protocol import (
+    AddCamera,
+    RemoveCamera,
+    SetView,
+    Shutdown,
+    StatsReport,
+    WorkerFault,
+    WorkerReady,
+)
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +47,7 @@ def worker_main(worker: int, board_name: str, layout: BoardLayout, conn: Connect
             except (OSError, EOFError, BrokenPipeError):
                 os._exit(0)  # the GUI process is gone: nothing left to decode for
 
+    report(WorkerReady(worker))
     stop = threading.Event()
     threading.Thread(
         target=_watch, args=(worker, board, runners, report, stop), name="watchdog", daemon=True

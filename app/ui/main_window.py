@@ -1,73 +1,609 @@
-"""The operator's main window: the wall plus a status line that says how many cameras are live."""
+"""The operator's control window: the main wall, the camera tree, views, layouts, tours, extra walls."""
 
 from __future__ import annotations
 
+import json
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QLabel, QMainWindow, QWidget
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QSpinBox,
+    QToolBar,
+    QWidget,
+)
 
 from app.core.stream_health import StreamState
+from app.core.wall_layout import WallView
 from app.media.source import FrameSource
-from app.ui.wall.compositor import TileInfo, WallCompositor
+from app.services.view_library import ALL_CAMERAS, ViewLibrary
+from app.ui.actions import ACTIONS, BY_ID, WALL, ActionSpec
+from app.ui.camera_tree import CameraTree
+from app.ui.help_overlay import HelpOverlay
+from app.ui.i18n import LANGUAGES, Translations
+from app.ui.snapshot import save_snapshot
+from app.ui.wall.compositor import TileInfo
+from app.ui.wall.pane import WallPane
+from app.ui.wall_window import WallWindow
+
+translate = QCoreApplication.translate
+
+# Short words for toolbar buttons (menus and tooltips use the full action text).
+TOOLBAR_TEXT = {
+    "save_view": str(QT_TRANSLATE_NOOP("Main", "Save view")),
+    "tour": str(QT_TRANSLATE_NOOP("Main", "Tour")),
+    "snapshot": str(QT_TRANSLATE_NOOP("Main", "Snapshot")),
+    "help": str(QT_TRANSLATE_NOOP("Main", "Shortcuts")),
+}
+
+
+@dataclass(frozen=True)
+class SiteUi:
+    """What the window needs to know about the site."""
+
+    name: str
+    cameras: list[TileInfo]
+    groups: list[tuple[str, str, str | None]]  # (id, name, parent)
+    snapshot_dir: Path
 
 
 class MainWindow(QMainWindow):
     def __init__(
-        self, source: FrameSource, tiles: list[TileInfo], site_name: str, parent: QWidget | None = None
+        self,
+        source: FrameSource,
+        site: SiteUi,
+        library: ViewLibrary,
+        translations: Translations,
+        settings: QSettings,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self._source = source
-        self._tiles = tiles
-        self.setWindowTitle(QCoreApplication.translate("Main", "CityWall — {0}").format(site_name))
-        self.wall = WallCompositor(source, tiles, client_id="wall-main", parent=self)
-        self.setCentralWidget(self.wall)
+        self.setObjectName("CityWallMain")
+        self._source, self._site, self.library = source, site, library
+        self._translations, self._settings = translations, settings
+        self._infos = {info.camera_id: info for info in site.cameras}
+        self.pane = WallPane(source, self._infos, client_id="wall-main", parent=self)
+        self.setCentralWidget(self.pane)
+        self.walls: list[WallWindow] = []
+        self._active: WallPane = self.pane
+        self._connect_pane(self.pane)
+
+        self.tree = CameraTree(source, site.cameras, site.groups, self)
+        self.tree.camera_chosen.connect(self._show_camera)
+        self.tree_dock = QDockWidget(self)
+        self.tree_dock.setObjectName("cameraTree")
+        self.tree_dock.setWidget(self.tree)
+        self.tree_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.tree_dock)
+        self.resizeDocks([self.tree_dock], [280], Qt.Orientation.Horizontal)
+
+        self.actions_by_id: dict[str, QAction] = {}
+        self._build_actions()
+        self._build_toolbar()
+        self._build_menus()
+        self.help = HelpOverlay(self)
         self._status = QLabel(self)
         self.statusBar().addPermanentWidget(self._status, 1)
-        self._timer = QTimer(self, interval=1000)
-        self._timer.timeout.connect(self._refresh_status)
-        self.wall.page_changed.connect(lambda *_: self._refresh_status())
-        QShortcut(
-            QKeySequence(QKeySequence.StandardKey.MoveToNextPage),
-            self,
-            lambda: self.wall.set_page(self.wall.page + 1),
-        )
-        QShortcut(
-            QKeySequence(QKeySequence.StandardKey.MoveToPreviousPage),
-            self,
-            lambda: self.wall.set_page(self.wall.page - 1),
-        )
-        QShortcut(QKeySequence("F11"), self, self._toggle_full_screen)
+        self._status_timer = QTimer(self, interval=1000)
+        self._status_timer.timeout.connect(self.refresh_status)
+        QApplication.instance().focusChanged.connect(self._focus_changed)  # type: ignore[union-attr]
+        self.retranslate()
 
+    # --- construction -------------------------------------------------------------------------
+    def _handlers(self) -> dict[str, Callable[[], None]]:
+        pane = self._pane
+        handlers: dict[str, Callable[[], None]] = {
+            "next_page": lambda: pane().next_page(),
+            "previous_page": lambda: pane().previous_page(),
+            "focus": self._enter,
+            "unfocus": self._escape,
+            "select_left": lambda: self._move_selection(-1, 0),
+            "select_right": lambda: self._move_selection(1, 0),
+            "select_up": lambda: self._move_selection(0, -1),
+            "select_down": lambda: self._move_selection(0, 1),
+            "clear_tile": lambda: pane().clear_selected(),
+            "snapshot": self.snapshot_selected,
+            "next_layout": lambda: self._step_layout(1),
+            "previous_layout": lambda: self._step_layout(-1),
+            "edit_layouts": self.edit_layouts,
+            "next_view": lambda: self._step_view(1),
+            "previous_view": lambda: self._step_view(-1),
+            "save_view": self.save_view,
+            "delete_view": self.delete_view,
+            "tour": self.toggle_tour,
+            "pause_tour": lambda: pane().toggle_pause(),
+            "search": self._search,
+            "full_screen": self._toggle_full_screen,
+            "walls": self.open_walls_on_other_screens,
+            "language": self.toggle_language,
+            "help": lambda: self.help.toggle(),
+            "quit": self._quit,
+        }
+        for spec in ACTIONS:
+            if spec.id.startswith("layout_"):
+                name = spec.id.removeprefix("layout_")
+                handlers[spec.id] = lambda _checked=False, name=name: self.set_layout(name)  # type: ignore[misc]
+        return handlers
+
+    def _build_actions(self) -> None:
+        handlers = self._handlers()
+        for spec in ACTIONS:
+            action = QAction(self)
+            action.setShortcuts([QKeySequence(s) for s in spec.shortcuts])
+            action.triggered.connect(handlers[spec.id])
+            if spec.group == WALL:
+                # Wall keys act only where the wall has the keyboard: Enter in the search box
+                # must search, not focus a tile.
+                action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                self.pane.addAction(action)
+            else:
+                action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+                self.addAction(action)
+            self.actions_by_id[spec.id] = action
+
+    def _wall_actions_for(self, pane: WallPane) -> None:
+        """Extra wall windows get their own copies of the wall keys."""
+        handlers = self._handlers()
+        for spec in ACTIONS:
+            if spec.group != WALL:
+                continue
+            action = QAction(pane)
+            action.setShortcuts([QKeySequence(s) for s in spec.shortcuts])
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.triggered.connect(handlers[spec.id])
+            pane.addAction(action)
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar(self)
+        bar.setObjectName("mainToolbar")
+        bar.setMovable(False)
+        self.addToolBar(bar)
+        self.view_box = QComboBox(self)
+        self.view_box.setMinimumContentsLength(14)
+        self.view_box.activated.connect(lambda i: self.set_view(str(self.view_box.itemData(i))))
+        self.layout_box = QComboBox(self)
+        self.layout_box.activated.connect(lambda i: self.set_layout(str(self.layout_box.itemData(i))))
+        self.page_label = QLabel(self)
+        self.tour_seconds = QSpinBox(self)
+        self.tour_seconds.setRange(5, 600)
+        self.tour_seconds.setValue(int(str(self._settings.value("tour/seconds", 20))))
+        self.tour_mode = QComboBox(self)
+        self.language_box = QComboBox(self)
+        for code, name in LANGUAGES.items():
+            self.language_box.addItem(name, code)
+        self.language_box.activated.connect(lambda i: self.set_language(str(self.language_box.itemData(i))))
+        self._bar_labels = [QLabel(self) for _ in range(3)]
+        bar.addWidget(self._bar_labels[0])
+        bar.addWidget(self.view_box)
+        bar.addAction(self.actions_by_id["save_view"])
+        bar.addSeparator()
+        bar.addWidget(self._bar_labels[1])
+        bar.addWidget(self.layout_box)
+        bar.addWidget(self.page_label)
+        bar.addSeparator()
+        bar.addAction(self.actions_by_id["tour"])
+        bar.addWidget(self.tour_mode)
+        bar.addWidget(self.tour_seconds)
+        bar.addWidget(self._bar_labels[2])
+        bar.addSeparator()
+        bar.addAction(self.actions_by_id["snapshot"])
+        bar.addAction(self.actions_by_id["help"])
+        bar.addWidget(self.language_box)
+
+    def _build_menus(self) -> None:
+        self._menus: list[tuple[QMenu, str]] = []
+        groups: dict[str, QMenu] = {}
+        for spec in ACTIONS:
+            menu = groups.get(spec.group)
+            if menu is None:
+                menu = self.menuBar().addMenu("")
+                groups[spec.group] = menu
+                self._menus.append((menu, spec.group))
+            menu.addAction(self.actions_by_id[spec.id])
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(translate("Main", "CityWall — {0}").format(self._site.name))
+        self.tree_dock.setWindowTitle(translate("Main", "Cameras"))
+        for spec in ACTIONS:
+            action = self.actions_by_id[spec.id]
+            action.setText(spec.label())
+            action.setToolTip(_tooltip(spec))
+            if spec.id in TOOLBAR_TEXT:
+                action.setIconText(translate("Main", TOOLBAR_TEXT[spec.id]))
+        for menu, group in self._menus:
+            menu.setTitle(QCoreApplication.translate("Actions", group))
+        for label, text in zip(
+            self._bar_labels,
+            (translate("Main", "View"), translate("Main", "Layout"), translate("Main", "s per step")),
+            strict=True,
+        ):
+            label.setText(f" {text} ")
+        self.tour_mode.clear()
+        self.tour_mode.addItem(translate("Main", "pages"), "pages")
+        self.tour_mode.addItem(translate("Main", "views"), "views")
+        self.tree.retranslate()
+        for wall in self.walls:
+            wall.retranslate()
+        self._fill_view_box()
+        self._fill_layout_box()
+        self.refresh_status()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    # --- start / stop / session ------------------------------------------------------------------
     def start(self) -> None:
-        self.wall.start()
-        self._timer.start()
-        self._refresh_status()
+        self.pane.start()
+        self._status_timer.start()
+        self.refresh_status()
 
     def stop(self) -> None:
-        self._timer.stop()
-        self.wall.stop()
+        self._status_timer.stop()
+        for wall in list(self.walls):
+            wall.close()
+        self.pane.stop()
+
+    def restore_session(self) -> None:
+        """Windows, views and pages as the operator left them; the defaults on first start."""
+        geometry = self._settings.value("main/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        state = self._settings.value("main/state")
+        if state is not None:
+            self.restoreState(state)
+        self._restore_pane(self.pane, self._settings.value("main/pane"))
+        walls = json.loads(str(self._settings.value("walls", "[]")))
+        screens = {s.name(): s for s in QGuiApplication.screens()}
+        for entry in walls:
+            screen = screens.get(entry.get("screen", ""))
+            if screen is not None and screen != self.screen():
+                wall = self._open_wall(screen, full_screen=bool(entry.get("full_screen", True)))
+                self._restore_pane(wall.pane, json.dumps(entry.get("pane")))
+
+    def save_session(self) -> None:
+        self._settings.setValue("main/geometry", self.saveGeometry())
+        self._settings.setValue("main/state", self.saveState())
+        self._settings.setValue("main/pane", json.dumps(self.pane.state(), ensure_ascii=False))
+        walls = [
+            {"screen": w.screen().name(), "full_screen": w.isFullScreen(), "pane": w.pane.state()}
+            for w in self.walls
+        ]
+        self._settings.setValue("walls", json.dumps(walls, ensure_ascii=False))
+        self._settings.setValue("language", self._translations.language)
+        self._settings.setValue("tour/seconds", self.tour_seconds.value())
+        self._settings.sync()
+
+    def _restore_pane(self, pane: WallPane, raw: object) -> None:
+        try:
+            state = json.loads(str(raw)) if raw else {}
+        except json.JSONDecodeError:
+            state = {}
+        view = self.library.view(str(state.get("view", ""))) or self.library.all_cameras_view()
+        if state.get("modified"):
+            cameras = tuple(c if c in self._infos else None for c in state.get("cameras", []))
+            view = WallView(
+                view.name, str(state.get("layout", view.layout)), cameras, bool(state.get("shared"))
+            )
+        layout = self.library.layout(str(state.get("layout", view.layout)))
+        pane.set_view(view, layout, int(state.get("page", 0)))
+        pane.modified = bool(state.get("modified"))
+
+    def _quit(self) -> None:
+        self.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+        self.save_session()
+        self.stop()
+        super().closeEvent(event)
+
+    # --- panes ---------------------------------------------------------------------------------
+    def _connect_pane(self, pane: WallPane) -> None:
+        pane.changed.connect(self.refresh_status)
+        pane.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        pane.tour_requested_view.connect(lambda name, p=pane: self._set_view_on(p, name))
+
+    def _pane(self) -> WallPane:
+        return self._active
+
+    def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        widget = new
+        while widget is not None:
+            if isinstance(widget, WallPane):
+                self._active = widget
+                self._fill_view_box()
+                self._fill_layout_box()
+                self.refresh_status()
+                return
+            widget = widget.parentWidget()
+
+    def open_walls_on_other_screens(self) -> None:
+        mine = self.screen()
+        used = {w.screen() for w in self.walls}
+        opened = 0
+        for screen in QGuiApplication.screens():
+            if screen != mine and screen not in used:
+                wall = self._open_wall(screen)
+                wall.pane.set_view(
+                    self.library.all_cameras_view(), self.library.layout(self.pane.layout_.name)
+                )
+                opened += 1
+        if not opened:
+            self.statusBar().showMessage(translate("Main", "No other screen to put a wall on"), 5000)
+
+    def _open_wall(self, screen: object, full_screen: bool = True) -> WallWindow:
+        wall = WallWindow(self._source, self._infos, len(self.walls) + 1)
+        self._connect_pane(wall.pane)
+        self._wall_actions_for(wall.pane)
+        for spec in ACTIONS:
+            if spec.group != WALL:
+                wall.addAction(self.actions_by_id[spec.id])  # app-wide keys work on the wall too
+        wall.closed.connect(self._wall_closed)
+        self.walls.append(wall)
+        wall.pane.set_view(self.library.all_cameras_view(), self.library.layout(self.pane.layout_.name))
+        wall.place_on(screen, full_screen)  # type: ignore[arg-type]
+        wall.pane.start()
+        return wall
+
+    def _wall_closed(self, wall: object) -> None:
+        if wall in self.walls:
+            self.walls.remove(wall)
+        if self._active is getattr(wall, "pane", None):
+            self._active = self.pane
+
+    # --- views and layouts ------------------------------------------------------------------------
+    def view_title(self, view: WallView) -> str:
+        if view.name == ALL_CAMERAS:
+            return translate("Main", "All cameras")
+        return translate("Main", "{0} (shared)").format(view.name) if view.shared else view.name
+
+    def _fill_view_box(self) -> None:
+        if not hasattr(self, "view_box"):
+            return
+        current = self._pane().view
+        self.view_box.clear()
+        for view in self.library.views():
+            self.view_box.addItem(self.view_title(view), view.name)
+        index = self.view_box.findData(current.name)
+        if index >= 0:
+            self.view_box.setCurrentIndex(index)
+            if self._pane().modified:
+                self.view_box.setItemText(index, self.view_title(current) + " *")
+
+    def _fill_layout_box(self) -> None:
+        if not hasattr(self, "layout_box"):
+            return
+        self.layout_box.clear()
+        for name in self.library.layouts():
+            spec = BY_ID.get(f"layout_{name}")
+            if spec is not None:
+                label = spec.label()
+            else:
+                label = translate("Main", "{0} tiles").format(name) if name.isdigit() else name
+            self.layout_box.addItem(label, name)
+        if self._pane()._layout is not None:
+            self.layout_box.setCurrentIndex(max(0, self.layout_box.findData(self._pane().layout_.name)))
+
+    def set_view(self, name: str) -> None:
+        self._set_view_on(self._pane(), name)
+
+    def _set_view_on(self, pane: WallPane, name: str) -> None:
+        view = self.library.view(name)
+        if view is None:
+            return
+        pane.set_view(view, self.library.layout(view.layout))
+        self._fill_view_box()
+        self._fill_layout_box()
+
+    def set_layout(self, name: str) -> None:
+        layouts = self.library.layouts()
+        if name in layouts:
+            self._pane().set_layout(layouts[name])
+            self._fill_layout_box()
+            self._fill_view_box()
+
+    def _step_layout(self, step: int) -> None:
+        names = list(self.library.layouts())
+        current = self._pane().layout_.name
+        index = names.index(current) if current in names else 0
+        self.set_layout(names[(index + step) % len(names)])
+
+    def _step_view(self, step: int) -> None:
+        views = [v.name for v in self.library.views()]
+        current = self._pane().view.name
+        index = views.index(current) if current in views else 0
+        self.set_view(views[(index + step) % len(views)])
+
+    def save_view(self) -> None:
+        from app.ui.dialogs.save_view import SaveViewDialog
+
+        pane = self._pane()
+        current = pane.view
+        dialog = SaveViewDialog("" if current.name == ALL_CAMERAS else current.name, current.shared, self)
+        if not dialog.exec():
+            return
+        try:
+            saved = self.library.save_view(current, shared=dialog.shared)
+            saved = WallView(dialog.name, saved.layout, saved.cameras, saved.shared)
+            saved = self.library.save_view(saved, shared=dialog.shared)
+            if dialog.name != current.name and current.name != ALL_CAMERAS:
+                self.library.delete_view(current.name, current.shared)
+        except (OSError, ValueError) as exc:
+            QMessageBox.warning(self, translate("Main", "View not saved"), str(exc))
+            return
+        pane.set_view(saved, pane.layout_, pane.page)
+        self._fill_view_box()
+        self.statusBar().showMessage(translate("Main", "View “{0}” saved").format(saved.name), 5000)
+
+    def delete_view(self) -> None:
+        view = self._pane().view
+        if view.name == ALL_CAMERAS:
+            return
+        answer = QMessageBox.question(
+            self,
+            translate("Main", "Delete view"),
+            translate("Main", "Delete the view “{0}”?").format(view.name),
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            self.library.delete_view(view.name, view.shared)
+        except (OSError, ValueError) as exc:
+            QMessageBox.warning(self, translate("Main", "View not deleted"), str(exc))
+            return
+        self.set_view(ALL_CAMERAS)
+
+    def edit_layouts(self) -> None:
+        from app.ui.dialogs.layout_editor import LayoutEditorDialog
+
+        dialog = LayoutEditorDialog(self.library, self)
+        if dialog.exec() and dialog.chosen_layout:
+            self.set_layout(dialog.chosen_layout)
+        self._fill_layout_box()
+
+    # --- tours, focus, selection ----------------------------------------------------------------
+    def toggle_tour(self) -> None:
+        pane = self._pane()
+        if pane.touring:
+            pane.stop_tour()
+        else:
+            pane.tour_views = [v for v in self.library.views()]
+            pane.start_tour(self.tour_seconds.value(), str(self.tour_mode.currentData() or "pages"))  # type: ignore[arg-type]
+        self.refresh_status()
+
+    def _enter(self) -> None:
+        pane = self._pane()
+        if pane.has_pending_number():
+            pane._commit_number()
+        else:
+            pane.focus_selected()
+
+    def _escape(self) -> None:
+        pane = self._pane()
+        if self.help.isVisible():
+            self.help.hide()
+        elif pane.has_pending_number():
+            pane._cancel_number()
+        else:
+            pane.unfocus()
+
+    def _move_selection(self, dx: int, dy: int) -> None:
+        pane = self._pane()
+        if pane.focused_camera is not None:
+            return  # arrows steer a focused PTZ camera (PTZ issue), not the selection
+        layout, index = pane.layout_, max(0, pane.compositor.selected)
+        cell = layout.cell_list[index]
+        col, row = cell.col, cell.row
+        while True:
+            col, row = col + dx, row + dy
+            if not (0 <= col < layout.cols and 0 <= row < layout.rows):
+                return
+            target = layout.cell_at(col, row)
+            if target is not None and target != index:
+                pane.compositor.set_selected(target)
+                return
+
+    def _show_camera(self, camera_id: str) -> None:
+        """A camera chosen in the tree goes into the selected tile of the active wall."""
+        pane = self._pane()
+        if pane.focused_camera is not None:
+            pane.unfocus()
+        index = max(0, pane.compositor.selected)
+        pane.place_camera(index, camera_id)
+        pane.compositor.set_selected(index)
+
+    def _search(self) -> None:
+        self.tree_dock.show()
+        self.tree.focus_search()
 
     def _toggle_full_screen(self) -> None:
-        self.showNormal() if self.isFullScreen() else self.showFullScreen()
+        window = self._pane().window()
+        if isinstance(window, WallWindow):
+            window.toggle_full_screen()
+        else:
+            self.showNormal() if self.isFullScreen() else self.showFullScreen()
+
+    # --- language, snapshot, status ---------------------------------------------------------------
+    def set_language(self, language: str) -> None:
+        if self._translations.set_language(language):
+            self._settings.setValue("language", language)
+            self.language_box.setCurrentIndex(max(0, self.language_box.findData(language)))
+
+    def toggle_language(self) -> None:
+        self.set_language("en" if self._translations.language != "en" else "zh_CN")
+
+    def snapshot_selected(self) -> None:
+        pane = self._pane()
+        tiles = pane.compositor.tiles()
+        index = pane.compositor.selected
+        if not 0 <= index < len(tiles) or tiles[index].buffer is None:
+            self.statusBar().showMessage(translate("Main", "Select a tile with a picture first"), 5000)
+            return
+        try:
+            path = save_snapshot(tiles[index], self._site.snapshot_dir, self._site.name)
+        except OSError as exc:
+            QMessageBox.warning(self, translate("Main", "Snapshot not saved"), str(exc))
+            return
+        self.statusBar().showMessage(translate("Main", "Snapshot saved: {0}").format(path), 8000)
 
     def counts(self) -> dict[StreamState, int]:
         counts: dict[StreamState, int] = {}
-        for tile in self._tiles:
-            state = self._source.health(tile.camera_id).state
+        for camera_id in self._infos:
+            state = self._source.health(camera_id).state
             counts[state] = counts.get(state, 0) + 1
         return counts
 
-    def _refresh_status(self) -> None:
+    def refresh_status(self) -> None:
+        if not hasattr(self, "_status"):
+            return
+        pane = self._pane()
         counts = self.counts()
         live = counts.get(StreamState.LIVE, 0)
         trouble = sum(
             counts.get(s, 0) for s in (StreamState.RECONNECTING, StreamState.STALLED, StreamState.OFFLINE)
         )
-        text = QCoreApplication.translate(
-            "Main", "{0}/{1} live · {2} with problems · page {3}/{4} · {5}"
-        ).format(
-            live, len(self._tiles), trouble, self.wall.page + 1, self.wall.pages, time.strftime("%H:%M:%S")
-        )
-        self._status.setText(text)
+        parts = [
+            translate("Main", "{0}/{1} live").format(live, len(self._infos)),
+            translate("Main", "{0} with problems").format(trouble),
+            translate("Main", "page {0}/{1}").format(pane.page + 1, pane.pages)
+            if pane._layout is not None
+            else "",
+        ]
+        if pane.focused_camera:
+            parts.append(
+                translate("Main", "focused: {0} (Esc to go back)").format(
+                    self._infos[pane.focused_camera].name
+                )
+            )
+        if pane.tour_paused:
+            parts.append(translate("Main", "tour paused"))
+        elif pane.touring:
+            parts.append(translate("Main", "touring"))
+        parts.append(time.strftime("%H:%M:%S"))
+        self._status.setText(" · ".join(p for p in parts if p))
+        if pane._layout is not None:
+            self.page_label.setText(
+                " " + translate("Main", "page {0}/{1}").format(pane.page + 1, pane.pages) + " "
+            )
+
+
+def _tooltip(spec: ActionSpec) -> str:
+    keys = " / ".join(
+        QKeySequence(s).toString(QKeySequence.SequenceFormat.NativeText) for s in spec.shortcuts
+    )
+    return f"{spec.label()} ({keys})" if keys else spec.label()
+
+
+def action_spec(action_id: str) -> ActionSpec:
+    return BY_ID[action_id]

@@ -1,19 +1,22 @@
-"""Start the Qt side: application object, theme, main window, optional timed run and screenshot."""
+"""Start the Qt side: application object, theme, translations, main window, optional timed run."""
 
 from __future__ import annotations
 
 import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QSettings, QStandardPaths, QTimer
 from PySide6.QtWidgets import QApplication
 
+from app.adapters.view_store import ViewFile
 from app.media.source import FrameSource
 from app.run_options import RunOptions
-from app.ui.main_window import MainWindow
+from app.services.view_library import ViewLibrary
+from app.ui.i18n import DEFAULT_LANGUAGE, Translations
+from app.ui.main_window import MainWindow, SiteUi
 from app.ui.theme import apply_theme
-from app.ui.wall.compositor import TileInfo
 
 
 def ensure_application(offscreen: bool) -> QApplication:
@@ -29,17 +32,46 @@ def ensure_application(offscreen: bool) -> QApplication:
     return app
 
 
+def profile_dir(options: RunOptions) -> Path:
+    if options.profile_dir is not None:
+        return options.profile_dir
+    return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
+
+
+def build_window(
+    source: FrameSource, site: SiteUi, shared_views: Path | None, options: RunOptions
+) -> MainWindow:
+    folder = profile_dir(options)
+    folder.mkdir(parents=True, exist_ok=True)
+    settings = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
+    translations = Translations()
+    translations.set_language(options.language or str(settings.value("language", DEFAULT_LANGUAGE)))
+    library = ViewLibrary(
+        [c.camera_id for c in site.cameras],
+        ViewFile(folder / "views.json", shared=False),
+        ViewFile(shared_views, shared=True) if shared_views else None,
+    )
+    window = MainWindow(source, site, library, translations, settings)
+    window.resize(*options.size)
+    if options.fresh:
+        window.pane.set_view(library.all_cameras_view(), library.layout(library.all_cameras_view().layout))
+    else:
+        window.restore_session()
+    for problem in library.problems:
+        window.statusBar().showMessage(problem, 15000)
+    return window
+
+
 def run_wall(
     source: FrameSource,
-    tiles: list[TileInfo],
-    site_name: str,
+    site: SiteUi,
+    shared_views: Path | None,
     options: RunOptions,
     on_tick: Callable[[], None] | None = None,
 ) -> int:
     """Show the wall until the user closes it (or ``options.seconds`` pass); returns Qt's exit code."""
     app = ensure_application(options.offscreen)
-    window = MainWindow(source, tiles, site_name)
-    window.resize(*options.size)
+    window = build_window(source, site, shared_views, options)
     window.show()
     window.start()
     ticker = QTimer(interval=250)
@@ -52,11 +84,12 @@ def run_wall(
             if options.screenshot is not None:
                 options.screenshot.parent.mkdir(parents=True, exist_ok=True)
                 window.grab().save(str(options.screenshot))
+            window.close()
             app.quit()
 
         QTimer.singleShot(int(options.seconds * 1000), finish)
     code = app.exec()
     ticker.stop()
-    window.stop()
-    window.close()
+    if window.isVisible():
+        window.close()
     return code

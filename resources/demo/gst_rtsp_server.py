@@ -17,6 +17,14 @@ manifest file once read. Modes:
            a keyframe: an endless, camera-like stream without demuxing or encoding per client.
   file     filesrc ! qtdemux ! h264parse: the stream ends (or fails, for a truncated file).
   garbage  deterministic random bytes sent as H.264 slices at 15 fps: the client decoder must fail.
+  ptz      a virtual PTZ camera: the file is a wide panorama (app/demo/panorama.py), looped like
+           `loop`, decoded, cropped to the current view, scaled and encoded live (x264enc, or
+           openh264enc without gstreamer1.0-plugins-ugly). Extra keys: "ptz_id" (views address it;
+           several mounts, e.g. sub and main, may share one), "tile_width" (pixels of 360 degrees),
+           "width"/"height" (output size, default 640x360), "bitrate_kbps", and "view" [x, y, w, h]
+           (the initial view: x, w fractions of 360 degrees, y, h of the height).
+Views change at run time through stdin, one JSON object per line:
+    {"view": "ptz001", "rect": [0.25, 0.4, 0.1667, 0.25]}
 Prints "READY rtsp://127.0.0.1:PORT" once listening. Exits 0 on SIGTERM/SIGINT (and on stdin EOF
 with exit_with_parent), 2 on a bad manifest, clip or port, 3 if GStreamer parts are missing.
 """
@@ -57,6 +65,14 @@ APPSRC_LAUNCH = (
     "! rtph264pay name=pay0 pt=96 config-interval=0 mtu=1400 )"
 )
 GARBAGE_FPS = 15
+PTZ_ENCODERS = {
+    # One thread, one slice per picture (see config-interval above); a 1 s GOP like the clips.
+    "x264enc": "x264enc tune=zerolatency speed-preset=ultrafast key-int-max=15 threads=1 "
+    "bitrate={kbps} ! video/x-h264,profile=constrained-baseline",
+    "openh264enc": "openh264enc complexity=low gop-size=15 multi-thread=1 slice-mode=1 "
+    "bitrate={bps} ! video/x-h264,profile=constrained-baseline",
+}
+PTZ_HINT = "apt-get install gstreamer1.0-plugins-ugly (x264enc) or gstreamer1.0-plugins-bad (openh264enc)"
 
 
 def fail(message, code=2):
@@ -117,10 +133,10 @@ class Clip:
 class AppsrcFactory(GstRtspServer.RTSPMediaFactory):
     """appsrc ! rtph264pay, fed one access unit per need-data from Python."""
 
-    def __init__(self, caps, duration):
+    def __init__(self, caps, duration, launch=APPSRC_LAUNCH):
         super().__init__()
         self.caps, self.duration = caps, duration
-        self.set_launch(APPSRC_LAUNCH)
+        self.set_launch(launch)
         self.set_shared(True)  # several clients of one camera share one pipeline, like a real camera
         self.connect("media-configure", self._configure)
 
@@ -128,6 +144,10 @@ class AppsrcFactory(GstRtspServer.RTSPMediaFactory):
         appsrc = media.get_element().get_child_by_name("src")
         appsrc.set_property("caps", self.caps)
         appsrc.connect("need-data", self._need_data, self.new_state())
+        self.configured(media)
+
+    def configured(self, media):
+        pass
 
     def _need_data(self, appsrc, _length, state):
         data, key = self.next_unit(state)
@@ -142,8 +162,8 @@ class AppsrcFactory(GstRtspServer.RTSPMediaFactory):
 
 
 class LoopFactory(AppsrcFactory):
-    def __init__(self, clip, offset_frames):
-        super().__init__(clip.caps, clip.duration)
+    def __init__(self, clip, offset_frames, launch=APPSRC_LAUNCH):
+        super().__init__(clip.caps, clip.duration, launch)
         self.clip, self.start = clip, clip.start_index(offset_frames)
 
     def new_state(self):
@@ -171,6 +191,81 @@ class GarbageFactory(AppsrcFactory):
         return header + rng.randbytes(rng.randint(300, 2500)), key
 
 
+def ptz_encoder():
+    missing = [e for e in ("avdec_h264", "videocrop", "videoscale") if Gst.ElementFactory.find(e) is None]
+    if missing:
+        print(
+            f"MISSING GStreamer elements {', '.join(missing)} for PTZ mounts; install: "
+            "gstreamer1.0-libav gstreamer1.0-plugins-good gstreamer1.0-plugins-base",
+            file=sys.stderr,
+            flush=True,
+        )
+        sys.exit(MISSING_EXIT)
+    for name in PTZ_ENCODERS:
+        if Gst.ElementFactory.find(name) is not None:
+            return name
+    print(
+        f"MISSING a GStreamer H.264 encoder for PTZ mounts; install: {PTZ_HINT}", file=sys.stderr, flush=True
+    )
+    sys.exit(MISSING_EXIT)
+
+
+class PtzFactory(LoopFactory):
+    """A looped panorama, cropped live to the view of a virtual PTZ head, scaled and re-encoded.
+
+    One pipeline per mount, shared by its clients; every running pipeline of the mount follows
+    ``set_view`` at once (videocrop's properties change while PLAYING).
+    """
+
+    def __init__(self, clip, mount, encoder):
+        self.width, self.height = int(mount.get("width", 640)), int(mount.get("height", 360))
+        kbps = int(mount.get("bitrate_kbps", 800 if self.width <= 640 else 2000))
+        fps = clip.caps.get_structure(0).get_fraction("framerate")
+        rate = f",framerate={fps[1]}/{fps[2]}" if fps[0] and fps[1] else ""
+        launch = (
+            "( appsrc name=src is-live=true format=time stream-type=stream max-bytes=262144 "
+            "! h264parse ! avdec_h264 max-threads=1 ! videocrop name=crop "
+            "! videoscale add-borders=false "
+            f"! video/x-raw,width={self.width},height={self.height},pixel-aspect-ratio=1/1{rate} "
+            f"! {PTZ_ENCODERS[encoder].format(kbps=kbps, bps=kbps * 1000)} "
+            "! rtph264pay name=pay0 pt=96 config-interval=-1 mtu=1400 )"
+        )
+        super().__init__(clip, int(mount.get("offset_frames", 0)), launch)
+        structure = clip.caps.get_structure(0)
+        self.clip_w, self.clip_h = structure.get_int("width")[1], structure.get_int("height")[1]
+        self.tile_width = int(mount.get("tile_width") or self.clip_w)
+        self.view = mount.get("view") or [0.2, 0.375, 1 / 6, 0.25]
+        self.crops = []
+
+    def configured(self, media):
+        crop = media.get_element().get_child_by_name("crop")
+        self.crops.append(crop)
+        self._apply(crop)
+        media.connect("unprepared", lambda _m: self.crops.remove(crop) if crop in self.crops else None)
+
+    def set_view(self, rect):
+        self.view = rect
+        for crop in self.crops:
+            self._apply(crop)
+
+    def crop_box(self):
+        """(left, right, top, bottom) pixels for the current view, keeping the output's aspect."""
+        x, y, w, _h = (float(v) for v in self.view)
+        even = lambda v: round(v / 2.0) * 2  # noqa: E731 - I420 crops on even pixels
+        width = min(max(16, even(w * self.tile_width)), self.clip_w - self.clip_w % 2)
+        height = min(max(16, even(width * self.height / self.width)), self.clip_h - self.clip_h % 2)
+        left = min(even((x % 1.0) * self.tile_width), self.clip_w - width)
+        top = max(0, min(even(y * self.clip_h), self.clip_h - height))
+        return left, self.clip_w - left - width, top, self.clip_h - top - height
+
+    def _apply(self, crop):
+        left, right, top, bottom = self.crop_box()
+        crop.set_property("left", left)
+        crop.set_property("right", right)
+        crop.set_property("top", top)
+        crop.set_property("bottom", bottom)
+
+
 def file_factory(path):
     factory = GstRtspServer.RTSPMediaFactory()
     factory.set_launch(
@@ -193,7 +288,8 @@ def build_server(manifest):
     lo, hi = manifest.get("udp_ports", (40000, 49999))
     pool = GstRtspServer.RTSPAddressPool()
     pool.add_range("127.0.0.1", "127.0.0.1", lo, hi, 0)
-    clips, mounts = {}, server.get_mount_points()
+    clips, mounts, views = {}, server.get_mount_points(), {}
+    encoder = None
     for mount in manifest.get("mounts", []):
         mode, path = mount.get("mode", "loop"), mount.get("file")
         if mode == "loop":
@@ -206,8 +302,14 @@ def build_server(manifest):
             factory = file_factory(path)
         elif mode == "garbage":
             factory = GarbageFactory(zlib.crc32(mount["path"].encode()))
+        elif mode == "ptz":
+            if path not in clips:
+                clips[path] = Clip(path)
+            encoder = encoder or ptz_encoder()
+            factory = PtzFactory(clips[path], mount, encoder)
+            views.setdefault(str(mount.get("ptz_id") or mount["path"]), []).append(factory)
         else:
-            fail(f"mount {mount['path']}: unknown mode {mode!r} (loop, file, garbage)")
+            fail(f"mount {mount['path']}: unknown mode {mode!r} (loop, file, garbage, ptz)")
         factory.set_address_pool(pool)
         if manifest.get("tcp_only"):
             factory.set_protocols(GstRtsp.RTSPLowerTrans.TCP)
@@ -215,7 +317,24 @@ def build_server(manifest):
     units = sum(len(c.aus) for c in clips.values())
     count = len(manifest.get("mounts", []))
     print(f"{count} mounts; {len(clips)} looped clips, {units} access units in memory", flush=True)
-    return server
+    if views:
+        print(f"{len(views)} PTZ views ({encoder})", flush=True)
+    return server, views
+
+
+def view_command(views, line):
+    """Apply one stdin line {"view": ptz_id, "rect": [x, y, w, h]}; bad lines are reported, not fatal."""
+    try:
+        command = json.loads(line)
+        factories = views[command["view"]]
+        rect = [float(v) for v in command["rect"]]
+        if len(rect) != 4:
+            raise ValueError("rect needs 4 numbers")
+    except (ValueError, KeyError, TypeError) as exc:
+        print(f"WARNING bad view command {line[:120]!r}: {exc}", file=sys.stderr, flush=True)
+        return
+    for factory in factories:
+        factory.set_view(rect)
 
 
 def main():
@@ -230,7 +349,7 @@ def main():
         Path(args.manifest).unlink(missing_ok=True)
     Gst.init(None)
     check_elements()
-    server = build_server(manifest)
+    server, views = build_server(manifest)
     if server.attach(None) == 0:
         fail(f"cannot listen on 127.0.0.1:{manifest.get('port')} (port in use?)")
     print(f"READY rtsp://127.0.0.1:{server.get_bound_port()}", flush=True)
@@ -241,12 +360,25 @@ def main():
             GLib.unix_signal_add(GLib.PRIORITY_HIGH, sig, lambda: loop.quit() or GLib.SOURCE_REMOVE)
         else:  # Windows: no GLib signal sources
             signal.signal(sig, lambda *_: loop.quit())
-    if manifest.get("exit_with_parent") and hasattr(GLib, "unix_fd_add_full"):
+    exit_with_parent = manifest.get("exit_with_parent")
+    if (exit_with_parent or views) and hasattr(GLib, "unix_fd_add_full"):
         # The parent holds our stdin open; EOF means it died without stopping us: don't linger.
+        # Meanwhile it may send PTZ view changes, one JSON object per line.
+        pending = bytearray()
+
         def on_stdin(fd, _cond):
-            if os.read(fd, 4096):
+            data = os.read(fd, 65536)
+            if data:
+                pending.extend(data)
+                while b"\n" in pending:
+                    end = pending.index(b"\n")
+                    line = bytes(pending[:end]).strip()
+                    del pending[: end + 1]
+                    if line:
+                        view_command(views, line.decode("utf-8", "replace"))
                 return GLib.SOURCE_CONTINUE
-            loop.quit()
+            if exit_with_parent:
+                loop.quit()
             return GLib.SOURCE_REMOVE
 
         GLib.unix_fd_add_full(

@@ -1,12 +1,18 @@
-"""Per-tile overlay: name, grid code, capture clock, state badge, fps — honest about staleness."""
+"""Per-tile overlay: number, name, grid code, capture clock, state badge, fps, detection boxes, alert flash.
+
+Honest about staleness: a tile whose picture is not live is dimmed and says why.
+"""
 
 from __future__ import annotations
 
+import math
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QRect, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
+from PySide6.QtCore import QCoreApplication, QRect, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPen
 
 from app.core.stream_health import StreamState
 
@@ -15,7 +21,20 @@ if TYPE_CHECKING:
 
 STALE_AFTER_S = 3.0  # a "live" tile whose picture is older than this says so
 
-_STATE_COLOURS = {
+
+@dataclass(frozen=True)
+class Box:
+    """A detection box in source-relative coordinates (0..1), with a short label."""
+
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    label: str = ""
+    colour: tuple[int, int, int] = (255, 200, 0)
+
+
+STATE_COLOURS = {
     StreamState.LIVE: QColor(46, 160, 67),
     StreamState.CONNECTING: QColor(56, 120, 200),
     StreamState.STALLED: QColor(212, 140, 20),
@@ -26,13 +45,14 @@ _STATE_COLOURS = {
 
 
 def state_label(state: StreamState) -> str:
+    translate = QCoreApplication.translate
     labels = {
-        StreamState.LIVE: QCoreApplication.translate("Wall", "LIVE"),
-        StreamState.CONNECTING: QCoreApplication.translate("Wall", "CONNECTING"),
-        StreamState.STALLED: QCoreApplication.translate("Wall", "STALLED"),
-        StreamState.RECONNECTING: QCoreApplication.translate("Wall", "RECONNECTING"),
-        StreamState.OFFLINE: QCoreApplication.translate("Wall", "OFFLINE"),
-        StreamState.STOPPED: QCoreApplication.translate("Wall", "NOT SHOWN"),
+        StreamState.LIVE: translate("Wall", "LIVE"),
+        StreamState.CONNECTING: translate("Wall", "CONNECTING"),
+        StreamState.STALLED: translate("Wall", "STALLED"),
+        StreamState.RECONNECTING: translate("Wall", "RECONNECTING"),
+        StreamState.OFFLINE: translate("Wall", "OFFLINE"),
+        StreamState.STOPPED: translate("Wall", "NOT SHOWN"),
     }
     return labels[state]
 
@@ -40,6 +60,9 @@ def state_label(state: StreamState) -> str:
 class OverlayPainter:
     def __init__(self) -> None:
         self._fonts: dict[tuple[int, bool], tuple[QFont, QFontMetrics]] = {}
+        # Text is the expensive part of a wall repaint: the header and footer bands of live tiles
+        # are rendered once per change (the clock: once a second) and blitted every frame.
+        self._bands: dict[tuple[int, str], tuple[tuple[object, ...], QImage]] = {}
 
     def _font(self, pixel_size: int, bold: bool = False) -> tuple[QFont, QFontMetrics]:
         key = (pixel_size, bold)
@@ -50,63 +73,152 @@ class OverlayPainter:
             self._fonts[key] = (font, QFontMetrics(font))
         return self._fonts[key]
 
-    def paint(self, painter: QPainter, rect: QRect, tile: TileState, now: float) -> None:
+    def paint(
+        self, painter: QPainter, rect: QRect, tile: TileState, now: float, picture: QRect | None
+    ) -> None:
+        text_px = max(9, min(18, rect.height() // 9))
+        if tile.info is None:
+            self._empty(painter, rect, tile, text_px)
+            return
         health = tile.health
         state = health.state if health else StreamState.CONNECTING
         age = health.last_frame_age_s if health else None
         picture_ok = state == StreamState.LIVE and age is not None and age < STALE_AFTER_S
-        text_px = max(9, min(18, rect.height() // 9))
-        if not picture_ok:
-            # Never let a stale picture pass for live: dim it and say what is going on.
-            painter.fillRect(rect, QColor(0, 0, 0, 170))
-        band = text_px + 6
-        painter.fillRect(QRect(rect.left(), rect.top(), rect.width(), band), QColor(0, 0, 0, 120))
-        self._badge(painter, rect, state, text_px)
-        font, metrics = self._font(text_px, bold=True)
-        painter.setFont(font)
-        painter.setPen(QColor(235, 238, 245))
-        number = tile.extra.get("number")
-        title = f"{number} {tile.info.name}" if number is not None else tile.info.name
-        badge_w = metrics.horizontalAdvance(state_label(state)) + text_px
-        title = metrics.elidedText(title, Qt.TextElideMode.ElideRight, max(10, rect.width() - badge_w - 12))
-        painter.drawText(rect.left() + 4, rect.top() + 3 + metrics.ascent(), title)
-        if rect.height() >= 90:
-            self._footer(painter, rect, tile, text_px, state)
-        if not picture_ok:
-            self._centre_message(painter, rect, tile, state, age, now, text_px)
+        if tile.boxes and picture is not None and picture_ok:
+            self._boxes(painter, picture, tile, text_px)
+        if picture_ok:
+            self._cached_bands(painter, rect, tile, state, text_px)
+        else:
+            painter.fillRect(rect, QColor(0, 0, 0, 170))  # never let a stale picture pass for live
+            self._header(painter, rect, tile, state, text_px)
+            if rect.height() >= 90:
+                self._footer(painter, rect, tile, text_px, state)
+            self._centre_message(painter, rect, tile, state, age, text_px)
+        if tile.flash_until and time.monotonic() < tile.flash_until:
+            self._flash(painter, rect)
 
-    def _badge(self, painter: QPainter, rect: QRect, state: StreamState, text_px: int) -> None:
+    def _cached_bands(
+        self, painter: QPainter, rect: QRect, tile: TileState, state: StreamState, text_px: int
+    ) -> None:
+        assert tile.info is not None
+        _, metrics = self._font(text_px, bold=True)
+        header_h = metrics.height() + 4
+        health = tile.health
+        clock = int(tile.meta.captured_wall_ns // 1_000_000_000) if tile.meta else 0
+        fps = round(health.main_fps if tile.from_main else health.fps) if health else 0
+        local = QRect(0, 0, rect.width(), rect.height())
+        header_key = (rect.width(), text_px, tile.number, tile.info.name, state)
+        header = self._band(
+            tile.number,
+            "header",
+            header_key,
+            rect.width(),
+            header_h,
+            0,
+            lambda p: self._header(p, local, tile, state, text_px),
+        )
+        painter.drawImage(rect.topLeft(), header)
+        if rect.height() >= 90:
+            _, small = self._font(max(8, text_px - 2))
+            footer_h = small.height() + 5
+            footer_key = (
+                rect.width(),
+                rect.height(),
+                text_px,
+                clock,
+                fps,
+                tile.from_main,
+                tile.info.grid_code,
+            )
+            footer = self._band(
+                tile.number,
+                "footer",
+                footer_key,
+                rect.width(),
+                footer_h,
+                rect.height() - footer_h,
+                lambda p: self._footer(p, local, tile, text_px, state),
+            )
+            painter.drawImage(rect.left(), rect.bottom() - footer_h + 1, footer)
+
+    def _band(
+        self,
+        number: int,
+        which: str,
+        key: tuple[object, ...],
+        width: int,
+        height: int,
+        top: int,
+        draw: Callable[[QPainter], None],
+    ) -> QImage:
+        cached = self._bands.get((number, which))
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        image = QImage(max(1, width), max(1, height), QImage.Format.Format_ARGB32_Premultiplied)
+        image.fill(Qt.GlobalColor.transparent)
+        band_painter = QPainter(image)
+        band_painter.translate(0, -top)
+        draw(band_painter)
+        band_painter.end()
+        self._bands[(number, which)] = (key, image)
+        return image
+
+    def _header(
+        self, painter: QPainter, rect: QRect, tile: TileState, state: StreamState, text_px: int
+    ) -> None:
+        assert tile.info is not None
+        font, metrics = self._font(text_px, bold=True)
+        band = metrics.height() + 4
+        painter.fillRect(QRect(rect.left(), rect.top(), rect.width(), band), QColor(0, 0, 0, 120))
+        badge_w = self._badge(painter, rect, state, text_px)
+        painter.setFont(font)
+        painter.setPen(QColor(140, 190, 255))
+        number = f"{tile.number}"
+        painter.drawText(rect.left() + 4, rect.top() + 2 + metrics.ascent(), number)
+        offset = metrics.horizontalAdvance(number) + 6
+        painter.setPen(QColor(235, 238, 245))
+        room = max(10, rect.width() - badge_w - offset - 12)
+        title = metrics.elidedText(tile.info.name, Qt.TextElideMode.ElideRight, room)
+        painter.drawText(rect.left() + 4 + offset, rect.top() + 2 + metrics.ascent(), title)
+
+    def _badge(self, painter: QPainter, rect: QRect, state: StreamState, text_px: int) -> int:
         font, metrics = self._font(max(8, text_px - 2), bold=True)
         label = state_label(state)
         width = metrics.horizontalAdvance(label) + 8
-        box = QRect(rect.right() - width - 3, rect.top() + 3, width, metrics.height())
-        painter.fillRect(box, _STATE_COLOURS[state])
+        box = QRect(rect.right() - width - 2, rect.top() + 2, width, metrics.height())
+        painter.fillRect(box, STATE_COLOURS[state])
         painter.setFont(font)
         painter.setPen(QColor(255, 255, 255))
         painter.drawText(box, Qt.AlignmentFlag.AlignCenter, label)
+        return width
 
     def _footer(
         self, painter: QPainter, rect: QRect, tile: TileState, text_px: int, state: StreamState
     ) -> None:
+        assert tile.info is not None
         font, metrics = self._font(max(8, text_px - 2))
         painter.setFont(font)
-        baseline = rect.bottom() - 4
-        painter.fillRect(
-            QRect(rect.left(), rect.bottom() - metrics.height() - 4, rect.width(), metrics.height() + 5),
-            QColor(0, 0, 0, 110),
-        )
+        band = QRect(rect.left(), rect.bottom() - metrics.height() - 3, rect.width(), metrics.height() + 4)
+        painter.fillRect(band, QColor(0, 0, 0, 110))
+        baseline = band.top() + 2 + metrics.ascent()
         painter.setPen(QColor(200, 206, 218))
-        left = tile.info.grid_code or ""
-        if tile.meta is not None:
-            clock = time.strftime("%H:%M:%S", time.localtime(tile.meta.captured_wall_ns / 1e9))
-            left = f"{clock}  {left}"
-        painter.drawText(rect.left() + 4, baseline - metrics.descent() + 1, left)
+        right = ""
         health = tile.health
         if health is not None and state == StreamState.LIVE:
-            stream = QCoreApplication.translate("Wall", "main") if tile.from_main else ""
-            right = f"{stream} {health.fps:.0f} fps".strip()
-            width = metrics.horizontalAdvance(right)
-            painter.drawText(rect.right() - width - 4, baseline - metrics.descent() + 1, right)
+            fps = health.main_fps if tile.from_main else health.fps
+            stream = QCoreApplication.translate("Wall", "main stream") if tile.from_main else ""
+            right = f"{stream} {fps:.0f} fps".strip()
+        right_w = metrics.horizontalAdvance(right) if right else 0
+        left = ""
+        if tile.meta is not None:
+            left = time.strftime("%H:%M:%S", time.localtime(tile.meta.captured_wall_ns / 1e9))
+        if tile.info.grid_code:
+            candidate = f"{left}  {tile.info.grid_code}".strip()
+            if metrics.horizontalAdvance(candidate) + right_w + 16 <= rect.width():
+                left = candidate  # the grid code only where it fits; the clock matters more
+        painter.drawText(rect.left() + 4, baseline, left)
+        if right and metrics.horizontalAdvance(left) + right_w + 12 <= rect.width():
+            painter.drawText(rect.right() - right_w - 4, baseline, right)
 
     def _centre_message(
         self,
@@ -115,15 +227,17 @@ class OverlayPainter:
         tile: TileState,
         state: StreamState,
         age: float | None,
-        now: float,
         text_px: int,
     ) -> None:
+        translate = QCoreApplication.translate
         health = tile.health
         big, big_metrics = self._font(min(28, text_px + 4), bold=True)
         small, small_metrics = self._font(max(8, text_px - 1))
         if state == StreamState.LIVE:
-            headline = QCoreApplication.translate("Wall", "NO NEW PICTURE")
-            detail = QCoreApplication.translate("Wall", "last picture {0:.0f} s ago").format(age or 0.0)
+            headline = translate("Wall", "NO NEW PICTURE")
+            detail = (
+                translate("Wall", "last picture {0:.0f} s ago").format(age or 0.0) if age is not None else ""
+            )
         else:
             headline = state_label(state)
             detail = ""
@@ -133,10 +247,10 @@ class OverlayPainter:
                 StreamState.STALLED,
             ):
                 since = time.strftime("%H:%M:%S", time.localtime(health.since))
-                detail = QCoreApplication.translate("Wall", "since {0}").format(since)
+                detail = translate("Wall", "since {0}").format(since)
                 if health.last_error:
                     detail += " · " + health.last_error
-        painter.setPen(_STATE_COLOURS[state].lighter(150))
+        painter.setPen(STATE_COLOURS[state].lighter(150))
         painter.setFont(big)
         middle = rect.center().y()
         painter.drawText(
@@ -149,3 +263,40 @@ class OverlayPainter:
             painter.setPen(QColor(220, 224, 232))
             box = QRect(rect.left() + 6, middle + 2, rect.width() - 12, small_metrics.height() * 2 + 2)
             painter.drawText(box, Qt.AlignmentFlag.AlignHCenter | Qt.TextFlag.TextWordWrap, detail)
+
+    def _empty(self, painter: QPainter, rect: QRect, tile: TileState, text_px: int) -> None:
+        font, metrics = self._font(text_px)
+        painter.setFont(font)
+        painter.setPen(QColor(90, 98, 112))
+        painter.drawText(rect.left() + 4, rect.top() + 2 + metrics.ascent(), str(tile.number))
+        if rect.height() >= 60:
+            painter.drawText(
+                rect, Qt.AlignmentFlag.AlignCenter, QCoreApplication.translate("Wall", "drop a camera here")
+            )
+
+    def _boxes(self, painter: QPainter, picture: QRect, tile: TileState, text_px: int) -> None:
+        font, metrics = self._font(max(8, text_px - 2), bold=True)
+        painter.setFont(font)
+        for box in tile.boxes:
+            colour = QColor(*box.colour)
+            area = QRectF(
+                picture.left() + box.x1 * picture.width(),
+                picture.top() + box.y1 * picture.height(),
+                (box.x2 - box.x1) * picture.width(),
+                (box.y2 - box.y1) * picture.height(),
+            )
+            painter.setPen(QPen(colour, 2))
+            painter.drawRect(area)
+            if box.label:
+                label_w = metrics.horizontalAdvance(box.label) + 6
+                tag = QRectF(
+                    area.left(), max(picture.top(), area.top() - metrics.height()), label_w, metrics.height()
+                )
+                painter.fillRect(tag, colour)
+                painter.setPen(QColor(0, 0, 0))
+                painter.drawText(tag, Qt.AlignmentFlag.AlignCenter, box.label)
+
+    def _flash(self, painter: QPainter, rect: QRect) -> None:
+        phase = 0.5 + 0.5 * math.sin(time.monotonic() * 2 * math.pi * 1.5)  # 1.5 Hz pulse: seen, not frantic
+        painter.setPen(QPen(QColor(230, 40, 40, int(120 + 135 * phase)), 4))
+        painter.drawRect(rect.adjusted(2, 2, -2, -2))

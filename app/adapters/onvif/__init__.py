@@ -1,0 +1,72 @@
+"""ONVIF cameras: device and media services, PTZ control, WS-Discovery (onvif-zeep's WSDLs on zeep).
+
+* :class:`OnvifClient` — one camera, synchronous, every call bounded by a timeout;
+* :class:`OnvifService` — every call as a ``Future`` (never block the GUI thread), ordered per
+  camera, with the dead-man :class:`MoveHold` for continuous moves;
+* :func:`resolve_streams` / :class:`OnvifStreamResolver` — ``app.media.specs.OnvifResolver``;
+* :func:`discover` — WS-Discovery probe with progress; :func:`inspect_device` and
+  :func:`camera_from_discovery` turn a found device into a site camera.
+
+Failures are :class:`OnvifError` subclasses whose ``str()`` an operator understands.
+"""
+
+from app.adapters.onvif.client import OnvifClient, OnvifEndpoint, choose_profiles
+from app.adapters.onvif.discovery import (
+    DiscoveredDevice,
+    DiscoveryError,
+    camera_from_discovery,
+    discover,
+    inspect_device,
+)
+from app.adapters.onvif.errors import (
+    OnvifAuthError,
+    OnvifBadResponse,
+    OnvifCameraFault,
+    OnvifConfigError,
+    OnvifError,
+    OnvifNotSupported,
+    OnvifTimeout,
+    OnvifUnreachable,
+)
+from app.adapters.onvif.service import KEEP_ALIVE_INTERVAL_S, MoveHold, OnvifService
+from app.adapters.onvif.streams import OnvifStreamResolver, resolve_streams
+from app.adapters.onvif.types import (
+    Capabilities,
+    DeviceInfo,
+    MediaProfile,
+    Preset,
+    PtzCapabilities,
+    PtzStatus,
+    PtzVector,
+)
+
+__all__ = [
+    "KEEP_ALIVE_INTERVAL_S",
+    "Capabilities",
+    "DeviceInfo",
+    "DiscoveredDevice",
+    "DiscoveryError",
+    "MediaProfile",
+    "MoveHold",
+    "OnvifAuthError",
+    "OnvifBadResponse",
+    "OnvifCameraFault",
+    "OnvifClient",
+    "OnvifConfigError",
+    "OnvifEndpoint",
+    "OnvifError",
+    "OnvifNotSupported",
+    "OnvifService",
+    "OnvifStreamResolver",
+    "OnvifTimeout",
+    "OnvifUnreachable",
+    "Preset",
+    "PtzCapabilities",
+    "PtzStatus",
+    "PtzVector",
+    "camera_from_discovery",
+    "choose_profiles",
+    "discover",
+    "inspect_device",
+    "resolve_streams",
+]

@@ -1,0 +1,1 @@
+"""Dialogs of the control window: save a view, edit layouts."""

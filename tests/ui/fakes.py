@@ -1,0 +1,71 @@
+"""A frame source without processes: coloured moving frames and scripted health per camera."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from app.core.stream_health import StreamState
+from app.media.frame_board import BgraImage, FrameMeta
+from app.media.protocol import ViewMode
+from app.media.pull import fit_size
+from app.media.supervisor import CameraHealth
+
+
+class FakeSource:
+    def __init__(self, cameras: list[str], size: tuple[int, int] = (352, 288)) -> None:
+        self.cameras = cameras
+        self.size = size
+        self.states: dict[str, StreamState] = dict.fromkeys(cameras, StreamState.LIVE)
+        self.errors: dict[str, str] = {}
+        self.demands: dict[str, dict[str, tuple[ViewMode, tuple[int, int]]]] = {}
+        self.count = 0
+        self.reads = 0
+
+    def set_demands(self, client: str, wanted: dict[str, tuple[ViewMode, tuple[int, int]]]) -> None:
+        self.demands[client] = dict(wanted)
+
+    def mode(self, camera_id: str) -> ViewMode:
+        return max((d[camera_id][0] for d in self.demands.values() if camera_id in d), default=ViewMode.OFF)
+
+    def box(self, camera_id: str) -> tuple[int, int]:
+        """The size the strongest demand asks for, as the real supervisor decodes to."""
+        sizes = [d[camera_id][1] for d in self.demands.values() if camera_id in d]
+        return max(sizes, default=self.size)
+
+    def read_frame(
+        self, camera_id: str, dest: BgraImage | None = None, newer_than: int = 0, *, main: bool = True
+    ) -> tuple[BgraImage, FrameMeta, bool] | None:
+        if self.states.get(camera_id) != StreamState.LIVE:
+            return None
+        self.count += 1
+        self.reads += 1
+        focused = main and self.mode(camera_id) == ViewMode.FOCUSED
+        width, height = fit_size(
+            (self.size[0] * 2, self.size[1] * 2) if focused else self.size, self.box(camera_id)
+        )
+        if dest is None or dest.shape != (height, width, 4):
+            dest = np.empty((height, width, 4), np.uint8)
+        hue = (self.cameras.index(camera_id) * 37) % 200 + 40
+        dest[:] = (hue, 255 - hue, (hue * 3) % 255, 255)
+        bar = self.count % width
+        dest[:, bar : bar + 8, :3] = 250  # something moves, as in a real picture
+        meta = FrameMeta(width, height, time.monotonic_ns(), time.time_ns(), self.count)
+        return dest, meta, focused
+
+    def health(self, camera_id: str) -> CameraHealth:
+        state = self.states.get(camera_id, StreamState.STOPPED)
+        return CameraHealth(
+            camera_id=camera_id,
+            state=state,
+            since=time.time() - 65,
+            last_error=self.errors.get(camera_id),
+            attempts=0 if state == StreamState.LIVE else 3,
+            fps=15.0 if state == StreamState.LIVE else 0.0,
+            source_size=self.size,
+            last_frame_age_s=0.02 if state == StreamState.LIVE else None,
+            main_state=StreamState.STOPPED,
+            main_error=None,
+            mode=self.mode(camera_id),
+        )

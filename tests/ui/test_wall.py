@@ -1,0 +1,243 @@
+"""The wall as an operator uses it: layouts, pages, drag and drop, focus, tours, language, sessions."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, QRect, Qt
+from PySide6.QtGui import QDropEvent, QImage
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from app.core.stream_health import StreamState
+from app.media.protocol import ViewMode
+from app.run_options import RunOptions
+from app.ui.main_window import MainWindow, SiteUi
+from app.ui.runner import build_window
+from app.ui.wall.compositor import MIME_CAMERA, TileInfo
+from tests.ui.fakes import FakeSource
+
+CAMERAS = [f"cam{i:03d}" for i in range(1, 31)]
+
+
+def site_ui(tmp_path: Path) -> SiteUi:
+    infos = [
+        TileInfo(c, f"人民路 {i + 1} 号路口", f"37019900100{i + 1:04d}", "g1" if i < 15 else "g2")
+        for i, c in enumerate(CAMERAS)
+    ]
+    return SiteUi(
+        "示范区", infos, [("g1", "新华街道", None), ("g2", "解放街道", None)], tmp_path / "snapshots"
+    )
+
+
+@pytest.fixture
+def source() -> FakeSource:
+    return FakeSource(CAMERAS)
+
+
+@pytest.fixture
+def window(qtbot: QtBot, tmp_path: Path, source: FakeSource) -> Iterator[MainWindow]:
+    options = RunOptions(offscreen=True, size=(1280, 800), language="en", profile_dir=tmp_path / "profile")
+    win = build_window(source, site_ui(tmp_path), tmp_path / "shared.json", options)
+    qtbot.addWidget(win)
+    win.show()
+    win.start()
+    qtbot.waitExposed(win)
+    yield win
+    win.stop()
+
+
+def trigger(win: MainWindow, action: str) -> None:
+    win.actions_by_id[action].trigger()
+
+
+def page_ids(win: MainWindow) -> list[str | None]:
+    return [t.info.camera_id if t.info else None for t in win.pane.compositor.tiles()]
+
+
+def test_first_start_shows_every_camera_live_in_a_grid(
+    window: MainWindow, source: FakeSource, qtbot: QtBot
+) -> None:
+    assert window.pane.layout_.name == "36" and page_ids(window)[:30] == CAMERAS
+    assert all(source.mode(c) == ViewMode.LIVE for c in CAMERAS)
+    qtbot.waitUntil(lambda: all(t.image is not None for t in window.pane.compositor.tiles()[:30]))
+
+
+def test_layouts_from_keys_and_span_layouts(window: MainWindow, source: FakeSource) -> None:
+    trigger(window, "layout_4")
+    assert window.pane.layout_.cells == 4 and window.pane.pages == 8
+    # Hidden pages keep decoding key frames only.
+    assert source.mode("cam001") == ViewMode.LIVE and source.mode("cam010") == ViewMode.KEYFRAMES
+    trigger(window, "layout_1+12")
+    rects = [window.pane.compositor.tile_rect(i) for i in range(13)]
+    assert rects[0].width() > 1.9 * rects[1].width()  # the big tile comes first
+    assert rects[0].center().x() == pytest.approx(window.pane.compositor.width() / 2, abs=4)
+    trigger(window, "next_layout")
+    assert window.pane.layout_.name != "1+12"
+
+
+def test_pages_with_page_keys_and_tile_numbers(window: MainWindow, qtbot: QtBot) -> None:
+    trigger(window, "layout_9")
+    assert window.pane.pages == 4
+    trigger(window, "next_page")
+    assert window.pane.page == 1 and page_ids(window)[0] == "cam010"
+    trigger(window, "previous_page")
+    trigger(window, "previous_page")
+    assert window.pane.page == 3  # wraps around
+    window.pane.compositor.setFocus()
+    qtbot.keyClicks(window.pane.compositor, "23")
+    qtbot.keyClick(window.pane.compositor, Qt.Key.Key_Return)
+    assert window.pane.page == 2 and window.pane.compositor.selected == 4  # tile 23 = page 3, 5th tile
+    qtbot.keyClicks(window.pane.compositor, "99")
+    qtbot.waitUntil(lambda: not window.pane.has_pending_number(), timeout=3000)
+    assert window.pane.page == 2  # no tile 99: nothing moved
+
+
+def test_drop_a_camera_from_the_tree_and_swap_tiles(window: MainWindow) -> None:
+    trigger(window, "layout_4")
+    compositor = window.pane.compositor
+    mime = QMimeData()
+    mime.setData(MIME_CAMERA, b"cam020")
+    target = compositor.tile_rect(2).center()
+    event = QDropEvent(
+        QPointF(target),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    compositor.dropEvent(event)
+    assert page_ids(window) == ["cam001", "cam002", "cam020", "cam004"]
+    assert window.pane.view.cameras[19] == "cam003"  # cam020's old place got cam003: no duplicates
+    assert window.pane.modified
+    compositor.tiles_swapped.emit(0, 3)
+    assert page_ids(window) == ["cam004", "cam002", "cam020", "cam001"]
+
+
+def test_double_click_focuses_on_the_main_stream_and_esc_goes_back(
+    window: MainWindow, source: FakeSource, qtbot: QtBot
+) -> None:
+    trigger(window, "layout_9")
+    trigger(window, "next_page")
+    compositor = window.pane.compositor
+    qtbot.mouseDClick(compositor, Qt.MouseButton.LeftButton, pos=compositor.tile_rect(4).center())
+    assert window.pane.focused_camera == "cam014"
+    assert source.mode("cam014") == ViewMode.FOCUSED and compositor.layout_.cells == 1
+    qtbot.waitUntil(lambda: compositor.tiles()[0].from_main)
+    trigger(window, "unfocus")
+    assert window.pane.focused_camera is None and window.pane.page == 1 and compositor.selected == 4
+    assert source.mode("cam014") == ViewMode.LIVE
+    compositor.set_selected(0)
+    trigger(window, "focus")
+    assert window.pane.focused_camera == "cam010"
+
+
+def test_tours_cycle_pages_and_pause(window: MainWindow, qtbot: QtBot) -> None:
+    trigger(window, "layout_16")
+    window.pane.start_tour(0.2, "pages")
+    qtbot.waitUntil(lambda: window.pane.page == 1, timeout=2000)
+    trigger(window, "pause_tour")
+    assert window.pane.tour_paused
+    page = window.pane.page
+    qtbot.wait(500)
+    assert window.pane.page == page
+    trigger(window, "pause_tour")
+    qtbot.waitUntil(lambda: window.pane.page != page, timeout=2000)
+    trigger(window, "tour")
+    assert not window.pane.touring
+
+
+def test_tree_search_by_name_id_and_grid_code(window: MainWindow) -> None:
+    tree = window.tree
+    tree.search.setText("cam017")
+    assert tree.visible_cameras() == ["cam017"]
+    tree.search.setText("370199001000005")
+    assert tree.visible_cameras() == ["cam005"]
+    tree.search.setText("13 号")  # every word must match
+    assert tree.visible_cameras() == ["cam013"]
+    tree.search.setText("")
+    assert len(tree.visible_cameras()) == 30
+
+
+def test_views_are_saved_and_restored_with_the_session(
+    qtbot: QtBot, tmp_path: Path, source: FakeSource, window: MainWindow
+) -> None:
+    trigger(window, "layout_2+8")
+    window.pane.place_camera(0, "cam030")
+    saved = window.library.save_view(window.pane.view.__class__("晨检", "2+8", window.pane.view.cameras))
+    window.set_view(saved.name)
+    trigger(window, "next_page")
+    window.save_session()
+    window.close()
+
+    options = RunOptions(offscreen=True, size=(1280, 800), language="en", profile_dir=tmp_path / "profile")
+    again = build_window(source, site_ui(tmp_path), tmp_path / "shared.json", options)
+    qtbot.addWidget(again)
+    assert again.pane.view.name == "晨检" and again.pane.layout_.name == "2+8" and again.pane.page == 1
+    assert again.library.view("晨检") is not None
+
+
+def test_language_switches_at_runtime(window: MainWindow) -> None:
+    window.set_language("zh_CN")
+    assert "视频墙" in window.windowTitle() or "CityWall" in window.windowTitle()
+    assert window.actions_by_id["next_page"].text() == "下一页"
+    window.set_language("en")
+    assert window.actions_by_id["next_page"].text() == "Next page"
+
+
+def test_offline_camera_is_dimmed_and_says_so(window: MainWindow, source: FakeSource, qtbot: QtBot) -> None:
+    source.states["cam002"] = StreamState.OFFLINE
+    source.errors["cam002"] = "connection refused"
+    trigger(window, "layout_4")
+    qtbot.waitUntil(lambda: window.pane.compositor.tiles()[0].image is not None)
+    qtbot.wait(300)
+    image = window.pane.compositor.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    live, offline = (window.pane.compositor.tile_rect(i) for i in (0, 1))
+    pixels = _array(image)
+
+    def region(r: QRect) -> np.ndarray:
+        return pixels[r.top() + 40 : r.bottom() - 40, r.left() + 10 : r.right() - 10]
+
+    assert region(live).mean() > 2 * region(offline).mean()  # offline tile is dark, not a frozen picture
+    badge = pixels[offline.top() + 4 : offline.top() + 14, offline.right() - 30 : offline.right() - 5]
+    red = (badge[..., 2] > 150) & (badge[..., 1] < 90)
+    assert red.mean() > 0.3, "the offline tile needs a red OFFLINE badge"
+
+
+def test_five_thousand_repaints_with_overlay_updates_do_not_crash(window: MainWindow) -> None:
+    compositor = window.pane.compositor
+    before = sys.getrefcount(None)
+    for i in range(5000):
+        compositor._poll_frames()
+        if i % 50 == 0:
+            compositor._poll_health()
+            compositor.decorate("cam001", [], flash_s=0.5 if i % 100 == 0 else 0.0)
+        compositor.repaint()
+    QApplication.processEvents()
+    assert compositor.paints >= 5000
+    assert sys.getrefcount(None) - before > -100
+
+
+def _array(image: QImage) -> np.ndarray:
+    width, height = image.width(), image.height()
+    data = np.frombuffer(image.constBits(), np.uint8, count=image.bytesPerLine() * height)
+    return data.reshape(height, image.bytesPerLine() // 4, 4)[:, :width, :3].astype(np.int32)
+
+
+def test_snapshot_of_the_selected_tile(window: MainWindow, qtbot: QtBot, tmp_path: Path) -> None:
+    qtbot.waitUntil(lambda: window.pane.compositor.tiles()[0].buffer is not None)
+    window.pane.compositor.set_selected(0)
+    trigger(window, "snapshot")
+    shots = list((tmp_path / "snapshots").glob("cam001_*.png"))
+    assert len(shots) == 1
+
+
+def test_help_overlay_lists_the_shortcuts(window: MainWindow) -> None:
+    trigger(window, "help")
+    assert window.help.isVisible()
+    trigger(window, "unfocus")
+    assert not window.help.isVisible()
