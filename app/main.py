@@ -36,6 +36,16 @@ def snapshot_dir() -> Path:
     return Path(platformdirs.user_pictures_dir()) / "CityWall"
 
 
+def site_ui_for(site: SiteConfig, snapshots: Path) -> SiteUi:
+    """What the window shows of the site: cameras in config order, the group tree."""
+    return SiteUi(
+        name=site.site.name,
+        cameras=[TileInfo(c.id, c.name, c.grid_code, c.group) for c in site.cameras if c.enabled],
+        groups=[(g.id, g.name, g.parent) for g in site.groups],
+        snapshot_dir=snapshots,
+    )
+
+
 def build_supervisor(site: SiteConfig) -> IngestSupervisor:
     settings = site.ingest
     return IngestSupervisor(
@@ -50,15 +60,9 @@ def build_supervisor(site: SiteConfig) -> IngestSupervisor:
 
 def run_site(site: SiteConfig, opts: RunOptions) -> tuple[int, RunReport]:
     """Run the wall on ``site`` until closed (or for ``opts.seconds``)."""
-    tiles = [TileInfo(cam.id, cam.name, cam.grid_code, cam.group) for cam in site.cameras if cam.enabled]
-    site_ui = SiteUi(
-        name=site.site.name,
-        cameras=tiles,
-        groups=[(g.id, g.name, g.parent) for g in site.groups],
-        snapshot_dir=snapshot_dir(),
-    )
+    site_ui = site_ui_for(site, snapshot_dir())
     supervisor = build_supervisor(site)
-    report = RunReport([t.camera_id for t in tiles])
+    report = RunReport([t.camera_id for t in site_ui.cameras])
 
     def note_live() -> None:
         for camera_id in report.cameras:

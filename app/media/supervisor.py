@@ -238,13 +238,20 @@ class IngestSupervisor:
 
     # --- frames ------------------------------------------------------------------------------
     def read_frame(
-        self, camera_id: str, dest: BgraImage | None = None, newer_than: int = 0, *, main: bool = True
+        self,
+        camera_id: str,
+        dest: BgraImage | None = None,
+        newer_than: int = 0,
+        *,
+        main: bool = True,
+        newer_than_main: int = 0,
     ) -> tuple[BgraImage, FrameMeta, bool] | None:
-        """Newest frame of a camera newer than ``newer_than``; the bool says it is the main stream.
+        """Newest frame of a camera; the bool says it is from the main stream.
 
         While a camera is focused its main-stream frames are returned once the first one has
-        arrived; until then the sub-stream keeps the picture moving (a seamless switch).
-        Counts of main and sub frames are kept apart by the caller through the returned bool.
+        arrived; until then the sub-stream keeps the picture moving (a seamless switch). The two
+        streams count their frames apart: ``newer_than`` is the last sub-stream count the caller
+        has, ``newer_than_main`` the last main-stream one.
         """
         board = self._board
         if board is None:
@@ -252,8 +259,10 @@ class IngestSupervisor:
         cam = self._cameras[camera_id]
         if main and cam.focus_slot is not None:
             slot = len(self._cameras) + cam.focus_slot
-            if board.count(slot) > 0:
-                got = board.read(slot, dest, newer_than)
+            count = board.count(slot)
+            if count > 0:
+                # A focus slot handed to this camera anew restarts its count: all of it is new.
+                got = board.read(slot, dest, newer_than_main if newer_than_main <= count else 0)
                 return None if got is None else (got[0], got[1], True)
         got = board.read(cam.tile_slot, dest, newer_than)
         return None if got is None else (got[0], got[1], False)

@@ -52,33 +52,36 @@ def compiled_translation(language: str) -> Path | None:
     return None
 
 
+# One application, one set of translators, whichever window switched the language last.
+_INSTALLED: list[QTranslator] = []
+
+
 class Translations:
     """Installs CityWall's and Qt's own translators; switching emits LanguageChange to every widget."""
 
     def __init__(self) -> None:
         self.language = "en"
-        self._installed: list[QTranslator] = []
 
     def set_language(self, language: str) -> bool:
         app = QCoreApplication.instance()
         if app is None or language not in LANGUAGES:
             return False
-        for translator in self._installed:
+        for translator in _INSTALLED:
             app.removeTranslator(translator)
-        self._installed.clear()
+        _INSTALLED.clear()
         self.language = language
         if language != "en":
             ours = QTranslator(app)
             qm = compiled_translation(language)
             if qm is not None and ours.load(str(qm)):
                 app.installTranslator(ours)
-                self._installed.append(ours)
+                _INSTALLED.append(ours)
             qt = QTranslator(app)
             if qt.load(
                 QLocale(language), "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
             ):
                 app.installTranslator(qt)  # standard dialogs' buttons (确定/取消)
-                self._installed.append(qt)
+                _INSTALLED.append(qt)
         QLocale.setDefault(QLocale(language))
         # QApplication posts LanguageChange to the windows: deliver it now, so that the whole interface
         # reads in the new language when this returns (callers and tests read texts right after).

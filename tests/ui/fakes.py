@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import numpy as np
+from PySide6.QtGui import QImage
 
 from app.core.stream_health import StreamState
 from app.media.frame_board import BgraImage, FrameMeta
@@ -22,6 +23,8 @@ class FakeSource:
         self.demands: dict[str, dict[str, tuple[ViewMode, tuple[int, int]]]] = {}
         self.count = 0
         self.reads = 0
+        self.t0 = time.monotonic() - 60  # streams have been running for a minute: counts are high
+        self.focus_started: dict[str, float] = {}
 
     def set_demands(self, client: str, wanted: dict[str, tuple[ViewMode, tuple[int, int]]]) -> None:
         self.demands[client] = dict(wanted)
@@ -35,13 +38,31 @@ class FakeSource:
         return max(sizes, default=self.size)
 
     def read_frame(
-        self, camera_id: str, dest: BgraImage | None = None, newer_than: int = 0, *, main: bool = True
+        self,
+        camera_id: str,
+        dest: BgraImage | None = None,
+        newer_than: int = 0,
+        *,
+        main: bool = True,
+        newer_than_main: int = 0,
     ) -> tuple[BgraImage, FrameMeta, bool] | None:
         if self.states.get(camera_id) != StreamState.LIVE:
             return None
-        self.count += 1
-        self.reads += 1
         focused = main and self.mode(camera_id) == ViewMode.FOCUSED
+        # 15 fps per stream, counted apart as the real frame board does; a focus restarts the main count.
+        now = time.monotonic()
+        if focused:
+            started = self.focus_started.setdefault(camera_id, now)
+            count = 1 + int((now - started) * 15)
+            if count <= newer_than_main:
+                return None
+        else:
+            self.focus_started.pop(camera_id, None)
+            count = 1 + int((now - self.t0) * 15)
+            if count <= newer_than:
+                return None
+        self.count = count
+        self.reads += 1
         width, height = fit_size(
             (self.size[0] * 2, self.size[1] * 2) if focused else self.size, self.box(camera_id)
         )
@@ -69,3 +90,11 @@ class FakeSource:
             main_error=None,
             mode=self.mode(camera_id),
         )
+
+
+def image_array(image: QImage) -> np.ndarray:
+    """RGB32 QImage → (h, w, 3) int32 array (B, G, R) for pixel checks."""
+    image = image.convertToFormat(QImage.Format.Format_RGB32)
+    width, height = image.width(), image.height()
+    data = np.frombuffer(image.constBits(), np.uint8, count=image.bytesPerLine() * height)
+    return data.reshape(height, image.bytesPerLine() // 4, 4)[:, :width, :3].astype(np.int32)

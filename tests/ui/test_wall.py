@@ -19,7 +19,7 @@ from app.run_options import RunOptions
 from app.ui.main_window import MainWindow, SiteUi
 from app.ui.runner import build_window
 from app.ui.wall.compositor import MIME_CAMERA, TileInfo
-from tests.ui.fakes import FakeSource
+from tests.ui.fakes import FakeSource, image_array
 
 CAMERAS = [f"cam{i:03d}" for i in range(1, 31)]
 
@@ -197,7 +197,7 @@ def test_offline_camera_is_dimmed_and_says_so(window: MainWindow, source: FakeSo
     qtbot.wait(300)
     image = window.pane.compositor.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
     live, offline = (window.pane.compositor.tile_rect(i) for i in (0, 1))
-    pixels = _array(image)
+    pixels = image_array(image)
 
     def region(r: QRect) -> np.ndarray:
         return pixels[r.top() + 40 : r.bottom() - 40, r.left() + 10 : r.right() - 10]
@@ -220,12 +220,6 @@ def test_five_thousand_repaints_with_overlay_updates_do_not_crash(window: MainWi
     QApplication.processEvents()
     assert compositor.paints >= 5000
     assert sys.getrefcount(None) - before > -100
-
-
-def _array(image: QImage) -> np.ndarray:
-    width, height = image.width(), image.height()
-    data = np.frombuffer(image.constBits(), np.uint8, count=image.bytesPerLine() * height)
-    return data.reshape(height, image.bytesPerLine() // 4, 4)[:, :width, :3].astype(np.int32)
 
 
 def test_snapshot_of_the_selected_tile(window: MainWindow, qtbot: QtBot, tmp_path: Path) -> None:

@@ -7,7 +7,9 @@ that a QImage wraps (one memcpy, no conversion); frames never travel inside Qt s
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 from PySide6.QtCore import QMimeData, QPoint, QRect, QSize, Qt, QTimer, Signal
@@ -33,6 +35,9 @@ from app.media.source import FrameSource
 from app.media.supervisor import CameraHealth
 from app.ui.wall.overlay import Box, OverlayPainter
 
+BACKGROUND = QColor(8, 10, 14)
+TILE_BACKGROUND = QColor(18, 21, 28)
+SELECTION = QColor(80, 170, 255)
 FRAME_POLL_MS = 33  # ~30 Hz: never later than one frame period of a 15-25 fps camera
 HEALTH_POLL_MS = 250
 GAP = 2  # px between tiles: enough to separate pictures, not enough to waste a 100-tile wall
@@ -56,12 +61,21 @@ class TileState:
     number: int = 0  # as typed on a CCTV keyboard, 1-based over all pages
     buffer: BgraImage | None = None
     image: QImage | None = None
-    count: int = 0
+    count: int = 0  # frames seen from the tile (sub) stream
+    count_main: int = 0  # and from the main stream while focused
     from_main: bool = False
     meta: FrameMeta | None = None
     health: CameraHealth | None = None
     boxes: list[Box] = field(default_factory=list)
     flash_until: float = 0.0
+    target: QRect | None = None  # where the picture goes in the tile (letterboxed)
+    bars: list[QRect] = field(default_factory=list)  # the letterbox bars around it
+    overlay: list[tuple[QPoint, QImage]] | None = None  # prepared overlay of a live tile
+
+
+def region_rects(region: QRegion) -> list[QRect]:
+    """The rectangles of a region (PySide iterates QRegion; its type stubs do not say so)."""
+    return list(cast(Iterable[QRect], region))
 
 
 def fit_rect(width: int, height: int, box: QRect) -> QRect:
@@ -90,6 +104,8 @@ class WallCompositor(QWidget):
         self._layout: WallLayout = grid_layout(1, 1)
         self._tiles: list[TileState] = []
         self._rects: list[QRect] = []
+        self._areas: list[QRect] = []  # each tile with its share of the gaps: together, the whole widget
+        self._gaps: list[list[QRect]] = []
         self._focused = False
         self._selected = -1
         self._background: list[str] = []  # cameras kept at key frames (other pages, health)
@@ -138,6 +154,7 @@ class WallCompositor(QWidget):
             kept = old.pop(info.camera_id, None) if info is not None else None
             tile = kept if kept is not None else TileState(info)
             tile.info, tile.number = info, first_number + index
+            tile.count_main = 0  # a new focus starts a new main-stream count
             if kept is None and info is not None:
                 tile.health = self._source.health(info.camera_id)
             tiles.append(tile)
@@ -201,9 +218,16 @@ class WallCompositor(QWidget):
         area = self.rect()
         boxes = self._layout.boxes(area.left(), area.top(), area.width() + GAP, area.height() + GAP, GAP)
         self._rects = [QRect(*box) for box in boxes]
-        for tile in self._tiles:
+        cells = self._layout.boxes(area.left(), area.top(), area.width() + GAP, area.height() + GAP, 0)
+        self._areas = [QRect(*cell) for cell in cells]
+        self._gaps = [
+            region_rects(QRegion(cell).subtracted(QRegion(rect)))
+            for cell, rect in zip(self._areas, self._rects, strict=True)
+        ]
+        for tile, rect in zip(self._tiles, self._rects, strict=False):
             if tile.info is not None and tile.info.camera_id in self._decorations:
                 tile.boxes, tile.flash_until = self._decorations[tile.info.camera_id]
+            self._place(tile, rect)
         self._publish_demands()
         self.update()
 
@@ -220,14 +244,21 @@ class WallCompositor(QWidget):
 
     # --- timers -------------------------------------------------------------------------------
     def _poll_frames(self) -> None:
-        dirty = QRegion()
         now = time.monotonic()
         for tile, rect in zip(self._tiles, self._rects, strict=False):
             if tile.info is None:
                 continue
-            if tile.flash_until and now < tile.flash_until + 0.5:
-                dirty += rect  # keep the alert border pulsing, and clear it once over
-            got = self._source.read_frame(tile.info.camera_id, tile.buffer, tile.count, main=self._focused)
+            if tile.flash_until:
+                self.update(rect)  # keep the alert border pulsing, and clear it once over
+                if now > tile.flash_until + 0.5:
+                    tile.flash_until = 0.0
+            got = self._source.read_frame(
+                tile.info.camera_id,
+                tile.buffer,
+                tile.count,
+                main=self._focused,
+                newer_than_main=tile.count_main,
+            )
             if got is None:
                 continue
             buffer, meta, from_main = got
@@ -235,33 +266,46 @@ class WallCompositor(QWidget):
                 tile.buffer = buffer
                 height, width = buffer.shape[:2]
                 tile.image = QImage(buffer.data, width, height, width * 4, QImage.Format.Format_RGB32)
-            tile.count, tile.meta, tile.from_main = meta.count, meta, from_main
-            dirty += rect
-        if not dirty.isEmpty():
-            self.update(dirty)
+                self._place(tile, rect)
+            if from_main:
+                tile.count_main = meta.count
+            else:
+                tile.count = meta.count
+            if from_main != tile.from_main:
+                tile.from_main = from_main
+                tile.meta = meta
+                self._place(tile, rect)
+            tile.meta = meta
+            self.update(rect)  # Qt merges the tiles' rectangles into one paint event
 
     def _poll_health(self) -> None:
         for tile, rect in zip(self._tiles, self._rects, strict=False):
             if tile.info is None:
                 continue
             health = self._source.health(tile.info.camera_id)
-            if tile.health is None or _overlay_key(tile.health) != _overlay_key(health):
-                self.update(rect)
+            changed = tile.health is None or _overlay_key(tile.health) != _overlay_key(health)
             tile.health = health
+            self._place(tile, rect)  # the clock and fps in the overlay move on too
+            if changed:
+                self.update(rect)
 
     # --- painting -----------------------------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt API)
         started = time.thread_time()
         painter = QPainter(self)
-        painter.fillRect(event.rect(), QColor(8, 10, 14))
-        now = time.time()
         exposed = event.region()
-        for index, (tile, rect) in enumerate(zip(self._tiles, self._rects, strict=False)):
-            if not exposed.intersects(rect.adjusted(-GAP, -GAP, GAP, GAP)):
+        # Whole tiles are repainted, so the clip (dozens of dirty rectangles) is not needed; with
+        # it, Qt's raster engine takes a slower span path and hands big fills to a thread pool.
+        painter.setClipping(False)
+        now = time.time()
+        for index, (tile, rect, cell) in enumerate(zip(self._tiles, self._rects, self._areas, strict=False)):
+            if not exposed.intersects(cell):
                 continue
+            for gap in self._gaps[index]:
+                painter.fillRect(gap, BACKGROUND)
             self._paint_tile(painter, tile, rect, now)
             if index == self._selected:
-                painter.setPen(QColor(80, 170, 255))
+                painter.setPen(SELECTION)
                 painter.drawRect(rect.adjusted(0, 0, -1, -1))
                 painter.drawRect(rect.adjusted(1, 1, -2, -2))
         painter.end()
@@ -269,13 +313,31 @@ class WallCompositor(QWidget):
         self.paints += 1
 
     def _paint_tile(self, painter: QPainter, tile: TileState, rect: QRect, now: float) -> None:
-        painter.fillRect(rect, QColor(18, 21, 28))
-        target = None
-        if tile.image is not None and tile.buffer is not None:
+        image, target = tile.image, tile.target
+        if image is not None and target is not None:
+            for bar in tile.bars:
+                painter.fillRect(bar, TILE_BACKGROUND)  # letterbox bars only
+            if target.size() == image.size():
+                painter.drawImage(target.topLeft(), image)  # decoded at tile size: a plain blit
+            else:
+                painter.drawImage(target, image)
+        else:
+            painter.fillRect(rect, TILE_BACKGROUND)
+        if tile.overlay is not None and not tile.boxes and not tile.flash_until:
+            for position, band in tile.overlay:  # the common case: blit the prepared overlay
+                painter.drawImage(position, band)
+        else:
+            self._overlay.paint(painter, rect, tile, target)
+
+    def _place(self, tile: TileState, rect: QRect) -> None:
+        """Work out where a tile's picture and overlay go; only when its size or health changes."""
+        if tile.buffer is not None:
             height, width = tile.buffer.shape[:2]
-            target = fit_rect(width, height, rect)
-            painter.drawImage(target, tile.image)
-        self._overlay.paint(painter, rect, tile, now, target)
+            tile.target = fit_rect(width, height, rect)
+            tile.bars = region_rects(QRegion(rect).subtracted(QRegion(tile.target)))
+        else:
+            tile.target, tile.bars = None, []
+        tile.overlay = self._overlay.prepare(tile, rect)
 
     # --- mouse: select, focus, drag and drop ----------------------------------------------------
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt API)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QRect, QRectF, Qt
+from PySide6.QtCore import QCoreApplication, QPoint, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPen
 
 from app.core.stream_health import StreamState
@@ -60,8 +60,6 @@ def state_label(state: StreamState) -> str:
 class OverlayPainter:
     def __init__(self) -> None:
         self._fonts: dict[tuple[int, bool], tuple[QFont, QFontMetrics]] = {}
-        # Text is the expensive part of a wall repaint: the header and footer bands of live tiles
-        # are rendered once per change (the clock: once a second) and blitted every frame.
         self._bands: dict[tuple[int, str], tuple[tuple[object, ...], QImage]] = {}
 
     def _font(self, pixel_size: int, bold: bool = False) -> tuple[QFont, QFontMetrics]:
@@ -73,39 +71,23 @@ class OverlayPainter:
             self._fonts[key] = (font, QFontMetrics(font))
         return self._fonts[key]
 
-    def paint(
-        self, painter: QPainter, rect: QRect, tile: TileState, now: float, picture: QRect | None
-    ) -> None:
-        text_px = max(9, min(18, rect.height() // 9))
+    def prepare(self, tile: TileState, rect: QRect) -> list[tuple[QPoint, QImage]] | None:
+        """The overlay of a tile with a live picture as ready-made images to blit every frame.
+
+        Text is the expensive part of a wall repaint, and it changes at most a few times a second
+        (state, fps, the capture clock): the compositor prepares it when health is polled and only
+        blits it per frame. None means the tile is not live: it is painted the slow, honest way.
+        """
         if tile.info is None:
-            self._empty(painter, rect, tile, text_px)
-            return
+            return None
         health = tile.health
         state = health.state if health else StreamState.CONNECTING
         age = health.last_frame_age_s if health else None
-        picture_ok = state == StreamState.LIVE and age is not None and age < STALE_AFTER_S
-        if tile.boxes and picture is not None and picture_ok:
-            self._boxes(painter, picture, tile, text_px)
-        if picture_ok:
-            self._cached_bands(painter, rect, tile, state, text_px)
-        else:
-            painter.fillRect(rect, QColor(0, 0, 0, 170))  # never let a stale picture pass for live
-            self._header(painter, rect, tile, state, text_px)
-            if rect.height() >= 90:
-                self._footer(painter, rect, tile, text_px, state)
-            self._centre_message(painter, rect, tile, state, age, text_px)
-        if tile.flash_until and time.monotonic() < tile.flash_until:
-            self._flash(painter, rect)
-
-    def _cached_bands(
-        self, painter: QPainter, rect: QRect, tile: TileState, state: StreamState, text_px: int
-    ) -> None:
-        assert tile.info is not None
+        if not (state == StreamState.LIVE and age is not None and age < STALE_AFTER_S):
+            return None
+        text_px = max(9, min(18, rect.height() // 9))
         _, metrics = self._font(text_px, bold=True)
         header_h = metrics.height() + 4
-        health = tile.health
-        clock = int(tile.meta.captured_wall_ns // 1_000_000_000) if tile.meta else 0
-        fps = round(health.main_fps if tile.from_main else health.fps) if health else 0
         local = QRect(0, 0, rect.width(), rect.height())
         header_key = (rect.width(), text_px, tile.number, tile.info.name, state)
         header = self._band(
@@ -117,10 +99,12 @@ class OverlayPainter:
             0,
             lambda p: self._header(p, local, tile, state, text_px),
         )
-        painter.drawImage(rect.topLeft(), header)
+        blits = [(rect.topLeft(), header)]
         if rect.height() >= 90:
             _, small = self._font(max(8, text_px - 2))
             footer_h = small.height() + 5
+            clock = int(tile.meta.captured_wall_ns // 1_000_000_000) if tile.meta else 0
+            fps = round(health.main_fps if tile.from_main else health.fps) if health else 0
             footer_key = (
                 rect.width(),
                 rect.height(),
@@ -139,7 +123,31 @@ class OverlayPainter:
                 rect.height() - footer_h,
                 lambda p: self._footer(p, local, tile, text_px, state),
             )
-            painter.drawImage(rect.left(), rect.bottom() - footer_h + 1, footer)
+            blits.append((QPoint(rect.left(), rect.bottom() - footer_h + 1), footer))
+        return blits
+
+    def paint(self, painter: QPainter, rect: QRect, tile: TileState, picture: QRect | None) -> None:
+        """Overlay of a tile that is empty, not live, or carries boxes or an alert flash."""
+        text_px = max(9, min(18, rect.height() // 9))
+        if tile.info is None:
+            self._empty(painter, rect, tile, text_px)
+            return
+        health = tile.health
+        state = health.state if health else StreamState.CONNECTING
+        age = health.last_frame_age_s if health else None
+        if tile.overlay is not None:
+            if tile.boxes and picture is not None:
+                self._boxes(painter, picture, tile, text_px)
+            for position, image in tile.overlay:
+                painter.drawImage(position, image)
+        else:
+            painter.fillRect(rect, QColor(0, 0, 0, 170))  # never let a stale picture pass for live
+            self._header(painter, rect, tile, state, text_px)
+            if rect.height() >= 90:
+                self._footer(painter, rect, tile, text_px, state)
+            self._centre_message(painter, rect, tile, state, age, text_px)
+        if tile.flash_until and time.monotonic() < tile.flash_until:
+            self._flash(painter, rect)
 
     def _band(
         self,

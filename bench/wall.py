@@ -1,0 +1,211 @@
+"""Wall bench: the whole app (GUI + decoder workers) on the demo's 100 CIF streams vs a raw decode loop.
+
+Measures, in one run:
+- GUI event-loop latency: the lateness of a 5 ms precise timer on the GUI thread (p50/p99/p99.9);
+- the wall's paint cost: thread CPU inside the compositor's paintEvent, per update;
+- CPU of the whole app (GUI process + decoder workers) vs the raw PyAV decode+scale loop of
+  bench/ingest.py decoding the same streams to the same tile size.
+
+The window is rendered by Qt's offscreen platform (raster painting, no X server, no GPU).
+
+    .venv/bin/python bench/wall.py --seconds 60
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import psutil
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # `python bench/wall.py` from the repo root
+
+from bench.ingest import SETTLE_S, CpuWindow, print_phase, run_raw
+
+if TYPE_CHECKING:
+    from camera_config.models import SiteConfig
+
+PROBE_MS = 5
+LIVE_TIMEOUT_S = 30.0
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+@dataclass
+class AppResult:
+    tiles: int = 0
+    tile: tuple[int, int] = (0, 0)
+    all_live_s: float = 0.0
+    live_at_end: int = 0
+    fps: list[float] = field(default_factory=list)
+    lateness: list[float] = field(default_factory=list)
+    paint_ms: float = 0.0
+    paints_per_s: float = 0.0
+    app_cores: float = 0.0
+    gui_cores: float = 0.0
+    rss_mib: float = 0.0
+
+
+def run_app(site: SiteConfig, seconds: float, warmup: float, size: tuple[int, int]) -> AppResult:
+    """The real window with the real supervisor; returns latency, paint and CPU figures."""
+    from PySide6.QtCore import Qt, QTimer
+
+    from app.core.stream_health import StreamState
+    from app.main import build_supervisor, site_ui_for
+    from app.run_options import RunOptions
+    from app.ui.runner import build_window, ensure_application
+
+    app = ensure_application(offscreen=True)
+    supervisor = build_supervisor(site)
+    supervisor.start()
+    profile = Path(tempfile.mkdtemp(prefix="citywall-bench-"))
+    options = RunOptions(offscreen=True, size=size, language="zh_CN", profile_dir=profile, fresh=True)
+    window = build_window(supervisor, site_ui_for(site, profile), None, options)
+    window.show()
+    window.start()
+    compositor = window.pane.compositor
+    cameras = [t.info.camera_id for t in compositor.tiles() if t.info is not None]
+    result = AppResult(tiles=len(cameras))
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < LIVE_TIMEOUT_S:
+        app.processEvents()
+        if all(supervisor.health(c).state == StreamState.LIVE for c in cameras):
+            break
+        time.sleep(0.02)
+    result.all_live_s = time.monotonic() - t0
+    rect = compositor.tile_rect(1)
+    result.tile = (rect.width(), rect.height())
+
+    lateness: list[float] = []
+    last = [0.0]
+    probe = QTimer(interval=PROBE_MS, timerType=Qt.TimerType.PreciseTimer)
+
+    def tick() -> None:
+        now = time.perf_counter()
+        if last[0]:
+            lateness.append(max(0.0, (now - last[0]) * 1000 - PROBE_MS))
+        last[0] = now
+
+    probe.timeout.connect(tick)
+    cpu = CpuWindow()
+    paint0: list[float] = []
+
+    def begin() -> None:
+        lateness.clear()
+        last[0] = 0.0
+        probe.start()
+        paint0[:] = [compositor.paint_seconds, float(compositor.paints)]
+        cpu.sample([os.getpid(), *supervisor.worker_pids()])
+
+    def end() -> None:
+        probe.stop()
+        cpu.sample([os.getpid(), *supervisor.worker_pids()])
+        app.quit()
+
+    QTimer.singleShot(int(warmup * 1000), begin)
+    QTimer.singleShot(int((warmup + seconds) * 1000), end)
+    app.exec()
+    paints = compositor.paints - int(paint0[1])
+    result.paint_ms = (compositor.paint_seconds - paint0[0]) / max(1, paints) * 1000
+    result.paints_per_s = paints / seconds
+    result.lateness = lateness
+    user, system = cpu.of(os.getpid())
+    result.gui_cores = (user + system) / seconds
+    result.app_cores = cpu.seconds / seconds
+    result.live_at_end = sum(supervisor.health(c).state == StreamState.LIVE for c in cameras)
+    result.fps = sorted(supervisor.health(c).fps for c in cameras)
+    pids = [p for p in [os.getpid(), *supervisor.worker_pids()] if p]
+    result.rss_mib = sum(psutil.Process(p).memory_info().rss for p in pids) / 2**20
+    window.close()
+    supervisor.stop()
+    return result
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--seconds", type=float, default=60.0, help="measuring window per phase (default 60)")
+    parser.add_argument("--cameras", type=int, default=100)
+    parser.add_argument("--warmup", type=float, default=5.0)
+    parser.add_argument("--size", default="1920x1080", help="main window size (default 1920x1080)")
+    parser.add_argument(
+        "--raw-processes", type=int, default=0, help="raw reference processes (default: 1 and 4)"
+    )
+    args = parser.parse_args(argv)
+    width, _, height = args.size.partition("x")
+    os.environ.setdefault("CITYWALL_NETWORK_GUARD", "loopback")
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from app.demo.clips import generate_demo_clips
+    from app.demo.rtsp_server import DemoRtspServer
+    from app.demo.site import build_demo_site, demo_manifest
+    from app.media.specs import site_specs
+
+    clips = generate_demo_clips(streams=("sub", "main"))
+    probe_site = build_demo_site("rtsp://127.0.0.1:1", n_cameras=args.cameras, clips=clips)
+    server = DemoRtspServer(demo_manifest(probe_site, clips, tcp_only=True), port=0).start()
+    print(
+        f"wall bench: {args.cameras} CIF@15 streams, window {args.size}, offscreen raster, {args.seconds:g} s"
+    )
+    try:
+        site = build_demo_site(server.base_url, n_cameras=args.cameras, clips=clips)
+        app = run_app(site, args.seconds, args.warmup, (int(width), int(height)))
+        lateness = app.lateness
+        print(f"\n== the app: {app.tiles} tiles of {app.tile[0]}x{app.tile[1]} px")
+        print(f"  all live after {app.all_live_s:.2f} s; live at the end {app.live_at_end}")
+        print(f"  fps per camera min {app.fps[0]:.2f} median {statistics.median(app.fps):.2f}")
+        print(
+            f"  event loop lateness ({len(lateness)} samples of a {PROBE_MS} ms timer): "
+            f"p50 {percentile(lateness, 50):.2f} ms, p99 {percentile(lateness, 99):.2f} ms, "
+            f"p99.9 {percentile(lateness, 99.9):.2f} ms, max {max(lateness, default=0):.2f} ms"
+        )
+        print(f"  paint {app.paint_ms:.2f} ms CPU per update, {app.paints_per_s:.1f} updates/s")
+        print(
+            f"  CPU: whole app {app.app_cores:.3f} cores (GUI process {app.gui_cores:.3f}); "
+            f"RSS {app.rss_mib:.0f} MiB"
+        )
+        tile = app.tile
+        specs = site_specs(site)
+        raws = []
+        for procs in [args.raw_processes] if args.raw_processes else [1, 4]:
+            time.sleep(SETTLE_S)
+            raws.append(run_raw(specs, tile, procs, args.warmup, args.seconds, server.pid))
+            print_phase(raws[-1], args.cameras)
+    finally:
+        server.stop()
+    raw = raws[0]
+    if raw.fps_min < 14.5 and len(raws) > 1:
+        raw = raws[-1]
+        print(f"note: one raw process could not keep up; the ratio uses {raw.processes} processes")
+    raw_cores = raw.cpu_s / raw.window_s if raw.window_s else float("nan")
+    ratio = app.app_cores / raw_cores if raw_cores else float("nan")
+    print("\n== summary")
+    for r in raws:
+        cores = r.cpu_s / r.window_s if r.window_s else float("nan")
+        print(f"  whole app / {r.name}: {app.app_cores / cores:.3f}" + ("  <- RESULT" if r is raw else ""))
+    p999 = percentile(lateness, 99.9)
+    print(f"  {'PASS' if p999 <= 50 else 'MISS'}  event loop p99.9 {p999:.2f} ms (goal ≤ 50 ms)")
+    print(f"  {'PASS' if ratio <= 1.15 else 'MISS'}  app CPU {ratio:.3f} × raw decode (goal ≤ 1.15)")
+    print(
+        f"RESULT loop_p50_ms={percentile(lateness, 50):.2f} loop_p99_ms={percentile(lateness, 99):.2f} "
+        f"loop_p999_ms={p999:.2f} paint_ms={app.paint_ms:.2f} cpu_ratio_vs_raw={ratio:.3f}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
