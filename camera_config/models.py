@@ -141,13 +141,131 @@ class FileSource(Model):
 StreamSource = Annotated[RtspSource | OnvifSource | FileSource, Field(discriminator="kind")]
 
 
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_CLOCK_TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
+
+
+def _clock_minutes(value: str, *, end: bool) -> int:
+    """Minutes after midnight of "HH:MM" (an end may say 24:00); ValueError says what is wrong."""
+    m = _CLOCK_TIME.match(value)
+    hours, minutes = (int(m[1]), int(m[2])) if m else (-1, -1)
+    if not m or hours > 24 or minutes > 59 or (hours == 24 and (minutes or not end)):
+        allowed = "00:00 to 23:59, or 24:00 for an end" if end else "00:00 to 23:59"
+        raise ValueError(f"time must be written HH:MM ({allowed}), e.g. '08:30'; got {value[:20]!r}")
+    return hours * 60 + minutes
+
+
+class PatrolStep(Model):
+    """One stop of a patrol: a preset (its token, or its name as the camera shows it) and how long
+    the camera stays there, counted from when it has settled on the preset."""
+
+    preset: str = Field(min_length=1, max_length=64)
+    dwell_s: float = Field(ge=5, le=3600)
+
+
+class PatrolWindow(Model):
+    """When a patrol runs by itself: ``days`` (mon..sun), from ``start`` to ``end`` (local "HH:MM"
+    in the site's timezone). An ``end`` earlier than ``start`` runs over midnight into the next day
+    (``days: [fri], start: "22:00", end: "06:00"`` runs Friday 22:00 to Saturday 06:00): ``days``
+    are the days the window starts. ``end: "24:00"`` runs to midnight; start and end may not be equal.
+
+    Write times in quotes: unquoted, YAML reads 22:30 as the number 1350 (base 60).
+    """
+
+    days: tuple[Weekday, ...] = Field(default=WEEKDAYS, min_length=1, max_length=7)
+    start: str
+    end: str
+
+    @field_validator("days", mode="before")
+    @classmethod
+    def _days(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [value]
+        if isinstance(value, list | tuple):
+            value = [d.strip().lower() if isinstance(d, str) else d for d in value]
+            repeated = sorted({d for d in value if isinstance(d, str) and value.count(d) > 1})
+            if repeated:
+                raise ValueError(f"each day once; repeated: {', '.join(repeated)}")
+        return value
+
+    @field_validator("start", "end", mode="before")
+    @classmethod
+    def _time_text(cls, value: Any) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool):
+            hours, minutes = divmod(value, 60)
+            guess = f" (probably '{hours:02d}:{minutes:02d}')" if 0 <= value <= 1440 else ""
+            raise ValueError(
+                f"time must be text in quotes, e.g. '08:30'; got the number {value}: YAML reads an "
+                f"unquoted HH:MM as a number{guess}"
+            )
+        return value
+
+    @field_validator("start")
+    @classmethod
+    def _start(cls, value: str) -> str:
+        _clock_minutes(value, end=False)
+        return value
+
+    @field_validator("end")
+    @classmethod
+    def _end(cls, value: str) -> str:
+        _clock_minutes(value, end=True)
+        return value
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> PatrolWindow:
+        if self.start_minute == self.end_minute:
+            raise SiteRuleError(
+                [
+                    RuleViolation(
+                        ("end",),
+                        f"window ends when it starts ({self.start}); for a whole day write "
+                        "start: '00:00', end: '24:00'",
+                    )
+                ]
+            )
+        return self
+
+    @property
+    def start_minute(self) -> int:
+        """Minutes after midnight of ``start``."""
+        return _clock_minutes(self.start, end=False)
+
+    @property
+    def end_minute(self) -> int:
+        """Minutes after midnight of ``end`` (1440 for 24:00)."""
+        return _clock_minutes(self.end, end=True)
+
+    @property
+    def overnight(self) -> bool:
+        """The window ends on the day after it starts."""
+        return self.end_minute < self.start_minute
+
+
+class Patrol(Model):
+    """A patrol (巡航): presets visited in order, round and round, each for its dwell time.
+
+    Started and stopped by an operator, or by ``schedule`` (empty: only by hand). When an operator
+    (or a verification, or a detection follow-up) takes the camera, the patrol pauses and resumes at
+    the step it was on; after an operator, only once the camera has been left alone for
+    ``resume_after_s``.
+    """
+
+    steps: tuple[PatrolStep, ...] = Field(min_length=1, max_length=64)
+    schedule: tuple[PatrolWindow, ...] = Field(default=(), max_length=32)
+    resume_after_s: float = Field(default=30.0, ge=0, le=3600)
+
+
 class PtzSettings(Model):
     """PTZ control of a camera over ONVIF; the camera's ``credentials`` log in.
 
     ``endpoint`` is the ONVIF device service (the PTZ and media services are found from it).
     ``profile`` names the media profile whose PTZ configuration is used (default: the first
     profile that has one). ``auth``: WS-UsernameToken (``wsse``), HTTP digest (``digest``) or
-    ``auto`` (WS-UsernameToken, and HTTP digest when the camera asks for it).
+    ``auto`` (WS-UsernameToken, and HTTP digest when the camera asks for it). ``patrol``: the
+    camera's patrol (巡航), if it has one. ``lock_minutes_default``: how long an operator's lock
+    lasts unless they choose otherwise.
     """
 
     kind: Literal["onvif"] = "onvif"
@@ -162,6 +280,10 @@ class PtzSettings(Model):
         default=True,
         description="reach the camera's services at the endpoint's host when it advertises another "
         "(a camera behind NAT or port forwarding)",
+    )
+    patrol: Patrol | None = None
+    lock_minutes_default: int = Field(
+        default=10, ge=1, le=720, description="how long an operator's lock of the camera lasts by default"
     )
 
     @field_validator("endpoint")

@@ -47,7 +47,21 @@ def apply_theme(app: QApplication) -> None:
     }
     for role, colour in colours.items():
         palette.setColor(role, colour)
+    # Disabled controls must look disabled in a dark room too.
+    muted = QColor(110, 116, 128)
+    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, muted)
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Base, QColor(26, 29, 36))
     app.setPalette(palette)
+    # Fusion draws check boxes in the Base colour: give them an edge that shows on the dark window.
+    app.setStyleSheet(
+        "QCheckBox::indicator, QRadioButton::indicator { border: 1px solid #6c7588; background: #10131a; "
+        "width: 13px; height: 13px; }"
+        "QCheckBox::indicator:checked { background: #286ebe; image: none; border-color: #8fb8e8; }"
+        "QRadioButton::indicator { border-radius: 7px; }"
+        "QRadioButton::indicator:checked { background: #286ebe; border-color: #8fb8e8; }"
+        "QCheckBox::indicator:disabled, QRadioButton::indicator:disabled { border-color: #3a404c; }"
+    )
     family = cjk_family()
     if family is None:
         log.warning(
