@@ -3,21 +3,28 @@
 from __future__ import annotations
 
 import logging
+import re
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import platformdirs
 
+from app.adapters.onvif.streams import OnvifStreamResolver
 from app.core.stream_health import StreamState
-from app.media.specs import site_specs
+from app.media.specs import camera_spec_or_error, site_specs
 from app.media.supervisor import IngestSupervisor
 from app.run_options import RunOptions
+from app.services.patrol_store import PatrolStore, patrol_file_beside
+from app.services.ptz_hub import PtzHub
+from app.ui.dialogs.discovery import site_hosts
 from app.ui.main_window import SiteUi
 from app.ui.runner import run_wall
 from app.ui.wall.compositor import TileInfo
 from camera_config.models import SiteConfig
 
 log = logging.getLogger(__name__)
+RETRY_STREAMS_S = 60.0
 
 
 @dataclass
@@ -36,20 +43,38 @@ def snapshot_dir() -> Path:
     return Path(platformdirs.user_pictures_dir()) / "CityWall"
 
 
-def site_ui_for(site: SiteConfig, snapshots: Path) -> SiteUi:
+def site_ui_for(
+    site: SiteConfig,
+    snapshots: Path,
+    site_file: Path | None = None,
+    discovery_target: tuple[str, int] | None = None,
+) -> SiteUi:
     """What the window shows of the site: cameras in config order, the group tree."""
     return SiteUi(
         name=site.site.name,
         cameras=[TileInfo(c.id, c.name, c.grid_code, c.group) for c in site.cameras if c.enabled],
         groups=[(g.id, g.name, g.parent) for g in site.groups],
         snapshot_dir=snapshots,
+        site_file=site_file,
+        known_hosts=frozenset(site_hosts(site)),
+        discovery_target=discovery_target,
     )
 
 
-def build_supervisor(site: SiteConfig) -> IngestSupervisor:
+def patrol_store_for(site: SiteConfig) -> PatrolStore:
+    """Patrols edited in the UI live beside the shared views, else in this user's data folder."""
+    if site.site.shared_views is not None:
+        path = patrol_file_beside(site.site.shared_views)
+    else:
+        slug = re.sub(r"[^0-9A-Za-z_-]+", "_", site.site.name).strip("_") or "site"
+        path = Path(platformdirs.user_data_dir("citywall")) / "sites" / slug / "patrols.json"
+    return PatrolStore.for_site(site, path)
+
+
+def build_supervisor(site: SiteConfig, resolver: OnvifStreamResolver | None = None) -> IngestSupervisor:
     settings = site.ingest
     return IngestSupervisor(
-        site_specs(site),
+        site_specs(site, resolver),
         workers=None if settings.workers == "auto" else settings.workers,
         cameras_per_worker=settings.cameras_per_worker,
         tile_capacity=settings.tile_capacity,
@@ -58,10 +83,56 @@ def build_supervisor(site: SiteConfig) -> IngestSupervisor:
     )
 
 
-def run_site(site: SiteConfig, opts: RunOptions) -> tuple[int, RunReport]:
+def stream_resolver(site: SiteConfig) -> OnvifStreamResolver:
+    """Ask every ONVIF camera for its stream addresses at once (bounded by the call timeout)."""
+    resolver = OnvifStreamResolver(timeout_s=3.0)
+    resolver.prefetch(site.cameras)
+    return resolver
+
+
+class StreamRetry:
+    """Cameras whose streams could not be found at start-up are asked again every minute."""
+
+    def __init__(self, site: SiteConfig, supervisor: IngestSupervisor, resolver: OnvifStreamResolver) -> None:
+        self._site, self._supervisor, self._resolver = site, supervisor, resolver
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="stream-retry", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _run(self) -> None:
+        while not self._stop.wait(RETRY_STREAMS_S):
+            failed = {s.camera_id for s in self._supervisor.specs() if s.setup_error is not None}
+            for camera in self._site.cameras:
+                if camera.id in failed and not self._stop.is_set():
+                    self._resolver.forget(camera.id)
+                    spec = camera_spec_or_error(camera, self._site.ingest, self._resolver)
+                    if spec.setup_error is None:
+                        log.info("camera %s: streams found, connecting", camera.id)
+                        self._supervisor.update_spec(spec)
+
+
+def run_site(
+    site: SiteConfig,
+    opts: RunOptions,
+    *,
+    site_file: Path | None = None,
+    discovery_target: tuple[str, int] | None = None,
+) -> tuple[int, RunReport]:
     """Run the wall on ``site`` until closed (or for ``opts.seconds``)."""
-    site_ui = site_ui_for(site, snapshot_dir())
-    supervisor = build_supervisor(site)
+    site_ui = site_ui_for(site, snapshot_dir(), site_file, discovery_target)
+    resolver = stream_resolver(site)
+    supervisor = build_supervisor(site, resolver)
+    retry = StreamRetry(site, supervisor, resolver)
+    store = patrol_store_for(site)
+    for problem in store.problems:
+        log.warning("%s", problem)
+    has_ptz = any(c.ptz is not None and c.enabled for c in site.cameras)
+    ptz = PtzHub(site, patrol_of=store.patrol) if has_ptz else None
     report = RunReport([t.camera_id for t in site_ui.cameras])
 
     def note_live() -> None:
@@ -70,9 +141,17 @@ def run_site(site: SiteConfig, opts: RunOptions) -> tuple[int, RunReport]:
                 report.ever_live.add(camera_id)
 
     supervisor.start()
+    retry.start()
+    if ptz is not None:
+        ptz.start()
     try:
-        code = run_wall(supervisor, site_ui, site.site.shared_views, opts, on_tick=note_live)
+        code = run_wall(
+            supervisor, site_ui, site.site.shared_views, opts, on_tick=note_live, ptz=ptz, patrol_store=store
+        )
         note_live()
     finally:
+        retry.stop()
+        if ptz is not None:
+            ptz.stop()
         supervisor.stop()
     return code, report

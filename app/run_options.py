@@ -15,3 +15,4 @@ class RunOptions:
     language: str | None = None  # None: as last time (简体中文 on first start)
     profile_dir: Path | None = None  # per-user settings and views; None: the OS's app data folder
     fresh: bool = False  # ignore the saved session (windows, views, pages)
+    wall_only: bool = False  # hide the panels, toolbar and menus: a display that only shows the wall

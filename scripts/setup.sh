@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # One-step set-up on a fresh Debian/Ubuntu machine; fast (a few seconds) when nothing changed.
 #   system packages (apt) → real street footage for the demo → .venv with CityWall and its tools
-# Usage: scripts/setup.sh            (the README's commands call it)
+# Usage: scripts/setup.sh            the app (the README's run command)
+#        scripts/setup.sh --tests    the app and everything the test suite needs, including the
+#                                    separate training venv .venv-train (torch + ultralytics, ~6 GB)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+WITH_TESTS=0
+[ "${1:-}" = "--tests" ] && WITH_TESTS=1
 
 say() { printf '\033[1;34m[setup]\033[0m %s\n' "$*"; }
 
@@ -63,5 +67,8 @@ qm=resources/i18n/citywall_zh_CN.qm
 if [ -f "$ts" ] && { [ ! -s "$qm" ] || [ "$ts" -nt "$qm" ]; }; then
   say "compiling the Chinese translation ($qm)"
   .venv/bin/pyside6-lrelease -silent "$ts" -qm "$qm"
+fi
+if [ "$WITH_TESTS" = 1 ]; then
+  bash scripts/setup_train_env.sh
 fi
 say "ready"

@@ -22,6 +22,9 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--fresh", action="store_true", help="start with the default wall, not the saved session"
     )
+    parser.add_argument(
+        "--wall-only", action="store_true", help="show only the wall (a wall display; F10 toggles)"
+    )
 
 
 def run_options(args: argparse.Namespace) -> RunOptions:
@@ -34,4 +37,5 @@ def run_options(args: argparse.Namespace) -> RunOptions:
         language=args.lang,
         profile_dir=args.profile,
         fresh=bool(args.fresh),
+        wall_only=bool(args.wall_only),
     )

@@ -7,11 +7,14 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
 
 from app.commands.common import add_run_options, run_options
+
+if TYPE_CHECKING:  # decoder workers re-import the entry script: keep this module light
+    from camera_config.models import SiteConfig
 
 
 def register(sub: Any) -> None:
@@ -41,10 +44,31 @@ def _no_display() -> bool:
     )
 
 
+def with_demo_patrols(site: SiteConfig) -> SiteConfig:
+    """Demo PTZ cameras patrol their three seeded presets (全景 → 人行道 → 商铺门口) when started."""
+    from camera_config.models import Patrol, PatrolStep
+
+    steps = [PatrolStep(preset=name, dwell_s=15) for name in ("全景", "人行道", "商铺门口")]
+    cameras = []
+    for camera in site.cameras:
+        if camera.ptz is not None and camera.ptz.patrol is None:
+            ptz = camera.ptz.model_copy(update={"patrol": Patrol(steps=tuple(steps), resume_after_s=20)})
+            camera = camera.model_copy(update={"ptz": ptz})
+        cameras.append(camera)
+    return site.model_copy(update={"cameras": tuple(cameras)})
+
+
 def handle(args: argparse.Namespace) -> int:
     from app.demo.clips import generate_demo_clips
+    from app.demo.panorama import generate_panorama_clip
     from app.demo.rtsp_server import DemoRtspServer, DemoServerError, free_port
-    from app.demo.site import build_demo_site, demo_manifest, write_demo_site_yaml
+    from app.demo.site import (
+        add_demo_ptz,
+        build_demo_site,
+        demo_manifest,
+        start_demo_ptz,
+        write_demo_site_yaml,
+    )
     from app.demo.views import seed_demo_views
     from app.main import run_site
 
@@ -56,8 +80,10 @@ def handle(args: argparse.Namespace) -> int:
         args.screenshot = args.screenshot or shot
     print("Preparing demo footage…", file=sys.stderr)
     clips = generate_demo_clips(duration_s=args.clip_seconds, progress=_progress)
+    panorama = generate_panorama_clip(duration_s=args.clip_seconds, progress=_progress)
     port = free_port()
-    site = build_demo_site(f"rtsp://127.0.0.1:{port}", n_cameras=args.cameras, clips=clips)
+    base = f"rtsp://127.0.0.1:{port}"
+    site = with_demo_patrols(add_demo_ptz(build_demo_site(base, n_cameras=args.cameras, clips=clips), base))
     demo_dir = Path(platformdirs.user_data_dir("citywall")) / "demo"
     shared_views = demo_dir / "shared_views.json"
     site = site.model_copy(update={"site": site.site.model_copy(update={"shared_views": shared_views})})
@@ -67,13 +93,16 @@ def handle(args: argparse.Namespace) -> int:
     write_demo_site_yaml(site, site_file)
     print(f"Demo site: {len(site.cameras)} cameras ({site_file})", file=sys.stderr)
     try:
-        server = DemoRtspServer(demo_manifest(site, clips, port=port), port=port).start()
+        server = DemoRtspServer(demo_manifest(site, clips, port=port, panorama=panorama), port=port).start()
     except DemoServerError as exc:
         print(f"CityWall demo cannot start its RTSP server: {exc}", file=sys.stderr)
         return 1
+    ptz = start_demo_ptz(site, server, presets_dir=demo_dir / "ptz")
     try:
-        code, report = run_site(site, run_options(args))
+        target = ptz.discovery.address if ptz.discovery is not None else None
+        code, report = run_site(site, run_options(args), discovery_target=target)
     finally:
+        ptz.stop()
         server.stop()
     if args.seconds is not None:
         live = len(report.ever_live)

@@ -28,7 +28,7 @@ def handle(args: argparse.Namespace) -> int:
         return 1
     from app.main import run_site
 
-    code, report = run_site(site, run_options(args))
+    code, report = run_site(site, run_options(args), site_file=args.site)
     if args.seconds is not None and report.never_live:
         print(f"never live: {', '.join(report.never_live)}", file=sys.stderr)
         return 1

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from typing import Literal
 
-from app.core.stream_health import HealthSnapshot
+from app.core.stream_health import HealthSnapshot, StreamState
 from app.media.frame_board import FrameBoard
 from app.media.protocol import CameraSpec, HealthChanged, Output, PullStats, SetView, ViewMode
 from app.media.pull import StreamPull
@@ -35,6 +36,9 @@ class CameraRunner:
         """Start, reconfigure or stop pulls so that they match the wanted view."""
         with self._lock:
             self._view = view
+            if self.spec.setup_error is not None:
+                self._report_setup_error(view)
+                return
             if view.mode == ViewMode.OFF:
                 self._stop(self._sub)
                 self._sub = None
@@ -53,6 +57,11 @@ class CameraRunner:
             else:
                 self._stop(self._main)
                 self._main = None
+
+    def _report_setup_error(self, view: SetView) -> None:
+        state = StreamState.STOPPED if view.mode == ViewMode.OFF else StreamState.OFFLINE
+        snapshot = HealthSnapshot(state=state, since=time.time(), last_error=self.spec.setup_error)
+        self._report(HealthChanged(self.spec.camera_id, "sub", snapshot))
 
     def stop(self) -> None:
         self.apply(SetView(self.spec.camera_id, ViewMode.OFF, (0, 0)))

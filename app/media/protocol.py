@@ -61,6 +61,7 @@ class CameraSpec:
     read_timeout_s: float = 5.0
     policy: HealthPolicy = field(default_factory=HealthPolicy)
     secrets: tuple[str, ...] = field(default=(), repr=False)  # scrubbed from error messages
+    setup_error: str | None = None  # the streams could not be found (e.g. ONVIF unreachable): show why
 
 
 @dataclass(frozen=True)

@@ -78,4 +78,14 @@ def camera_spec(
 
 
 def site_specs(site: SiteConfig, resolve_onvif: OnvifResolver | None = None) -> list[CameraSpec]:
-    return [camera_spec(cam, site.ingest, resolve_onvif) for cam in site.cameras if cam.enabled]
+    """Specs of every enabled camera; one whose streams cannot be found gets its reason instead."""
+    return [camera_spec_or_error(cam, site.ingest, resolve_onvif) for cam in site.cameras if cam.enabled]
+
+
+def camera_spec_or_error(
+    camera: Camera, settings: IngestSettings, resolve_onvif: OnvifResolver | None = None
+) -> CameraSpec:
+    try:
+        return camera_spec(camera, settings, resolve_onvif)
+    except (StreamSetupError, OSError) as exc:
+        return CameraSpec(camera.id, SecretUrl(""), None, policy=policy_from(settings), setup_error=str(exc))

@@ -26,6 +26,7 @@ from app.media.protocol import (
     HealthChanged,
     Output,
     PullStats,
+    RemoveCamera,
     SetView,
     Shutdown,
     StatsReport,
@@ -166,6 +167,20 @@ class IngestSupervisor:
 
     def worker_of(self, camera_id: str) -> int:
         return self._cameras[camera_id].worker
+
+    def update_spec(self, spec: CameraSpec) -> None:
+        """Replace a camera's streams (e.g. its ONVIF streams were found at last); it reconnects."""
+        with self._lock:
+            cam = self._cameras[spec.camera_id]
+            cam.spec = spec
+            worker = self._workers[cam.worker]
+            self._send(worker, RemoveCamera(spec.camera_id))
+            self._send(worker, AddCamera(spec, cam.tile_slot))
+            if cam.sent is not None:
+                self._send(worker, cam.sent)
+
+    def specs(self) -> list[CameraSpec]:
+        return [cam.spec for cam in self._cameras.values()]
 
     # --- demands ------------------------------------------------------------------------------
     def set_demand(self, client: str, camera_id: str, mode: ViewMode, size: tuple[int, int]) -> None:

@@ -77,9 +77,19 @@ ACTIONS: tuple[ActionSpec, ...] = (
     _spec("search", QT_TRANSLATE_NOOP("Actions", "Find a camera (name, id, grid code)"), ("Ctrl+F",), VIEWS),
     _spec("full_screen", QT_TRANSLATE_NOOP("Actions", "Full screen"), ("F11",), WINDOWS),
     _spec(
+        "wall_only", QT_TRANSLATE_NOOP("Actions", "Wall only (hide panels and toolbar)"), ("F10",), WINDOWS
+    ),
+    _spec(
         "walls", QT_TRANSLATE_NOOP("Actions", "Open a wall on every other screen"), ("Ctrl+Shift+W",), WINDOWS
     ),
     _spec("language", QT_TRANSLATE_NOOP("Actions", "中文 / English"), ("Ctrl+L",), WINDOWS),
+    _spec("operator_name", QT_TRANSLATE_NOOP("Actions", "Operator name…"), (), WINDOWS),
+    _spec(
+        "discover",
+        QT_TRANSLATE_NOOP("Actions", "Find ONVIF cameras on the network…"),
+        ("Ctrl+Shift+D",),
+        WINDOWS,
+    ),
     _spec("help", QT_TRANSLATE_NOOP("Actions", "Keyboard shortcuts"), ("F1",), WINDOWS),
     _spec("quit", QT_TRANSLATE_NOOP("Actions", "Quit"), ("Ctrl+Q",), WINDOWS),
 )

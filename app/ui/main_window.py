@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 from collections.abc import Callable
@@ -9,11 +10,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QImage, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDockWidget,
+    QInputDialog,
     QLabel,
     QMainWindow,
     QMenu,
@@ -23,20 +25,33 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.adapters.onvif.types import PtzVector
+from app.core.preset_tracking import Place
+from app.core.ptz_control import Requester
 from app.core.stream_health import StreamState
 from app.core.wall_layout import WallView
 from app.media.source import FrameSource
+from app.services.patrol_store import PatrolStore
+from app.services.ptz_controller import PlaceChanged
+from app.services.ptz_hub import PtzHub, operator
 from app.services.view_library import ALL_CAMERAS, ViewLibrary
 from app.ui.actions import ACTIONS, BY_ID, WALL, ActionSpec
 from app.ui.camera_tree import CameraTree
+from app.ui.dialogs.discovery import DiscoveryDialog
 from app.ui.help_overlay import HelpOverlay
 from app.ui.i18n import LANGUAGES, Translations
+from app.ui.ptz.focus_control import FocusPtzControl
+from app.ui.ptz.joystick import JoystickInput
+from app.ui.ptz.panel import PtzPanel
+from app.ui.ptz.patrol_editor import PatrolEditorDialog
+from app.ui.ptz.thumbnails import PresetThumbnails
 from app.ui.snapshot import save_snapshot
 from app.ui.wall.compositor import TileInfo
 from app.ui.wall.pane import WallPane
 from app.ui.wall_window import WallWindow
 
 translate = QCoreApplication.translate
+PTZ_TICK_MS = 50  # PTZ status polls, dwell timers and listeners run from this timer
 
 # Short words for toolbar buttons (menus and tooltips use the full action text).
 TOOLBAR_TEXT = {
@@ -55,6 +70,9 @@ class SiteUi:
     cameras: list[TileInfo]
     groups: list[tuple[str, str, str | None]]  # (id, name, parent)
     snapshot_dir: Path
+    site_file: Path | None = None  # where found cameras are added (None: read-only, e.g. the demo)
+    known_hosts: frozenset[str] = frozenset()  # cameras already in the site, for discovery
+    discovery_target: tuple[str, int] | None = None  # None: the WS-Discovery multicast group
 
 
 class MainWindow(QMainWindow):
@@ -66,6 +84,10 @@ class MainWindow(QMainWindow):
         translations: Translations,
         settings: QSettings,
         parent: QWidget | None = None,
+        *,
+        ptz: PtzHub | None = None,
+        profile: Path | None = None,
+        patrol_store: PatrolStore | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("CityWallMain")
@@ -86,6 +108,10 @@ class MainWindow(QMainWindow):
         self.tree_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.tree_dock)
         self.resizeDocks([self.tree_dock], [280], Qt.Orientation.Horizontal)
+
+        self.ptz = ptz
+        self.patrol_store = patrol_store
+        self._build_ptz(profile)
 
         self.actions_by_id: dict[str, QAction] = {}
         self._build_actions()
@@ -124,8 +150,11 @@ class MainWindow(QMainWindow):
             "pause_tour": lambda: pane().toggle_pause(),
             "search": self._search,
             "full_screen": self._toggle_full_screen,
+            "wall_only": lambda: self.set_wall_only(not self.wall_only),
             "walls": self.open_walls_on_other_screens,
             "language": self.toggle_language,
+            "operator_name": self.set_operator_name,
+            "discover": self.discover_cameras,
             "help": lambda: self.help.toggle(),
             "quit": self._quit,
         }
@@ -214,6 +243,7 @@ class MainWindow(QMainWindow):
     def retranslate(self) -> None:
         self.setWindowTitle(translate("Main", "CityWall — {0}").format(self._site.name))
         self.tree_dock.setWindowTitle(translate("Main", "Cameras"))
+        self.ptz_dock.setWindowTitle(translate("Main", "PTZ"))
         for spec in ACTIONS:
             action = self.actions_by_id[spec.id]
             action.setText(spec.label())
@@ -246,11 +276,16 @@ class MainWindow(QMainWindow):
     # --- start / stop / session ------------------------------------------------------------------
     def start(self) -> None:
         self.pane.start()
+        if self.ptz is not None and self.ptz.controllers and JoystickInput.available():
+            self.joystick.start()
         self._status_timer.start()
+        self._ptz_timer.start()
         self.refresh_status()
 
     def stop(self) -> None:
         self._status_timer.stop()
+        self._ptz_timer.stop()
+        self.ptz_panel.stop_move()
         for wall in list(self.walls):
             wall.close()
         self.pane.stop()
@@ -308,9 +343,126 @@ class MainWindow(QMainWindow):
         self.stop()
         super().closeEvent(event)
 
+    # --- PTZ -----------------------------------------------------------------------------------
+    def _build_ptz(self, profile: Path | None) -> None:
+        self.ptz_dock = QDockWidget(self)
+        self.ptz_dock.setObjectName("ptzPanel")
+        folder = (profile or self._site.snapshot_dir) / "ptz_thumbnails"
+        self.thumbnails = PresetThumbnails(folder, self._grab_camera, self)
+        self.ptz_panel = PtzPanel(self.operator, self.thumbnails, self)
+        self.ptz_panel.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        self.ptz_panel.edit_patrol_requested.connect(self.edit_patrol)
+        self.joystick = JoystickInput(self)
+        self.joystick.move.connect(
+            lambda pan, tilt, zoom: self.ptz_panel.start_move(PtzVector(pan, tilt, zoom))
+        )
+        self.joystick.released.connect(self.ptz_panel.stop_move)
+        self.joystick.preset.connect(self.ptz_panel.goto_number)
+        self.joystick.connected.connect(
+            lambda name: self.statusBar().showMessage(
+                translate("Main", "Joystick connected: {0}").format(name), 5000
+            )
+        )
+        self.thumbnails.changed.append(lambda _camera, _token: self.ptz_panel.refresh_thumbnails())
+        self.ptz_dock.setWidget(self.ptz_panel)
+        self.ptz_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.ptz_dock)
+        self._focus_controls: dict[int, FocusPtzControl] = {}
+        self._focus_controls[id(self.pane)] = FocusPtzControl(self.pane.compositor, self.ptz_panel)
+        self.ptz_dock.setVisible(self.ptz is not None and bool(self.ptz.controllers))
+        self._ptz_timer = QTimer(self, interval=PTZ_TICK_MS)
+        if self.ptz is not None:
+            self._ptz_timer.timeout.connect(self.ptz.tick)
+            for camera_id, controller in self.ptz.controllers.items():
+                controller.subscribe(functools.partial(self._ptz_event, camera_id))
+
+    def edit_patrol(self) -> None:
+        controller = self.ptz_panel.controller
+        if controller is None or self.ptz is None:
+            return
+        camera = controller.id
+        current = self.patrol_store.patrol(camera) if self.patrol_store else controller.camera.ptz.patrol  # type: ignore[union-attr]
+        presets = [(p.token, p.name) for p in controller.presets]
+        dialog = PatrolEditorDialog(controller.camera.name, presets, current, self)
+        if not dialog.exec():
+            return
+        if self.patrol_store is not None:
+            try:
+                self.patrol_store.save(camera, dialog.patrol)
+            except OSError as exc:
+                QMessageBox.warning(self, translate("Main", "Patrol not saved"), str(exc))
+                return
+        runner = self.ptz.set_patrol(camera, dialog.patrol)
+        self.ptz_panel.bind(None, None)
+        self.ptz_panel.bind(controller, runner)
+        self.statusBar().showMessage(
+            translate("Main", "Patrol of {0} saved").format(controller.camera.name), 5000
+        )
+
+    def discover_cameras(self) -> None:
+        dialog = DiscoveryDialog(
+            self,
+            site_file=self._site.site_file,
+            known_hosts=set(self._site.known_hosts),
+            target=self._site.discovery_target,
+        )
+        dialog.cameras_added.connect(
+            lambda ids: self.statusBar().showMessage(
+                translate(
+                    "Main", "{0} camera(s) added to the site file; restart CityWall to show them"
+                ).format(len(ids)),
+                10000,
+            )
+        )
+        dialog.exec()
+
+    def operator(self) -> Requester:
+        return operator(str(self._settings.value("operator/name", "") or ""))
+
+    def set_operator_name(self) -> None:
+        name, ok = QInputDialog.getText(
+            self,
+            translate("Main", "Operator"),
+            translate("Main", "Your name, as other operators see it on cameras you steer or lock:"),
+            text=self.operator().name,
+        )
+        if ok and name.strip():
+            self._settings.setValue("operator/name", name.strip())
+            self.refresh_status()
+
+    def _bind_ptz(self, pane: WallPane) -> None:
+        if pane is not self._active or self.ptz is None:
+            return
+        camera = pane.focused_camera
+        if camera is None:
+            tiles = pane.compositor.tiles()
+            index = pane.compositor.selected
+            info = tiles[index].info if 0 <= index < len(tiles) else None
+            camera = info.camera_id if info is not None else None
+        controller = self.ptz.controller(camera) if camera else None
+        self.ptz_panel.bind(controller, self.ptz.patrol(camera) if camera else None)
+        for key, control in self._focus_controls.items():
+            control.set_active(key == id(pane) and pane.focused_camera is not None and controller is not None)
+
+    def _ptz_event(self, camera_id: str, event: object) -> None:
+        """Thumbnails of presets come from the camera itself, when it first settles on one."""
+        if isinstance(event, PlaceChanged) and event.place.place is Place.SETTLED and event.place.preset:
+            token = event.place.preset.token
+            if self.thumbnails.path(camera_id, token) is None:
+                self.thumbnails.request(camera_id, token)
+
+    def _grab_camera(self, camera_id: str) -> QImage | None:
+        got = self._source.read_frame(camera_id)
+        if got is None:
+            return None
+        buffer = got[0]
+        height, width = buffer.shape[:2]
+        return QImage(buffer.data, width, height, width * 4, QImage.Format.Format_RGB32).copy()
+
     # --- panes ---------------------------------------------------------------------------------
     def _connect_pane(self, pane: WallPane) -> None:
         pane.changed.connect(self.refresh_status)
+        pane.changed.connect(lambda p=pane: self._bind_ptz(p))
         pane.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
         pane.tour_requested_view.connect(lambda name, p=pane: self._set_view_on(p, name))
 
@@ -322,6 +474,7 @@ class MainWindow(QMainWindow):
         while widget is not None:
             if isinstance(widget, WallPane):
                 self._active = widget
+                self._bind_ptz(widget)
                 self._fill_view_box()
                 self._fill_layout_box()
                 self.refresh_status()
@@ -350,6 +503,7 @@ class MainWindow(QMainWindow):
             if spec.group != WALL:
                 wall.addAction(self.actions_by_id[spec.id])  # app-wide keys work on the wall too
         wall.closed.connect(self._wall_closed)
+        self._focus_controls[id(wall.pane)] = FocusPtzControl(wall.pane.compositor, self.ptz_panel)
         self.walls.append(wall)
         wall.pane.set_view(self.library.all_cameras_view(), self.library.layout(self.pane.layout_.name))
         wall.place_on(screen, full_screen)  # type: ignore[arg-type]
@@ -526,6 +680,18 @@ class MainWindow(QMainWindow):
     def _search(self) -> None:
         self.tree_dock.show()
         self.tree.focus_search()
+
+    @property
+    def wall_only(self) -> bool:
+        return self.menuBar().isHidden()
+
+    def set_wall_only(self, wall_only: bool) -> None:
+        """A display that shows only the wall: no panels, toolbar or menus (F10 brings them back)."""
+        self.menuBar().setVisible(not wall_only)
+        for bar in self.findChildren(QToolBar):
+            bar.setVisible(not wall_only)
+        self.tree_dock.setVisible(not wall_only)
+        self.ptz_dock.setVisible(not wall_only and self.ptz is not None and bool(self.ptz.controllers))
 
     def _toggle_full_screen(self) -> None:
         window = self._pane().window()

@@ -13,6 +13,8 @@ from PySide6.QtWidgets import QApplication
 from app.adapters.view_store import ViewFile
 from app.media.source import FrameSource
 from app.run_options import RunOptions
+from app.services.patrol_store import PatrolStore
+from app.services.ptz_hub import PtzHub
 from app.services.view_library import ViewLibrary
 from app.ui.i18n import DEFAULT_LANGUAGE, Translations
 from app.ui.main_window import MainWindow, SiteUi
@@ -39,7 +41,12 @@ def profile_dir(options: RunOptions) -> Path:
 
 
 def build_window(
-    source: FrameSource, site: SiteUi, shared_views: Path | None, options: RunOptions
+    source: FrameSource,
+    site: SiteUi,
+    shared_views: Path | None,
+    options: RunOptions,
+    ptz: PtzHub | None = None,
+    patrol_store: PatrolStore | None = None,
 ) -> MainWindow:
     folder = profile_dir(options)
     folder.mkdir(parents=True, exist_ok=True)
@@ -51,12 +58,16 @@ def build_window(
         ViewFile(folder / "views.json", shared=False),
         ViewFile(shared_views, shared=True) if shared_views else None,
     )
-    window = MainWindow(source, site, library, translations, settings)
+    window = MainWindow(
+        source, site, library, translations, settings, ptz=ptz, profile=folder, patrol_store=patrol_store
+    )
     window.resize(*options.size)
     if options.fresh:
         window.pane.set_view(library.all_cameras_view(), library.layout(library.all_cameras_view().layout))
     else:
         window.restore_session()
+    if options.wall_only:
+        window.set_wall_only(True)
     for problem in library.problems:
         window.statusBar().showMessage(problem, 15000)
     return window
@@ -68,10 +79,12 @@ def run_wall(
     shared_views: Path | None,
     options: RunOptions,
     on_tick: Callable[[], None] | None = None,
+    ptz: PtzHub | None = None,
+    patrol_store: PatrolStore | None = None,
 ) -> int:
     """Show the wall until the user closes it (or ``options.seconds`` pass); returns Qt's exit code."""
     app = ensure_application(options.offscreen)
-    window = build_window(source, site, shared_views, options)
+    window = build_window(source, site, shared_views, options, ptz, patrol_store)
     window.show()
     window.start()
     ticker = QTimer(interval=250)

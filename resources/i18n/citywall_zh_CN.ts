@@ -156,6 +156,10 @@
         <translation>全屏</translation>
     </message>
     <message>
+        <source>Wall only (hide panels and toolbar)</source>
+        <translation>仅显示视频墙（隐藏面板和工具栏）</translation>
+    </message>
+    <message>
         <source>Open a wall on every other screen</source>
         <translation>在其他各屏幕上打开视频墙</translation>
     </message>
@@ -164,12 +168,262 @@
         <translation>中文 / English</translation>
     </message>
     <message>
+        <source>Operator name…</source>
+        <translation>座席员姓名…</translation>
+    </message>
+    <message>
+        <source>Find ONVIF cameras on the network…</source>
+        <translation>搜索网络中的 ONVIF 摄像机…</translation>
+    </message>
+    <message>
         <source>Keyboard shortcuts</source>
         <translation>快捷键</translation>
     </message>
     <message>
         <source>Quit</source>
         <translation>退出</translation>
+    </message>
+</context>
+<context>
+    <name>Discovery</name>
+    <message>
+        <source>the site already has a camera with the id {0}</source>
+        <translation>站点中已有编号为 {0} 的摄像机</translation>
+    </message>
+</context>
+<context>
+    <name>DiscoveryDialog</name>
+    <message>
+        <source>Search for cameras</source>
+        <translation>搜索设备</translation>
+    </message>
+    <message>
+        <source>Looks for ONVIF cameras on this workstation&apos;s network. Select cameras, check their login, then add them to the site. F2 edits a camera&apos;s id or name.</source>
+        <translation>在本机所在网络中搜索 ONVIF 摄像机。选中摄像机并检查登录后，即可添加到站点。按 F2 修改摄像机编号或名称。</translation>
+    </message>
+    <message>
+        <source>&amp;Search again</source>
+        <translation>重新搜索(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Search the network again (F5)</source>
+        <translation>重新搜索网络（F5）</translation>
+    </message>
+    <message>
+        <source>S&amp;top search</source>
+        <translation>停止搜索(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Camera id</source>
+        <translation>摄像机编号</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>型号</translation>
+    </message>
+    <message>
+        <source>Location</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>In site</source>
+        <translation>已在站点</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Add the selected cameras</source>
+        <translation>添加选中的摄像机</translation>
+    </message>
+    <message>
+        <source>&amp;User name</source>
+        <translation>用户名(&amp;U)</translation>
+    </message>
+    <message>
+        <source>Password &amp;variable</source>
+        <translation>密码环境变量(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Pass&amp;word (check only)</source>
+        <translation>密码（仅供检查）(&amp;W)</translation>
+    </message>
+    <message>
+        <source>&amp;Group</source>
+        <translation>分组(&amp;G)</translation>
+    </message>
+    <message>
+        <source>The site file names this environment variable; set it to the password on every workstation that runs CityWall. The password itself is never saved.</source>
+        <translation>站点文件只记录此环境变量的名称；请在每台运行 CityWall 的座席机上把它设为密码。密码本身从不保存。</translation>
+    </message>
+    <message>
+        <source>Used only now, to log in to the cameras; never saved. Empty: the variable&apos;s value.</source>
+        <translation>仅此刻用于登录摄像机，从不保存。留空则使用环境变量的值。</translation>
+    </message>
+    <message>
+        <source>&amp;Check login</source>
+        <translation>检查登录(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Add to site</source>
+        <translation>添加到站点(&amp;A)</translation>
+    </message>
+    <message>
+        <source>This site is read-only (demo): cameras can be found and checked, not added. Start CityWall with a site file to add them.</source>
+        <translation>本站点为只读（演示）：可以搜索和检查摄像机，但不能添加。请用站点文件启动 CityWall 后再添加。</translation>
+    </message>
+    <message>
+        <source>The site file has problems; fix them before adding cameras:
+{0}</source>
+        <translation>站点文件有问题，请先修正再添加摄像机：
+{0}</translation>
+    </message>
+    <message>
+        <source>(no group)</source>
+        <translation>（不分组）</translation>
+    </message>
+    <message>
+        <source>The search failed: {0}</source>
+        <translation>搜索失败：{0}</translation>
+    </message>
+    <message>
+        <source>No camera answered. Cameras on another subnet do not hear the search: add them by address in the site file.</source>
+        <translation>没有摄像机应答。其他网段的摄像机收不到搜索，请在站点文件中按地址添加。</translation>
+    </message>
+    <message>
+        <source>Searching… {0} found</source>
+        <translation>正在搜索… 已发现 {0} 台</translation>
+    </message>
+    <message>
+        <source>Search failed</source>
+        <translation>搜索失败</translation>
+    </message>
+    <message>
+        <source>Stopped: {0} found</source>
+        <translation>已停止：发现 {0} 台</translation>
+    </message>
+    <message>
+        <source>No camera answered</source>
+        <translation>无摄像机应答</translation>
+    </message>
+    <message>
+        <source>{0} found</source>
+        <translation>已发现 {0} 台</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>Added as {0}</source>
+        <translation>已添加为 {0}</translation>
+    </message>
+    <message>
+        <source>Checking login…</source>
+        <translation>正在检查登录…</translation>
+    </message>
+    <message>
+        <source>Failed: {0}</source>
+        <translation>失败：{0}</translation>
+    </message>
+    <message>
+        <source>Ready: PTZ, {0} stream profiles</source>
+        <translation>就绪：云台，{0} 个码流配置</translation>
+    </message>
+    <message>
+        <source>Ready: {0} stream profiles, no PTZ</source>
+        <translation>就绪：{0} 个码流配置，无云台</translation>
+    </message>
+    <message>
+        <source>Login not checked</source>
+        <translation>未检查登录</translation>
+    </message>
+    <message>
+        <source>Enter the cameras&apos; user name.</source>
+        <translation>请输入摄像机的用户名。</translation>
+    </message>
+    <message>
+        <source>Enter the name of the environment variable that holds the password.</source>
+        <translation>请输入保存密码的环境变量名称。</translation>
+    </message>
+    <message>
+        <source>“{0}” is not an environment variable name: use letters A-Z, digits and _, not starting with a digit (e.g. CITYWALL_CAMERA_PASSWORD).</source>
+        <translation>“{0}”不是有效的环境变量名：只能用字母 A-Z、数字和 _，且不能以数字开头（例如 CITYWALL_CAMERA_PASSWORD）。</translation>
+    </message>
+    <message>
+        <source>internal error ({0})</source>
+        <translation>内部错误（{0}）</translation>
+    </message>
+    <message>
+        <source>{0}: {1}</source>
+        <translation>{0}：{1}</translation>
+    </message>
+    <message>
+        <source>Writing the site file…</source>
+        <translation>正在写入站点文件…</translation>
+    </message>
+    <message>
+        <source>Check the login of these cameras first: {0}</source>
+        <translation>请先检查这些摄像机的登录：{0}</translation>
+    </message>
+    <message>
+        <source>Camera id “{0}”: use 1-64 letters A-Z, digits, _ . -, starting with a letter or digit.</source>
+        <translation>摄像机编号“{0}”：请用 1-64 个字母 A-Z、数字或 _ . -，并以字母或数字开头。</translation>
+    </message>
+    <message>
+        <source>Camera id “{0}” is already used: choose another.</source>
+        <translation>摄像机编号“{0}”已被使用，请另选一个。</translation>
+    </message>
+    <message>
+        <source>Camera id “{0}”: give the camera a name.</source>
+        <translation>摄像机编号“{0}”：请填写摄像机名称。</translation>
+    </message>
+    <message>
+        <source>Camera id “{0}”: the name is longer than 120 characters.</source>
+        <translation>摄像机编号“{0}”：名称超过 120 个字符。</translation>
+    </message>
+    <message>
+        <source>Not added: the site file has problems; fix them first:
+{0}</source>
+        <translation>未添加：站点文件有问题，请先修正：
+{0}</translation>
+    </message>
+    <message>
+        <source>Not added: {0}</source>
+        <translation>未添加：{0}</translation>
+    </message>
+    <message>
+        <source>Not added: internal error ({0})</source>
+        <translation>未添加：内部错误（{0}）</translation>
+    </message>
+    <message>
+        <source>Added to {0}: {1}. They appear on the wall once the site is reloaded.</source>
+        <translation>已添加到 {0}：{1}。重新加载站点后即显示在视频墙上。</translation>
+    </message>
+    <message>
+        <source>{0} is set on this workstation. The site file stores only its name.</source>
+        <translation>本机已设置 {0}。站点文件只保存变量名。</translation>
+    </message>
+    <message>
+        <source>{0} is not set here: type the password below to check the login, and set {0} wherever CityWall runs. The site file stores only its name.</source>
+        <translation>本机未设置 {0}：请在下方输入密码检查登录，并在每台运行 CityWall 的机器上设置 {0}。站点文件只保存变量名。</translation>
+    </message>
+    <message>
+        <source>(the variable&apos;s value)</source>
+        <translation>（使用环境变量的值）</translation>
+    </message>
+    <message>
+        <source>(only to check now; never saved)</source>
+        <translation>（仅用于此次检查，从不保存）</translation>
     </message>
 </context>
 <context>
@@ -209,6 +463,17 @@
     <message>
         <source>Esc, F1 or a click closes this help</source>
         <translation>按 Esc、F1 或单击关闭本帮助</translation>
+    </message>
+</context>
+<context>
+    <name>Joystick</name>
+    <message>
+        <source>USB joystick: not available (pygame is not installed; install CityWall with the “joystick” extra).</source>
+        <translation>USB 摇杆不可用（未安装 pygame；请安装 CityWall 的“joystick”扩展）。</translation>
+    </message>
+    <message>
+        <source>USB joystick: not available ({0}).</source>
+        <translation>USB 摇杆不可用（{0}）。</translation>
     </message>
 </context>
 <context>
@@ -356,6 +621,10 @@
         <translation>监控点</translation>
     </message>
     <message>
+        <source>PTZ</source>
+        <translation>云台</translation>
+    </message>
+    <message>
         <source>View</source>
         <translation>视图</translation>
     </message>
@@ -374,6 +643,30 @@
     <message>
         <source>views</source>
         <translation>按视图</translation>
+    </message>
+    <message>
+        <source>Joystick connected: {0}</source>
+        <translation>摇杆已连接：{0}</translation>
+    </message>
+    <message>
+        <source>Patrol not saved</source>
+        <translation>巡航未保存</translation>
+    </message>
+    <message>
+        <source>Patrol of {0} saved</source>
+        <translation>{0} 的巡航已保存</translation>
+    </message>
+    <message>
+        <source>{0} camera(s) added to the site file; restart CityWall to show them</source>
+        <translation>已向站点文件添加 {0} 台摄像机，重启 CityWall 后显示</translation>
+    </message>
+    <message>
+        <source>Operator</source>
+        <translation>座席员</translation>
+    </message>
+    <message>
+        <source>Your name, as other operators see it on cameras you steer or lock:</source>
+        <translation>您的姓名（其他座席员在您控制或锁定的摄像机上看到）：</translation>
     </message>
     <message>
         <source>No other screen to put a wall on</source>
@@ -450,6 +743,368 @@
     <message>
         <source>CityWall — wall {0}</source>
         <translation>CityWall — 视频墙 {0}</translation>
+    </message>
+</context>
+<context>
+    <name>PatrolEditorDialog</name>
+    <message>
+        <source>Patrol — {0}</source>
+        <translation>巡航 — {0}</translation>
+    </message>
+    <message>
+        <source>Camera “{0}”: the patrol visits the presets in order, round and round.</source>
+        <translation>摄像机“{0}”：巡航按顺序循环巡视各预置位。</translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation>巡航步骤</translation>
+    </message>
+    <message>
+        <source>No.</source>
+        <translation>序号</translation>
+    </message>
+    <message>
+        <source>Preset</source>
+        <translation>预置位</translation>
+    </message>
+    <message>
+        <source>Dwell</source>
+        <translation>停留</translation>
+    </message>
+    <message>
+        <source>&amp;Add</source>
+        <translation>添加(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Add a step after the selected one (Insert)</source>
+        <translation>在选中步骤后添加一步（Insert）</translation>
+    </message>
+    <message>
+        <source>&amp;Remove</source>
+        <translation>删除(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Remove the selected step (Delete)</source>
+        <translation>删除选中的步骤（Delete）</translation>
+    </message>
+    <message>
+        <source>Move &amp;up</source>
+        <translation>上移(&amp;U)</translation>
+    </message>
+    <message>
+        <source>Move the selected step up (Ctrl+Up)</source>
+        <translation>上移选中的步骤（Ctrl+↑）</translation>
+    </message>
+    <message>
+        <source>Move dow&amp;n</source>
+        <translation>下移(&amp;N)</translation>
+    </message>
+    <message>
+        <source>Move the selected step down (Ctrl+Down)</source>
+        <translation>下移选中的步骤（Ctrl+↓）</translation>
+    </message>
+    <message>
+        <source>&amp;Preset</source>
+        <translation>预置位(&amp;P)</translation>
+    </message>
+    <message>
+        <source>D&amp;well</source>
+        <translation>停留(&amp;W)</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source>How long the camera stays, counted once it has settled</source>
+        <translation>摄像机在预置位停留的时长，从到位稳定后开始计时</translation>
+    </message>
+    <message>
+        <source>Runs by itself</source>
+        <translation>自动运行时段</translation>
+    </message>
+    <message>
+        <source>Without a time window the patrol runs only when an operator starts it. An end before the start runs over midnight into the next day; 24:00 is midnight.</source>
+        <translation>不设时段时，巡航只在座席员手动启动后运行。结束早于开始表示跨过午夜到次日；24:00 即午夜。</translation>
+    </message>
+    <message>
+        <source>Add &amp;time window</source>
+        <translation>添加时段(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Re&amp;sume after</source>
+        <translation>恢复前等待(&amp;S)</translation>
+    </message>
+    <message>
+        <source>the camera has been left alone by the operators</source>
+        <translation>（从座席员停止操作摄像机起计）</translation>
+    </message>
+    <message>
+        <source>De&amp;lete patrol…</source>
+        <translation>删除巡航(&amp;L)…</translation>
+    </message>
+    <message>
+        <source>“{0}” (not on this camera)</source>
+        <translation>“{0}”（本摄像机无此预置位）</translation>
+    </message>
+    <message>
+        <source>preset token {0}</source>
+        <translation>预置位标识 {0}</translation>
+    </message>
+    <message>
+        <source>{0} s</source>
+        <translation>{0} 秒</translation>
+    </message>
+    <message>
+        <source>Step {0}: this camera has no preset “{1}”; choose one of its presets.</source>
+        <translation>第 {0} 步：本摄像机没有预置位“{1}”，请改选已有的预置位。</translation>
+    </message>
+    <message>
+        <source>Add at least one step.</source>
+        <translation>请至少添加一步。</translation>
+    </message>
+    <message>
+        <source>At most {0} steps.</source>
+        <translation>最多 {0} 步。</translation>
+    </message>
+    <message>
+        <source>Step {0}: the dwell must be {1} to {2} seconds.</source>
+        <translation>第 {0} 步：停留时间须为 {1} 到 {2} 秒。</translation>
+    </message>
+    <message>
+        <source>Step {0}: choose a preset.</source>
+        <translation>第 {0} 步：请选择预置位。</translation>
+    </message>
+    <message>
+        <source>At most {0} time windows.</source>
+        <translation>最多 {0} 个时段。</translation>
+    </message>
+    <message>
+        <source>Tick at least one day.</source>
+        <translation>请至少勾选一天。</translation>
+    </message>
+    <message>
+        <source>Start: write the time as HH:MM, from 00:00 to 23:59 (e.g. 08:30).</source>
+        <translation>开始时间：请写成 HH:MM，00:00 到 23:59（例如 08:30）。</translation>
+    </message>
+    <message>
+        <source>The window ends when it starts; for a whole day write 00:00 to 24:00.</source>
+        <translation>结束时间与开始时间相同；全天请写 00:00 到 24:00。</translation>
+    </message>
+    <message>
+        <source>End: write the time as HH:MM, from 00:00 to 24:00 (e.g. 18:00).</source>
+        <translation>结束时间：请写成 HH:MM，00:00 到 24:00（例如 18:00）。</translation>
+    </message>
+    <message>
+        <source>Resume after must be 0 to {0} seconds.</source>
+        <translation>恢复前等待须为 0 到 {0} 秒。</translation>
+    </message>
+    <message>
+        <source>This camera has no presets yet (or they could not be read): store presets first.</source>
+        <translation>本摄像机还没有预置位（或无法读取）：请先设置预置位。</translation>
+    </message>
+    <message>
+        <source>Delete patrol</source>
+        <translation>删除巡航</translation>
+    </message>
+    <message>
+        <source>Delete the patrol of “{0}”? The camera will no longer patrol by itself.</source>
+        <translation>删除“{0}”的巡航？该摄像机将不再自动巡航。</translation>
+    </message>
+</context>
+<context>
+    <name>Ptz</name>
+    <message>
+        <source>on preset {0}</source>
+        <translation>位于预置位 {0}</translation>
+    </message>
+    <message>
+        <source>moving</source>
+        <translation>转动中</translation>
+    </message>
+    <message>
+        <source>off preset</source>
+        <translation>不在预置位</translation>
+    </message>
+    <message>
+        <source>position unknown: {0}</source>
+        <translation>位置未知：{0}</translation>
+    </message>
+    <message>
+        <source>position unknown</source>
+        <translation>位置未知</translation>
+    </message>
+    <message>
+        <source>you</source>
+        <translation>您</translation>
+    </message>
+    <message>
+        <source>locked by {0} for {1} min</source>
+        <translation>{0} 锁定，剩余 {1} 分钟</translation>
+    </message>
+    <message>
+        <source>controlled by {0}</source>
+        <translation>{0} 控制中</translation>
+    </message>
+    <message>
+        <source>free</source>
+        <translation>空闲</translation>
+    </message>
+    <message>
+        <source>step {0}: {1}</source>
+        <translation>第 {0} 步：{1}</translation>
+    </message>
+    <message>
+        <source>patrol stopped</source>
+        <translation>巡航已停止</translation>
+    </message>
+    <message>
+        <source>patrolling · {0} · {1:.0f}/{2:.0f} s</source>
+        <translation>巡航中 · {0} · {1:.0f}/{2:.0f} 秒</translation>
+    </message>
+    <message>
+        <source>patrol waits for {0}</source>
+        <translation>巡航等待 {0} 释放</translation>
+    </message>
+    <message>
+        <source>patrol resumes soon</source>
+        <translation>巡航即将恢复</translation>
+    </message>
+    <message>
+        <source>patrolling · {0}</source>
+        <translation>巡航中 · {0}</translation>
+    </message>
+    <message>
+        <source>Locked by {0} for another {1} min</source>
+        <translation>已被 {0} 锁定，还剩 {1} 分钟</translation>
+    </message>
+    <message>
+        <source>operator</source>
+        <translation>座席员</translation>
+    </message>
+    <message>
+        <source>verification</source>
+        <translation>核查</translation>
+    </message>
+    <message>
+        <source>detection follow-up</source>
+        <translation>识别跟踪</translation>
+    </message>
+    <message>
+        <source>patrol</source>
+        <translation>巡航</translation>
+    </message>
+    <message>
+        <source>Held by {0} ({1})</source>
+        <translation>{0}（{1}）正在控制</translation>
+    </message>
+    <message>
+        <source>{0} is steering this camera</source>
+        <translation>{0} 正在操作这台摄像机</translation>
+    </message>
+    <message>
+        <source>Only {0} or a shift leader can unlock it</source>
+        <translation>只有 {0} 或值班长可以解锁</translation>
+    </message>
+    <message>
+        <source>The camera is not locked</source>
+        <translation>该摄像机未锁定</translation>
+    </message>
+    <message>
+        <source>Home</source>
+        <translation>归位</translation>
+    </message>
+    <message>
+        <source>Home position (Home key)</source>
+        <translation>回到初始位置（Home 键）</translation>
+    </message>
+    <message>
+        <source>Stop the camera</source>
+        <translation>停止云台</translation>
+    </message>
+    <message>
+        <source>Zoom in (hold; + key)</source>
+        <translation>放大（按住；+ 键）</translation>
+    </message>
+    <message>
+        <source>Zoom out (hold; − key)</source>
+        <translation>缩小（按住；− 键）</translation>
+    </message>
+    <message>
+        <source>Hold to turn (arrow keys on the focused picture)</source>
+        <translation>按住转动（放大画面上也可用方向键）</translation>
+    </message>
+    <message>
+        <source>Speed</source>
+        <translation>速度</translation>
+    </message>
+    <message>
+        <source>Go to</source>
+        <translation>调用</translation>
+    </message>
+    <message>
+        <source>Save preset…</source>
+        <translation>设置预置位…</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Lock (min)</source>
+        <translation>锁定（分钟）</translation>
+    </message>
+    <message>
+        <source>Unlock</source>
+        <translation>解锁</translation>
+    </message>
+    <message>
+        <source>Start patrol</source>
+        <translation>开始巡航</translation>
+    </message>
+    <message>
+        <source>Stop patrol</source>
+        <translation>停止巡航</translation>
+    </message>
+    <message>
+        <source>Edit patrol…</source>
+        <translation>编辑巡航…</translation>
+    </message>
+    <message>
+        <source>PTZ: {0}</source>
+        <translation>云台：{0}</translation>
+    </message>
+    <message>
+        <source>PTZ</source>
+        <translation>云台</translation>
+    </message>
+    <message>
+        <source>Focus or select a PTZ camera to steer it.</source>
+        <translation>放大或选中一台云台摄像机即可控制。</translation>
+    </message>
+    <message>
+        <source>PTZ · {0}</source>
+        <translation>云台 · {0}</translation>
+    </message>
+    <message>
+        <source>No patrol set up for this camera</source>
+        <translation>该摄像机未设置巡航</translation>
+    </message>
+    <message>
+        <source>Save preset</source>
+        <translation>设置预置位</translation>
+    </message>
+    <message>
+        <source>Name of the preset (e.g. 市场北门):</source>
+        <translation>预置位名称（如：市场北门）：</translation>
+    </message>
+    <message>
+        <source>Preset “{0}” saved</source>
+        <translation>预置位“{0}”已保存</translation>
+    </message>
+    <message>
+        <source>Camera locked for {0} min</source>
+        <translation>摄像机已锁定 {0} 分钟</translation>
     </message>
 </context>
 <context>
@@ -570,6 +1225,57 @@
     <message>
         <source>There is no tile {0}</source>
         <translation>没有画面 {0}</translation>
+    </message>
+</context>
+<context>
+    <name>WindowRow</name>
+    <message>
+        <source>Mon</source>
+        <translation>周一</translation>
+    </message>
+    <message>
+        <source>Tue</source>
+        <translation>周二</translation>
+    </message>
+    <message>
+        <source>Wed</source>
+        <translation>周三</translation>
+    </message>
+    <message>
+        <source>Thu</source>
+        <translation>周四</translation>
+    </message>
+    <message>
+        <source>Fri</source>
+        <translation>周五</translation>
+    </message>
+    <message>
+        <source>Sat</source>
+        <translation>周六</translation>
+    </message>
+    <message>
+        <source>Sun</source>
+        <translation>周日</translation>
+    </message>
+    <message>
+        <source>from</source>
+        <translation>从</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Remove this time window</source>
+        <translation>删除此时段</translation>
+    </message>
+    <message>
+        <source>ends the next day</source>
+        <translation>次日结束</translation>
     </message>
 </context>
 </TS>

@@ -22,7 +22,8 @@ from app.services.patrols import (
 )
 from app.services.ptz_controller import PtzController
 from camera_config.models import Patrol, PatrolWindow
-from tests.unit.test_ptz_controller import DETECT, VERIFY, ZHANG, Rig, make_camera, make_rig
+from tests.ptz_fakes import make_camera
+from tests.unit.test_ptz_controller import DETECT, VERIFY, ZHANG, Rig, make_rig
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MONDAY_0759 = datetime(2024, 5, 6, 7, 59, tzinfo=SHANGHAI)  # the rig's clock reads 1000.0 then

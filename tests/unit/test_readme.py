@@ -17,7 +17,7 @@ def readme_commands() -> list[str]:
 def test_readme_opens_with_exactly_two_commands_demo_and_tests() -> None:
     demo, tests = readme_commands()
     assert demo.startswith("scripts/setup.sh && ") and demo.endswith("citywall demo")
-    assert tests.startswith("scripts/setup.sh && ") and "pytest" in tests
+    assert tests.startswith("scripts/setup.sh --tests && ") and "pytest" in tests
 
 
 def test_ci_runs_the_readme_test_command() -> None:
@@ -38,3 +38,4 @@ def test_setup_script_installs_what_the_demo_and_tests_need() -> None:
     ):
         assert package in setup
     assert 'pip install -q -e ".[dev]"' in setup
+    assert "setup_train_env.sh" in setup  # the ultralytics train → ONNX test needs .venv-train

@@ -23,6 +23,7 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPaintEvent,
+    QPen,
     QRegion,
     QResizeEvent,
 )
@@ -38,6 +39,7 @@ from app.ui.wall.overlay import Box, OverlayPainter
 BACKGROUND = QColor(8, 10, 14)
 TILE_BACKGROUND = QColor(18, 21, 28)
 SELECTION = QColor(80, 170, 255)
+RUBBER_BAND = QColor(255, 210, 60)
 FRAME_POLL_MS = 33  # ~30 Hz: never later than one frame period of a 15-25 fps camera
 HEALTH_POLL_MS = 250
 GAP = 2  # px between tiles: enough to separate pictures, not enough to waste a 100-tile wall
@@ -111,6 +113,7 @@ class WallCompositor(QWidget):
         self._background: list[str] = []  # cameras kept at key frames (other pages, health)
         self._decorations: dict[str, tuple[list[Box], float]] = {}
         self._press: tuple[QPoint, int] | None = None
+        self._rubber_band: QRect | None = None
         self._overlay = OverlayPainter()
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -197,6 +200,13 @@ class WallCompositor(QWidget):
                 self.update(self._rects[i].adjusted(-GAP, -GAP, GAP, GAP))
         self._selected = index
         self.selection_changed.emit(index)
+
+    def set_rubber_band(self, band: QRect | None) -> None:
+        """The box an operator drags on a focused PTZ picture (zoom target), or None."""
+        old, self._rubber_band = self._rubber_band, band
+        for rect in (old, band):
+            if rect is not None:
+                self.update(rect.adjusted(-2, -2, 2, 2))
 
     def decorate(self, camera_id: str, boxes: list[Box], flash_s: float = 0.0) -> None:
         """Draw detection ``boxes`` on a camera's tile; ``flash_s`` > 0 flashes its border (alerts)."""
@@ -308,6 +318,9 @@ class WallCompositor(QWidget):
                 painter.setPen(SELECTION)
                 painter.drawRect(rect.adjusted(0, 0, -1, -1))
                 painter.drawRect(rect.adjusted(1, 1, -2, -2))
+        if self._rubber_band is not None:
+            painter.setPen(QPen(RUBBER_BAND, 2, Qt.PenStyle.DashLine))
+            painter.drawRect(self._rubber_band)
         painter.end()
         self.paint_seconds += time.thread_time() - started
         self.paints += 1
