@@ -1,0 +1,128 @@
+"""One (camera, preset) view end to end: motion gate → detectors → rules → hits.
+
+The detection scheduler keeps one :class:`ScenePipeline` per camera *and preset* (a zone drawn for
+preset 1 is wrong at preset 2) and calls :meth:`ScenePipeline.process` with each sampled frame and
+its capture time. Stateless model detectors (an ONNX session) are passed in ``shared`` so one serves
+every camera; stateful ones (background models) are created per pipeline from the configuration.
+
+* the motion gate decides whether the expensive stateless detectors run: when nothing moved,
+  their last result (up to ``reuse_s`` old) is reused, so the rules keep getting samples;
+* a wholesale change (the camera moves, lights switch) pauses detection: the rules forget their
+  dwell, the background models start again, nothing is raised until the view settles;
+* masks (timestamp, OSD) are blanked before the background models see the frame.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from detectors import registry
+from detectors.bins import BinMonitor, BinObservation, BinOptions
+from detectors.motion import MotionGate, MotionOptions, MotionResult
+from detectors.rules import BinOverflowRule, BinParams, LabelledDetections, VendingParams, VendingRule
+from detectors.types import Detector, Frame, Hit, SceneGeometry
+from detectors.zones import apply_masks
+
+
+class PipelineConfig(BaseModel):
+    """Per-view detection settings (what a site file holds for a camera preset)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    detectors: dict[str, dict[str, Any]] = Field(
+        default_factory=lambda: {"stationary": dict[str, Any]()},
+        description="plugin name → its options (validated by the plugin's own model)",
+    )
+    vending: VendingParams = Field(default_factory=VendingParams)
+    bins: BinParams = Field(default_factory=BinParams)
+    bin_monitor: BinOptions = Field(default_factory=BinOptions)
+    motion: MotionOptions = Field(default_factory=MotionOptions)
+    reuse_s: float = Field(10.0, ge=0, description="reuse model detections this long while nothing moves")
+
+
+@dataclass(frozen=True)
+class FrameResult:
+    t: float
+    hits: list[Hit]
+    detections: dict[str, LabelledDetections]  # per detector name, for overlays
+    bins: dict[str, BinObservation]
+    motion: MotionResult
+    paused: bool  # the view moved wholesale: detection paused, dwell restarted
+    ran: tuple[str, ...] = field(default=())  # detectors that ran on this frame (others were reused)
+
+
+class ScenePipeline:
+    def __init__(
+        self,
+        geometry: SceneGeometry,
+        config: PipelineConfig | None = None,
+        shared: Mapping[str, Detector] | None = None,
+    ) -> None:
+        self.geometry = geometry
+        self.config = config or PipelineConfig()
+        self.motion = MotionGate(self.config.motion, geometry.masks)
+        self._stateful: dict[str, Detector] = {}
+        self._stateless: dict[str, Detector] = {}
+        for name, options in self.config.detectors.items():
+            plugin = registry.get_plugin(name)
+            if plugin.stateful:
+                self._stateful[name] = registry.load_plugin(plugin, options)
+            elif shared is not None and name in shared:
+                self._stateless[name] = shared[name]
+            else:
+                self._stateless[name] = registry.load_plugin(plugin, options)
+        self._cache: dict[str, tuple[float, LabelledDetections]] = {}
+        self.vending = VendingRule(geometry, self.config.vending)
+        self.bin_rule = BinOverflowRule(geometry, self.config.bins)
+        self.bin_monitor = BinMonitor(geometry, self.config.bin_monitor) if geometry.bins else None
+
+    def set_bin_reference(self, frame: Frame, replace: bool = False) -> None:
+        """This frame shows the bins clean (after emptying, or on first set-up)."""
+        if self.bin_monitor is not None:
+            self.bin_monitor.set_reference(frame, replace=replace)
+
+    def reset_view(self) -> None:
+        """The camera left this preset or the stream restarted: every dwell and background restarts."""
+        self.vending.reset()
+        self.bin_rule.reset()
+        self.motion.reset()
+        self._cache.clear()
+        for det in self._stateful.values():
+            reset = getattr(det, "reset", None)
+            if callable(reset):
+                reset()
+
+    def process(self, frame: Frame, t: float) -> FrameResult:
+        m = self.motion.update(frame)
+        if m.global_change:
+            self.reset_view()
+            self.motion.update(frame)  # keep this frame as the reference for the next one
+            return FrameResult(t, [], {}, {}, m, True)
+        masked = apply_masks(frame, self.geometry.masks)
+        found: dict[str, LabelledDetections] = {}
+        ran: list[str] = []
+        for name, det in self._stateful.items():
+            found[name] = LabelledDetections(det.detect(masked, t), det.class_names)
+            ran.append(name)
+        for name, det in self._stateless.items():
+            cached = self._cache.get(name)
+            if cached is None or m.moving or t - cached[0] > self.config.reuse_s:
+                cached = (t, LabelledDetections(det.detect(frame, t), det.class_names))
+                self._cache[name] = cached
+                ran.append(name)
+            found[name] = cached[1]
+        hits = self.vending.update(t, frame, list(found.values()))
+        observations: dict[str, BinObservation] = {}
+        if self.bin_monitor is not None:
+            observations = self.bin_monitor.observe(frame)
+            details = {k: v.as_scores() for k, v in observations.items()}
+            hits += self.bin_rule.update(t, frame, {k: v.score for k, v in observations.items()}, details)
+        return FrameResult(t, hits, found, observations, m, False, tuple(ran))
+
+    def close(self) -> None:
+        for det in self._stateful.values():
+            det.close()

@@ -1,0 +1,382 @@
+"""Rules: turn per-frame detections into hits that persist (dwell, hit ratio, hysteresis, cooldown).
+
+Pure: no clocks, no I/O. Every call passes the sample time ``t`` (seconds; monotonic or epoch, as
+long as one camera's samples use one clock), so tests drive them with a fake clock.
+
+:class:`Persistence` is the state machine both rules share, per zone (or bin) and event:
+
+* a *run* starts with the first hit and lasts while the hit ratio over ``clear_window_s`` stays at
+  or above ``clear_ratio``;
+* the rule **raises** once the run is ``dwell_s`` old and the hit ratio over the last ``window_s``
+  (at most the run's age) is ≥ ``raise_ratio``, with at least ``min_samples`` samples;
+* a raised rule **clears** when the hit ratio over ``clear_window_s`` drops below ``clear_ratio``;
+* then it stays quiet for ``cooldown_s``;
+* a gap of more than ``max_gap_s`` between samples (camera moved away from the preset, stream
+  lost) forgets the history: the dwell starts again.
+
+Defaults follow what control rooms report: alarms only after the target stays 3–5 minutes.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import deque
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from detectors.types import (
+    BinRoi,
+    Detections,
+    Evidence,
+    Frame,
+    Hit,
+    HitState,
+    SceneGeometry,
+    Zone,
+    ZoneKind,
+    as_detections,
+    empty_detections,
+)
+from detectors.zones import drop_masked, in_zone
+
+
+class PersistenceParams(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    dwell_s: float = Field(180.0, ge=0, description="the condition must hold this long before raising")
+    window_s: float = Field(180.0, gt=0, description="window of the raise ratio (capped at the run's age)")
+    raise_ratio: float = Field(0.6, gt=0, le=1, description="hits/samples needed to raise")
+    clear_ratio: float = Field(0.15, ge=0, lt=1, description="below this hits/samples the run ends / clears")
+    clear_window_s: float = Field(60.0, gt=0, description="window of the clear ratio")
+    cooldown_s: float = Field(300.0, ge=0, description="quiet time after clearing")
+    min_samples: int = Field(5, ge=1, description="samples needed in a window before deciding")
+    max_gap_s: float = Field(120.0, gt=0, description="a longer gap between samples forgets the history")
+
+    @model_validator(mode="after")
+    def _hysteresis(self) -> PersistenceParams:
+        if self.clear_ratio >= self.raise_ratio:
+            raise ValueError("clear_ratio must be below raise_ratio (hysteresis)")
+        return self
+
+
+class Phase(enum.StrEnum):
+    IDLE = "idle"
+    RAISED = "raised"
+    COOLDOWN = "cooldown"
+
+
+@dataclass
+class Decision:
+    """What :meth:`Persistence.update` decided at one sample."""
+
+    transition: HitState | None  # RAISED or CLEARED when the state changed at this sample, else None
+    ratio: float  # hit ratio over the raise window (0 when no run)
+    clear_ratio: float  # hit ratio over the clear window
+    run_s: float  # age of the current run in seconds (0 when none)
+    samples: int
+
+
+@dataclass
+class Persistence:
+    """Hit-ratio state machine for one zone/bin and one event. Feed it one boolean per sample."""
+
+    params: PersistenceParams = field(default_factory=PersistenceParams)
+    phase: Phase = Phase.IDLE
+    run_start: float | None = None
+    cooldown_until: float = float("-inf")
+    _samples: deque[tuple[float, bool]] = field(default_factory=deque)
+
+    def reset(self) -> None:
+        """Forget the history (keeps a raised state raised; the next samples decide whether it clears)."""
+        self._samples.clear()
+        self.run_start = None
+
+    @staticmethod
+    def _ratio(samples: Iterable[tuple[float, bool]], since: float) -> tuple[float, int]:
+        n = hits = 0
+        for ts, hit in samples:
+            if ts >= since:
+                n += 1
+                hits += hit
+        return (hits / n if n else 0.0), n
+
+    def update(self, t: float, hit: bool) -> Decision:
+        p = self.params
+        if self._samples and t - self._samples[-1][0] > p.max_gap_s:
+            self.reset()
+        if self._samples and t < self._samples[-1][0]:
+            raise ValueError(f"samples must come in time order ({t} after {self._samples[-1][0]})")
+        self._samples.append((t, bool(hit)))
+        horizon = t - max(p.window_s, p.clear_window_s, p.dwell_s) - 1e-9
+        while self._samples and self._samples[0][0] < horizon:
+            self._samples.popleft()
+
+        clear_r, clear_n = self._ratio(self._samples, t - p.clear_window_s)
+        if self.run_start is None:
+            if hit:
+                self.run_start = t
+        else:
+            # the run ends when its own recent samples (not the misses before it began) fall below clear_ratio
+            run_r, run_n = self._ratio(self._samples, max(self.run_start, t - p.clear_window_s))
+            if run_n >= p.min_samples and run_r < p.clear_ratio:
+                self.run_start = t if hit else None
+        run_s = 0.0 if self.run_start is None else t - self.run_start
+        since = t - min(p.window_s, run_s) if self.run_start is not None else t
+        ratio, n = self._ratio(self._samples, since) if self.run_start is not None else (0.0, 0)
+
+        transition: HitState | None = None
+        if self.phase is Phase.COOLDOWN and t >= self.cooldown_until:
+            self.phase = Phase.IDLE
+        if self.phase is Phase.IDLE:
+            if (
+                self.run_start is not None
+                and run_s >= p.dwell_s
+                and n >= p.min_samples
+                and ratio >= p.raise_ratio
+            ):
+                self.phase = Phase.RAISED
+                transition = HitState.RAISED
+        elif self.phase is Phase.RAISED and clear_n >= p.min_samples and clear_r < p.clear_ratio:
+            self.phase = Phase.COOLDOWN
+            self.cooldown_until = t + p.cooldown_s
+            transition = HitState.CLEARED
+        return Decision(transition, ratio, clear_r, run_s, n)
+
+
+# --- street vending ---------------------------------------------------------------------------
+
+DEFAULT_CLASS_EVENTS: Mapping[str, str] = {
+    # model classes (names as trained) and the weight-free stationary detector → event codes
+    "street_vendor": "0501",
+    "stall": "0501",
+    "cart": "0501",
+    "tricycle": "0501",
+    "umbrella": "0501",
+    "stationary": "0501",
+    "goods": "0504",
+}
+
+
+class VendingParams(BaseModel):
+    """Street vending (占道经营): vending classes or stationary objects inside a no-vending zone."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    class_events: dict[str, str] = Field(
+        default_factory=lambda: dict(DEFAULT_CLASS_EVENTS),
+        description="class name → event code; classes not listed never count (person, car, …)",
+    )
+    min_score: float = Field(0.3, ge=0, le=1, description="detections below this score never count")
+    min_box_fraction: float = Field(
+        0.0, ge=0, le=1, description="ignore boxes smaller than this (frame fraction)"
+    )
+    persistence: PersistenceParams = Field(default_factory=PersistenceParams)
+
+
+class BinParams(BaseModel):
+    """Overflowing bin (垃圾满溢 / 暴露垃圾): per-bin overflow score above a threshold, persistently."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    event: str = "0102"
+    threshold: float = Field(0.5, ge=0, le=1, description="overflow score that counts as a hit")
+    persistence: PersistenceParams = Field(
+        default_factory=lambda: PersistenceParams(
+            dwell_s=60.0, window_s=60.0, clear_window_s=60.0, cooldown_s=600.0
+        )
+    )
+
+
+@dataclass(frozen=True)
+class LabelledDetections:
+    """One detector's output for one frame, with its class names (to map classes to events)."""
+
+    boxes: Detections
+    class_names: Mapping[int, str]
+
+    def names(self) -> list[str]:
+        return [self.class_names.get(int(c), str(int(c))) for c in self.boxes[:, 5]]
+
+
+@dataclass
+class _Track:
+    persistence: Persistence
+    last_boxes: Detections = field(default_factory=empty_detections)
+
+
+class VendingRule:
+    """Per (camera, preset): one :class:`Persistence` per (no-vending zone, event code)."""
+
+    name = "vending"
+
+    def __init__(self, geometry: SceneGeometry, params: VendingParams | None = None) -> None:
+        self.geometry = geometry
+        self.params = params or VendingParams()
+        self._tracks: dict[tuple[str, str], _Track] = {}
+        self.events = sorted(set(self.params.class_events.values()))
+
+    @property
+    def zones(self) -> tuple[Zone, ...]:
+        return tuple(z for z in self.geometry.zones if z.kind is ZoneKind.NO_VENDING)
+
+    def reset(self) -> None:
+        """The camera left the preset (or the stream dropped): every dwell starts again."""
+        for tr in self._tracks.values():
+            tr.persistence.reset()
+
+    def _track(self, zone_id: str, event: str) -> _Track:
+        key = (zone_id, event)
+        if key not in self._tracks:
+            self._tracks[key] = _Track(Persistence(self.params.persistence))
+        return self._tracks[key]
+
+    def qualifying(
+        self, detections: Sequence[LabelledDetections], width: int, height: int
+    ) -> dict[str, Detections]:
+        """Boxes that count, per event code (masks and score/size filters applied; zones not yet)."""
+        per_event: dict[str, list[Detections]] = {}
+        min_area = self.params.min_box_fraction * width * height
+        for ld in detections:
+            boxes = drop_masked(as_detections(ld.boxes), self.geometry.masks, width, height)
+            if len(boxes) == 0:
+                continue
+            names = [ld.class_names.get(int(c), str(int(c))) for c in boxes[:, 5]]
+            for i, name in enumerate(names):
+                event = self.params.class_events.get(name)
+                b = boxes[i]
+                if event is None or b[4] < self.params.min_score:
+                    continue
+                if (b[2] - b[0]) * (b[3] - b[1]) < min_area:
+                    continue
+                per_event.setdefault(event, []).append(b[None, :])
+        return {e: np.concatenate(v).astype(np.float32) for e, v in per_event.items()}
+
+    def update(
+        self,
+        t: float,
+        frame: Frame | None,
+        detections: Sequence[LabelledDetections],
+        size: tuple[int, int] | None = None,
+    ) -> list[Hit]:
+        """One sample: ``detections`` of any detectors on one frame.
+
+        ``size`` = (width, height) when no frame is kept as evidence."""
+        if frame is not None:
+            height, width = frame.shape[:2]
+        elif size is not None:
+            width, height = size
+        else:
+            raise ValueError("give the frame or its size")
+        per_event = self.qualifying(detections, width, height)
+        hits: list[Hit] = []
+        for zone in self.zones:
+            for event in self.events:
+                boxes = per_event.get(event, empty_detections())
+                inside = boxes[in_zone(boxes, zone, width, height)] if len(boxes) else boxes
+                track = self._track(zone.id, event)
+                d = track.persistence.update(t, len(inside) > 0)
+                if len(inside):
+                    track.last_boxes = inside
+                if d.transition is None:
+                    continue
+                shown = inside if len(inside) else track.last_boxes
+                scores = {
+                    "hit_ratio": d.ratio,
+                    "clear_ratio": d.clear_ratio,
+                    "dwell_s": d.run_s,
+                    "samples": float(d.samples),
+                    "max_box_score": float(shown[:, 4].max()) if len(shown) else 0.0,
+                }
+                hits.append(
+                    Hit(
+                        rule=self.name,
+                        event=event,
+                        state=d.transition,
+                        camera_id=self.geometry.camera_id,
+                        preset=self.geometry.preset,
+                        zone_id=zone.id,
+                        t=t,
+                        score=d.ratio if d.transition is HitState.RAISED else d.clear_ratio,
+                        evidence=Evidence(frame, shown, zone.id, self.name, scores, t),
+                    )
+                )
+        return hits
+
+    def state(self) -> dict[tuple[str, str], Phase]:
+        return {k: tr.persistence.phase for k, tr in self._tracks.items()}
+
+    def runs(self) -> dict[tuple[str, str], float | None]:
+        """(zone, event) → when the current run (dwell) started, or None."""
+        return {k: tr.persistence.run_start for k, tr in self._tracks.items()}
+
+
+class BinOverflowRule:
+    """Per (camera, preset): one :class:`Persistence` per bin ROI, fed overflow scores (0..1)."""
+
+    name = "bin_overflow"
+
+    def __init__(self, geometry: SceneGeometry, params: BinParams | None = None) -> None:
+        self.geometry = geometry
+        self.params = params or BinParams()
+        self._tracks: dict[str, Persistence] = {
+            b.id: Persistence(self.params.persistence) for b in geometry.bins
+        }
+
+    def reset(self) -> None:
+        for p in self._tracks.values():
+            p.reset()
+
+    def update(
+        self,
+        t: float,
+        frame: Frame | None,
+        scores: Mapping[str, float],
+        details: Mapping[str, Mapping[str, float]] | None = None,
+    ) -> list[Hit]:
+        """``scores``: bin id → overflow score (see :class:`detectors.bins.BinMonitor`); absent bins skip."""
+        hits: list[Hit] = []
+        width, height = (frame.shape[1], frame.shape[0]) if frame is not None else (1, 1)
+        for b in self.geometry.bins:
+            if b.id not in scores:
+                continue
+            s = float(scores[b.id])
+            d = self._tracks[b.id].update(t, s >= self.params.threshold)
+            if d.transition is None:
+                continue
+            box = _bin_box(b, width, height, s)
+            extra = dict(details.get(b.id, {})) if details else {}
+            hits.append(
+                Hit(
+                    rule=self.name,
+                    event=self.params.event,
+                    state=d.transition,
+                    camera_id=self.geometry.camera_id,
+                    preset=self.geometry.preset,
+                    zone_id=b.id,
+                    t=t,
+                    score=s,
+                    evidence=Evidence(
+                        frame, box, b.id, self.name,
+                        {
+                            "overflow_score": s,
+                            "hit_ratio": d.ratio,
+                            "clear_ratio": d.clear_ratio,
+                            "dwell_s": d.run_s,
+                            **extra,
+                        },
+                        t,
+                    ),
+                )
+            )  # fmt: skip
+        return hits
+
+    def state(self) -> dict[str, Phase]:
+        return {k: p.phase for k, p in self._tracks.items()}
+
+
+def _bin_box(b: BinRoi, width: int, height: int, score: float) -> Detections:
+    x1, y1, x2, y2 = b.box
+    return as_detections([[x1 * width, y1 * height, x2 * width, y2 * height, score, 0.0]])
