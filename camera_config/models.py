@@ -304,6 +304,74 @@ class Group(Model):
     parent: str | None = None
 
 
+Point = tuple[Annotated[float, Field(ge=0, le=1)], Annotated[float, Field(ge=0, le=1)]]
+
+
+class ZoneSpec(Model):
+    """A shape drawn on one view of a camera, in picture fractions (0..1) so it survives resolution.
+
+    ``no_vending``: a polygon where stalls, carts and goods must not stay (占道经营).
+    ``bin``: a litter bin's body as a polygon (its bounding box is used) and ``overflow_line``, the
+    picture height (0..1) of a line a little above the rim. ``mask``: an area never analysed (a
+    burned-in clock, OSD text, a flag that always moves). On a PTZ camera every shape belongs to a
+    ``preset`` (a zone drawn at preset 1 is wrong at preset 2); on a fixed camera ``preset`` is empty.
+    """
+
+    id: Annotated[str, Field(pattern=CAMERA_ID_PATTERN)]
+    name: str = ""
+    kind: Literal["no_vending", "bin", "mask"] = "no_vending"
+    preset: str | None = None
+    polygon: tuple[Point, ...] = Field(min_length=3, max_length=64)
+    overflow_line: float | None = Field(default=None, ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _bin_needs_a_line(self) -> ZoneSpec:
+        if self.kind == "bin":
+            if self.overflow_line is None:
+                raise ValueError("a bin needs overflow_line: the height (0..1) of a line just above the rim")
+            top = min(y for _, y in self.polygon)
+            bottom = max(y for _, y in self.polygon)
+            if not top - 0.5 * (bottom - top) <= self.overflow_line <= bottom:
+                raise ValueError("overflow_line must cross the bin (between a little above it and its foot)")
+        elif self.overflow_line is not None:
+            raise ValueError("overflow_line belongs to bins only (kind: bin)")
+        return self
+
+
+class CameraDetection(Model):
+    """What is watched on one camera; rule settings come from the site's ``detection`` section."""
+
+    enabled: bool = True
+    zones: tuple[ZoneSpec, ...] = ()
+
+    @model_validator(mode="after")
+    def _unique_zone_ids(self) -> CameraDetection:
+        seen = Counter(z.id for z in self.zones)
+        repeated = sorted(zone_id for zone_id, n in seen.items() if n > 1)
+        if repeated:
+            raise ValueError(f"zone ids must be unique on a camera: {', '.join(repeated)}")
+        return self
+
+
+class DetectionSettings(Model):
+    """Site-wide detection: which detectors run and the rules' parameters.
+
+    ``detectors`` maps a plugin name to its options and ``rules`` holds the vending/bin rule
+    parameters; both are validated by the detector plugins themselves at start-up (this package
+    does not import them), with errors that name the setting.
+    """
+
+    enabled: bool = True
+    revisit_s: float = Field(default=10.0, ge=1, le=600)  # check each watched camera this often
+    warmup_s: float = Field(default=8.0, ge=0, le=300)  # wait this long after a PTZ camera settles
+    detectors: dict[str, dict[str, Any]] = Field(default_factory=lambda: {"stationary": dict[str, Any]()})
+    rules: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    class_events: dict[str, str] = Field(
+        default_factory=dict, description="model class name → event code (e.g. stall: '0501')"
+    )
+    evidence_dir: Path | None = None  # where alert pictures are kept; default: the user's data folder
+
+
 class Camera(Model):
     id: Annotated[str, Field(pattern=CAMERA_ID_PATTERN)]
     name: str = Field(min_length=1, max_length=120)
@@ -313,6 +381,7 @@ class Camera(Model):
     source: StreamSource
     credentials: Credentials | None = None
     ptz: PtzSettings | None = None
+    detection: CameraDetection | None = None
     enabled: bool = True
     tags: tuple[str, ...] = ()
 
@@ -370,6 +439,7 @@ class SiteConfig(Model):
     groups: tuple[Group, ...] = ()
     cameras: tuple[Camera, ...] = Field(default=(), max_length=4096)
     ingest: IngestSettings = IngestSettings()
+    detection: DetectionSettings = DetectionSettings()
 
     @model_validator(mode="after")
     def _cross_references(self) -> SiteConfig:
