@@ -26,7 +26,7 @@ def test_zones_bins_and_masks_load(tmp_path: Path) -> None:
         write(
             tmp_path,
             """\
-        - {id: z1, name: 北门人行道, kind: no_vending, polygon: [[0.1, 0.5], [0.6, 0.5], [0.6, 0.9], [0.1, 0.9]]}
+        - {id: z1, name: 北门, kind: no_vending, polygon: [[0.1, 0.5], [0.6, 0.5], [0.6, 0.9], [0.1, 0.9]]}
         - {id: b1, kind: bin, polygon: [[0.7, 0.6], [0.8, 0.6], [0.8, 0.8], [0.7, 0.8]], overflow_line: 0.58}
         - {id: m1, kind: mask, polygon: [[0, 0], [0.3, 0], [0.3, 0.06]]}
 """,
