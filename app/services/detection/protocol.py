@@ -1,0 +1,117 @@
+"""What travels between the GUI process and the detection worker process (small, picklable values).
+
+Frames never travel here: the worker reads its samples from the shared FrameBoard.
+GUI → worker: :class:`ViewPlace`, :class:`ZonesChanged`, :class:`AlertBoost`, :class:`StopDetection`.
+Worker → GUI: :class:`DetectionUpdate`, :class:`RevisitStats`, :class:`AlertEvent`, :class:`DetectionProblem`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from camera_config.models import ZoneSpec
+
+
+# --- GUI → worker ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ViewPlace:
+    """Where a camera points. Fixed cameras are always settled on preset None.
+
+    ``settled_since`` (time.monotonic of the GUI process; monotonic clocks are shared on one machine)
+    is None while a PTZ camera moves or is off every known preset: detection pauses then, and it
+    waits the warm-up after the camera settles again.
+    """
+
+    camera_id: str
+    preset: str | None
+    settled_since: float | None
+
+
+@dataclass(frozen=True)
+class ZonesChanged:
+    """The camera's zones as they are now (all presets), e.g. after an operator drew one."""
+
+    camera_id: str
+    zones: tuple[ZoneSpec, ...]
+
+
+@dataclass(frozen=True)
+class AlertBoost:
+    """An operator is looking at this alert: check the camera more often until it is cleared."""
+
+    camera_id: str
+    boosted: bool
+
+
+@dataclass(frozen=True)
+class StopDetection:
+    pass
+
+
+# --- worker → GUI ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class OverlayBox:
+    """A detection to draw on the tile, in picture fractions (0..1)."""
+
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    label: str
+    kind: Literal["object", "stationary", "bin"] = "object"
+
+
+@dataclass(frozen=True)
+class DetectionUpdate:
+    """The result of one check of one camera (for boxes on the wall)."""
+
+    camera_id: str
+    preset: str | None
+    checked_at: float  # time.monotonic
+    boxes: tuple[OverlayBox, ...]
+    paused: bool  # the view changed wholesale (the camera moved): dwell restarted
+
+
+@dataclass(frozen=True)
+class CameraRevisit:
+    camera_id: str
+    watched: bool  # has zones for where it points now
+    reason: str | None  # why it is not being checked (moving, warming up, no zones, no picture)
+    last_checked: float | None  # time.monotonic
+    interval_s: float | None  # the effective revisit interval lately (what the UI shows)
+
+
+@dataclass(frozen=True)
+class RevisitStats:
+    """Sent about once a second: how often each watched camera is actually checked."""
+
+    cameras: tuple[CameraRevisit, ...]
+    samples_per_s: float
+    inference_ms: float  # mean CPU per check in the worker
+
+
+@dataclass(frozen=True)
+class AlertEvent:
+    """A rule raised or cleared an alert; the evidence picture is already on disk."""
+
+    alert_id: str
+    camera_id: str
+    preset: str | None
+    zone_id: str
+    zone_name: str
+    rule: Literal["vending", "bin_overflow"]
+    event_code: str  # e.g. 0501 无照经营游商, 0504 店外经营, 0102 暴露垃圾
+    state: Literal["raised", "cleared"]
+    at_wall: float  # time.time()
+    score: float
+    evidence_path: str | None  # the frame with the boxes and the zone drawn in
+    boxes: tuple[OverlayBox, ...] = ()
+
+
+@dataclass(frozen=True)
+class DetectionProblem:
+    """Something the operators should know (a plugin failed to load, a camera gives no picture)."""
+
+    camera_id: str | None
+    message: str
