@@ -6,7 +6,7 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Literal
 
@@ -18,6 +18,7 @@ from app.demo.clips import ClipSet
 from app.media.protocol import CameraSpec, SecretUrl, ViewMode
 from app.media.supervisor import IngestSupervisor
 from tests.integration.conftest import StartServer
+from tests.waiting import wait_until
 
 pytestmark = [pytest.mark.peer, pytest.mark.slow]
 
@@ -25,16 +26,6 @@ TILE = (192, 108)
 FAST_POLICY = HealthPolicy(
     stall_after_s=1.5, backoff_initial_s=0.3, backoff_max_s=3.0, offline_after_s=6.0, picture_timeout_s=3.0
 )
-
-
-def wait_until(predicate: Callable[[], bool], timeout: float, what: str) -> float:
-    """Poll ``predicate`` until true; return the seconds it took, fail with ``what`` otherwise."""
-    start = time.monotonic()
-    while not predicate():
-        if time.monotonic() - start > timeout:
-            pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}")
-        time.sleep(0.05)
-    return time.monotonic() - start
 
 
 def specs_for(base_url: str, names: list[str], transport: Literal["tcp", "udp"] = "tcp") -> list[CameraSpec]:

@@ -37,22 +37,13 @@ from app.demo.ptz_model import HeadSpeeds
 from app.demo.rtsp_server import DemoRtspServer
 from app.media.specs import StreamSetupError, camera_spec
 from camera_config.models import Camera, Credentials, IngestSettings, OnvifSource, PtzSettings, RtspSource
+from tests.waiting import wait_until
 
 PASSWORD = "Pt#z:S3cret/测试"  # characters that break naive URL and header handling
 USER = "operator"
 ENV = {"TEST_PTZ_PASSWORD": PASSWORD}
 SPEEDS = HeadSpeeds(pan_deg_s=180.0, tilt_deg_s=120.0, zoom_per_s=40.0)  # a quick head: short tests
 Sim = Callable[..., PtzCameraSimulator]
-
-
-def wait_until(predicate: Callable[[], bool], timeout_s: float, what: str) -> float:
-    """Poll ``predicate`` until true; the seconds it took. Fails the test after ``timeout_s``."""
-    start = time.monotonic()
-    while not predicate():
-        if time.monotonic() - start > timeout_s:
-            pytest.fail(f"not within {timeout_s} s: {what}")
-        time.sleep(0.01)
-    return time.monotonic() - start
 
 
 @pytest.fixture

@@ -7,8 +7,7 @@ release: OFF_PRESET. Waits are conditions with deadlines; nothing decides the ou
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 
@@ -25,18 +24,11 @@ from app.services.ptz_controller import (
     ThreadScheduler,
 )
 from camera_config.models import Camera
+from tests.waiting import wait_until
 
 PASSWORD = "Pt#z:S3cret/测试"
 USER = "operator"
 OPERATOR = Requester("operator:zhang", "张三")
-
-
-def wait_until(predicate: Callable[[], bool], timeout_s: float, what: str) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not predicate():
-        if time.monotonic() > deadline:
-            pytest.fail(f"not within {timeout_s} s: {what}")
-        time.sleep(0.02)
 
 
 @pytest.fixture
