@@ -15,10 +15,12 @@ from app.core.stream_health import StreamState
 from app.media.specs import camera_spec_or_error, site_specs
 from app.media.supervisor import IngestSupervisor
 from app.run_options import RunOptions
-from app.services.patrol_store import PatrolStore, patrol_file_beside
+from app.services.detection.service import DetectionService, PtzPlaceFeed
+from app.services.patrol_store import PatrolStore
 from app.services.ptz_hub import PtzHub
+from app.services.zone_store import ZoneStore, site_with_zones
 from app.ui.dialogs.discovery import site_hosts
-from app.ui.main_window import SiteUi
+from app.ui.main_window import DetectionWiring, SiteUi
 from app.ui.runner import run_wall
 from app.ui.wall.compositor import TileInfo
 from camera_config.models import SiteConfig
@@ -61,14 +63,35 @@ def site_ui_for(
     )
 
 
-def patrol_store_for(site: SiteConfig) -> PatrolStore:
-    """Patrols edited in the UI live beside the shared views, else in this user's data folder."""
+def site_data_dir(site: SiteConfig) -> Path:
+    """Operators' edits of a site (patrols, zones) and its evidence: beside the shared views, else
+    in this user's data folder."""
     if site.site.shared_views is not None:
-        path = patrol_file_beside(site.site.shared_views)
-    else:
-        slug = re.sub(r"[^0-9A-Za-z_-]+", "_", site.site.name).strip("_") or "site"
-        path = Path(platformdirs.user_data_dir("citywall")) / "sites" / slug / "patrols.json"
-    return PatrolStore.for_site(site, path)
+        return Path(site.site.shared_views).parent
+    slug = re.sub(r"[^0-9A-Za-z_-]+", "_", site.site.name).strip("_") or "site"
+    return Path(platformdirs.user_data_dir("citywall")) / "sites" / slug
+
+
+def patrol_store_for(site: SiteConfig) -> PatrolStore:
+    return PatrolStore.for_site(site, site_data_dir(site) / "patrols.json")
+
+
+def zone_store_for(site: SiteConfig) -> ZoneStore:
+    return ZoneStore.for_site(site, site_data_dir(site) / "zones.json")
+
+
+def start_detection(
+    site: SiteConfig, supervisor: IngestSupervisor, ptz: PtzHub | None
+) -> tuple[DetectionService, PtzPlaceFeed] | None:
+    """The detection worker (its own process) and the feed of where PTZ cameras point."""
+    if not site.detection.enabled:
+        return None
+    evidence = site.detection.evidence_dir or site_data_dir(site) / "evidence"
+    service = DetectionService.for_ingest(site, supervisor, evidence)
+    service.start()
+    feed = PtzPlaceFeed(service, site, ptz)
+    feed.start()
+    return service, feed
 
 
 def build_supervisor(site: SiteConfig, resolver: OnvifStreamResolver | None = None) -> IngestSupervisor:
@@ -124,6 +147,8 @@ def run_site(
     discovery_target: tuple[str, int] | None = None,
 ) -> tuple[int, RunReport]:
     """Run the wall on ``site`` until closed (or for ``opts.seconds``)."""
+    zones = zone_store_for(site)
+    site = site_with_zones(site, zones)  # zones drawn by operators win over the site file's
     site_ui = site_ui_for(site, snapshot_dir(), site_file, discovery_target)
     resolver = stream_resolver(site)
     supervisor = build_supervisor(site, resolver)
@@ -144,13 +169,25 @@ def run_site(
     retry.start()
     if ptz is not None:
         ptz.start()
+    detection = start_detection(site, supervisor, ptz)
+    wiring = DetectionWiring(site, detection[0] if detection else None, zones)
     try:
         code = run_wall(
-            supervisor, site_ui, site.site.shared_views, opts, on_tick=note_live, ptz=ptz, patrol_store=store
+            supervisor,
+            site_ui,
+            site.site.shared_views,
+            opts,
+            on_tick=note_live,
+            ptz=ptz,
+            patrol_store=store,
+            detection=wiring,
         )
         note_live()
     finally:
         retry.stop()
+        if detection is not None:
+            detection[1].stop()
+            detection[0].stop()
         if ptz is not None:
             ptz.stop()
         supervisor.stop()

@@ -62,6 +62,7 @@ def handle(args: argparse.Namespace) -> int:
     from app.demo.clips import generate_demo_clips
     from app.demo.panorama import generate_panorama_clip
     from app.demo.rtsp_server import DemoRtspServer, DemoServerError, free_port
+    from app.demo.scenes import SCENE_CAMERAS, add_demo_scenes, generate_scene_clips, with_scene_mounts
     from app.demo.site import (
         add_demo_ptz,
         build_demo_site,
@@ -81,9 +82,14 @@ def handle(args: argparse.Namespace) -> int:
     print("Preparing demo footage…", file=sys.stderr)
     clips = generate_demo_clips(duration_s=args.clip_seconds, progress=_progress)
     panorama = generate_panorama_clip(duration_s=args.clip_seconds, progress=_progress)
+    scenes = generate_scene_clips(progress=_progress) if args.cameras > len(SCENE_CAMERAS) else None
     port = free_port()
     base = f"rtsp://127.0.0.1:{port}"
-    site = with_demo_patrols(add_demo_ptz(build_demo_site(base, n_cameras=args.cameras, clips=clips), base))
+    # The scripted scenes (a stall that comes and goes, a bin that fills up) take two of the places.
+    ordinary = args.cameras - (len(SCENE_CAMERAS) if scenes is not None else 0)
+    site = with_demo_patrols(add_demo_ptz(build_demo_site(base, n_cameras=ordinary, clips=clips), base))
+    if scenes is not None:
+        site = add_demo_scenes(site, base, scenes)
     demo_dir = Path(platformdirs.user_data_dir("citywall")) / "demo"
     shared_views = demo_dir / "shared_views.json"
     site = site.model_copy(update={"site": site.site.model_copy(update={"shared_views": shared_views})})
@@ -93,7 +99,10 @@ def handle(args: argparse.Namespace) -> int:
     write_demo_site_yaml(site, site_file)
     print(f"Demo site: {len(site.cameras)} cameras ({site_file})", file=sys.stderr)
     try:
-        server = DemoRtspServer(demo_manifest(site, clips, port=port, panorama=panorama), port=port).start()
+        manifest = demo_manifest(site, clips, port=port, panorama=panorama)
+        if scenes is not None:
+            manifest = with_scene_mounts(manifest, site, scenes)
+        server = DemoRtspServer(manifest, port=port).start()
     except DemoServerError as exc:
         print(f"CityWall demo cannot start its RTSP server: {exc}", file=sys.stderr)
         return 1

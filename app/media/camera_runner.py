@@ -72,10 +72,19 @@ class CameraRunner:
         url = self.spec.sub_url if which == "sub" else self.spec.main_url
         assert url is not None
         created = StreamPull(
-            f"{self.spec.camera_id}/{which}", url, self.spec, self._board, self._listener(which)
+            f"{self.spec.camera_id}/{which}",
+            url,
+            self.spec,
+            self._board,
+            self._listener(which),
+            # Detection samples come from the sub-stream, which runs whenever the camera is wanted.
+            sample_slot=self.tile_slot if which == "sub" and self._answers_samples() else None,
         )
         created.start()
         return created
+
+    def _answers_samples(self) -> bool:
+        return self.tile_slot < self._board.layout.request_slots
 
     @staticmethod
     def _stop(pull: StreamPull | None) -> None:

@@ -67,7 +67,9 @@ class StreamPull:
         on_health: HealthListener,
         *,
         rng: random.Random | None = None,
+        sample_slot: int | None = None,
     ) -> None:
+        """``sample_slot``: the board slot whose detection sample requests this pull answers."""
         self.name = name
         self._url = url
         self._spec = spec
@@ -76,6 +78,10 @@ class StreamPull:
         self._rng = rng or random.Random()
         self._lock = threading.Lock()
         self._targets: list[_Target] = []
+        self._sample_slot = sample_slot
+        self._sample_reformatter = VideoReformatter()
+        self._sample_served = 0  # token of the last request answered
+        self.samples = 0  # detection samples answered
         self._keyframes_only = False
         self._stop = threading.Event()
         self._wake = threading.Event()
@@ -235,6 +241,30 @@ class StreamPull:
             )
             pixels = cast(BgraImage, image.to_ndarray())  # bgra is always uint8
             self._board.write(target.output.slot, pixels, target.output.token)
+        # A detection sample wanted? One shared-memory word per frame; KEYFRAMES mode answers too.
+        slot = self._sample_slot
+        if slot is not None and self._board.request_token(slot) != self._sample_served:
+            self._answer_sample(frame, src)
+
+    def _answer_sample(self, frame: av.VideoFrame, src: tuple[int, int]) -> None:
+        assert self._sample_slot is not None
+        request = self._board.sample_request(self._sample_slot)
+        if request is None:  # withdrawn, or being replaced right now: the next frame answers
+            self._sample_served = 0
+            return
+        size = fit_size(src, request.size)
+        image = self._sample_reformatter.reformat(
+            frame,
+            width=size[0],
+            height=size[1],
+            format="bgra",
+            interpolation=Interpolation.BILINEAR,
+            threads=1,
+        )
+        pixels = cast(BgraImage, image.to_ndarray())
+        self._board.write(request.detect_slot, pixels, request.token)  # refused if withdrawn meanwhile
+        self._sample_served = request.token
+        self.samples += 1
 
 
 class _FilePacer:

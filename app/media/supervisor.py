@@ -102,14 +102,27 @@ class IngestSupervisor:
         tile_capacity: tuple[int, int] = (960, 540),
         focus_capacity: tuple[int, int] = (1920, 1080),
         focus_slots: int = 4,
+        detect_slots: int = 16,
+        detect_capacity: tuple[int, int] = (640, 480),
     ) -> None:
+        """``detect_slots`` of ``detect_capacity``: where decoders put the detection worker's samples.
+
+        Each slot holds one sample on its way; a camera decoded key frames only answers at its next
+        key frame (up to a GOP, 1-4 s on city cameras), so 100 such cameras every 10 s need ~16.
+        """
         if len({s.camera_id for s in specs}) != len(specs):
             raise ValueError("camera ids must be unique")
         n_workers = workers or max(1, math.ceil(len(specs) / cameras_per_worker))
         n_workers = min(n_workers, max(1, len(specs)))
         self._n_focus = focus_slots
         capacities = (tile_capacity,) * len(specs) + (focus_capacity,) * focus_slots
-        self.layout = BoardLayout(capacities, n_workers)
+        self.layout = BoardLayout(
+            capacities,
+            n_workers,
+            detect_slots=detect_slots,
+            detect_capacity=detect_capacity,
+            request_slots=len(specs),  # every camera's tile slot can be asked for samples
+        )
         self._board: FrameBoard | None = None
         self._ctx = mp.get_context("spawn")
         self._workers = [_Worker(i) for i in range(n_workers)]
@@ -161,6 +174,17 @@ class IngestSupervisor:
     @property
     def camera_ids(self) -> list[str]:
         return list(self._cameras)
+
+    @property
+    def board_name(self) -> str:
+        """Name of the shared frame board (after :meth:`start`): the detection worker attaches by it."""
+        if self._board is None:
+            raise RuntimeError("the ingest supervisor has not started: no frame board yet")
+        return self._board.name
+
+    def tile_slots(self) -> dict[str, int]:
+        """camera id → its tile slot on the board (where detection asks for samples)."""
+        return {camera_id: cam.tile_slot for camera_id, cam in self._cameras.items()}
 
     def worker_pids(self) -> list[int | None]:
         return [w.process.pid if w.process else None for w in self._workers]

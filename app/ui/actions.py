@@ -75,6 +75,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     _spec("tour", QT_TRANSLATE_NOOP("Actions", "Start / stop tour"), ("T",), VIEWS),
     _spec("pause_tour", QT_TRANSLATE_NOOP("Actions", "Pause / resume tour"), ("Space",), VIEWS),
     _spec("search", QT_TRANSLATE_NOOP("Actions", "Find a camera (name, id, grid code)"), ("Ctrl+F",), VIEWS),
+    _spec("edit_zones", QT_TRANSLATE_NOOP("Actions", "Detection zones of this camera…"), ("Ctrl+D",), VIEWS),
+    _spec("alerts", QT_TRANSLATE_NOOP("Actions", "Show / hide alerts"), ("Ctrl+A",), VIEWS),
     _spec("full_screen", QT_TRANSLATE_NOOP("Actions", "Full screen"), ("F11",), WINDOWS),
     _spec(
         "wall_only", QT_TRANSLATE_NOOP("Actions", "Wall only (hide panels and toolbar)"), ("F10",), WINDOWS

@@ -3,7 +3,7 @@ drag a camera onto a tile."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import (
     QCoreApplication,
@@ -109,6 +109,7 @@ class CameraTree(QWidget):
         layout.addWidget(self.view)
         self._icons = {state: state_icon(state) for state in StreamState}
         self._items: dict[str, tuple[QStandardItem, StreamState | None]] = {}
+        self.extra_tooltip: Callable[[str], str | None] = lambda _camera: None  # e.g. detection revisit
         self._build(cameras, groups)
         self._timer = QTimer(self, interval=1000)
         self._timer.timeout.connect(self.refresh_states)
@@ -159,6 +160,9 @@ class CameraTree(QWidget):
                 text = f"{camera_id} · {state_label(health.state)}"
                 if health.last_error and health.state != StreamState.LIVE:
                     text += f" · {health.last_error}"
+                extra = self.extra_tooltip(camera_id)
+                if extra:
+                    text += f"\n{extra}"
                 item.setToolTip(text)
                 self._items[camera_id] = (item, health.state)
 

@@ -26,17 +26,24 @@ from PySide6.QtWidgets import (
 )
 
 from app.adapters.onvif.types import PtzVector
+from app.core.alerts import AlertBook
 from app.core.preset_tracking import Place
 from app.core.ptz_control import Requester
 from app.core.stream_health import StreamState
 from app.core.wall_layout import WallView
 from app.media.source import FrameSource
+from app.services.detection.protocol import AlertEvent, DetectionProblem
+from app.services.detection.service import DetectionService
 from app.services.patrol_store import PatrolStore
 from app.services.ptz_controller import PlaceChanged
 from app.services.ptz_hub import PtzHub, operator
 from app.services.view_library import ALL_CAMERAS, ViewLibrary
+from app.services.zone_store import ZoneStore
 from app.ui.actions import ACTIONS, BY_ID, WALL, ActionSpec
 from app.ui.camera_tree import CameraTree
+from app.ui.detection.alerts_panel import AlertsPanel
+from app.ui.detection.overlay_feed import OverlayFeed
+from app.ui.detection.zone_editor import ZoneEditorDialog
 from app.ui.dialogs.discovery import DiscoveryDialog
 from app.ui.help_overlay import HelpOverlay
 from app.ui.i18n import LANGUAGES, Translations
@@ -49,8 +56,10 @@ from app.ui.snapshot import save_snapshot
 from app.ui.wall.compositor import TileInfo
 from app.ui.wall.pane import WallPane
 from app.ui.wall_window import WallWindow
+from camera_config.models import SiteConfig
 
 translate = QCoreApplication.translate
+DETECTION_POLL_MS = 200  # detection results and alerts reach the wall within this
 PTZ_TICK_MS = 50  # PTZ status polls, dwell timers and listeners run from this timer
 
 # Short words for toolbar buttons (menus and tooltips use the full action text).
@@ -75,6 +84,15 @@ class SiteUi:
     discovery_target: tuple[str, int] | None = None  # None: the WS-Discovery multicast group
 
 
+@dataclass(frozen=True)
+class DetectionWiring:
+    """Detection as the window sees it: the site (zones, rule settings), the worker, the zone store."""
+
+    site: SiteConfig
+    service: DetectionService | None
+    zones: ZoneStore | None
+
+
 class MainWindow(QMainWindow):
     def __init__(
         self,
@@ -88,6 +106,7 @@ class MainWindow(QMainWindow):
         ptz: PtzHub | None = None,
         profile: Path | None = None,
         patrol_store: PatrolStore | None = None,
+        detection: DetectionWiring | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("CityWallMain")
@@ -111,7 +130,9 @@ class MainWindow(QMainWindow):
 
         self.ptz = ptz
         self.patrol_store = patrol_store
+        self.detection = detection
         self._build_ptz(profile)
+        self._build_detection()
 
         self.actions_by_id: dict[str, QAction] = {}
         self._build_actions()
@@ -155,6 +176,8 @@ class MainWindow(QMainWindow):
             "language": self.toggle_language,
             "operator_name": self.set_operator_name,
             "discover": self.discover_cameras,
+            "edit_zones": self.edit_zones,
+            "alerts": lambda: self.alerts_dock.setVisible(not self.alerts_dock.isVisible()),
             "help": lambda: self.help.toggle(),
             "quit": self._quit,
         }
@@ -244,6 +267,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(translate("Main", "CityWall — {0}").format(self._site.name))
         self.tree_dock.setWindowTitle(translate("Main", "Cameras"))
         self.ptz_dock.setWindowTitle(translate("Main", "PTZ"))
+        self.alerts_dock.setWindowTitle(translate("Main", "Alerts"))
         for spec in ACTIONS:
             action = self.actions_by_id[spec.id]
             action.setText(spec.label())
@@ -276,6 +300,7 @@ class MainWindow(QMainWindow):
     # --- start / stop / session ------------------------------------------------------------------
     def start(self) -> None:
         self.pane.start()
+        self._detect_timer.start()
         if self.ptz is not None and self.ptz.controllers and JoystickInput.available():
             self.joystick.start()
         self._status_timer.start()
@@ -284,6 +309,7 @@ class MainWindow(QMainWindow):
 
     def stop(self) -> None:
         self._status_timer.stop()
+        self._detect_timer.stop()
         self._ptz_timer.stop()
         self.ptz_panel.stop_move()
         for wall in list(self.walls):
@@ -342,6 +368,85 @@ class MainWindow(QMainWindow):
         self.save_session()
         self.stop()
         super().closeEvent(event)
+
+    # --- detection ---------------------------------------------------------------------------
+    def _build_detection(self) -> None:
+        names = {info.camera_id: info.name for info in self._site.cameras}
+        self.alerts = AlertsPanel(names, self, operator=lambda: self.operator().name, book=AlertBook())
+        self.alerts_dock = QDockWidget(self)
+        self.alerts_dock.setObjectName("alerts")
+        self.alerts_dock.setWidget(self.alerts)
+        self.alerts_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.alerts_dock)
+        self.alerts_dock.setVisible(self.detection is not None and self.detection.service is not None)
+        self.overlay_feed = OverlayFeed(
+            lambda: [self.pane.compositor, *(w.pane.compositor for w in self.walls)], self
+        )
+        self.overlay_feed.revisit_changed.connect(lambda _camera: self.tree.refresh_states(force=True))
+        self.alerts.focus_requested.connect(self.show_camera_at)
+        self.alerts.counts_changed.connect(lambda *_: self.refresh_status())
+        service = self.detection.service if self.detection is not None else None
+        if service is not None:
+            self.alerts.boost_changed.connect(service.boost)
+        self._detect_timer = QTimer(self, interval=DETECTION_POLL_MS)
+        self._detect_timer.timeout.connect(self._drain_detection)
+        self.tree.extra_tooltip = self.overlay_feed.revisit_text
+
+    def _drain_detection(self) -> None:
+        service = self.detection.service if self.detection is not None else None
+        if service is None:
+            return
+        for event in service.drain():
+            self.overlay_feed.handle(event)
+            if isinstance(event, AlertEvent):
+                self.alerts.add_event(event)
+                if event.state == "raised":
+                    name = self.alerts.camera_name(event.camera_id)
+                    self.statusBar().showMessage(
+                        translate("Main", "Alert: {0} — {1}").format(name, event.zone_name or event.zone_id),
+                        10000,
+                    )
+            elif isinstance(event, DetectionProblem):
+                self.statusBar().showMessage(translate("Main", "Detection: {0}").format(event.message), 10000)
+
+    def show_camera_at(self, camera_id: str, preset: object = None) -> None:
+        """Focus ``camera_id`` on the active wall (an alert's camera); a PTZ camera goes to ``preset``."""
+        pane = self._pane()
+        if camera_id not in self._infos:
+            return
+        if pane.focused_camera is not None:
+            pane.unfocus()
+        index = max(0, pane.compositor.selected)
+        pane.place_camera(index, camera_id)
+        pane.compositor.set_selected(index)
+        pane.focus_tile(index)
+        controller = self.ptz.controller(camera_id) if self.ptz is not None else None
+        if controller is not None and isinstance(preset, str):
+            self.ptz_panel.report(controller.goto_preset(self.operator(), preset))
+
+    def edit_zones(self) -> None:
+        """Draw or change the detection zones of the focused (or selected) camera at its current view."""
+        if self.detection is None:
+            return
+        camera_id = self.current_camera(self._pane())
+        if camera_id is None:
+            self.statusBar().showMessage(translate("Main", "Select a camera first"), 5000)
+            return
+        camera = next(c for c in self.detection.site.cameras if c.id == camera_id)
+        controller = self.ptz.controller(camera_id) if self.ptz is not None else None
+        dialog = ZoneEditorDialog(
+            self._source,
+            camera,
+            self.detection.site.detection,
+            self.detection.zones,
+            self,
+            place=(lambda: controller.place) if controller is not None else None,
+            revisit=lambda: self.overlay_feed.revisit_text(camera_id),
+        )
+        service = self.detection.service
+        if service is not None:
+            dialog.zones_saved.connect(lambda cam, zones: service.set_zones(cam, zones))
+        dialog.exec()
 
     # --- PTZ -----------------------------------------------------------------------------------
     def _build_ptz(self, profile: Path | None) -> None:
@@ -430,15 +535,20 @@ class MainWindow(QMainWindow):
             self._settings.setValue("operator/name", name.strip())
             self.refresh_status()
 
+    @staticmethod
+    def current_camera(pane: WallPane) -> str | None:
+        """The camera an action is about: the focused one, else the selected tile's."""
+        if pane.focused_camera is not None:
+            return pane.focused_camera
+        tiles = pane.compositor.tiles()
+        index = pane.compositor.selected
+        info = tiles[index].info if 0 <= index < len(tiles) else None
+        return info.camera_id if info is not None else None
+
     def _bind_ptz(self, pane: WallPane) -> None:
         if pane is not self._active or self.ptz is None:
             return
-        camera = pane.focused_camera
-        if camera is None:
-            tiles = pane.compositor.tiles()
-            index = pane.compositor.selected
-            info = tiles[index].info if 0 <= index < len(tiles) else None
-            camera = info.camera_id if info is not None else None
+        camera = self.current_camera(pane)
         controller = self.ptz.controller(camera) if camera else None
         self.ptz_panel.bind(controller, self.ptz.patrol(camera) if camera else None)
         for key, control in self._focus_controls.items():
@@ -692,6 +802,8 @@ class MainWindow(QMainWindow):
             bar.setVisible(not wall_only)
         self.tree_dock.setVisible(not wall_only)
         self.ptz_dock.setVisible(not wall_only and self.ptz is not None and bool(self.ptz.controllers))
+        detecting = self.detection is not None and self.detection.service is not None
+        self.alerts_dock.setVisible(not wall_only and detecting)
 
     def _toggle_full_screen(self) -> None:
         window = self._pane().window()
@@ -756,6 +868,9 @@ class MainWindow(QMainWindow):
             parts.append(translate("Main", "tour paused"))
         elif pane.touring:
             parts.append(translate("Main", "touring"))
+        if self.detection is not None and self.detection.service is not None:
+            parts.append(self.alerts.status_text())
+            parts.append(self.overlay_feed.summary_text())
         parts.append(time.strftime("%H:%M:%S"))
         self._status.setText(" · ".join(p for p in parts if p))
         if pane._layout is not None:

@@ -17,7 +17,7 @@ from app.services.patrol_store import PatrolStore
 from app.services.ptz_hub import PtzHub
 from app.services.view_library import ViewLibrary
 from app.ui.i18n import DEFAULT_LANGUAGE, Translations
-from app.ui.main_window import MainWindow, SiteUi
+from app.ui.main_window import DetectionWiring, MainWindow, SiteUi
 from app.ui.theme import apply_theme
 
 
@@ -47,6 +47,7 @@ def build_window(
     options: RunOptions,
     ptz: PtzHub | None = None,
     patrol_store: PatrolStore | None = None,
+    detection: DetectionWiring | None = None,
 ) -> MainWindow:
     folder = profile_dir(options)
     folder.mkdir(parents=True, exist_ok=True)
@@ -59,7 +60,15 @@ def build_window(
         ViewFile(shared_views, shared=True) if shared_views else None,
     )
     window = MainWindow(
-        source, site, library, translations, settings, ptz=ptz, profile=folder, patrol_store=patrol_store
+        source,
+        site,
+        library,
+        translations,
+        settings,
+        ptz=ptz,
+        profile=folder,
+        patrol_store=patrol_store,
+        detection=detection,
     )
     window.resize(*options.size)
     if options.fresh:
@@ -81,10 +90,11 @@ def run_wall(
     on_tick: Callable[[], None] | None = None,
     ptz: PtzHub | None = None,
     patrol_store: PatrolStore | None = None,
+    detection: DetectionWiring | None = None,
 ) -> int:
     """Show the wall until the user closes it (or ``options.seconds`` pass); returns Qt's exit code."""
     app = ensure_application(options.offscreen)
-    window = build_window(source, site, shared_views, options, ptz, patrol_store)
+    window = build_window(source, site, shared_views, options, ptz, patrol_store, detection)
     window.show()
     window.start()
     ticker = QTimer(interval=250)

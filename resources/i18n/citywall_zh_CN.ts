@@ -152,6 +152,14 @@
         <translation>查找监控点（名称、编号、网格码）</translation>
     </message>
     <message>
+        <source>Detection zones of this camera…</source>
+        <translation>本监控点的检测区域…</translation>
+    </message>
+    <message>
+        <source>Show / hide alerts</source>
+        <translation>显示 / 隐藏告警</translation>
+    </message>
+    <message>
         <source>Full screen</source>
         <translation>全屏</translation>
     </message>
@@ -182,6 +190,208 @@
     <message>
         <source>Quit</source>
         <translation>退出</translation>
+    </message>
+</context>
+<context>
+    <name>Alerts</name>
+    <message>
+        <source>Street vending</source>
+        <translation>占道经营</translation>
+    </message>
+    <message>
+        <source>Bin overflowing</source>
+        <translation>垃圾满溢</translation>
+    </message>
+    <message>
+        <source>Exposed rubbish</source>
+        <translation>暴露垃圾</translation>
+    </message>
+    <message>
+        <source>Accumulated rubbish</source>
+        <translation>积存垃圾渣土</translation>
+    </message>
+    <message>
+        <source>Unlicensed street vendor</source>
+        <translation>无照经营游商</translation>
+    </message>
+    <message>
+        <source>Trading outside the shop</source>
+        <translation>店外经营</translation>
+    </message>
+    <message>
+        <source>Materials piled up</source>
+        <translation>乱堆物料</translation>
+    </message>
+    <message>
+        <source>new</source>
+        <translation>新告警</translation>
+    </message>
+    <message>
+        <source>acknowledged</source>
+        <translation>已确认</translation>
+    </message>
+    <message>
+        <source>cleared</source>
+        <translation>已消除</translation>
+    </message>
+    <message>
+        <source>dismissed</source>
+        <translation>已排除</translation>
+    </message>
+    <message>
+        <source>no picture</source>
+        <translation>无证据图片</translation>
+    </message>
+    <message>
+        <source>{0} · score {1}</source>
+        <translation>{0} · 评分 {1}</translation>
+    </message>
+    <message>
+        <source>Evidence — {0}</source>
+        <translation>证据 — {0}</translation>
+    </message>
+    <message>
+        <source>The evidence picture is missing: {0}</source>
+        <translation>证据图片缺失：{0}</translation>
+    </message>
+    <message>
+        <source>raised</source>
+        <translation>告警时</translation>
+    </message>
+    <message>
+        <source>Open (new and acknowledged)</source>
+        <translation>未处理（新告警和已确认）</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>新告警</translation>
+    </message>
+    <message>
+        <source>Acknowledged</source>
+        <translation>已确认</translation>
+    </message>
+    <message>
+        <source>Cleared</source>
+        <translation>已消除</translation>
+    </message>
+    <message>
+        <source>Dismissed</source>
+        <translation>已排除</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>&amp;Show</source>
+        <translation>显示(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Show camera</source>
+        <translation>查看画面</translation>
+    </message>
+    <message>
+        <source>Acknowledge</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <source>Dismiss</source>
+        <translation>排除</translation>
+    </message>
+    <message>
+        <source>Evidence</source>
+        <translation>证据</translation>
+    </message>
+    <message>
+        <source>no open alerts</source>
+        <translation>无未处理告警</translation>
+    </message>
+    <message>
+        <source>{0} open alert(s), {1} new</source>
+        <translation>未处理告警 {0} 条，其中新告警 {1} 条</translation>
+    </message>
+    <message>
+        <source>{0} open</source>
+        <translation>未处理 {0}</translation>
+    </message>
+    <message>
+        <source>No open alerts. Alerts appear here when a rule fires.</source>
+        <translation>暂无未处理告警。规则触发时，告警会显示在这里。</translation>
+    </message>
+    <message>
+        <source>No alerts in this list.</source>
+        <translation>此列表中没有告警。</translation>
+    </message>
+</context>
+<context>
+    <name>Detection</name>
+    <message>
+        <source>waiting for the first check</source>
+        <translation>等待首次巡检</translation>
+    </message>
+    <message>
+        <source>checked every {0} s</source>
+        <translation>每 {0} 秒巡检</translation>
+    </message>
+    <message>
+        <source>paused: warming up</source>
+        <translation>暂停：预热中</translation>
+    </message>
+    <message>
+        <source>paused: not on a preset</source>
+        <translation>暂停：不在预置位</translation>
+    </message>
+    <message>
+        <source>paused: moving or off preset</source>
+        <translation>暂停：转动中或不在预置位</translation>
+    </message>
+    <message>
+        <source>paused: warming up ({0} s)</source>
+        <translation>暂停：预热中（{0} 秒）</translation>
+    </message>
+    <message>
+        <source>not watched: no zones at preset {0}</source>
+        <translation>未巡检：预置位 {0} 未划区域</translation>
+    </message>
+    <message>
+        <source>not watched: no zones here</source>
+        <translation>未巡检：此处未划区域</translation>
+    </message>
+    <message>
+        <source>paused: no picture</source>
+        <translation>暂停：无画面</translation>
+    </message>
+    <message>
+        <source>detection off</source>
+        <translation>检测已关闭</translation>
+    </message>
+    <message>
+        <source>camera disabled</source>
+        <translation>摄像机已停用</translation>
+    </message>
+    <message>
+        <source>paused: {0}</source>
+        <translation>暂停：{0}</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>detection: {0} camera(s) checked</source>
+        <translation>检测：{0} 路在巡检</translation>
+    </message>
+    <message>
+        <source>every {0} s</source>
+        <translation>每 {0} 秒</translation>
+    </message>
+    <message>
+        <source>{0} paused</source>
+        <translation>{0} 路暂停</translation>
+    </message>
+    <message>
+        <source>{0:.0f} ms per check</source>
+        <translation>每次 {0:.0f} 毫秒</translation>
     </message>
 </context>
 <context>
@@ -625,6 +835,10 @@
         <translation>云台</translation>
     </message>
     <message>
+        <source>Alerts</source>
+        <translation>告警</translation>
+    </message>
+    <message>
         <source>View</source>
         <translation>视图</translation>
     </message>
@@ -643,6 +857,18 @@
     <message>
         <source>views</source>
         <translation>按视图</translation>
+    </message>
+    <message>
+        <source>Alert: {0} — {1}</source>
+        <translation>告警：{0} — {1}</translation>
+    </message>
+    <message>
+        <source>Detection: {0}</source>
+        <translation>智能检测：{0}</translation>
+    </message>
+    <message>
+        <source>Select a camera first</source>
+        <translation>请先选择一个监控点</translation>
     </message>
     <message>
         <source>Joystick connected: {0}</source>
@@ -1276,6 +1502,245 @@
     <message>
         <source>ends the next day</source>
         <translation>次日结束</translation>
+    </message>
+</context>
+<context>
+    <name>ZoneEditor</name>
+    <message>
+        <source>No-vending zone</source>
+        <translation>禁止区域</translation>
+    </message>
+    <message>
+        <source>Bin</source>
+        <translation>垃圾桶</translation>
+    </message>
+    <message>
+        <source>Mask</source>
+        <translation>屏蔽区</translation>
+    </message>
+    <message>
+        <source>No-vending zone {0}</source>
+        <translation>禁止区域 {0}</translation>
+    </message>
+    <message>
+        <source>Bin {0}</source>
+        <translation>垃圾桶 {0}</translation>
+    </message>
+    <message>
+        <source>Mask {0}</source>
+        <translation>屏蔽区 {0}</translation>
+    </message>
+    <message>
+        <source>Give the shape a name.</source>
+        <translation>请为该区域命名。</translation>
+    </message>
+    <message>
+        <source>The outline crosses itself: drag a point so that it does not.</source>
+        <translation>轮廓自相交：请拖动顶点使边线不交叉。</translation>
+    </message>
+    <message>
+        <source>The shape is too small to watch: draw it bigger.</source>
+        <translation>区域太小，无法检测：请画大一些。</translation>
+    </message>
+    <message>
+        <source>A shape needs at least 3 points.</source>
+        <translation>区域至少需要 3 个顶点。</translation>
+    </message>
+    <message>
+        <source>The overflow line must cross the bin: between a little above its top and its foot. Drag the dashed line.</source>
+        <translation>溢出线必须穿过垃圾桶：位于桶口稍上方与桶底之间。请拖动虚线。</translation>
+    </message>
+    <message>
+        <source>A bin needs an overflow line.</source>
+        <translation>垃圾桶需要一条溢出线。</translation>
+    </message>
+    <message>
+        <source>Every point must lie on the picture.</source>
+        <translation>所有顶点都必须在画面内。</translation>
+    </message>
+    <message>
+        <source>{0:g} s</source>
+        <translation>{0:g} 秒</translation>
+    </message>
+    <message>
+        <source>Alert after</source>
+        <translation>告警前停留</translation>
+    </message>
+    <message>
+        <source>Seen in</source>
+        <translation>命中比例</translation>
+    </message>
+    <message>
+        <source>{0:.0%} of checks</source>
+        <translation>巡检中 {0:.0%}</translation>
+    </message>
+    <message>
+        <source>Clears below</source>
+        <translation>消除条件</translation>
+    </message>
+    <message>
+        <source>{0:.0%} over {1:g} s</source>
+        <translation>{1:g} 秒内低于 {0:.0%}</translation>
+    </message>
+    <message>
+        <source>Quiet after clearing</source>
+        <translation>消除后静默</translation>
+    </message>
+    <message>
+        <source>Checks</source>
+        <translation>巡检</translation>
+    </message>
+    <message>
+        <source>Every</source>
+        <translation>间隔</translation>
+    </message>
+    <message>
+        <source>After a PTZ camera settles, wait</source>
+        <translation>球机到位后等待</translation>
+    </message>
+    <message>
+        <source>Detection is switched off for this site.</source>
+        <translation>本站点的检测已关闭。</translation>
+    </message>
+    <message>
+        <source>Lowest score</source>
+        <translation>最低置信度</translation>
+    </message>
+    <message>
+        <source>Classes → events</source>
+        <translation>类别 → 事件</translation>
+    </message>
+    <message>
+        <source>Street vending (no-vending zones)</source>
+        <translation>占道经营（禁止区域）</translation>
+    </message>
+    <message>
+        <source>Overflow score from</source>
+        <translation>满溢分数阈值</translation>
+    </message>
+    <message>
+        <source>Bin overflowing (bins)</source>
+        <translation>垃圾满溢（垃圾桶）</translation>
+    </message>
+    <message>
+        <source>A shape needs at least 3 points: delete the shape instead (Shift+Del).</source>
+        <translation>区域至少需要 3 个顶点：如要去掉，请删除整个区域（Shift+Del）。</translation>
+    </message>
+    <message>
+        <source>A bin is a rectangle: drag its corners instead.</source>
+        <translation>垃圾桶是矩形：请拖动它的角点。</translation>
+    </message>
+    <message>
+        <source>Waiting for the picture…</source>
+        <translation>正在等待画面…</translation>
+    </message>
+    <message>
+        <source>overflow line</source>
+        <translation>溢出线</translation>
+    </message>
+    <message>
+        <source>Drag points, lines and shapes. N: new no-vending zone · B: new bin · M: new mask · [ ]: pick a point · arrows: move it · Del: delete it · Shift+Del: delete the shape</source>
+        <translation>可拖动顶点、溢出线和整个区域。N：新建禁止区域 · B：新建垃圾桶 · M：新建屏蔽区 · [ ]：选择顶点 · 方向键：移动 · Del：删除顶点 · Shift+Del：删除区域</translation>
+    </message>
+    <message>
+        <source>Click to add points; double-click, Enter or a click on the first point closes the outline. Backspace: take the last point back · Esc: cancel · arrows + Space: points by keyboard</source>
+        <translation>单击添加顶点；双击、回车或单击第一个顶点闭合轮廓。Backspace：撤回上一个顶点 · Esc：取消 · 方向键 + 空格：用键盘加点</translation>
+    </message>
+    <message>
+        <source>Masks cover what must never be analysed (the clock, OSD text). Click to add points; double-click or Enter closes. Esc: cancel</source>
+        <translation>屏蔽区遮住不参与分析的内容（时间水印、OSD 文字）。单击添加顶点；双击或回车闭合。Esc：取消</translation>
+    </message>
+    <message>
+        <source>Drag a rectangle around the bin&apos;s body (or arrows + Space at two corners); then drag the dashed overflow line a little above its rim. Esc: cancel</source>
+        <translation>拖出一个框住桶身的矩形（或用方向键 + 空格确定两个角点）；再把虚线溢出线拖到桶口稍上方。Esc：取消</translation>
+    </message>
+    <message>
+        <source>Zones — {0}</source>
+        <translation>区域 — {0}</translation>
+    </message>
+    <message>
+        <source>New &amp;no-vending zone (N)</source>
+        <translation>新建禁止区域(&amp;N)</translation>
+    </message>
+    <message>
+        <source>New &amp;bin (B)</source>
+        <translation>新建垃圾桶(&amp;B)</translation>
+    </message>
+    <message>
+        <source>New &amp;mask (M)</source>
+        <translation>新建屏蔽区(&amp;M)</translation>
+    </message>
+    <message>
+        <source>N&amp;ame</source>
+        <translation>名称(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;Rule</source>
+        <translation>规则(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Delete shape (Shift+Del)</source>
+        <translation>删除区域（Shift+Del）</translation>
+    </message>
+    <message>
+        <source>Selected shape</source>
+        <translation>选中的区域</translation>
+    </message>
+    <message>
+        <source>Rules that apply (read-only)</source>
+        <translation>适用规则（只读）</translation>
+    </message>
+    <message>
+        <source>&amp;Save (Ctrl+S)</source>
+        <translation>保存(&amp;S)（Ctrl+S）</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Change them in the site file under &lt;i&gt;detection → rules&lt;/i&gt; (vending, bins), &lt;i&gt;detection.class_events&lt;/i&gt; and &lt;i&gt;detection.revisit_s&lt;/i&gt;; &lt;i&gt;citywall config check&lt;/i&gt; validates the file. A mask is never analysed.</source>
+        <translation>如需修改，请编辑站点文件中的 &lt;i&gt;detection → rules&lt;/i&gt;（vending、bins）、&lt;i&gt;detection.class_events&lt;/i&gt; 和 &lt;i&gt;detection.revisit_s&lt;/i&gt;；&lt;i&gt;citywall config check&lt;/i&gt; 会校验该文件。屏蔽区不参与分析。</translation>
+    </message>
+    <message>
+        <source>Where the camera points is not known yet. Zones belong to a preset: editing waits.</source>
+        <translation>尚不清楚摄像机的朝向。区域按预置位划定：暂不能编辑。</translation>
+    </message>
+    <message>
+        <source>The camera is moving. Zones belong to a preset: editing waits until it settles on one.</source>
+        <translation>摄像机正在转动。区域按预置位划定：待其停在预置位后才能编辑。</translation>
+    </message>
+    <message>
+        <source>The camera is not on a preset. Zones can only be drawn at a preset: send it to one (PTZ panel).</source>
+        <translation>摄像机不在预置位上。区域只能在预置位上划定：请先调到某个预置位（云台面板）。</translation>
+    </message>
+    <message>
+        <source>The camera went to preset {0}; these shapes belong to preset {1}. Save them, or send the camera back to {1}.</source>
+        <translation>摄像机已转到预置位 {0}；这些区域属于预置位 {1}。请先保存，或把摄像机调回 {1}。</translation>
+    </message>
+    <message>
+        <source>Fixed camera: one view.</source>
+        <translation>枪机：只有一个画面。</translation>
+    </message>
+    <message>
+        <source>PTZ camera: waiting for a preset.</source>
+        <translation>球机：等待到达预置位。</translation>
+    </message>
+    <message>
+        <source>PTZ camera, preset {0}: these zones apply only there.</source>
+        <translation>球机，预置位 {0}：这些区域只在该预置位生效。</translation>
+    </message>
+    <message>
+        <source>Not saved: {0} shape(s) have a problem, written next to them.</source>
+        <translation>未保存：{0} 个区域有问题，已在区域旁注明。</translation>
+    </message>
+    <message>
+        <source>Not saved: {0}</source>
+        <translation>未保存：{0}</translation>
+    </message>
+    <message>
+        <source>Unsaved changes: press Esc or Cancel again to discard them.</source>
+        <translation>有未保存的修改：再按一次 Esc 或“取消”将放弃修改。</translation>
     </message>
 </context>
 </TS>

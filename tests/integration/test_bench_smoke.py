@@ -1,4 +1,4 @@
-"""bench/ingest.py runs end to end (a few seconds, four cameras). Its numbers are never asserted."""
+"""The benches run end to end (a few seconds, four cameras). Their numbers are never asserted."""
 
 from __future__ import annotations
 
@@ -36,3 +36,29 @@ def test_ingest_bench_runs_and_ends_with_result_line(demo_clips: ClipSet) -> Non
     assert last.startswith("RESULT "), output
     keys = {item.split("=", 1)[0] for item in last.removeprefix("RESULT ").split()}
     assert keys == set(RESULT_KEYS), last
+
+
+@pytest.mark.slow
+@pytest.mark.peer
+def test_detect_bench_runs_and_ends_with_result_line(demo_clips: ClipSet) -> None:
+    command = [sys.executable, str(ROOT / "bench" / "detect.py")]
+    command += [
+        "--seconds",
+        "4",
+        "--cameras",
+        "4",
+        "--live",
+        "2",
+        "--warmup",
+        "20",
+        "--overhead-seconds",
+        "2",
+    ]
+    command += ["--clip-cache", str(demo_clips.directory), "--clip-seconds", str(TEST_CLIP_SECONDS)]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
+    output = f"stdout:\n{done.stdout}\nstderr:\n{done.stderr}"
+    assert done.returncode == 0, output
+    last = done.stdout.strip().splitlines()[-1]
+    assert last.startswith("RESULT "), output
+    keys = {item.split("=", 1)[0] for item in last.removeprefix("RESULT ").split()}
+    assert keys == {"revisit_max_s", "revisit_median_s", "overhead_vs_ort", "cpu_left_cores"}, last

@@ -1,0 +1,355 @@
+"""`citywall train` and `citywall eval`: make a detector from labelled pictures, and measure one.
+
+* ``citywall train DATA --out DIR``: a YOLO detector trained on YOLO-format folders (images and one
+  ``.txt`` of ``class cx cy w h`` per image) or a ``data.yaml``, exported to ONNX with its class
+  names in the file's metadata. Training needs torch + ultralytics, which live only in the separate
+  training environment ``.venv-train`` (``scripts/setup_train_env.sh``); the app never imports them.
+* ``citywall eval MODEL_OR_RULE LABELLED_DIR --out DIR``: an ONNX model on YOLO folders (precision,
+  recall, mAP50, confusion matrix, PR curve), or the bin classifier (``bin_classifier`` or an
+  ``.npz``) on class folders ``overflow/`` and ``normal/`` (accuracy, confusion matrix, PR curve).
+
+Which model class raises which event is configuration: ``detection.class_events`` in the site file
+(e.g. ``stall: "0501"``, ``goods: "0504"``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # decoder workers re-import the entry script: keep this module light
+    from detectors.evaluate import ClassificationEval
+    from detectors.train import TrainProgress
+
+BIN_RULES = ("bin_classifier", "bin", "bins", "bin_overflow")
+
+
+class Text:
+    """Every message of this module, in one place for translation."""
+
+    TRAIN_HELP = "train a YOLO detector on labelled pictures and export it to ONNX (needs .venv-train)"
+    TRAIN_DESCRIPTION = (
+        "Trains a YOLO detector (ultralytics, on the CPU) from YOLO-format folders or a data.yaml and "
+        "exports it to ONNX with its class names in the metadata, ready for detection.detectors.onnx_yolo."
+    )
+    EVAL_HELP = "measure a model or rule on labelled pictures (precision, recall, mAP50 or accuracy)"
+    EVAL_DESCRIPTION = (
+        "An ONNX YOLO model on YOLO-format folders (labels beside the images, in a labels/ tree or in "
+        "--labels), or the bin classifier on class folders overflow/ and normal/. Prints the numbers and "
+        "the confusion matrix; writes a JSON report, the confusion matrix and the PR curve as PNGs."
+    )
+    NO_TRAIN_ENV = (
+        "citywall train needs the training environment .venv-train (torch + ultralytics, about 6 GB, "
+        "kept apart from the app's .venv so that the wall never loads torch).\n"
+        "Create it once with:\n"
+        "    scripts/setup_train_env.sh\n"
+        "or point CITYWALL_TRAIN_PYTHON (or --python) at a Python that has ultralytics.\n"
+        "({detail})"
+    )
+    NO_PYTHON = "--python {path}: no such file"
+    NO_DATA = "{path}: no such file or folder"
+    NO_IMAGES = "{path}: no images found (.jpg, .jpeg, .png, .bmp, .webp)"
+    NO_LABELS = "{path}: none of the {count} images has a label file (class cx cy w h per line)"
+    NAMES_GUESSED = (
+        "note: class names not given (no data.yaml, classes.txt or --names): using {names}. "
+        "Give names (e.g. --names stall,cart) so that detection.class_events can map them to event codes."
+    )
+    DATASET = "dataset: {train} training and {val} validation images in {path}"
+    EPOCH = "epoch {epoch}/{epochs}  {seconds:5.0f} s  {metrics}"
+    TRAIN_FAILED = "training failed: {error}"
+    TRAINED = "model: {onnx}\nclasses: {names}\nlog: {log}"
+    NO_ONNX = "training finished but exported no ONNX file; the PyTorch weights are {pt} (log: {log})"
+    USE_IT = (
+        "use it in the site file:\n"
+        "  detection:\n"
+        "    detectors: {{onnx_yolo: {{model: {onnx}}}}}\n"
+        "    class_events: {{{events}}}\n"
+        "  (class → event code: 0501 无照经营游商, 0504 店外经营, 0102 暴露垃圾; verify per city)"
+    )
+    UNKNOWN_MODEL = (
+        "{model}: not a model or rule this command evaluates. Give an ONNX YOLO model (.onnx), the bin "
+        "classifier (bin_classifier, or a .npz file); a .pt model: export it to ONNX first "
+        "(citywall train does)."
+    )
+    NO_MODEL = "{path}: no such model file"
+    NO_CLASS_FOLDERS = (
+        "{path}: the bin classifier is evaluated on class folders: {path}/overflow/ and {path}/normal/ "
+        "with pictures of each (found: {found})"
+    )
+    EVAL_FAILED = "evaluation failed: {error}"
+    FILES = "written: {files}"
+    PROGRESS = "{what} {done}/{total}"
+
+
+def register(sub: Any) -> None:
+    train = sub.add_parser("train", help=Text.TRAIN_HELP, description=Text.TRAIN_DESCRIPTION)
+    train.add_argument("data", type=Path, metavar="DATA_DIR_OR_YAML", help="YOLO-format folders or data.yaml")
+    train.add_argument("--out", type=Path, required=True, metavar="DIR", help="where the ONNX model goes")
+    train.add_argument("--epochs", type=int, default=30, help="training epochs (default 30)")
+    train.add_argument("--imgsz", type=int, default=320, help="training image size in pixels (default 320)")
+    train.add_argument("--batch", type=int, default=16, help="batch size (default 16)")
+    train.add_argument("--names", help="class names in class-id order, comma-separated (e.g. stall,cart)")
+    train.add_argument("--name", default="model", help="file name of the model (default model → model.onnx)")
+    train.add_argument("--val-fraction", type=float, default=0.2, help="share of images kept for validation")
+    train.add_argument("--python", type=Path, help="the training environment's python (default .venv-train)")
+    train.set_defaults(handler=handle_train)
+
+    ev = sub.add_parser("eval", help=Text.EVAL_HELP, description=Text.EVAL_DESCRIPTION)
+    ev.add_argument(
+        "model", metavar="MODEL_OR_RULE", help="a .onnx model, bin_classifier, or a .npz classifier"
+    )
+    ev.add_argument("labelled", type=Path, metavar="LABELLED_DIR", help="YOLO folders or class folders")
+    ev.add_argument("--out", type=Path, required=True, metavar="DIR", help="where the report and PNGs go")
+    ev.add_argument(
+        "--labels",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="YOLO label folder (repeatable)",
+    )
+    ev.add_argument("--conf", type=float, default=0.25, help="score at which precision/recall are taken")
+    ev.add_argument("--iou", type=float, default=0.5, help="IoU that makes a box match (default 0.5)")
+    ev.add_argument("--threshold", type=float, default=0.5, help="bin classifier: P(overflow) that counts")
+    ev.set_defaults(handler=handle_eval)
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+class _Bar:
+    """One progress line on stderr, rewritten in place."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+
+    def __call__(self, done: int, total: int) -> None:
+        width = 30
+        filled = int(width * done / max(1, total))
+        line = Text.PROGRESS.format(what=self.what, done=done, total=total)
+        end = "\n" if done >= total else ""
+        print(f"\r[{'#' * filled:<{width}}] {line}", end=end, file=sys.stderr, flush=True)
+
+
+# --- train ----------------------------------------------------------------------------------------------
+
+
+def _class_names(data: Path, given: str | None, samples: Sequence[Any]) -> tuple[list[str], bool]:
+    """(names, guessed): --names, else classes.txt / obj.names in DATA, else 0..N-1 from the labels."""
+    if given:
+        return [n.strip() for n in given.split(",") if n.strip()], False
+    for candidate in ("classes.txt", "obj.names", "names.txt"):
+        path = data / candidate
+        if path.is_file():
+            names = [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+            if names:
+                return names, False
+    top = -1
+    for sample in samples:
+        if sample.label is None:
+            continue
+        for line in Path(sample.label).read_text(encoding="utf-8").splitlines():
+            parts = line.split()
+            if parts and parts[0].isdigit():
+                top = max(top, int(parts[0]))
+    return [str(i) for i in range(max(1, top + 1))], True
+
+
+def handle_train(args: argparse.Namespace) -> int:
+    from detectors.train import (
+        TrainError,
+        collect_samples,
+        prepare_yolo_dataset,
+        train_python,
+        train_yolo,
+    )
+
+    if args.python is not None and not Path(args.python).is_file():
+        _say(Text.NO_PYTHON.format(path=args.python))
+        return 2
+    try:
+        python = train_python(args.python)
+    except TrainError as exc:
+        _say(Text.NO_TRAIN_ENV.format(detail=exc))
+        return 2
+    data: Path = args.data
+    if not data.exists():
+        _say(Text.NO_DATA.format(path=data))
+        return 2
+    out: Path = args.out
+    names: list[str] = []
+    if data.is_file() or (data / "data.yaml").is_file():
+        yaml_file = data if data.is_file() else data / "data.yaml"
+    else:
+        samples = collect_samples([data])
+        if not samples:
+            _say(Text.NO_IMAGES.format(path=data))
+            return 2
+        if not any(s.label is not None for s in samples):
+            _say(Text.NO_LABELS.format(path=data, count=len(samples)))
+            return 2
+        names, guessed = _class_names(data, args.names, samples)
+        if guessed:
+            _say(Text.NAMES_GUESSED.format(names=", ".join(names)))
+        yaml_file = prepare_yolo_dataset(samples, names, out / "dataset", val_fraction=args.val_fraction)
+        train_n = len(list((out / "dataset" / "images" / "train").iterdir()))
+        val_n = len(list((out / "dataset" / "images" / "val").iterdir()))
+        _say(Text.DATASET.format(train=train_n, val=val_n, path=yaml_file))
+
+    def progress(p: TrainProgress) -> None:
+        keys = (
+            ("precision", "metrics/precision(B)"),
+            ("recall", "metrics/recall(B)"),
+            ("mAP50", "metrics/mAP50(B)"),
+        )
+        shown = "  ".join(f"{label} {p.metrics[k]:.3f}" for label, k in keys if k in p.metrics)
+        _say(Text.EPOCH.format(epoch=p.epoch, epochs=p.epochs, seconds=p.seconds, metrics=shown))
+
+    try:
+        result = train_yolo(
+            yaml_file,
+            out,
+            epochs=args.epochs,
+            imgsz=args.imgsz,
+            batch=args.batch,
+            name=args.name,
+            progress=progress,
+            python=python,
+        )
+    except (TrainError, OSError) as exc:
+        _say(Text.TRAIN_FAILED.format(error=exc))
+        return 1
+    if result.onnx is None:
+        _say(Text.NO_ONNX.format(pt=result.pt, log=result.log))
+        return 1
+    shown_names = names or _onnx_names(result.onnx)
+    print(Text.TRAINED.format(onnx=result.onnx, names=", ".join(shown_names) or "?", log=result.log))
+    events = ", ".join(f"{n}: '0501'" for n in shown_names[:3]) or "stall: '0501'"
+    print(Text.USE_IT.format(onnx=result.onnx, events=events))
+    return 0
+
+
+def _onnx_names(path: Path) -> list[str]:
+    try:
+        from detectors.backends.onnx_yolo import OnnxYolo, OnnxYoloOptions
+
+        det = OnnxYolo(OnnxYoloOptions(model=path.resolve()))
+        names = [det.class_names[i] for i in sorted(det.class_names)]
+        det.close()
+        return names
+    except Exception:  # the names are a courtesy; the model is made either way
+        return []
+
+
+# --- eval -----------------------------------------------------------------------------------------------
+
+
+def handle_eval(args: argparse.Namespace) -> int:
+    model: str = args.model
+    labelled: Path = args.labelled
+    if not labelled.is_dir():
+        _say(Text.NO_DATA.format(path=labelled))
+        return 2
+    lowered = model.lower()
+    try:
+        if lowered.endswith(".onnx"):
+            return _eval_yolo(Path(model), labelled, args)
+        if lowered in BIN_RULES or lowered.endswith(".npz"):
+            return _eval_bins(None if lowered in BIN_RULES else Path(model), labelled, args)
+    except (OSError, ValueError, RuntimeError) as exc:
+        _say(Text.EVAL_FAILED.format(error=exc))
+        return 1
+    _say(Text.UNKNOWN_MODEL.format(model=model))
+    return 2
+
+
+def _eval_yolo(model: Path, labelled: Path, args: argparse.Namespace) -> int:
+    from detectors.evaluate import evaluate_yolo_folders
+
+    if not model.is_file():
+        _say(Text.NO_MODEL.format(path=model))
+        return 2
+    ev = evaluate_yolo_folders(
+        model,
+        [labelled],
+        list(args.labels),
+        args.out,
+        iou_threshold=args.iou,
+        report_conf=args.conf,
+        progress=_Bar(model.name),
+    )
+    print(ev.text())
+    print(Text.FILES.format(files=", ".join(ev.files.values())))
+    return 0
+
+
+def _eval_bins(classifier: Path | None, labelled: Path, args: argparse.Namespace) -> int:
+    from detectors.evaluate import evaluate_bin_classifier
+
+    if classifier is not None and not classifier.is_file():
+        _say(Text.NO_MODEL.format(path=classifier))
+        return 2
+    folders = sorted(p.name for p in labelled.iterdir() if p.is_dir())
+    if not {"overflow", "normal"} <= set(folders):
+        _say(Text.NO_CLASS_FOLDERS.format(path=labelled, found=", ".join(folders) or "none"))
+        return 2
+    ev = evaluate_bin_classifier(
+        labelled, classifier, args.out, threshold=args.threshold, progress=_Bar("bin classifier")
+    )
+    ev.files["pr_curve"] = str(_classifier_pr_curve(ev, Path(args.out) / "bin_classifier_pr_curve.png"))
+    report = Path(ev.files.get("json", Path(args.out) / "bin_classifier.json"))
+    if report.is_file():  # the report lists every picture written
+        data = json.loads(report.read_text(encoding="utf-8"))
+        data["files"] = dict(ev.files)
+        report.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(ev.text())
+    print(Text.FILES.format(files=", ".join(ev.files.values())))
+    return 0
+
+
+def _classifier_pr_curve(ev: ClassificationEval, path: Path) -> Path:
+    """Precision against recall of "overflow" as the threshold on P(overflow) sweeps (OpenCV-drawn)."""
+    import cv2
+    import numpy as np
+
+    positive = ev.classes[0]
+    scores = np.array(list(ev.scores.values()), np.float64)
+    truth = np.array([Path(f).parent.name == positive for f in ev.scores], bool)
+    order = np.argsort(-scores, kind="stable")
+    tp = np.cumsum(truth[order])
+    fp = np.cumsum(~truth[order])
+    recall = tp / max(1, int(truth.sum()))
+    precision = tp / np.maximum(tp + fp, 1)
+    w, h = 720, 560
+    left, top, right, bottom = 70, 50, w - 20, h - 60
+    img = np.full((h, w, 3), 255, np.uint8)
+    font = cv2.FONT_HERSHEY_SIMPLEX
+
+    def xy(r: float, p: float) -> tuple[int, int]:
+        return int(left + r * (right - left)), int(bottom - p * (bottom - top))
+
+    for v in np.linspace(0, 1, 6):
+        cv2.line(img, xy(v, 0), xy(v, 1), (225, 225, 225), 1)
+        cv2.line(img, xy(0, v), xy(1, v), (225, 225, 225), 1)
+        cv2.putText(
+            img, f"{v:.1f}", (xy(v, 0)[0] - 12, bottom + 20), font, 0.45, (60, 60, 60), 1, cv2.LINE_AA
+        )
+        cv2.putText(img, f"{v:.1f}", (left - 40, xy(0, v)[1] + 5), font, 0.45, (60, 60, 60), 1, cv2.LINE_AA)
+    cv2.rectangle(img, (left, top), (right, bottom), (0, 0, 0), 1)
+    if len(scores):
+        points = np.array(
+            [xy(0.0, 1.0)] + [xy(r, p) for r, p in zip(recall, precision, strict=True)], np.int32
+        )
+        cv2.polylines(img, [points], False, (180, 119, 31), 2, cv2.LINE_AA)
+    cv2.putText(img, "Recall", ((left + right) // 2 - 25, h - 18), font, 0.55, (0, 0, 0), 1, cv2.LINE_AA)
+    cv2.putText(img, "Precision", (8, top - 12), font, 0.55, (0, 0, 0), 1, cv2.LINE_AA)
+    title = f"bin classifier: '{positive}' precision-recall, accuracy {ev.accuracy:.3f} (n={ev.n})"
+    cv2.putText(img, title, (left, 28), font, 0.55, (0, 0, 0), 1, cv2.LINE_AA)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    cv2.imwrite(str(path), img)
+    return path

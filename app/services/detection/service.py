@@ -1,0 +1,455 @@
+"""GUI-process side of detection: starts the detection worker, feeds it, collects what it finds.
+
+No Qt: the GUI calls :meth:`DetectionService.drain` from a timer and shows what comes back. The
+worker is a spawn child process (so torch/ultralytics, should a plugin ever need them, stay out of
+the GUI); if it dies or stops answering it is restarted with backoff, and what the GUI told it
+(places, zones, boosts) is told again.
+
+:class:`PtzPlaceFeed` feeds where PTZ cameras point (``PlaceChanged`` from the PTZ hub) into
+:meth:`DetectionService.set_place`, and marks fixed cameras as always settled.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import logging
+import multiprocessing as mp
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol, TypeAlias
+
+from app.core.alerts import Alert, AlertBook, InvalidAlertTransition
+from app.media.frame_board import BoardLayout
+from app.services.detection.protocol import (
+    AlertBoost,
+    AlertEvent,
+    DetectionProblem,
+    DetectionUpdate,
+    RevisitStats,
+    StopDetection,
+    ViewPlace,
+    ZonesChanged,
+)
+from app.services.detection.scheduler import ALWAYS_SETTLED, SchedulerConfig
+from app.services.detection.worker import CameraSetup, WorkerSetup, detection_main
+from camera_config.models import Camera, SiteConfig, ZoneSpec
+
+if TYPE_CHECKING:
+    from app.core.preset_tracking import PlaceSnapshot
+    from app.media.supervisor import IngestSupervisor
+    from app.services.ptz_hub import PtzHub
+
+log = logging.getLogger(__name__)
+
+DetectionEvent: TypeAlias = DetectionUpdate | RevisitStats | AlertEvent | DetectionProblem
+
+RESTART_BACKOFF_S = (0.5, 1.0, 2.0, 5.0, 10.0)
+SILENCE_TIMEOUT_S = 30.0  # the worker reports every second; this long without a word means hung
+STARTUP_GRACE_S = 60.0  # importing and loading models can take long on a loaded machine
+MAX_UPDATES = 4096  # DetectionUpdates kept for drain(); the oldest are dropped first
+MAX_NOTICES = 10000  # alerts and problems kept for drain()
+
+
+def default_evidence_dir() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("citywall")) / "evidence"
+
+
+def camera_setups(site: SiteConfig, camera_ids: Iterable[str]) -> tuple[CameraSetup, ...]:
+    wanted = set(camera_ids)
+    out = []
+    for cam in site.cameras:
+        if cam.id not in wanted:
+            continue
+        detection = cam.detection
+        off = None
+        if not cam.enabled:
+            off = "camera disabled"
+        elif detection is not None and not detection.enabled:
+            off = "detection off for this camera"
+        out.append(
+            CameraSetup(
+                camera_id=cam.id,
+                name=cam.name,
+                ptz=cam.ptz is not None,
+                enabled=off is None,
+                off_reason=off,
+                zones=detection.zones if detection is not None else (),
+            )
+        )
+    return tuple(out)
+
+
+class DetectionService:
+    """Runs the detection worker for ``site``, reading samples from the board ``board_name``.
+
+    ``tile_slots`` maps camera ids to their tile slots on the board (``IngestSupervisor.tile_slots``);
+    only those cameras are watched. ``evidence_dir``: where evidence pictures go (default: the site's
+    ``detection.evidence_dir``, else the user's data folder).
+    """
+
+    def __init__(
+        self,
+        site: SiteConfig,
+        board_name: str,
+        layout: BoardLayout,
+        tile_slots: Mapping[str, int],
+        evidence_dir: Path | None = None,
+        *,
+        cpu_share: float = 0.5,
+        scheduler: SchedulerConfig | None = None,
+        sample_size: tuple[int, int] | None = None,
+        sample_timeout_s: float = 5.0,
+    ) -> None:
+        settings = site.detection
+        self.site = site
+        self.evidence_dir = evidence_dir or settings.evidence_dir or default_evidence_dir()
+        config = scheduler or SchedulerConfig(
+            revisit_s=settings.revisit_s,
+            warmup_s=settings.warmup_s,
+            cpu_share=cpu_share,
+            max_in_flight=max(1, layout.detect_slots),
+        )
+        self._setup = WorkerSetup(
+            settings=settings,
+            cameras=camera_setups(site, tile_slots),
+            board_name=board_name,
+            layout=layout,
+            tile_slots=dict(tile_slots),
+            evidence_dir=self.evidence_dir,
+            scheduler=config,
+            timezone=site.site.timezone,
+            sample_size=sample_size,
+            sample_timeout_s=sample_timeout_s,
+        )
+        self._ctx = mp.get_context("spawn")
+        self._lock = threading.RLock()
+        self._send_lock = threading.Lock()
+        self._process: BaseProcess | None = None
+        self._conn: Connection | None = None
+        self._started_at = 0.0
+        self._heard_at = 0.0
+        self._restart_at: float | None = None
+        self._restarts_in_a_row = 0
+        self.restarts = 0
+        self._stop = threading.Event()
+        self._monitor: threading.Thread | None = None
+        # What the GUI said, told again to a restarted worker.
+        self._places: dict[str, ViewPlace] = {}
+        self._zones: dict[str, ZonesChanged] = {}
+        self._boosts: dict[str, AlertBoost] = {}
+        # What the worker said, kept for drain(); alerts and problems are never crowded out by updates.
+        self._seq = itertools.count()
+        self._updates: deque[tuple[int, DetectionEvent]] = deque(maxlen=MAX_UPDATES)
+        self._notices: deque[tuple[int, DetectionEvent]] = deque(maxlen=MAX_NOTICES)
+        self._stats: RevisitStats | None = None
+        self._problems: dict[str | None, DetectionProblem] = {}
+
+    @classmethod
+    def for_ingest(
+        cls,
+        site: SiteConfig,
+        supervisor: IngestSupervisor,
+        evidence_dir: Path | None = None,
+        *,
+        cpu_share: float = 0.5,
+        scheduler: SchedulerConfig | None = None,
+    ) -> DetectionService:
+        """The service for a started ingest supervisor (its board, layout and tile slots)."""
+        return cls(
+            site,
+            supervisor.board_name,
+            supervisor.layout,
+            supervisor.tile_slots(),
+            evidence_dir,
+            cpu_share=cpu_share,
+            scheduler=scheduler,
+        )
+
+    # --- life cycle ---------------------------------------------------------------------------
+    def start(self) -> None:
+        self._stop.clear()
+        self._spawn()
+        self._monitor = threading.Thread(target=self._watch, name="detection-service", daemon=True)
+        self._monitor.start()
+
+    def stop(self, timeout_s: float = 3.0) -> None:
+        self._stop.set()
+        if self._monitor is not None:
+            self._monitor.join(timeout=2)
+            self._monitor = None
+        self._send(StopDetection())
+        process, conn = self._process, self._conn
+        if process is not None:
+            deadline = time.monotonic() + timeout_s
+            while process.is_alive() and time.monotonic() < deadline:
+                if conn is not None:  # keep reading: a worker blocked on a full pipe never ends
+                    with self._lock:
+                        self._drain_conn(conn)
+                process.join(0.05)
+            if process.is_alive():
+                process.kill()
+                process.join(1)
+        if conn is not None:
+            with self._lock:
+                self._drain_conn(conn)
+            conn.close()
+        self._process = self._conn = None
+
+    def __enter__(self) -> DetectionService:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
+
+    @property
+    def running(self) -> bool:
+        return self._process is not None and self._process.is_alive()
+
+    # --- what the GUI tells detection ------------------------------------------------------------
+    def set_place(self, camera_id: str, preset: str | None, settled_since: float | None) -> None:
+        """Where a camera points: ``settled_since`` (time.monotonic) None while it moves or is off
+        every preset. Fixed cameras need not be told (they are settled on preset None)."""
+        message = ViewPlace(camera_id, preset, settled_since)
+        with self._lock:
+            if self._places.get(camera_id) == message:
+                return
+            self._places[camera_id] = message
+        self._send(message)
+
+    def set_zones(self, camera_id: str, zones: Iterable[ZoneSpec]) -> None:
+        """The camera's zones as they are now (every preset), e.g. after an operator drew one."""
+        message = ZonesChanged(camera_id, tuple(zones))
+        with self._lock:
+            self._zones[camera_id] = message
+        self._send(message)
+
+    def boost(self, camera_id: str, on: bool) -> None:
+        """An operator looks at an alert of this camera: check it more often until ``on`` is False."""
+        message = AlertBoost(camera_id, on)
+        with self._lock:
+            if on:
+                self._boosts[camera_id] = message
+            else:
+                self._boosts.pop(camera_id, None)
+        self._send(message)
+
+    # --- what detection tells the GUI -------------------------------------------------------------
+    def drain(self) -> list[DetectionEvent]:
+        """Everything that arrived since the last call, in arrival order (never blocks)."""
+        with self._lock:
+            items = list(self._updates) + list(self._notices)
+            self._updates.clear()
+            self._notices.clear()
+        items.sort(key=lambda item: item[0])
+        return [event for _, event in items]
+
+    def stats(self) -> RevisitStats | None:
+        """The latest revisit statistics (how often each camera is actually checked)."""
+        return self._stats
+
+    def problems(self) -> list[DetectionProblem]:
+        """The latest problem per camera (None: detection as a whole), e.g. why detection is off."""
+        with self._lock:
+            return list(self._problems.values())
+
+    # --- the worker ------------------------------------------------------------------------------
+    def _spawn(self) -> None:
+        parent_conn, child_conn = self._ctx.Pipe(duplex=True)
+        process = self._ctx.Process(
+            target=detection_main, args=(self._setup, child_conn), name="citywall-detection", daemon=True
+        )
+        process.start()
+        child_conn.close()
+        now = time.monotonic()
+        with self._lock:
+            self._process, self._conn = process, parent_conn
+            self._started_at = self._heard_at = now
+            self._restart_at = None
+            replay: list[object] = [*self._zones.values(), *self._places.values(), *self._boosts.values()]
+        for message in replay:
+            self._send(message)
+
+    def _send(self, message: object) -> None:
+        conn = self._conn
+        if conn is None:
+            return
+        # A dead worker's pipe fails here; the monitor notices the death and restarts it.
+        with self._send_lock, contextlib.suppress(OSError, EOFError, ValueError):
+            conn.send(message)
+
+    def _watch(self) -> None:
+        while not self._stop.is_set():
+            conn, process = self._conn, self._process
+            now = time.monotonic()
+            if self._restart_at is not None:
+                if now >= self._restart_at:
+                    self._spawn()
+                else:
+                    self._stop.wait(min(0.25, self._restart_at - now))
+                continue
+            if conn is None or process is None:
+                self._stop.wait(0.25)
+                continue
+            try:
+                if conn.poll(0.25):
+                    with self._lock:
+                        self._drain_conn(conn)
+            except (EOFError, OSError):
+                self._died("the detection worker stopped unexpectedly")
+                continue
+            if self._stop.is_set():
+                break
+            if not process.is_alive():
+                self._died(f"the detection worker stopped unexpectedly (exit code {process.exitcode})")
+                continue
+            silent = time.monotonic() - self._heard_at
+            limit = STARTUP_GRACE_S if self._heard_at == self._started_at else SILENCE_TIMEOUT_S
+            if silent > limit:
+                process.kill()
+                process.join(1)
+                self._died(f"the detection worker did not answer for {silent:.0f} s and was restarted")
+
+    def _drain_conn(self, conn: Connection) -> None:
+        """Read whatever the worker sent (called with the lock held)."""
+        with contextlib.suppress(EOFError, OSError):
+            while conn.poll():
+                self._keep(conn.recv())
+
+    def _keep(self, message: object) -> None:
+        self._heard_at = time.monotonic()
+        if isinstance(message, list):  # the worker sends updates in batches
+            for item in message:
+                self._keep(item)
+        elif isinstance(message, RevisitStats):
+            self._stats = message
+            self._updates.append((next(self._seq), message))
+        elif isinstance(message, DetectionUpdate):
+            self._updates.append((next(self._seq), message))
+        elif isinstance(message, AlertEvent | DetectionProblem):
+            if isinstance(message, DetectionProblem):
+                self._problems[message.camera_id] = message
+                where = f"{message.camera_id}: " if message.camera_id else ""
+                log.warning("detection: %s%s", where, message.message)
+            self._notices.append((next(self._seq), message))
+
+    def _died(self, reason: str) -> None:
+        if self._stop.is_set():
+            return
+        log.warning("%s", reason)
+        process, conn = self._process, self._conn
+        if process is not None and process.is_alive():
+            process.kill()
+        if conn is not None:
+            conn.close()
+        long_lived = time.monotonic() - self._started_at > 60
+        self._restarts_in_a_row = 0 if long_lived else self._restarts_in_a_row + 1
+        delay = RESTART_BACKOFF_S[min(self._restarts_in_a_row, len(RESTART_BACKOFF_S) - 1)]
+        with self._lock:
+            self._conn = None
+            self._restart_at = time.monotonic() + delay
+            self.restarts += 1
+            problem = DetectionProblem(None, f"{reason}; restarting in {delay:g} s")
+            self._problems[None] = problem
+            self._notices.append((next(self._seq), problem))
+
+
+def record_event(book: AlertBook, event: AlertEvent) -> Alert | None:
+    """Put a worker's alert event into the GUI's alert book: raised → a new alert, cleared → auto-clear.
+
+    What the book refuses comes back as None (a raise repeated, a clear for an alert already closed).
+    A clear for an alert this book never saw raised (the GUI restarted meanwhile) is recorded as
+    raised and cleared, so that its pictures are not lost."""
+    try:
+        if event.state == "raised" or event.alert_id not in book:
+            alert = book.raise_alert(
+                alert_id=event.alert_id,
+                camera_id=event.camera_id,
+                preset=event.preset,
+                zone_id=event.zone_id,
+                zone_name=event.zone_name,
+                rule=event.rule,
+                event_code=event.event_code,
+                raised_at=event.at_wall,
+                score=event.score,
+                evidence_path=event.evidence_path if event.state == "raised" else None,
+            )
+            if event.state == "raised":
+                return alert
+        return book.auto_clear(event.alert_id, event.at_wall, evidence_path=event.evidence_path)
+    except InvalidAlertTransition as exc:
+        log.info("alert event not applied: %s", exc)
+        return None
+
+
+# --- PTZ places → detection --------------------------------------------------------------------------
+class PlaceSink(Protocol):
+    """What :class:`PtzPlaceFeed` needs of a service (tests pass a recorder)."""
+
+    def set_place(self, camera_id: str, preset: str | None, settled_since: float | None) -> None: ...
+
+
+def preset_key(camera: Camera, snapshot: PlaceSnapshot) -> str | None:
+    """The preset a settled camera is on, as its zones name it: the token, or the preset's name
+    when the zones were drawn against the name."""
+    if snapshot.preset is None:
+        return None
+    token, name = snapshot.preset.token, snapshot.preset.name
+    drawn = {z.preset for z in camera.detection.zones} if camera.detection is not None else set()
+    return name if token not in drawn and name and name in drawn else token
+
+
+def view_place(camera: Camera, snapshot: PlaceSnapshot) -> ViewPlace:
+    """Where a PTZ camera points, as the detection worker needs it."""
+    settled = snapshot.settled_since
+    if settled is None or snapshot.preset is None:
+        return ViewPlace(camera.id, None, None)
+    return ViewPlace(camera.id, preset_key(camera, snapshot), settled)
+
+
+class PtzPlaceFeed:
+    """Feeds PTZ ``PlaceChanged`` events into the detection service; fixed cameras are always settled.
+
+    Listeners run on the PTZ hub's tick (the GUI thread); each forwards one small message.
+    """
+
+    def __init__(self, service: PlaceSink, site: SiteConfig, hub: PtzHub | None) -> None:
+        self._service = service
+        self._site = site
+        self._hub = hub
+        self._unsubscribe: list[Callable[[], None]] = []
+
+    def start(self) -> None:
+        from app.services.ptz_controller import PlaceChanged, PtzEvent
+
+        for camera in self._site.cameras:
+            controller = self._hub.controller(camera.id) if self._hub is not None else None
+            if camera.ptz is None or controller is None:
+                self._service.set_place(camera.id, None, ALWAYS_SETTLED)
+                continue
+
+            def on_event(event: PtzEvent, camera: Camera = camera) -> None:
+                if isinstance(event, PlaceChanged):
+                    place = view_place(camera, event.place)
+                    self._service.set_place(place.camera_id, place.preset, place.settled_since)
+
+            self._unsubscribe.append(controller.subscribe(on_event))
+            place = view_place(camera, controller.place)
+            self._service.set_place(place.camera_id, place.preset, place.settled_since)
+
+    def stop(self) -> None:
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
+        self._unsubscribe.clear()

@@ -1,0 +1,669 @@
+"""The alerts panel: what the detectors raised, newest first, for an operator to confirm or dismiss.
+
+Each row shows the evidence picture, the rule in words with its event code (占道经营 0501), the
+camera and zone, when, the score and the state: raised (new), acknowledged (an operator is on it),
+cleared (the detector saw the condition go: the vendor left, the bin was emptied), dismissed (an
+operator said it is nothing). Keys in the list: Enter shows the camera, Space acknowledges, Delete
+dismisses, E opens the evidence picture; the filter box picks which states are listed.
+
+The alerts live in the core's :class:`~app.core.alerts.AlertBook` (its transition table decides
+what an operator may do); the panel records the worker's events in it (:meth:`AlertsPanel.add_event`)
+or shows a book the window records into (:meth:`AlertsPanel.refresh`).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QCoreApplication,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QImageReader, QKeyEvent, QPainter, QPaintEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QPushButton,
+    QSizePolicy,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.alerts import OPEN_STATES, Alert, AlertBook, AlertState, InvalidAlertTransition
+from app.services.detection.protocol import AlertEvent
+
+translate = QCoreApplication.translate
+log = logging.getLogger(__name__)
+
+THUMB = QSize(104, 78)  # evidence thumbnails: 4:3 like CIF/D1 pictures
+ROW_PAD = 6
+
+
+# --- words --------------------------------------------------------------------------------------
+
+
+def rule_words(rule: str) -> str:
+    """A rule in the control room's words."""
+    words = {
+        "vending": translate("Alerts", "Street vending"),
+        "bin_overflow": translate("Alerts", "Bin overflowing"),
+    }
+    return words.get(rule, rule)
+
+
+def event_words(code: str) -> str:
+    """The name of an event code of the CJ/T 214 family (verify per city); empty when unknown."""
+    words = {
+        "0102": translate("Alerts", "Exposed rubbish"),
+        "0103": translate("Alerts", "Accumulated rubbish"),
+        "0501": translate("Alerts", "Unlicensed street vendor"),
+        "0504": translate("Alerts", "Trading outside the shop"),
+        "0507": translate("Alerts", "Materials piled up"),
+    }
+    return words.get(code, "")
+
+
+# --- state ----------------------------------------------------------------------------------------
+
+
+def record(book: AlertBook, event: AlertEvent) -> Alert | None:
+    """Put a worker's alert event into the alert book: raised → a new alert, cleared → auto-clear.
+
+    What the book refuses is dropped (None): a raise repeated by a worker that restarted, a clear for
+    an alert that is already closed. A clear for an alert this GUI never saw raised (it restarted)
+    is listed as raised and cleared, so that the picture is not lost."""
+    try:
+        if event.state == "raised":
+            return book.raise_alert(
+                alert_id=event.alert_id,
+                camera_id=event.camera_id,
+                preset=event.preset,
+                zone_id=event.zone_id,
+                zone_name=event.zone_name,
+                rule=event.rule,
+                event_code=event.event_code,
+                raised_at=event.at_wall,
+                score=event.score,
+                evidence_path=event.evidence_path,
+            )
+        if event.alert_id not in book:
+            book.raise_alert(
+                alert_id=event.alert_id,
+                camera_id=event.camera_id,
+                preset=event.preset,
+                zone_id=event.zone_id,
+                zone_name=event.zone_name,
+                rule=event.rule,
+                event_code=event.event_code,
+                raised_at=event.at_wall,
+                score=event.score,
+                evidence_path=event.evidence_path,
+            )
+        return book.auto_clear(event.alert_id, event.at_wall, evidence_path=event.evidence_path)
+    except InvalidAlertTransition as exc:
+        log.info("alert event not applied: %s", exc)
+        return None
+
+
+# --- the list model and its painting ----------------------------------------------------------------
+
+FILTERS: dict[str, frozenset[AlertState]] = {
+    "open": OPEN_STATES,
+    "new": frozenset({AlertState.RAISED}),
+    "acknowledged": frozenset({AlertState.ACKNOWLEDGED}),
+    "cleared": frozenset({AlertState.CLEARED}),
+    "dismissed": frozenset({AlertState.DISMISSED}),
+    "all": frozenset(AlertState),
+}
+
+STATE_COLOURS = {
+    AlertState.RAISED: QColor(214, 58, 58),
+    AlertState.ACKNOWLEDGED: QColor(212, 140, 20),
+    AlertState.CLEARED: QColor(46, 150, 67),
+    AlertState.DISMISSED: QColor(90, 96, 110),
+}
+ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def state_words(state: AlertState) -> str:
+    words = {
+        AlertState.RAISED: translate("Alerts", "new"),
+        AlertState.ACKNOWLEDGED: translate("Alerts", "acknowledged"),
+        AlertState.CLEARED: translate("Alerts", "cleared"),
+        AlertState.DISMISSED: translate("Alerts", "dismissed"),
+    }
+    return words[state]
+
+
+def when_words(at: float, now: float | None = None) -> str:
+    """HH:MM:SS today; MM-DD HH:MM on another day."""
+    moment, today = time.localtime(at), time.localtime(now if now is not None else time.time())
+    if moment[:3] == today[:3]:
+        return time.strftime("%H:%M:%S", moment)
+    return time.strftime("%m-%d %H:%M", moment)
+
+
+class Thumbnails:
+    """Evidence pictures scaled once to thumbnail size (they never change once written)."""
+
+    def __init__(self, size: QSize = THUMB) -> None:
+        self.size = size
+        self._cache: dict[str, QImage | None] = {}
+
+    def get(self, path: str | None) -> QImage | None:
+        if not path:
+            return None
+        if path not in self._cache:
+            reader = QImageReader(path)
+            original = reader.size()
+            if original.isValid():
+                reader.setScaledSize(original.scaled(self.size, Qt.AspectRatioMode.KeepAspectRatio))
+            image = reader.read()
+            self._cache[path] = None if image.isNull() else image
+        return self._cache[path]
+
+
+class AlertModel(QAbstractListModel):
+    def __init__(
+        self,
+        book: AlertBook,
+        parent: QObject | None = None,
+        camera_name: Callable[[str], str] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.book = book
+        self.camera_name = camera_name
+        self.shown: frozenset[AlertState] = FILTERS["open"]
+        self._rows: list[Alert] = []
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex | None = None) -> int:  # noqa: N802
+        return 0 if parent is not None and parent.isValid() else len(self._rows)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        entry = self._rows[index.row()]
+        if role == ENTRY_ROLE:
+            return entry
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"{rule_words(entry.rule)} {entry.event_code} {entry.zone_name}"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            name = event_words(entry.event_code)
+            event = f"{name} ({entry.event_code})" if name else entry.event_code
+            camera = self.camera_name(entry.camera_id) if self.camera_name else entry.camera_id
+            return "\n".join(p for p in (event, camera, entry.zone_name) if p)
+        return None
+
+    def entry(self, row: int) -> Alert | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def row_of(self, alert_id: str) -> int:
+        return next((i for i, e in enumerate(self._rows) if e.id == alert_id), -1)
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        newest_first = sorted(self.book, key=lambda a: a.raised_at, reverse=True)
+        self._rows = [a for a in newest_first if a.state in self.shown]
+        self.endResetModel()
+
+
+class AlertDelegate(QStyledItemDelegate):
+    """Thumbnail left; rule and code, camera and zone, time and score; a state badge on the right."""
+
+    def __init__(self, thumbnails: Thumbnails, camera_name: Callable[[str], str], parent: QObject) -> None:
+        super().__init__(parent)
+        self.thumbnails, self.camera_name = thumbnails, camera_name
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:  # noqa: N802
+        return QSize(300, THUMB.height() + 2 * ROW_PAD)
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        entry = index.data(ENTRY_ROLE)
+        if not isinstance(entry, Alert):
+            return
+        rect: QRect = option.rect
+        state = option.state
+        painter.save()
+        selected = bool(state & QStyle.StateFlag.State_Selected)
+        painter.fillRect(rect, QColor(40, 80, 130) if selected else QColor(22, 25, 32))
+        painter.fillRect(QRect(rect.left(), rect.top(), 4, rect.height()), STATE_COLOURS[entry.state])
+        painter.setPen(QColor(44, 48, 58))
+        painter.drawLine(rect.bottomLeft(), rect.bottomRight())
+        thumb_box = QRect(rect.left() + 10, rect.top() + ROW_PAD, THUMB.width(), THUMB.height())
+        painter.fillRect(thumb_box, QColor(12, 14, 18))
+        image = self.thumbnails.get(entry.evidence_path)
+        base: QFont = option.font
+        small = QFont(base)
+        small.setPixelSize(max(10, base.pixelSize() - 1) if base.pixelSize() > 0 else 11)
+        if image is not None:
+            target = image.size().scaled(THUMB, Qt.AspectRatioMode.KeepAspectRatio)
+            x = thumb_box.left() + (THUMB.width() - target.width()) // 2
+            y = thumb_box.top() + (THUMB.height() - target.height()) // 2
+            painter.drawImage(QRect(x, y, target.width(), target.height()), image)
+        else:
+            painter.setFont(small)
+            painter.setPen(QColor(110, 116, 128))
+            painter.drawText(
+                thumb_box,
+                Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+                translate("Alerts", "no picture"),
+            )
+        dimmed = entry.state is AlertState.DISMISSED
+        left = thumb_box.right() + 10
+        right = rect.right() - 8
+        bold = QFont(base)
+        bold.setBold(True)
+        badge = state_words(entry.state)
+        badge_metrics = QFontMetrics(small)
+        badge_w = badge_metrics.horizontalAdvance(badge) + 12
+        badge_rect = QRect(right - badge_w, rect.top() + ROW_PAD, badge_w, badge_metrics.height() + 4)
+        painter.fillRect(badge_rect, STATE_COLOURS[entry.state])
+        painter.setFont(small)
+        painter.setPen(QColor(255, 255, 255))
+        painter.drawText(badge_rect, Qt.AlignmentFlag.AlignCenter, badge)
+        percent = f"{entry.score:.0%}"
+        lines = [
+            (bold, QColor(150, 156, 168) if dimmed else QColor(240, 242, 248),
+             f"{rule_words(entry.rule)} {entry.event_code}", badge_rect.left() - 6),
+            (base, QColor(130, 136, 148) if dimmed else QColor(205, 210, 222),
+             " · ".join(p for p in (entry.zone_name, self.camera_name(entry.camera_id)) if p), right),
+            (small, QColor(150, 156, 170),
+             translate("Alerts", "{0} · score {1}").format(when_words(entry.raised_at), percent), right),
+        ]  # fmt: skip
+        y = rect.top() + ROW_PAD
+        for font, colour, text, limit in lines:
+            metrics = QFontMetrics(font)
+            painter.setFont(font)
+            painter.setPen(colour)
+            shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, max(10, limit - left))
+            painter.drawText(left, y + metrics.ascent(), shown)
+            y += metrics.height() + 4
+        painter.restore()
+
+
+# --- evidence viewer ------------------------------------------------------------------------------
+
+
+class FitPicture(QWidget):
+    """A picture scaled to fit (aspect kept); says so in words when the file is missing."""
+
+    def __init__(self, path: str | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.path = path
+        self.image = QImage(path) if path else QImage()
+        self.missing = (
+            translate("Alerts", "The evidence picture is missing: {0}").format(path or "—")
+            if self.image.isNull()
+            else ""
+        )
+        self.setMinimumSize(320, 240)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        return self.image.size() if not self.image.isNull() else QSize(480, 360)
+
+    def shown_rect(self) -> QRect:
+        """Where the picture is drawn (the whole picture, as large as the widget allows)."""
+        if self.image.isNull():
+            return QRect()
+        size = self.image.size().scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
+        return QRect(
+            (self.width() - size.width()) // 2,
+            (self.height() - size.height()) // 2,
+            size.width(),
+            size.height(),
+        )
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt API)
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor(8, 10, 14))
+        if self.image.isNull():
+            painter.setPen(QColor(236, 160, 60))
+            painter.drawText(
+                self.rect().adjusted(12, 12, -12, -12),
+                Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+                self.missing,
+            )
+        else:
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+            painter.drawImage(self.shown_rect(), self.image)
+        painter.end()
+
+
+class EvidenceViewer(QDialog):
+    """The evidence of one alert: the picture it was raised on (and the one it cleared on, for the
+    before/after check), as large as the screen allows; Esc closes it."""
+
+    def __init__(self, entry: Alert, camera_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("evidenceViewer")
+        self.setWindowTitle(translate("Alerts", "Evidence — {0}").format(camera_name))
+        self.picture = FitPicture(entry.evidence_path, self)
+        self.after = FitPicture(entry.clear_evidence_path, self) if entry.clear_evidence_path else None
+        pictures = QHBoxLayout()
+        for widget, label in (
+            (self.picture, translate("Alerts", "raised")),
+            (self.after, translate("Alerts", "cleared")),
+        ):
+            if widget is None:
+                continue
+            column = QVBoxLayout()
+            if self.after is not None:
+                column.addWidget(QLabel(label, self))
+            column.addWidget(widget, 1)
+            pictures.addLayout(column, 1)
+        name = event_words(entry.event_code)
+        parts = (
+            f"{rule_words(entry.rule)} {entry.event_code}",
+            name,
+            camera_name,
+            entry.zone_name,
+            when_words(entry.raised_at),
+            entry.evidence_path or "",
+        )
+        caption = QLabel(" · ".join(p for p in parts if p), self)
+        caption.setWordWrap(True)
+        caption.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout = QVBoxLayout(self)
+        layout.addLayout(pictures, 1)
+        layout.addWidget(caption)
+        room = self.screen().availableGeometry().size() * 0.85
+        hint = self.picture.sizeHint()
+        width = hint.width() * (2 if self.after is not None else 1) + 40
+        self.resize(min(room.width(), max(480, width)), min(room.height(), hint.height() + 90))
+
+
+# --- the panel ------------------------------------------------------------------------------------
+
+
+class AlertsPanel(QWidget):
+    """A dock-able list of alerts. Signals tell the window what to do; the panel changes only the
+    alerts' states."""
+
+    focus_requested = Signal(str, object)  # camera id, preset (str or None): show that camera
+    acknowledged = Signal(str)  # alert id
+    dismissed = Signal(str)  # alert id
+    counts_changed = Signal(int, int)  # open alerts, of which new (not acknowledged)
+    boost_changed = Signal(str, bool)  # camera id, boosted: send AlertBoost to the detection worker
+
+    def __init__(
+        self,
+        camera_names: Mapping[str, str],
+        parent: QWidget | None = None,
+        *,
+        operator: Callable[[], str] = lambda: "",
+        book: AlertBook | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("alertsPanel")
+        self._names = dict(camera_names)
+        self._operator = operator
+        self._clock = clock
+        self.book = book if book is not None else AlertBook()
+        self._boosted: set[str] = set()
+        self._viewers: list[EvidenceViewer] = []
+        self.model = AlertModel(self.book, self, self.camera_name)
+        self.thumbnails = Thumbnails()
+        self.filter_box = QComboBox(self)
+        self.filter_label = QLabel(self)
+        self.filter_label.setBuddy(self.filter_box)
+        self.count_label = QLabel(self)
+        self.view = QListView(self)
+        self.view.setModel(self.model)
+        self.view.setItemDelegate(AlertDelegate(self.thumbnails, self.camera_name, self))
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setUniformItemSizes(True)
+        self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.view.installEventFilter(self)
+        self.view.doubleClicked.connect(lambda _index: self.focus_selected())
+        self.view.selectionModel().currentChanged.connect(lambda *_: self._update_buttons())
+        self.empty_label = QLabel(self)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setStyleSheet("color: rgb(130, 136, 148); padding: 18px;")
+        self.focus_button = QPushButton(self)
+        self.ack_button = QPushButton(self)
+        self.dismiss_button = QPushButton(self)
+        self.evidence_button = QPushButton(self)
+        for button, slot in (
+            (self.focus_button, self.focus_selected),
+            (self.ack_button, self.acknowledge_selected),
+            (self.dismiss_button, self.dismiss_selected),
+            (self.evidence_button, self.open_evidence_selected),
+        ):
+            button.setAutoDefault(False)
+            button.clicked.connect(slot)
+        top = QHBoxLayout()
+        top.addWidget(self.filter_label)
+        top.addWidget(self.filter_box, 1)
+        top.addWidget(self.count_label)
+        buttons = QHBoxLayout()
+        for button in (self.focus_button, self.ack_button, self.dismiss_button, self.evidence_button):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.empty_label, 1)
+        layout.addLayout(buttons)
+        self.filter_box.activated.connect(lambda _i: self.set_filter(str(self.filter_box.currentData())))
+        self.setFocusProxy(self.view)
+        self.retranslate()
+        self._refresh()
+
+    # --- language ------------------------------------------------------------------------------
+    def retranslate(self) -> None:
+        current = str(self.filter_box.currentData() or "open")
+        self.filter_box.clear()
+        labels = {
+            "open": translate("Alerts", "Open (new and acknowledged)"),
+            "new": translate("Alerts", "New"),
+            "acknowledged": translate("Alerts", "Acknowledged"),
+            "cleared": translate("Alerts", "Cleared"),
+            "dismissed": translate("Alerts", "Dismissed"),
+            "all": translate("Alerts", "All"),
+        }
+        for key, label in labels.items():
+            self.filter_box.addItem(label, key)
+        self.filter_box.setCurrentIndex(max(0, self.filter_box.findData(current)))
+        self.filter_label.setText(translate("Alerts", "&Show"))
+        for button, text, key in (
+            (self.focus_button, translate("Alerts", "Show camera"), "Enter"),
+            (self.ack_button, translate("Alerts", "Acknowledge"), "Space"),
+            (self.dismiss_button, translate("Alerts", "Dismiss"), "Del"),
+            (self.evidence_button, translate("Alerts", "Evidence"), "E"),
+        ):
+            button.setText(text)
+            button.setToolTip(f"{text} ({key})")
+        self._refresh_counts()
+        self.view.viewport().update()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    # --- input from the worker -----------------------------------------------------------------
+    def add_event(self, event: AlertEvent) -> Alert | None:
+        """A raise or clear from the detection worker, recorded in the book and shown. (A window
+        that records events in the book itself calls :meth:`refresh` instead.)"""
+        alert = record(self.book, event)
+        self.refresh()
+        return alert
+
+    def refresh(self) -> None:
+        """Show the book as it is now (the selection stays on its alert)."""
+        selected = self.selected_alert()
+        self._refresh(selected.id if selected else None)
+        for camera_id in list(self._boosted):
+            self._unboost_if_done(camera_id)
+
+    # --- what the operator does ------------------------------------------------------------------
+    def camera_name(self, camera_id: str) -> str:
+        return self._names.get(camera_id, camera_id)
+
+    def set_filter(self, key: str) -> None:
+        if key not in FILTERS:
+            raise KeyError(f"unknown filter {key!r}; known: {', '.join(FILTERS)}")
+        self.filter_box.setCurrentIndex(self.filter_box.findData(key))
+        self.model.shown = FILTERS[key]
+        selected = self.selected_alert()
+        self._refresh(selected.id if selected else None)
+
+    def select(self, alert_id: str) -> bool:
+        row = self.model.row_of(alert_id)
+        if row < 0:
+            return False
+        self.view.setCurrentIndex(self.model.index(row))
+        return True
+
+    def selected_alert(self) -> Alert | None:
+        index = self.view.currentIndex()
+        return self.model.entry(index.row()) if index.isValid() else None
+
+    def focus_selected(self) -> None:
+        entry = self.selected_alert()
+        if entry is None:
+            return
+        if entry.is_open:
+            self._boost(entry.camera_id)
+        self.focus_requested.emit(entry.camera_id, entry.preset)
+
+    def acknowledge_selected(self) -> bool:
+        """Acknowledge the selected alert (only a new one can be); True when it was."""
+        entry = self.selected_alert()
+        if entry is None or entry.state is not AlertState.RAISED:
+            return False
+        try:
+            entry = self.book.acknowledge(entry.id, self._operator(), self._clock())
+        except InvalidAlertTransition:
+            return False
+        self._boost(entry.camera_id)
+        self._refresh(entry.id)
+        self.acknowledged.emit(entry.id)
+        return True
+
+    def dismiss_selected(self) -> bool:
+        """Dismiss the selected alert as a false alarm; True when it was."""
+        entry = self.selected_alert()
+        if entry is None or entry.state is AlertState.DISMISSED:
+            return False
+        row = self.view.currentIndex().row()
+        try:
+            entry = self.book.dismiss(entry.id, self._operator(), self._clock())
+        except InvalidAlertTransition:
+            return False
+        self._refresh()
+        self._select_row(row)  # the next alert, ready for the next key
+        self._unboost_if_done(entry.camera_id)
+        self.dismissed.emit(entry.id)
+        return True
+
+    def open_evidence_selected(self) -> EvidenceViewer | None:
+        entry = self.selected_alert()
+        if entry is None:
+            return None
+        viewer = EvidenceViewer(entry, self.camera_name(entry.camera_id), self)
+        viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        viewer.finished.connect(lambda _r, v=viewer: self._viewers.remove(v) if v in self._viewers else None)
+        self._viewers.append(viewer)
+        viewer.show()
+        return viewer
+
+    # --- counts for the status bar ---------------------------------------------------------------
+    def open_count(self) -> int:
+        return sum(a.is_open for a in self.book)
+
+    def new_count(self) -> int:
+        return sum(a.state is AlertState.RAISED for a in self.book)
+
+    def status_text(self) -> str:
+        open_, new = self.open_count(), self.new_count()
+        if not open_:
+            return translate("Alerts", "no open alerts")
+        return translate("Alerts", "{0} open alert(s), {1} new").format(open_, new)
+
+    # --- internals -------------------------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        if watched is self.view and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            if event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+                return False
+            actions = {
+                Qt.Key.Key_Return: self.focus_selected,
+                Qt.Key.Key_Enter: self.focus_selected,
+                Qt.Key.Key_Space: self.acknowledge_selected,
+                Qt.Key.Key_Delete: self.dismiss_selected,
+                Qt.Key.Key_E: self.open_evidence_selected,
+            }
+            action = actions.get(Qt.Key(event.key()))
+            if action is not None:
+                action()
+                return True
+        return super().eventFilter(watched, event)
+
+    def _refresh(self, keep: str | None = None) -> None:
+        self.model.reload()
+        kept = keep is not None and self.select(keep)
+        if not kept and self.model.rowCount() and not self.view.currentIndex().isValid():
+            self._select_row(0)
+        empty = self.model.rowCount() == 0
+        self.view.setVisible(not empty)
+        self.empty_label.setVisible(empty)
+        self._refresh_counts()
+        self._update_buttons()
+
+    def _select_row(self, row: int) -> None:
+        count = self.model.rowCount()
+        if count:
+            self.view.setCurrentIndex(self.model.index(max(0, min(row, count - 1))))
+
+    def _refresh_counts(self) -> None:
+        open_, new = self.open_count(), self.new_count()
+        self.count_label.setText(translate("Alerts", "{0} open").format(open_))
+        shown = str(self.filter_box.currentData() or "open")
+        self.empty_label.setText(
+            translate("Alerts", "No open alerts. Alerts appear here when a rule fires.")
+            if shown == "open"
+            else translate("Alerts", "No alerts in this list.")
+        )
+        self.counts_changed.emit(open_, new)
+
+    def _update_buttons(self) -> None:
+        entry = self.selected_alert()
+        self.focus_button.setEnabled(entry is not None)
+        self.ack_button.setEnabled(entry is not None and entry.state is AlertState.RAISED)
+        self.dismiss_button.setEnabled(entry is not None and entry.state is not AlertState.DISMISSED)
+        self.evidence_button.setEnabled(entry is not None and bool(entry.evidence_path))
+
+    def _boost(self, camera_id: str) -> None:
+        if camera_id not in self._boosted:
+            self._boosted.add(camera_id)
+            self.boost_changed.emit(camera_id, True)
+
+    def _unboost_if_done(self, camera_id: str) -> None:
+        still = camera_id in self.book.cameras_with_open_alerts()
+        if camera_id in self._boosted and not still:
+            self._boosted.discard(camera_id)
+            self.boost_changed.emit(camera_id, False)

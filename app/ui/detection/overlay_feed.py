@@ -1,0 +1,247 @@
+"""What the detection worker says, drawn on the wall: boxes on the tiles, a pulsing border on alerts,
+and how often each camera is actually checked ("每 2 秒巡检", "暂停：转动中").
+
+:class:`OverlayFeed` takes the worker's messages (:meth:`OverlayFeed.handle`) and turns them into
+:meth:`WallCompositor.decorate` calls on every wall pane the window has now (main wall, extra
+walls opened later), so that the compositor stays the only thing that paints:
+
+* :class:`DetectionUpdate` → that camera's detection boxes (replaced on every check; a check that
+  says the view moved clears them; boxes older than a few revisit intervals are dropped);
+* :class:`AlertEvent` raised → the alert's boxes in red, kept until it clears, and the tile's border
+  pulses for :data:`ALERT_FLASH_S`; cleared → the red boxes go;
+* :class:`RevisitStats` → :meth:`revisit_text` per camera and :meth:`summary_text` for the status bar
+  (signals ``revisit_changed`` / ``stats_changed`` say when they change).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
+
+from app.services.detection.protocol import (
+    AlertEvent,
+    CameraRevisit,
+    DetectionUpdate,
+    OverlayBox,
+    RevisitStats,
+)
+from app.ui.detection.alerts_panel import rule_words
+from app.ui.wall.compositor import WallCompositor
+from app.ui.wall.overlay import Box
+
+translate = QCoreApplication.translate
+
+ALERT_FLASH_S = 15.0  # the tile's border pulses this long when an alert is raised
+STALE_CHECKS = 3  # detection boxes are dropped after this many revisit intervals without a check
+MIN_STALE_S = 15.0
+TICK_MS = 1000
+
+BOX_COLOURS: dict[str, tuple[int, int, int]] = {
+    "object": (255, 200, 0),  # a model's detection
+    "stationary": (255, 140, 40),  # something that arrived and stays
+    "bin": (80, 200, 255),  # a watched bin
+}
+ALERT_COLOUR = (235, 50, 50)
+
+
+@dataclass
+class _Camera:
+    boxes: list[Box] = field(default_factory=list)
+    checked_at: float = 0.0  # time.monotonic of the update the boxes came from
+    alerts: dict[str, list[Box]] = field(default_factory=dict)  # alert id → its boxes
+    flash_until: float = 0.0
+
+
+def overlay_box(box: OverlayBox, colour: tuple[int, int, int] | None = None) -> Box:
+    """A worker's box as the wall draws it (picture fractions, clamped to the picture)."""
+
+    def clamp(v: float) -> float:
+        return min(1.0, max(0.0, v))
+
+    return Box(
+        clamp(box.x1),
+        clamp(box.y1),
+        clamp(box.x2),
+        clamp(box.y2),
+        box.label,
+        colour or BOX_COLOURS.get(box.kind, BOX_COLOURS["object"]),
+    )
+
+
+def revisit_text(revisit: CameraRevisit | None) -> str | None:
+    """How often a camera is checked, in words for a tile, the tree or a tooltip (None: not watched
+    by detection at all)."""
+    if revisit is None:
+        return None
+    if revisit.watched and revisit.reason is None:
+        if revisit.interval_s is None or revisit.last_checked is None:
+            return translate("Detection", "waiting for the first check")
+        seconds = max(1, round(revisit.interval_s))
+        return translate("Detection", "checked every {0} s").format(seconds)
+    return paused_text(revisit.reason)
+
+
+def paused_text(reason: str | None) -> str:
+    """Why a camera is not checked now, in words (the scheduler's reasons; others are shown as they come)."""
+    key = (reason or "").strip().lower().replace("_", " ")
+    if key.startswith("moving"):
+        return translate("Detection", "paused: moving or off preset")
+    if key.startswith("warming up") or key == "warmup":
+        seconds = re.search(r"(\d+)\s*s", key)
+        if seconds:
+            return translate("Detection", "paused: warming up ({0} s)").format(seconds[1])
+        return translate("Detection", "paused: warming up")
+    if key.startswith("no zones at preset"):
+        preset = (reason or "").strip()[len("no zones at preset") :].strip()
+        return translate("Detection", "not watched: no zones at preset {0}").format(preset)
+    known = {
+        "off preset": translate("Detection", "paused: not on a preset"),
+        "no zones here": translate("Detection", "not watched: no zones here"),
+        "no zones": translate("Detection", "not watched: no zones here"),
+        "no picture": translate("Detection", "paused: no picture"),
+        "detection off": translate("Detection", "detection off"),
+        "detection off for this camera": translate("Detection", "detection off"),
+        "disabled": translate("Detection", "detection off"),
+        "camera disabled": translate("Detection", "camera disabled"),
+    }
+    if key in known:
+        return known[key]
+    return (
+        translate("Detection", "paused: {0}").format(reason) if reason else translate("Detection", "paused")
+    )
+
+
+class OverlayFeed(QObject):
+    """Detection results → wall decorations on every pane ``compositors()`` returns."""
+
+    revisit_changed = Signal(str)  # camera id whose revisit text changed
+    stats_changed = Signal()  # the summary changed (samples per second, inference time, cameras)
+
+    def __init__(
+        self,
+        compositors: Callable[[], Iterable[WallCompositor]],
+        parent: QObject | None = None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__(parent)
+        self._compositors = compositors
+        self._clock = clock
+        self._cameras: dict[str, _Camera] = {}
+        self._revisits: dict[str, CameraRevisit] = {}
+        self._texts: dict[str, str | None] = {}
+        self._stats: RevisitStats | None = None
+        self._seen: set[int] = set()  # compositors that got every decoration already
+        self._timer = QTimer(self, interval=TICK_MS)
+        self._timer.timeout.connect(self.tick)
+        self._timer.start()
+
+    # --- messages from the worker --------------------------------------------------------------
+    def handle(self, message: object) -> None:
+        """Any worker message; those that are not about the wall are ignored."""
+        if isinstance(message, DetectionUpdate):
+            self.on_update(message)
+        elif isinstance(message, AlertEvent):
+            self.on_alert(message)
+        elif isinstance(message, RevisitStats):
+            self.on_stats(message)
+
+    def on_update(self, update: DetectionUpdate) -> None:
+        camera = self._cameras.setdefault(update.camera_id, _Camera())
+        camera.boxes = [] if update.paused else [overlay_box(b) for b in update.boxes]
+        camera.checked_at = update.checked_at
+        self._apply(update.camera_id)
+
+    def on_alert(self, event: AlertEvent) -> None:
+        camera = self._cameras.setdefault(event.camera_id, _Camera())
+        if event.state == "raised":
+            label = f"{rule_words(event.rule)} {event.event_code}"
+            boxes = [overlay_box(b, ALERT_COLOUR) for b in event.boxes]
+            camera.alerts[event.alert_id] = [
+                Box(b.x1, b.y1, b.x2, b.y2, label if i == 0 else "", b.colour) for i, b in enumerate(boxes)
+            ]
+            camera.flash_until = self._clock() + ALERT_FLASH_S
+        else:
+            camera.alerts.pop(event.alert_id, None)
+            if not camera.alerts:
+                camera.flash_until = 0.0
+        self._apply(event.camera_id)
+
+    def on_stats(self, stats: RevisitStats) -> None:
+        self._stats = stats
+        for revisit in stats.cameras:
+            self._revisits[revisit.camera_id] = revisit
+            text = revisit_text(revisit)
+            if self._texts.get(revisit.camera_id) != text:
+                self._texts[revisit.camera_id] = text
+                self.revisit_changed.emit(revisit.camera_id)
+        self.stats_changed.emit()
+
+    # --- what the UI asks ----------------------------------------------------------------------
+    def boxes(self, camera_id: str) -> list[Box]:
+        """What is drawn on the camera's tiles now: alert boxes first, then detections."""
+        camera = self._cameras.get(camera_id)
+        if camera is None:
+            return []
+        return [b for boxes in camera.alerts.values() for b in boxes] + camera.boxes
+
+    def revisit(self, camera_id: str) -> CameraRevisit | None:
+        return self._revisits.get(camera_id)
+
+    def revisit_text(self, camera_id: str) -> str | None:
+        """ "checked every 6 s", "paused: moving", … for the camera; None: detection never spoke of it."""
+        return revisit_text(self._revisits.get(camera_id))
+
+    def summary_text(self) -> str:
+        """One line for the status bar: how many cameras are watched, how often, at what cost."""
+        stats = self._stats
+        if stats is None:
+            return ""
+        watched = [c for c in stats.cameras if c.watched and c.reason is None]
+        intervals = sorted(c.interval_s for c in watched if c.interval_s is not None)
+        parts = [translate("Detection", "detection: {0} camera(s) checked").format(len(watched))]
+        if intervals:
+            median = intervals[len(intervals) // 2]
+            parts.append(translate("Detection", "every {0} s").format(max(1, round(median))))
+        paused = len(stats.cameras) - len(watched)
+        if paused:
+            parts.append(translate("Detection", "{0} paused").format(paused))
+        parts.append(translate("Detection", "{0:.0f} ms per check").format(stats.inference_ms))
+        return ", ".join(parts)
+
+    # --- keeping the wall in step ---------------------------------------------------------------
+    def tick(self) -> None:
+        """Drop detection boxes nobody refreshed, and decorate walls opened since the last tick."""
+        now = self._clock()
+        for camera_id, camera in self._cameras.items():
+            revisit = self._revisits.get(camera_id)
+            interval = revisit.interval_s if revisit is not None and revisit.interval_s else 0.0
+            stale_after = max(MIN_STALE_S, STALE_CHECKS * interval)
+            if camera.boxes and now - camera.checked_at > stale_after:
+                camera.boxes = []
+                self._apply(camera_id)
+        new = [c for c in self._compositors() if id(c) not in self._seen]
+        for compositor in new:
+            self._seen.add(id(compositor))
+            for camera_id in self._cameras:
+                self._decorate(compositor, camera_id, now)
+
+    def refresh(self) -> None:
+        """Decorate every pane again (after a wall window opened, a view changed, …)."""
+        self._seen.clear()
+        self.tick()
+
+    def _apply(self, camera_id: str) -> None:
+        now = self._clock()
+        for compositor in self._compositors():
+            self._seen.add(id(compositor))
+            self._decorate(compositor, camera_id, now)
+
+    def _decorate(self, compositor: WallCompositor, camera_id: str, now: float) -> None:
+        camera = self._cameras[camera_id]
+        flash = max(0.0, camera.flash_until - now)  # an ongoing flash survives later updates
+        compositor.decorate(camera_id, self.boxes(camera_id), flash)

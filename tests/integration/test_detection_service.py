@@ -1,0 +1,372 @@
+"""Detection end to end: RTSP server → decoder workers → frame board samples → detection worker → alerts.
+
+The stall clip is real CCTV footage (OpenCV's vtest.avi) in which a generated street stall appears
+at a known time and stays; the vending rule must raise after its dwell, not before, with an
+evidence picture on disk. A PTZ camera said to be moving is never checked.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+import pytest
+
+from app.demo.encode import SUB, ClipWriter
+from app.media.frame_board import BoardLayout, FrameBoard
+from app.media.protocol import ViewMode
+from app.media.specs import site_specs
+from app.media.supervisor import IngestSupervisor
+from app.services.detection.protocol import AlertEvent, DetectionProblem, DetectionUpdate, RevisitStats
+from app.services.detection.scheduler import SchedulerConfig
+from app.services.detection.service import DetectionEvent, DetectionService
+from camera_config.models import (
+    Camera,
+    CameraDetection,
+    DetectionSettings,
+    PtzSettings,
+    RtspSource,
+    SiteConfig,
+    SiteInfo,
+    ZoneSpec,
+)
+from detectors.synth import paste, street_stall
+from tests.integration.conftest import StartServer
+
+pytestmark = [pytest.mark.peer, pytest.mark.slow]
+
+REPO = Path(__file__).resolve().parents[2]
+VTEST = REPO / "resources" / "demo" / "vtest.avi"
+APPEAR_S = 10.0  # clip time at which the stall appears (and stays)
+CLIP_S = 45.0
+DWELL_S = 6.0
+X, Y = 560, 330  # top-left of the stall in vtest's 768x576 frame: on the grass beside the path
+GRASS = ((0.651, 0.66), (0.9375, 0.66), (0.9375, 0.903), (0.651, 0.903))  # the stall stands here
+
+
+def wait_until(predicate: Callable[[], bool], timeout_s: float, what: str) -> None:
+    start = time.monotonic()
+    while not predicate():
+        if time.monotonic() - start > timeout_s:
+            pytest.fail(f"timed out after {timeout_s:.0f} s waiting for {what}")
+        time.sleep(0.05)
+
+
+def stall_clip(path: Path) -> Path:
+    """vtest frames at CIF and 15 fps; from APPEAR_S on, a textured stall stands on the grass."""
+    if not VTEST.is_file():
+        pytest.skip(f"{VTEST} absent: scripts/setup.sh fetches it (Debian's opencv-doc)")
+    cap = cv2.VideoCapture(str(VTEST))
+    obj, alpha = street_stall(np.random.default_rng(0), 110)
+    rng = np.random.default_rng(1)
+    writer = ClipWriter(path, SUB)
+    try:
+        for i in range(round(CLIP_S * SUB.fps)):
+            ok, frame = cap.read()
+            if not ok:
+                break
+            if i / SUB.fps >= APPEAR_S:
+                frame = paste(frame, obj, alpha, X, Y, rng)
+            writer.write(np.asarray(cv2.resize(frame, SUB.size, interpolation=cv2.INTER_AREA), np.uint8))
+    finally:
+        writer.close()
+        cap.release()
+    return path
+
+
+def camera(camera_id: str, url: str, zones: tuple[ZoneSpec, ...], ptz: bool = False) -> Camera:
+    return Camera(
+        id=camera_id,
+        name=camera_id,
+        source=RtspSource(main=url, transport="tcp"),
+        ptz=PtzSettings(endpoint="http://127.0.0.1:9/onvif/device_service") if ptz else None,
+        detection=CameraDetection(zones=zones),
+    )
+
+
+@contextmanager
+def running(
+    site: SiteConfig, mode: ViewMode, evidence: Path | None = None, min_interval_s: float = 1.0
+) -> Iterator[tuple[IngestSupervisor, DetectionService | None]]:
+    supervisor = IngestSupervisor(site_specs(site))
+    supervisor.start()
+    service = None
+    try:
+        supervisor.set_demands("wall", {c: (mode, (192, 108)) for c in supervisor.camera_ids})
+        if evidence is not None:
+            config = SchedulerConfig(
+                revisit_s=10.0, warmup_s=0.0, cpu_share=0.5, min_interval_s=min_interval_s
+            )
+            service = DetectionService.for_ingest(site, supervisor, evidence, scheduler=config)
+            service.start()
+        yield supervisor, service
+    finally:
+        if service is not None:
+            service.stop()
+        supervisor.stop()
+
+
+def test_a_keyframes_only_camera_answers_a_sample_request_once(rtsp_server: StartServer) -> None:
+    server = rtsp_server(1)
+    site = SiteConfig(site=SiteInfo(name="t"), cameras=(camera("cam001", server.url("cam001"), ()),))
+    with running(site, ViewMode.KEYFRAMES) as (supervisor, _):
+        wait_until(lambda: supervisor.frame_meta("cam001") is not None, 20, "the first key frame")
+        board = FrameBoard.attach(supervisor.board_name, supervisor.layout)
+        try:
+            slot = supervisor.tile_slots()["cam001"]
+            token = board.request_sample(slot, 3, (320, 240))
+            wait_until(lambda: board.read_sample(3, token) is not None, 5, "the sample")
+            got = board.read_sample(3, token)
+            assert got is not None
+            image = got[0]
+            assert image.shape == (240, 292, 4)  # CIF 352x288 fitted into 320x240
+            assert float(image[..., :3].std()) > 10  # a real picture
+            detect_slot = supervisor.layout.detect_slot(3)
+            count = board.count(detect_slot)
+            time.sleep(2.5)  # two more key frames: the request was answered once only
+            assert board.count(detect_slot) == count == 1
+        finally:
+            board.close()
+
+
+def test_a_stall_raises_an_alert_after_the_dwell_with_evidence_and_a_moving_dome_is_never_checked(
+    rtsp_server: StartServer, tmp_path: Path
+) -> None:
+    clip = stall_clip(tmp_path / "stall.mp4")
+    server = rtsp_server(1, extra_mounts=[{"path": "stall", "file": str(clip), "mode": "loop"}])
+    grass = ZoneSpec(id="grass", name="草坪", polygon=GRASS)
+    dome_zone = ZoneSpec(id="kerb", preset="1", polygon=((0.0, 0.5), (1.0, 0.5), (1.0, 1.0), (0.0, 1.0)))
+    settings = DetectionSettings(
+        warmup_s=0,
+        detectors={"stationary": {"short_absorb_s": 2.0, "confirm_s": 2.0, "warmup_s": 4.0}},
+        rules={
+            "vending": {
+                "persistence": {
+                    "dwell_s": DWELL_S,
+                    "window_s": DWELL_S,
+                    "clear_window_s": 6.0,
+                    "cooldown_s": 60.0,
+                    "min_samples": 3,
+                }
+            }
+        },
+    )
+    site = SiteConfig(
+        site=SiteInfo(name="t"),
+        cameras=(
+            camera("stall", server.url("stall"), (grass,)),
+            camera("dome", server.url("cam001"), (dome_zone,), ptz=True),
+        ),
+        detection=settings,
+    )
+    evidence = tmp_path / "evidence"
+    events: list[DetectionEvent] = []
+    with running(site, ViewMode.LIVE, evidence, min_interval_s=0.5) as (supervisor, service):
+        assert service is not None
+        service.set_place("dome", "1", None)  # the dome is on its way somewhere
+        wait_until(lambda: supervisor.frame_meta("stall") is not None, 20, "the stall camera's first frame")
+        first = supervisor.frame_meta("stall")
+        assert first is not None
+        clip_start_wall = first.captured_wall_ns / 1e9  # the loop mount started with our connection
+
+        def raised() -> bool:
+            events.extend(service.drain())
+            return any(isinstance(e, AlertEvent) and e.state == "raised" for e in events)
+
+        wait_until(raised, 60, "the vending alert")
+        stats = service.stats()
+    alerts = [e for e in events if isinstance(e, AlertEvent)]
+    problems = [e for e in events if isinstance(e, DetectionProblem)]
+    assert not problems, problems
+    alert = alerts[0]
+    assert (alert.camera_id, alert.zone_id, alert.zone_name, alert.rule) == (
+        "stall",
+        "grass",
+        "草坪",
+        "vending",
+    )
+    assert alert.state == "raised" and alert.event_code == "0501" and alert.preset is None
+    assert alert.at_wall >= clip_start_wall + APPEAR_S + DWELL_S - 0.5, "raised before the dwell"
+    assert alert.at_wall <= clip_start_wall + APPEAR_S + DWELL_S + 15.0
+    assert alert.score >= 0.6
+    box = alert.boxes[0]
+    assert 0.65 <= (box.x1 + box.x2) / 2 <= 0.95 and box.y1 >= 0.55  # on the stall
+    # the evidence: the frame with the zone and the box burned in, on disk before the event came
+    assert alert.evidence_path is not None
+    path = Path(alert.evidence_path)
+    assert path.is_file() and path.is_relative_to(evidence) and path.suffix == ".jpg"
+    picture = cv2.imread(str(path))
+    assert picture is not None and picture.shape == (288, 352, 3)
+    assert not [p for p in path.parent.iterdir() if p.name.endswith(".tmp")]
+    yellow = (picture[..., 0] < 80) & (picture[..., 1] > 180) & (picture[..., 2] > 200)
+    assert yellow.sum() > 100  # the zone outline
+    assert (
+        picture[-18:, :60].max() > 200 and picture[-18:, :60].min() < 40
+    )  # the capture time, white on black
+    # the moving dome: never checked, and the statistics say why
+    updates = [e for e in events if isinstance(e, DetectionUpdate)]
+    assert updates and {u.camera_id for u in updates} == {"stall"}
+    assert stats is not None
+    by_camera = {c.camera_id: c for c in stats.cameras}
+    assert by_camera["dome"].reason == "moving or off preset" and by_camera["dome"].last_checked is None
+    assert by_camera["stall"].reason is None and by_camera["stall"].interval_s is not None
+    assert by_camera["stall"].interval_s < 3.0
+
+
+def test_a_plugin_that_fails_to_load_switches_detection_off_and_says_why_and_a_dead_worker_comes_back(
+    tmp_path: Path,
+) -> None:
+    layout = BoardLayout(((192, 108),), workers=1, detect_slots=2, request_slots=1)
+    board = FrameBoard.create(layout)
+    zone = ZoneSpec(id="z1", polygon=((0.1, 0.5), (0.9, 0.5), (0.9, 0.9)))
+    site = SiteConfig(
+        site=SiteInfo(name="t"),
+        cameras=(camera("cam001", "rtsp://127.0.0.1:9/cam001", (zone,)),),
+        detection=DetectionSettings(detectors={"onnx_yolo": {"model": "no_such_model.onnx"}}),
+    )
+    service = DetectionService(site, board.name, layout, {"cam001": 0}, tmp_path)
+    events: list[DetectionEvent] = []
+
+    def stats_saying(words: str) -> Callable[[], bool]:
+        def check() -> bool:
+            events.extend(service.drain())
+            return any(isinstance(e, RevisitStats) and words in (e.cameras[0].reason or "") for e in events)
+
+        return check
+
+    try:
+        service.start()
+        wait_until(stats_saying("onnx_yolo"), 60, "statistics saying why detection is off")
+        problem = next(e for e in events if isinstance(e, DetectionProblem))
+        assert problem.camera_id is None
+        assert "'onnx_yolo'" in problem.message and "no_such_model.onnx" in problem.message
+        assert service.problems() == [problem]
+        first_pid = service.pid
+        assert first_pid is not None
+        os.kill(first_pid, 9)
+        wait_until(lambda: service.restarts == 1 and service.pid != first_pid, 10, "the worker's restart")
+        events.clear()
+        wait_until(stats_saying("onnx_yolo"), 60, "statistics from the restarted worker")
+        said = [e.message for e in events if isinstance(e, DetectionProblem)]
+        assert any("stopped unexpectedly" in m and "restarting" in m for m in said), said
+    finally:
+        service.stop()
+        board.close()
+
+
+class StandInDecoders:
+    """Answers the detection worker's sample requests from prepared frames, one frame per request,
+    as the decoders' StreamPull._publish does (fitted into the asked size, BGRA)."""
+
+    def __init__(self, board: FrameBoard, frames: dict[int, list[np.ndarray]]) -> None:
+        self.board, self.frames = board, frames
+        self.served = dict.fromkeys(frames, 0)
+        self.answered = dict.fromkeys(frames, 0)
+
+    def answer(self) -> None:
+        for slot, frames in self.frames.items():
+            request = self.board.sample_request(slot)
+            if request is None or request.token == self.served[slot]:
+                continue
+            frame = frames[min(self.answered[slot], len(frames) - 1)]
+            bgra = np.ascontiguousarray(cv2.cvtColor(frame, cv2.COLOR_BGR2BGRA), np.uint8)
+            self.board.write(request.detect_slot, bgra, request.token)
+            self.served[slot] = request.token
+            self.answered[slot] += 1
+
+
+def test_the_worker_closes_alerts_of_zones_that_change_and_never_checks_a_moving_dome(tmp_path: Path) -> None:
+    from app.services.detection.protocol import AlertBoost, ViewPlace, ZonesChanged
+    from app.services.detection.service import camera_setups
+    from app.services.detection.worker import DetectionRuntime, WorkerSetup
+
+    if not VTEST.is_file():
+        pytest.skip(f"{VTEST} absent: scripts/setup.sh fetches it (Debian's opencv-doc)")
+    cap = cv2.VideoCapture(str(VTEST))
+    obj, alpha = street_stall(np.random.default_rng(0), 110)
+    rng = np.random.default_rng(1)
+    stall_frames = []
+    for i in range(120):
+        ok, frame = cap.read()
+        assert ok
+        if i >= 8:  # the stall stands there from the 9th sample on
+            frame = paste(frame, obj, alpha, X, Y, rng)
+        stall_frames.append(cv2.resize(frame, SUB.size, interpolation=cv2.INTER_AREA))
+    cap.release()
+    grass = ZoneSpec(id="grass", name="草坪", polygon=GRASS)
+    kerb = ZoneSpec(id="kerb", preset="1", polygon=((0.0, 0.5), (1.0, 0.5), (1.0, 1.0), (0.0, 1.0)))
+    settings = DetectionSettings(
+        warmup_s=0,
+        detectors={"stationary": {"short_absorb_s": 1.0, "confirm_s": 1.0, "warmup_s": 2.0}},
+        rules={"vending": {"persistence": {"dwell_s": 2.0, "window_s": 2.0, "min_samples": 3}}},
+    )
+    site = SiteConfig(
+        site=SiteInfo(name="t"),
+        cameras=(
+            camera("stall", "rtsp://127.0.0.1:9/stall", (grass,)),
+            camera("dome", "rtsp://127.0.0.1:9/dome", (kerb,), ptz=True),
+        ),
+        detection=settings,
+    )
+    layout = BoardLayout(((192, 108),) * 2, workers=1, detect_slots=4, request_slots=2)
+    board = FrameBoard.create(layout)
+    sent: list[object] = []
+    slots = {"stall": 0, "dome": 1}
+    setup = WorkerSetup(
+        settings=settings,
+        cameras=camera_setups(site, slots),
+        board_name=board.name,
+        layout=layout,
+        tile_slots=slots,
+        evidence_dir=tmp_path,
+        scheduler=SchedulerConfig(warmup_s=0.0, min_interval_s=0.3, max_in_flight=4),
+        stats_interval_s=0.5,
+    )
+    decoders = StandInDecoders(board, {0: stall_frames, 1: stall_frames})
+    runtime = DetectionRuntime(setup, board, sent.append)
+
+    def run_until(predicate: Callable[[], bool], timeout_s: float, what: str) -> None:
+        def step() -> bool:
+            for slot in (0, 1):
+                board.write(slot, np.zeros((108, 132, 4), np.uint8))  # tiles keep coming: a picture
+            runtime.step()
+            decoders.answer()
+            return predicate()
+
+        wait_until(step, timeout_s, what)
+
+    def events(kind: type) -> list[Any]:
+        flat = [m for item in sent for m in (item if isinstance(item, list) else [item])]
+        return [m for m in flat if isinstance(m, kind)]
+
+    try:
+        runtime.start()
+        runtime.handle(ViewPlace("dome", "1", None))  # the dome is moving
+        runtime.handle(AlertBoost("stall", True))
+        assert runtime.scheduler.weight("stall") == 4.0
+        run_until(lambda: bool(events(AlertEvent)), 40, "the vending alert")
+        (raised,) = events(AlertEvent)
+        assert raised.state == "raised" and raised.zone_id == "grass" and raised.evidence_path
+        assert Path(raised.evidence_path).is_file()
+        assert decoders.answered[0] >= 9 + 3 and decoders.answered[1] == 0  # the dome: never asked
+        assert {u.camera_id for u in events(DetectionUpdate)} == {"stall"}
+        runtime.handle(ZonesChanged("stall", ()))  # the operator removed the zone
+        alerts = events(AlertEvent)
+        assert [a.state for a in alerts] == ["raised", "cleared"]
+        assert alerts[1].alert_id == raised.alert_id and alerts[1].evidence_path is None
+        sent.clear()
+        run_until(lambda: bool(events(RevisitStats)), 5, "statistics")
+        by_camera = {c.camera_id: c for c in events(RevisitStats)[-1].cameras}
+        assert by_camera["stall"].reason == "no zones here" and not by_camera["stall"].watched
+        assert by_camera["dome"].reason == "moving or off preset"
+        runtime.handle(ViewPlace("dome", "1", time.monotonic()))  # arrived at preset 1
+        run_until(lambda: decoders.answered[1] > 0, 10, "the dome's first sample after it settled")
+    finally:
+        runtime.close()
+        board.close()

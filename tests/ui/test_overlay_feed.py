@@ -1,0 +1,123 @@
+"""Detection results drawn on every wall pane: boxes, the alert flash, stale boxes, revisit words."""
+
+from __future__ import annotations
+
+from pytestqt.qtbot import QtBot
+
+from app.core.wall_layout import grid_layout
+from app.services.detection.protocol import (
+    AlertEvent,
+    CameraRevisit,
+    DetectionUpdate,
+    OverlayBox,
+    RevisitStats,
+)
+from app.ui.detection.overlay_feed import ALERT_COLOUR, ALERT_FLASH_S, OverlayFeed, paused_text, revisit_text
+from app.ui.i18n import Translations
+from app.ui.wall.compositor import TileInfo, WallCompositor
+from tests.ui.fakes import FakeSource
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def wall(qtbot: QtBot, source: FakeSource, client: str) -> WallCompositor:
+    compositor = WallCompositor(source, client_id=client)
+    qtbot.addWidget(compositor)
+    compositor.resize(640, 360)
+    compositor.show_page(grid_layout(2, 1), [TileInfo("cam1", "北门"), TileInfo("cam2", "人民路口")])
+    return compositor
+
+
+def update(camera_id: str, t: float, *boxes: OverlayBox, paused: bool = False) -> DetectionUpdate:
+    return DetectionUpdate(camera_id, None, t, tuple(boxes), paused)
+
+
+def alert(state: str, alert_id: str = "a1") -> AlertEvent:
+    return AlertEvent(
+        alert_id, "cam1", None, "z1", "北门禁摆区", "vending", "0501", state, 0.0, 0.9, None,  # type: ignore[arg-type]
+        (OverlayBox(0.5, 0.5, 0.7, 0.9, "stall"),),
+    )  # fmt: skip
+
+
+def revisit(camera_id: str, interval: float | None, reason: str | None = None) -> CameraRevisit:
+    return CameraRevisit(camera_id, reason is None, reason, 999.0 if interval else None, interval)
+
+
+def test_boxes_and_alert_flash_reach_every_pane(qtbot: QtBot) -> None:
+    source, clock = FakeSource(["cam1", "cam2"]), Clock()
+    panes = [wall(qtbot, source, "a")]
+    feed = OverlayFeed(lambda: panes, clock=clock)
+    feed.handle(update("cam1", clock.now, OverlayBox(0.1, 0.2, 0.3, 0.4, "stationary", "stationary")))
+    tile = panes[0].tiles()[0]
+    assert [(b.x1, b.label, b.colour) for b in tile.boxes] == [(0.1, "stationary", (255, 140, 40))]
+    assert tile.flash_until == 0.0 and panes[0].tiles()[1].boxes == []
+    feed.handle(alert("raised"))
+    assert tile.boxes[0].label == "Street vending 0501" and tile.boxes[0].colour == ALERT_COLOUR
+    assert len(tile.boxes) == 2 and tile.flash_until > 0
+    # a later check must not stop the flash
+    clock.now += 5
+    feed.handle(update("cam1", clock.now))
+    assert tile.boxes[0].colour == ALERT_COLOUR and tile.flash_until > 0
+    # a wall opened later gets what is on the others at the next tick
+    panes.append(wall(qtbot, source, "b"))
+    feed.tick()
+    late = panes[1].tiles()[0]
+    assert [b.label for b in late.boxes] == ["Street vending 0501"] and late.flash_until > 0
+    feed.handle(alert("cleared"))
+    assert tile.boxes == [] and late.boxes == []
+    assert ALERT_FLASH_S > 5
+
+
+def test_paused_and_stale_boxes_go(qtbot: QtBot) -> None:
+    source, clock = FakeSource(["cam1", "cam2"]), Clock()
+    pane = wall(qtbot, source, "a")
+    feed = OverlayFeed(lambda: [pane], clock=clock)
+    box = OverlayBox(0.1, 0.2, 0.3, 0.4, "x")
+    feed.handle(update("cam2", clock.now, box))
+    assert len(pane.tiles()[1].boxes) == 1
+    feed.handle(update("cam2", clock.now, box, paused=True))  # the camera moved: nothing is known
+    assert pane.tiles()[1].boxes == []
+    feed.handle(update("cam2", clock.now, box))
+    feed.handle(RevisitStats((revisit("cam2", 10.0),), 0.5, 30.0))
+    clock.now += 25  # within 3 revisit intervals
+    feed.tick()
+    assert len(pane.tiles()[1].boxes) == 1
+    clock.now += 10
+    feed.tick()
+    assert pane.tiles()[1].boxes == [] and feed.boxes("cam2") == []
+
+
+def test_revisit_words_for_tiles_tree_and_status_bar(qtbot: QtBot) -> None:
+    feed = OverlayFeed(lambda: [])
+    assert feed.revisit_text("cam1") is None and feed.summary_text() == ""
+    stats = RevisitStats(
+        (
+            revisit("cam1", 6.2),
+            revisit("cam2", None, "moving or off preset"),
+            revisit("cam3", None, "no zones here"),
+        ),
+        samples_per_s=0.5,
+        inference_ms=34.6,
+    )
+    with qtbot.waitSignal(feed.revisit_changed) as changed, qtbot.waitSignal(feed.stats_changed):
+        feed.handle(stats)
+    assert changed.args == ["cam1"] or changed.args[0] in {"cam1", "cam2", "cam3"}
+    assert feed.revisit_text("cam1") == "checked every 6 s"
+    assert feed.revisit_text("cam2") == "paused: moving or off preset"
+    assert feed.revisit_text("cam3") == "not watched: no zones here"
+    assert feed.summary_text() == "detection: 1 camera(s) checked, every 6 s, 2 paused, 35 ms per check"
+    assert revisit_text(CameraRevisit("x", True, None, None, None)) == "waiting for the first check"
+    assert paused_text("lens dirty") == "paused: lens dirty"
+    assert paused_text("warming up (5 s)") == "paused: warming up (5 s)"
+    assert paused_text("no zones at preset 2") == "not watched: no zones at preset 2"
+    assert paused_text("detection off for this camera") == "detection off"
+    Translations().set_language("zh_CN")
+    assert feed.revisit_text("cam1") == "每 6 秒巡检"
+    assert feed.revisit_text("cam2") == "暂停：转动中或不在预置位"
+    assert paused_text("warming up (5 s)") == "暂停：预热中（5 秒）"
