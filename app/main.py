@@ -15,6 +15,7 @@ from app.core.stream_health import StreamState
 from app.media.specs import camera_spec_or_error, site_specs
 from app.media.supervisor import IngestSupervisor
 from app.run_options import RunOptions
+from app.services.bin_samples import BinSampleStore
 from app.services.detection.service import DetectionService, PtzPlaceFeed
 from app.services.patrol_store import PatrolStore
 from app.services.ptz_hub import PtzHub
@@ -80,6 +81,10 @@ def zone_store_for(site: SiteConfig) -> ZoneStore:
     return ZoneStore.for_site(site, site_data_dir(site) / "zones.json")
 
 
+def bin_samples_for(site: SiteConfig) -> BinSampleStore:
+    return BinSampleStore(site_data_dir(site) / "bin_samples")
+
+
 def start_detection(
     site: SiteConfig, supervisor: IngestSupervisor, ptz: PtzHub | None
 ) -> tuple[DetectionService, PtzPlaceFeed] | None:
@@ -88,6 +93,9 @@ def start_detection(
         return None
     evidence = site.detection.evidence_dir or site_data_dir(site) / "evidence"
     service = DetectionService.for_ingest(site, supervisor, evidence)
+    retrained = bin_samples_for(site).classifier_path
+    if retrained.is_file():
+        service.set_bin_classifier(retrained)  # the site's own, retrained from its pictures
     service.start()
     feed = PtzPlaceFeed(service, site, ptz)
     feed.start()
@@ -170,7 +178,7 @@ def run_site(
     if ptz is not None:
         ptz.start()
     detection = start_detection(site, supervisor, ptz)
-    wiring = DetectionWiring(site, detection[0] if detection else None, zones)
+    wiring = DetectionWiring(site, detection[0] if detection else None, zones, bin_samples_for(site))
     try:
         code = run_wall(
             supervisor,

@@ -114,6 +114,9 @@ def run_app(site: SiteConfig, seconds: float, warmup: float, size: tuple[int, in
     def end() -> None:
         probe.stop()
         cpu.sample([os.getpid(), *supervisor.worker_pids()])
+        # Before quitting: on quit the window releases its cameras and they stop.
+        result.live_at_end = sum(supervisor.health(c).state == StreamState.LIVE for c in cameras)
+        result.fps = sorted(supervisor.health(c).fps for c in cameras)
         app.quit()
 
     QTimer.singleShot(int(warmup * 1000), begin)
@@ -126,8 +129,6 @@ def run_app(site: SiteConfig, seconds: float, warmup: float, size: tuple[int, in
     user, system = cpu.of(os.getpid())
     result.gui_cores = (user + system) / seconds
     result.app_cores = cpu.seconds / seconds
-    result.live_at_end = sum(supervisor.health(c).state == StreamState.LIVE for c in cameras)
-    result.fps = sorted(supervisor.health(c).fps for c in cameras)
     pids = [p for p in [os.getpid(), *supervisor.worker_pids()] if p]
     result.rss_mib = sum(psutil.Process(p).memory_info().rss for p in pids) / 2**20
     window.close()

@@ -32,6 +32,7 @@ from app.core.ptz_control import Requester
 from app.core.stream_health import StreamState
 from app.core.wall_layout import WallView
 from app.media.source import FrameSource
+from app.services.bin_samples import BinSampleStore
 from app.services.detection.protocol import AlertEvent, DetectionProblem
 from app.services.detection.service import DetectionService
 from app.services.patrol_store import PatrolStore
@@ -91,6 +92,7 @@ class DetectionWiring:
     site: SiteConfig
     service: DetectionService | None
     zones: ZoneStore | None
+    bin_samples: BinSampleStore | None = None  # the site's labelled bin pictures, for retraining
 
 
 class MainWindow(QMainWindow):
@@ -442,10 +444,13 @@ class MainWindow(QMainWindow):
             self,
             place=(lambda: controller.place) if controller is not None else None,
             revisit=lambda: self.overlay_feed.revisit_text(camera_id),
+            bin_samples=self.detection.bin_samples,
         )
         service = self.detection.service
         if service is not None:
             dialog.zones_saved.connect(lambda cam, zones: service.set_zones(cam, zones))
+            if dialog.bin_labels is not None:
+                dialog.bin_labels.retrained.connect(service.set_bin_classifier)
         dialog.exec()
 
     # --- PTZ -----------------------------------------------------------------------------------

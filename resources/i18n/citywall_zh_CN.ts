@@ -324,6 +324,65 @@
     </message>
 </context>
 <context>
+    <name>BinLabels</name>
+    <message>
+        <source>Teach the bin detector</source>
+        <translation>教垃圾桶识别</translation>
+    </message>
+    <message>
+        <source>Select a bin and say what it looks like now. With a few pictures of each, retrain: the bin detector then knows this site&apos;s bins.</source>
+        <translation>选中一个垃圾桶，说明它现在的样子。两种情况各有几张图片后重新训练，垃圾桶识别就认得本站点的垃圾桶了。</translation>
+    </message>
+    <message>
+        <source>&amp;Overflowing now</source>
+        <translation>现在满溢(&amp;O)</translation>
+    </message>
+    <message>
+        <source>C&amp;lean now</source>
+        <translation>现在正常(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Re&amp;train bin detector</source>
+        <translation>重新训练垃圾桶识别(&amp;T)</translation>
+    </message>
+    <message>
+        <source>The picture was not kept: {0}</source>
+        <translation>图片未保存：{0}</translation>
+    </message>
+    <message>
+        <source>Picture kept: {0}</source>
+        <translation>图片已保存：{0}</translation>
+    </message>
+    <message>
+        <source>Retraining…</source>
+        <translation>正在重新训练…</translation>
+    </message>
+    <message>
+        <source>Retraining needs at least {0} pictures of each kind.</source>
+        <translation>重新训练需要每种情况至少 {0} 张图片。</translation>
+    </message>
+    <message>
+        <source>Retraining failed: {0}</source>
+        <translation>重新训练失败：{0}</translation>
+    </message>
+    <message>
+        <source>{0:.0%} right on pictures it did not learn from.</source>
+        <translation>对未参与训练的图片判断正确率 {0:.0%}。</translation>
+    </message>
+    <message>
+        <source>Retrained in {0:.1f} s from {1} pictures; in use now. {2}</source>
+        <translation>已用 {1} 张图片重新训练（{0:.1f} 秒），现已启用。{2}</translation>
+    </message>
+    <message>
+        <source>This site&apos;s pictures: {0} overflowing, {1} clean</source>
+        <translation>本站点图片：满溢 {0} 张，正常 {1} 张</translation>
+    </message>
+    <message>
+        <source>Select a bin zone first</source>
+        <translation>请先选中一个垃圾桶区域</translation>
+    </message>
+</context>
+<context>
     <name>Detection</name>
     <message>
         <source>waiting for the first check</source>

@@ -370,3 +370,79 @@ def test_the_worker_closes_alerts_of_zones_that_change_and_never_checks_a_moving
     finally:
         runtime.close()
         board.close()
+
+
+def test_a_retrained_bin_classifier_replaces_the_old_one_and_each_bin_keeps_its_reference(
+    tmp_path: Path,
+) -> None:
+    from app.services.bin_samples import BinSampleStore
+    from app.services.detection.protocol import BinClassifierChanged
+    from app.services.detection.service import camera_setups
+    from app.services.detection.worker import DetectionRuntime, WorkerSetup
+    from detectors.synth import bin_scene
+
+    scene = bin_scene(np.random.default_rng(5), w=352, h=288)
+    x1, y1, x2, y2 = scene.box
+    zone = ZoneSpec(
+        id="bin1",
+        kind="bin",
+        polygon=((x1, y1), (x2, y1), (x2, y2), (x1, y2)),
+        overflow_line=scene.rim - 0.03,
+    )
+    store = BinSampleStore(tmp_path / "bin_samples")
+    for i in range(4):
+        for full in (True, False):
+            s = bin_scene(np.random.default_rng(50 + i), w=352, h=288, overflowing=full)
+            sx1, sy1, sx2, sy2 = s.box
+            z = zone.model_copy(update={"polygon": ((sx1, sy1), (sx2, sy1), (sx2, sy2), (sx1, sy2))})
+            store.add(s.image, z, "overflow" if full else "normal", "bins")
+    retrained = store.retrain()
+    site = SiteConfig(
+        site=SiteInfo(name="t"),
+        cameras=(camera("bins", "rtsp://127.0.0.1:9/bins", (zone,)),),
+        detection=DetectionSettings(warmup_s=0),
+    )
+    layout = BoardLayout(((192, 108),), workers=1, detect_slots=2, request_slots=1)
+    board = FrameBoard.create(layout)
+    sent: list[object] = []
+    setup = WorkerSetup(
+        settings=site.detection,
+        cameras=camera_setups(site, {"bins": 0}),
+        board_name=board.name,
+        layout=layout,
+        tile_slots={"bins": 0},
+        evidence_dir=tmp_path,
+        scheduler=SchedulerConfig(warmup_s=0.0, min_interval_s=0.2, max_in_flight=2),
+    )
+    decoders = StandInDecoders(board, {0: [scene.image]})
+    runtime = DetectionRuntime(setup, board, sent.append)
+
+    def problems() -> list[DetectionProblem]:
+        flat = [m for item in sent for m in (item if isinstance(item, list) else [item])]
+        return [m for m in flat if isinstance(m, DetectionProblem)]
+
+    def step() -> bool:
+        board.write(0, np.zeros((108, 132, 4), np.uint8))
+        runtime.step()
+        decoders.answer()
+        return decoders.answered[0] >= 2
+
+    try:
+        runtime.start()
+        wait_until(step, 10, "the bin camera's first checks")
+        (pipe,) = runtime._pipelines.values()
+        monitor = pipe.bin_monitor
+        assert monitor is not None and monitor.has_reference("bin1")
+        assert monitor.classifier is None or "site_samples" not in monitor.classifier.info  # the default
+        runtime.handle(BinClassifierChanged(str(retrained.path)))
+        assert monitor.classifier is not None and monitor.classifier.info["site_samples"] == {
+            "overflow": 4,
+            "normal": 4,
+        }
+        assert monitor.has_reference("bin1")  # the clean picture of the bin is not taken again
+        runtime.handle(BinClassifierChanged(str(tmp_path / "missing.npz")))
+        assert any("missing.npz" in p.message for p in problems())
+        assert monitor.classifier.info.get("site_samples")  # a bad file leaves the working one in place
+    finally:
+        runtime.close()
+        board.close()

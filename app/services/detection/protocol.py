@@ -1,7 +1,8 @@
 """What travels between the GUI process and the detection worker process (small, picklable values).
 
 Frames never travel here: the worker reads its samples from the shared FrameBoard.
-GUI → worker: :class:`ViewPlace`, :class:`ZonesChanged`, :class:`AlertBoost`, :class:`StopDetection`.
+GUI → worker: :class:`ViewPlace`, :class:`ZonesChanged`, :class:`AlertBoost`,
+:class:`BinClassifierChanged`, :class:`StopDetection`.
 Worker → GUI: :class:`DetectionUpdate`, :class:`RevisitStats`, :class:`AlertEvent`, :class:`DetectionProblem`.
 """
 
@@ -42,6 +43,13 @@ class AlertBoost:
 
     camera_id: str
     boosted: bool
+
+
+@dataclass(frozen=True)
+class BinClassifierChanged:
+    """Judge bins with the classifier at ``path`` from now on (e.g. retrained from the site's pictures)."""
+
+    path: str
 
 
 @dataclass(frozen=True)

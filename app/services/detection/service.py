@@ -29,6 +29,7 @@ from app.media.frame_board import BoardLayout
 from app.services.detection.protocol import (
     AlertBoost,
     AlertEvent,
+    BinClassifierChanged,
     DetectionProblem,
     DetectionUpdate,
     RevisitStats,
@@ -145,6 +146,7 @@ class DetectionService:
         self._places: dict[str, ViewPlace] = {}
         self._zones: dict[str, ZonesChanged] = {}
         self._boosts: dict[str, AlertBoost] = {}
+        self._classifier: BinClassifierChanged | None = None
         # What the worker said, kept for drain(); alerts and problems are never crowded out by updates.
         self._seq = itertools.count()
         self._updates: deque[tuple[int, DetectionEvent]] = deque(maxlen=MAX_UPDATES)
@@ -246,6 +248,13 @@ class DetectionService:
                 self._boosts.pop(camera_id, None)
         self._send(message)
 
+    def set_bin_classifier(self, path: Path) -> None:
+        """Judge bins with the classifier at ``path`` (the site's own, retrained from its pictures)."""
+        message = BinClassifierChanged(str(path))
+        with self._lock:
+            self._classifier = message
+        self._send(message)
+
     # --- what detection tells the GUI -------------------------------------------------------------
     def drain(self) -> list[DetectionEvent]:
         """Everything that arrived since the last call, in arrival order (never blocks)."""
@@ -279,6 +288,8 @@ class DetectionService:
             self._started_at = self._heard_at = now
             self._restart_at = None
             replay: list[object] = [*self._zones.values(), *self._places.values(), *self._boosts.values()]
+            if self._classifier is not None:
+                replay.insert(0, self._classifier)
         for message in replay:
             self._send(message)
 

@@ -42,6 +42,7 @@ from app.media.frame_board import BgraImage, BoardLayout, FrameBoard, FrameMeta
 from app.services.detection.protocol import (
     AlertBoost,
     AlertEvent,
+    BinClassifierChanged,
     DetectionProblem,
     DetectionUpdate,
     OverlayBox,
@@ -53,6 +54,7 @@ from app.services.detection.protocol import (
 from app.services.detection.scheduler import ALWAYS_SETTLED, DetectionScheduler, SchedulerConfig, Ticket
 from camera_config.models import DetectionSettings, ZoneSpec
 from detectors import registry
+from detectors.bins import BinClassifier
 from detectors.pipeline import FrameResult, PipelineConfig, ScenePipeline
 from detectors.rules import DEFAULT_CLASS_EVENTS
 from detectors.types import BinRoi, Detector, Frame, Hit, HitState, Mask, SceneGeometry, Zone, ZoneKind
@@ -454,7 +456,23 @@ class DetectionRuntime:
             self._on_zones(message)
         elif isinstance(message, AlertBoost) and message.camera_id in self._cams:
             self.scheduler.set_boost(message.camera_id, message.boosted)
+        elif isinstance(message, BinClassifierChanged):
+            self._on_bin_classifier(Path(message.path))
         return True
+
+    def _on_bin_classifier(self, path: Path) -> None:
+        """Swap the classifier of every bin in place: each bin keeps its clean reference picture."""
+        try:
+            classifier = BinClassifier.load(path)
+        except (OSError, ValueError, KeyError) as exc:
+            self._send(DetectionProblem(None, f"bin classifier {path} not loaded: {exc}"))
+            return
+        if self._config is not None:
+            options = self._config.bin_monitor.model_copy(update={"classifier": path})
+            self._config = self._config.model_copy(update={"bin_monitor": options})
+        for pipe in self._pipelines.values():
+            if pipe.bin_monitor is not None:
+                pipe.bin_monitor.classifier = classifier
 
     def _on_place(self, message: ViewPlace) -> None:
         state = self._cams.get(message.camera_id)

@@ -71,7 +71,9 @@ from app.core.preset_tracking import Place, PlaceSnapshot
 from app.media.frame_board import BgraImage
 from app.media.protocol import ViewMode
 from app.media.source import FrameSource
+from app.services.bin_samples import BinSampleStore
 from app.services.zone_store import ZoneStore
+from app.ui.detection.bin_labels import BinLabelBox
 from app.ui.wall.compositor import fit_rect
 from camera_config.explain import explain
 from camera_config.models import Camera, DetectionSettings, ZoneSpec
@@ -902,6 +904,7 @@ class ZoneEditorDialog(QDialog):
         place: Callable[[], PlaceSnapshot | None] | None = None,
         revisit: Callable[[], str | None] | None = None,
         client_id: str = "zone-editor",
+        bin_samples: BinSampleStore | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("zoneEditor")
@@ -973,6 +976,7 @@ class ZoneEditorDialog(QDialog):
         self.rules_label.setTextFormat(Qt.TextFormat.RichText)
         rules_layout = QVBoxLayout(self.rules_box)
         rules_layout.addWidget(self.rules_label)
+        self.bin_labels = BinLabelBox(bin_samples, camera.id, self) if bin_samples is not None else None
         self.status = QLabel(self)
         self.status.setWordWrap(True)
         self.save_button = QPushButton(self)
@@ -998,6 +1002,8 @@ class ZoneEditorDialog(QDialog):
             side.addWidget(button)
         side.addWidget(self.shape_list)
         side.addWidget(self.shape_box)
+        if self.bin_labels is not None:
+            side.addWidget(self.bin_labels)  # next to the selected bin it labels
         side.addWidget(self.rules_box)
         side.addWidget(self.status)
         side.addStretch(1)
@@ -1241,6 +1247,17 @@ class ZoneEditorDialog(QDialog):
             self.shape_error.hide()
         other_preset = self._elsewhere and self.bound and self.dirty
         self.save_button.setEnabled(self.bound and (editable or other_preset))
+        if self.bin_labels is not None:
+            self.bin_labels.set_context(self._bin_zone(shape) if editable else None, lambda: self._buffer)
+
+    def _bin_zone(self, shape: ZoneShape | None) -> ZoneSpec | None:
+        """The selected shape as a bin zone of this view, if it is one (for labelling its pictures)."""
+        if shape is None or shape.kind != "bin":
+            return None
+        try:
+            return shape.to_spec(self.preset)
+        except (ValidationError, ValueError):
+            return None  # a half-drawn bin: nothing to crop yet
 
     def _set_name_text(self, text: str) -> None:
         updating, self._updating = self._updating, True
@@ -1317,6 +1334,8 @@ class ZoneEditorDialog(QDialog):
 
     def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 (Qt API)
         self._timer.stop()
+        if self.bin_labels is not None:
+            self.bin_labels.finish()  # a retrain under way is completed and put to use
         self._source.set_demands(self._client, {})
         super().hideEvent(event)
 

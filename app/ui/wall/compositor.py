@@ -286,7 +286,9 @@ class WallCompositor(QWidget):
                 tile.meta = meta
                 self._place(tile, rect)
             tile.meta = meta
-            self.update(rect)  # Qt merges the tiles' rectangles into one paint event
+            # Qt merges the tiles' rectangles into one paint event. A plain new frame dirties the
+            # picture alone: the letterbox bars and gaps around it are unchanged.
+            self.update(tile.target if _frame_only(tile) and tile.target is not None else rect)
 
     def _poll_health(self) -> None:
         for tile, rect in zip(self._tiles, self._rects, strict=False):
@@ -295,7 +297,7 @@ class WallCompositor(QWidget):
             health = self._source.health(tile.info.camera_id)
             changed = tile.health is None or _overlay_key(tile.health) != _overlay_key(health)
             tile.health = health
-            self._place(tile, rect)  # the clock and fps in the overlay move on too
+            self._prepare_overlay(tile, rect)  # the clock and fps in the overlay move on too
             if changed:
                 self.update(rect)
 
@@ -311,6 +313,15 @@ class WallCompositor(QWidget):
         for index, (tile, rect, cell) in enumerate(zip(self._tiles, self._rects, self._areas, strict=False)):
             if not exposed.intersects(cell):
                 continue
+            target = tile.target
+            if (
+                _frame_only(tile)
+                and target is not None
+                and index != self._selected
+                and target.contains(exposed.intersected(cell).boundingRect())
+            ):
+                self._paint_picture(painter, tile, target)  # only the picture is dirty: a new frame
+                continue
             for gap in self._gaps[index]:
                 painter.fillRect(gap, BACKGROUND)
             self._paint_tile(painter, tile, rect, now)
@@ -324,6 +335,18 @@ class WallCompositor(QWidget):
         painter.end()
         self.paint_seconds += time.thread_time() - started
         self.paints += 1
+
+    @staticmethod
+    def _paint_picture(painter: QPainter, tile: TileState, target: QRect) -> None:
+        """A new frame of a live tile: the picture and its overlay. Qt clips to the dirty picture, so
+        the overlay's parts over the unchanged letterbox bars are not blended twice."""
+        assert tile.image is not None and tile.overlay is not None
+        if target.size() == tile.image.size():
+            painter.drawImage(target.topLeft(), tile.image)
+        else:
+            painter.drawImage(target, tile.image)
+        for position, band in tile.overlay:
+            painter.drawImage(position, band)
 
     def _paint_tile(self, painter: QPainter, tile: TileState, rect: QRect, now: float) -> None:
         image, target = tile.image, tile.target
@@ -350,7 +373,13 @@ class WallCompositor(QWidget):
             tile.bars = region_rects(QRegion(rect).subtracted(QRegion(tile.target)))
         else:
             tile.target, tile.bars = None, []
+        self._prepare_overlay(tile, rect)
+
+    def _prepare_overlay(self, tile: TileState, rect: QRect) -> None:
+        before = [id(band) for _, band in tile.overlay or []]
         tile.overlay = self._overlay.prepare(tile, rect)
+        if [id(band) for _, band in tile.overlay or []] != before:
+            self.update(rect)  # new text (the clock): also where the overlay lies outside the picture
 
     # --- mouse: select, focus, drag and drop ----------------------------------------------------
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt API)
@@ -414,6 +443,11 @@ class WallCompositor(QWidget):
             return
         self.set_selected(target)
         event.acceptProposedAction()
+
+
+def _frame_only(tile: TileState) -> bool:
+    """Can a new frame of this tile be painted over its last one (live, no boxes, no flash)?"""
+    return tile.overlay is not None and tile.image is not None and not tile.boxes and not tile.flash_until
 
 
 def _overlay_key(health: CameraHealth) -> tuple[object, ...]:

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from app.ui.wall.compositor import TileState
 
 STALE_AFTER_S = 3.0  # a "live" tile whose picture is older than this says so
+TEXT_CACHE_LIMIT = 2000  # rendered texts kept (a wall needs a few hundred)
+FOOTER_TEXT = QColor(200, 206, 218)
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ class OverlayPainter:
     def __init__(self) -> None:
         self._fonts: dict[tuple[int, bool], tuple[QFont, QFontMetrics]] = {}
         self._bands: dict[tuple[int, str], tuple[tuple[object, ...], QImage]] = {}
+        self._texts: dict[tuple[tuple[int, bool], int, str], QImage] = {}
 
     def _font(self, pixel_size: int, bold: bool = False) -> tuple[QFont, QFontMetrics]:
         key = (pixel_size, bold)
@@ -204,29 +207,52 @@ class OverlayPainter:
         self, painter: QPainter, rect: QRect, tile: TileState, text_px: int, state: StreamState
     ) -> None:
         assert tile.info is not None
-        font, metrics = self._font(max(8, text_px - 2))
-        painter.setFont(font)
+        font_key = (max(8, text_px - 2), False)
+        _, metrics = self._font(*font_key)
         band = QRect(rect.left(), rect.bottom() - metrics.height() - 3, rect.width(), metrics.height() + 4)
         painter.fillRect(band, QColor(0, 0, 0, 110))
-        baseline = band.top() + 2 + metrics.ascent()
-        painter.setPen(QColor(200, 206, 218))
+        top = band.top() + 2
         right = ""
         health = tile.health
         if health is not None and state == StreamState.LIVE:
             fps = health.main_fps if tile.from_main else health.fps
             stream = QCoreApplication.translate("Wall", "main stream") if tile.from_main else ""
             right = f"{stream} {fps:.0f} fps".strip()
-        right_w = metrics.horizontalAdvance(right) if right else 0
-        left = ""
+        # Texts come from a cache: the clock is the same on every tile, the rest rarely changes.
+        right_image = self._text(right, font_key, FOOTER_TEXT) if right else None
+        right_w = right_image.width() if right_image is not None else 0
+        used = 0
         if tile.meta is not None:
-            left = time.strftime("%H:%M:%S", time.localtime(tile.meta.captured_wall_ns / 1e9))
+            clock = time.strftime("%H:%M:%S", time.localtime(tile.meta.captured_wall_ns / 1e9))
+            clock_image = self._text(clock, font_key, FOOTER_TEXT)
+            painter.drawImage(QPoint(rect.left() + 4, top), clock_image)
+            used = clock_image.width() + metrics.horizontalAdvance("  ")
         if tile.info.grid_code:
-            candidate = f"{left}  {tile.info.grid_code}".strip()
-            if metrics.horizontalAdvance(candidate) + right_w + 16 <= rect.width():
-                left = candidate  # the grid code only where it fits; the clock matters more
-        painter.drawText(rect.left() + 4, baseline, left)
-        if right and metrics.horizontalAdvance(left) + right_w + 12 <= rect.width():
-            painter.drawText(rect.right() - right_w - 4, baseline, right)
+            grid_image = self._text(tile.info.grid_code, font_key, FOOTER_TEXT)
+            if used + grid_image.width() + right_w + 16 <= rect.width():
+                painter.drawImage(QPoint(rect.left() + 4 + used, top), grid_image)  # only where it fits
+                used += grid_image.width()
+        if right_image is not None and used + right_w + 12 <= rect.width():
+            painter.drawImage(QPoint(rect.right() - right_w - 4, top), right_image)
+
+    def _text(self, text: str, font_key: tuple[int, bool], colour: QColor) -> QImage:
+        """``text`` rendered once on a transparent image, then blitted wherever it is needed."""
+        key = (font_key, colour.rgba(), text)
+        image = self._texts.get(key)
+        if image is None:
+            if len(self._texts) > TEXT_CACHE_LIMIT:
+                self._texts.clear()  # clocks of past seconds; rebuilt on demand, cheaply
+            font, metrics = self._font(*font_key)
+            width = max(1, metrics.horizontalAdvance(text))
+            image = QImage(width, metrics.height(), QImage.Format.Format_ARGB32_Premultiplied)
+            image.fill(Qt.GlobalColor.transparent)
+            text_painter = QPainter(image)
+            text_painter.setFont(font)
+            text_painter.setPen(colour)
+            text_painter.drawText(0, metrics.ascent(), text)
+            text_painter.end()
+            self._texts[key] = image
+        return image
 
     def _centre_message(
         self,
