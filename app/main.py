@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
+import socket
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +21,7 @@ from app.services.bin_samples import BinSampleStore
 from app.services.detection.service import DetectionService, PtzPlaceFeed
 from app.services.patrol_store import PatrolStore
 from app.services.ptz_hub import PtzHub
+from app.services.shared_locks import LockFolder
 from app.services.zone_store import ZoneStore, site_with_zones
 from app.ui.dialogs.discovery import site_hosts
 from app.ui.main_window import DetectionWiring, SiteUi
@@ -79,6 +82,17 @@ def patrol_store_for(site: SiteConfig) -> PatrolStore:
 
 def zone_store_for(site: SiteConfig) -> ZoneStore:
     return ZoneStore.for_site(site, site_data_dir(site) / "zones.json")
+
+
+def workstation_name() -> str:
+    """How this workstation is named to the others (in shared PTZ locks): CITYWALL_WORKSTATION, or
+    the computer's name."""
+    return os.environ.get("CITYWALL_WORKSTATION", "").strip() or socket.gethostname() or "workstation"
+
+
+def lock_folder_for(site: SiteConfig) -> LockFolder:
+    """Operator locks are shared through files beside the shared views (every workstation sees them)."""
+    return LockFolder(site_data_dir(site) / "ptz_locks", workstation_name())
 
 
 def bin_samples_for(site: SiteConfig) -> BinSampleStore:
@@ -165,7 +179,7 @@ def run_site(
     for problem in store.problems:
         log.warning("%s", problem)
     has_ptz = any(c.ptz is not None and c.enabled for c in site.cameras)
-    ptz = PtzHub(site, patrol_of=store.patrol) if has_ptz else None
+    ptz = PtzHub(site, patrol_of=store.patrol, locks=lock_folder_for(site)) if has_ptz else None
     report = RunReport([t.camera_id for t in site_ui.cameras])
 
     def note_live() -> None:

@@ -15,6 +15,7 @@ from app.adapters.onvif.service import OnvifService
 from app.core.ptz_control import Requester
 from app.services.patrols import PatrolRunner
 from app.services.ptz_controller import PtzController, PtzPort, TickScheduler
+from app.services.shared_locks import LockFolder, LockSync
 from camera_config.models import Patrol, SiteConfig
 
 log = logging.getLogger(__name__)
@@ -35,7 +36,9 @@ class PtzHub:
         port: PtzPort | None = None,
         clock: Callable[[], float] = time.monotonic,
         patrol_of: Callable[[str], Patrol | None] | None = None,
+        locks: LockFolder | None = None,
     ) -> None:
+        """``locks``: the folder through which operator locks are shared with other workstations."""
         self.site = site
         self.service = service or OnvifService()
         self._port: PtzPort = port or self.service  # tests steer a fake head instead
@@ -53,6 +56,7 @@ class PtzHub:
                 self.patrols[camera.id] = PatrolRunner(
                     controller, patrol, self.scheduler, clock=clock, timezone=site.site.timezone
                 )
+        self.lock_sync = LockSync(self.controllers, locks, self.scheduler) if locks is not None else None
 
     def controller(self, camera_id: str) -> PtzController | None:
         return self.controllers.get(camera_id)
@@ -77,6 +81,12 @@ class PtzHub:
     def start(self) -> None:
         for controller in self.controllers.values():
             controller.start()
+        if self.lock_sync is not None and self.controllers:
+            try:
+                self.lock_sync.start()
+            except OSError as exc:  # the share is away: locks stay local to this workstation
+                log.warning("PTZ locks are not shared: %s", exc)
+                self.lock_sync = None
 
     def tick(self) -> None:
         """Run what is due (status polls, dwell timers, listener calls); call every ~50 ms."""
@@ -86,6 +96,8 @@ class PtzHub:
             log.exception("PTZ scheduler task failed")
 
     def stop(self) -> None:
+        if self.lock_sync is not None:
+            self.lock_sync.stop()
         for runner in self.patrols.values():
             runner.close()
         for controller in self.controllers.values():
