@@ -257,6 +257,39 @@ class Patrol(Model):
     resume_after_s: float = Field(default=30.0, ge=0, le=3600)
 
 
+class PtzOpticsSettings(Model):
+    """How the camera's ONVIF positions map to the world: click-to-centre and drag-a-box-to-zoom
+    aim with it. Defaults fit a typical 20x dome; take the real values from the camera's data sheet.
+    """
+
+    hfov_wide_deg: float = Field(
+        default=60.0, gt=0, lt=180, description="horizontal field of view at the widest zoom, degrees"
+    )
+    zoom_max: float = Field(
+        default=20.0, gt=1, le=100, description="optical zoom: magnification at the tele end"
+    )
+    pan_range_deg: tuple[float, float] = Field(
+        default=(-180.0, 180.0), description="pan angles at ONVIF generic -1 and 1 (360 degrees: endless)"
+    )
+    tilt_range_deg: tuple[float, float] = Field(
+        default=(-30.0, 90.0),
+        description="tilt below the horizon at ONVIF generic -1 and 1 (90: straight down)",
+    )
+    aspect: float = Field(default=16 / 9, gt=0.5, lt=4, description="picture width / height")
+
+    @model_validator(mode="after")
+    def _ranges(self) -> PtzOpticsSettings:
+        for name, (low, high) in (
+            ("pan_range_deg", self.pan_range_deg),
+            ("tilt_range_deg", self.tilt_range_deg),
+        ):
+            if not low < high:
+                raise ValueError(f"{name}: the first angle must be below the second, got [{low}, {high}]")
+        if self.pan_range_deg[1] - self.pan_range_deg[0] > 360:
+            raise ValueError("pan_range_deg spans more than 360 degrees")
+        return self
+
+
 class PtzSettings(Model):
     """PTZ control of a camera over ONVIF; the camera's ``credentials`` log in.
 
@@ -285,6 +318,7 @@ class PtzSettings(Model):
     lock_minutes_default: int = Field(
         default=10, ge=1, le=720, description="how long an operator's lock of the camera lasts by default"
     )
+    optics: PtzOpticsSettings = Field(default_factory=PtzOpticsSettings)
 
     @field_validator("endpoint")
     @classmethod

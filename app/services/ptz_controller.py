@@ -440,6 +440,12 @@ class ControllerSettings:
         values: dict[str, object] = {}
         if camera.ptz is not None:
             values["lock_minutes_default"] = float(camera.ptz.lock_minutes_default)
+            o = camera.ptz.optics
+            values["optics"] = PtzOptics(
+                HeadRange(*o.pan_range_deg, *o.tilt_range_deg, zoom_min=1.0, zoom_max=o.zoom_max),
+                hfov_wide_deg=o.hfov_wide_deg,
+                aspect=o.aspect,
+            )
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]
 

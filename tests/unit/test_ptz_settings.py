@@ -108,3 +108,31 @@ cameras:
     assert "ptz:" in written and SECRET not in written
     assert load_site(tmp_path / "again.yaml", {"CAM001_PASSWORD": SECRET}) == site
     assert isinstance(site.camera("cam001").source, RtspSource)
+
+
+def test_optics_from_the_data_sheet_reach_the_controller() -> None:
+    from app.services.ptz_controller import ControllerSettings
+
+    cam = camera(
+        endpoint="http://10.0.0.5/onvif/device_service",
+        optics={"hfov_wide_deg": 58.9, "zoom_max": 25, "tilt_range_deg": [-15, 90], "aspect": 1.6},
+    )
+    optics = ControllerSettings.for_camera(cam).optics
+    assert (optics.hfov_wide_deg, optics.aspect) == (58.9, 1.6)
+    assert (optics.head.zoom_max, optics.head.tilt_min, optics.head.pan_min) == (25, -15, -180)
+    default = ControllerSettings.for_camera(camera(endpoint="http://10.0.0.5/onvif/device_service")).optics
+    assert (default.hfov_wide_deg, default.head.zoom_max) == (60.0, 20.0)  # a typical 20x dome
+
+
+@pytest.mark.parametrize(
+    ("optics", "message"),
+    [
+        ({"tilt_range_deg": [90, -30]}, "tilt_range_deg: the first angle must be below the second"),
+        ({"pan_range_deg": [-200, 200]}, "pan_range_deg spans more than 360 degrees"),
+        ({"hfov_wide_deg": 180}, "less than 180"),
+        ({"zoom_max": 1}, "greater than 1"),
+    ],
+)
+def test_impossible_optics_are_refused(optics: dict[str, object], message: str) -> None:
+    with pytest.raises(ValidationError, match=message):
+        camera(endpoint="http://10.0.0.5/onvif/device_service", optics=optics)
