@@ -375,15 +375,26 @@ class BinMonitor:
         self.classifier = classifier
         self._refs: dict[str, list[tuple[U8, U8]]] = {b.id: [] for b in geometry.bins}
         self._ref_size: tuple[int, int] | None = None
+        self.confirmed: set[str] = set()  # bins whose references an operator confirmed clean
 
     def set_reference(
-        self, frame: Frame, bin_ids: Iterable[str] | None = None, replace: bool = False
+        self,
+        frame: Frame,
+        bin_ids: Iterable[str] | None = None,
+        replace: bool = False,
+        confirmed: bool = False,
     ) -> None:
-        """Take ``frame`` as a clean view of the given bins (all by default). Several are kept (day/night)."""
+        """Take ``frame`` as a clean view of the given bins (all by default). Several are kept (day/night).
+
+        ``confirmed``: an operator says the bins are clean now. The first confirmation of a bin
+        replaces the references taken on their own (the first view may have shown it full); later
+        ones are kept beside each other (day, night, rain).
+        """
         h, w = frame.shape[:2]
         if self._ref_size not in (None, (w, h)):
             for refs in self._refs.values():
                 refs.clear()
+            self.confirmed.clear()
         self._ref_size = (w, h)
         wanted = set(bin_ids) if bin_ids is not None else None
         for b in self.geometry.bins:
@@ -391,8 +402,10 @@ class BinMonitor:
                 continue
             r = bin_regions(b, w, h)
             refs = self._refs[b.id]
-            if replace:
+            if replace or (confirmed and b.id not in self.confirmed):
                 refs.clear()
+            if confirmed:
+                self.confirmed.add(b.id)
             refs.append((_crop(frame, r.above).copy(), _crop(frame, r.base).copy()))
             del refs[: max(0, len(refs) - self.options.max_references)]
 

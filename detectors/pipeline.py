@@ -14,7 +14,7 @@ every camera; stateful ones (background models) are created per pipeline from th
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -80,10 +80,17 @@ class ScenePipeline:
         self.bin_rule = BinOverflowRule(geometry, self.config.bins)
         self.bin_monitor = BinMonitor(geometry, self.config.bin_monitor) if geometry.bins else None
 
-    def set_bin_reference(self, frame: Frame, replace: bool = False) -> None:
-        """This frame shows the bins clean (after emptying, or on first set-up)."""
+    def set_bin_reference(
+        self,
+        frame: Frame,
+        replace: bool = False,
+        bin_ids: Iterable[str] | None = None,
+        confirmed: bool = False,
+    ) -> None:
+        """This frame shows the bins clean (after emptying, or on first set-up); ``confirmed``: an
+        operator said so."""
         if self.bin_monitor is not None:
-            self.bin_monitor.set_reference(frame, replace=replace)
+            self.bin_monitor.set_reference(frame, bin_ids, replace=replace, confirmed=confirmed)
 
     def reset_view(self) -> None:
         """The camera left this preset or the stream restarted: every dwell and background restarts."""

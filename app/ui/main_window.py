@@ -451,6 +451,9 @@ class MainWindow(QMainWindow):
             dialog.zones_saved.connect(lambda cam, zones: service.set_zones(cam, zones))
             if dialog.bin_labels is not None:
                 dialog.bin_labels.retrained.connect(service.set_bin_classifier)
+                dialog.bin_labels.confirmed_clean.connect(
+                    lambda zone: service.bins_clean(camera_id, zone.preset, [zone.id])
+                )
         dialog.exec()
 
     # --- PTZ -----------------------------------------------------------------------------------

@@ -330,8 +330,8 @@
         <translation>教垃圾桶识别</translation>
     </message>
     <message>
-        <source>Select a bin and say what it looks like now. With a few pictures of each, retrain: the bin detector then knows this site&apos;s bins.</source>
-        <translation>选中一个垃圾桶，说明它现在的样子。两种情况各有几张图片后重新训练，垃圾桶识别就认得本站点的垃圾桶了。</translation>
+        <source>Select a bin and say what it looks like now (clean: detection also judges the bin against this view from now on). With a few pictures of each, retrain: the bin detector then knows this site&apos;s bins.</source>
+        <translation>选中一个垃圾桶，说明它现在的样子（选“正常”时，识别从此以这个画面为该垃圾桶的干净参照）。两种情况各有几张图片后重新训练，垃圾桶识别就认得本站点的垃圾桶了。</translation>
     </message>
     <message>
         <source>&amp;Overflowing now</source>

@@ -376,7 +376,7 @@ def test_a_retrained_bin_classifier_replaces_the_old_one_and_each_bin_keeps_its_
     tmp_path: Path,
 ) -> None:
     from app.services.bin_samples import BinSampleStore
-    from app.services.detection.protocol import BinClassifierChanged
+    from app.services.detection.protocol import BinClassifierChanged, BinsClean
     from app.services.detection.service import camera_setups
     from app.services.detection.worker import DetectionRuntime, WorkerSetup
     from detectors.synth import bin_scene
@@ -443,6 +443,11 @@ def test_a_retrained_bin_classifier_replaces_the_old_one_and_each_bin_keeps_its_
         runtime.handle(BinClassifierChanged(str(tmp_path / "missing.npz")))
         assert any("missing.npz" in p.message for p in problems())
         assert monitor.classifier.info.get("site_samples")  # a bad file leaves the working one in place
+        # "Clean now" in the zone editor: the bin's next checked picture becomes its clean reference
+        checked = decoders.answered[0]
+        runtime.handle(BinsClean("bins", None, ("bin1",)))
+        wait_until(lambda: step() and decoders.answered[0] > checked + 1, 10, "a check after 'clean now'")
+        assert monitor.confirmed == {"bin1"}
     finally:
         runtime.close()
         board.close()

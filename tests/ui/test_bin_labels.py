@@ -34,7 +34,9 @@ def test_label_a_bin_now_then_retrain_and_the_new_classifier_is_handed_on(
     assert editor.shapes[0].kind == "bin" and box.overflow_button.isEnabled()
     for _ in range(3):
         QTest.mouseClick(box.overflow_button, Qt.MouseButton.LeftButton)
-    QTest.mouseClick(box.normal_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(box.confirmed_clean, timeout=1000) as clean:  # detection's clean reference
+        QTest.mouseClick(box.normal_button, Qt.MouseButton.LeftButton)
+    assert clean.args[0].id == "bin-1" and clean.args[0].preset is None
     assert samples.counts() == {"overflow": 3, "normal": 1}
     assert "3 overflowing, 1 clean" in box.counts_label.text()
     assert not box.retrain_button.isEnabled()  # three of each are needed

@@ -135,3 +135,22 @@ def test_monitor_without_reference_uses_the_classifier() -> None:
     geom = SceneGeometry("cam", "1", bins=(BinRoi("bin", s.box, overflow_line=s.rim),))
     obs = BinMonitor(geom).observe(s.image)["bin"]
     assert obs.change_above is None and obs.classifier is not None and obs.score == obs.classifier
+
+
+def test_a_bin_first_seen_full_fires_once_an_operator_confirms_a_clean_view() -> None:
+    clean = bin_scene(np.random.default_rng(7), 320, 240, overflowing=False)
+    h, w = clean.image.shape[:2]
+    x1, _, x2, _ = (int(v * s) for v, s in zip(clean.box, (w, h, w, h), strict=True))
+    roi = BinRoi("bin", clean.box, overflow_line=clean.rim - 0.02)
+    bag = np.full((30, max(8, (x2 - x1) // 2), 3), 25, np.uint8)
+    full = paste(
+        clean.image, bag, np.ones(bag.shape[:2], np.float32), x1 + 4, int(roi.line * h) - 28, rng=None
+    )
+    mon = BinMonitor(SceneGeometry("cam", "1", bins=(roi,)), BinOptions(classifier=None))
+    mon.set_reference(full)  # taken on its own at the first check: the bin happened to be full
+    assert mon.observe(full)["bin"].score == 0.0  # judged against itself: never fires
+    mon.set_reference(clean.image, confirmed=True)  # "Clean now" (after the bin was emptied)
+    assert mon.confirmed == {"bin"} and mon.observe(full)["bin"].score > 0.9  # the full one is gone
+    night = np.clip(clean.image.astype(np.float32) * 0.5, 0, 255).astype(np.uint8)
+    mon.set_reference(night, confirmed=True)  # a later confirmation is kept beside the first
+    assert mon.observe(clean.image)["bin"].score == 0.0 and mon.observe(night)["bin"].score == 0.0

@@ -2,7 +2,7 @@
 
 Frames never travel here: the worker reads its samples from the shared FrameBoard.
 GUI → worker: :class:`ViewPlace`, :class:`ZonesChanged`, :class:`AlertBoost`,
-:class:`BinClassifierChanged`, :class:`StopDetection`.
+:class:`BinClassifierChanged`, :class:`BinsClean`, :class:`StopDetection`.
 Worker → GUI: :class:`DetectionUpdate`, :class:`RevisitStats`, :class:`AlertEvent`, :class:`DetectionProblem`.
 """
 
@@ -50,6 +50,15 @@ class BinClassifierChanged:
     """Judge bins with the classifier at ``path`` from now on (e.g. retrained from the site's pictures)."""
 
     path: str
+
+
+@dataclass(frozen=True)
+class BinsClean:
+    """An operator says these bins are clean now: their next picture is a reference to judge by."""
+
+    camera_id: str
+    preset: str | None
+    bin_ids: tuple[str, ...]
 
 
 @dataclass(frozen=True)

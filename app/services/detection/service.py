@@ -30,6 +30,7 @@ from app.services.detection.protocol import (
     AlertBoost,
     AlertEvent,
     BinClassifierChanged,
+    BinsClean,
     DetectionProblem,
     DetectionUpdate,
     RevisitStats,
@@ -254,6 +255,10 @@ class DetectionService:
         with self._lock:
             self._classifier = message
         self._send(message)
+
+    def bins_clean(self, camera_id: str, preset: str | None, bin_ids: Iterable[str]) -> None:
+        """An operator says these bins of the view are clean now (a reference to judge them by)."""
+        self._send(BinsClean(camera_id, preset, tuple(bin_ids)))
 
     # --- what detection tells the GUI -------------------------------------------------------------
     def drain(self) -> list[DetectionEvent]:

@@ -43,6 +43,7 @@ from app.services.detection.protocol import (
     AlertBoost,
     AlertEvent,
     BinClassifierChanged,
+    BinsClean,
     DetectionProblem,
     DetectionUpdate,
     OverlayBox,
@@ -358,6 +359,7 @@ class _CameraState:
     frames: int = 0  # frames in the camera's tile slot when last looked
     frames_changed: float = -math.inf  # when that number last changed
     reset_views: set[str | None] = field(default_factory=set)  # presets whose pipelines restart
+    clean_bins: dict[str | None, set[str]] = field(default_factory=dict)  # confirmed clean, per preset
 
 
 class DetectionRuntime:
@@ -458,6 +460,9 @@ class DetectionRuntime:
             self.scheduler.set_boost(message.camera_id, message.boosted)
         elif isinstance(message, BinClassifierChanged):
             self._on_bin_classifier(Path(message.path))
+        elif isinstance(message, BinsClean) and message.camera_id in self._cams:
+            clean = self._cams[message.camera_id].clean_bins.setdefault(message.preset, set())
+            clean.update(message.bin_ids)  # taken from the view's next checked picture
         return True
 
     def _on_bin_classifier(self, path: Path) -> None:
@@ -677,6 +682,9 @@ class DetectionRuntime:
                 # Bins are judged against the view as first seen at this preset (set up clean);
                 # the classifier alone cannot tell a full bin from an empty one reliably.
                 pipe.set_bin_reference(frame)
+            clean = state.clean_bins.pop(preset, None)
+            if clean:
+                pipe.set_bin_reference(frame, bin_ids=clean, confirmed=True)  # an operator said so
             result = pipe.process(frame, meta.captured_monotonic_ns / 1e9)
         except Exception as exc:  # one broken view must not stop detection everywhere
             log.exception("check of %s at preset %s failed", camera_id, preset)

@@ -25,9 +25,11 @@ RETRAIN_WAIT_S = 60.0
 
 
 class BinLabelBox(QGroupBox):
-    """``retrained(path)``: a new classifier was saved at ``path``."""
+    """``retrained(path)``: a new classifier was saved at ``path``. ``confirmed_clean(zone)``: the
+    operator says the bin is clean now (detection takes the view as the bin's clean reference)."""
 
     retrained = Signal(object)
+    confirmed_clean = Signal(object)
 
     def __init__(self, store: BinSampleStore, camera_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -75,8 +77,9 @@ class BinLabelBox(QGroupBox):
         self.intro.setText(
             translate(
                 "BinLabels",
-                "Select a bin and say what it looks like now. With a few pictures of each, retrain: "
-                "the bin detector then knows this site's bins.",
+                "Select a bin and say what it looks like now (clean: detection also judges the bin "
+                "against this view from now on). With a few pictures of each, retrain: the bin "
+                "detector then knows this site's bins.",
             )
         )
         self.overflow_button.setText(translate("BinLabels", "&Overflowing now"))
@@ -103,6 +106,8 @@ class BinLabelBox(QGroupBox):
             self.result.setText(translate("BinLabels", "The picture was not kept: {0}").format(exc))
             return None
         self.result.setText(translate("BinLabels", "Picture kept: {0}").format(path.name))
+        if label == "normal":
+            self.confirmed_clean.emit(self._zone)
         self._update()
         return path
 
