@@ -428,7 +428,12 @@ class IngestSettings(Model):
     """How streams are pulled. Defaults suit 100+ cameras on a 2-core workstation."""
 
     workers: int | Literal["auto"] = "auto"
-    cameras_per_worker: int = Field(default=25, ge=1, le=200)
+    cameras_per_worker: int = Field(
+        default=25,
+        ge=1,
+        le=200,
+        description="cameras a decoder worker takes; 'auto' workers never outnumber the machine's cores",
+    )
     transport: Literal["tcp", "udp"] = "tcp"
     connect_timeout_s: float = Field(default=5.0, gt=0, le=120)
     read_timeout_s: float = Field(default=5.0, gt=0, le=120)
