@@ -58,6 +58,7 @@ class AppResult:
     app_cores: float = 0.0
     gui_cores: float = 0.0
     rss_mib: float = 0.0
+    workers: int = 0  # decoder processes of the app
 
 
 def run_app(site: SiteConfig, seconds: float, warmup: float, size: tuple[int, int]) -> AppResult:
@@ -79,7 +80,7 @@ def run_app(site: SiteConfig, seconds: float, warmup: float, size: tuple[int, in
     window.start()
     compositor = window.pane.compositor
     cameras = [t.info.camera_id for t in compositor.tiles() if t.info is not None]
-    result = AppResult(tiles=len(cameras))
+    result = AppResult(tiles=len(cameras), workers=supervisor.layout.workers)
     t0 = time.monotonic()
     while time.monotonic() - t0 < LIVE_TIMEOUT_S:
         app.processEvents()
@@ -145,7 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--warmup", type=float, default=5.0)
     parser.add_argument("--size", default="1920x1080", help="main window size (default 1920x1080)")
     parser.add_argument(
-        "--raw-processes", type=int, default=0, help="raw reference processes (default: 1 and 4)"
+        "--raw-processes", type=int, default=0, help="raw reference processes (default: 1, and as the app)"
     )
     args = parser.parse_args(argv)
     width, _, height = args.size.partition("x")
@@ -182,7 +183,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         tile = app.tile
         specs = site_specs(site)
         raws = []
-        for procs in [args.raw_processes] if args.raw_processes else [1, 4]:
+        # the raw loop in one process, and split like the app's decoders
+        for procs in [args.raw_processes] if args.raw_processes else sorted({1, max(1, app.workers)}):
             time.sleep(SETTLE_S)
             raws.append(run_raw(specs, tile, procs, args.warmup, args.seconds, server.pid))
             print_phase(raws[-1], args.cameras)
