@@ -14,7 +14,9 @@ from pytestqt.qtbot import QtBot
 from app.core.preset_tracking import Place, PlaceSnapshot, PresetPoint
 from app.media.protocol import ViewMode
 from app.services.zone_store import ZoneStore
-from app.ui.detection.zone_editor import LINE, ZoneCanvas, ZoneEditorDialog, rule_sections
+from app.ui.detection.zone_canvas import ZoneCanvas
+from app.ui.detection.zone_editor import ZoneEditorDialog
+from app.ui.detection.zone_shapes import LINE, rule_sections
 from app.ui.i18n import Translations
 from camera_config.models import Camera, DetectionSettings, PtzSettings, RtspSource, ZoneSpec
 from tests.ui.fakes import FakeSource
