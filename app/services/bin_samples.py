@@ -123,14 +123,22 @@ def bin_crop(frame: Frame, zone: ZoneSpec) -> Frame:
 def _held_out_accuracy(
     samples: list[tuple[Frame, int]], seed: int, progress: Progress | None
 ) -> tuple[float | None, int]:
-    """Accuracy over k folds: each crop judged by a classifier that never saw it (nor its variants)."""
+    """Accuracy over k folds: each crop judged by a classifier that never saw it (nor its variants).
+
+    Folds are stratified: every fold holds out some of each kind, so every training set has both.
+    """
     folds = min(FOLDS, min(sum(1 for _, y in samples if y == c) for c in (0, 1)))
     if folds < 2:
         return None, 0
-    order = np.random.default_rng(seed).permutation(len(samples))
+    rng = np.random.default_rng(seed)
+    fold_of: dict[int, int] = {}
+    for label in (0, 1):
+        members = [i for i, (_, y) in enumerate(samples) if y == label]
+        for rank, i in enumerate(rng.permutation(members)):
+            fold_of[int(i)] = rank % folds
     right = 0
     for k in range(folds):
-        test = {int(i) for i in order[k::folds]}
+        test = {i for i, fold in fold_of.items() if fold == k}
         train = [s for i, s in enumerate(samples) if i not in test]
         report = _scaled(progress, 0.8 * k / folds, 0.8 * (k + 1) / folds)
         model = train_classifier(train, seed=seed, progress=report)

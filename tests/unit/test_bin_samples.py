@@ -73,3 +73,12 @@ def test_retrained_classifier_is_saved_measured_and_tells_the_bins_apart(tmp_pat
     new_clean = [bin_crop(s.image, zone_of(s)) for s in scenes(False, 10, 950)]
     p_full, p_clean = classifier.predict_proba(new_full), classifier.predict_proba(new_clean)
     assert ((p_full >= 0.5).sum() + (p_clean < 0.5).sum()) / 20 >= 0.75
+
+
+def test_few_pictures_of_one_kind_among_many_still_retrain(tmp_path: Path) -> None:
+    store = BinSampleStore(tmp_path / "bin_samples")
+    for scene in scenes(True, 3, 300) + scenes(False, 30, 400):
+        store.add(scene.image, zone_of(scene), "overflow" if scene.overflowing else "normal", "cam1")
+    for seed in range(3):  # every fold holds out some of each kind: no fold trains on one kind only
+        report = store.retrain(seed=seed)
+        assert report.held_out_n == 33 and report.held_out_accuracy is not None
