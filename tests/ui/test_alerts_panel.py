@@ -13,7 +13,8 @@ from pytestqt.qtbot import QtBot
 
 from app.core.alerts import AlertBook, AlertState
 from app.services.detection.protocol import AlertEvent, OverlayBox
-from app.ui.detection.alerts_panel import AlertsPanel, EvidenceViewer, record, rule_words, state_words
+from app.services.detection.service import record_event as record
+from app.ui.detection.alerts_panel import AlertsPanel, EvidenceViewer, rule_words, state_words
 from app.ui.i18n import Translations
 
 NAMES = {"cam1": "菜市场北门", "cam2": "人民路口"}

@@ -385,9 +385,9 @@ class DetectionService:
 def record_event(book: AlertBook, event: AlertEvent) -> Alert | None:
     """Put a worker's alert event into the GUI's alert book: raised → a new alert, cleared → auto-clear.
 
-    What the book refuses comes back as None (a raise repeated, a clear for an alert already closed).
-    A clear for an alert this book never saw raised (the GUI restarted meanwhile) is recorded as
-    raised and cleared, so that its pictures are not lost."""
+    What the book refuses comes back as None (a raise repeated by a worker that restarted, a clear
+    for an alert already closed). A clear for an alert this book never saw raised (the GUI
+    restarted meanwhile) is recorded as raised and cleared, so that its picture is not lost."""
     try:
         if event.state == "raised" or event.alert_id not in book:
             alert = book.raise_alert(
@@ -400,7 +400,7 @@ def record_event(book: AlertBook, event: AlertEvent) -> Alert | None:
                 event_code=event.event_code,
                 raised_at=event.at_wall,
                 score=event.score,
-                evidence_path=event.evidence_path if event.state == "raised" else None,
+                evidence_path=event.evidence_path,
             )
             if event.state == "raised":
                 return alert

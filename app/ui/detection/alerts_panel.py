@@ -49,6 +49,7 @@ from PySide6.QtWidgets import (
 
 from app.core.alerts import OPEN_STATES, Alert, AlertBook, AlertState, InvalidAlertTransition
 from app.services.detection.protocol import AlertEvent
+from app.services.detection.service import record_event
 
 translate = QCoreApplication.translate
 log = logging.getLogger(__name__)
@@ -82,45 +83,6 @@ def event_words(code: str) -> str:
 
 
 # --- state ----------------------------------------------------------------------------------------
-
-
-def record(book: AlertBook, event: AlertEvent) -> Alert | None:
-    """Put a worker's alert event into the alert book: raised → a new alert, cleared → auto-clear.
-
-    What the book refuses is dropped (None): a raise repeated by a worker that restarted, a clear for
-    an alert that is already closed. A clear for an alert this GUI never saw raised (it restarted)
-    is listed as raised and cleared, so that the picture is not lost."""
-    try:
-        if event.state == "raised":
-            return book.raise_alert(
-                alert_id=event.alert_id,
-                camera_id=event.camera_id,
-                preset=event.preset,
-                zone_id=event.zone_id,
-                zone_name=event.zone_name,
-                rule=event.rule,
-                event_code=event.event_code,
-                raised_at=event.at_wall,
-                score=event.score,
-                evidence_path=event.evidence_path,
-            )
-        if event.alert_id not in book:
-            book.raise_alert(
-                alert_id=event.alert_id,
-                camera_id=event.camera_id,
-                preset=event.preset,
-                zone_id=event.zone_id,
-                zone_name=event.zone_name,
-                rule=event.rule,
-                event_code=event.event_code,
-                raised_at=event.at_wall,
-                score=event.score,
-                evidence_path=event.evidence_path,
-            )
-        return book.auto_clear(event.alert_id, event.at_wall, evidence_path=event.evidence_path)
-    except InvalidAlertTransition as exc:
-        log.info("alert event not applied: %s", exc)
-        return None
 
 
 # --- the list model and its painting ----------------------------------------------------------------
@@ -508,7 +470,7 @@ class AlertsPanel(QWidget):
     def add_event(self, event: AlertEvent) -> Alert | None:
         """A raise or clear from the detection worker, recorded in the book and shown. (A window
         that records events in the book itself calls :meth:`refresh` instead.)"""
-        alert = record(self.book, event)
+        alert = record_event(self.book, event)
         self.refresh()
         return alert
 
