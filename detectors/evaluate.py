@@ -303,10 +303,12 @@ def evaluate_classification(
 _COLOURS = [(31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189), (140, 86, 75)]
 
 
-def draw_pr_curve(
-    ev: DetectionEval, path: Path, title: str = "Precision-Recall", size: tuple[int, int] = (720, 560)
-) -> Path:
-    """The PR curve of every class (and the mean) as a PNG."""
+XY = Callable[[float, float], tuple[int, int]]
+
+
+def _pr_axes(size: tuple[int, int]) -> tuple[np.ndarray[Any, Any], XY, tuple[int, int, int, int]]:
+    """A white chart with recall (x) and precision (y) axes from 0 to 1: the picture, the function
+    that maps (recall, precision) to pixels, and the plot box (left, top, right, bottom)."""
     w, h = size
     img = np.full((h, w, 3), 255, np.uint8)
     left, top, right, bottom = 70, 50, w - 20, h - 60
@@ -325,6 +327,22 @@ def draw_pr_curve(
     cv2.rectangle(img, (left, top), (right, bottom), (0, 0, 0), 1)
     cv2.putText(img, "Recall", ((left + right) // 2 - 25, h - 18), font, 0.55, (0, 0, 0), 1, cv2.LINE_AA)
     cv2.putText(img, "Precision", (8, top - 12), font, 0.55, (0, 0, 0), 1, cv2.LINE_AA)
+    return img, xy, (left, top, right, bottom)
+
+
+def _save_png(img: np.ndarray[Any, Any], path: Path) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    cv2.imwrite(str(path), img)
+    return path
+
+
+def draw_pr_curve(
+    ev: DetectionEval, path: Path, title: str = "Precision-Recall", size: tuple[int, int] = (720, 560)
+) -> Path:
+    """The PR curve of every class (and the mean) as a PNG."""
+    img, xy, (left, top, right, _) = _pr_axes(size)
+    font = cv2.FONT_HERSHEY_SIMPLEX
     cv2.putText(img, title, (left + 80, 28), font, 0.65, (0, 0, 0), 1, cv2.LINE_AA)
     legend_y = top + 22
     curves = [c for c in ev.per_class if c.n_gt > 0] or ev.per_class
@@ -350,10 +368,28 @@ def draw_pr_curve(
         1,
         cv2.LINE_AA,
     )
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    cv2.imwrite(str(path), img)
-    return path
+    return _save_png(img, path)
+
+
+def draw_classifier_pr_curve(ev: ClassificationEval, path: Path, size: tuple[int, int] = (720, 560)) -> Path:
+    """Precision against recall of the first class as the threshold on its score sweeps."""
+    positive = ev.classes[0]
+    scores = np.array(list(ev.scores.values()), np.float64)
+    truth = np.array([Path(f).parent.name == positive for f in ev.scores], bool)
+    order = np.argsort(-scores, kind="stable")
+    tp = np.cumsum(truth[order])
+    fp = np.cumsum(~truth[order])
+    recall = tp / max(1, int(truth.sum()))
+    precision = tp / np.maximum(tp + fp, 1)
+    img, xy, (left, _, _, _) = _pr_axes(size)
+    if len(scores):
+        points = np.array(
+            [xy(0.0, 1.0)] + [xy(r, p) for r, p in zip(recall, precision, strict=True)], np.int32
+        )
+        cv2.polylines(img, [points], False, (180, 119, 31), 2, cv2.LINE_AA)
+    title = f"bin classifier: '{positive}' precision-recall, accuracy {ev.accuracy:.3f} (n={ev.n})"
+    cv2.putText(img, title, (left + 80, 28), cv2.FONT_HERSHEY_SIMPLEX, 0.5, (0, 0, 0), 1, cv2.LINE_AA)
+    return _save_png(img, path)
 
 
 def draw_confusion(
@@ -383,10 +419,7 @@ def draw_confusion(
             img, labels[i][:11], (left + i * cell + 4, top - 10), font, 0.45, (0, 0, 0), 1, cv2.LINE_AA
         )
     cv2.putText(img, f"rows: {rows}, columns: {cols}", (8, 30), font, 0.55, (0, 0, 0), 1, cv2.LINE_AA)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    cv2.imwrite(str(path), img)
-    return path
+    return _save_png(img, path)
 
 
 def write_report(
@@ -412,6 +445,8 @@ def write_report(
                 result.confusion, result.classes, out / f"{name}_confusion.png", "true", "predicted"
             )
         )
+        if result.scores:
+            files["pr_curve"] = str(draw_classifier_pr_curve(result, out / f"{name}_pr_curve.png"))
         data = asdict(result)
     result.files = files
     data["files"] = files

@@ -15,14 +15,12 @@ Which model class raises which event is configuration: ``detection.class_events`
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # decoder workers re-import the entry script: keep this module light
-    from detectors.evaluate import ClassificationEval
     from detectors.train import TrainProgress
 
 BIN_RULES = ("bin_classifier", "bin", "bins", "bin_overflow")
@@ -301,55 +299,6 @@ def _eval_bins(classifier: Path | None, labelled: Path, args: argparse.Namespace
     ev = evaluate_bin_classifier(
         labelled, classifier, args.out, threshold=args.threshold, progress=_Bar("bin classifier")
     )
-    ev.files["pr_curve"] = str(_classifier_pr_curve(ev, Path(args.out) / "bin_classifier_pr_curve.png"))
-    report = Path(ev.files.get("json", Path(args.out) / "bin_classifier.json"))
-    if report.is_file():  # the report lists every picture written
-        data = json.loads(report.read_text(encoding="utf-8"))
-        data["files"] = dict(ev.files)
-        report.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(ev.text())
     print(Text.FILES.format(files=", ".join(ev.files.values())))
     return 0
-
-
-def _classifier_pr_curve(ev: ClassificationEval, path: Path) -> Path:
-    """Precision against recall of "overflow" as the threshold on P(overflow) sweeps (OpenCV-drawn)."""
-    import cv2
-    import numpy as np
-
-    positive = ev.classes[0]
-    scores = np.array(list(ev.scores.values()), np.float64)
-    truth = np.array([Path(f).parent.name == positive for f in ev.scores], bool)
-    order = np.argsort(-scores, kind="stable")
-    tp = np.cumsum(truth[order])
-    fp = np.cumsum(~truth[order])
-    recall = tp / max(1, int(truth.sum()))
-    precision = tp / np.maximum(tp + fp, 1)
-    w, h = 720, 560
-    left, top, right, bottom = 70, 50, w - 20, h - 60
-    img = np.full((h, w, 3), 255, np.uint8)
-    font = cv2.FONT_HERSHEY_SIMPLEX
-
-    def xy(r: float, p: float) -> tuple[int, int]:
-        return int(left + r * (right - left)), int(bottom - p * (bottom - top))
-
-    for v in np.linspace(0, 1, 6):
-        cv2.line(img, xy(v, 0), xy(v, 1), (225, 225, 225), 1)
-        cv2.line(img, xy(0, v), xy(1, v), (225, 225, 225), 1)
-        cv2.putText(
-            img, f"{v:.1f}", (xy(v, 0)[0] - 12, bottom + 20), font, 0.45, (60, 60, 60), 1, cv2.LINE_AA
-        )
-        cv2.putText(img, f"{v:.1f}", (left - 40, xy(0, v)[1] + 5), font, 0.45, (60, 60, 60), 1, cv2.LINE_AA)
-    cv2.rectangle(img, (left, top), (right, bottom), (0, 0, 0), 1)
-    if len(scores):
-        points = np.array(
-            [xy(0.0, 1.0)] + [xy(r, p) for r, p in zip(recall, precision, strict=True)], np.int32
-        )
-        cv2.polylines(img, [points], False, (180, 119, 31), 2, cv2.LINE_AA)
-    cv2.putText(img, "Recall", ((left + right) // 2 - 25, h - 18), font, 0.55, (0, 0, 0), 1, cv2.LINE_AA)
-    cv2.putText(img, "Precision", (8, top - 12), font, 0.55, (0, 0, 0), 1, cv2.LINE_AA)
-    title = f"bin classifier: '{positive}' precision-recall, accuracy {ev.accuracy:.3f} (n={ev.n})"
-    cv2.putText(img, title, (left, 28), font, 0.55, (0, 0, 0), 1, cv2.LINE_AA)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    cv2.imwrite(str(path), img)
-    return path
