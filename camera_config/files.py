@@ -1,11 +1,15 @@
-"""Atomic file writes: the old file stays whole until the new one is complete on disk."""
+"""Files operators edit: atomic writes (the old file stays whole until the new one is complete on
+disk), JSON reads that name the file and line of a problem, damaged files set aside, not lost."""
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import tempfile
+import time
 from pathlib import Path
+from typing import Any
 
 
 def write_atomic(path: Path, text: str, *, mode: int | None = None) -> None:
@@ -34,3 +38,29 @@ def write_atomic(path: Path, text: str, *, mode: int | None = None) -> None:
         with contextlib.suppress(OSError):
             temp.unlink()
         raise
+
+
+MISSING: Any = object()  # read_json's answer for a file that is not there (yet)
+
+
+def read_json(path: Path) -> tuple[Any, str | None]:
+    """The parsed JSON of ``path`` and None, or ``MISSING`` for a missing file, or None and a
+    problem naming the file (with line:column for broken JSON)."""
+    path = Path(path)
+    if not path.exists():
+        return MISSING, None
+    try:
+        return json.loads(path.read_text(encoding="utf-8")), None
+    except json.JSONDecodeError as exc:
+        return None, f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}"
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, f"{path}: cannot read: {exc}"
+
+
+def set_aside(path: Path) -> Path:
+    """Move a damaged file out of the way (``name.damaged-YYYYmmdd-HHMMSS.json``) before it is
+    rewritten, so that nothing an operator saved is lost; returns where it went."""
+    path = Path(path)
+    kept = path.with_name(f"{path.stem}.damaged-{time.strftime('%Y%m%d-%H%M%S')}{path.suffix}")
+    path.replace(kept)
+    return kept

@@ -7,13 +7,12 @@ and the next save first keeps the damaged file beside it as ``*.damaged-<time>.j
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from app.core.wall_layout import Cell, WallLayout, WallView
-from camera_config.files import write_atomic
+from camera_config.files import MISSING, read_json, set_aside, write_atomic
 
 FORMAT_VERSION = 1
 
@@ -34,17 +33,11 @@ class ViewFile:
         self._damaged = False
 
     def load(self) -> StoredViews:
-        if not self.path.exists():
-            return StoredViews()
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError) as exc:
+        data, problem = read_json(self.path)
+        if problem is not None:
             self._damaged = True
-            return StoredViews(problems=[f"{self.path}: cannot read: {exc}"])
-        except json.JSONDecodeError as exc:
-            self._damaged = True
-            return StoredViews(problems=[f"{self.path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}"])
-        return self._parse(data)
+            return StoredViews(problems=[problem])
+        return StoredViews() if data is MISSING else self._parse(data)
 
     def _parse(self, data: Any) -> StoredViews:
         out = StoredViews()
@@ -86,9 +79,7 @@ class ViewFile:
         }
         self.path.parent.mkdir(parents=True, exist_ok=True)
         if self._damaged and self.path.exists():
-            self.path.replace(
-                self.path.with_name(f"{self.path.stem}.damaged-{time.strftime('%Y%m%d-%H%M%S')}.json")
-            )
+            set_aside(self.path)
             self._damaged = False
         write_atomic(self.path, json.dumps(data, ensure_ascii=False, indent=1))
 

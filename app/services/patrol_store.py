@@ -17,7 +17,6 @@ it beside as ``<name>.damaged-<time>.json``.
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -25,7 +24,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from camera_config.explain import Problem, explain
-from camera_config.files import write_atomic
+from camera_config.files import MISSING, read_json, set_aside, write_atomic
 from camera_config.issues import format_path
 from camera_config.models import Patrol, SiteConfig
 
@@ -125,24 +124,16 @@ class PatrolStore:
         }
         self.path.parent.mkdir(parents=True, exist_ok=True)
         if damaged and self.path.exists():
-            self.path.replace(self.damaged_copy_path())
+            set_aside(self.path)
         write_atomic(self.path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
         self._overrides, self.problems, self._damaged = overrides, problems, False
 
-    def damaged_copy_path(self) -> Path:
-        return self.path.with_name(f"{self.path.stem}.damaged-{time.strftime('%Y%m%d-%H%M%S')}.json")
-
     def _read(self) -> tuple[dict[str, Patrol | None], list[str], bool]:
         """(valid overrides, problems, damaged) of the file as it is on disk now."""
-        if not self.path.exists():
-            return {}, [], False
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as exc:
-            return {}, [f"{self.path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}"], True
-        except (OSError, UnicodeDecodeError) as exc:
-            return {}, [f"{self.path}: cannot read: {exc}"], True
-        return self._parse(data)
+        data, problem = read_json(self.path)
+        if problem is not None:
+            return {}, [problem], True
+        return ({}, [], False) if data is MISSING else self._parse(data)
 
     def _parse(self, data: Any) -> tuple[dict[str, Patrol | None], list[str], bool]:
         patrols = data.get("patrols") if isinstance(data, dict) else None

@@ -19,7 +19,6 @@ save first keeps it beside as ``<name>.damaged-<time>.json``.
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -27,7 +26,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from camera_config.explain import explain
-from camera_config.files import write_atomic
+from camera_config.files import MISSING, read_json, set_aside, write_atomic
 from camera_config.issues import format_path
 from camera_config.models import CameraDetection, SiteConfig, ZoneSpec
 
@@ -167,28 +166,18 @@ class ZoneStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
         if damaged and self.path.exists():
-            kept = self.damaged_copy_path()
-            self.path.replace(kept)
-            self.kept_damaged = kept
+            self.kept_damaged = set_aside(self.path)
         write_atomic(self.path, text)
         self._overrides, self._damaged = overrides, False
         self.problems = self._merge_problems()
 
-    def damaged_copy_path(self) -> Path:
-        return self.path.with_name(f"{self.path.stem}.damaged-{time.strftime('%Y%m%d-%H%M%S')}.json")
-
     # -- the file --------------------------------------------------------------------------------------
     def _read(self) -> tuple[Entries, list[str], bool]:
         """(valid overrides, problems, damaged) of the file as it is on disk now."""
-        if not self.path.exists():
-            return {}, [], False
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as exc:
-            return {}, [f"{self.path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}"], True
-        except (OSError, UnicodeDecodeError) as exc:
-            return {}, [f"{self.path}: cannot read: {exc}"], True
-        return self._parse(data)
+        data, problem = read_json(self.path)
+        if problem is not None:
+            return {}, [problem], True
+        return ({}, [], False) if data is MISSING else self._parse(data)
 
     def _parse(self, data: Any) -> tuple[Entries, list[str], bool]:
         cameras = data.get("cameras") if isinstance(data, dict) else None
