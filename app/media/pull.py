@@ -52,7 +52,6 @@ def fit_size(src: tuple[int, int], box: tuple[int, int]) -> tuple[int, int]:
 class _Target:
     output: Output
     reformatter: VideoReformatter
-    size: tuple[int, int] = (0, 0)  # decode size, derived from the source and the box
 
 
 class StreamPull:
@@ -230,16 +229,7 @@ class StreamPull:
         with self._lock:
             targets = list(self._targets)
         for target in targets:
-            size = fit_size(src, target.output.size)
-            image = target.reformatter.reformat(
-                frame,
-                width=size[0],
-                height=size[1],
-                format="bgra",
-                interpolation=Interpolation.BILINEAR,
-                threads=1,
-            )
-            pixels = cast(BgraImage, image.to_ndarray())  # bgra is always uint8
+            pixels = _scaled(target.reformatter, frame, fit_size(src, target.output.size))
             self._board.write(target.output.slot, pixels, target.output.token)
         # A detection sample wanted? One shared-memory word per frame; KEYFRAMES mode answers too.
         slot = self._sample_slot
@@ -252,19 +242,18 @@ class StreamPull:
         if request is None:  # withdrawn, or being replaced right now: the next frame answers
             self._sample_served = 0
             return
-        size = fit_size(src, request.size)
-        image = self._sample_reformatter.reformat(
-            frame,
-            width=size[0],
-            height=size[1],
-            format="bgra",
-            interpolation=Interpolation.BILINEAR,
-            threads=1,
-        )
-        pixels = cast(BgraImage, image.to_ndarray())
+        pixels = _scaled(self._sample_reformatter, frame, fit_size(src, request.size))
         self._board.write(request.detect_slot, pixels, request.token)  # refused if withdrawn meanwhile
         self._sample_served = request.token
         self.samples += 1
+
+
+def _scaled(reformatter: VideoReformatter, frame: av.VideoFrame, size: tuple[int, int]) -> BgraImage:
+    """``frame`` scaled to ``size`` in BGRA by a reused reformatter (a new one per frame costs more)."""
+    image = reformatter.reformat(
+        frame, width=size[0], height=size[1], format="bgra", interpolation=Interpolation.BILINEAR, threads=1
+    )
+    return cast(BgraImage, image.to_ndarray())  # bgra is always uint8
 
 
 class _FilePacer:
