@@ -17,12 +17,14 @@ answer to an old request is never taken for the answer to a new one (:meth:`Fram
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing import shared_memory
-from typing import TypeVar
+from typing import TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -43,6 +45,7 @@ _REQ_WORDS = 4
 _REQ_TOKEN, _REQ_SLOT, _REQ_W, _REQ_H = 0, 1, 2, 3
 
 BgraImage = npt.NDArray[np.uint8]
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
@@ -110,12 +113,37 @@ class FrameMeta:
 
 
 @dataclass(frozen=True)
+class FrameRef:
+    """The newest frame of a slot where it lies in shared memory: read without a copy.
+
+    ``pixels`` stays this frame while the writer leaves its buffer alone, which it does for at
+    least one frame period (it fills the other buffer first); :meth:`FrameBoard.holds` tells.
+    A reader that keeps drawing from it sees the next frames arrive in its count and moves on.
+    """
+
+    slot: int
+    buffer: int
+    seq: int
+    pixels: BgraImage
+    meta: FrameMeta
+
+
+@dataclass(frozen=True)
 class SampleRequest:
     """What the detection worker asks of a camera's decoder: its next frame, fitted into ``size``."""
 
     token: int
     detect_slot: int  # board slot number to write into
     size: tuple[int, int]
+
+
+class _Segment(shared_memory.SharedMemory):
+    """A shared-memory segment that may outlive its board while readers hold frames in it."""
+
+    def __del__(self) -> None:
+        # Frames still held (FrameRef.pixels) keep the mapping: it is unmapped when they go.
+        with contextlib.suppress(BufferError):
+            super().__del__()
 
 
 def _aligned(n: int) -> int:
@@ -146,6 +174,7 @@ class FrameBoard:
             )
             for i, start in enumerate(self._starts)
         ]
+        self._views: dict[tuple[int, int, int, int], BgraImage] = {}  # (slot, buffer, w, h) → pixels
 
     @property
     def name(self) -> str:
@@ -154,7 +183,7 @@ class FrameBoard:
     @classmethod
     def create(cls, layout: BoardLayout) -> FrameBoard:
         name = f"citywall-{secrets.token_hex(6)}"
-        shm = shared_memory.SharedMemory(name=name, create=True, size=layout.total_bytes())
+        shm = _Segment(name=name, create=True, size=layout.total_bytes())
         board = cls(shm, layout, owner=True)
         board._header[0] = _MAGIC
         board._requests[:, :] = 0
@@ -166,7 +195,7 @@ class FrameBoard:
 
     @classmethod
     def attach(cls, name: str, layout: BoardLayout) -> FrameBoard:
-        shm = shared_memory.SharedMemory(name=name, create=False)
+        shm = _Segment(name=name, create=False)
         if shm.size < layout.total_bytes():
             shm.close()
             raise RuntimeError(f"shared memory {name!r} is smaller than the board layout says")
@@ -178,8 +207,13 @@ class FrameBoard:
 
     def close(self) -> None:
         # Views into the mapping must be gone before the mapping can close.
-        del self._header, self._requests, self._ctl, self._detect_ctl, self._buffers
-        self._shm.close()
+        del self._header, self._requests, self._ctl, self._detect_ctl, self._buffers, self._views
+        try:
+            self._shm.close()
+        except BufferError:
+            # A reader still holds frames in place (FrameRef.pixels): the mapping stays until the
+            # last of them is gone (the name is unlinked below all the same).
+            log.debug("frame board %s: closed while frames are still held; unmapped later", self.name)
         if self._owner:
             self._shm.unlink()
 
@@ -229,6 +263,10 @@ class FrameBoard:
     def count(self, slot: int) -> int:
         return int(self._ctl[slot, _COUNT])
 
+    def counts(self, slots: int) -> list[int]:
+        """Frame counts of slots ``0 .. slots-1`` in one read (a wall polls 100 tiles at 30 Hz)."""
+        return cast(list[int], self._ctl[:slots, _COUNT].tolist())
+
     def meta(self, slot: int) -> FrameMeta | None:
         ctl = self._ctl[slot]
         b = int(ctl[_LATEST])
@@ -236,6 +274,36 @@ class FrameBoard:
             return None
         w, h, mono, wall = (int(v) for v in ctl[_META0 + 4 * b : _META0 + 4 * b + 4])
         return FrameMeta(w, h, mono, wall, int(ctl[_COUNT]), int(ctl[_BTOKEN0 + b]))
+
+    def latest(self, slot: int) -> FrameRef | None:
+        """The newest complete frame of ``slot`` in place (see :class:`FrameRef`), or None."""
+        row = self._ctl[slot].tolist()  # one read of the control words, then plain ints
+        b = row[_LATEST]
+        if b < 0:
+            return None
+        seq = row[_BSEQ0 + b]
+        if seq & 1:
+            return None  # cannot happen to the newest buffer unless a writer broke the protocol
+        w, h, mono, wall = row[_META0 + 4 * b : _META0 + 4 * b + 4]
+        key = (slot, b, w, h)
+        pixels = self._views.get(key)
+        if pixels is None:
+            if len(self._views) > 4 * len(self._caps):
+                self._views.clear()  # sizes of past layouts
+            pixels = self._views[key] = self._view(slot, b, w * h * 4).reshape(h, w, 4)
+        return FrameRef(slot, b, seq, pixels, FrameMeta(w, h, mono, wall, row[_COUNT], row[_BTOKEN0 + b]))
+
+    def _view(self, slot: int, buffer: int, size: int) -> BgraImage:
+        """Bytes of a buffer through a memoryview of the mapping: unlike a plain numpy view, it
+        keeps the mapping alive, so a frame held by a reader never points into unmapped memory."""
+        buf = self._shm.buf
+        assert buf is not None
+        start = self._starts[slot] + buffer * self.layout.buffer_bytes(slot)
+        return np.frombuffer(buf[start : start + size], np.uint8)
+
+    def holds(self, ref: FrameRef) -> bool:
+        """Does ``ref``'s buffer still hold that frame (not rewritten since, not being rewritten)?"""
+        return int(self._ctl[ref.slot, _BSEQ0 + ref.buffer]) == ref.seq
 
     def read(
         self, slot: int, dest: BgraImage | None = None, newer_than: int = 0

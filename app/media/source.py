@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
-from app.media.frame_board import BgraImage, FrameMeta
+from app.media.frame_board import BgraImage, FrameMeta, FrameRef
 from app.media.protocol import ViewMode
 from app.media.supervisor import CameraHealth
 
@@ -21,5 +22,15 @@ class FrameSource(Protocol):
         main: bool = True,
         newer_than_main: int = 0,
     ) -> tuple[BgraImage, FrameMeta, bool] | None: ...
+
+    def latest_frame(self, camera_id: str, *, main: bool = True) -> tuple[FrameRef, bool] | None:
+        """The newest frame in place, no copy (the wall's hot path); the bool says main stream."""
+        ...
+
+    def still_holds(self, ref: FrameRef) -> bool: ...
+
+    def frame_counts(self, camera_ids: Sequence[str | None]) -> list[int]:
+        """Sub-stream frame counts, as ``read_frame``'s ``newer_than`` counts them (0: none yet)."""
+        ...
 
     def health(self, camera_id: str) -> CameraHealth: ...

@@ -20,7 +20,7 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 
 from app.core.stream_health import HealthSnapshot, StreamState
-from app.media.frame_board import BgraImage, BoardLayout, FrameBoard, FrameMeta
+from app.media.frame_board import BgraImage, BoardLayout, FrameBoard, FrameMeta, FrameRef
 from app.media.protocol import (
     AddCamera,
     CameraSpec,
@@ -314,6 +314,38 @@ class IngestSupervisor:
                 return None if got is None else (got[0], got[1], True)
         got = board.read(cam.tile_slot, dest, newer_than)
         return None if got is None else (got[0], got[1], False)
+
+    def latest_frame(self, camera_id: str, *, main: bool = True) -> tuple[FrameRef, bool] | None:
+        """The newest frame of a camera in place, without a copy; the bool says main stream.
+
+        As :meth:`read_frame`: while a camera is focused its main stream once it has a frame.
+        The wall paints straight from it (1,500 tile frames a second need no second copy).
+        """
+        board = self._board
+        if board is None:
+            return None
+        cam = self._cameras[camera_id]
+        if main and cam.focus_slot is not None:
+            ref = board.latest(len(self._cameras) + cam.focus_slot)
+            if ref is not None:
+                return ref, True
+        ref = board.latest(cam.tile_slot)
+        return None if ref is None else (ref, False)
+
+    def still_holds(self, ref: FrameRef) -> bool:
+        """Is ``ref`` (from :meth:`latest_frame`) still that frame? False once its buffer is reused."""
+        board = self._board
+        return board is not None and board.holds(ref)
+
+    def frame_counts(self, camera_ids: Sequence[str | None]) -> list[int]:
+        """How many sub-stream frames each camera has published (0 for None or unknown): one read
+        of the board tells a wall which of its tiles have a new frame, without asking each one."""
+        board = self._board
+        if board is None:
+            return [0] * len(camera_ids)
+        counts = board.counts(len(self._cameras))
+        cameras = self._cameras
+        return [counts[cameras[c].tile_slot] if c is not None and c in cameras else 0 for c in camera_ids]
 
     def frame_meta(self, camera_id: str) -> FrameMeta | None:
         board = self._board

@@ -830,14 +830,13 @@ class MainWindow(QMainWindow):
         self.set_language("en" if self._translations.language != "en" else "zh_CN")
 
     def snapshot_selected(self) -> None:
-        pane = self._pane()
-        tiles = pane.compositor.tiles()
-        index = pane.compositor.selected
-        if not 0 <= index < len(tiles) or tiles[index].buffer is None:
+        compositor = self._pane().compositor
+        tile = compositor.still_frame(compositor.selected)
+        if tile is None:
             self.statusBar().showMessage(translate("Main", "Select a tile with a picture first"), 5000)
             return
         try:
-            path = save_snapshot(tiles[index], self._site.snapshot_dir, self._site.name)
+            path = save_snapshot(tile, self._site.snapshot_dir, self._site.name)
         except OSError as exc:
             QMessageBox.warning(self, translate("Main", "Snapshot not saved"), str(exc))
             return

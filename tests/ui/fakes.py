@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 
 import numpy as np
 from PySide6.QtGui import QImage
 
 from app.core.stream_health import StreamState
-from app.media.frame_board import BgraImage, FrameMeta
+from app.media.frame_board import BgraImage, FrameMeta, FrameRef
 from app.media.protocol import ViewMode
 from app.media.pull import fit_size
 from app.media.supervisor import CameraHealth
@@ -25,6 +26,7 @@ class FakeSource:
         self.reads = 0
         self.t0 = time.monotonic() - 60  # streams have been running for a minute: counts are high
         self.focus_started: dict[str, float] = {}
+        self.held: dict[tuple[str, bool], tuple[FrameRef, bool]] = {}  # the frame "in place" per stream
 
     def set_demands(self, client: str, wanted: dict[str, tuple[ViewMode, tuple[int, int]]]) -> None:
         self.demands[client] = dict(wanted)
@@ -74,6 +76,28 @@ class FakeSource:
         dest[:, bar : bar + 8, :3] = 250  # something moves, as in a real picture
         meta = FrameMeta(width, height, time.monotonic_ns(), time.time_ns(), self.count)
         return dest, meta, focused
+
+    def latest_frame(self, camera_id: str, *, main: bool = True) -> tuple[FrameRef, bool] | None:
+        """As the frame board: the newest frame in place; a later frame is drawn into the same
+        buffer (the ref stops holding), as a real decoder overtakes a slow reader."""
+        key = (camera_id, main and self.mode(camera_id) == ViewMode.FOCUSED)
+        held = self.held.get(key)
+        seen = held[0].meta.count if held else 0
+        dest = held[0].pixels if held else None
+        got = self.read_frame(camera_id, dest, seen, main=main, newer_than_main=seen)
+        if got is None:
+            return held
+        pixels, meta, focused = got
+        ref = FrameRef(self.cameras.index(camera_id), 0, meta.count, pixels, meta)
+        self.held[key] = (ref, focused)
+        return self.held[key]
+
+    def still_holds(self, ref: FrameRef) -> bool:
+        return any(r is ref for r, _ in self.held.values())
+
+    def frame_counts(self, camera_ids: Sequence[str | None]) -> list[int]:
+        count = 1 + int((time.monotonic() - self.t0) * 15)
+        return [count if c is not None and self.states.get(c) == StreamState.LIVE else 0 for c in camera_ids]
 
     def health(self, camera_id: str) -> CameraHealth:
         state = self.states.get(camera_id, StreamState.STOPPED)

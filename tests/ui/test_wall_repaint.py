@@ -30,9 +30,10 @@ def test_incremental_frames_leave_the_same_wall_as_a_full_repaint(qtbot: QtBot) 
     wall.show()
     qtbot.waitExposed(wall)
     wall.start()
-    paints = wall.paints
+    paints, fresh_paints = wall.paints, wall.fresh_paints
     qtbot.wait(1300)  # frames at 15 fps, and the capture clock moves on by a second at least
     assert wall.paints - paints > 10
+    assert wall.fresh_paints - fresh_paints > 5  # most paints took the new-frames-only path
     tile = wall.tiles()[0]
     assert tile.target is not None and tile.target.width() < wall.tile_rect(0).width()  # bars exist
     wall.stop()  # no new frames: what is on screen now must be a complete, correct wall

@@ -39,6 +39,31 @@ def test_destination_buffer_is_reused_when_the_size_matches(board: FrameBoard) -
     assert third is not None and third[0] is not first[0] and third[0].shape == (10, 20, 4)
 
 
+def test_the_newest_frame_is_read_in_place_and_stays_put_for_a_frame_period(board: FrameBoard) -> None:
+    assert board.latest(0) is None and board.counts(2) == [0, 0]
+    board.write(0, frame(10))
+    ref = board.latest(0)
+    assert ref is not None and int(ref.pixels[0, 0, 0]) == 10 and ref.meta.count == 1
+    assert board.counts(2) == [1, 0]  # one read tells a wall which slots have something new
+    board.write(0, frame(20))  # the writer fills the other buffer first: the frame read stays
+    assert board.holds(ref) and int(ref.pixels[0, 0, 0]) == 10
+    newer = board.latest(0)
+    assert newer is not None and int(newer.pixels[0, 0, 0]) == 20 and newer.meta.count == 2
+    board.write(0, frame(30))  # now the first buffer is reused: the old reference knows it
+    assert not board.holds(ref) and board.holds(newer)
+    again = board.latest(0)
+    assert again is not None and again.pixels is ref.pixels  # same view of the same buffer, reused
+
+
+def test_a_board_closed_while_a_frame_is_held_stays_mapped_for_it() -> None:
+    board = FrameBoard.create(BoardLayout(((64, 48),), workers=1))
+    board.write(0, frame(42))
+    ref = board.latest(0)
+    assert ref is not None
+    board.close()  # a wall may still paint from it: the mapping must not go away under it
+    assert int(ref.pixels[29, 39, 3]) == 42
+
+
 def test_frames_larger_than_the_slot_are_refused(board: FrameBoard) -> None:
     assert not board.write(1, frame(1, w=33, h=32))
     assert board.count(1) == 0

@@ -1,14 +1,17 @@
 """One widget that paints the whole wall: every tile's frame and overlay in a single paintEvent.
 
-A GUI timer copies the newest frame of each *visible* tile out of shared memory into a buffer
-that a QImage wraps (one memcpy, no conversion); frames never travel inside Qt signals.
+A GUI timer reads the board's frame counters once to find the *visible* tiles with a new frame;
+the paint blits each straight out of shared memory through a QImage over it (no copy, no
+conversion). That is safe because a decoder always fills the buffer that is not the newest: a
+frame stays put for at least one frame period, and in the rare paint that a writer overtakes,
+the next poll (33 ms later) sees the newer frame and repaints. Frames never travel in Qt signals.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import cast
 
 import numpy as np
@@ -30,7 +33,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication, QSizePolicy, QWidget
 
 from app.core.wall_layout import WallLayout, grid_layout
-from app.media.frame_board import BgraImage, FrameMeta
+from app.media.frame_board import BgraImage, FrameMeta, FrameRef
 from app.media.protocol import ViewMode
 from app.media.source import FrameSource
 from app.media.supervisor import CameraHealth
@@ -41,7 +44,7 @@ TILE_BACKGROUND = QColor(18, 21, 28)
 SELECTION = QColor(80, 170, 255)
 RUBBER_BAND = QColor(255, 210, 60)
 FRAME_POLL_MS = 33  # ~30 Hz: never later than one frame period of a 15-25 fps camera
-HEALTH_POLL_MS = 250
+HEALTH_POLL_MS = 250  # state badges and fps; the overlay clock follows the frames themselves
 GAP = 2  # px between tiles: enough to separate pictures, not enough to waste a 100-tile wall
 MIME_CAMERA = "application/x-citywall-camera"  # dragged from the camera tree
 MIME_TILE = "application/x-citywall-tile"  # dragged from another tile of the same wall
@@ -61,7 +64,8 @@ class TileState:
 
     info: TileInfo | None
     number: int = 0  # as typed on a CCTV keyboard, 1-based over all pages
-    buffer: BgraImage | None = None
+    buffer: BgraImage | None = None  # the frame shown, in place in shared memory (see FrameRef)
+    frame: FrameRef | None = None
     image: QImage | None = None
     count: int = 0  # frames seen from the tile (sub) stream
     count_main: int = 0  # and from the main stream while focused
@@ -73,6 +77,9 @@ class TileState:
     target: QRect | None = None  # where the picture goes in the tile (letterboxed)
     bars: list[QRect] = field(default_factory=list)  # the letterbox bars around it
     overlay: list[tuple[QPoint, QImage]] | None = None  # prepared overlay of a live tile
+    overlay_key: tuple[object, ...] = ()  # what the prepared overlay shows
+    overlay_clock: int = 0  # the capture second its clock shows
+    origin: QPoint | None = None  # where the picture is blitted 1:1; None when it must be scaled
 
 
 def region_rects(region: QRegion) -> list[QRect]:
@@ -115,6 +122,10 @@ class WallCompositor(QWidget):
         self._press: tuple[QPoint, int] | None = None
         self._rubber_band: QRect | None = None
         self._overlay = OverlayPainter()
+        self._images: dict[int, tuple[BgraImage, QImage]] = {}  # id(frame in shared memory) → its QImage
+        # Tiles dirtied by a new frame alone since the last paint, and their pictures' region.
+        self._fresh: dict[int, None] = {}
+        self._fresh_region = QRegion()
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(320, 180)
@@ -126,6 +137,7 @@ class WallCompositor(QWidget):
         self._health_timer.timeout.connect(self._poll_health)
         self.paint_seconds = 0.0  # thread CPU spent painting, for the bench
         self.paints = 0
+        self.fresh_paints = 0  # of them, paints of new frames and nothing else (the fast path)
 
     # --- what is shown ------------------------------------------------------------------------
     def start(self) -> None:
@@ -177,6 +189,23 @@ class WallCompositor(QWidget):
 
     def tiles(self) -> list[TileState]:
         return list(self._tiles)
+
+    def still_frame(self, index: int) -> TileState | None:
+        """A tile with a private copy of its frame, for evidence: the frame shown, or when the
+        decoder has overtaken it since, the newest whole one (with its own capture time)."""
+        if not 0 <= index < len(self._tiles):
+            return None
+        tile = self._tiles[index]
+        if tile.info is None or tile.buffer is None or tile.frame is None:
+            return None
+        pixels = tile.buffer.copy()
+        if self._source.still_holds(tile.frame):
+            return replace(tile, buffer=pixels, image=None, frame=None)
+        got = self._source.read_frame(tile.info.camera_id, main=tile.from_main)
+        if got is None:
+            return None
+        buffer, meta, from_main = got
+        return replace(tile, buffer=buffer, meta=meta, from_main=from_main, image=None, frame=None)
 
     def tile_rect(self, index: int) -> QRect:
         return QRect(self._rects[index])
@@ -255,28 +284,34 @@ class WallCompositor(QWidget):
     # --- timers -------------------------------------------------------------------------------
     def _poll_frames(self) -> None:
         now = time.monotonic()
-        for tile, rect in zip(self._tiles, self._rects, strict=False):
+        tiles = self._tiles
+        # One look at the board says which tiles have a new frame (half of them at 30 Hz polling).
+        # A focused tile reads its main stream, which these counts do not cover.
+        ids = [t.info.camera_id if t.info is not None else None for t in tiles]
+        counts = None if self._focused else self._source.frame_counts(ids)
+        for index, (tile, rect) in enumerate(zip(tiles, self._rects, strict=False)):
             if tile.info is None:
                 continue
             if tile.flash_until:
                 self.update(rect)  # keep the alert border pulsing, and clear it once over
                 if now > tile.flash_until + 0.5:
                     tile.flash_until = 0.0
-            got = self._source.read_frame(
-                tile.info.camera_id,
-                tile.buffer,
-                tile.count,
-                main=self._focused,
-                newer_than_main=tile.count_main,
-            )
+            if counts is not None and counts[index] == tile.count and not tile.from_main:
+                continue
+            got = self._source.latest_frame(tile.info.camera_id, main=self._focused)
             if got is None:
                 continue
-            buffer, meta, from_main = got
-            if buffer is not tile.buffer or tile.image is None:
-                tile.buffer = buffer
-                height, width = buffer.shape[:2]
-                tile.image = QImage(buffer.data, width, height, width * 4, QImage.Format.Format_RGB32)
-                self._place(tile, rect)
+            ref, from_main = got
+            meta = ref.meta
+            if meta.count == (tile.count_main if from_main else tile.count) and from_main == tile.from_main:
+                continue  # (a focused tile: no new main-stream frame)
+            tile.frame = ref
+            if ref.pixels is not tile.buffer:  # the board's other buffer, or a new size
+                resized = tile.buffer is None or tile.buffer.shape != ref.pixels.shape
+                tile.buffer = ref.pixels
+                tile.image = self._image_of(ref.pixels)
+                if resized:
+                    self._place(tile, rect)
             if from_main:
                 tile.count_main = meta.count
             else:
@@ -286,9 +321,32 @@ class WallCompositor(QWidget):
                 tile.meta = meta
                 self._place(tile, rect)
             tile.meta = meta
+            if tile.overlay is not None and meta.captured_wall_ns // 1_000_000_000 != tile.overlay_clock:
+                self._prepare_overlay(tile, rect)  # the burned-in capture clock moved on a second
             # Qt merges the tiles' rectangles into one paint event. A plain new frame dirties the
             # picture alone: the letterbox bars and gaps around it are unchanged.
-            self.update(tile.target if _frame_only(tile) and tile.target is not None else rect)
+            target = tile.target
+            if target is not None and _frame_only(tile) and index != self._selected:
+                self.update(target)
+                self._fresh[index] = None
+                self._fresh_region += target
+            else:
+                self.update(rect)
+
+    def _image_of(self, pixels: BgraImage) -> QImage:
+        """A QImage over a frame in shared memory, made once per board buffer and size.
+
+        The entry keeps the numpy view alive: QImage does not own the memory it wraps, and the
+        board's mapping stays while a view of it exists.
+        """
+        entry = self._images.get(id(pixels))
+        if entry is None or entry[0] is not pixels:
+            if len(self._images) > 4 * max(16, len(self._tiles)):
+                self._images.clear()  # buffers of past sizes; the tiles keep their own references
+            height, width = pixels.shape[:2]
+            image = QImage(pixels.data, width, height, width * 4, QImage.Format.Format_RGB32)
+            entry = self._images[id(pixels)] = (pixels, image)
+        return entry[1]
 
     def _poll_health(self) -> None:
         for tile, rect in zip(self._tiles, self._rects, strict=False):
@@ -306,9 +364,32 @@ class WallCompositor(QWidget):
         started = time.thread_time()
         painter = QPainter(self)
         exposed = event.region()
-        # Whole tiles are repainted, so the clip (dozens of dirty rectangles) is not needed; with
-        # it, Qt's raster engine takes a slower span path and hands big fills to a thread pool.
+        fresh, self._fresh = self._fresh, {}
+        fresh_region, self._fresh_region = self._fresh_region, QRegion()
+        # Each tile is painted under its own rectangular clip. Under the paint event's clip alone
+        # (dozens of dirty rectangles) Qt's raster engine leaves its blit path for span filling,
+        # which it hands to a thread pool: 4x the CPU per tile, much of it thread hand-over.
+        if fresh and exposed == fresh_region:
+            self._paint_fresh(painter, fresh)  # the common paint: new frames and nothing else
+            self.fresh_paints += 1
+        else:
+            self._paint_exposed(painter, exposed)
         painter.setClipping(False)
+        if self._rubber_band is not None:
+            painter.setPen(QPen(RUBBER_BAND, 2, Qt.PenStyle.DashLine))
+            painter.drawRect(self._rubber_band)
+        painter.end()
+        self.paint_seconds += time.thread_time() - started
+        self.paints += 1
+
+    def _paint_fresh(self, painter: QPainter, fresh: Iterable[int]) -> None:
+        tiles = self._tiles
+        for index in fresh:
+            if index < len(tiles) and (target := tiles[index].target) is not None:
+                painter.setClipRect(target)
+                self._paint_picture(painter, tiles[index], target)
+
+    def _paint_exposed(self, painter: QPainter, exposed: QRegion) -> None:
         now = time.time()
         for index, (tile, rect, cell) in enumerate(zip(self._tiles, self._rects, self._areas, strict=False)):
             if not exposed.intersects(cell):
@@ -320,8 +401,10 @@ class WallCompositor(QWidget):
                 and index != self._selected
                 and target.contains(exposed.intersected(cell).boundingRect())
             ):
+                painter.setClipRect(target)
                 self._paint_picture(painter, tile, target)  # only the picture is dirty: a new frame
                 continue
+            painter.setClipRect(cell)
             for gap in self._gaps[index]:
                 painter.fillRect(gap, BACKGROUND)
             self._paint_tile(painter, tile, rect, now)
@@ -329,20 +412,14 @@ class WallCompositor(QWidget):
                 painter.setPen(SELECTION)
                 painter.drawRect(rect.adjusted(0, 0, -1, -1))
                 painter.drawRect(rect.adjusted(1, 1, -2, -2))
-        if self._rubber_band is not None:
-            painter.setPen(QPen(RUBBER_BAND, 2, Qt.PenStyle.DashLine))
-            painter.drawRect(self._rubber_band)
-        painter.end()
-        self.paint_seconds += time.thread_time() - started
-        self.paints += 1
 
     @staticmethod
     def _paint_picture(painter: QPainter, tile: TileState, target: QRect) -> None:
         """A new frame of a live tile: the picture and its overlay. Qt clips to the dirty picture, so
         the overlay's parts over the unchanged letterbox bars are not blended twice."""
         assert tile.image is not None and tile.overlay is not None
-        if target.size() == tile.image.size():
-            painter.drawImage(target.topLeft(), tile.image)
+        if tile.origin is not None:
+            painter.drawImage(tile.origin, tile.image)
         else:
             painter.drawImage(target, tile.image)
         for position, band in tile.overlay:
@@ -353,8 +430,8 @@ class WallCompositor(QWidget):
         if image is not None and target is not None:
             for bar in tile.bars:
                 painter.fillRect(bar, TILE_BACKGROUND)  # letterbox bars only
-            if target.size() == image.size():
-                painter.drawImage(target.topLeft(), image)  # decoded at tile size: a plain blit
+            if tile.origin is not None:
+                painter.drawImage(tile.origin, image)  # decoded at tile size: a plain blit
             else:
                 painter.drawImage(target, image)
         else:
@@ -371,8 +448,10 @@ class WallCompositor(QWidget):
             height, width = tile.buffer.shape[:2]
             tile.target = fit_rect(width, height, rect)
             tile.bars = region_rects(QRegion(rect).subtracted(QRegion(tile.target)))
+            same_size = tile.target.width() == width and tile.target.height() == height
+            tile.origin = tile.target.topLeft() if same_size else None
         else:
-            tile.target, tile.bars = None, []
+            tile.target, tile.bars, tile.origin = None, [], None
         self._prepare_overlay(tile, rect)
 
     def _prepare_overlay(self, tile: TileState, rect: QRect) -> None:

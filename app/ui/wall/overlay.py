@@ -88,6 +88,13 @@ class OverlayPainter:
         age = health.last_frame_age_s if health else None
         if not (state == StreamState.LIVE and age is not None and age < STALE_AFTER_S):
             return None
+        # Polled for 100 tiles four times a second, and most polls change nothing: compare first.
+        clock = int(tile.meta.captured_wall_ns // 1_000_000_000) if tile.meta else 0
+        fps = round(health.main_fps if tile.from_main else health.fps) if health else 0
+        key = (rect.getRect(), tile.number, tile.info, clock, fps, tile.from_main)
+        if tile.overlay is not None and tile.overlay_key == key:
+            return tile.overlay
+        tile.overlay_key, tile.overlay_clock = key, clock
         text_px = max(9, min(18, rect.height() // 9))
         _, metrics = self._font(text_px, bold=True)
         header_h = metrics.height() + 4
@@ -106,8 +113,6 @@ class OverlayPainter:
         if rect.height() >= 90:
             _, small = self._font(max(8, text_px - 2))
             footer_h = small.height() + 5
-            clock = int(tile.meta.captured_wall_ns // 1_000_000_000) if tile.meta else 0
-            fps = round(health.main_fps if tile.from_main else health.fps) if health else 0
             footer_key = (
                 rect.width(),
                 rect.height(),
