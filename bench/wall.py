@@ -6,6 +6,10 @@ Measures, in one run:
 - CPU of the whole app (GUI process + decoder workers) vs the raw PyAV decode+scale loop of
   bench/ingest.py decoding the same streams to the same tile size.
 
+The app and the raw loops take turns (``--rounds``, the window split between them): this VM's
+speed drifts by ±15 % within minutes, and a reference measured only after the app would carry
+that drift into the ratio.
+
 The window is rendered by Qt's offscreen platform (raster painting, no X server, no GPU).
 
     .venv/bin/python bench/wall.py --seconds 60
@@ -14,6 +18,7 @@ The window is rendered by Qt's offscreen platform (raster painting, no X server,
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import statistics
 import sys
@@ -28,7 +33,7 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # `python bench/wall.py` from the repo root
 
-from bench.ingest import SETTLE_S, CpuWindow, print_phase, run_raw
+from bench.ingest import SETTLE_S, CpuWindow, PhaseResult, print_phase, run_raw
 
 if TYPE_CHECKING:
     from camera_config.models import SiteConfig
@@ -141,15 +146,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--seconds", type=float, default=60.0, help="measuring window per phase (default 60)")
+    parser.add_argument(
+        "--seconds", type=float, default=60.0, help="window of the app and of each raw layout (default 60)"
+    )
     parser.add_argument("--cameras", type=int, default=100)
     parser.add_argument("--warmup", type=float, default=5.0)
     parser.add_argument("--size", default="1920x1080", help="main window size (default 1920x1080)")
     parser.add_argument(
         "--raw-processes", type=int, default=0, help="raw reference processes (default: 1, and as the app)"
     )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=2,
+        help="the app and the raw loops take turns this many times, --seconds split between them "
+        "(this machine drifts by ±15%% within minutes; default 2)",
+    )
     args = parser.parse_args(argv)
     width, _, height = args.size.partition("x")
+    rounds = max(1, args.rounds)
+    per_round = args.seconds / rounds
     os.environ.setdefault("CITYWALL_NETWORK_GUARD", "loopback")
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     from app.demo.clips import generate_demo_clips
@@ -161,55 +177,96 @@ def main(argv: Sequence[str] | None = None) -> int:
     probe_site = build_demo_site("rtsp://127.0.0.1:1", n_cameras=args.cameras, clips=clips)
     server = DemoRtspServer(demo_manifest(probe_site, clips, tcp_only=True), port=0).start()
     print(
-        f"wall bench: {args.cameras} CIF@15 streams, window {args.size}, offscreen raster, {args.seconds:g} s"
+        f"wall bench: {args.cameras} CIF@15 streams, window {args.size}, offscreen raster, "
+        f"{args.seconds:g} s in {rounds} round(s) of app and raw loops taking turns"
     )
+    apps: list[AppResult] = []
+    raws: dict[int, list[PhaseResult]] = {}
     try:
         site = build_demo_site(server.base_url, n_cameras=args.cameras, clips=clips)
-        app = run_app(site, args.seconds, args.warmup, (int(width), int(height)))
-        lateness = app.lateness
-        print(f"\n== the app: {app.tiles} tiles of {app.tile[0]}x{app.tile[1]} px")
-        print(f"  all live after {app.all_live_s:.2f} s; live at the end {app.live_at_end}")
-        print(f"  fps per camera min {app.fps[0]:.2f} median {statistics.median(app.fps):.2f}")
-        print(
-            f"  event loop lateness ({len(lateness)} samples of a {PROBE_MS} ms timer): "
-            f"p50 {percentile(lateness, 50):.2f} ms, p99 {percentile(lateness, 99):.2f} ms, "
-            f"p99.9 {percentile(lateness, 99.9):.2f} ms, max {max(lateness, default=0):.2f} ms"
-        )
-        print(f"  paint {app.paint_ms:.2f} ms CPU per update, {app.paints_per_s:.1f} updates/s")
-        print(
-            f"  CPU: whole app {app.app_cores:.3f} cores (GUI process {app.gui_cores:.3f}); "
-            f"RSS {app.rss_mib:.0f} MiB"
-        )
-        tile = app.tile
         specs = site_specs(site)
-        raws = []
-        # the raw loop in one process, and split like the app's decoders
-        for procs in [args.raw_processes] if args.raw_processes else sorted({1, max(1, app.workers)}):
-            time.sleep(SETTLE_S)
-            raws.append(run_raw(specs, tile, procs, args.warmup, args.seconds, server.pid))
-            print_phase(raws[-1], args.cameras)
+        for round_no in range(1, rounds + 1):
+            if round_no > 1:
+                time.sleep(SETTLE_S)  # the server drops the last phase's sessions
+            app = run_app(site, per_round, args.warmup, (int(width), int(height)))
+            apps.append(app)
+            line = (
+                f"  round {round_no}: app {app.app_cores:.3f} cores (GUI {app.gui_cores:.3f}; "
+                f"all live after {app.all_live_s:.1f} s, {app.live_at_end} at the end)"
+            )
+            # the raw loop in one process, and split like the app's decoders
+            layouts = [args.raw_processes] if args.raw_processes else sorted({1, max(1, app.workers)})
+            for procs in layouts:
+                time.sleep(SETTLE_S)
+                raw = run_raw(specs, app.tile, procs, args.warmup, per_round, server.pid)
+                raws.setdefault(procs, []).append(raw)
+                line += f", raw {procs}p {raw.cpu_s / raw.window_s if raw.window_s else math.nan:.3f}"
+            print(line, flush=True)
     finally:
         server.stop()
-    # The reference is the cheapest raw run that kept up: a run disturbed by the machine (a stall and
-    # catch-up burst) must not flatter the app.
-    kept_up = [r for r in raws if r.fps_min >= 14.5] or raws
+    first = apps[0]
+    lateness = [x for a in apps for x in a.lateness]
+    app_cores = statistics.fmean(a.app_cores for a in apps)
+    gui_cores = statistics.fmean(a.gui_cores for a in apps)
+    paints = sum(a.paints_per_s for a in apps)
+    paint_ms = sum(a.paint_ms * a.paints_per_s for a in apps) / paints if paints else math.nan
+    print(f"\n== the app: {first.tiles} tiles of {first.tile[0]}x{first.tile[1]} px")
+    live_s, live_end = max(a.all_live_s for a in apps), min(a.live_at_end for a in apps)
+    print(f"  all live after {live_s:.2f} s; live at the end {live_end}")
+    fps = [f for a in apps for f in a.fps]
+    print(f"  fps per camera min {min(fps):.2f} median {statistics.median(fps):.2f}")
+    print(
+        f"  event loop lateness ({len(lateness)} samples of a {PROBE_MS} ms timer): "
+        f"p50 {percentile(lateness, 50):.2f} ms, p99 {percentile(lateness, 99):.2f} ms, "
+        f"p99.9 {percentile(lateness, 99.9):.2f} ms, max {max(lateness, default=0):.2f} ms"
+    )
+    print(f"  paint {paint_ms:.2f} ms CPU per update, {paints / len(apps):.1f} updates/s")
+    print(
+        f"  CPU: whole app {app_cores:.3f} cores (GUI process {gui_cores:.3f}); "
+        f"RSS {statistics.fmean(a.rss_mib for a in apps):.0f} MiB"
+    )
+    merged = [merge_phases(runs) for runs in raws.values()]
+    for phase in merged:
+        print_phase(phase, args.cameras)
+    # The reference is the cheapest raw layout that kept up: a run disturbed by the machine (a stall
+    # and catch-up burst) must not flatter the app.
+    kept_up = [r for r in merged if r.fps_min >= 14.5] or merged
     raw = min(kept_up, key=lambda r: r.cpu_s / r.window_s if r.window_s else float("inf"))
-    if raw is not raws[0]:
-        print(f"note: the ratio uses the cheaper reference, {raw.name}")
     raw_cores = raw.cpu_s / raw.window_s if raw.window_s else float("nan")
-    ratio = app.app_cores / raw_cores if raw_cores else float("nan")
+    ratio = app_cores / raw_cores if raw_cores else float("nan")
     print("\n== summary")
-    for r in raws:
+    for r in merged:
         cores = r.cpu_s / r.window_s if r.window_s else float("nan")
-        print(f"  whole app / {r.name}: {app.app_cores / cores:.3f}" + ("  <- RESULT" if r is raw else ""))
+        print(f"  whole app / {r.name}: {app_cores / cores:.3f}" + ("  <- RESULT" if r is raw else ""))
     p999 = percentile(lateness, 99.9)
     print(f"  {'PASS' if p999 <= 50 else 'MISS'}  event loop p99.9 {p999:.2f} ms (goal ≤ 50 ms)")
     print(f"  {'PASS' if ratio <= 1.15 else 'MISS'}  app CPU {ratio:.3f} × raw decode (goal ≤ 1.15)")
     print(
         f"RESULT loop_p50_ms={percentile(lateness, 50):.2f} loop_p99_ms={percentile(lateness, 99):.2f} "
-        f"loop_p999_ms={p999:.2f} paint_ms={app.paint_ms:.2f} cpu_ratio_vs_raw={ratio:.3f}"
+        f"loop_p999_ms={p999:.2f} paint_ms={paint_ms:.2f} cpu_ratio_vs_raw={ratio:.3f}"
     )
     return 0
+
+
+def merge_phases(runs: Sequence[PhaseResult]) -> PhaseResult:
+    """One raw layout's rounds as one phase: CPU and frames summed, the slowest camera kept."""
+    merged = PhaseResult(runs[0].name, runs[0].processes)
+    for run in runs:
+        merged.window_s += run.window_s
+        merged.cpu_s += run.cpu_s
+        merged.cpu_system_s += run.cpu_system_s
+        merged.frames += run.frames
+        merged.server_cpu_s += run.server_cpu_s
+        merged.rates += run.rates
+        merged.cameras_with_frames = max(merged.cameras_with_frames, run.cameras_with_frames)
+        merged.rss = max(merged.rss, run.rss)
+    merged.fps = [min(f) for f in zip(*(run.fps for run in runs), strict=True)] if runs[0].fps else []
+    merged.first_frame_s = max((r.first_frame_s for r in runs if r.first_frame_s is not None), default=None)
+    merged.earliest_frame_s = min(
+        (r.earliest_frame_s for r in runs if r.earliest_frame_s is not None), default=None
+    )
+    merged.machine_busy_cores = statistics.fmean(r.machine_busy_cores for r in runs)
+    return merged
 
 
 if __name__ == "__main__":

@@ -37,7 +37,7 @@ from app.media.frame_board import BgraImage, FrameMeta, FrameRef
 from app.media.protocol import ViewMode
 from app.media.source import FrameSource
 from app.media.supervisor import CameraHealth
-from app.ui.wall.overlay import Box, OverlayPainter
+from app.ui.wall.overlay import STALE_AFTER_S, Box, OverlayPainter
 
 BACKGROUND = QColor(8, 10, 14)
 TILE_BACKGROUND = QColor(18, 21, 28)
@@ -79,6 +79,7 @@ class TileState:
     overlay: list[tuple[QPoint, QImage]] | None = None  # prepared overlay of a live tile
     overlay_key: tuple[object, ...] = ()  # what the prepared overlay shows
     overlay_clock: int = 0  # the capture second its clock shows
+    health_key: tuple[object, ...] = ()  # what of its health the overlay was made for
     origin: QPoint | None = None  # where the picture is blitted 1:1; None when it must be scaled
 
 
@@ -289,6 +290,7 @@ class WallCompositor(QWidget):
         # A focused tile reads its main stream, which these counts do not cover.
         ids = [t.info.camera_id if t.info is not None else None for t in tiles]
         counts = None if self._focused else self._source.frame_counts(ids)
+        fresh = False
         for index, (tile, rect) in enumerate(zip(tiles, self._rects, strict=False)):
             if tile.info is None:
                 continue
@@ -323,15 +325,17 @@ class WallCompositor(QWidget):
             tile.meta = meta
             if tile.overlay is not None and meta.captured_wall_ns // 1_000_000_000 != tile.overlay_clock:
                 self._prepare_overlay(tile, rect)  # the burned-in capture clock moved on a second
-            # Qt merges the tiles' rectangles into one paint event. A plain new frame dirties the
-            # picture alone: the letterbox bars and gaps around it are unchanged.
+            # A plain new frame dirties the picture alone: the letterbox bars and gaps around it
+            # are unchanged. Those pictures go to Qt as one region at the end of the poll.
             target = tile.target
             if target is not None and _frame_only(tile) and index != self._selected:
-                self.update(target)
                 self._fresh[index] = None
                 self._fresh_region += target
+                fresh = True
             else:
                 self.update(rect)
+        if fresh:
+            self.update(self._fresh_region)
 
     def _image_of(self, pixels: BgraImage) -> QImage:
         """A QImage over a frame in shared memory, made once per board buffer and size.
@@ -353,10 +357,11 @@ class WallCompositor(QWidget):
             if tile.info is None:
                 continue
             health = self._source.health(tile.info.camera_id)
-            changed = tile.health is None or _overlay_key(tile.health) != _overlay_key(health)
+            key = _overlay_key(health)
             tile.health = health
-            self._prepare_overlay(tile, rect)  # the clock and fps in the overlay move on too
-            if changed:
+            if key != tile.health_key:  # state, reason, fps or staleness: the overlay says it
+                tile.health_key = key
+                self._prepare_overlay(tile, rect)
                 self.update(rect)
 
     # --- painting -----------------------------------------------------------------------------
@@ -530,7 +535,11 @@ def _frame_only(tile: TileState) -> bool:
 
 
 def _overlay_key(health: CameraHealth) -> tuple[object, ...]:
-    return (health.state, health.last_error, round(health.fps), health.attempts)
+    """What of a camera's health its tile shows (the capture clock follows the frames)."""
+    age = health.last_frame_age_s
+    stale = age is None or age >= STALE_AFTER_S
+    fps = (round(health.fps), round(health.main_fps))
+    return (health.state, health.last_error, fps, health.attempts, stale)
 
 
 def blank_ratio(image: BgraImage) -> float:
