@@ -21,7 +21,10 @@ cameras every frame (the page on screen), the others key frames only. Then:
    the boxes on one sample of every camera, asked for through the same board mechanism at the same
    size. The two alternate three times within ``--overhead-seconds`` (the cameras are said to be
    moving while the raw loop runs), so both see the same decoders and the same machine.
-   overhead_vs_ort = worker CPU per check / raw CPU per image.
+   overhead_vs_ort = worker CPU per check / raw CPU per image. The raw loop runs once more paced
+   to the worker's duty cycle (sleeping after each image so that it is busy the same share of a
+   core): the worker runs a check now and then under its CPU budget, and a model that starts cold
+   between the decoders' bursts costs more; that ratio ("info") is our machinery alone.
 
 The last line is ``RESULT revisit_max_s=… revisit_median_s=… overhead_vs_ort=… cpu_left_cores=…``.
 It is a measurement: it exits 0 even when goals are missed (an error exits non-zero).
