@@ -37,7 +37,7 @@ from app.media.frame_board import BgraImage, FrameMeta, FrameRef
 from app.media.protocol import ViewMode
 from app.media.source import FrameSource
 from app.media.supervisor import CameraHealth
-from app.ui.wall.overlay import STALE_AFTER_S, Box, OverlayPainter
+from app.ui.wall.overlay import Box, OverlayPainter, shows_live
 
 BACKGROUND = QColor(8, 10, 14)
 TILE_BACKGROUND = QColor(18, 21, 28)
@@ -420,8 +420,8 @@ class WallCompositor(QWidget):
 
     @staticmethod
     def _paint_picture(painter: QPainter, tile: TileState, target: QRect) -> None:
-        """A new frame of a live tile: the picture and its overlay. Qt clips to the dirty picture, so
-        the overlay's parts over the unchanged letterbox bars are not blended twice."""
+        """A new frame of a live tile: the picture and its overlay, clipped to the picture, so the
+        overlay's parts over the unchanged letterbox bars are not blended twice."""
         assert tile.image is not None and tile.overlay is not None
         if tile.origin is not None:
             painter.drawImage(tile.origin, tile.image)
@@ -536,10 +536,8 @@ def _frame_only(tile: TileState) -> bool:
 
 def _overlay_key(health: CameraHealth) -> tuple[object, ...]:
     """What of a camera's health its tile shows (the capture clock follows the frames)."""
-    age = health.last_frame_age_s
-    stale = age is None or age >= STALE_AFTER_S
     fps = (round(health.fps), round(health.main_fps))
-    return (health.state, health.last_error, fps, health.attempts, stale)
+    return (health.state, health.last_error, fps, health.attempts, shows_live(health))
 
 
 def blank_ratio(image: BgraImage) -> float:

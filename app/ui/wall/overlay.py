@@ -17,11 +17,18 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPen
 from app.core.stream_health import StreamState
 
 if TYPE_CHECKING:
+    from app.media.supervisor import CameraHealth
     from app.ui.wall.compositor import TileState
 
 STALE_AFTER_S = 3.0  # a "live" tile whose picture is older than this says so
 TEXT_CACHE_LIMIT = 2000  # rendered texts kept (a wall needs a few hundred)
 FOOTER_TEXT = QColor(200, 206, 218)
+
+
+def shows_live(health: CameraHealth | None) -> bool:
+    """Live with a fresh picture: the tile shows it plainly (else dimmed, with the reason)."""
+    age = health.last_frame_age_s if health else None
+    return health is not None and health.state == StreamState.LIVE and age is not None and age < STALE_AFTER_S
 
 
 @dataclass(frozen=True)
@@ -84,11 +91,11 @@ class OverlayPainter:
         if tile.info is None:
             return None
         health = tile.health
-        state = health.state if health else StreamState.CONNECTING
-        age = health.last_frame_age_s if health else None
-        if not (state == StreamState.LIVE and age is not None and age < STALE_AFTER_S):
+        if not shows_live(health):
             return None
-        # Polled for 100 tiles four times a second, and most polls change nothing: compare first.
+        assert health is not None
+        state = health.state
+        # Asked again on relayouts and health changes that the overlay may not show: compare first.
         clock = int(tile.meta.captured_wall_ns // 1_000_000_000) if tile.meta else 0
         fps = round(health.main_fps if tile.from_main else health.fps) if health else 0
         key = (rect.getRect(), tile.number, tile.info, clock, fps, tile.from_main)
