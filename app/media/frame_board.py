@@ -268,12 +268,18 @@ class FrameBoard:
         return cast(list[int], self._ctl[:slots, _COUNT].tolist())
 
     def meta(self, slot: int) -> FrameMeta | None:
-        ctl = self._ctl[slot]
-        b = int(ctl[_LATEST])
+        row = self._ctl[slot].tolist()  # one read of the control words, then plain ints
+        b = row[_LATEST]
         if b < 0:
             return None
-        w, h, mono, wall = (int(v) for v in ctl[_META0 + 4 * b : _META0 + 4 * b + 4])
-        return FrameMeta(w, h, mono, wall, int(ctl[_COUNT]), int(ctl[_BTOKEN0 + b]))
+        w, h, mono, wall = row[_META0 + 4 * b : _META0 + 4 * b + 4]
+        return FrameMeta(w, h, mono, wall, row[_COUNT], row[_BTOKEN0 + b])
+
+    def captured_monotonic_ns(self, slot: int) -> int | None:
+        """When the newest frame of ``slot`` was published (health asks this of every camera)."""
+        row = self._ctl[slot].tolist()
+        b = row[_LATEST]
+        return None if b < 0 else cast(int, row[_META0 + 4 * b + 2])
 
     def latest(self, slot: int) -> FrameRef | None:
         """The newest complete frame of ``slot`` in place (see :class:`FrameRef`), or None."""

@@ -354,8 +354,9 @@ class IngestSupervisor:
     # --- health ------------------------------------------------------------------------------
     def health(self, camera_id: str) -> CameraHealth:
         cam = self._cameras[camera_id]
-        meta = self.frame_meta(camera_id)
-        age = None if meta is None else max(0.0, (time.monotonic_ns() - meta.captured_monotonic_ns) / 1e9)
+        board = self._board
+        captured = None if board is None else board.captured_monotonic_ns(cam.tile_slot)
+        age = None if captured is None else max(0.0, (time.monotonic_ns() - captured) / 1e9)
         sub_stats = cam.stats.get("sub")
         main_stats = cam.stats.get("main")
         return CameraHealth(

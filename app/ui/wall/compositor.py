@@ -79,6 +79,7 @@ class TileState:
     overlay: list[tuple[QPoint, QImage]] | None = None  # prepared overlay of a live tile
     overlay_key: tuple[object, ...] = ()  # what the prepared overlay shows
     overlay_clock: int = 0  # the capture second its clock shows
+    clock_spill: list[QRect] = field(default_factory=list)  # the clock's place outside the picture
     health_key: tuple[object, ...] = ()  # what of its health the overlay was made for
     origin: QPoint | None = None  # where the picture is blitted 1:1; None when it must be scaled
 
@@ -113,6 +114,7 @@ class WallCompositor(QWidget):
         self._client = client_id
         self._layout: WallLayout = grid_layout(1, 1)
         self._tiles: list[TileState] = []
+        self._ids: list[str | None] = []  # the tiles' cameras, for one board read per poll
         self._rects: list[QRect] = []
         self._areas: list[QRect] = []  # each tile with its share of the gaps: together, the whole widget
         self._gaps: list[list[QRect]] = []
@@ -124,8 +126,9 @@ class WallCompositor(QWidget):
         self._rubber_band: QRect | None = None
         self._overlay = OverlayPainter()
         self._images: dict[int, tuple[BgraImage, QImage]] = {}  # id(frame in shared memory) → its QImage
-        # Tiles dirtied by a new frame alone since the last paint, and their pictures' region.
-        self._fresh: dict[int, None] = {}
+        # Tiles dirtied by a new frame alone since the last paint, each with the parts of its clock
+        # outside the picture when the clock moved on; and the region of all that.
+        self._fresh: dict[int, list[QRect]] = {}
         self._fresh_region = QRegion()
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -176,6 +179,7 @@ class WallCompositor(QWidget):
             tiles.append(tile)
         tiles += [TileState(None, first_number + i) for i in range(len(tiles), layout.cells)]
         self._tiles = tiles
+        self._ids = [t.info.camera_id if t.info is not None else None for t in tiles]
         if self._selected >= len(tiles):
             self._selected = len(tiles) - 1
         self._relayout()
@@ -284,22 +288,27 @@ class WallCompositor(QWidget):
 
     # --- timers -------------------------------------------------------------------------------
     def _poll_frames(self) -> None:
+        tiles, rects = self._tiles, self._rects
         now = time.monotonic()
-        tiles = self._tiles
-        # One look at the board says which tiles have a new frame (half of them at 30 Hz polling).
-        # A focused tile reads its main stream, which these counts do not cover.
-        ids = [t.info.camera_id if t.info is not None else None for t in tiles]
-        counts = None if self._focused else self._source.frame_counts(ids)
-        fresh = False
-        for index, (tile, rect) in enumerate(zip(tiles, self._rects, strict=False)):
-            if tile.info is None:
-                continue
+        for tile, rect in zip(tiles, rects, strict=False):
             if tile.flash_until:
                 self.update(rect)  # keep the alert border pulsing, and clear it once over
                 if now > tile.flash_until + 0.5:
                     tile.flash_until = 0.0
-            if counts is not None and counts[index] == tile.count and not tile.from_main:
-                continue
+        if self._focused:  # the focused tile reads its main stream, which the counts do not cover
+            changed = [i for i, tile in enumerate(tiles) if tile.info is not None]
+        else:
+            # One look at the board says which tiles have a new frame (half of them at 30 Hz).
+            counts = self._source.frame_counts(self._ids)
+            changed = [
+                i
+                for i, (n, tile) in enumerate(zip(counts, tiles, strict=True))
+                if n != tile.count or tile.from_main
+            ]
+        fresh = False
+        for index in changed:
+            tile, rect = tiles[index], rects[index]
+            assert tile.info is not None  # (counts are 0 for empty cells, as is their tile count)
             got = self._source.latest_frame(tile.info.camera_id, main=self._focused)
             if got is None:
                 continue
@@ -323,14 +332,18 @@ class WallCompositor(QWidget):
                 tile.meta = meta
                 self._place(tile, rect)
             tile.meta = meta
+            spill: list[QRect] = []
             if tile.overlay is not None and meta.captured_wall_ns // 1_000_000_000 != tile.overlay_clock:
-                self._prepare_overlay(tile, rect)  # the burned-in capture clock moved on a second
-            # A plain new frame dirties the picture alone: the letterbox bars and gaps around it
-            # are unchanged. Those pictures go to Qt as one region at the end of the poll.
+                spill = self._tick_clock(tile, rect)  # the burned-in capture clock moved on a second
+            # A plain new frame dirties the picture alone (and the clock, once a second): the
+            # letterbox bars and gaps around it are unchanged. Those go to Qt as one region at
+            # the end of the poll.
             target = tile.target
-            if target is not None and _frame_only(tile) and index != self._selected:
-                self._fresh[index] = None
+            if target is not None and _frame_only(tile):
+                self._fresh.setdefault(index, []).extend(spill)  # a paint may cover two polls
                 self._fresh_region += target
+                for part in spill:
+                    self._fresh_region += part
                 fresh = True
             else:
                 self.update(rect)
@@ -387,15 +400,21 @@ class WallCompositor(QWidget):
         self.paint_seconds += time.thread_time() - started
         self.paints += 1
 
-    def _paint_fresh(self, painter: QPainter, fresh: Iterable[int]) -> None:
-        tiles = self._tiles
-        for index in fresh:
-            if index < len(tiles) and (target := tiles[index].target) is not None:
-                painter.setClipRect(target)
-                self._paint_picture(painter, tiles[index], target)
+    def _paint_fresh(self, painter: QPainter, fresh: dict[int, list[QRect]]) -> None:
+        tiles, rects, selected = self._tiles, self._rects, self._selected
+        for index, spill in fresh.items():
+            if index >= len(tiles) or (target := tiles[index].target) is None:
+                continue
+            tile = tiles[index]
+            painter.setClipRect(target)
+            self._paint_picture(painter, tile, target)
+            if index == selected:
+                self._paint_selection(painter, rects[index])
+            for part in spill:  # the clock where it lies over the letterbox bar
+                painter.setClipRect(part)
+                self._paint_tile(painter, tile, rects[index])
 
     def _paint_exposed(self, painter: QPainter, exposed: QRegion) -> None:
-        now = time.time()
         for index, (tile, rect, cell) in enumerate(zip(self._tiles, self._rects, self._areas, strict=False)):
             if not exposed.intersects(cell):
                 continue
@@ -403,20 +422,23 @@ class WallCompositor(QWidget):
             if (
                 _frame_only(tile)
                 and target is not None
-                and index != self._selected
                 and target.contains(exposed.intersected(cell).boundingRect())
             ):
                 painter.setClipRect(target)
                 self._paint_picture(painter, tile, target)  # only the picture is dirty: a new frame
-                continue
-            painter.setClipRect(cell)
-            for gap in self._gaps[index]:
-                painter.fillRect(gap, BACKGROUND)
-            self._paint_tile(painter, tile, rect, now)
+            else:
+                painter.setClipRect(cell)
+                for gap in self._gaps[index]:
+                    painter.fillRect(gap, BACKGROUND)
+                self._paint_tile(painter, tile, rect)
             if index == self._selected:
-                painter.setPen(SELECTION)
-                painter.drawRect(rect.adjusted(0, 0, -1, -1))
-                painter.drawRect(rect.adjusted(1, 1, -2, -2))
+                self._paint_selection(painter, rect)
+
+    @staticmethod
+    def _paint_selection(painter: QPainter, rect: QRect) -> None:
+        painter.setPen(SELECTION)
+        painter.drawRect(rect.adjusted(0, 0, -1, -1))
+        painter.drawRect(rect.adjusted(1, 1, -2, -2))
 
     @staticmethod
     def _paint_picture(painter: QPainter, tile: TileState, target: QRect) -> None:
@@ -430,7 +452,7 @@ class WallCompositor(QWidget):
         for position, band in tile.overlay:
             painter.drawImage(position, band)
 
-    def _paint_tile(self, painter: QPainter, tile: TileState, rect: QRect, now: float) -> None:
+    def _paint_tile(self, painter: QPainter, tile: TileState, rect: QRect) -> None:
         image, target = tile.image, tile.target
         if image is not None and target is not None:
             for bar in tile.bars:
@@ -460,10 +482,20 @@ class WallCompositor(QWidget):
         self._prepare_overlay(tile, rect)
 
     def _prepare_overlay(self, tile: TileState, rect: QRect) -> None:
-        before = [id(band) for _, band in tile.overlay or []]
-        tile.overlay = self._overlay.prepare(tile, rect)
-        if [id(band) for _, band in tile.overlay or []] != before:
-            self.update(rect)  # new text (the clock): also where the overlay lies outside the picture
+        before = tile.overlay
+        tile.overlay = self._overlay.prepare(tile, rect)  # the same list when nothing it shows changed
+        if tile.overlay is not None:  # (also when only the picture moved within the tile)
+            box = QRegion(self._overlay.clock_box(rect))
+            picture = tile.target
+            tile.clock_spill = region_rects(box.subtracted(QRegion(picture)) if picture is not None else box)
+        if tile.overlay is not before:
+            self.update(rect)  # new text: also where the overlay lies outside the picture
+
+    def _tick_clock(self, tile: TileState, rect: QRect) -> list[QRect]:
+        """Show the capture second of the tile's frame; returns what a paint must cover besides
+        the picture (the clock's place over the letterbox bar)."""
+        tile.overlay = self._overlay.tick_clock(tile, rect)
+        return tile.clock_spill
 
     # --- mouse: select, focus, drag and drop ----------------------------------------------------
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt API)

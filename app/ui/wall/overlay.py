@@ -85,8 +85,10 @@ class OverlayPainter:
         """The overlay of a tile with a live picture as ready-made images to blit every frame.
 
         Text is the expensive part of a wall repaint, and it changes at most a few times a second
-        (state, fps, the capture clock): the compositor prepares it when health is polled and only
-        blits it per frame. None means the tile is not live: it is painted the slow, honest way.
+        (state, fps, the capture clock): the compositor prepares it when health is polled and
+        only blits it per frame. The clock moves on every second on every tile, so the footer is
+        kept without it and the clock is put on a copy (:meth:`tick_clock`), no text laid out.
+        None means the tile is not live: it is painted the slow, honest way.
         """
         if tile.info is None:
             return None
@@ -96,13 +98,12 @@ class OverlayPainter:
         assert health is not None
         state = health.state
         # Asked again on relayouts and health changes that the overlay may not show: compare first.
-        clock = int(tile.meta.captured_wall_ns // 1_000_000_000) if tile.meta else 0
         fps = round(health.main_fps if tile.from_main else health.fps) if health else 0
-        key = (rect.getRect(), tile.number, tile.info, clock, fps, tile.from_main)
+        key = (rect.getRect(), tile.number, tile.info, fps, tile.from_main)
         if tile.overlay is not None and tile.overlay_key == key:
             return tile.overlay
-        tile.overlay_key, tile.overlay_clock = key, clock
-        text_px = max(9, min(18, rect.height() // 9))
+        tile.overlay_key = key
+        text_px = _text_px(rect)
         _, metrics = self._font(text_px, bold=True)
         header_h = metrics.height() + 4
         local = QRect(0, 0, rect.width(), rect.height())
@@ -117,18 +118,10 @@ class OverlayPainter:
             lambda p: self._header(p, local, tile, state, text_px),
         )
         blits = [(rect.topLeft(), header)]
-        if rect.height() >= 90:
-            _, small = self._font(max(8, text_px - 2))
+        if _has_footer(rect):
+            _, small = self._font(*_footer_font(text_px))
             footer_h = small.height() + 5
-            footer_key = (
-                rect.width(),
-                rect.height(),
-                text_px,
-                clock,
-                fps,
-                tile.from_main,
-                tile.info.grid_code,
-            )
+            footer_key = (rect.width(), rect.height(), text_px, fps, tile.from_main, tile.info.grid_code)
             footer = self._band(
                 tile.number,
                 "footer",
@@ -136,14 +129,45 @@ class OverlayPainter:
                 rect.width(),
                 footer_h,
                 rect.height() - footer_h,
-                lambda p: self._footer(p, local, tile, text_px, state),
+                lambda p: self._footer(p, local, tile, text_px, state, with_clock=False),
             )
-            blits.append((QPoint(rect.left(), rect.bottom() - footer_h + 1), footer))
+            position = QPoint(rect.left(), rect.bottom() - footer_h + 1)
+            blits.append((position, self._clocked(tile, rect, footer)))
+        tile.overlay_clock = _second(tile)
         return blits
+
+    def tick_clock(self, tile: TileState, rect: QRect) -> list[tuple[QPoint, QImage]] | None:
+        """The tile's prepared overlay with its footer showing the capture second of its frame."""
+        overlay = tile.overlay
+        tile.overlay_clock = _second(tile)
+        base = self._bands.get((tile.number, "footer"))
+        if overlay is None or len(overlay) < 2 or base is None:
+            return overlay
+        header, (position, _) = overlay
+        return [header, (position, self._clocked(tile, rect, base[1]))]
+
+    def clock_box(self, rect: QRect) -> QRect:
+        """Where a tile's footer clock goes, whatever the time (digits are as wide as "00:00:00")."""
+        font_key = _footer_font(_text_px(rect))
+        _, metrics = self._font(*font_key)
+        top = rect.bottom() - metrics.height() - 1
+        return QRect(rect.left() + 4, top, metrics.horizontalAdvance("00:00:00") + 2, metrics.height())
+
+    def _clocked(self, tile: TileState, rect: QRect, footer: QImage) -> QImage:
+        """A copy of a footer band (made without the clock) with the clock on it."""
+        if tile.meta is None:
+            return footer
+        text = time.strftime("%H:%M:%S", time.localtime(tile.meta.captured_wall_ns / 1e9))
+        clock = self._text(text, _footer_font(_text_px(rect)), FOOTER_TEXT)  # shared by all tiles
+        image = footer.copy()
+        painter = QPainter(image)
+        painter.drawImage(QPoint(4, 3), clock)  # where _footer puts its texts in the band
+        painter.end()
+        return image
 
     def paint(self, painter: QPainter, rect: QRect, tile: TileState, picture: QRect | None) -> None:
         """Overlay of a tile that is empty, not live, or carries boxes or an alert flash."""
-        text_px = max(9, min(18, rect.height() // 9))
+        text_px = _text_px(rect)
         if tile.info is None:
             self._empty(painter, rect, tile, text_px)
             return
@@ -158,7 +182,7 @@ class OverlayPainter:
         else:
             painter.fillRect(rect, QColor(0, 0, 0, 170))  # never let a stale picture pass for live
             self._header(painter, rect, tile, state, text_px)
-            if rect.height() >= 90:
+            if _has_footer(rect):
                 self._footer(painter, rect, tile, text_px, state)
             self._centre_message(painter, rect, tile, state, age, text_px)
         if tile.flash_until and time.monotonic() < tile.flash_until:
@@ -216,10 +240,18 @@ class OverlayPainter:
         return width
 
     def _footer(
-        self, painter: QPainter, rect: QRect, tile: TileState, text_px: int, state: StreamState
+        self,
+        painter: QPainter,
+        rect: QRect,
+        tile: TileState,
+        text_px: int,
+        state: StreamState,
+        *,
+        with_clock: bool = True,
     ) -> None:
+        """The footer band; ``with_clock=False`` leaves the clock's place empty for its own blit."""
         assert tile.info is not None
-        font_key = (max(8, text_px - 2), False)
+        font_key = _footer_font(text_px)
         _, metrics = self._font(*font_key)
         band = QRect(rect.left(), rect.bottom() - metrics.height() - 3, rect.width(), metrics.height() + 4)
         painter.fillRect(band, QColor(0, 0, 0, 110))
@@ -234,11 +266,12 @@ class OverlayPainter:
         right_image = self._text(right, font_key, FOOTER_TEXT) if right else None
         right_w = right_image.width() if right_image is not None else 0
         used = 0
-        if tile.meta is not None:
+        if not with_clock:
+            used = metrics.horizontalAdvance("00:00:00  ")  # the clock's place, blitted on its own
+        elif tile.meta is not None:
             clock = time.strftime("%H:%M:%S", time.localtime(tile.meta.captured_wall_ns / 1e9))
-            clock_image = self._text(clock, font_key, FOOTER_TEXT)
-            painter.drawImage(QPoint(rect.left() + 4, top), clock_image)
-            used = clock_image.width() + metrics.horizontalAdvance("  ")
+            painter.drawImage(QPoint(rect.left() + 4, top), self._text(clock, font_key, FOOTER_TEXT))
+            used = metrics.horizontalAdvance("00:00:00  ")
         if tile.info.grid_code:
             grid_image = self._text(tile.info.grid_code, font_key, FOOTER_TEXT)
             if used + grid_image.width() + right_w + 16 <= rect.width():
@@ -346,3 +379,20 @@ class OverlayPainter:
         phase = 0.5 + 0.5 * math.sin(time.monotonic() * 2 * math.pi * 1.5)  # 1.5 Hz pulse: seen, not frantic
         painter.setPen(QPen(QColor(230, 40, 40, int(120 + 135 * phase)), 4))
         painter.drawRect(rect.adjusted(2, 2, -2, -2))
+
+
+def _text_px(rect: QRect) -> int:
+    """Overlay text size of a tile: readable on a 100-tile wall, not shouting on a focused one."""
+    return max(9, min(18, rect.height() // 9))
+
+
+def _second(tile: TileState) -> int:
+    return tile.meta.captured_wall_ns // 1_000_000_000 if tile.meta is not None else 0
+
+
+def _footer_font(text_px: int) -> tuple[int, bool]:
+    return (max(8, text_px - 2), False)
+
+
+def _has_footer(rect: QRect) -> bool:
+    return rect.height() >= 90
