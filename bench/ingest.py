@@ -52,7 +52,7 @@ from av.video.reformatter import Interpolation, VideoReformatter
 
 from app.core.stream_health import StreamState
 from app.media.protocol import CameraSpec, ViewMode
-from app.media.pull import fit_size
+from app.media.pull import fit_size, rtsp_options
 from app.media.supervisor import IngestSupervisor
 
 if TYPE_CHECKING:
@@ -80,21 +80,6 @@ GOAL_ALL_LIVE_S = 5.0
 GOAL_RSS_MIB = 8.0
 
 
-def rtsp_options(transport: str) -> dict[str, str]:
-    """The av.open options of app/media/pull.py (StreamPull._open) for an RTSP camera; keep in sync."""
-    options = {
-        "rtsp_transport": transport,
-        "allowed_media_types": "video",
-        "probesize": "32768",
-        "analyzeduration": "100000",
-        "fflags": "nobuffer",
-    }
-    if transport == "udp":
-        options.update({"buffer_size": "1048576", "reorder_queue_size": "64", "max_delay": "300000"})
-    return options
-
-
-# --- measuring processes -----------------------------------------------------------------------
 def _cpu_s(proc: psutil.Process) -> tuple[float, float] | None:
     """(user, system) CPU seconds of a process, all its threads."""
     try:

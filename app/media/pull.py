@@ -48,6 +48,20 @@ def fit_size(src: tuple[int, int], box: tuple[int, int]) -> tuple[int, int]:
     return (max(2, int(sw * scale) & ~1), max(2, int(sh * scale) & ~1))
 
 
+def rtsp_options(transport: str) -> dict[str, str]:
+    """What ``av.open`` is told for an RTSP camera (the ingest bench's raw reference uses it too)."""
+    options = {
+        "rtsp_transport": transport,
+        "allowed_media_types": "video",
+        # Cameras send SPS/PPS in the SDP: a short probe is enough and makes 100 opens fast.
+        "probesize": "32768",
+        "analyzeduration": "100000",
+    }
+    if transport == "udp":
+        options.update({"buffer_size": "1048576", "reorder_queue_size": "64", "max_delay": "300000"})
+    return options
+
+
 @dataclass
 class _Target:
     output: Output
@@ -160,19 +174,10 @@ class StreamPull:
         spec = self._spec
         if spec.is_file:
             return av.open(self._url.reveal(), mode="r")
-        options = {
-            "rtsp_transport": spec.transport,
-            "allowed_media_types": "video",
-            # Cameras send SPS/PPS in the SDP: a short probe is enough and makes 100 opens fast.
-            "probesize": "32768",
-            "analyzeduration": "100000",
-        }
-        if spec.transport == "udp":
-            options.update({"buffer_size": "1048576", "reorder_queue_size": "64", "max_delay": "300000"})
         return av.open(
             self._url.reveal(),
             mode="r",
-            options=options,
+            options=rtsp_options(spec.transport),
             timeout=(spec.connect_timeout_s, spec.read_timeout_s),
         )
 
