@@ -621,9 +621,20 @@ def parse_tile(text: str) -> tuple[int, int]:
     return w, h
 
 
-def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+def add_clip_arguments(parser: argparse.ArgumentParser) -> None:
+    """--clip-cache and --clip-seconds: which looped demo clips the RTSP server serves."""
     from app.demo.clips import DEFAULT_DURATION_S
 
+    parser.add_argument("--clip-cache", type=Path, default=None, help="demo clip cache (default: the demo's)")
+    parser.add_argument(
+        "--clip-seconds",
+        type=float,
+        default=DEFAULT_DURATION_S,
+        help=f"length of the looped CIF clips (default {DEFAULT_DURATION_S:g}, the demo's: shares its cache)",
+    )
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
     ap.add_argument("--seconds", type=float, default=60.0, help="measuring window per phase (default 60)")
     ap.add_argument("--cameras", type=int, default=100, help="number of streams (default 100)")
@@ -637,13 +648,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="run the raw reference in this many processes only (default: in 1, then in as many as "
         "the supervisor has workers; the ratio uses 1 unless it could not keep up)",
     )
-    ap.add_argument("--clip-cache", type=Path, default=None, help="demo clip cache (default: the demo's)")
-    ap.add_argument(
-        "--clip-seconds",
-        type=float,
-        default=DEFAULT_DURATION_S,
-        help=f"length of the looped CIF clips (default {DEFAULT_DURATION_S:g}, the demo's: shares its cache)",
-    )
+    add_clip_arguments(ap)
     ap.add_argument("--json", type=Path, default=None, help="also write every number to this JSON file")
     args = ap.parse_args(argv)
     if not 1 <= args.cameras <= 999:

@@ -33,7 +33,7 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # `python bench/wall.py` from the repo root
 
-from bench.ingest import SETTLE_S, CpuWindow, PhaseResult, print_phase, run_raw
+from bench.ingest import SETTLE_S, CpuWindow, PhaseResult, add_clip_arguments, print_phase, run_raw
 
 if TYPE_CHECKING:
     from camera_config.models import SiteConfig
@@ -143,8 +143,6 @@ def run_app(site: SiteConfig, seconds: float, warmup: float, size: tuple[int, in
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from app.demo.clips import DEFAULT_DURATION_S
-
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -164,13 +162,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="the app and the raw loops take turns this many times, --seconds split between them "
         "(this machine drifts by ±15%% within minutes; default 2)",
     )
-    parser.add_argument("--clip-cache", type=Path, default=None, help="demo clip cache (default: the demo's)")
-    parser.add_argument(
-        "--clip-seconds",
-        type=float,
-        default=DEFAULT_DURATION_S,
-        help=f"length of the looped demo clips (default {DEFAULT_DURATION_S:g}: shares the demo cache)",
-    )
+    add_clip_arguments(parser)
     args = parser.parse_args(argv)
     width, _, height = args.size.partition("x")
     rounds = max(1, args.rounds)

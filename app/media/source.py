@@ -30,7 +30,8 @@ class FrameSource(Protocol):
     def still_holds(self, ref: FrameRef) -> bool: ...
 
     def frame_counts(self, camera_ids: Sequence[str | None]) -> list[int]:
-        """Sub-stream frame counts, as ``read_frame``'s ``newer_than`` counts them (0: none yet)."""
+        """Sub-stream frame counts, one per id in order, as ``read_frame``'s ``newer_than`` counts
+        them (0: none yet, no camera, or an unknown one)."""
         ...
 
     def health(self, camera_id: str) -> CameraHealth: ...
