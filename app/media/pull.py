@@ -66,6 +66,13 @@ def rtsp_options(transport: str) -> dict[str, str]:
 class _Target:
     output: Output
     reformatter: VideoReformatter
+    source: tuple[int, int] = (0, 0)  # the source size that ``size`` was fitted for
+    size: tuple[int, int] = (0, 0)
+
+    def fitted(self, source: tuple[int, int]) -> tuple[int, int]:
+        if source != self.source:
+            self.source, self.size = source, fit_size(source, self.output.size)
+        return self.size
 
 
 class StreamPull:
@@ -231,10 +238,8 @@ class StreamPull:
         self.frames += 1
         src = (frame.width, frame.height)
         self.source_size = src
-        with self._lock:
-            targets = list(self._targets)
-        for target in targets:
-            pixels = _scaled(target.reformatter, frame, fit_size(src, target.output.size))
+        for target in self._targets:  # configure() replaces the list, never changes it in place
+            pixels = _scaled(target.reformatter, frame, target.fitted(src))
             self._board.write(target.output.slot, pixels, target.output.token)
         # A detection sample wanted? One shared-memory word per frame; KEYFRAMES mode answers too.
         slot = self._sample_slot
