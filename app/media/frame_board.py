@@ -171,7 +171,6 @@ class FrameBoard:
         request_offset = layout._request_offset()
         request_end = request_offset + layout.request_slots * _REQ_WORDS * 8
         self._request_words = buf[request_offset:request_end].cast("q")
-        self._targets: dict[tuple[int, int, int, int], BgraImage] = {}  # (slot, buffer, w, h) → to write
         self._detect_ctl = [self._ctl[self._n_plain + j] for j in range(layout.detect_slots)]
         self._last_token = 0
         self._buffers = [
@@ -181,7 +180,7 @@ class FrameBoard:
             )
             for i, start in enumerate(self._starts)
         ]
-        self._views: dict[tuple[int, int, int, int], BgraImage] = {}  # (slot, buffer, w, h) → pixels
+        self._views: dict[tuple[int, int, int, int], BgraImage] = {}  # (slot, buffer, w, h) → _pixels
 
     @property
     def name(self) -> str:
@@ -215,7 +214,6 @@ class FrameBoard:
     def close(self) -> None:
         # Views into the mapping must be gone before the mapping can close.
         del self._header, self._requests, self._ctl, self._detect_ctl, self._buffers, self._views
-        del self._targets
         self._ctl_words.release()
         self._request_words.release()
         try:
@@ -260,13 +258,7 @@ class FrameBoard:
         b = 0 if words[base + _LATEST] != 0 else 1
         seq = base + _BSEQ0 + b
         words[seq] += 1  # odd: being written
-        key = (slot, b, width, height)
-        dst = self._targets.get(key)
-        if dst is None:
-            if len(self._targets) > 4 * len(self._caps):
-                self._targets.clear()  # sizes of past layouts
-            dst = self._targets[key] = self._buffers[slot][b][: width * height * 4].reshape(height, width, 4)
-        np.copyto(dst, image)
+        np.copyto(self._pixels(slot, b, width, height), image)
         meta = base + _META0 + 4 * b
         words[meta] = width
         words[meta + 1] = height
@@ -296,9 +288,9 @@ class FrameBoard:
 
     def captured_monotonic_ns(self, slot: int) -> int | None:
         """When the newest frame of ``slot`` was published (health asks this of every camera)."""
-        row = self._ctl[slot].tolist()
-        b = row[_LATEST]
-        return None if b < 0 else cast(int, row[_META0 + 4 * b + 2])
+        base = slot * _CTL_WORDS
+        b = self._ctl_words[base + _LATEST]
+        return None if b < 0 else self._ctl_words[base + _META0 + 4 * b + 2]
 
     def latest(self, slot: int) -> FrameRef | None:
         """The newest complete frame of ``slot`` in place (see :class:`FrameRef`), or None."""
@@ -310,21 +302,25 @@ class FrameBoard:
         if seq & 1:
             return None  # cannot happen to the newest buffer unless a writer broke the protocol
         w, h, mono, wall = row[_META0 + 4 * b : _META0 + 4 * b + 4]
-        key = (slot, b, w, h)
+        pixels = self._pixels(slot, b, w, h)
+        return FrameRef(slot, b, seq, pixels, FrameMeta(w, h, mono, wall, row[_COUNT], row[_BTOKEN0 + b]))
+
+    def _pixels(self, slot: int, buffer: int, width: int, height: int) -> BgraImage:
+        """A ``width`` x ``height`` picture in a slot's buffer, made once per size (the writer
+        fills it, the wall paints from it). It goes through a memoryview of the mapping: unlike a
+        plain numpy view, that keeps the mapping alive, so a frame held by a reader never points
+        into unmapped memory."""
+        key = (slot, buffer, width, height)
         pixels = self._views.get(key)
         if pixels is None:
             if len(self._views) > 4 * len(self._caps):
                 self._views.clear()  # sizes of past layouts
-            pixels = self._views[key] = self._view(slot, b, w * h * 4).reshape(h, w, 4)
-        return FrameRef(slot, b, seq, pixels, FrameMeta(w, h, mono, wall, row[_COUNT], row[_BTOKEN0 + b]))
-
-    def _view(self, slot: int, buffer: int, size: int) -> BgraImage:
-        """Bytes of a buffer through a memoryview of the mapping: unlike a plain numpy view, it
-        keeps the mapping alive, so a frame held by a reader never points into unmapped memory."""
-        buf = self._shm.buf
-        assert buf is not None
-        start = self._starts[slot] + buffer * self.layout.buffer_bytes(slot)
-        return np.frombuffer(buf[start : start + size], np.uint8)
+            buf = self._shm.buf
+            assert buf is not None
+            start = self._starts[slot] + buffer * self.layout.buffer_bytes(slot)
+            flat = np.frombuffer(buf[start : start + width * height * 4], np.uint8)
+            pixels = self._views[key] = flat.reshape(height, width, 4)
+        return pixels
 
     def holds(self, ref: FrameRef) -> bool:
         """Does ``ref``'s buffer still hold that frame (not rewritten since, not being rewritten)?"""

@@ -98,7 +98,7 @@ class OverlayPainter:
         assert health is not None
         state = health.state
         # Asked again on relayouts and health changes that the overlay may not show: compare first.
-        fps = round(health.main_fps if tile.from_main else health.fps) if health else 0
+        fps = round(health.main_fps if tile.from_main else health.fps)
         key = (rect.getRect(), tile.number, tile.info, fps, tile.from_main)
         if tile.overlay is not None and tile.overlay_key == key:
             return tile.overlay
@@ -266,12 +266,11 @@ class OverlayPainter:
         right_image = self._text(right, font_key, FOOTER_TEXT) if right else None
         right_w = right_image.width() if right_image is not None else 0
         used = 0
-        if not with_clock:
-            used = metrics.horizontalAdvance("00:00:00  ")  # the clock's place, blitted on its own
-        elif tile.meta is not None:
+        if tile.meta is not None or not with_clock:  # without it, the clock's place is kept for its blit
+            used = metrics.horizontalAdvance("00:00:00  ")
+        if tile.meta is not None and with_clock:
             clock = time.strftime("%H:%M:%S", time.localtime(tile.meta.captured_wall_ns / 1e9))
             painter.drawImage(QPoint(rect.left() + 4, top), self._text(clock, font_key, FOOTER_TEXT))
-            used = metrics.horizontalAdvance("00:00:00  ")
         if tile.info.grid_code:
             grid_image = self._text(tile.info.grid_code, font_key, FOOTER_TEXT)
             if used + grid_image.width() + right_w + 16 <= rect.width():
