@@ -189,6 +189,26 @@ def test_language_switches_at_runtime(window: MainWindow) -> None:
     assert window.actions_by_id["next_page"].text() == "Next page"
 
 
+def test_language_switch_redraws_the_tile_badges(window: MainWindow, qtbot: QtBot) -> None:
+    """The tiles' state badges (LIVE / 在线) follow the language at once, not at the next state change."""
+    compositor = window.pane.compositor
+    trigger(window, "layout_4")
+    qtbot.waitUntil(lambda: compositor.tiles()[0].overlay is not None)
+    compositor.stop()  # the same frame under every grab: only the overlay may change
+    rect = compositor.tile_rect(0)
+
+    def header() -> np.ndarray:
+        image = compositor.grab(QRect(rect.left(), rect.top(), rect.width(), 16)).toImage()
+        return image_array(image.convertToFormat(QImage.Format.Format_RGB32))[..., :3].astype(int)
+
+    english = header()
+    window.set_language("zh_CN")
+    chinese = header()
+    assert np.abs(english - chinese).max() > 100, "the badge still reads LIVE in the Chinese UI"
+    window.set_language("en")
+    assert np.array_equal(header(), english)  # back to the same English badge
+
+
 def test_offline_camera_is_dimmed_and_says_so(window: MainWindow, source: FakeSource, qtbot: QtBot) -> None:
     source.states["cam002"] = StreamState.OFFLINE
     source.errors["cam002"] = "connection refused"

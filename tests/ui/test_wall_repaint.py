@@ -91,3 +91,27 @@ def test_the_clock_ticks_on_a_footer_prepared_before_the_first_frame(qtbot: QtBo
     grid_rows = np.flatnonzero(bright[:, box.right() + 8 : box.right() + 60].any(axis=1))
     assert clock_rows.size and grid_rows.size
     assert (clock_rows.min(), clock_rows.max()) == (grid_rows.min(), grid_rows.max())
+
+
+def test_tiles_share_a_clocked_footer_only_where_their_footers_look_alike() -> None:
+    """A clock second is put on one footer copy for all tiles whose footers show the same; a grid
+    code that fits keeps each tile's footer its own."""
+    source = FakeSource(CAMERAS)
+    painter = OverlayPainter()
+    meta = FrameMeta(352, 288, 0, 1_795_000_000 * 1_000_000_000, 1)
+
+    def footer(camera: str, grid_code: str, rect: QRect) -> QImage:
+        tile = TileState(TileInfo(camera, "路口", grid_code), number=CAMERAS.index(camera) + 1)
+        tile.health, tile.meta = source.health(camera), meta
+        tile.overlay = painter.prepare(tile, rect)
+        assert tile.overlay is not None
+        return tile.overlay[1][1]
+
+    small = QRect(0, 0, 110, 96)  # a grid code of 15 digits does not fit beside clock and fps
+    a, b = footer("cam001", "370199001000001", small), footer("cam002", "370199001000002", small)
+    assert a is b  # one copy with the clock for both
+    wide = QRect(0, 0, 320, 180)
+    c, d = footer("cam003", "370199001000003", wide), footer("cam004", "370199001000004", wide)
+    assert c is not d
+    pixels_c, pixels_d = (image_array(x.convertToFormat(QImage.Format.Format_RGB32)) for x in (c, d))
+    assert not np.array_equal(pixels_c, pixels_d)  # each shows its own grid code

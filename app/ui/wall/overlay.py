@@ -71,6 +71,7 @@ class OverlayPainter:
         self._fonts: dict[tuple[int, bool], tuple[QFont, QFontMetrics]] = {}
         self._bands: dict[tuple[int, str], tuple[tuple[object, ...], QImage]] = {}
         self._texts: dict[tuple[tuple[int, bool], int, str], QImage] = {}
+        self._clocked_footers: dict[tuple[tuple[object, ...], str], QImage] = {}
 
     def _font(self, pixel_size: int, bold: bool = False) -> tuple[QFont, QFontMetrics]:
         key = (pixel_size, bold)
@@ -121,7 +122,9 @@ class OverlayPainter:
         if _has_footer(rect):
             _, small = self._font(*_footer_font(text_px))
             footer_h = small.height() + 5
-            footer_key = (rect.width(), rect.height(), text_px, fps, tile.from_main, tile.info.grid_code)
+            # Keyed by what it shows: tiles whose footers look alike share their clocked copies.
+            texts = self._footer_texts(tile, rect.width(), text_px, state, with_clock=False)
+            footer_key = (rect.width(), footer_h, *((x, text.cacheKey()) for x, text in texts))
             footer = self._band(
                 tile.number,
                 "footer",
@@ -132,7 +135,7 @@ class OverlayPainter:
                 lambda p: self._footer(p, local, tile, text_px, state, with_clock=False),
             )
             position = QPoint(rect.left(), rect.bottom() - footer_h + 1)
-            blits.append((position, self._clocked(tile, rect, footer)))
+            blits.append((position, self._clocked(tile, rect, footer_key, footer)))
         tile.overlay_clock = _second(tile)
         return blits
 
@@ -144,7 +147,7 @@ class OverlayPainter:
         if overlay is None or len(overlay) < 2 or base is None:
             return overlay
         header, (position, _) = overlay
-        return [header, (position, self._clocked(tile, rect, base[1]))]
+        return [header, (position, self._clocked(tile, rect, *base))]
 
     def clock_box(self, rect: QRect) -> QRect:
         """Where a tile's footer clock goes, whatever the time (digits are as wide as "00:00:00")."""
@@ -153,16 +156,24 @@ class OverlayPainter:
         top = rect.bottom() - metrics.height() - 1
         return QRect(rect.left() + 4, top, metrics.horizontalAdvance("00:00:00") + 2, metrics.height())
 
-    def _clocked(self, tile: TileState, rect: QRect, footer: QImage) -> QImage:
-        """A copy of a footer band (made without the clock) with the clock on it."""
+    def _clocked(
+        self, tile: TileState, rect: QRect, footer_key: tuple[object, ...], footer: QImage
+    ) -> QImage:
+        """A copy of a footer band (made without the clock) with the clock on it, shared by the
+        tiles whose footers look alike (same size and texts: where grid codes do not fit)."""
         if tile.meta is None:
             return footer
         text = time.strftime("%H:%M:%S", time.localtime(tile.meta.captured_wall_ns / 1e9))
-        clock = self._text(text, _footer_font(_text_px(rect)), FOOTER_TEXT)  # shared by all tiles
-        image = footer.copy()
-        painter = QPainter(image)
-        painter.drawImage(QPoint(4, 3), clock)  # where _footer puts its texts in the band
-        painter.end()
+        key = (footer_key, text)
+        image = self._clocked_footers.get(key)
+        if image is None:
+            if len(self._clocked_footers) > TEXT_CACHE_LIMIT:
+                self._clocked_footers.clear()  # past seconds; the tiles keep the ones they show
+            clock = self._text(text, _footer_font(_text_px(rect)), FOOTER_TEXT)
+            image = self._clocked_footers[key] = footer.copy()
+            painter = QPainter(image)
+            painter.drawImage(QPoint(4, 3), clock)  # where _footer puts its texts in the band
+            painter.end()
         return image
 
     def paint(self, painter: QPainter, rect: QRect, tile: TileState, picture: QRect | None) -> None:
@@ -250,19 +261,29 @@ class OverlayPainter:
         with_clock: bool = True,
     ) -> None:
         """The footer band; ``with_clock=False`` leaves the clock's place empty for its own blit."""
-        assert tile.info is not None
         font_key = _footer_font(text_px)
         _, metrics = self._font(*font_key)
         band = QRect(rect.left(), rect.bottom() - metrics.height() - 3, rect.width(), metrics.height() + 4)
         painter.fillRect(band, QColor(0, 0, 0, 110))
-        top = band.top() + 2
+        for x, text in self._footer_texts(tile, rect.width(), text_px, state, with_clock):
+            painter.drawImage(QPoint(rect.left() + x, band.top() + 2), text)
+
+    def _footer_texts(
+        self, tile: TileState, width: int, text_px: int, state: StreamState, with_clock: bool
+    ) -> list[tuple[int, QImage]]:
+        """The footer's texts and where they start: the clock, the grid code and the fps where
+        they fit. Texts come from a cache: the clock is the same on every tile, the rest rarely
+        changes."""
+        assert tile.info is not None
+        font_key = _footer_font(text_px)
+        _, metrics = self._font(*font_key)
+        texts: list[tuple[int, QImage]] = []
         right = ""
         health = tile.health
         if health is not None and state == StreamState.LIVE:
             fps = health.main_fps if tile.from_main else health.fps
             stream = QCoreApplication.translate("Wall", "main stream") if tile.from_main else ""
             right = f"{stream} {fps:.0f} fps".strip()
-        # Texts come from a cache: the clock is the same on every tile, the rest rarely changes.
         right_image = self._text(right, font_key, FOOTER_TEXT) if right else None
         right_w = right_image.width() if right_image is not None else 0
         used = 0
@@ -270,14 +291,15 @@ class OverlayPainter:
             used = metrics.horizontalAdvance("00:00:00  ")
         if tile.meta is not None and with_clock:
             clock = time.strftime("%H:%M:%S", time.localtime(tile.meta.captured_wall_ns / 1e9))
-            painter.drawImage(QPoint(rect.left() + 4, top), self._text(clock, font_key, FOOTER_TEXT))
+            texts.append((4, self._text(clock, font_key, FOOTER_TEXT)))
         if tile.info.grid_code:
             grid_image = self._text(tile.info.grid_code, font_key, FOOTER_TEXT)
-            if used + grid_image.width() + right_w + 16 <= rect.width():
-                painter.drawImage(QPoint(rect.left() + 4 + used, top), grid_image)  # only where it fits
+            if used + grid_image.width() + right_w + 16 <= width:
+                texts.append((4 + used, grid_image))  # only where it fits
                 used += grid_image.width()
-        if right_image is not None and used + right_w + 12 <= rect.width():
-            painter.drawImage(QPoint(rect.right() - right_w - 4, top), right_image)
+        if right_image is not None and used + right_w + 12 <= width:
+            texts.append((width - right_w - 5, right_image))
+        return texts
 
     def _text(self, text: str, font_key: tuple[int, bool], colour: QColor) -> QImage:
         """``text`` rendered once on a transparent image, then blitted wherever it is needed."""
