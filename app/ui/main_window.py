@@ -226,12 +226,15 @@ class MainWindow(QMainWindow):
         self.view_box.setMinimumContentsLength(14)
         self.view_box.activated.connect(lambda i: self.set_view(str(self.view_box.itemData(i))))
         self.layout_box = QComboBox(self)
+        # Its texts change with the language (and with the layouts an operator adds): it follows them.
+        self.layout_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.layout_box.activated.connect(lambda i: self.set_layout(str(self.layout_box.itemData(i))))
         self.page_label = QLabel(self)
         self.tour_seconds = QSpinBox(self)
         self.tour_seconds.setRange(5, 600)
         self.tour_seconds.setValue(int(str(self._settings.value("tour/seconds", 20))))
         self.tour_mode = QComboBox(self)
+        self.tour_mode.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.language_box = QComboBox(self)
         for code, name in LANGUAGES.items():
             self.language_box.addItem(name, code)

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, QRect, Qt
 from PySide6.QtGui import QDropEvent, QImage
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QComboBox
 from pytestqt.qtbot import QtBot
 
 from app.core.stream_health import StreamState
@@ -207,6 +207,26 @@ def test_language_switch_redraws_the_tile_badges(window: MainWindow, qtbot: QtBo
     assert np.abs(english - chinese).max() > 100, "the badge still reads LIVE in the Chinese UI"
     window.set_language("en")
     assert np.array_equal(header(), english)  # back to the same English badge
+
+
+def test_toolbar_boxes_fit_their_texts_after_a_language_switch(
+    qtbot: QtBot, tmp_path: Path, source: FakeSource
+) -> None:
+    """Started in Chinese, switched to English: "1 large + 12" must not read "1 large + 1"."""
+    options = RunOptions(offscreen=True, size=(1280, 800), language="zh_CN", profile_dir=tmp_path / "p")
+    win = build_window(source, site_ui(tmp_path), tmp_path / "shared.json", options)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    trigger(win, "layout_1+12")
+    qtbot.wait(50)  # the toolbar is laid out in Chinese
+    win.set_language("en")
+    qtbot.wait(50)  # the toolbar lays out again
+    for box in (win.layout_box, win.tour_mode):
+        assert box.currentText().isascii()
+        fresh = QComboBox(win)  # a box made with the English texts: as wide as they need
+        fresh.addItems([box.itemText(i) for i in range(box.count())])
+        assert box.width() >= fresh.sizeHint().width(), f"{box.currentText()!r} is cut off"
 
 
 def test_offline_camera_is_dimmed_and_says_so(window: MainWindow, source: FakeSource, qtbot: QtBot) -> None:
