@@ -405,6 +405,38 @@
         <translation>暂停：转动中或不在预置位</translation>
     </message>
     <message>
+        <source>stationary object</source>
+        <translation>静止物体</translation>
+    </message>
+    <message>
+        <source>street vendor</source>
+        <translation>流动摊贩</translation>
+    </message>
+    <message>
+        <source>stall</source>
+        <translation>摊位</translation>
+    </message>
+    <message>
+        <source>cart</source>
+        <translation>推车</translation>
+    </message>
+    <message>
+        <source>tricycle</source>
+        <translation>三轮车</translation>
+    </message>
+    <message>
+        <source>umbrella</source>
+        <translation>遮阳伞</translation>
+    </message>
+    <message>
+        <source>goods</source>
+        <translation>货物</translation>
+    </message>
+    <message>
+        <source>person</source>
+        <translation>行人</translation>
+    </message>
+    <message>
         <source>paused: warming up ({0} s)</source>
         <translation>暂停：预热中（{0} 秒）</translation>
     </message>

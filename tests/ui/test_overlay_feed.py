@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QRectF
 from pytestqt.qtbot import QtBot
 
 from app.core.wall_layout import grid_layout
@@ -12,9 +13,17 @@ from app.services.detection.protocol import (
     OverlayBox,
     RevisitStats,
 )
-from app.ui.detection.overlay_feed import ALERT_COLOUR, ALERT_FLASH_S, OverlayFeed, paused_text, revisit_text
+from app.ui.detection.overlay_feed import (
+    ALERT_COLOUR,
+    ALERT_FLASH_S,
+    OverlayFeed,
+    overlay_box,
+    paused_text,
+    revisit_text,
+)
 from app.ui.i18n import Translations
 from app.ui.wall.compositor import TileInfo, WallCompositor
+from app.ui.wall.overlay import label_rects
 from tests.ui.fakes import FakeSource
 
 
@@ -55,7 +64,7 @@ def test_boxes_and_alert_flash_reach_every_pane(qtbot: QtBot) -> None:
     feed = OverlayFeed(lambda: panes, clock=clock)
     feed.handle(update("cam1", clock.now, OverlayBox(0.1, 0.2, 0.3, 0.4, "stationary", "stationary")))
     tile = panes[0].tiles()[0]
-    assert [(b.x1, b.label, b.colour) for b in tile.boxes] == [(0.1, "stationary", (255, 140, 40))]
+    assert [(b.x1, b.label, b.colour) for b in tile.boxes] == [(0.1, "stationary object", (255, 140, 40))]
     assert tile.flash_until == 0.0 and panes[0].tiles()[1].boxes == []
     feed.handle(alert("raised"))
     assert tile.boxes[0].label == "Street vending 0501" and tile.boxes[0].colour == ALERT_COLOUR
@@ -72,6 +81,24 @@ def test_boxes_and_alert_flash_reach_every_pane(qtbot: QtBot) -> None:
     feed.handle(alert("cleared"))
     assert tile.boxes == [] and late.boxes == []
     assert ALERT_FLASH_S > 5
+
+
+def test_box_labels_are_worded_for_the_operator() -> None:
+    """Class names in the operator's words with the model's score; a bin by its site name."""
+    assert overlay_box(OverlayBox(0, 0, 1, 1, "stall", "object", 0.874)).label == "stall 0.87"
+    assert overlay_box(OverlayBox(0, 0, 1, 1, "stationary", "stationary")).label == "stationary object"
+    assert overlay_box(OverlayBox(0, 0, 1, 1, "草坪旁垃圾桶", "bin", 1.0)).label == "草坪旁垃圾桶 1.00"
+    assert overlay_box(OverlayBox(0, 0, 1, 1, "forklift", "object", 0.5)).label == "forklift 0.50"
+
+
+def test_a_bins_label_comes_before_stationary_objects_around_it(qtbot: QtBot) -> None:
+    source, clock = FakeSource(["cam1", "cam2"]), Clock()
+    pane = wall(qtbot, source, "a")
+    feed = OverlayFeed(lambda: [pane], clock=clock)
+    stationary = OverlayBox(0.4, 0.5, 0.5, 0.6, "stationary", "stationary")
+    bin_box = OverlayBox(0.42, 0.5, 0.5, 0.7, "草坪旁垃圾桶", "bin", 0.8)
+    feed.handle(update("cam1", clock.now, stationary, bin_box))
+    assert [b.label for b in pane.tiles()[0].boxes] == ["草坪旁垃圾桶 0.80", "stationary object"]
 
 
 def test_paused_and_stale_boxes_go(qtbot: QtBot) -> None:
@@ -121,3 +148,19 @@ def test_revisit_words_for_tiles_tree_and_status_bar(qtbot: QtBot) -> None:
     assert feed.revisit_text("cam1") == "每 6 秒巡检"
     assert feed.revisit_text("cam2") == "暂停：转动中或不在预置位"
     assert paused_text("warming up (5 s)") == "暂停：预热中（5 秒）"
+    assert overlay_box(OverlayBox(0, 0, 1, 1, "stationary", "stationary")).label == "静止物体"
+    assert overlay_box(OverlayBox(0, 0, 1, 1, "tricycle", "object", 0.9)).label == "三轮车 0.90"
+
+
+def test_box_labels_never_cover_each_other_and_stay_in_the_picture() -> None:
+    """On a 100-tile wall boxes crowd: a label over another made "st at onary nary" of both."""
+    picture = QRectF(0, 0, 120, 98)
+    areas = [QRectF(10, 40, 20, 20), QRectF(14, 44, 20, 20), QRectF(100, 60, 15, 20), QRectF(60, 80, 10, 10)]
+    tags = label_rects(areas, [60, 60, 60, 0], picture, 12)
+    first, second, right, unlabelled = tags
+    assert first == QRectF(10, 28, 60, 12)  # above its box
+    assert second is None  # it would cover the first: the box is drawn, its label is not
+    assert right is not None and right.right() <= picture.right() and right.left() == 60  # pulled in
+    assert unlabelled is None
+    top = label_rects([QRectF(30, 2, 10, 10)], [40], picture, 12)[0]
+    assert top is not None and top.top() == 0  # a box at the top edge: its label inside the picture

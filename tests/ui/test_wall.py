@@ -249,17 +249,23 @@ def test_offline_camera_is_dimmed_and_says_so(window: MainWindow, source: FakeSo
 
 
 def test_five_thousand_repaints_with_overlay_updates_do_not_crash(window: MainWindow) -> None:
+    """PySide6 6.12 drops a reference to None on some calls (a crash after ~5,000 of them)."""
     compositor = window.pane.compositor
+
+    def work(n: int) -> None:
+        for i in range(n):
+            compositor._poll_frames()
+            if i % 50 == 0:
+                compositor._poll_health()
+                compositor.decorate("cam001", [], flash_s=0.5 if i % 100 == 0 else 0.0)
+            compositor.repaint()
+        QApplication.processEvents()
+
+    work(200)  # first frames and overlays: tiles let go of the Nones they started with
     before = sys.getrefcount(None)
-    for i in range(5000):
-        compositor._poll_frames()
-        if i % 50 == 0:
-            compositor._poll_health()
-            compositor.decorate("cam001", [], flash_s=0.5 if i % 100 == 0 else 0.0)
-        compositor.repaint()
-    QApplication.processEvents()
-    assert compositor.paints >= 5000
-    assert sys.getrefcount(None) - before > -100
+    work(5000)
+    assert compositor.paints >= 5200
+    assert sys.getrefcount(None) - before > -100  # the bug: -1 a call, thousands
 
 
 def test_snapshot_of_the_selected_tile(window: MainWindow, qtbot: QtBot, tmp_path: Path) -> None:

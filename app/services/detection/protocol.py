@@ -75,8 +75,9 @@ class OverlayBox:
     y1: float
     x2: float
     y2: float
-    label: str
+    label: str  # the class as the detector names it, or the bin's name (the wall words it)
     kind: Literal["object", "stationary", "bin"] = "object"
+    score: float | None = None
 
 
 @dataclass(frozen=True)

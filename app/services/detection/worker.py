@@ -180,8 +180,9 @@ def overlay_boxes(result: FrameResult, width: int, height: int, geometry: SceneG
             out.append(
                 OverlayBox(
                     _frac(row[0], width), _frac(row[1], height), _frac(row[2], width), _frac(row[3], height),
-                    f"{label} {float(row[4]):.2f}" if name != "stationary" else label,
+                    label,
                     kind,
+                    float(row[4]) if name != "stationary" else None,  # (a dwell score, not a confidence)
                 )
             )  # fmt: skip
     bins = {b.id: b for b in geometry.bins}
@@ -189,7 +190,7 @@ def overlay_boxes(result: FrameResult, width: int, height: int, geometry: SceneG
         b = bins.get(bin_id)
         if b is not None:
             x1, y1, x2, y2 = b.box
-            out.append(OverlayBox(x1, y1, x2, y2, f"{b.name or bin_id} {obs.score:.2f}", "bin"))
+            out.append(OverlayBox(x1, y1, x2, y2, b.name or bin_id, "bin", obs.score))
     return out
 
 

@@ -46,6 +46,7 @@ BOX_COLOURS: dict[str, tuple[int, int, int]] = {
     "bin": (80, 200, 255),  # a watched bin
 }
 ALERT_COLOUR = (235, 50, 50)
+LABEL_ORDER = {"bin": 0, "object": 1, "stationary": 2}  # whose label wins where labels crowd
 
 
 @dataclass
@@ -56,18 +57,37 @@ class _Camera:
     flash_until: float = 0.0
 
 
+def class_words(name: str) -> str:
+    """A detector's class in the operator's language (the class names a model was trained with
+    and the stationary-object detector's; others as the model names them)."""
+    words = {
+        "stationary": translate("Detection", "stationary object"),
+        "street_vendor": translate("Detection", "street vendor"),
+        "stall": translate("Detection", "stall"),
+        "cart": translate("Detection", "cart"),
+        "tricycle": translate("Detection", "tricycle"),
+        "umbrella": translate("Detection", "umbrella"),
+        "goods": translate("Detection", "goods"),
+        "person": translate("Detection", "person"),
+    }
+    return words.get(name, name)
+
+
 def overlay_box(box: OverlayBox, colour: tuple[int, int, int] | None = None) -> Box:
     """A worker's box as the wall draws it (picture fractions, clamped to the picture)."""
 
     def clamp(v: float) -> float:
         return min(1.0, max(0.0, v))
 
+    label = box.label if box.kind == "bin" else class_words(box.label)  # a bin's name is the site's
+    if box.score is not None:
+        label = f"{label} {box.score:.2f}"
     return Box(
         clamp(box.x1),
         clamp(box.y1),
         clamp(box.x2),
         clamp(box.y2),
-        box.label,
+        label,
         colour or BOX_COLOURS.get(box.kind, BOX_COLOURS["object"]),
     )
 
@@ -152,7 +172,10 @@ class OverlayFeed(QObject):
 
     def on_update(self, update: DetectionUpdate) -> None:
         camera = self._cameras.setdefault(update.camera_id, _Camera())
-        camera.boxes = [] if update.paused else [overlay_box(b) for b in update.boxes]
+        # Labels that would cover one placed before them are left out: a bin's fullness first,
+        # then what a model found, then stationary objects.
+        ranked = sorted(update.boxes, key=lambda b: LABEL_ORDER.get(b.kind, len(LABEL_ORDER)))
+        camera.boxes = [] if update.paused else [overlay_box(b) for b in ranked]
         camera.checked_at = update.checked_at
         self._apply(update.camera_id)
 

@@ -377,21 +377,22 @@ class OverlayPainter:
     def _boxes(self, painter: QPainter, picture: QRect, tile: TileState, text_px: int) -> None:
         font, metrics = self._font(max(8, text_px - 2), bold=True)
         painter.setFont(font)
-        for box in tile.boxes:
-            colour = QColor(*box.colour)
-            area = QRectF(
+        areas = [
+            QRectF(
                 picture.left() + box.x1 * picture.width(),
                 picture.top() + box.y1 * picture.height(),
                 (box.x2 - box.x1) * picture.width(),
                 (box.y2 - box.y1) * picture.height(),
             )
+            for box in tile.boxes
+        ]
+        widths = [metrics.horizontalAdvance(box.label) + 6 if box.label else 0 for box in tile.boxes]
+        tags = label_rects(areas, widths, QRectF(picture), metrics.height())
+        for box, area, tag in zip(tile.boxes, areas, tags, strict=True):
+            colour = QColor(*box.colour)
             painter.setPen(QPen(colour, 2))
             painter.drawRect(area)
-            if box.label:
-                label_w = metrics.horizontalAdvance(box.label) + 6
-                tag = QRectF(
-                    area.left(), max(picture.top(), area.top() - metrics.height()), label_w, metrics.height()
-                )
+            if tag is not None:
                 painter.fillRect(tag, colour)
                 painter.setPen(QColor(0, 0, 0))
                 painter.drawText(tag, Qt.AlignmentFlag.AlignCenter, box.label)
@@ -400,6 +401,26 @@ class OverlayPainter:
         phase = 0.5 + 0.5 * math.sin(time.monotonic() * 2 * math.pi * 1.5)  # 1.5 Hz pulse: seen, not frantic
         painter.setPen(QPen(QColor(230, 40, 40, int(120 + 135 * phase)), 4))
         painter.drawRect(rect.adjusted(2, 2, -2, -2))
+
+
+def label_rects(areas: list[QRectF], widths: list[int], picture: QRectF, height: int) -> list[QRectF | None]:
+    """Where each box's label goes: above its box, inside the picture; None where it would cover
+    a label placed before it (the first boxes, alerts, win): two labels over each other read as
+    neither. A width of 0 means no label."""
+    placed: list[QRectF] = []
+    out: list[QRectF | None] = []
+    for area, width in zip(areas, widths, strict=True):
+        if not width:
+            out.append(None)
+            continue
+        left = max(picture.left(), min(area.left(), picture.right() - width))
+        tag = QRectF(left, max(picture.top(), area.top() - height), width, height)
+        if any(tag.intersects(other) for other in placed):
+            out.append(None)
+            continue
+        placed.append(tag)
+        out.append(tag)
+    return out
 
 
 def _text_px(rect: QRect) -> int:
