@@ -388,12 +388,12 @@ class OverlayPainter:
         ]
         widths = [metrics.horizontalAdvance(box.label) + 6 if box.label else 0 for box in tile.boxes]
         tags = label_rects(areas, widths, QRectF(picture), metrics.height())
-        for box, area, tag in zip(tile.boxes, areas, tags, strict=True):
-            colour = QColor(*box.colour)
-            painter.setPen(QPen(colour, 2))
+        for box, area in zip(tile.boxes, areas, strict=True):
+            painter.setPen(QPen(QColor(*box.colour), 2))
             painter.drawRect(area)
+        for box, tag in zip(tile.boxes, tags, strict=True):  # labels over every box: all readable
             if tag is not None:
-                painter.fillRect(tag, colour)
+                painter.fillRect(tag, QColor(*box.colour))
                 painter.setPen(QColor(0, 0, 0))
                 painter.drawText(tag, Qt.AlignmentFlag.AlignCenter, box.label)
 
