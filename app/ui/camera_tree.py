@@ -116,6 +116,13 @@ class CameraTree(QWidget):
         self._timer.start()
         self.retranslate()
 
+    def set_running(self, running: bool) -> None:
+        """Keep the state icons current (a stopped window asks nothing of its cameras)."""
+        if running:
+            self._timer.start()
+        else:
+            self._timer.stop()
+
     def retranslate(self) -> None:
         self.search.setPlaceholderText(
             QCoreApplication.translate("Tree", "Find camera: name, id or grid code")

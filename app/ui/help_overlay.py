@@ -167,7 +167,6 @@ class HelpOverlay(QWidget):
         self._cache: QPixmap | None = None
         self._return_focus: QWidget | None = None
         self._host = parent
-        parent.installEventFilter(self)
         self.setGeometry(parent.rect())
         self.hide()
         self.retranslate()
@@ -223,6 +222,9 @@ class HelpOverlay(QWidget):
         super().changeEvent(event)
 
     def showEvent(self, event: object) -> None:  # noqa: N802 (Qt API)
+        # Follows the window's size while shown; hidden, it spares the window's every event a
+        # trip through Python (dozens a second on a live wall).
+        self._host.installEventFilter(self)
         self.setGeometry(self._host.rect())
         self.retranslate()
         self.raise_()
@@ -231,6 +233,7 @@ class HelpOverlay(QWidget):
         self.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def hideEvent(self, event: object) -> None:  # noqa: N802 (Qt API)
+        self._host.removeEventFilter(self)
         widget, self._return_focus = self._return_focus, None
         try:
             if widget is not None and widget.isVisible():

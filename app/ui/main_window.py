@@ -310,13 +310,16 @@ class MainWindow(QMainWindow):
             self.joystick.start()
         self._status_timer.start()
         self._ptz_timer.start()
+        for part in (self.tree, self.ptz_panel, self.overlay_feed):
+            part.set_running(True)
         self.refresh_status()
 
     def stop(self) -> None:
         self._status_timer.stop()
         self._detect_timer.stop()
         self._ptz_timer.stop()
-        self.ptz_panel.stop_move()
+        for part in (self.tree, self.ptz_panel, self.overlay_feed):
+            part.set_running(False)  # (the PTZ panel stops a move in progress)
         for wall in list(self.walls):
             wall.close()
         self.pane.stop()

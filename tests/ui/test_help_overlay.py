@@ -56,6 +56,9 @@ def test_toggles_and_covers_its_parent(qtbot: QtBot, window: QWidget) -> None:
     qtbot.waitUntil(lambda: overlay.geometry() == window.rect())
     overlay.toggle()
     assert not overlay.isVisible()
+    window.resize(1000, 600)  # while hidden: it covers the new size when shown again
+    overlay.toggle()
+    qtbot.waitUntil(lambda: overlay.geometry() == window.rect())
 
 
 def test_lists_every_action(window: QWidget) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, QRect, Qt
+from PySide6.QtCore import QMimeData, QPointF, QRect, Qt, QTimer
 from PySide6.QtGui import QDropEvent, QImage
 from PySide6.QtWidgets import QApplication, QComboBox
 from pytestqt.qtbot import QtBot
@@ -227,6 +227,17 @@ def test_toolbar_boxes_fit_their_texts_after_a_language_switch(
         fresh = QComboBox(win)  # a box made with the English texts: as wide as they need
         fresh.addItems([box.itemText(i) for i in range(box.count())])
         assert box.width() >= fresh.sizeHint().width(), f"{box.currentText()!r} is cut off"
+
+
+def test_a_stopped_window_polls_nothing(window: MainWindow) -> None:
+    """Closed (or stopped), the window's timers all rest: no health polls of stopped cameras."""
+    assert any(timer.isActive() for timer in window.findChildren(QTimer))
+    window.close()
+    QApplication.processEvents()
+    awake = [t for t in window.findChildren(QTimer) if t.isActive()]
+    assert not awake, [f"{type(t.parent()).__name__} every {t.interval()} ms" for t in awake]
+    window.start()  # and a restarted one keeps its cameras' states current again
+    assert any(t.isActive() for t in window.tree.findChildren(QTimer))
 
 
 def test_offline_camera_is_dimmed_and_says_so(window: MainWindow, source: FakeSource, qtbot: QtBot) -> None:

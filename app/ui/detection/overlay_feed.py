@@ -160,6 +160,12 @@ class OverlayFeed(QObject):
         self._timer.timeout.connect(self.tick)
         self._timer.start()
 
+    def set_running(self, running: bool) -> None:
+        if running:
+            self._timer.start()
+        else:
+            self._timer.stop()
+
     # --- messages from the worker --------------------------------------------------------------
     def handle(self, message: object) -> None:
         """Any worker message; those that are not about the wall are ignored."""

@@ -477,6 +477,17 @@ class PtzPanel(QWidget):
     def _clock(self) -> float:
         return self._controller.now() if self._controller is not None else 0.0
 
+    def set_running(self, running: bool) -> None:
+        """Report finished commands while the window runs; stopped, nothing moves or polls."""
+        if running:
+            self._messages.start()
+            if self._controller is not None:
+                self._refresh_timer.start()
+            return
+        self.stop_move()
+        self._messages.stop()
+        self._refresh_timer.stop()
+
     def flush_messages(self) -> None:
         """Called on the GUI thread: deliver results of commands that finished in other threads."""
         while self._pending:
