@@ -291,6 +291,7 @@ class MainWindow(QMainWindow):
         self.tour_mode.addItem(translate("Main", "pages"), "pages")
         self.tour_mode.addItem(translate("Main", "views"), "views")
         self.tree.retranslate()
+        self.overlay_feed.refresh()  # box labels on the tiles
         for wall in self.walls:
             wall.retranslate()
         self._fill_view_box()

@@ -164,3 +164,21 @@ def test_box_labels_never_cover_each_other_and_stay_in_the_picture() -> None:
     assert unlabelled is None
     top = label_rects([QRectF(30, 2, 10, 10)], [40], picture, 12)[0]
     assert top is not None and top.top() == 0  # a box at the top edge: its label inside the picture
+
+
+def test_box_labels_follow_a_language_switch(qtbot: QtBot) -> None:
+    """An alert's label stays on its tile until it clears (minutes): it must not stay in the old
+    language that long."""
+    source, clock = FakeSource(["cam1", "cam2"]), Clock()
+    pane = wall(qtbot, source, "a")
+    feed = OverlayFeed(lambda: [pane], clock=clock)
+    feed.handle(update("cam1", clock.now, OverlayBox(0.1, 0.2, 0.3, 0.4, "stationary", "stationary")))
+    feed.handle(alert("raised"))
+
+    def labels() -> list[str]:
+        return [b.label for b in pane.tiles()[0].boxes if b.label]
+
+    assert labels() == ["Street vending 0501", "stationary object"]
+    Translations().set_language("zh_CN")
+    feed.refresh()  # as the window does on a language change
+    assert labels() == ["占道经营 0501", "静止物体"]

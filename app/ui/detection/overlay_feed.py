@@ -51,9 +51,10 @@ LABEL_ORDER = {"bin": 0, "object": 1, "stationary": 2}  # whose label wins where
 
 @dataclass
 class _Camera:
-    boxes: list[Box] = field(default_factory=list)
+    # As the worker said them: worded when drawn, so that a language switch rewords them.
+    found: list[OverlayBox] = field(default_factory=list)
     checked_at: float = 0.0  # time.monotonic of the update the boxes came from
-    alerts: dict[str, list[Box]] = field(default_factory=dict)  # alert id → its boxes
+    alerts: dict[str, AlertEvent] = field(default_factory=dict)  # raised, by alert id
     flash_until: float = 0.0
 
 
@@ -181,18 +182,14 @@ class OverlayFeed(QObject):
         # Labels that would cover one placed before them are left out: a bin's fullness first,
         # then what a model found, then stationary objects.
         ranked = sorted(update.boxes, key=lambda b: LABEL_ORDER.get(b.kind, len(LABEL_ORDER)))
-        camera.boxes = [] if update.paused else [overlay_box(b) for b in ranked]
+        camera.found = [] if update.paused else ranked
         camera.checked_at = update.checked_at
         self._apply(update.camera_id)
 
     def on_alert(self, event: AlertEvent) -> None:
         camera = self._cameras.setdefault(event.camera_id, _Camera())
         if event.state == "raised":
-            label = f"{rule_words(event.rule)} {event.event_code}"
-            boxes = [overlay_box(b, ALERT_COLOUR) for b in event.boxes]
-            camera.alerts[event.alert_id] = [
-                Box(b.x1, b.y1, b.x2, b.y2, label if i == 0 else "", b.colour) for i, b in enumerate(boxes)
-            ]
+            camera.alerts[event.alert_id] = event
             camera.flash_until = self._clock() + ALERT_FLASH_S
         else:
             camera.alerts.pop(event.alert_id, None)
@@ -216,7 +213,13 @@ class OverlayFeed(QObject):
         camera = self._cameras.get(camera_id)
         if camera is None:
             return []
-        return [b for boxes in camera.alerts.values() for b in boxes] + camera.boxes
+        out: list[Box] = []
+        for event in camera.alerts.values():
+            label = f"{rule_words(event.rule)} {event.event_code}"  # on the first of its boxes
+            for i, found in enumerate(event.boxes):
+                box = overlay_box(found, ALERT_COLOUR)
+                out.append(Box(box.x1, box.y1, box.x2, box.y2, label if i == 0 else "", box.colour))
+        return out + [overlay_box(b) for b in camera.found]
 
     def revisit(self, camera_id: str) -> CameraRevisit | None:
         return self._revisits.get(camera_id)
@@ -250,8 +253,8 @@ class OverlayFeed(QObject):
             revisit = self._revisits.get(camera_id)
             interval = revisit.interval_s if revisit is not None and revisit.interval_s else 0.0
             stale_after = max(MIN_STALE_S, STALE_CHECKS * interval)
-            if camera.boxes and now - camera.checked_at > stale_after:
-                camera.boxes = []
+            if camera.found and now - camera.checked_at > stale_after:
+                camera.found = []
                 self._apply(camera_id)
         new = [c for c in self._compositors() if id(c) not in self._seen]
         for compositor in new:
@@ -260,7 +263,8 @@ class OverlayFeed(QObject):
                 self._decorate(compositor, camera_id, now)
 
     def refresh(self) -> None:
-        """Decorate every pane again (after a wall window opened, a view changed, …)."""
+        """Decorate every pane again (after a wall window opened, a view changed, the language
+        changed, …)."""
         self._seen.clear()
         self.tick()
 
