@@ -75,7 +75,7 @@ class AppResult:
 
 def run_app(site: SiteConfig, seconds: float, warmup: float, size: tuple[int, int]) -> AppResult:
     """The real window with the real supervisor; returns latency, paint and CPU figures."""
-    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
 
     from app.core.stream_health import StreamState
     from app.main import build_supervisor, site_ui_for
@@ -154,6 +154,8 @@ def run_app(site: SiteConfig, seconds: float, warmup: float, size: tuple[int, in
     result.probed_app_cores = probed.seconds / half
     result.rss_mib = sum(psutil.Process(p).memory_info().rss for p in pids() if p) / 2**20
     window.close()
+    window.deleteLater()  # the next round starts without this one's window and its frames
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     supervisor.stop()
     return result
 
