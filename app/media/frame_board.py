@@ -112,6 +112,12 @@ class FrameMeta:
     token: int = 0  # the token the frame was written with (detect slots: the request it answers)
 
 
+def _meta_of(row: list[int], buffer: int) -> FrameMeta:
+    """The meta of the frame in ``buffer``, from a slot's control words read as plain ints."""
+    w, h, mono, wall = row[_META0 + 4 * buffer : _META0 + 4 * buffer + 4]
+    return FrameMeta(w, h, mono, wall, row[_COUNT], row[_BTOKEN0 + buffer])
+
+
 class FrameRef(NamedTuple):
     """The newest frame of a slot where it lies in shared memory: read without a copy (a tuple:
     a wall takes 1,500 of these a second).
@@ -283,8 +289,7 @@ class FrameBoard:
         b = row[_LATEST]
         if b < 0:
             return None
-        w, h, mono, wall = row[_META0 + 4 * b : _META0 + 4 * b + 4]
-        return FrameMeta(w, h, mono, wall, row[_COUNT], row[_BTOKEN0 + b])
+        return _meta_of(row, b)
 
     def captured_monotonic_ns(self, slot: int) -> int | None:
         """When the newest frame of ``slot`` was published (health asks this of every camera)."""
@@ -301,9 +306,8 @@ class FrameBoard:
         seq = row[_BSEQ0 + b]
         if seq & 1:
             return None  # cannot happen to the newest buffer unless a writer broke the protocol
-        w, h, mono, wall = row[_META0 + 4 * b : _META0 + 4 * b + 4]
-        pixels = self._pixels(slot, b, w, h)
-        return FrameRef(slot, b, seq, pixels, FrameMeta(w, h, mono, wall, row[_COUNT], row[_BTOKEN0 + b]))
+        meta = _meta_of(row, b)
+        return FrameRef(slot, b, seq, self._pixels(slot, b, meta.width, meta.height), meta)
 
     def _pixels(self, slot: int, buffer: int, width: int, height: int) -> BgraImage:
         """A ``width`` x ``height`` picture in a slot's buffer, made once per size (the writer
