@@ -20,8 +20,8 @@ Defaults follow what control rooms report: alarms only after the target stays 3â
 from __future__ import annotations
 
 import enum
-from collections import deque
-from collections.abc import Iterable, Mapping, Sequence
+from bisect import bisect_left
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -79,6 +79,51 @@ class Decision:
     samples: int
 
 
+class HitHistory:
+    """Samples (time, hit) in time order with running hit counts: the hit ratio since any time costs
+    a binary search, not a walk over the window (minutes of samples at a second apart)."""
+
+    __slots__ = ("_base", "_cum", "_start", "_times")
+
+    def __init__(self) -> None:
+        self._times: list[float] = []
+        self._cum: list[int] = []  # hits up to and including each sample
+        self._start = 0  # samples before this index were dropped
+        self._base = 0  # hits counted before the first kept sample
+
+    def __len__(self) -> int:
+        return len(self._times) - self._start
+
+    @property
+    def last_time(self) -> float | None:
+        return self._times[-1] if len(self) else None
+
+    def clear(self) -> None:
+        self._times.clear()
+        self._cum.clear()
+        self._start = self._base = 0
+
+    def append(self, t: float, hit: bool) -> None:
+        self._cum.append((self._cum[-1] if self._cum else self._base) + hit)
+        self._times.append(t)
+
+    def drop_before(self, horizon: float) -> None:
+        self._start = bisect_left(self._times, horizon, self._start)
+        if self._start > 64 and 2 * self._start > len(self._times):  # compact now and then
+            self._base = self._cum[self._start - 1]
+            del self._times[: self._start], self._cum[: self._start]
+            self._start = 0
+
+    def ratio(self, since: float) -> tuple[float, int]:
+        """Hits / samples over the samples at or after ``since``, and how many those are."""
+        i = bisect_left(self._times, since, self._start)
+        n = len(self._times) - i
+        if n <= 0:
+            return 0.0, 0
+        before = self._cum[i - 1] if i > 0 else self._base
+        return (self._cum[-1] - before) / n, n
+
+
 @dataclass
 class Persistence:
     """Hit-ratio state machine for one zone/bin and one event. Feed it one boolean per sample."""
@@ -87,45 +132,35 @@ class Persistence:
     phase: Phase = Phase.IDLE
     run_start: float | None = None
     cooldown_until: float = float("-inf")
-    _samples: deque[tuple[float, bool]] = field(default_factory=deque)
+    _samples: HitHistory = field(default_factory=HitHistory)
 
     def reset(self) -> None:
         """Forget the history (keeps a raised state raised; the next samples decide whether it clears)."""
         self._samples.clear()
         self.run_start = None
 
-    @staticmethod
-    def _ratio(samples: Iterable[tuple[float, bool]], since: float) -> tuple[float, int]:
-        n = hits = 0
-        for ts, hit in samples:
-            if ts >= since:
-                n += 1
-                hits += hit
-        return (hits / n if n else 0.0), n
-
     def update(self, t: float, hit: bool) -> Decision:
         p = self.params
-        if self._samples and t - self._samples[-1][0] > p.max_gap_s:
+        last = self._samples.last_time
+        if last is not None and t - last > p.max_gap_s:
             self.reset()
-        if self._samples and t < self._samples[-1][0]:
-            raise ValueError(f"samples must come in time order ({t} after {self._samples[-1][0]})")
-        self._samples.append((t, bool(hit)))
-        horizon = t - max(p.window_s, p.clear_window_s, p.dwell_s) - 1e-9
-        while self._samples and self._samples[0][0] < horizon:
-            self._samples.popleft()
+        elif last is not None and t < last:
+            raise ValueError(f"samples must come in time order ({t} after {last})")
+        self._samples.append(t, bool(hit))
+        self._samples.drop_before(t - max(p.window_s, p.clear_window_s, p.dwell_s) - 1e-9)
 
-        clear_r, clear_n = self._ratio(self._samples, t - p.clear_window_s)
+        clear_r, clear_n = self._samples.ratio(t - p.clear_window_s)
         if self.run_start is None:
             if hit:
                 self.run_start = t
         else:
             # the run ends when its own recent samples (not the misses before it began) fall below clear_ratio
-            run_r, run_n = self._ratio(self._samples, max(self.run_start, t - p.clear_window_s))
+            run_r, run_n = self._samples.ratio(max(self.run_start, t - p.clear_window_s))
             if run_n >= p.min_samples and run_r < p.clear_ratio:
                 self.run_start = t if hit else None
         run_s = 0.0 if self.run_start is None else t - self.run_start
         since = t - min(p.window_s, run_s) if self.run_start is not None else t
-        ratio, n = self._ratio(self._samples, since) if self.run_start is not None else (0.0, 0)
+        ratio, n = self._samples.ratio(since) if self.run_start is not None else (0.0, 0)
 
         transition: HitState | None = None
         if self.phase is Phase.COOLDOWN and t >= self.cooldown_until:

@@ -10,6 +10,7 @@ import pytest
 from detectors.rules import (
     BinOverflowRule,
     BinParams,
+    HitHistory,
     LabelledDetections,
     Persistence,
     PersistenceParams,
@@ -203,3 +204,27 @@ def test_bin_overflow_rule() -> None:
     assert hits[0].event == "0102" and hits[0].zone_id == "bin-1"
     np.testing.assert_allclose(hits[0].evidence.boxes[0, :4], [80, 40, 100, 70])
     assert hits[0].evidence.scores["classifier"] == pytest.approx(0.8)
+
+
+def test_hit_history_gives_the_ratio_a_walk_over_the_window_gives() -> None:
+    # Hours of samples at irregular intervals (the window moves on and the history compacts):
+    # every answer must be what counting the kept samples one by one says.
+    rng = np.random.default_rng(7)
+    history = HitHistory()
+    kept: list[tuple[float, bool]] = []
+    t = 0.0
+    for _ in range(3000):
+        t += float(rng.choice([0.2, 1.0, 5.0, 30.0]))
+        hit = bool(rng.random() < 0.4)
+        history.append(t, hit)
+        kept.append((t, hit))
+        horizon = t - 180.0
+        history.drop_before(horizon)
+        kept = [(ts, h) for ts, h in kept if ts >= horizon]
+        assert len(history) == len(kept) and history.last_time == t
+        for since in (t - 60.0, t - 180.0, t - float(rng.uniform(0, 200)), t + 1.0):
+            inside = [h for ts, h in kept if ts >= since]
+            expected = (sum(inside) / len(inside) if inside else 0.0, len(inside))
+            assert history.ratio(since) == pytest.approx(expected)
+    history.clear()
+    assert len(history) == 0 and history.last_time is None and history.ratio(0.0) == (0.0, 0)
