@@ -21,9 +21,10 @@ cameras every frame (the page on screen), the others key frames only. Then:
    Its whole process CPU per check (sample transfer, BGRA→BGR, motion gate, model, rules,
    messages, scheduler) against a raw ONNX Runtime loop (same model, same session options: one
    intra-op thread) doing letterbox + ``session.run`` + decoding the boxes on one sample of every
-   camera, asked for through the same board mechanism at the same size. The two alternate three
-   times within ``--overhead-seconds`` (the cameras are said to be moving while the raw loop
-   runs), so both see the same decoders and the same machine. overhead_vs_ort = worker CPU per
+   camera, asked for through the same board mechanism at the same size. The two take turns
+   ``--rounds`` times within ``--overhead-seconds`` (the cameras are said to be moving while the
+   raw loop runs), so both see the same decoders and the same machine (its speed drifts by
+   10-15 % within minutes here). overhead_vs_ort = worker CPU per
    check / raw CPU per image.
 3. **overhead at the demo's budget** (info): the same with the demo's scheduler (``--cpu-share``,
    the phase-1 decoding). The worker then checks now and then, and between its checks the
@@ -322,7 +323,7 @@ def run_overhead(
     images: Sequence[np.ndarray],
     *,
     paced: bool,
-    rounds: int = 3,
+    rounds: int,
 ) -> OverheadResult:
     """Alternates ``rounds`` times: the worker checks for seconds / rounds; then, with every camera
     paused (said to be moving), the raw loop runs as many images (``paced``: once more at the
@@ -601,14 +602,17 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     ap.add_argument(
         "--overhead-seconds", type=float, default=None, help="overhead window (default: --seconds, ≤ 30)"
     )
+    ap.add_argument(
+        "--rounds", type=int, default=6, help="worker and raw loop take turns this often (default 6)"
+    )
     ap.add_argument("--clip-cache", type=Path, default=None, help="demo clip cache (default: the demo's)")
     ap.add_argument(
         "--clip-seconds", type=float, default=DEFAULT_DURATION_S, help="length of the CIF demo clips"
     )
     ap.add_argument("--json", type=Path, default=None, help="also write every number to this JSON file")
     args = ap.parse_args(argv)
-    if not 1 <= args.cameras <= 999 or args.seconds <= 0 or args.cpu_share <= 0:
-        ap.error("--cameras must be 1..999, --seconds and --cpu-share > 0")
+    if not 1 <= args.cameras <= 999 or args.seconds <= 0 or args.cpu_share <= 0 or args.rounds < 1:
+        ap.error("--cameras must be 1..999, --seconds and --cpu-share > 0, --rounds >= 1")
     return args
 
 
@@ -662,15 +666,17 @@ def measure(args: argparse.Namespace) -> tuple[RevisitResult, OverheadResult, Ov
             )
             supervisor.set_demands(CLIENT, demands(ids, n))
             saturated = run_overhead(
-                every_check, supervisor, evidence, 1.0, back_to_back(supervisor), window, images, paced=False
-            )
+                every_check, supervisor, evidence, 1.0, back_to_back(supervisor), window, images,
+                paced=False, rounds=args.rounds,
+            )  # fmt: skip
             print_overhead(saturated)
 
             print("\n== 3. the same at the demo's budget", flush=True)
             supervisor.set_demands(CLIENT, demands(ids, args.live))
             at_budget = run_overhead(
-                every_check, supervisor, evidence, args.cpu_share, None, window, images, paced=True
-            )
+                every_check, supervisor, evidence, args.cpu_share, None, window, images,
+                paced=True, rounds=args.rounds,
+            )  # fmt: skip
             print_overhead(at_budget)
         finally:
             supervisor.stop()
