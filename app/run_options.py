@@ -5,13 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+DEFAULT_SIZE = (1600, 900)  # the main window on first start
+
 
 @dataclass(frozen=True)
 class RunOptions:
     offscreen: bool = False
     seconds: float | None = None  # quit after this long (smoke runs, benches)
     screenshot: Path | None = None  # written just before quitting
-    size: tuple[int, int] = (1600, 900)
+    size: tuple[int, int] | None = None  # None: as the operator left it (DEFAULT_SIZE at first)
     language: str | None = None  # None: as last time (简体中文 on first start)
     profile_dir: Path | None = None  # per-user settings and views; None: the OS's app data folder
     fresh: bool = False  # ignore the saved session (windows, views, pages)

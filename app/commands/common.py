@@ -14,7 +14,9 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--seconds", type=float, help="quit after this many seconds")
     parser.add_argument("--screenshot", type=Path, help="save the wall to this PNG before quitting")
-    parser.add_argument("--size", default="1600x900", help="window size WxH (default 1600x900)")
+    parser.add_argument(
+        "--size", type=window_size, help="window size WxH (default: as last time; 1600x900 at first)"
+    )
     parser.add_argument(
         "--lang", choices=("zh_CN", "en"), help="interface language (default: as last time, 中文 first)"
     )
@@ -27,13 +29,20 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def window_size(text: str) -> tuple[int, int]:
+    """``1920x1080`` → (1920, 1080); argparse reports anything else as a bad --size."""
+    width, sep, height = text.lower().partition("x")
+    if not (sep and width.isdigit() and height.isdigit() and int(width) > 0 and int(height) > 0):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size like 1600x900")
+    return int(width), int(height)
+
+
 def run_options(args: argparse.Namespace) -> RunOptions:
-    width, _, height = str(args.size).partition("x")
     return RunOptions(
         offscreen=bool(args.offscreen),
         seconds=args.seconds,
         screenshot=args.screenshot,
-        size=(int(width), int(height)),
+        size=args.size,
         language=args.lang,
         profile_dir=args.profile,
         fresh=bool(args.fresh),

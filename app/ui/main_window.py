@@ -325,11 +325,12 @@ class MainWindow(QMainWindow):
             wall.close()
         self.pane.stop()
 
-    def restore_session(self) -> None:
-        """Windows, views and pages as the operator left them; the defaults on first start."""
-        geometry = self._settings.value("main/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
+    def restore_session(self, *, geometry: bool = True) -> None:
+        """Windows, views and pages as the operator left them; the defaults on first start.
+        ``geometry`` False keeps the main window's size and place (one was asked for)."""
+        saved = self._settings.value("main/geometry") if geometry else None
+        if saved is not None:
+            self.restoreGeometry(saved)
         state = self._settings.value("main/state")
         if state is not None:
             self.restoreState(state)

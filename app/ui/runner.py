@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.adapters.view_store import ViewFile
 from app.media.source import FrameSource
-from app.run_options import RunOptions
+from app.run_options import DEFAULT_SIZE, RunOptions
 from app.services.patrol_store import PatrolStore
 from app.services.ptz_hub import PtzHub
 from app.services.view_library import ViewLibrary
@@ -70,11 +70,11 @@ def build_window(
         patrol_store=patrol_store,
         detection=detection,
     )
-    window.resize(*options.size)
+    window.resize(*(options.size or DEFAULT_SIZE))
     if options.fresh:
         window.pane.set_view(library.all_cameras_view(), library.layout(library.all_cameras_view().layout))
     else:
-        window.restore_session()
+        window.restore_session(geometry=options.size is None)  # a size asked for wins
     if options.wall_only:
         window.set_wall_only(True)
     for problem in library.problems:

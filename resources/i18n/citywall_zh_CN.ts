@@ -481,6 +481,10 @@
         <translation>{0} 路暂停</translation>
     </message>
     <message>
+        <source>{0} not watched</source>
+        <translation>{0} 路未布控</translation>
+    </message>
+    <message>
         <source>{0:.0f} ms per check</source>
         <translation>每次 {0:.0f} 毫秒</translation>
     </message>

@@ -138,7 +138,10 @@ def test_revisit_words_for_tiles_tree_and_status_bar(qtbot: QtBot) -> None:
     assert feed.revisit_text("cam1") == "checked every 6 s"
     assert feed.revisit_text("cam2") == "paused: moving or off preset"
     assert feed.revisit_text("cam3") == "not watched: no zones here"
-    assert feed.summary_text() == "detection: 1 camera(s) checked, every 6 s, 2 paused, 35 ms per check"
+    # A camera without zones is not watched at all; only the moving one is paused.
+    assert feed.summary_text() == (
+        "detection: 1 camera(s) checked, every 6 s, 1 paused, 1 not watched, 35 ms per check"
+    )
     assert revisit_text(CameraRevisit("x", True, None, None, None)) == "waiting for the first check"
     assert paused_text("lens dirty") == "paused: lens dirty"
     assert paused_text("warming up (5 s)") == "paused: warming up (5 s)"

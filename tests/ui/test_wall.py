@@ -181,6 +181,28 @@ def test_views_are_saved_and_restored_with_the_session(
     assert again.library.view("晨检") is not None
 
 
+def test_a_size_asked_for_wins_over_the_saved_window(
+    qtbot: QtBot, tmp_path: Path, source: FakeSource
+) -> None:
+    """The window comes back as the operator left it, unless a size is asked for (--size)."""
+    profile = tmp_path / "profile"
+
+    def build(size: tuple[int, int] | None) -> MainWindow:
+        options = RunOptions(offscreen=True, size=size, language="en", profile_dir=profile)
+        win = build_window(source, site_ui(tmp_path), tmp_path / "shared.json", options)
+        qtbot.addWidget(win)
+        return win
+
+    first = build((720, 520))  # (within the offscreen screen: a restored window is kept on it)
+    first.show()
+    qtbot.waitExposed(first)
+    first.close()  # saves the session: a 720x520 window
+    restored = build(None)
+    assert (restored.width(), restored.height()) == (720, 520)
+    asked = build((1400, 860))
+    assert (asked.width(), asked.height()) == (1400, 860)
+
+
 def test_language_switches_at_runtime(window: MainWindow) -> None:
     window.set_language("zh_CN")
     assert "视频墙" in window.windowTitle() or "CityWall" in window.windowTitle()

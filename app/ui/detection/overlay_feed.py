@@ -106,9 +106,23 @@ def revisit_text(revisit: CameraRevisit | None) -> str | None:
     return paused_text(revisit.reason)
 
 
+def _reason_key(reason: str | None) -> str:
+    return (reason or "").strip().lower().replace("_", " ")
+
+
+NOT_WATCHED_REASONS = {"detection off", "detection off for this camera", "disabled", "camera disabled"}
+
+
+def not_watched(reason: str | None) -> bool:
+    """Is this a camera detection does not watch at all (no zones here, switched off), rather
+    than one it watches and has paused for a while (moving, warming up, no picture)?"""
+    key = _reason_key(reason)
+    return key.startswith("no zones") or key in NOT_WATCHED_REASONS
+
+
 def paused_text(reason: str | None) -> str:
     """Why a camera is not checked now, in words (the scheduler's reasons; others are shown as they come)."""
-    key = (reason or "").strip().lower().replace("_", " ")
+    key = _reason_key(reason)
     if key.startswith("moving"):
         return translate("Detection", "paused: moving or off preset")
     if key.startswith("warming up") or key == "warmup":
@@ -233,15 +247,18 @@ class OverlayFeed(QObject):
         stats = self._stats
         if stats is None:
             return ""
-        watched = [c for c in stats.cameras if c.watched and c.reason is None]
-        intervals = sorted(c.interval_s for c in watched if c.interval_s is not None)
-        parts = [translate("Detection", "detection: {0} camera(s) checked").format(len(watched))]
+        checked = [c for c in stats.cameras if c.watched and c.reason is None]
+        unwatched = sum(1 for c in stats.cameras if c.reason is not None and not_watched(c.reason))
+        intervals = sorted(c.interval_s for c in checked if c.interval_s is not None)
+        parts = [translate("Detection", "detection: {0} camera(s) checked").format(len(checked))]
         if intervals:
             median = intervals[len(intervals) // 2]
             parts.append(translate("Detection", "every {0} s").format(max(1, round(median))))
-        paused = len(stats.cameras) - len(watched)
+        paused = len(stats.cameras) - len(checked) - unwatched  # watched, but not now (moving, …)
         if paused:
             parts.append(translate("Detection", "{0} paused").format(paused))
+        if unwatched:
+            parts.append(translate("Detection", "{0} not watched").format(unwatched))
         parts.append(translate("Detection", "{0:.0f} ms per check").format(stats.inference_ms))
         return ", ".join(parts)
 

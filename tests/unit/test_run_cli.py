@@ -1,0 +1,23 @@
+"""`citywall demo|run` options: a window size is read as WxH, and a bad one is refused up front."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.cli import build_parser
+from app.commands.common import run_options
+
+
+def test_size_is_optional_and_read_as_width_by_height() -> None:
+    parser = build_parser()
+    assert run_options(parser.parse_args(["demo"])).size is None  # as the operator left it
+    assert run_options(parser.parse_args(["demo", "--size", "1920x1080"])).size == (1920, 1080)
+
+
+@pytest.mark.parametrize("bad", ["1920", "1920x", "x1080", "0x1080", "wide x tall"])
+def test_a_bad_size_is_refused_naming_the_option(bad: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stop:
+        build_parser().parse_args(["demo", "--size", bad])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert "--size" in err and "like 1600x900" in err
