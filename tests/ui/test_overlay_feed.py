@@ -128,19 +128,20 @@ def test_revisit_words_for_tiles_tree_and_status_bar(qtbot: QtBot) -> None:
             revisit("cam1", 6.2),
             revisit("cam2", None, "moving or off preset"),
             revisit("cam3", None, "no zones here"),
+            revisit("cam4", None, "detection is off: onnx_yolo: model not found"),
         ),
         samples_per_s=0.5,
         inference_ms=34.6,
     )
     with qtbot.waitSignal(feed.revisit_changed) as changed, qtbot.waitSignal(feed.stats_changed):
         feed.handle(stats)
-    assert changed.args == ["cam1"] or changed.args[0] in {"cam1", "cam2", "cam3"}
+    assert changed.args == ["cam1"] or changed.args[0] in {"cam1", "cam2", "cam3", "cam4"}
     assert feed.revisit_text("cam1") == "checked every 6 s"
     assert feed.revisit_text("cam2") == "paused: moving or off preset"
     assert feed.revisit_text("cam3") == "not watched: no zones here"
-    # A camera without zones is not watched at all; only the moving one is paused.
+    # Cameras without zones or with detection off are not watched at all; only the moving one is paused.
     assert feed.summary_text() == (
-        "detection: 1 camera(s) checked, every 6 s, 1 paused, 1 not watched, 35 ms per check"
+        "detection: 1 camera(s) checked, every 6 s, 1 paused, 2 not watched, 35 ms per check"
     )
     assert revisit_text(CameraRevisit("x", True, None, None, None)) == "waiting for the first check"
     assert paused_text("lens dirty") == "paused: lens dirty"

@@ -110,14 +110,13 @@ def _reason_key(reason: str | None) -> str:
     return (reason or "").strip().lower().replace("_", " ")
 
 
-NOT_WATCHED_REASONS = {"detection off", "detection off for this camera", "disabled", "camera disabled"}
+PAUSE_REASONS = ("moving", "off preset", "warming up", "warmup", "no picture")  # the scheduler's
 
 
-def not_watched(reason: str | None) -> bool:
-    """Is this a camera detection does not watch at all (no zones here, switched off), rather
-    than one it watches and has paused for a while (moving, warming up, no picture)?"""
-    key = _reason_key(reason)
-    return key.startswith("no zones") or key in NOT_WATCHED_REASONS
+def not_watched(reason: str) -> bool:
+    """Is this a camera detection does not watch at all (no zones here, switched off, disabled),
+    rather than one it watches and has paused for a while (moving, warming up, no picture)?"""
+    return not _reason_key(reason).startswith(PAUSE_REASONS)
 
 
 def paused_text(reason: str | None) -> str:
