@@ -29,9 +29,10 @@ class FrameSource(Protocol):
 
     def still_holds(self, ref: FrameRef) -> bool: ...
 
-    def frame_counts(self, camera_ids: Sequence[str | None]) -> list[int]:
-        """Sub-stream frame counts, one per id in order, as ``read_frame``'s ``newer_than`` counts
-        them (0: none yet, no camera, or an unknown one)."""
+    def new_frames(self, camera_ids: Sequence[str | None], seen: Sequence[int]) -> list[tuple[int, FrameRef]]:
+        """The newest sub-stream frame, in place, of each camera whose count (as ``read_frame``'s
+        ``newer_than`` counts them) differs from ``seen``, with its index in ``camera_ids``; None
+        and unknown ids are skipped. A wall's poll: one call for all its tiles."""
         ...
 
     def health(self, camera_id: str) -> CameraHealth: ...

@@ -337,15 +337,16 @@ class IngestSupervisor:
         board = self._board
         return board is not None and board.holds(ref)
 
-    def frame_counts(self, camera_ids: Sequence[str | None]) -> list[int]:
-        """How many sub-stream frames each camera has published (0 for None or unknown): one read
-        of the board tells a wall which of its tiles have a new frame, without asking each one."""
+    def new_frames(self, camera_ids: Sequence[str | None], seen: Sequence[int]) -> list[tuple[int, FrameRef]]:
+        """The newest sub-stream frame, in place, of each camera whose frame count differs from
+        ``seen`` (index-aligned with ``camera_ids``; None and unknown ids are skipped), with its
+        index: one board read tells a wall which tiles have a new frame and gives them."""
         board = self._board
         if board is None:
-            return [0] * len(camera_ids)
-        counts = board.counts(len(self._cameras))
+            return []
         cameras = self._cameras
-        return [counts[cameras[c].tile_slot] if c is not None and c in cameras else 0 for c in camera_ids]
+        slots = [cameras[c].tile_slot if c is not None and c in cameras else -1 for c in camera_ids]
+        return board.newer(slots, seen)
 
     def frame_meta(self, camera_id: str) -> FrameMeta | None:
         board = self._board

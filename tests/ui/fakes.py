@@ -95,9 +95,16 @@ class FakeSource:
     def still_holds(self, ref: FrameRef) -> bool:
         return any(r is ref for r, _ in self.held.values())
 
-    def frame_counts(self, camera_ids: Sequence[str | None]) -> list[int]:
+    def new_frames(self, camera_ids: Sequence[str | None], seen: Sequence[int]) -> list[tuple[int, FrameRef]]:
         count = 1 + int((time.monotonic() - self.t0) * 15)
-        return [count if c is not None and self.states.get(c) == StreamState.LIVE else 0 for c in camera_ids]
+        found = []
+        for index, camera_id in enumerate(camera_ids):
+            if camera_id is None or self.states.get(camera_id) != StreamState.LIVE or count == seen[index]:
+                continue
+            got = self.latest_frame(camera_id, main=False)
+            if got is not None:
+                found.append((index, got[0]))
+        return found
 
     def health(self, camera_id: str) -> CameraHealth:
         state = self.states.get(camera_id, StreamState.STOPPED)

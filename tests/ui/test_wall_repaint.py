@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QRect
-from PySide6.QtGui import QImage
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QImage, QPainter
 from pytestqt.qtbot import QtBot
 
 from app.core.wall_layout import grid_layout
@@ -115,3 +115,26 @@ def test_tiles_share_a_clocked_footer_only_where_their_footers_look_alike() -> N
     assert c is not d
     pixels_c, pixels_d = (image_array(x.convertToFormat(QImage.Format.Format_RGB32)) for x in (c, d))
     assert not np.array_equal(pixels_c, pixels_d)  # each shows its own grid code
+
+
+def test_a_ticked_clock_is_pixel_for_pixel_the_clock_drawn_on_its_footer() -> None:
+    """The clock is copied into the footer (100 tiles tick each second: no painter per tile); it
+    must look exactly as if the footer had been drawn with it, over every font size."""
+    source = FakeSource(CAMERAS)
+    for rect in (QRect(0, 0, 164, 100), QRect(0, 0, 320, 180), QRect(0, 0, 960, 540)):
+        painter = OverlayPainter()
+        tile = TileState(TileInfo("cam001", "人民路口", "370199001000001"), number=1)
+        tile.health = source.health("cam001")
+        tile.meta = FrameMeta(352, 288, 0, 1_795_000_007 * 1_000_000_000, 1)
+        tile.overlay = painter.prepare(tile, rect)
+        tile.meta = FrameMeta(352, 288, 0, 1_795_000_068 * 1_000_000_000, 2)  # another minute too
+        tile.overlay = painter.tick_clock(tile, rect)
+        assert tile.overlay is not None and tile.health is not None
+        ticked = tile.overlay[1][1]
+        drawn = QImage(ticked.size(), QImage.Format.Format_ARGB32_Premultiplied)
+        drawn.fill(Qt.GlobalColor.transparent)
+        band = QPainter(drawn)
+        band.translate(0, -(rect.height() - drawn.height()))
+        painter._footer(band, rect, tile, max(9, min(18, rect.height() // 9)), tile.health.state)
+        band.end()
+        assert np.array_equal(image_array(ticked), image_array(drawn)), f"clock differs at {rect.size()}"

@@ -40,11 +40,14 @@ def test_destination_buffer_is_reused_when_the_size_matches(board: FrameBoard) -
 
 
 def test_the_newest_frame_is_read_in_place_and_stays_put_for_a_frame_period(board: FrameBoard) -> None:
-    assert board.latest(0) is None and board.counts(2) == [0, 0]
+    assert board.latest(0) is None and board.newer([0, 1], [0, 0]) == []
     board.write(0, frame(10))
     ref = board.latest(0)
     assert ref is not None and int(ref.pixels[0, 0, 0]) == 10 and ref.meta.count == 1
-    assert board.counts(2) == [1, 0]  # one read tells a wall which slots have something new
+    # One read tells a wall which of its tiles have something new, and gives it in place.
+    (index, got), *rest = board.newer([-1, 1, 0], [0, 0, 0])
+    assert (index, rest) == (2, []) and got.pixels is ref.pixels and got.meta == ref.meta
+    assert board.newer([1, 0], [0, 1]) == []  # seen already
     board.write(0, frame(20))  # the writer fills the other buffer first: the frame read stays
     assert board.holds(ref) and int(ref.pixels[0, 0, 0]) == 10
     newer = board.latest(0)

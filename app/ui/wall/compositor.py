@@ -298,31 +298,26 @@ class WallCompositor(QWidget):
 
     # --- timers -------------------------------------------------------------------------------
     def _poll_frames(self) -> None:
-        tiles, rects, ids = self._tiles, self._rects, self._ids
+        tiles, rects = self._tiles, self._rects
         if self._flashing:
             self._pulse_flashes()
-        if self._focused:  # the focused tile reads its main stream, which the counts do not cover
-            changed = [i for i, tile in enumerate(tiles) if tile.info is not None]
-        else:
-            # One look at the board says which tiles have a new frame (half of them at 30 Hz).
-            counts = self._source.frame_counts(ids)
-            changed = [
-                i
-                for i, (n, tile) in enumerate(zip(counts, tiles, strict=True))
-                if n != tile.count or tile.from_main
+        arrivals: list[tuple[int, FrameRef, bool]]
+        if self._focused:  # the focused tile reads its main stream, which the board read does not cover
+            latest = self._source.latest_frame
+            arrivals = [
+                (index, *got)
+                for index, camera_id in enumerate(self._ids)
+                if camera_id is not None and (got := latest(camera_id)) is not None
             ]
+        else:
+            # One read of the board gives the tiles with a new frame (half of them at 30 Hz); a
+            # tile that showed the main stream until now (a focus ended) takes its sub stream again.
+            seen = [-1 if tile.from_main else tile.count for tile in tiles]
+            arrivals = [(index, ref, False) for index, ref in self._source.new_frames(self._ids, seen)]
         # 1,500 tile frames a second pass through this loop: locals, no widget attributes.
-        latest, main = self._source.latest_frame, self._focused
         fresh, region, dirty = self._fresh, self._fresh_region, False
-        for index in changed:
-            camera_id = ids[index]
-            if camera_id is None:
-                continue
-            got = latest(camera_id, main=main)
-            if got is None:
-                continue
+        for index, ref, from_main in arrivals:
             tile, rect = tiles[index], rects[index]
-            ref, from_main = got
             meta = ref.meta
             if meta.count == (tile.count_main if from_main else tile.count) and from_main == tile.from_main:
                 continue  # (a focused tile: no new main-stream frame)

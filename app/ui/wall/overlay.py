@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
+import numpy.typing as npt
 from PySide6.QtCore import QCoreApplication, QPoint, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPen
 
@@ -23,6 +25,8 @@ if TYPE_CHECKING:
 STALE_AFTER_S = 3.0  # a "live" tile whose picture is older than this says so
 TEXT_CACHE_LIMIT = 2000  # rendered texts kept (a wall needs a few hundred)
 FOOTER_TEXT = QColor(200, 206, 218)
+FOOTER_SHADE = QColor(0, 0, 0, 110)
+CLOCK_AT = QPoint(4, 3)  # where the footer's first text (the clock) starts in its band
 
 
 def shows_live(health: CameraHealth | None) -> bool:
@@ -72,6 +76,8 @@ class OverlayPainter:
         self._bands: dict[tuple[int, str], tuple[tuple[object, ...], QImage]] = {}
         self._texts: dict[tuple[tuple[int, bool], int, str], QImage] = {}
         self._clocked_footers: dict[tuple[tuple[object, ...], str], QImage] = {}
+        self._clock_patches: dict[tuple[tuple[int, bool], str], QImage] = {}
+        self._clock_texts: dict[int, str] = {}
 
     def _font(self, pixel_size: int, bold: bool = False) -> tuple[QFont, QFontMetrics]:
         key = (pixel_size, bold)
@@ -160,21 +166,52 @@ class OverlayPainter:
         self, tile: TileState, rect: QRect, footer_key: tuple[object, ...], footer: QImage
     ) -> QImage:
         """A copy of a footer band (made without the clock) with the clock on it, shared by the
-        tiles whose footers look alike (same size and texts: where grid codes do not fit)."""
+        tiles whose footers look alike (same size and texts: where grid codes do not fit).
+
+        Every tile's clock moves on once a second (100 a second on a full wall), so this is no
+        painter: the band behind the clock is plain, and the clock on that plain band (drawn once
+        a second, for every tile of that size) is copied into the footer's pixels."""
         if tile.meta is None:
             return footer
-        text = time.strftime("%H:%M:%S", time.localtime(tile.meta.captured_wall_ns / 1e9))
+        text = self._clock_text(tile.meta.captured_wall_ns // 1_000_000_000)
         key = (footer_key, text)
         image = self._clocked_footers.get(key)
         if image is None:
             if len(self._clocked_footers) > TEXT_CACHE_LIMIT:
                 self._clocked_footers.clear()  # past seconds; the tiles keep the ones they show
-            clock = self._text(text, _footer_font(_text_px(rect)), FOOTER_TEXT)
+            patch = self._clock_patch(text, _footer_font(_text_px(rect)))
             image = self._clocked_footers[key] = footer.copy()
-            painter = QPainter(image)
-            painter.drawImage(QPoint(4, 3), clock)  # where _footer puts its texts in the band
-            painter.end()
+            width = min(patch.width(), image.width() - CLOCK_AT.x())
+            height = min(patch.height(), image.height() - CLOCK_AT.y())
+            if width > 0 and height > 0:
+                pixels(image)[CLOCK_AT.y() : CLOCK_AT.y() + height, CLOCK_AT.x() : CLOCK_AT.x() + width] = (
+                    pixels(patch)[:height, :width]
+                )
         return image
+
+    def _clock_text(self, second: int) -> str:
+        text = self._clock_texts.get(second)
+        if text is None:
+            if len(self._clock_texts) > 64:
+                self._clock_texts.clear()
+            text = self._clock_texts[second] = time.strftime("%H:%M:%S", time.localtime(second))
+        return text
+
+    def _clock_patch(self, text: str, font_key: tuple[int, bool]) -> QImage:
+        """The clock as the footer shows it: its text over the footer band's shade."""
+        key = (font_key, text)
+        patch = self._clock_patches.get(key)
+        if patch is None:
+            if len(self._clock_patches) > TEXT_CACHE_LIMIT:
+                self._clock_patches.clear()
+            clock = self._text(text, font_key, FOOTER_TEXT)
+            patch = QImage(clock.size(), QImage.Format.Format_ARGB32_Premultiplied)
+            patch.fill(FOOTER_SHADE)
+            painter = QPainter(patch)
+            painter.drawImage(QPoint(0, 0), clock)
+            painter.end()
+            self._clock_patches[key] = patch
+        return patch
 
     def paint(self, painter: QPainter, rect: QRect, tile: TileState, picture: QRect | None) -> None:
         """Overlay of a tile that is empty, not live, or carries boxes or an alert flash."""
@@ -264,7 +301,7 @@ class OverlayPainter:
         font_key = _footer_font(text_px)
         _, metrics = self._font(*font_key)
         band = QRect(rect.left(), rect.bottom() - metrics.height() - 3, rect.width(), metrics.height() + 4)
-        painter.fillRect(band, QColor(0, 0, 0, 110))
+        painter.fillRect(band, FOOTER_SHADE)
         for x, text in self._footer_texts(tile, rect.width(), text_px, state, with_clock):
             painter.drawImage(QPoint(rect.left() + x, band.top() + 2), text)
 
@@ -290,8 +327,8 @@ class OverlayPainter:
         if tile.meta is not None or not with_clock:  # without it, the clock's place is kept for its blit
             used = metrics.horizontalAdvance("00:00:00  ")
         if tile.meta is not None and with_clock:
-            clock = time.strftime("%H:%M:%S", time.localtime(tile.meta.captured_wall_ns / 1e9))
-            texts.append((4, self._text(clock, font_key, FOOTER_TEXT)))
+            clock = self._clock_text(tile.meta.captured_wall_ns // 1_000_000_000)
+            texts.append((CLOCK_AT.x(), self._text(clock, font_key, FOOTER_TEXT)))
         if tile.info.grid_code:
             grid_image = self._text(tile.info.grid_code, font_key, FOOTER_TEXT)
             if used + grid_image.width() + right_w + 16 <= width:
@@ -421,6 +458,12 @@ def label_rects(areas: list[QRectF], widths: list[int], picture: QRectF, height:
         placed.append(tag)
         out.append(tag)
     return out
+
+
+def pixels(image: QImage) -> npt.NDArray[np.uint32]:
+    """The pixels of a 32-bit ``image`` as rows of uint32, in place (writing them writes the image)."""
+    rows = np.frombuffer(image.bits(), np.uint32).reshape(image.height(), image.bytesPerLine() // 4)
+    return rows[:, : image.width()]
 
 
 def _text_px(rect: QRect) -> int:
