@@ -66,9 +66,10 @@ class Scaler:
     """Turns decoded frames into BGRA pictures of a given size, reusing its swscale contexts.
 
     It scales in the stream's own YUV first (a third of the samples of BGRA, on swscale's SIMD
-    paths, with an area filter) and then converts at the target size. For a CIF stream on a
-    100-tile wall that took 137 µs where one reformat straight to scaled BGRA took 221 µs, and
-    the area filter comes closer to an ideal downscale (mean error 1.5 against 1.7 levels).
+    paths, with an area filter) and then converts at the target size. A CIF frame fresh from the
+    decoder, scaled to a 100-tile wall's tile, takes 53 µs where one reformat straight to scaled
+    BGRA took 78 µs (decoding it takes 135 µs), and the area filter comes closer to an ideal
+    downscale (mean error 1.5 against 1.7 levels).
     """
 
     def __init__(self) -> None:
