@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QImage, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QImage, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -62,6 +62,8 @@ from camera_config.models import SiteConfig
 translate = QCoreApplication.translate
 DETECTION_POLL_MS = 200  # detection results and alerts reach the wall within this
 PTZ_TICK_MS = 50  # PTZ status polls, dwell timers and listeners run from this timer
+WALL_SHARE = 0.6  # below this share of a narrow window's width, the side docks give way to the wall
+DOCK_FLOOR = 200  # px: narrower, the camera tree's names are cut to a few characters
 
 # Short words for toolbar buttons (menus and tooltips use the full action text).
 TOOLBAR_TEXT = {
@@ -302,6 +304,41 @@ class MainWindow(QMainWindow):
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        QTimer.singleShot(0, self.fit_docks)  # once the layout has placed the docks at the new size
+
+    def fit_docks(self) -> None:
+        """Narrow the side docks in proportion when the wall gets less than WALL_SHARE of the
+        window (a 1024-px screen left the wall 395 px between a 280-px tree and a 340-px PTZ
+        panel). Docks only ever shrink here, never below DOCK_FLOOR or what their contents need;
+        on a wide window the operator's own dock widths stay as they are."""
+        width, wall = self.width(), self.centralWidget().width()
+        if wall >= WALL_SHARE * width:
+            return
+        sides = {
+            area: [
+                dock
+                for dock in self.findChildren(QDockWidget)
+                if dock.isVisible() and not dock.isFloating() and self.dockWidgetArea(dock) == area
+            ]
+            for area in (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea)
+        }
+        docks = [max(side, key=lambda d: d.width()) for side in sides.values() if side]  # one per column
+        taken = sum(dock.width() for dock in docks)
+        if not taken:
+            return
+        room = max(0.0, taken - (WALL_SHARE * width - wall))  # what the docks may keep (separators stay)
+        sizes = [
+            max(
+                dock.minimumSizeHint().width(),
+                min(dock.width(), DOCK_FLOOR),
+                int(dock.width() * room / taken),
+            )
+            for dock in docks
+        ]
+        self.resizeDocks(docks, sizes, Qt.Orientation.Horizontal)
 
     # --- start / stop / session ------------------------------------------------------------------
     def start(self) -> None:

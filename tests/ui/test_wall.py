@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 from app.core.stream_health import StreamState
 from app.media.protocol import ViewMode
 from app.run_options import RunOptions
-from app.ui.main_window import MainWindow, SiteUi
+from app.ui.main_window import DOCK_FLOOR, MainWindow, SiteUi
 from app.ui.runner import build_window
 from app.ui.wall.compositor import MIME_CAMERA, TileInfo
 from tests.ui.fakes import FakeSource, image_array
@@ -201,6 +201,21 @@ def test_a_size_asked_for_wins_over_the_saved_window(
     assert (restored.width(), restored.height()) == (720, 520)
     asked = build((1400, 860))
     assert (asked.width(), asked.height()) == (1400, 860)
+
+
+def test_a_narrow_window_gives_the_wall_room_from_the_docks(window: MainWindow, qtbot: QtBot) -> None:
+    """Shrink the window: the side docks narrow in proportion (never below what they need), so
+    the wall keeps its share; a wide window leaves the docks as they are."""
+    window.resize(1600, 900)
+    qtbot.wait(50)
+    wide = window.tree_dock.width()
+    assert window.centralWidget().width() >= 0.6 * window.width() and wide >= 250  # untouched
+    window.resize(640, 600)
+    qtbot.waitUntil(lambda: window.tree_dock.width() < wide)
+    tree = window.tree_dock
+    floor = max(tree.minimumSizeHint().width(), DOCK_FLOOR)
+    assert window.centralWidget().width() >= 0.6 * 640 or tree.width() <= floor
+    assert tree.width() >= floor  # still a camera tree: names readable
 
 
 def test_language_switches_at_runtime(window: MainWindow) -> None:
