@@ -314,7 +314,7 @@ class MainWindow(QMainWindow):
         window (a 1024-px screen left the wall 395 px between a 280-px tree and a 340-px PTZ
         panel). Docks only ever shrink here, never below DOCK_FLOOR or what their contents need;
         on a wide window the operator's own dock widths stay as they are."""
-        width, wall = self.width(), self.centralWidget().width()
+        width, wall = self.width(), self.pane.width()
         if wall >= WALL_SHARE * width:
             return
         sides = {

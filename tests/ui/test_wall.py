@@ -209,12 +209,12 @@ def test_a_narrow_window_gives_the_wall_room_from_the_docks(window: MainWindow, 
     window.resize(1600, 900)
     qtbot.wait(50)
     wide = window.tree_dock.width()
-    assert window.centralWidget().width() >= 0.6 * window.width() and wide >= 250  # untouched
+    assert window.pane.width() >= 0.6 * window.width() and wide >= 250  # untouched
     window.resize(640, 600)
     qtbot.waitUntil(lambda: window.tree_dock.width() < wide)
     tree = window.tree_dock
     floor = max(tree.minimumSizeHint().width(), DOCK_FLOOR)
-    assert window.centralWidget().width() >= 0.6 * 640 or tree.width() <= floor
+    assert window.pane.width() >= 0.6 * 640 or tree.width() <= floor
     assert tree.width() >= floor  # still a camera tree: names readable
 
 
