@@ -806,6 +806,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "ours": asdict(ours),
             "raw": [asdict(r) for r in raws],
             "raw_used": raws.index(raw),
+            "raw_scaled_as_ours": asdict(alike),
             "ffmpeg": asdict(ff),
         }
         args.json.write_text(json.dumps(payload, indent=1, default=str), encoding="utf-8")
