@@ -307,7 +307,8 @@ class MainWindow(QMainWindow):
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
         super().resizeEvent(event)
-        QTimer.singleShot(0, self.fit_docks)  # once the layout has placed the docks at the new size
+        # Once the layout has placed the docks at the new size; never for a window deleted meanwhile.
+        QTimer.singleShot(0, self, self.fit_docks)
 
     def fit_docks(self) -> None:
         """Narrow the side docks in proportion when the wall gets less than WALL_SHARE of the
