@@ -369,6 +369,20 @@ def _fill(result: PhaseResult, window: Window, counts0: Sequence[int], counts1: 
 PLAIN, APP_SCALING = "plain", "app"  # how a raw loop scales: one reformat to BGRA, or the app's Scaler
 
 
+class PlainScaler:
+    """The reference's scaling: one reformat straight to scaled BGRA (what the app did before Scaler)."""
+
+    def __init__(self) -> None:
+        self._reformatter = VideoReformatter()
+
+    def __call__(self, frame: av.VideoFrame, size: tuple[int, int]) -> None:
+        width, height = size
+        image = self._reformatter.reformat(
+            frame, width=width, height=height, format="bgra", interpolation=Interpolation.BILINEAR, threads=1
+        )
+        image.to_ndarray()
+
+
 def _raw_stream(
     url: str,
     transport: str,
@@ -391,26 +405,14 @@ def _raw_stream(
                 stream.thread_type = "SLICE"
                 decoder = stream.codec_context
                 decoder.thread_count = 1
-                reformatter, scaler = VideoReformatter(), Scaler()
+                scale = Scaler() if scaling == APP_SCALING else PlainScaler()
                 for packet in container.demux(stream):
                     if stop.is_set():
                         return
                     if packet.size == 0:
                         continue
                     for frame in decoder.decode(packet):
-                        size = fit_size((frame.width, frame.height), box)
-                        if scaling == APP_SCALING:
-                            scaler(frame, size)
-                        else:
-                            image = reformatter.reformat(
-                                frame,
-                                width=size[0],
-                                height=size[1],
-                                format="bgra",
-                                interpolation=Interpolation.BILINEAR,
-                                threads=1,
-                            )
-                            image.to_ndarray()
+                        scale(frame, fit_size((frame.width, frame.height), box))
                         counts[index] += 1
         except (av.FFmpegError, IndexError, OSError):
             errors[index] += 1
