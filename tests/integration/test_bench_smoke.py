@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -68,3 +69,26 @@ def test_wall_bench_runs_and_ends_with_result_line(demo_clips: ClipSet) -> None:
     command += ["--seconds", "2", "--cameras", "4", "--warmup", "1", "--rounds", "1", "--size", "960x540"]
     keys = result_keys(command, demo_clips, 240)
     assert keys == {"loop_p50_ms", "loop_p99_ms", "loop_p999_ms", "paint_ms", "cpu_ratio_vs_raw"}
+
+
+@pytest.mark.slow
+@pytest.mark.peer
+def test_soak_bench_runs_and_ends_with_result_line(tmp_path: Path) -> None:
+    command = [sys.executable, str(ROOT / "bench" / "soak.py"), "--seconds", "20", "--warmup", "5"]
+    command += ["--interval", "2", "--cameras", "4", "--clip-seconds", "6", "--size", "960x540"]
+    env = dict(os.environ, XDG_DATA_HOME=str(tmp_path / "data"))  # the demo's site file: not the user's
+    done = subprocess.run(
+        command, cwd=ROOT, capture_output=True, text=True, timeout=240, env=env, check=False
+    )
+    output = f"stdout:\n{done.stdout}\nstderr:\n{done.stderr}"
+    assert done.returncode == 0, output
+    last = done.stdout.strip().splitlines()[-1]
+    assert last.startswith("RESULT "), output
+    keys = {item.split("=", 1)[0] for item in last.removeprefix("RESULT ").split()}
+    assert keys == {
+        "rss_mib",
+        "uss_growth_mib_per_h",
+        "gui_uss_growth_mib_per_h",
+        "threads_delta",
+        "fds_delta",
+    }

@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 from app.core.wall_layout import grid_layout
 from app.media.frame_board import FrameMeta
 from app.ui.wall.compositor import TileInfo, TileState, WallCompositor
-from app.ui.wall.overlay import OverlayPainter
+from app.ui.wall.overlay import CLOCK_SECONDS_KEPT, OverlayPainter
 from tests.ui.fakes import FakeSource, image_array
 
 CAMERAS = [f"cam{i:03d}" for i in range(1, 10)]
@@ -138,3 +138,35 @@ def test_a_ticked_clock_is_pixel_for_pixel_the_clock_drawn_on_its_footer() -> No
         painter._footer(band, rect, tile, max(9, min(18, rect.height() // 9)), tile.health.state)
         band.end()
         assert np.array_equal(image_array(ticked), image_array(drawn)), f"clock differs at {rect.size()}"
+
+
+def test_clock_ticks_keep_only_the_last_seconds_drawn() -> None:
+    """Every second a footer with its clock is drawn; past seconds never return, so a shift of
+    ticks must not pile them up (a full-screen tile's footer is 150 KiB: the 2,000 once kept were
+    300 MB). The clock set back an hour is drawn afresh, not taken for a second still kept."""
+    source = FakeSource(CAMERAS)
+    painter = OverlayPainter()
+    rect = QRect(0, 0, 1600, 900)
+    tile = TileState(TileInfo("cam001", "人民路口", "370199001000001"), number=1)
+    tile.health = source.health("cam001")
+    start = 1_795_000_000
+
+    def tick(second: int) -> QImage:
+        tile.meta = FrameMeta(352, 288, 0, (start + second) * 1_000_000_000, second + 1)
+        tile.overlay = painter.tick_clock(tile, rect)
+        assert tile.overlay is not None
+        return tile.overlay[1][1]
+
+    tile.meta = FrameMeta(352, 288, 0, start * 1_000_000_000, 1)
+    tile.overlay = painter.prepare(tile, rect)
+    for second in range(600):
+        tick(second)
+
+    def kept() -> list[int]:
+        return [len(painter._clocked_footers), len(painter._clock_patches), len(painter._clock_images)]
+
+    assert max(kept()) <= CLOCK_SECONDS_KEPT, kept()
+    assert len(painter._texts) < 10  # names and fps only: no clocks of past seconds
+    late, early = tick(599), tick(599 - 3600)
+    assert not np.array_equal(image_array(late), image_array(early))
+    assert max(kept()) <= CLOCK_SECONDS_KEPT, kept()

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 STALE_AFTER_S = 3.0  # a "live" tile whose picture is older than this says so
 TEXT_CACHE_LIMIT = 2000  # rendered texts kept (a wall needs a few hundred)
+CLOCK_SECONDS_KEPT = 3  # a wall's clocks show the same second, give or take one; past ones never return
 FOOTER_TEXT = QColor(200, 206, 218)
 FOOTER_SHADE = QColor(0, 0, 0, 110)
 CLOCK_AT = QPoint(4, 3)  # where the footer's first text (the clock) starts in its band
@@ -70,13 +71,47 @@ def state_label(state: StreamState) -> str:
     return labels[state]
 
 
+K = TypeVar("K", bound=Hashable)
+
+
+class RecentSeconds(Generic[K]):
+    """Images made for one capture second, kept for the last few seconds only.
+
+    Every tile's clock moves on once a second. What is drawn for a second (a footer with its
+    clock, the clock itself) is shared by the tiles showing that second, and useless once the
+    wall has moved on. Kept for longer, it piles up: a 1-tile wall's footer is 150 KiB, made
+    anew every second.
+    """
+
+    def __init__(self, kept: int = CLOCK_SECONDS_KEPT) -> None:
+        self._kept = kept
+        self._seconds: dict[int, dict[K, QImage]] = {}  # in the order first asked for
+
+    def get(self, second: int, key: K) -> QImage | None:
+        images = self._seconds.get(second)
+        return None if images is None else images.get(key)
+
+    def put(self, second: int, key: K, image: QImage) -> QImage:
+        images = self._seconds.get(second)
+        if images is None:
+            images = self._seconds[second] = {}
+            while len(self._seconds) > self._kept:  # (also when the clock was set back)
+                del self._seconds[next(iter(self._seconds))]
+        images[key] = image
+        return image
+
+    def __len__(self) -> int:
+        return sum(len(images) for images in self._seconds.values())
+
+
 class OverlayPainter:
     def __init__(self) -> None:
         self._fonts: dict[tuple[int, bool], tuple[QFont, QFontMetrics]] = {}
         self._bands: dict[tuple[int, str], tuple[tuple[object, ...], QImage]] = {}
         self._texts: dict[tuple[tuple[int, bool], int, str], QImage] = {}
-        self._clocked_footers: dict[tuple[tuple[object, ...], str], QImage] = {}
-        self._clock_patches: dict[tuple[tuple[int, bool], str], QImage] = {}
+        self._clocked_footers: RecentSeconds[tuple[object, ...]] = RecentSeconds()  # by footer key
+        self._clock_patches: RecentSeconds[tuple[int, bool]] = RecentSeconds()  # by font
+        self._clock_images: RecentSeconds[tuple[int, bool]] = RecentSeconds()
         self._clock_texts: dict[int, str] = {}
 
     def _font(self, pixel_size: int, bold: bool = False) -> tuple[QFont, QFontMetrics]:
@@ -173,14 +208,11 @@ class OverlayPainter:
         a second, for every tile of that size) is copied into the footer's pixels."""
         if tile.meta is None:
             return footer
-        text = self._clock_text(tile.meta.captured_wall_ns // 1_000_000_000)
-        key = (footer_key, text)
-        image = self._clocked_footers.get(key)
+        second = tile.meta.captured_wall_ns // 1_000_000_000
+        image = self._clocked_footers.get(second, footer_key)
         if image is None:
-            if len(self._clocked_footers) > TEXT_CACHE_LIMIT:
-                self._clocked_footers.clear()  # past seconds; the tiles keep the ones they show
-            patch = self._clock_patch(text, _footer_font(_text_px(rect)))
-            image = self._clocked_footers[key] = footer.copy()
+            patch = self._clock_patch(second, _footer_font(_text_px(rect)))
+            image = self._clocked_footers.put(second, footer_key, footer.copy())
             width = min(patch.width(), image.width() - CLOCK_AT.x())
             height = min(patch.height(), image.height() - CLOCK_AT.y())
             if width > 0 and height > 0:
@@ -197,21 +229,27 @@ class OverlayPainter:
             text = self._clock_texts[second] = time.strftime("%H:%M:%S", time.localtime(second))
         return text
 
-    def _clock_patch(self, text: str, font_key: tuple[int, bool]) -> QImage:
+    def _clock_patch(self, second: int, font_key: tuple[int, bool]) -> QImage:
         """The clock as the footer shows it: its text over the footer band's shade."""
-        key = (font_key, text)
-        patch = self._clock_patches.get(key)
+        patch = self._clock_patches.get(second, font_key)
         if patch is None:
-            if len(self._clock_patches) > TEXT_CACHE_LIMIT:
-                self._clock_patches.clear()
-            clock = self._text(text, font_key, FOOTER_TEXT)
+            clock = self._clock_image(second, font_key)
             patch = QImage(clock.size(), QImage.Format.Format_ARGB32_Premultiplied)
             patch.fill(FOOTER_SHADE)
             painter = QPainter(patch)
             painter.drawImage(QPoint(0, 0), clock)
             painter.end()
-            self._clock_patches[key] = patch
+            self._clock_patches.put(second, font_key, patch)
         return patch
+
+    def _clock_image(self, second: int, font_key: tuple[int, bool]) -> QImage:
+        """The capture clock's text (kept apart from the other texts: a new one every second)."""
+        image = self._clock_images.get(second, font_key)
+        if image is None:
+            image = self._clock_images.put(
+                second, font_key, self._render(self._clock_text(second), font_key, FOOTER_TEXT)
+            )
+        return image
 
     def paint(self, painter: QPainter, rect: QRect, tile: TileState, picture: QRect | None) -> None:
         """Overlay of a tile that is empty, not live, or carries boxes or an alert flash."""
@@ -327,8 +365,7 @@ class OverlayPainter:
         if tile.meta is not None or not with_clock:  # without it, the clock's place is kept for its blit
             used = metrics.horizontalAdvance("00:00:00  ")
         if tile.meta is not None and with_clock:
-            clock = self._clock_text(tile.meta.captured_wall_ns // 1_000_000_000)
-            texts.append((CLOCK_AT.x(), self._text(clock, font_key, FOOTER_TEXT)))
+            texts.append((CLOCK_AT.x(), self._clock_image(_second(tile), font_key)))
         if tile.info.grid_code:
             grid_image = self._text(tile.info.grid_code, font_key, FOOTER_TEXT)
             if used + grid_image.width() + right_w + 16 <= width:
@@ -344,17 +381,23 @@ class OverlayPainter:
         image = self._texts.get(key)
         if image is None:
             if len(self._texts) > TEXT_CACHE_LIMIT:
-                self._texts.clear()  # clocks of past seconds; rebuilt on demand, cheaply
-            font, metrics = self._font(*font_key)
-            width = max(1, metrics.horizontalAdvance(text))
-            image = QImage(width, metrics.height(), QImage.Format.Format_ARGB32_Premultiplied)
-            image.fill(Qt.GlobalColor.transparent)
-            text_painter = QPainter(image)
-            text_painter.setFont(font)
-            text_painter.setPen(colour)
-            text_painter.drawText(0, metrics.ascent(), text)
-            text_painter.end()
-            self._texts[key] = image
+                self._texts.clear()  # names and fps of past layouts; rebuilt on demand, cheaply
+            image = self._texts[key] = self._render(text, font_key, colour)
+        return image
+
+    def _render(self, text: str, font_key: tuple[int, bool], colour: QColor) -> QImage:
+        font, metrics = self._font(*font_key)
+        image = QImage(
+            max(1, metrics.horizontalAdvance(text)),
+            metrics.height(),
+            QImage.Format.Format_ARGB32_Premultiplied,
+        )
+        image.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(image)
+        painter.setFont(font)
+        painter.setPen(colour)
+        painter.drawText(0, metrics.ascent(), text)
+        painter.end()
         return image
 
     def _centre_message(
