@@ -9,10 +9,11 @@ and detection workers). The demo's RTSP server is a stand-in for the cameras, no
 is left out.
 
 Each sample records unique memory (USS: the pages only that process holds, so the shared frame
-board is not counted once per process), resident memory (RSS), threads and open files. The first
-``--warmup`` seconds fill caches and buffers by design and are not judged. After them a straight
-line is fitted through each series: its slope is the growth per hour. A workstation that runs
-8-hour shifts needs it near zero.
+board is not counted once per process), resident memory (RSS, shared pages counted in each
+process), threads, open files and the CPU time used so far. The first ``--warmup`` seconds fill
+caches and buffers by design and are not judged. After them a straight line is fitted through
+each memory series: its slope is the growth per hour. A workstation that runs 8-hour shifts
+needs it near zero.
 
 Last line: ``RESULT rss_mib=… uss_growth_mib_per_h=… gui_uss_growth_mib_per_h=… threads_delta=…
 fds_delta=…``. The numbers are measurements; the bench exits 0 whatever they are (non-zero only
@@ -47,6 +48,7 @@ class Sample:
     threads: int = 0
     fds: int = 0
     processes: int = 0
+    cpu_s: float = 0.0  # CPU time the app's processes have used so far (user + system)
 
 
 def role_of(process: psutil.Process, root: int) -> str | None:
@@ -81,6 +83,8 @@ def sample(root: psutil.Process, t: float) -> Sample | None:
             taken.rss[role] = taken.rss.get(role, 0.0) + memory.rss / 2**20
             taken.threads += process.num_threads()
             taken.fds += open_handles(process)
+            cpu = process.cpu_times()
+            taken.cpu_s += cpu.user + cpu.system
             taken.processes += 1
         except (psutil.NoSuchProcess, psutil.AccessDenied):
             continue  # a worker being restarted: the next sample sees its successor
@@ -132,7 +136,10 @@ def run(args: argparse.Namespace) -> int:
                     f"  threads {taken.threads}, files {taken.fds}, processes {taken.processes}",
                     flush=True,
                 )
-            app.wait(args.interval * 4 + 60)
+            try:
+                app.wait(args.interval * 4 + 60)
+            except subprocess.TimeoutExpired:
+                print("soak: the app did not quit at the end of its --seconds", file=sys.stderr)
         finally:
             if app.poll() is None:  # interrupted or hung (its workers and RTSP server follow it out)
                 app.terminate()
@@ -166,6 +173,11 @@ def run(args: argparse.Namespace) -> int:
             f"fitted growth {growth:+.1f} MiB/h"
         )
     print(f"  threads {first.threads} → {last.threads}; open files {first.fds} → {last.fds}")
+    middle = judged[len(judged) // 2]
+    if middle is not first and middle is not last:  # CPU creeping up would be the other kind of leak
+        early = (middle.cpu_s - first.cpu_s) / (middle.t - first.t)
+        late = (last.cpu_s - middle.cpu_s) / (last.t - middle.t)
+        print(f"  CPU: {early:.3f} cores in the first half of that window, {late:.3f} in the second")
     print(f"  over an 8-hour shift at this rate: {uss_growth * 8:+.0f} MiB")
     print(
         f"RESULT rss_mib={total(last.rss):.0f} uss_growth_mib_per_h={uss_growth:.1f} "
