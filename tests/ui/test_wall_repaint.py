@@ -170,3 +170,24 @@ def test_clock_ticks_keep_only_the_last_seconds_drawn() -> None:
     late, early = tick(599), tick(599 - 3600)
     assert not np.array_equal(image_array(late), image_array(early))
     assert max(kept()) <= CLOCK_SECONDS_KEPT, kept()
+
+
+def test_paging_through_cameras_keeps_only_the_shown_tiles_bands(qtbot: QtBot) -> None:
+    """A tour through a site on a 1-tile wall prepares a header and a footer for every camera it
+    shows; those of cameras it has moved on from must go (190 KiB each at this size), and a
+    camera shown again gets its overlay back."""
+    cameras = [f"cam{i:03d}" for i in range(1, 41)]
+    source = FakeSource(cameras)
+    wall = WallCompositor(source, client_id="test")
+    qtbot.addWidget(wall)
+    wall.resize(1600, 900)
+    wall.show()
+    qtbot.waitExposed(wall)
+    wall.start()
+    infos = [TileInfo(c, f"路口 {c}", f"3701990010{i:04d}") for i, c in enumerate(cameras)]
+    for page in [*range(len(cameras)), 0]:
+        wall.show_page(grid_layout(1, 1), [infos[page]], first_number=page + 1)
+        qtbot.waitUntil(lambda: wall.tiles()[0].overlay is not None, timeout=3000)
+        assert len(wall._overlay._bands) <= 2, len(wall._overlay._bands)
+    shown = wall.tiles()[0]
+    assert shown.number == 1 and shown.info == infos[0]

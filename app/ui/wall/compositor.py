@@ -180,6 +180,7 @@ class WallCompositor(QWidget):
             tiles.append(tile)
         tiles += [TileState(None, first_number + i) for i in range(len(tiles), layout.cells)]
         self._tiles = tiles
+        self._overlay.keep_bands({t.number for t in tiles})
         self._ids = [t.info.camera_id if t.info is not None else None for t in tiles]
         if self._selected >= len(tiles):
             self._selected = len(tiles) - 1

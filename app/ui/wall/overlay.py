@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Collection, Hashable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, TypeVar
 
@@ -113,6 +113,12 @@ class OverlayPainter:
         self._clock_patches: RecentSeconds[tuple[int, bool]] = RecentSeconds()  # by font
         self._clock_images: RecentSeconds[tuple[int, bool]] = RecentSeconds()
         self._clock_texts: dict[int, str] = {}
+
+    def keep_bands(self, numbers: Collection[int]) -> None:
+        """Forget the prepared bands of tiles no longer shown. A tour through a big site would
+        otherwise keep two for every camera it passed: 190 KiB each on a 1-tile wall, 90 MiB
+        after 300 cameras."""
+        self._bands = {key: band for key, band in self._bands.items() if key[0] in numbers}
 
     def _font(self, pixel_size: int, bold: bool = False) -> tuple[QFont, QFontMetrics]:
         key = (pixel_size, bold)
