@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 from app.core.alerts import AlertBook, AlertState
 from app.services.detection.protocol import AlertEvent, OverlayBox
 from app.services.detection.service import record_event as record
-from app.ui.detection.alerts_panel import AlertsPanel, EvidenceViewer, rule_words, state_words
+from app.ui.detection.alerts_panel import AlertsPanel, EvidenceViewer, Thumbnails, rule_words, state_words
 from app.ui.i18n import Translations
 
 NAMES = {"cam1": "菜市场北门", "cam2": "人民路口"}
@@ -222,3 +222,23 @@ def test_a_book_recorded_elsewhere_is_shown_on_refresh(qtbot: QtBot) -> None:
     with qtbot.waitSignal(panel.boost_changed) as boost:
         panel.refresh()
     assert boost.args == ["cam1", False] and panel.model.rowCount() == 0
+
+
+def test_thumbnails_keep_the_most_recently_shown_only(tmp_path: Path) -> None:
+    """Scrolling through a long history must not keep a thumbnail for every alert ever shown; the
+    ones on screen stay (the same picture, not read again)."""
+    pictures = []
+    for i in range(12):
+        path = tmp_path / f"evidence{i}.png"
+        image = QImage(320, 240, QImage.Format.Format_RGB32)
+        image.fill(QColor(20 * i, 80, 120))
+        assert image.save(str(path))
+        pictures.append(str(path))
+    thumbnails = Thumbnails(kept=5)
+    first = thumbnails.get(pictures[0])
+    for picture in pictures[1:]:
+        thumbnails.get(picture)
+        assert thumbnails.get(pictures[0]) is first  # shown again and again: kept
+    assert len(thumbnails) == 5
+    assert thumbnails.get(pictures[1]) is not None  # dropped, read again when asked for
+    assert len(thumbnails) == 5

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -55,6 +56,7 @@ translate = QCoreApplication.translate
 log = logging.getLogger(__name__)
 
 THUMB = QSize(104, 78)  # evidence thumbnails: 4:3 like CIF/D1 pictures
+THUMBS_KEPT = 300  # a few screens of the list, 10 MiB
 ROW_PAD = 6
 
 
@@ -124,23 +126,35 @@ def when_words(at: float, now: float | None = None) -> str:
 
 
 class Thumbnails:
-    """Evidence pictures scaled once to thumbnail size (they never change once written)."""
+    """Evidence pictures scaled once to thumbnail size (they never change once written).
 
-    def __init__(self, size: QSize = THUMB) -> None:
+    The most recently shown ``kept`` stay: a list scrolled through a week of alerts would
+    otherwise hold 32 KiB for every one of them.
+    """
+
+    def __init__(self, size: QSize = THUMB, kept: int = THUMBS_KEPT) -> None:
         self.size = size
-        self._cache: dict[str, QImage | None] = {}
+        self._kept = kept
+        self._cache: OrderedDict[str, QImage | None] = OrderedDict()
 
     def get(self, path: str | None) -> QImage | None:
         if not path:
             return None
-        if path not in self._cache:
-            reader = QImageReader(path)
-            original = reader.size()
-            if original.isValid():
-                reader.setScaledSize(original.scaled(self.size, Qt.AspectRatioMode.KeepAspectRatio))
-            image = reader.read()
-            self._cache[path] = None if image.isNull() else image
-        return self._cache[path]
+        if path in self._cache:
+            self._cache.move_to_end(path)
+            return self._cache[path]
+        reader = QImageReader(path)
+        original = reader.size()
+        if original.isValid():
+            reader.setScaledSize(original.scaled(self.size, Qt.AspectRatioMode.KeepAspectRatio))
+        image = reader.read()
+        thumb = self._cache[path] = None if image.isNull() else image
+        if len(self._cache) > self._kept:
+            self._cache.popitem(last=False)
+        return thumb
+
+    def __len__(self) -> int:
+        return len(self._cache)
 
 
 class AlertModel(QAbstractListModel):
