@@ -112,7 +112,6 @@ class OverlayPainter:
         self._clocked_footers: RecentSeconds[tuple[object, ...]] = RecentSeconds()  # by footer key
         self._clock_patches: RecentSeconds[tuple[int, bool]] = RecentSeconds()  # by font
         self._clock_images: RecentSeconds[tuple[int, bool]] = RecentSeconds()
-        self._clock_texts: dict[int, str] = {}
 
     def keep_bands(self, numbers: Collection[int]) -> None:
         """Forget the prepared bands of tiles no longer shown. A tour through a big site would
@@ -214,7 +213,7 @@ class OverlayPainter:
         a second, for every tile of that size) is copied into the footer's pixels."""
         if tile.meta is None:
             return footer
-        second = tile.meta.captured_wall_ns // 1_000_000_000
+        second = _second(tile)
         image = self._clocked_footers.get(second, footer_key)
         if image is None:
             patch = self._clock_patch(second, _footer_font(_text_px(rect)))
@@ -226,14 +225,6 @@ class OverlayPainter:
                     pixels(patch)[:height, :width]
                 )
         return image
-
-    def _clock_text(self, second: int) -> str:
-        text = self._clock_texts.get(second)
-        if text is None:
-            if len(self._clock_texts) > 64:
-                self._clock_texts.clear()
-            text = self._clock_texts[second] = time.strftime("%H:%M:%S", time.localtime(second))
-        return text
 
     def _clock_patch(self, second: int, font_key: tuple[int, bool]) -> QImage:
         """The clock as the footer shows it: its text over the footer band's shade."""
@@ -252,9 +243,8 @@ class OverlayPainter:
         """The capture clock's text (kept apart from the other texts: a new one every second)."""
         image = self._clock_images.get(second, font_key)
         if image is None:
-            image = self._clock_images.put(
-                second, font_key, self._render(self._clock_text(second), font_key, FOOTER_TEXT)
-            )
+            text = time.strftime("%H:%M:%S", time.localtime(second))
+            image = self._clock_images.put(second, font_key, self._render(text, font_key, FOOTER_TEXT))
         return image
 
     def paint(self, painter: QPainter, rect: QRect, tile: TileState, picture: QRect | None) -> None:
