@@ -13,7 +13,7 @@ import pytest
 from app.core.stream_health import StreamState
 from app.media.frame_board import BoardLayout, FrameBoard
 from app.media.protocol import CameraSpec, Output, SecretUrl
-from app.media.pull import Scaler, StreamPull, light_decoding_fits
+from app.media.pull import StreamPull, light_decoding_fits
 from tests.waiting import wait_until
 
 CIF = (352, 288)
@@ -32,12 +32,20 @@ def test_only_pictures_well_below_the_source_size_skip_deblocking() -> None:
 
 @pytest.fixture(scope="module")
 def clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return texture_clip(tmp_path_factory.mktemp("light") / "texture.mp4", GOP)
+
+
+@pytest.fixture(scope="module")
+def long_gop_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return texture_clip(tmp_path_factory.mktemp("light") / "one_keyframe.mp4", 45)
+
+
+def texture_clip(path: Path, gop: int) -> Path:
     """Three seconds of a scrolling texture, starved of bits so deblocking has work to do."""
-    path = tmp_path_factory.mktemp("light") / "texture.mp4"
     rng = np.random.default_rng(7)
     texture = rng.integers(0, 255, (CIF[1], CIF[0] * 2, 3), dtype=np.uint8)
     with av.open(str(path), "w") as out:
-        options = {"g": str(GOP), "keyint_min": str(GOP), "sc_threshold": "0", "bf": "0"}
+        options = {"g": str(gop), "keyint_min": str(gop), "sc_threshold": "0", "bf": "0"}
         stream = out.add_stream("libx264", rate=15, options=options)
         stream.width, stream.height, stream.pix_fmt, stream.bit_rate = CIF[0], CIF[1], "yuv420p", 150_000
         for i in range(45):
@@ -89,28 +97,20 @@ def test_a_pull_switches_decoders_at_keyframes_as_its_tiles_grow_and_shrink(
         pull.stop()
 
 
-def keyframes_in_full(clip: Path) -> list[np.ndarray]:
-    scale = Scaler()
-    with av.open(str(clip)) as container:
-        return [scale(f, CIF).copy() for f in container.decode(video=0) if f.key_frame]
-
-
-def test_detection_is_answered_with_a_fully_decoded_keyframe_while_tiles_decode_light(
-    clip: Path, board: FrameBoard
+def test_detection_is_answered_within_frames_while_tiles_decode_light(
+    long_gop_clip: Path, board: FrameBoard
 ) -> None:
-    spec = CameraSpec("cam", SecretUrl(str(clip)), None, is_file=True)
+    """Not at the next keyframe: that can be seconds away (here three)."""
+    spec = CameraSpec("cam", SecretUrl(str(long_gop_clip)), None, is_file=True)
     pull = StreamPull("cam/sub", spec.sub_url, spec, board, lambda _: None, sample_slot=0)
     pull.configure([Output(0, WALL_TILE)], keyframes_only=False)
     pull.start()
     try:
-        wait_until(
-            lambda: pull.light_decoding and board.count(0) > GOP, 5, "the light decoder on a small tile"
-        )
+        wait_until(lambda: pull.light_decoding and board.count(0) > 2, 5, "the light decoder on a small tile")
         token = board.request_sample(0, 0, CIF)
-        wait_until(lambda: board.sample_ready(0, token), 2 * GOP / 15 + 1, "the sample")
+        took = wait_until(lambda: board.sample_ready(0, token), 5, "the sample")
+        assert took < 0.5
         answer = board.read_sample(0, token)
-        assert answer is not None
-        sample = answer[0]
-        assert any(np.array_equal(sample, key) for key in keyframes_in_full(clip))
+        assert answer is not None and answer[0].shape == (CIF[1], CIF[0], 4)
     finally:
         pull.stop()
