@@ -410,7 +410,10 @@ def _raw_stream(
                 decoder = stream.codec_context
                 decoder.thread_count = 1
                 tile = fit_size((decoder.width, decoder.height), box)
-                if scaling == APP_SCALING and light_decoding_fits((decoder.width, decoder.height), [tile]):
+                light = decoder.name == "h264" and light_decoding_fits(
+                    (decoder.width, decoder.height), [tile]
+                )
+                if scaling == APP_SCALING and light:
                     decoder.options = {"skip_loop_filter": "nokey"}  # as StreamPull decodes small tiles
                 scale = Scaler() if scaling == APP_SCALING else PlainScaler()
                 for packet in container.demux(stream):

@@ -240,6 +240,7 @@ class StreamPull:
             decoder = stream.codec_context
             self.source_size = (decoder.width, decoder.height)
             self.light_decoding = False
+            light_measured = decoder.name == "h264"  # HEVC's filters (SAO too) were not measured
             wait_for_key = True  # never show the grey smear of P-frames without their reference
             pacer = _FilePacer() if self._spec.is_file else None
             picture_timeout = self._spec.policy.picture_timeout_s
@@ -259,8 +260,10 @@ class StreamPull:
                         wait_for_key = True
                         continue
                     wait_for_key = False
-                    if packet.is_keyframe and self._light_decoding_wanted() != self.light_decoding:
-                        decoder = self._decoder_for(stream, light=not self.light_decoding)
+                    if packet.is_keyframe:  # the only place a fresh decoder can start
+                        wanted = light_measured and self._light_decoding_wanted()
+                        if wanted != self.light_decoding:
+                            decoder = self._decoder_for(stream, light=wanted)
                     self.decoding_since = now
                     frames = decoder.decode(packet)
                     self.decoding_since = 0.0

@@ -40,13 +40,17 @@ def long_gop_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return texture_clip(tmp_path_factory.mktemp("light") / "one_keyframe.mp4", 45)
 
 
-def texture_clip(path: Path, gop: int) -> Path:
+def texture_clip(path: Path, gop: int, codec: str = "libx264") -> Path:
     """Three seconds of a scrolling texture, starved of bits so deblocking has work to do."""
     rng = np.random.default_rng(7)
     texture = rng.integers(0, 255, (CIF[1], CIF[0] * 2, 3), dtype=np.uint8)
     with av.open(str(path), "w") as out:
-        options = {"g": str(gop), "keyint_min": str(gop), "sc_threshold": "0", "bf": "0"}
-        stream = out.add_stream("libx264", rate=15, options=options)
+        if codec == "libx264":
+            options = {"g": str(gop), "keyint_min": str(gop), "sc_threshold": "0", "bf": "0"}
+        else:
+            options = {"x265-params": f"keyint={gop}:bframes=0:log-level=none"}
+        stream = out.add_stream(codec, rate=15, options=options)
+        assert isinstance(stream, av.VideoStream)
         stream.width, stream.height, stream.pix_fmt, stream.bit_rate = CIF[0], CIF[1], "yuv420p", 150_000
         for i in range(45):
             frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(texture[:, 4 * i : 4 * i + CIF[0]]))
@@ -112,5 +116,20 @@ def test_detection_is_answered_within_frames_while_tiles_decode_light(
         assert took < 0.5
         answer = board.read_sample(0, token)
         assert answer is not None and answer[0].shape == (CIF[1], CIF[0], 4)
+    finally:
+        pull.stop()
+
+
+def test_a_codec_not_measured_for_it_decodes_in_full_on_small_tiles(
+    tmp_path: Path, board: FrameBoard
+) -> None:
+    clip = texture_clip(tmp_path / "hevc.mp4", GOP, codec="libx265")
+    spec = CameraSpec("cam", SecretUrl(str(clip)), None, is_file=True)
+    pull = StreamPull("cam/sub", spec.sub_url, spec, board, lambda _: None)
+    pull.configure([Output(0, WALL_TILE)], keyframes_only=False)
+    pull.start()
+    try:
+        wait_until(lambda: board.count(0) > 2 * GOP, 5, "pictures from the HEVC clip")
+        assert not pull.light_decoding
     finally:
         pull.stop()
