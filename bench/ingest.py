@@ -55,7 +55,7 @@ from av.video.reformatter import Interpolation, VideoReformatter
 
 from app.core.stream_health import StreamState
 from app.media.protocol import CameraSpec, ViewMode
-from app.media.pull import Scaler, fit_size, light_decoding_fits, rtsp_options
+from app.media.pull import LIGHT_DECODER_OPTIONS, Scaler, fit_size, light_decoding_fits, rtsp_options
 from app.media.supervisor import IngestSupervisor
 
 if TYPE_CHECKING:
@@ -409,12 +409,9 @@ def _raw_stream(
                 stream.thread_type = "SLICE"
                 decoder = stream.codec_context
                 decoder.thread_count = 1
-                tile = fit_size((decoder.width, decoder.height), box)
-                light = decoder.name == "h264" and light_decoding_fits(
-                    (decoder.width, decoder.height), [tile]
-                )
-                if scaling == APP_SCALING and light:
-                    decoder.options = {"skip_loop_filter": "nokey"}  # as StreamPull decodes small tiles
+                src = (decoder.width, decoder.height)
+                if scaling == APP_SCALING and light_decoding_fits(decoder.name, src, [fit_size(src, box)]):
+                    decoder.options = dict(LIGHT_DECODER_OPTIONS)  # as StreamPull decodes small tiles
                 scale = Scaler() if scaling == APP_SCALING else PlainScaler()
                 for packet in container.demux(stream):
                     if stop.is_set():

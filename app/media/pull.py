@@ -56,12 +56,14 @@ def fit_size(src: tuple[int, int], box: tuple[int, int]) -> tuple[int, int]:
 # Against the scene itself the light decode is 0.03 dB (1-second GOP) to 0.25 dB (4-second GOP)
 # further off than the full decode (median), next to the 33-37 dB the camera's encoding costs.
 LIGHT_DECODE_MAX_SCALE = 0.4
+LIGHT_DECODER_OPTIONS = {"skip_loop_filter": "nokey"}
+LIGHT_DECODE_CODECS = ("h264",)  # the codec measured; HEVC's filters (SAO too) were not
 
 
-def light_decoding_fits(source: tuple[int, int], pictures: list[tuple[int, int]]) -> bool:
+def light_decoding_fits(codec: str, source: tuple[int, int], pictures: list[tuple[int, int]]) -> bool:
     """Whether every picture made from the stream is small enough to skip P-frame deblocking."""
     sw, sh = source
-    if sw <= 0 or sh <= 0 or not pictures:
+    if codec not in LIGHT_DECODE_CODECS or sw <= 0 or sh <= 0 or not pictures:
         return False
     return all(w <= sw * LIGHT_DECODE_MAX_SCALE and h <= sh * LIGHT_DECODE_MAX_SCALE for w, h in pictures)
 
@@ -240,7 +242,6 @@ class StreamPull:
             decoder = stream.codec_context
             self.source_size = (decoder.width, decoder.height)
             self.light_decoding = False
-            light_measured = decoder.name == "h264"  # HEVC's filters (SAO too) were not measured
             wait_for_key = True  # never show the grey smear of P-frames without their reference
             pacer = _FilePacer() if self._spec.is_file else None
             picture_timeout = self._spec.policy.picture_timeout_s
@@ -261,7 +262,7 @@ class StreamPull:
                         continue
                     wait_for_key = False
                     if packet.is_keyframe:  # the only place a fresh decoder can start
-                        wanted = light_measured and self._light_decoding_wanted()
+                        wanted = self._light_decoding_wanted(decoder.name)
                         if wanted != self.light_decoding:
                             decoder = self._decoder_for(stream, light=wanted)
                     self.decoding_since = now
@@ -283,9 +284,9 @@ class StreamPull:
         finally:
             container.close()
 
-    def _light_decoding_wanted(self) -> bool:
+    def _light_decoding_wanted(self, codec: str) -> bool:
         src = self.source_size
-        return light_decoding_fits(src, [target.fitted(src) for target in self._targets])
+        return light_decoding_fits(codec, src, [target.fitted(src) for target in self._targets])
 
     def _decoder_for(self, stream: Any, *, light: bool) -> Any:
         """A fresh decoder, switched to at a keyframe (a running one cannot change its options).
@@ -296,7 +297,7 @@ class StreamPull:
         decoder.thread_type = "SLICE"
         decoder.thread_count = 1
         if light:
-            decoder.options = {"skip_loop_filter": "nokey"}
+            decoder.options = dict(LIGHT_DECODER_OPTIONS)
         self.light_decoding = light
         return decoder
 

@@ -22,12 +22,13 @@ GOP = 5
 
 
 def test_only_pictures_well_below_the_source_size_skip_deblocking() -> None:
-    assert light_decoding_fits(CIF, [WALL_TILE])
-    assert light_decoding_fits(CIF, [WALL_TILE, (140, 114)])  # the same camera on two wall windows
-    assert not light_decoding_fits(CIF, [(176, 144)])  # half size: blocking would show
-    assert not light_decoding_fits(CIF, [WALL_TILE, CIF])  # one window shows it large
-    assert not light_decoding_fits(CIF, [])  # nothing shown: nothing to decide for
-    assert not light_decoding_fits((0, 0), [WALL_TILE])  # size not known yet
+    assert light_decoding_fits("h264", CIF, [WALL_TILE])
+    assert light_decoding_fits("h264", CIF, [WALL_TILE, (140, 114)])  # the same camera on two wall windows
+    assert not light_decoding_fits("h264", CIF, [(176, 144)])  # half size: blocking would show
+    assert not light_decoding_fits("h264", CIF, [WALL_TILE, CIF])  # one window shows it large
+    assert not light_decoding_fits("h264", CIF, [])  # nothing shown: nothing to decide for
+    assert not light_decoding_fits("h264", (0, 0), [WALL_TILE])  # size not known yet
+    assert not light_decoding_fits("hevc", CIF, [WALL_TILE])  # not measured for it
 
 
 @pytest.fixture(scope="module")
