@@ -6,7 +6,6 @@ import os
 from collections import Counter
 from pathlib import Path
 
-import av
 import pytest
 
 from app.adapters.onvif.client import OnvifClient, OnvifEndpoint
@@ -18,6 +17,7 @@ from app.demo.ptz_site import PTZ_TAG, demo_ptz_ids
 from app.demo.rtsp_server import DemoRtspServer, free_port
 from app.demo.site import PTZ_PASSWORD_ENV, add_demo_ptz, build_demo_site, demo_manifest, start_demo_ptz
 from camera_config.models import RtspSource
+from tests.waiting import open_ptz_stream
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +84,7 @@ def test_demo_ptz_cameras_run(demo_clips: ClipSet, panorama: PanoramaClip, tmp_p
             client.relative_move(PtzVector(pan=0.01))
         found = discover(timeout_s=0.4, target=ptz.discovery.address)
         assert [d.device_url for d in found] == [cam.ptz.endpoint if cam.ptz else None]
-        with av.open(cam.source.sub, options={"rtsp_transport": "tcp"}, timeout=(5.0, 5.0)) as container:
+        with open_ptz_stream(cam.source.sub, server.output) as container:
             frame = next(container.decode(video=0))
         assert (frame.width, frame.height) == (640, 360)
         assert "WARNING" not in server.output() and "ERROR" not in server.output()

@@ -37,7 +37,7 @@ from app.demo.ptz_model import HeadSpeeds
 from app.demo.rtsp_server import DemoRtspServer
 from app.media.specs import StreamSetupError, camera_spec
 from camera_config.models import Camera, Credentials, IngestSettings, OnvifSource, PtzSettings, RtspSource
-from tests.waiting import wait_until
+from tests.waiting import open_ptz_stream, wait_until
 
 PASSWORD = "Pt#z:S3cret/测试"  # characters that break naive URL and header handling
 USER = "operator"
@@ -548,8 +548,7 @@ def test_ptz_video_follows_the_camera(sim: Sim, panorama: PanoramaClip) -> None:
         )
         with client_for(camera) as client:
             uri, _ = client.streams()
-            options = {"rtsp_transport": "tcp", "analyzeduration": "500000"}
-            with av.open(uri, options=options, timeout=(5.0, 5.0)) as container:
+            with open_ptz_stream(uri, server.output) as container:
                 frames = container.decode(video=0)
                 first = next(frames)
                 assert (first.width, first.height) == (640, 360)
