@@ -55,7 +55,7 @@ from av.video.reformatter import Interpolation, VideoReformatter
 
 from app.core.stream_health import StreamState
 from app.media.protocol import CameraSpec, ViewMode
-from app.media.pull import LIGHT_DECODER_OPTIONS, Scaler, fit_size, light_decoding_fits, rtsp_options
+from app.media.pull import Scaler, configure_decoder, fit_size, light_decoding_fits, rtsp_options
 from app.media.supervisor import IngestSupervisor
 
 if TYPE_CHECKING:
@@ -406,12 +406,10 @@ def _raw_stream(
         try:
             with av.open(url, mode="r", options=options, timeout=(5.0, 5.0)) as container:
                 stream = container.streams.video[0]
-                stream.thread_type = "SLICE"
                 decoder = stream.codec_context
-                decoder.thread_count = 1
                 src = (decoder.width, decoder.height)
-                if scaling == APP_SCALING and light_decoding_fits(decoder.name, src, [fit_size(src, box)]):
-                    decoder.options = dict(LIGHT_DECODER_OPTIONS)  # as StreamPull decodes small tiles
+                fits = light_decoding_fits(decoder.name, src, [fit_size(src, box)])
+                configure_decoder(decoder, light=scaling == APP_SCALING and fits)  # as StreamPull does
                 scale = Scaler() if scaling == APP_SCALING else PlainScaler()
                 for packet in container.demux(stream):
                     if stop.is_set():

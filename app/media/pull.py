@@ -68,6 +68,17 @@ def light_decoding_fits(codec: str, source: tuple[int, int], pictures: list[tupl
     return all(w <= sw * LIGHT_DECODE_MAX_SCALE and h <= sh * LIGHT_DECODE_MAX_SCALE for w, h in pictures)
 
 
+def configure_decoder(decoder: Any, *, light: bool) -> None:
+    """How every decoder of ours runs (the ingest bench's like-for-like loop too).
+
+    One thread, slices only: with 100 streams the parallelism comes from the streams. ``light``
+    skips P-frame deblocking (see LIGHT_DECODE_MAX_SCALE); set before the first packet."""
+    decoder.thread_type = "SLICE"
+    decoder.thread_count = 1
+    if light:
+        decoder.options = dict(LIGHT_DECODER_OPTIONS)
+
+
 def rtsp_options(transport: str) -> dict[str, str]:
     """What ``av.open`` is told for an RTSP camera (the ingest bench's raw reference uses it too)."""
     options = {
@@ -237,9 +248,8 @@ class StreamPull:
         container = self._open()
         try:
             stream = container.streams.video[0]
-            stream.thread_type = "SLICE"
-            stream.codec_context.thread_count = 1  # 100 streams: parallelism comes from streams
             decoder = stream.codec_context
+            configure_decoder(decoder, light=False)  # light or not is decided at the first keyframe
             self.source_size = (decoder.width, decoder.height)
             self.light_decoding = False
             wait_for_key = True  # never show the grey smear of P-frames without their reference
@@ -294,10 +304,7 @@ class StreamPull:
         A decoder holding back frames (B-frames) loses them: one frame when the layout changes."""
         decoder = av.CodecContext.create(stream.codec_context.name, "r")
         decoder.extradata = stream.codec_context.extradata  # SPS/PPS from the SDP or the file
-        decoder.thread_type = "SLICE"
-        decoder.thread_count = 1
-        if light:
-            decoder.options = dict(LIGHT_DECODER_OPTIONS)
+        configure_decoder(decoder, light=light)
         self.light_decoding = light
         return decoder
 
