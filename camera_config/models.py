@@ -290,6 +290,17 @@ class PtzOpticsSettings(Model):
         return self
 
 
+class PresetInfo(Model):
+    """A preset the camera reported when it was added (GetPresets): its token and its name.
+
+    A record for people editing the file (zones and patrol steps name presets); the camera itself
+    stays the authority, so presets stored or removed later at the camera are still used.
+    """
+
+    token: str = Field(min_length=1, max_length=64)
+    name: str = Field(default="", max_length=64)
+
+
 class PtzSettings(Model):
     """PTZ control of a camera over ONVIF; the camera's ``credentials`` log in.
 
@@ -298,7 +309,7 @@ class PtzSettings(Model):
     profile that has one). ``auth``: WS-UsernameToken (``wsse``), HTTP digest (``digest``) or
     ``auto`` (WS-UsernameToken, and HTTP digest when the camera asks for it). ``patrol``: the
     camera's patrol (巡航), if it has one. ``lock_minutes_default``: how long an operator's lock
-    lasts unless they choose otherwise.
+    lasts unless they choose otherwise. ``presets``: what the camera had when it was added.
     """
 
     kind: Literal["onvif"] = "onvif"
@@ -319,6 +330,7 @@ class PtzSettings(Model):
         default=10, ge=1, le=720, description="how long an operator's lock of the camera lasts by default"
     )
     optics: PtzOpticsSettings = Field(default_factory=PtzOpticsSettings)
+    presets: tuple[PresetInfo, ...] = Field(default=(), max_length=1024)
 
     @field_validator("endpoint")
     @classmethod

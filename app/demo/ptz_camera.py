@@ -168,6 +168,7 @@ class PtzCameraSimulator:
         hardware: str = "CW-PTZ-20X",
         clock: Callable[[], float] = time.monotonic,
         clock_offset_s: float = 0.0,
+        has_ptz: bool = True,
     ) -> None:
         self.name, self.host, self.location, self.hardware = name, host, location, hardware
         self.ranges = ranges or pm.HeadRange()
@@ -180,6 +181,7 @@ class PtzCameraSimulator:
         self.auth: AuthPolicy = auth
         self.advertise = advertise
         self.supports_absolute = supports_absolute
+        self.has_ptz = has_ptz  # False: a fixed ONVIF camera (no PTZ service, no PTZ in its profiles)
         self.ignore_move_timeout = False  # a camera that ignores the ONVIF Timeout (dead-man tests)
         self.on_view = on_view
         self.requests: deque[tuple[str, str]] = deque(maxlen=500)  # (operation, how it logged in)
@@ -270,7 +272,7 @@ class PtzCameraSimulator:
         base = "onvif://www.onvif.org"
         scopes = [
             f"{base}/type/video_encoder",
-            f"{base}/type/ptz",
+            *([f"{base}/type/ptz"] if self.has_ptz else []),
             f"{base}/Profile/Streaming",
             f"{base}/hardware/{quote(self.hardware)}",
             f"{base}/name/{quote(self.name)}",
@@ -301,7 +303,8 @@ class PtzCameraSimulator:
     # -- HTTP ----------------------------------------------------------------------------------------
     def handle(self, path: str, authorization: str | None, body: bytes) -> Answer:
         """Answer one POST: (status, headers, payload)."""
-        service = {DEVICE_PATH: TDS, MEDIA_PATH: TRT, PTZ_PATH: TPTZ}.get(urlsplit(path).path)
+        services = {DEVICE_PATH: TDS, MEDIA_PATH: TRT, **({PTZ_PATH: TPTZ} if self.has_ptz else {})}
+        service = services.get(urlsplit(path).path)
         if service is None:
             return 404, {"Content-Type": "text/plain"}, b"no such service\n"
         try:
@@ -408,7 +411,7 @@ class PtzCameraSimulator:
             "tds:GetServicesResponse",
             service(TDS, DEVICE_PATH, 2, 60),
             service(TRT, MEDIA_PATH, 2, 60),
-            service(TPTZ, PTZ_PATH, 2, 60),
+            *([service(TPTZ, PTZ_PATH, 2, 60)] if self.has_ptz else []),
         )
 
     def _op_get_capabilities(self, req: ET.Element) -> X:
@@ -430,7 +433,7 @@ class PtzCameraSimulator:
                 x("tt:RTP_RTSP_TCP", True),
             )
             parts.append(x("tt:Media", x("tt:XAddr", self._xaddr(MEDIA_PATH)), streaming))
-        if every or "PTZ" in wanted:
+        if (every or "PTZ" in wanted) and self.has_ptz:
             parts.append(x("tt:PTZ", x("tt:XAddr", self._xaddr(PTZ_PATH))))
         return x("tds:GetCapabilitiesResponse", x("tds:Capabilities", *parts))
 
@@ -478,7 +481,7 @@ class PtzCameraSimulator:
                 x("tt:SessionTimeout", "PT60S"),
                 token=f"VideoEncoder_{s.token}",
             ),
-            self._ptz_configuration("tt:PTZConfiguration"),
+            self._ptz_configuration("tt:PTZConfiguration") if self.has_ptz else None,
             token=s.token,
             fixed=True,
         )

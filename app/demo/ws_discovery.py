@@ -58,6 +58,7 @@ class WsDiscoveryResponder:
         self._stopping = threading.Event()
         self.probes = 0
         self.garbage_reply: bytes | None = None  # tests: answer this (too) instead of a valid match
+        self.rewrite: Callable[[bytes], bytes] | None = None  # tests: a camera that bends the protocol
 
     @property
     def address(self) -> tuple[str, int]:
@@ -104,6 +105,8 @@ class WsDiscoveryResponder:
             except Exception:  # never let one odd datagram end the responder
                 log.exception("WS-Discovery responder: bad datagram")
                 continue
+            if reply is not None and self.rewrite is not None:
+                reply = self.rewrite(reply)
             for datagram in (self.garbage_reply, reply):
                 if datagram:
                     try:

@@ -6,24 +6,31 @@ probe is sent there directly with ``discover(target=...)``; the datagrams are th
 
 from __future__ import annotations
 
+import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
 from app.adapters.onvif.client import OnvifClient, OnvifEndpoint
 from app.adapters.onvif.discovery import (
     DEVICE,
+    SOAP11,
+    SOAP12,
     VIDEO_TRANSMITTER,
+    WSA,
+    WSA10,
+    WSD,
+    WSD11,
     DiscoveredDevice,
     DiscoveryError,
-    camera_from_discovery,
     discover,
-    inspect_device,
     parse_probe_matches,
     probe_message,
 )
+from app.adapters.onvif.onboarding import camera_from_discovery, inspect_device
+from app.adapters.onvif.problems import DiscoveryProblem, ProblemKind
 from app.demo.ptz_camera import PtzCameraSimulator
 from app.demo.rtsp_server import free_port
 from app.demo.ws_discovery import WsDiscoveryResponder, scope_matches
@@ -78,17 +85,75 @@ def test_scopes_narrow_the_search(cameras: list[PtzCameraSimulator], responder: 
     assert not scope_matches("onvif://www.onvif.org/loc", "onvif://www.onvif.org/location")
 
 
-def test_garbage_and_foreign_answers_are_ignored(
+def search(
+    responder: WsDiscoveryResponder, timeout_s: float = 0.4
+) -> tuple[list[str], list[DiscoveryProblem]]:
+    problems: list[DiscoveryProblem] = []
+    found = discover(timeout_s=timeout_s, target=responder.address, on_problem=problems.append)
+    return sorted(d.name or "" for d in found), problems
+
+
+def test_a_reply_that_is_not_xml_is_listed_once_with_the_reason(
     cameras: list[PtzCameraSimulator], responder: WsDiscoveryResponder
 ) -> None:
     responder.garbage_reply = b"<s:Envelope><unclosed"
-    found = discover(timeout_s=0.4, target=responder.address)
-    assert len(found) == 3
+    names, problems = search(responder)
+    assert names == sorted(NAMES)  # the good answers still count
+    # Sent after each of the four probes, listed once: who sent it, why, and how it began.
+    assert [(p.address, p.kind) for p in problems] == [("127.0.0.1", ProblemKind.WSD_NOT_XML)]
+    assert "<s:Envelope><unclosed" in problems[0].detail
     responder.garbage_reply = b"\x00\xff" * 100
-    assert len(discover(timeout_s=0.4, target=responder.address)) == 3
-    # A ProbeMatches answering someone else's probe is not ours.
-    _, devices = parse_probe_matches(b"<not-xml", "127.0.0.1")
-    assert devices == []
+    names, problems = search(responder)
+    assert len(names) == 3 and [p.kind for p in problems] == [ProblemKind.WSD_NOT_XML]
+    assert parse_probe_matches(b"<not-xml", "127.0.0.1") == (None, [])
+
+
+def rewrite(*pairs: tuple[str, str]) -> Callable[[bytes], bytes]:
+    def apply(reply: bytes) -> bytes:
+        text = reply.decode()
+        for pattern, replacement in pairs:
+            text = re.sub(pattern, replacement, text)
+        return text.encode()
+
+    return apply
+
+
+def test_a_non_conformant_reply_is_read_and_said_to_be_non_conformant(
+    cameras: list[PtzCameraSimulator], responder: WsDiscoveryResponder
+) -> None:
+    # Seen in the field: SOAP 1.1 instead of 1.2, and no RelatesTo.
+    responder.rewrite = rewrite((re.escape(SOAP12), SOAP11), (r"<a:RelatesTo>[^<]*</a:RelatesTo>", ""))
+    names, problems = search(responder)
+    assert names == sorted(NAMES)
+    assert len(problems) == 1 and problems[0].kind is ProblemKind.WSD_NONCONFORMANT
+    assert "SOAP 1.1" in problems[0].detail and "no RelatesTo" in problems[0].detail
+    # WS-Discovery 1.1 (OASIS) namespaces, and the address only in the endpoint reference.
+    responder.rewrite = rewrite(
+        (re.escape(WSD), WSD11),
+        (re.escape(WSA), WSA10),
+        (r"<a:Address>[^<]*</a:Address>(.*?)<d:XAddrs>([^<]*)</d:XAddrs>", r"<a:Address>\2</a:Address>\1"),
+    )
+    names, problems = search(responder)
+    assert names == sorted(NAMES)
+    assert [p.kind for p in problems] == [ProblemKind.WSD_NONCONFORMANT]
+    assert "WS-Discovery 1.1" in problems[0].detail and "EndpointReference" in problems[0].detail
+
+
+def test_replies_that_name_no_usable_camera_are_listed(
+    cameras: list[PtzCameraSimulator], responder: WsDiscoveryResponder
+) -> None:
+    responder.rewrite = rewrite((r"<d:XAddrs>[^<]*</d:XAddrs>", "<d:XAddrs>rtsp://x/ urn:nothing</d:XAddrs>"))
+    names, problems = search(responder)
+    assert names == [] and [p.kind for p in problems] == [ProblemKind.WSD_NO_ADDRESS]
+    assert "rtsp://x/" in problems[0].detail
+    responder.rewrite = rewrite((r"ProbeMatches", "Hello"))  # an announcement, not an answer
+    names, problems = search(responder)
+    assert names == [] and [p.kind for p in problems] == [ProblemKind.WSD_NOT_MATCH]
+    assert "Hello" in problems[0].detail
+    responder.rewrite = lambda _reply: b"<html><body>403 Forbidden</body></html>"
+    names, problems = search(responder)
+    assert names == [] and [p.kind for p in problems] == [ProblemKind.WSD_NOT_MATCH]
+    assert "<html>" in problems[0].detail
 
 
 def test_nobody_answers() -> None:
@@ -141,3 +206,59 @@ def test_a_found_camera_becomes_a_site_camera(
     )
     with OnvifClient(OnvifEndpoint.for_ptz(cam)) as client:  # and it works as configured
         assert client.status().idle
+
+
+def found(responder: WsDiscoveryResponder, name: str) -> DiscoveredDevice:
+    return next(d for d in discover(timeout_s=0.4, target=responder.address) if d.name == name)
+
+
+def test_a_ptz_camera_brings_its_ptz_block_and_presets(
+    cameras: list[PtzCameraSimulator], responder: WsDiscoveryResponder
+) -> None:
+    cameras[1].seed_presets([("路口全景", 0, 20, 1), ("东侧人行道", 45, 30, 4), ("垃圾桶", -60, 40, 8)])
+    description = inspect_device(found(responder, NAMES[1]), "admin", PASSWORD)
+    ops = cameras[1].operations()
+    assert {"GetNodes", "GetConfigurations", "GetPresets"} <= set(ops)  # asked, not assumed
+    assert description.ptz and description.ptz_capabilities is not None
+    assert (
+        description.ptz_capabilities.node_token == "PtzNode_1"
+        and description.ptz_capabilities.max_presets == 64
+    )
+    assert [(p.token, p.name) for p in description.presets] == [
+        ("1", "路口全景"),
+        ("2", "东侧人行道"),
+        ("3", "垃圾桶"),
+    ]
+    cam = camera_from_discovery(description, "cam102")
+    assert cam.ptz is not None and cam.ptz.profile == "Profile_1"
+    assert [(p.token, p.name) for p in cam.ptz.presets] == [
+        ("1", "路口全景"),
+        ("2", "东侧人行道"),
+        ("3", "垃圾桶"),
+    ]
+
+
+def test_a_camera_whose_presets_cannot_be_read_keeps_its_ptz(
+    cameras: list[PtzCameraSimulator], responder: WsDiscoveryResponder
+) -> None:
+    from app.demo.ptz_camera import FaultPlan
+
+    cameras[0].faults = FaultPlan(http_500=True, ops=frozenset({"GetPresets"}))
+    description = inspect_device(found(responder, NAMES[0]), "admin", PASSWORD)
+    assert description.ptz and description.presets == ()
+    assert description.ptz_problem is not None and "HTTP 500" in description.ptz_problem
+    cam = camera_from_discovery(description, "cam103")
+    assert cam.ptz is not None and cam.ptz.presets == ()
+
+
+def test_a_fixed_camera_gets_no_ptz_block() -> None:
+    with (
+        PtzCameraSimulator("北门 枪机", password=PASSWORD, has_ptz=False) as sim,
+        WsDiscoveryResponder(lambda: [sim.discovery_record()]) as responder,
+    ):
+        device = found(responder, "北门 枪机")
+        assert device.ptz is None  # its scopes do not claim PTZ
+        description = inspect_device(device, "admin", PASSWORD)
+        assert not description.ptz and description.presets == () and description.ptz_capabilities is None
+        assert "GetPresets" not in sim.operations()
+        assert camera_from_discovery(description, "cam104").ptz is None

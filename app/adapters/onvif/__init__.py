@@ -4,20 +4,17 @@
 * :class:`OnvifService` — every call as a ``Future`` (never block the GUI thread), ordered per
   camera, with the dead-man :class:`MoveHold` for continuous moves;
 * :func:`resolve_streams` / :class:`OnvifStreamResolver` — ``app.media.specs.OnvifResolver``;
-* :func:`discover` — WS-Discovery probe with progress; :func:`inspect_device` and
-  :func:`camera_from_discovery` turn a found device into a site camera.
+* :func:`discover` — WS-Discovery probe with progress; :func:`probe_addresses` — ONVIF devices
+  at addresses given by hand (other subnets, VLANs); both report the answers they did not
+  understand as :class:`DiscoveryProblem`;
+* :func:`inspect_device` and :func:`camera_from_discovery` turn a found device into a site camera
+  (with its PTZ block and presets).
 
 Failures are :class:`OnvifError` subclasses whose ``str()`` an operator understands.
 """
 
 from app.adapters.onvif.client import OnvifClient, OnvifEndpoint, choose_profiles
-from app.adapters.onvif.discovery import (
-    DiscoveredDevice,
-    DiscoveryError,
-    camera_from_discovery,
-    discover,
-    inspect_device,
-)
+from app.adapters.onvif.discovery import DiscoveredDevice, DiscoveryError, discover
 from app.adapters.onvif.errors import (
     OnvifAuthError,
     OnvifBadResponse,
@@ -28,6 +25,8 @@ from app.adapters.onvif.errors import (
     OnvifTimeout,
     OnvifUnreachable,
 )
+from app.adapters.onvif.onboarding import DeviceDescription, camera_from_discovery, inspect_device
+from app.adapters.onvif.problems import DiscoveryProblem, ProblemKind
 from app.adapters.onvif.service import KEEP_ALIVE_INTERVAL_S, MoveHold, OnvifService
 from app.adapters.onvif.streams import OnvifStreamResolver, resolve_streams
 from app.adapters.onvif.types import (
@@ -43,9 +42,11 @@ from app.adapters.onvif.types import (
 __all__ = [
     "KEEP_ALIVE_INTERVAL_S",
     "Capabilities",
+    "DeviceDescription",
     "DeviceInfo",
     "DiscoveredDevice",
     "DiscoveryError",
+    "DiscoveryProblem",
     "MediaProfile",
     "MoveHold",
     "OnvifAuthError",
@@ -61,6 +62,7 @@ __all__ = [
     "OnvifTimeout",
     "OnvifUnreachable",
     "Preset",
+    "ProblemKind",
     "PtzCapabilities",
     "PtzStatus",
     "PtzVector",

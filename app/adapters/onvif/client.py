@@ -349,6 +349,11 @@ class OnvifClient:
             hardware_id=_text(r, "HardwareId") or "",
         )
 
+    def scopes(self) -> list[str]:
+        """The device's scope URIs (``onvif://www.onvif.org/name/...``, as WS-Discovery announces them)."""
+        result = self._call(NS_DEVICE, "GetScopes", "scope request")
+        return [item for s in _as_list(result) if (item := _text(s, "ScopeItem"))]
+
     def capabilities(self) -> Capabilities:
         services = self.services()
         streaming: Any = None

@@ -3,12 +3,13 @@
 :func:`discover` sends ``Probe`` messages for ``dn:NetworkVideoTransmitter`` and ``tds:Device`` to
 the WS-Discovery multicast group 239.255.255.250:3702 (or any ``target``, e.g. a unicast loopback
 responder in tests), collects the ``ProbeMatches`` answering them until the timeout, and reports
-progress as it goes. A found device can become a site camera with :func:`camera_from_discovery`
-after :func:`inspect_device` read its profiles.
+progress as it goes. A found device becomes a site camera through :mod:`.onboarding`.
 
 Answers come from the network and are untrusted: they are parsed with the standard library's
-expat (no external entities, billion-laughs protection), size-limited, and anything malformed is
-ignored rather than raised.
+expat (no external entities, billion-laughs protection) and size-limited. Nothing is dropped in
+silence: a reply that cannot be read is reported (``on_problem``) with the reason, and a reply that
+breaks the protocol in a way seen in the field (SOAP 1.1, WS-Discovery 1.1 namespaces, no
+``RelatesTo``, the address in the endpoint reference) is read anyway and reported as such.
 """
 
 from __future__ import annotations
@@ -22,20 +23,22 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from threading import Event
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import unquote, urlsplit
 
-from app.adapters.onvif.client import OnvifClient, OnvifEndpoint, choose_profiles
 from app.adapters.onvif.errors import OnvifError
-from app.adapters.onvif.types import DeviceInfo, MediaProfile
-from camera_config.models import Camera, Credentials, OnvifSource, PtzSettings
+from app.adapters.onvif.problems import DiscoveryProblem, ProblemKind
+from app.adapters.onvif.types import DeviceInfo
 
 log = logging.getLogger(__name__)
 
 WS_DISCOVERY_GROUP = ("239.255.255.250", 3702)
 SOAP12 = "http://www.w3.org/2003/05/soap-envelope"
+SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/"
 WSA = "http://schemas.xmlsoap.org/ws/2004/08/addressing"
 WSD = "http://schemas.xmlsoap.org/ws/2005/04/discovery"
+WSA10 = "http://www.w3.org/2005/08/addressing"  # WS-Discovery 1.1 (OASIS) uses these two
+WSD11 = "http://docs.oasis-open.org/ws-dd/ns/discovery/2009/01"
 DN = "http://www.onvif.org/ver10/network/wsdl"
 TDS = "http://www.onvif.org/ver10/device/wsdl"
 PROBE_ACTION = f"{WSD}/Probe"
@@ -49,6 +52,7 @@ DEVICE = f"{{{TDS}}}Device"
 DEFAULT_TYPES = (VIDEO_TRANSMITTER, DEVICE)
 
 ProgressFn = Callable[[float, tuple["DiscoveredDevice", ...]], None]
+ProblemFn = Callable[[DiscoveryProblem], None]
 
 
 class DiscoveryError(OnvifError):
@@ -67,6 +71,9 @@ class DiscoveredDevice:
     ] = ()  # Clark notation, e.g. {http://www.onvif.org/ver10/network/wsdl}NetworkVideoTransmitter
     metadata_version: int | None = None
     responder: str = ""  # the IP address the answer came from
+    found_by: Literal["ws-discovery", "probe"] = "ws-discovery"
+    info: DeviceInfo | None = None  # GetDeviceInformation, when a probe could log in
+    login_refused: bool = False  # a probe's login was refused (the device is there, the login wrong)
 
     @property
     def device_url(self) -> str | None:
@@ -89,7 +96,8 @@ class DiscoveredDevice:
 
     @property
     def hardware(self) -> str | None:
-        return next(iter(self.scope_values("hardware")), None)
+        scoped = next(iter(self.scope_values("hardware")), None)
+        return scoped or (self.info.model if self.info is not None and self.info.model else None)
 
     @property
     def location(self) -> str | None:
@@ -168,36 +176,99 @@ def probe_message(
     ).encode()
 
 
-def parse_probe_matches(data: bytes, responder: str = "") -> tuple[str | None, list[DiscoveredDevice]]:
-    """(RelatesTo, devices) of a ProbeMatches datagram; ``(None, [])`` for anything else or garbage."""
+@dataclass(frozen=True)
+class ProbeReply:
+    """What one datagram said: the devices read from it, and what was wrong with it."""
+
+    relates_to: str | None
+    devices: tuple[DiscoveredDevice, ...] = ()
+    deviations: tuple[str, ...] = ()  # read anyway, but not as WS-Discovery says (English, for the log)
+    problem: ProblemKind | None = None  # set when no device could be read
+    detail: str = ""
+
+
+def _first(element: ET.Element | None, *paths: str) -> ET.Element | None:
+    for path in paths:
+        found = element.find(path) if element is not None else None
+        if found is not None:
+            return found
+    return None
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+def read_probe_reply(data: bytes, responder: str = "") -> ProbeReply:
+    """Read a ProbeMatches datagram, leniently: see :class:`ProbeReply`."""
     try:
         root, prefixes = parse_with_namespaces(data)
-    except ET.ParseError:
-        return None, []
-    header = root.find(f"{{{SOAP12}}}Header")
-    action = (header.findtext(f"{{{WSA}}}Action") or "").strip() if header is not None else ""
-    matches = root.find(f"{{{SOAP12}}}Body/{{{WSD}}}ProbeMatches")
-    if action != PROBE_MATCHES_ACTION or matches is None or header is None:
-        return None, []
-    relates_to = (header.findtext(f"{{{WSA}}}RelatesTo") or "").strip() or None
-    devices = []
-    for match in matches.findall(f"{{{WSD}}}ProbeMatch"):
-        epr = (match.findtext(f"{{{WSA}}}EndpointReference/{{{WSA}}}Address") or "").strip()
-        xaddrs = tuple((match.findtext(f"{{{WSD}}}XAddrs") or "").split())
-        if not epr or not xaddrs:
+    except ET.ParseError as exc:
+        return ProbeReply(None, problem=ProblemKind.WSD_NOT_XML, detail=f"{exc}; begins {data[:48]!r}")
+    deviations: list[str] = []
+    if root.tag == f"{{{SOAP11}}}Envelope":
+        soap = SOAP11
+        deviations.append("SOAP 1.1 envelope (ONVIF requires SOAP 1.2)")
+    elif root.tag == f"{{{SOAP12}}}Envelope":
+        soap = SOAP12
+    else:
+        return ProbeReply(None, problem=ProblemKind.WSD_NOT_MATCH, detail=f"document element <{root.tag}>")
+    header, body = root.find(f"{{{soap}}}Header"), root.find(f"{{{soap}}}Body")
+    wsd, wsa = WSD, WSA
+    matches = _first(body, f"{{{WSD}}}ProbeMatches")
+    if matches is None and (matches := _first(body, f"{{{WSD11}}}ProbeMatches")) is not None:
+        wsd, wsa = WSD11, WSA10
+        deviations.append("WS-Discovery 1.1 namespaces (ONVIF uses the 2005/04 ones)")
+    if matches is None:
+        content = [_local(child.tag) for child in body] if body is not None else []
+        what = f"body holds {', '.join(content[:3])}" if content else "no ProbeMatches in the body"
+        return ProbeReply(None, problem=ProblemKind.WSD_NOT_MATCH, detail=what)
+    action_el = _first(header, f"{{{wsa}}}Action", f"{{{WSA}}}Action", f"{{{WSA10}}}Action")
+    action = (action_el.text or "").strip() if action_el is not None else ""
+    if action != f"{wsd}/ProbeMatches":
+        deviations.append(f"Action {action!r}" if action else "no Action header")
+    relates_el = _first(header, f"{{{wsa}}}RelatesTo", f"{{{WSA}}}RelatesTo", f"{{{WSA10}}}RelatesTo")
+    relates_to = (relates_el.text or "").strip() or None if relates_el is not None else None
+    if relates_to is None:
+        deviations.append("no RelatesTo header")
+    devices: list[DiscoveredDevice] = []
+    unusable: list[str] = []
+    for match in matches.findall(f"{{{wsd}}}ProbeMatch"):
+        address = _first(match, f"{{{wsa}}}EndpointReference/{{{wsa}}}Address", f".//{{{wsa}}}Address")
+        epr = (address.text or "").strip() if address is not None else ""
+        xaddrs = tuple((match.findtext(f"{{{wsd}}}XAddrs") or "").split())
+        if not xaddrs and urlsplit(epr).scheme.lower() in ("http", "https"):
+            xaddrs = (epr,)
+            deviations.append("the device address is in the EndpointReference, XAddrs is empty")
+        if not any(urlsplit(x).scheme.lower() in ("http", "https") for x in xaddrs):
+            unusable.append(" ".join(xaddrs) or "no XAddrs")
             continue
-        version_text = (match.findtext(f"{{{WSD}}}MetadataVersion") or "").strip()
+        if not epr:
+            epr = f"urn:citywall:xaddr:{xaddrs[0]}"
+            deviations.append("no EndpointReference")
+        version_text = (match.findtext(f"{{{wsd}}}MetadataVersion") or "").strip()
         devices.append(
             DiscoveredDevice(
                 endpoint_reference=epr,
                 xaddrs=xaddrs,
-                scopes=tuple((match.findtext(f"{{{WSD}}}Scopes") or "").split()),
-                types=expand_qnames(match.findtext(f"{{{WSD}}}Types"), prefixes),
+                scopes=tuple((match.findtext(f"{{{wsd}}}Scopes") or "").split()),
+                types=expand_qnames(match.findtext(f"{{{wsd}}}Types"), prefixes),
                 metadata_version=int(version_text) if version_text.isdigit() else None,
                 responder=responder,
             )
         )
-    return relates_to, devices
+    if not devices:
+        if unusable:
+            return ProbeReply(relates_to, problem=ProblemKind.WSD_NO_ADDRESS, detail="; ".join(unusable))
+        nothing = "ProbeMatches lists no device"
+        return ProbeReply(relates_to, problem=ProblemKind.WSD_NOT_MATCH, detail=nothing)
+    return ProbeReply(relates_to, tuple(devices), tuple(dict.fromkeys(deviations)))
+
+
+def parse_probe_matches(data: bytes, responder: str = "") -> tuple[str | None, list[DiscoveredDevice]]:
+    """(RelatesTo, devices) of a ProbeMatches datagram; ``(None, [])`` for anything unreadable."""
+    reply = read_probe_reply(data, responder)
+    return reply.relates_to, list(reply.devices)
 
 
 # -- probing ----------------------------------------------------------------------------------------
@@ -210,13 +281,15 @@ def discover(
     interface: str | None = None,
     progress: ProgressFn | None = None,
     cancel: Event | None = None,
+    on_problem: ProblemFn | None = None,
 ) -> list[DiscoveredDevice]:
     """Probe and collect answers for ``timeout_s`` (or until ``cancel`` is set).
 
     One Probe per entry of ``device_types`` (ONVIF devices answer ``dn:NetworkVideoTransmitter``;
     some only ``tds:Device``), each sent twice against UDP loss. ``interface``: the local IPv4
     address to send multicast from (default: the system's choice). ``progress(fraction, found)``
-    is called about ten times a second and whenever a new device answers.
+    is called about ten times a second and whenever a new device answers; ``on_problem`` once for
+    each distinct reply that was not understood, or understood only by bending the protocol.
     """
     host, port = target
     multicast = ipaddress.ip_address(host).is_multicast
@@ -224,6 +297,16 @@ def discover(
     ids = {f"urn:uuid:{uuid.uuid4()}": types for types in device_types}
     found: dict[str, DiscoveredDevice] = {}
     report = progress or (lambda _f, _d: None)
+    problems: set[DiscoveryProblem] = set()
+
+    def problem(sender: str, kind: ProblemKind, detail: str) -> None:
+        item = DiscoveryProblem.of(sender, kind, detail)
+        if item not in problems:  # a device answers each of our probes: say it once
+            problems.add(item)
+            log.info("WS-Discovery reply from %s not understood (%s): %s", sender, kind.value, item.detail)
+            if on_problem is not None:
+                on_problem(item)
+
     start = time.monotonic()
     try:
         sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_UDP)
@@ -266,11 +349,19 @@ def discover(
             except OSError as exc:  # e.g. ICMP port unreachable from a unicast target
                 log.debug("WS-Discovery receive: %s", exc)
                 continue
-            relates_to, devices = parse_probe_matches(data, sender)
-            if relates_to not in ids:
-                continue  # someone else's answer, or not an answer
+            reply = read_probe_reply(data[:MAX_DATAGRAM], sender)
+            if reply.problem is not None:
+                problem(sender, reply.problem, reply.detail)
+                continue
+            # Our socket's port is ours alone: whatever arrives answers our probes (a RelatesTo
+            # naming no probe of ours is a device's mistake, not someone else's answer).
+            deviations = list(reply.deviations)
+            if reply.relates_to is not None and reply.relates_to not in ids:
+                deviations.append("RelatesTo names no probe of ours")
+            if deviations:
+                problem(sender, ProblemKind.WSD_NONCONFORMANT, "; ".join(deviations))
             new = False
-            for device in devices:
+            for device in reply.devices:
                 key = device.endpoint_reference
                 if key not in found:
                     found[key] = device
@@ -280,69 +371,3 @@ def discover(
     result = sorted(found.values(), key=lambda d: (d.label, d.endpoint_reference))
     report(1.0, tuple(result))
     return result
-
-
-# -- from a found device to a site camera ---------------------------------------------------------------
-@dataclass(frozen=True)
-class DeviceDescription:
-    device: DiscoveredDevice
-    info: DeviceInfo
-    profiles: tuple[MediaProfile, ...]
-    ptz: bool
-    main_profile: str | None
-    sub_profile: str | None
-
-
-def inspect_device(
-    device: DiscoveredDevice,
-    username: str | None,
-    password: str | None,
-    *,
-    timeout_s: float = 3.0,
-    client_factory: Callable[[OnvifEndpoint], OnvifClient] = OnvifClient,
-) -> DeviceDescription:
-    """Log in to a found device and read what a site camera needs (blocking: run it off the GUI)."""
-    url = device.device_url
-    if url is None:
-        raise OnvifError("the device gave no usable address (no http XAddr)")
-    client = client_factory(OnvifEndpoint(url, username, password, timeout_s=timeout_s, label=device.label))
-    try:
-        info = client.device_info()
-        profiles = client.profiles()
-        main, sub = choose_profiles(profiles)
-        has_ptz = client.services().ptz is not None and any(p.ptz_configuration for p in profiles)
-    finally:
-        client.close()
-    return DeviceDescription(device, info, tuple(profiles), has_ptz, main.token, sub.token if sub else None)
-
-
-def camera_from_discovery(
-    description: DeviceDescription,
-    camera_id: str,
-    *,
-    name: str | None = None,
-    group: str | None = None,
-    credentials: Credentials | None = None,
-) -> Camera:
-    """A site camera for an inspected device: ONVIF streams with its profiles, and PTZ if it has it."""
-    url = description.device.device_url
-    if url is None:
-        raise OnvifError("the device gave no usable address (no http XAddr)")
-    ptz_profile = next(
-        (
-            p.token
-            for p in description.profiles
-            if p.token == description.main_profile and p.ptz_configuration
-        ),
-        None,
-    )
-    return Camera(
-        id=camera_id,
-        name=name or description.device.name or description.info.model or camera_id,
-        group=group,
-        source=OnvifSource(
-            endpoint=url, main_profile=description.main_profile, sub_profile=description.sub_profile
-        ),
-        credentials=credentials,
-        ptz=PtzSettings(endpoint=url, profile=ptz_profile) if description.ptz else None,
-    )

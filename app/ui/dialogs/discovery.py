@@ -45,15 +45,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.adapters.onvif.discovery import (
-    WS_DISCOVERY_GROUP,
-    DeviceDescription,
-    DiscoveredDevice,
-    camera_from_discovery,
-    discover,
-    inspect_device,
-)
+from app.adapters.onvif.discovery import WS_DISCOVERY_GROUP, DiscoveredDevice, discover
 from app.adapters.onvif.errors import OnvifError
+from app.adapters.onvif.onboarding import DeviceDescription, camera_from_discovery, inspect_device
 from app.ui.dialogs.save_view import dim
 from camera_config.explain import explain
 from camera_config.files import write_atomic
