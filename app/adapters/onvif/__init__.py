@@ -26,6 +26,7 @@ from app.adapters.onvif.errors import (
     OnvifUnreachable,
 )
 from app.adapters.onvif.onboarding import DeviceDescription, camera_from_discovery, inspect_device
+from app.adapters.onvif.probe import probe_addresses
 from app.adapters.onvif.problems import DiscoveryProblem, ProblemKind
 from app.adapters.onvif.service import KEEP_ALIVE_INTERVAL_S, MoveHold, OnvifService
 from app.adapters.onvif.streams import OnvifStreamResolver, resolve_streams
@@ -70,5 +71,6 @@ __all__ = [
     "choose_profiles",
     "discover",
     "inspect_device",
+    "probe_addresses",
     "resolve_streams",
 ]
