@@ -503,10 +503,6 @@
         <translation>搜索设备</translation>
     </message>
     <message>
-        <source>Looks for ONVIF cameras on this workstation&apos;s network. Select cameras, check their login, then add them to the site. F2 edits a camera&apos;s id or name.</source>
-        <translation>在本机所在网络中搜索 ONVIF 摄像机。选中摄像机并检查登录后，即可添加到站点。按 F2 修改摄像机编号或名称。</translation>
-    </message>
-    <message>
         <source>&amp;Search again</source>
         <translation>重新搜索(&amp;S)</translation>
     </message>
@@ -515,8 +511,16 @@
         <translation>重新搜索网络（F5）</translation>
     </message>
     <message>
-        <source>S&amp;top search</source>
-        <translation>停止搜索(&amp;T)</translation>
+        <source>Ready: PTZ (presets not read), {0} stream profiles</source>
+        <translation>就绪：有云台（未能读取预置位），{0} 个码流配置</translation>
+    </message>
+    <message>
+        <source>Ready: PTZ with {0} presets, {1} stream profiles</source>
+        <translation>就绪：有云台，{0} 个预置位，{1} 个码流配置</translation>
+    </message>
+    <message>
+        <source>Presets: {0}</source>
+        <translation>预置位：{0}</translation>
     </message>
     <message>
         <source>Camera id</source>
@@ -545,6 +549,14 @@
     <message>
         <source>Status</source>
         <translation>状态</translation>
+    </message>
+    <message>
+        <source>What happened</source>
+        <translation>情况</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>详情</translation>
     </message>
     <message>
         <source>Add the selected cameras</source>
@@ -601,12 +613,56 @@
         <translation>搜索失败：{0}</translation>
     </message>
     <message>
-        <source>No camera answered. Cameras on another subnet do not hear the search: add them by address in the site file.</source>
-        <translation>没有摄像机应答。其他网段的摄像机收不到搜索，请在站点文件中按地址添加。</translation>
+        <source>S&amp;top</source>
+        <translation>停止(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Add&amp;resses</source>
+        <translation>地址(&amp;R)</translation>
+    </message>
+    <message>
+        <source>e.g. 10.1.2.30, 10.1.2.0/24, 10.1.2.10-40, 10.1.2.31:8899</source>
+        <translation>例如 10.1.2.30, 10.1.2.0/24, 10.1.2.10-40, 10.1.2.31:8899</translation>
+    </message>
+    <message>
+        <source>An address, a range (at most 256 addresses, a /24) or a list, separated by commas. Each is asked for its ONVIF device service on the ports given.</source>
+        <translation>一个地址、一个地址段（最多 256 个地址，即一个 /24）或用逗号分隔的多个地址。逐个在所填端口上询问 ONVIF 设备服务。</translation>
+    </message>
+    <message>
+        <source>P&amp;orts</source>
+        <translation>端口(&amp;O)</translation>
+    </message>
+    <message>
+        <source>&amp;Probe</source>
+        <translation>探测(&amp;P)</translation>
+    </message>
+    <message>
+        <source>The probe failed: {0}</source>
+        <translation>探测失败：{0}</translation>
+    </message>
+    <message>
+        <source>No camera answered. Cameras on another subnet do not hear the search: type their addresses in Addresses and press Probe.</source>
+        <translation>无摄像机应答。其他网段的摄像机收不到搜索：请在“地址”中填写它们的地址，再按“探测”。</translation>
+    </message>
+    <message>
+        <source>{0} answer(s) not understood: see the list below.</source>
+        <translation>{0} 条应答未能识别：见下方列表。</translation>
+    </message>
+    <message>
+        <source>Probe stopped: {0} camera(s) found so far.</source>
+        <translation>探测已停止：已发现 {0} 台摄像机。</translation>
+    </message>
+    <message>
+        <source>Probed {0} address(es): {1} camera(s) found, {2} answer(s) not understood, {3} address(es) in ranges without an answer.</source>
+        <translation>已探测 {0} 个地址：发现 {1} 台摄像机，{2} 条应答未能识别，地址段中 {3} 个地址无应答。</translation>
     </message>
     <message>
         <source>Searching… {0} found</source>
         <translation>正在搜索… 已发现 {0} 台</translation>
+    </message>
+    <message>
+        <source>Probing… {0} found</source>
+        <translation>正在探测… 已发现 {0} 台</translation>
     </message>
     <message>
         <source>Search failed</source>
@@ -625,6 +681,10 @@
         <translation>已发现 {0} 台</translation>
     </message>
     <message>
+        <source>Answers not understood: {0}</source>
+        <translation>未能识别的应答：{0}</translation>
+    </message>
+    <message>
         <source>yes</source>
         <translation>是</translation>
     </message>
@@ -639,10 +699,6 @@
     <message>
         <source>Failed: {0}</source>
         <translation>失败：{0}</translation>
-    </message>
-    <message>
-        <source>Ready: PTZ, {0} stream profiles</source>
-        <translation>就绪：云台，{0} 个码流配置</translation>
     </message>
     <message>
         <source>Ready: {0} stream profiles, no PTZ</source>
@@ -697,6 +753,14 @@
         <translation>摄像机编号“{0}”：名称超过 120 个字符。</translation>
     </message>
     <message>
+        <source>Looks for ONVIF cameras on this workstation&apos;s network. Cameras on other subnets do not hear the search: probe their addresses below. Select cameras, check their login, then add them to the site. F2 edits a camera&apos;s id or name.</source>
+        <translation>在本座席机所在网络中搜索 ONVIF 摄像机。其他网段的摄像机收不到搜索：请在下方按地址探测。选中摄像机，检查登录，再添加到站点。按 F2 可修改摄像机编号或名称。</translation>
+    </message>
+    <message>
+        <source>camera refused the login (check the user name and password)</source>
+        <translation>摄像机拒绝登录（请检查用户名和密码）</translation>
+    </message>
+    <message>
         <source>Not added: the site file has problems; fix them first:
 {0}</source>
         <translation>未添加：站点文件有问题，请先修正：
@@ -711,8 +775,8 @@
         <translation>未添加：内部错误（{0}）</translation>
     </message>
     <message>
-        <source>Added to {0}: {1}. They appear on the wall once the site is reloaded.</source>
-        <translation>已添加到 {0}：{1}。重新加载站点后即显示在视频墙上。</translation>
+        <source>Added to {0}: {1} ({2} with PTZ, {3} presets). They appear on the wall once the site is reloaded.</source>
+        <translation>已添加到 {0}：{1}（{2} 台有云台，共 {3} 个预置位）。重新加载站点后即在电视墙上显示。</translation>
     </message>
     <message>
         <source>{0} is set on this workstation. The site file stores only its name.</source>
@@ -729,6 +793,102 @@
     <message>
         <source>(only to check now; never saved)</source>
         <translation>（仅用于此次检查，从不保存）</translation>
+    </message>
+    <message>
+        <source>Answered the search with something that is not XML</source>
+        <translation>对搜索的应答不是 XML</translation>
+    </message>
+    <message>
+        <source>Answered the search, but not with a WS-Discovery ProbeMatches</source>
+        <translation>对搜索的应答不是 WS-Discovery 的 ProbeMatches</translation>
+    </message>
+    <message>
+        <source>Answered the search without an http address to reach it at</source>
+        <translation>对搜索的应答中没有可访问的 http 地址</translation>
+    </message>
+    <message>
+        <source>Answer does not follow WS-Discovery; the camera is listed anyway</source>
+        <translation>应答不符合 WS-Discovery 规范；摄像机仍已列出</translation>
+    </message>
+    <message>
+        <source>No answer on any of the ports</source>
+        <translation>所有端口均无应答</translation>
+    </message>
+    <message>
+        <source>Unknown host name</source>
+        <translation>未知的主机名</translation>
+    </message>
+    <message>
+        <source>Takes connections but does not speak HTTP</source>
+        <translation>接受连接，但不是 HTTP 服务</translation>
+    </message>
+    <message>
+        <source>A web server, but not an ONVIF device service</source>
+        <translation>是网页服务器，但不是 ONVIF 设备服务</translation>
+    </message>
+    <message>
+        <source>Took the connection but did not answer in time</source>
+        <translation>接受了连接，但未及时应答</translation>
+    </message>
+    <message>
+        <source>Asks for a login before answering: enter the user name and password, probe again</source>
+        <translation>须先登录才应答：请填写用户名和密码后再探测</translation>
+    </message>
+    <message>
+        <source>Asks for a login and refused the one given</source>
+        <translation>要求登录，且拒绝了所填的用户名和密码</translation>
+    </message>
+    <message>
+        <source>Not allowed to reach this address from this workstation</source>
+        <translation>本座席机不允许访问此地址</translation>
+    </message>
+    <message>
+        <source>Type the addresses to probe, e.g. 10.1.2.30, 10.1.2.0/24 or 10.1.2.10-40.</source>
+        <translation>请填写要探测的地址，例如 10.1.2.30、10.1.2.0/24 或 10.1.2.10-40。</translation>
+    </message>
+    <message>
+        <source>“{0}” is not an address, a range or a subnet.</source>
+        <translation>“{0}”不是地址、地址段或子网。</translation>
+    </message>
+    <message>
+        <source>“{0}” is not a port (1-65535).</source>
+        <translation>“{0}”不是端口号（1-65535）。</translation>
+    </message>
+    <message>
+        <source>The range “{0}” ends before it starts.</source>
+        <translation>地址段“{0}”的结束地址在起始地址之前。</translation>
+    </message>
+    <message>
+        <source>“{0}” has {1} addresses; probe at most {2} at a time (a /24).</source>
+        <translation>“{0}”含 {1} 个地址；每次最多探测 {2} 个（一个 /24）。</translation>
+    </message>
+    <message>
+        <source>More than {0} addresses in all (a /24); probe fewer at a time.</source>
+        <translation>地址总数超过 {0} 个（一个 /24）；请分批探测。</translation>
+    </message>
+    <message>
+        <source>“{0}”: a range takes the ports from the Ports field, not a port of its own.</source>
+        <translation>“{0}”：地址段使用“端口”栏中的端口，不能自带端口。</translation>
+    </message>
+    <message>
+        <source>At most {0} ports at a time.</source>
+        <translation>每次最多 {0} 个端口。</translation>
+    </message>
+    <message>
+        <source>camera did not answer within {0} s</source>
+        <translation>摄像机在 {0} 秒内未应答</translation>
+    </message>
+    <message>
+        <source>cannot connect to the camera</source>
+        <translation>无法连接摄像机</translation>
+    </message>
+    <message>
+        <source>unexpected answer from the camera</source>
+        <translation>摄像机的应答无法识别</translation>
+    </message>
+    <message>
+        <source>camera lists no video profiles</source>
+        <translation>摄像机没有视频码流配置</translation>
     </message>
 </context>
 <context>

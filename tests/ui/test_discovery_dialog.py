@@ -143,8 +143,8 @@ def test_closing_the_dialog_ends_the_search(
 ) -> None:
     dialog = open_dialog(qtbot, responder, site_file, timeout_s=60)
     qtbot.waitUntil(lambda: len(dialog.rows) == 1, timeout=5000)
-    search = dialog._search  # the worker's future: it must end, not probe on for a minute
-    assert search is not None
+    assert dialog.job is not None
+    search = dialog.job.future  # the worker's: it must end, not probe on for a minute
     QTest.keyClick(dialog, Qt.Key.Key_Escape)
     assert not dialog.isVisible()
     qtbot.waitUntil(search.done, timeout=3000)
@@ -162,7 +162,7 @@ def test_add_writes_a_valid_site_file_without_the_password(
     assert not dialog.add_button.isEnabled()  # the login is checked first
     QTest.mouseClick(dialog.check_button, LEFT)
     qtbot.waitUntil(lambda: dialog.rows[0].description is not None, timeout=10_000)
-    assert cell(dialog, 0, 6) == "Ready: PTZ, 2 stream profiles"
+    assert cell(dialog, 0, 6) == "Ready: PTZ with 0 presets, 2 stream profiles"
     edit(dialog, 0, 0, "cam101")  # as typed in the table (F2)
     edit(dialog, 0, 1, "人民路口 东北角")
     dialog.group_combo.setCurrentIndex(dialog.group_combo.findData("east"))

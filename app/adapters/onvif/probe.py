@@ -15,6 +15,7 @@ within a moment; a device still talking then is left to finish on its own and is
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import re
 import threading
@@ -82,7 +83,7 @@ def ask_device_service(
             kind = response.headers.get("Content-Type", "").split(";")[0].strip() or "no content type"
             server = response.headers.get("Server", "")
     except requests.Timeout:
-        return Answer.TIMEOUT, f"no answer within {timeout_s:g} s"
+        return Answer.TIMEOUT, f"{timeout_s:g} s"
     except requests.RequestException as exc:
         return Answer.NOT_HTTP, _reason(exc)
     finally:
@@ -167,7 +168,7 @@ class _Probe:
             done = self.scanned + self.asked
             total = len(self.pairs) + self.to_ask
             self.reported = max(self.reported, done / total if total else 1.0)  # never goes back
-            fraction, devices = min(self.reported, 1.0), tuple(self.devices.values())
+            fraction, devices = min(self.reported, 1.0), self.found_devices()
         self.progress(fraction, devices)
 
     def problem(self, address: str, kind: ProblemKind, detail: str) -> None:
@@ -175,6 +176,10 @@ class _Probe:
         log.info("probe: %s not understood (%s): %s", address, kind.value, item.detail)
         if self.on_problem is not None and not self.cancel.is_set():
             self.on_problem(item)
+
+    def found_devices(self) -> tuple[DiscoveredDevice, ...]:
+        """In address order, whichever answered first (call with the lock held)."""
+        return tuple(sorted(self.devices.values(), key=_address_order))
 
     def found(self, device: DiscoveredDevice) -> None:
         with self.lock:
@@ -233,7 +238,7 @@ def probe_addresses(
         pool.shutdown(wait=False, cancel_futures=True)
     if cancel.is_set():
         with run.lock:
-            return ProbeResult(tuple(run.devices.values()), 0, cancelled=True)
+            return ProbeResult(run.found_devices(), 0, cancelled=True)
     silent = 0
     for host, results in run.closed.items():
         if host in run.open_hosts:
@@ -245,7 +250,16 @@ def probe_addresses(
         else:
             silent += 1
     run.report()
-    return ProbeResult(tuple(run.devices.values()), silent, cancelled=False)
+    with run.lock:
+        return ProbeResult(run.found_devices(), silent, cancelled=False)
+
+
+def _address_order(device: DiscoveredDevice) -> tuple[int, str, str]:
+    try:
+        ip = ipaddress.ip_address(device.responder)
+    except ValueError:
+        return (2, device.responder, device.endpoint_reference)
+    return (ip.version, f"{int(ip):040d}", device.endpoint_reference)
 
 
 def _nothing_there(run: _Probe, host: str, results: list[PortResult]) -> None:
