@@ -33,6 +33,7 @@ class Text:
     SECRETS = "secrets: {count} referenced, all set ({names})"
     NO_SECRETS = "secrets: none referenced"
     WARNING = "warning: {issue}"
+    HINT = "hint: {issue}"
     PROBLEMS = "{count} problem(s); nothing was written"
     CHECK_PROBLEMS = "{count} problem(s) found"
     EXISTS = "{file} already exists; add --force to replace it"
@@ -76,7 +77,20 @@ def check_command(args: argparse.Namespace) -> int:
         _err(Text.WARNING.format(issue=warning))
     print(Text.OK.format(file=args.file))
     print(summary(site))
+    for hint in _hints(site, args.file):
+        print(Text.HINT.format(issue=hint))
     return 0
+
+
+def _hints(site: SiteConfig, path: Path) -> list[ConfigIssue]:
+    """What the file allows but probably does not mean (read from the file alone: no network)."""
+    from camera_config.hints import site_hints
+
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return []  # it was read a moment ago; hints are not worth an error
+    return site_hints(site, path, text)
 
 
 def import_command(args: argparse.Namespace) -> int:

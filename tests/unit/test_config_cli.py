@@ -163,3 +163,47 @@ def test_bad_file_as_a_process_exits_1_without_traceback() -> None:
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     assert "bad_types.yaml:4:" in proc.stderr and "cameras[0].id" in proc.stderr
+
+
+def test_check_hints_at_an_onvif_camera_without_ptz_and_asks_no_camera(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import socket
+
+    def no_network(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("config check must not touch the network")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(socket, "getaddrinfo", no_network)
+    monkeypatch.setenv("TEST_CAM_001_PASSWORD", SECRET)
+    code, out, err = run(capsys, "check", DATA / "valid_site.yaml")
+    assert code == 0 and err == ""
+    hints = [line for line in out.splitlines() if line.startswith("hint: ")]
+    assert hints == [
+        f"hint: {DATA / 'valid_site.yaml'}:12:5: cameras[0]: camera cam-001 is tagged ptz but has no `ptz:` "
+        "block, so it gets no PTZ panel; add `ptz: {endpoint: http://10.30.1.11/onvif/device_service}` (the "
+        "camera's ONVIF device service; check the address)",
+        f"hint: {DATA / 'valid_site.yaml'}:25:5: cameras[1]: camera cam-002 is reached over ONVIF but has no "
+        "`ptz:` block, so it gets no PTZ panel; if it is a PTZ camera, add "
+        "`ptz: {endpoint: http://10.30.1.12/onvif/device_service}`, or add it again with Search for cameras "
+        "(搜索设备), which reads its PTZ and presets from the camera",
+    ]
+    # A camera tagged ptz without the block is hinted at too; one with the block, or disabled, is not.
+    site = tmp_path / "site.yaml"
+    site.write_text(
+        "site: {name: x}\n"
+        "cameras:\n"
+        "  - {id: a, name: a, tags: [PTZ], source: {kind: rtsp, main: 'rtsp://10.0.0.1/m'}}\n"
+        "  - id: b\n"
+        "    name: b\n"
+        "    source: {kind: onvif, endpoint: 'http://10.0.0.2/onvif/device_service'}\n"
+        "    ptz: {endpoint: 'http://10.0.0.2/onvif/device_service'}\n"
+        "  - {id: c, name: c, enabled: false, source: {kind: onvif, endpoint: 'http://10.0.0.3/x'}}\n",
+        encoding="utf-8",
+    )
+    code, out, err = run(capsys, "check", site)
+    hints = [line for line in out.splitlines() if line.startswith("hint: ")]
+    assert code == 0 and len(hints) == 1
+    assert hints[0].startswith(
+        f"hint: {site}:3:5: cameras[0]: camera a is tagged ptz but has no `ptz:` block"
+    )
