@@ -133,3 +133,28 @@ def test_cancel_stops_a_probe_at_once() -> None:
     finally:
         for pit in pits:
             pit.stop()
+
+
+@pytest.mark.slow
+def test_probe_bench_runs_and_ends_with_result_line() -> None:
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    command = [sys.executable, str(root / "bench" / "probe.py"), "--seconds", "0", "--cameras", "1"]
+    command += ["--silent", "1", "--timeout", "0.5"]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    done = subprocess.run(
+        command, cwd=root, env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    last = done.stdout.strip().splitlines()[-1]
+    assert last.startswith("RESULT ") and "found=1 " in last, done.stdout
+    assert {item.split("=")[0] for item in last.split()[1:]} == {
+        "sweep_s",
+        "addresses_per_s",
+        "found",
+        "cancel_s",
+    }
