@@ -98,8 +98,9 @@ def test_answers_that_are_not_onvif_are_listed_with_the_reason(camera: PtzCamera
         assert by_address["127.0.0.9"].detail == f"{port} refused"
         assert len(problems) == 6  # the range's refusing addresses are not listed one by one
         # With a login, the page behind a login refuses it: said so, not listed as a camera.
-        result, problems = probe(f"127.0.0.4:{port}", (), username="admin", password="x")
+        result, problems = probe(f"127.0.0.4:{port}", (), username="admin", password=PASSWORD)
         assert result.devices == () and [p.kind for p in problems] == [ProblemKind.AUTH_REFUSED]
+        assert PASSWORD not in repr(problems)
 
 
 def test_cancel_stops_a_probe_at_once() -> None:
