@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import logging
-import os
 import re
-import socket
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import platformdirs
 
+from app.adapters.json_store import EventSink, workstation_name
 from app.adapters.onvif.streams import OnvifStreamResolver
 from app.core.stream_health import StreamState
 from app.media.specs import camera_spec_or_error, site_specs
@@ -22,6 +21,7 @@ from app.services.detection.service import DetectionService, PtzPlaceFeed
 from app.services.patrol_store import PatrolStore
 from app.services.ptz_hub import PtzHub
 from app.services.shared_locks import LockFolder
+from app.services.system_events import SystemEventLog
 from app.services.zone_store import ZoneStore, site_with_zones
 from app.ui.dialogs.discovery import site_hosts
 from app.ui.main_window import DetectionWiring, SiteUi
@@ -76,18 +76,12 @@ def site_data_dir(site: SiteConfig) -> Path:
     return Path(platformdirs.user_data_dir("citywall")) / "sites" / slug
 
 
-def patrol_store_for(site: SiteConfig) -> PatrolStore:
-    return PatrolStore.for_site(site, site_data_dir(site) / "patrols.json")
+def patrol_store_for(site: SiteConfig, events: EventSink | None = None) -> PatrolStore:
+    return PatrolStore.for_site(site, site_data_dir(site) / "patrols.json", events=events)
 
 
-def zone_store_for(site: SiteConfig) -> ZoneStore:
-    return ZoneStore.for_site(site, site_data_dir(site) / "zones.json")
-
-
-def workstation_name() -> str:
-    """How this workstation is named to the others (in shared PTZ locks): CITYWALL_WORKSTATION, or
-    the computer's name."""
-    return os.environ.get("CITYWALL_WORKSTATION", "").strip() or socket.gethostname() or "workstation"
+def zone_store_for(site: SiteConfig, events: EventSink | None = None) -> ZoneStore:
+    return ZoneStore.for_site(site, site_data_dir(site) / "zones.json", events=events)
 
 
 def lock_folder_for(site: SiteConfig) -> LockFolder:
@@ -167,15 +161,17 @@ def run_site(
     *,
     site_file: Path | None = None,
     discovery_target: tuple[str, int] | None = None,
+    events: SystemEventLog | None = None,
 ) -> tuple[int, RunReport]:
     """Run the wall on ``site`` until closed (or for ``opts.seconds``)."""
-    zones = zone_store_for(site)
+    events = events or SystemEventLog()
+    zones = zone_store_for(site, events.publish)
     site = site_with_zones(site, zones)  # zones drawn by operators win over the site file's
     site_ui = site_ui_for(site, snapshot_dir(), site_file, discovery_target)
     resolver = stream_resolver(site)
     supervisor = build_supervisor(site, resolver)
     retry = StreamRetry(site, supervisor, resolver)
-    store = patrol_store_for(site)
+    store = patrol_store_for(site, events.publish)
     for problem in store.problems:
         log.warning("%s", problem)
     has_ptz = any(c.ptz is not None and c.enabled for c in site.cameras)
@@ -203,6 +199,7 @@ def run_site(
             ptz=ptz,
             patrol_store=store,
             detection=wiring,
+            events=events.publish,
         )
         note_live()
     finally:

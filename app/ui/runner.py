@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, QStandardPaths, QTimer
 from PySide6.QtWidgets import QApplication
 
+from app.adapters.json_store import EventSink
 from app.adapters.view_store import ViewFile
 from app.media.source import FrameSource
 from app.run_options import DEFAULT_SIZE, RunOptions
@@ -48,6 +49,7 @@ def build_window(
     ptz: PtzHub | None = None,
     patrol_store: PatrolStore | None = None,
     detection: DetectionWiring | None = None,
+    events: EventSink | None = None,
 ) -> MainWindow:
     folder = profile_dir(options)
     folder.mkdir(parents=True, exist_ok=True)
@@ -56,8 +58,8 @@ def build_window(
     translations.set_language(options.language or str(settings.value("language", DEFAULT_LANGUAGE)))
     library = ViewLibrary(
         [c.camera_id for c in site.cameras],
-        ViewFile(folder / "views.json", shared=False),
-        ViewFile(shared_views, shared=True) if shared_views else None,
+        ViewFile(folder / "views.json", shared=False, events=events),
+        ViewFile(shared_views, shared=True, events=events) if shared_views else None,
     )
     window = MainWindow(
         source,
@@ -91,10 +93,11 @@ def run_wall(
     ptz: PtzHub | None = None,
     patrol_store: PatrolStore | None = None,
     detection: DetectionWiring | None = None,
+    events: EventSink | None = None,
 ) -> int:
     """Show the wall until the user closes it (or ``options.seconds`` pass); returns Qt's exit code."""
     app = ensure_application(options.offscreen)
-    window = build_window(source, site, shared_views, options, ptz, patrol_store, detection)
+    window = build_window(source, site, shared_views, options, ptz, patrol_store, detection, events)
     window.show()
     window.start()
     ticker = QTimer(interval=250)
