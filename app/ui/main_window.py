@@ -408,6 +408,7 @@ class MainWindow(QMainWindow):
         layout = self.library.layout(str(state.get("layout", view.layout)))
         pane.set_view(view, layout, int(state.get("page", 0)))
         pane.modified = bool(state.get("modified"))
+        self._sync_boxes(pane)  # set_view told the boxes before "modified" was known
 
     def _quit(self) -> None:
         self.close()
@@ -627,6 +628,7 @@ class MainWindow(QMainWindow):
     def _connect_pane(self, pane: WallPane) -> None:
         pane.changed.connect(self.refresh_status)
         pane.changed.connect(lambda p=pane: self._bind_ptz(p))
+        pane.changed.connect(lambda p=pane: self._sync_boxes(p))
         pane.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
         pane.tour_requested_view.connect(lambda name, p=pane: self._set_view_on(p, name))
 
@@ -704,14 +706,30 @@ class MainWindow(QMainWindow):
             return
         self.layout_box.clear()
         for name in self.library.layouts():
-            spec = BY_ID.get(f"layout_{name}")
-            if spec is not None:
-                label = spec.label()
-            else:
-                label = translate("Main", "{0} tiles").format(name) if name.isdigit() else name
-            self.layout_box.addItem(label, name)
-        if self._pane()._layout is not None:
-            self.layout_box.setCurrentIndex(max(0, self.layout_box.findData(self._pane().layout_.name)))
+            self.layout_box.addItem(self._layout_label(name), name)
+        layout = self._pane()._layout
+        if layout is not None:
+            if self.layout_box.findData(layout.name) < 0:  # a fallback grid, a layout deleted meanwhile
+                self.layout_box.addItem(self._layout_label(layout.name), layout.name)
+            self.layout_box.setCurrentIndex(self.layout_box.findData(layout.name))
+        self._boxes_show = self._box_state(self._pane())
+
+    def _layout_label(self, name: str) -> str:
+        spec = BY_ID.get(f"layout_{name}")
+        if spec is not None:
+            return spec.label()
+        return translate("Main", "{0} tiles").format(name) if name.isdigit() else name
+
+    @staticmethod
+    def _box_state(pane: WallPane) -> tuple[str, bool, str | None]:
+        return pane.view.name, pane.modified, pane._layout.name if pane._layout is not None else None
+
+    def _sync_boxes(self, pane: WallPane) -> None:
+        """The view and layout boxes name what the active pane shows, whatever changed it: a
+        restored session, --fresh, a tour, a drop (not only the boxes themselves)."""
+        if pane is self._pane() and getattr(self, "_boxes_show", None) != self._box_state(pane):
+            self._fill_view_box()
+            self._fill_layout_box()
 
     def set_view(self, name: str) -> None:
         self._set_view_on(self._pane(), name)
