@@ -130,7 +130,7 @@ class StoreBusy(TimeoutError):
     """The file's lock stayed held by another process (a save that hangs, a dead workstation)."""
 
     def __init__(self, path: Path, lock: Path, timeout_s: float) -> None:
-        self.path, self.lock = path, lock
+        self.path, self.lock, self.timeout_s = path, lock, timeout_s
         super().__init__(
             f"{path}: not saved: another workstation has been saving it for more than {timeout_s:g} s "
             f"(lock {lock.name}); nothing was changed. Try again; if it keeps happening, check the "

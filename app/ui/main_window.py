@@ -54,6 +54,7 @@ from app.ui.ptz.panel import PtzPanel
 from app.ui.ptz.patrol_editor import PatrolEditorDialog
 from app.ui.ptz.thumbnails import PresetThumbnails
 from app.ui.snapshot import save_snapshot
+from app.ui.store_messages import save_or_ask, save_or_warn
 from app.ui.wall.compositor import TileInfo
 from app.ui.wall.pane import WallPane
 from app.ui.wall_window import WallWindow
@@ -547,10 +548,11 @@ class MainWindow(QMainWindow):
         if not dialog.exec():
             return
         if self.patrol_store is not None:
-            try:
-                self.patrol_store.save(camera, dialog.patrol)
-            except OSError as exc:
-                QMessageBox.warning(self, translate("Main", "Patrol not saved"), str(exc))
+            store = self.patrol_store
+            what = translate("Stores", "The patrol of {0}").format(controller.camera.name)
+            if not save_or_ask(
+                self, what, translate("Main", "Patrol not saved"), lambda: store.save(camera, dialog.patrol)
+            ):
                 return
         runner = self.ptz.set_patrol(camera, dialog.patrol)
         self.ptz_panel.bind(None, None)
@@ -769,15 +771,25 @@ class MainWindow(QMainWindow):
         dialog = SaveViewDialog("" if current.name == ALL_CAMERAS else current.name, current.shared, self)
         if not dialog.exec():
             return
-        try:
-            saved = self.library.save_view(current, shared=dialog.shared)
-            saved = WallView(dialog.name, saved.layout, saved.cameras, saved.shared)
-            saved = self.library.save_view(saved, shared=dialog.shared)
-            if dialog.name != current.name and current.name != ALL_CAMERAS:
-                self.library.delete_view(current.name, current.shared)
-        except (OSError, ValueError) as exc:
-            QMessageBox.warning(self, translate("Main", "View not saved"), str(exc))
+        saved = WallView(dialog.name, current.layout, current.cameras, dialog.shared)
+        what = translate("Stores", "The view “{0}”").format(dialog.name)
+        ok = save_or_ask(
+            self,
+            what,
+            translate("Main", "View not saved"),
+            lambda: self.library.save_view(saved, dialog.shared),
+        )
+        if not ok:
+            self._fill_view_box()  # a colleague's version of it, if that was why
             return
+        saved = self.library.view(saved.name) or saved
+        if dialog.name != current.name and current.name != ALL_CAMERAS:  # renamed: the old name goes
+            save_or_warn(
+                self,
+                translate("Stores", "The view “{0}”").format(current.name),
+                translate("Main", "View not deleted"),
+                lambda: self.library.delete_view(current.name, current.shared),
+            )
         pane.set_view(saved, pane.layout_, pane.page)
         self._fill_view_box()
         self.statusBar().showMessage(translate("Main", "View “{0}” saved").format(saved.name), 5000)
@@ -793,10 +805,15 @@ class MainWindow(QMainWindow):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
-        try:
-            self.library.delete_view(view.name, view.shared)
-        except (OSError, ValueError) as exc:
-            QMessageBox.warning(self, translate("Main", "View not deleted"), str(exc))
+        what = translate("Stores", "The view “{0}”").format(view.name)
+        deleted = save_or_ask(
+            self,
+            what,
+            translate("Main", "View not deleted"),
+            lambda: self.library.delete_view(view.name, view.shared),
+        )
+        if not deleted:
+            self._fill_view_box()
             return
         self.set_view(ALL_CAMERAS)
 

@@ -859,6 +859,10 @@
         <translation>删除布局“{0}”？</translation>
     </message>
     <message>
+        <source>Delete it again to delete theirs.</source>
+        <translation>再次删除将删除对方的版本。</translation>
+    </message>
+    <message>
         <source>Not deleted: {0}</source>
         <translation>未删除：{0}</translation>
     </message>
@@ -1480,6 +1484,53 @@
     <message>
         <source>Snapshot not saved in {0}: {1}</source>
         <translation>抓拍未能保存到 {0}：{1}</translation>
+    </message>
+</context>
+<context>
+    <name>Stores</name>
+    <message>
+        <source>The zones of {0} at this preset</source>
+        <translation>{0} 在此预置位的检测区域</translation>
+    </message>
+    <message>
+        <source>The layout “{0}”</source>
+        <translation>布局“{0}”</translation>
+    </message>
+    <message>
+        <source>The patrol of {0}</source>
+        <translation>{0} 的巡航</translation>
+    </message>
+    <message>
+        <source>The view “{0}”</source>
+        <translation>视图“{0}”</translation>
+    </message>
+    <message>
+        <source>{0} was changed at another workstation after you opened it.</source>
+        <translation>{0}在您打开之后已被其他工作站修改。</translation>
+    </message>
+    <message>
+        <source>{0} was deleted at workstation “{1}” at {2}, after you opened it.</source>
+        <translation>{0}在您打开之后，已于 {2} 被工作站“{1}”删除。</translation>
+    </message>
+    <message>
+        <source>{0} was changed at workstation “{1}” at {2}, after you opened it.</source>
+        <translation>{0}在您打开之后，已于 {2} 被工作站“{1}”修改。</translation>
+    </message>
+    <message>
+        <source>{0} was not saved: another workstation has been saving the shared file for more than {1} s. Nothing was changed; try again.</source>
+        <translation>{0}未保存：另一工作站保存该共享文件已超过 {1} 秒。未做任何更改，请重试。</translation>
+    </message>
+    <message>
+        <source>Your change was not saved; theirs is shown. Save again to replace theirs with yours.</source>
+        <translation>您的修改未保存，现显示对方的版本。再次保存将以您的版本替换。</translation>
+    </message>
+    <message>
+        <source>Replace their version with yours?</source>
+        <translation>以您的版本替换对方的版本？</translation>
+    </message>
+    <message>
+        <source>Changed at another workstation</source>
+        <translation>已被其他工作站修改</translation>
     </message>
 </context>
 <context>
