@@ -164,7 +164,7 @@ def run_site(
     events: SystemEventLog | None = None,
 ) -> tuple[int, RunReport]:
     """Run the wall on ``site`` until closed (or for ``opts.seconds``)."""
-    events = events or SystemEventLog()
+    events = SystemEventLog() if events is None else events
     zones = zone_store_for(site, events.publish)
     site = site_with_zones(site, zones)  # zones drawn by operators win over the site file's
     site_ui = site_ui_for(site, snapshot_dir(), site_file, discovery_target)

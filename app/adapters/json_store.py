@@ -273,8 +273,9 @@ class SharedJsonFile(Generic[T]):
         return Loaded(items, problems, bool(problems)), stamps
 
     def _publish(self, kind: SystemEventKind, detail: str) -> None:
-        log.warning("%s: %s", kind.value, detail)
-        if self._events is not None:
+        if self._events is None:  # (the event log writes the log line itself)
+            log.warning("%s: %s", kind.value, detail)
+        else:
             self._events(SystemEvent.of(kind, subject=str(self.path), detail=detail))
 
 
