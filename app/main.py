@@ -14,7 +14,7 @@ import platformdirs
 from app.adapters.data_folder import check_folder, claim, clean_temp_files, free_bytes, site_folder
 from app.adapters.onvif.streams import OnvifStreamResolver
 from app.core.stream_health import StreamState
-from app.core.system_events import SystemEventKind
+from app.core.system_events import SystemEvent, SystemEventKind
 from app.log_setup import configure_logging
 from app.media.specs import camera_spec_or_error, site_specs
 from app.media.supervisor import IngestSupervisor
@@ -92,6 +92,16 @@ def zone_store_for(site: SiteConfig, data: Path) -> ZoneStore:
     return ZoneStore.for_site(site, data / "zones.json")
 
 
+WRITE_FAILURES = frozenset(
+    {
+        SystemEventKind.EVIDENCE_NOT_SAVED,
+        SystemEventKind.STORE_NOT_SAVED,
+        SystemEventKind.SNAPSHOT_NOT_SAVED,
+        SystemEventKind.SITE_FILE_NOT_SAVED,
+    }
+)
+
+
 def open_data_folders(name: str, data: Path, evidence: Path, events: SystemEventLog, level: str) -> DiskWatch:
     """Check the data (and evidence) folder before anything writes there; log into it; watch its
     free space. A read-only folder is a standing fault the operator sees (the wall still runs);
@@ -114,6 +124,12 @@ def open_data_folders(name: str, data: Path, evidence: Path, events: SystemEvent
     if state.writable:
         claim(data, name)
     watch = DiskWatch(str(data), lambda: free_bytes(data), events)
+    # A failed write anywhere (evidence, a store, a snapshot) checks the space at once.
+    def on_event(event: SystemEvent) -> None:
+        if event.kind in WRITE_FAILURES:
+            watch.check()
+
+    events.subscribe(on_event)
     watch.start()
     return watch
 
