@@ -1,4 +1,4 @@
-"""On CI a skipped test is a failed test, unless ``tests/allowed_skips.py`` names it with a reason.
+"""On CI a skipped test is a failed test, unless ``tests/allowed_skips.py`` names it, its skip and why.
 
 A skip is how a missing tool, model or footage hides: on a developer's machine it says what is
 missing; on CI, which sets everything up (``scripts/setup.sh --tests``), it means a test that never
@@ -47,9 +47,9 @@ def pytest_runtest_makereport(
     report = yield
     if not report.skipped or hasattr(report, "wasxfail") or not strict_skips():
         return report
-    if allowed_reason(item.nodeid) is not None:
-        return report
     why = _reason(report)
+    if allowed_reason(item.nodeid, why) is not None:
+        return report
     item.config.stash[_unexpected].append(f"{item.nodeid}: {why}")
     report.outcome = "failed"
     report.longrepr = (
@@ -65,7 +65,7 @@ def pytest_make_collect_report(
     collector: pytest.Collector,
 ) -> Generator[None, pytest.CollectReport, pytest.CollectReport]:
     report = yield
-    if report.skipped and strict_skips() and allowed_reason(report.nodeid) is None:
+    if report.skipped and strict_skips() and allowed_reason(report.nodeid, _reason(report)) is None:
         # No test to fail (a whole module skipped itself): the session fails at its end instead.
         collector.config.stash[_unexpected].append(f"{report.nodeid}: {_reason(report)}")
     return report

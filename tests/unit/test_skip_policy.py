@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests import skip_policy
-from tests.allowed_skips import ALLOWED_SKIPS, allowed_reason
+from tests.allowed_skips import ALLOWED_SKIPS, AllowedSkip, allowed_reason
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -29,6 +29,9 @@ def test_marked():
 def test_allowed(n):
     pytest.skip("the shared photos are not here")
 
+def test_allowed_for_another_reason():
+    pytest.skip("frobnicator not installed")
+
 @pytest.mark.xfail(reason="known bug", strict=True)
 def test_known_bug():
     assert False
@@ -38,7 +41,10 @@ def test_known_bug():
 @pytest.fixture
 def inner(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
     pytester.makepyfile(test_inner=INNER)
-    monkeypatch.setitem(ALLOWED_SKIPS, "test_inner.py::test_allowed", "the photos stay out of the repository")
+    allowed = AllowedSkip(when="shared photos", why="the photos stay out of the repository")
+    monkeypatch.setitem(ALLOWED_SKIPS, "test_inner.py::test_allowed", allowed)
+    # allowed to skip for one reason only: for another it fails
+    monkeypatch.setitem(ALLOWED_SKIPS, "test_inner.py::test_allowed_for_another_reason", allowed)
     monkeypatch.delenv(skip_policy.STRICT_ENV, raising=False)
     monkeypatch.delenv("CI", raising=False)
     return pytester
@@ -51,15 +57,16 @@ def test_on_ci_an_unexpected_skip_fails_and_is_listed_with_its_reason(
     result = inner.runpytest("-p", "tests.skip_policy", "-rA")
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     # the test that skipped in its body fails; the one skipped by a mark fails at set-up
-    result.assert_outcomes(passed=1, failed=1, errors=1, skipped=2, xfailed=1)
+    result.assert_outcomes(passed=1, failed=2, errors=1, skipped=2, xfailed=1)
     result.stdout.fnmatch_lines(
         [
             "*skips not allowed on CI (tests/allowed_skips.py)*",
             "test_inner.py::test_misses_its_tool: frobnicator not installed",
             "test_inner.py::test_marked: needs a frobnicator",
+            "test_inner.py::test_allowed_for_another_reason: frobnicator not installed",
         ]
     )
-    assert "test_allowed" not in result.stdout.str().split("skips not allowed on CI")[1]
+    assert "test_allowed[" not in result.stdout.str().split("skips not allowed on CI")[1]
     result.stdout.fnmatch_lines(["*skipped on CI, which is not allowed for this test: frobnicator*"])
 
 
@@ -69,7 +76,7 @@ def test_ci_set_by_the_ci_service_is_strict_too(
     monkeypatch.setenv("CI", "true")
     result = inner.runpytest("-p", "tests.skip_policy")
     assert result.ret == pytest.ExitCode.TESTS_FAILED
-    result.assert_outcomes(passed=1, failed=1, errors=1, skipped=2, xfailed=1)
+    result.assert_outcomes(passed=1, failed=2, errors=1, skipped=2, xfailed=1)
 
 
 def test_off_ci_a_skip_stays_a_skip(inner: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -77,7 +84,7 @@ def test_off_ci_a_skip_stays_a_skip(inner: pytest.Pytester, monkeypatch: pytest.
     monkeypatch.setenv(skip_policy.STRICT_ENV, "0")  # the project's own switch wins
     result = inner.runpytest("-p", "tests.skip_policy")
     assert result.ret == pytest.ExitCode.OK
-    result.assert_outcomes(passed=1, skipped=4, xfailed=1)
+    result.assert_outcomes(passed=1, skipped=5, xfailed=1)
     assert "skips not allowed" not in result.stdout.str()
 
 
@@ -96,8 +103,8 @@ def test_a_module_that_skips_itself_fails_the_session_on_ci(
 
 def test_every_allowed_skip_names_a_test_that_exists_and_says_why() -> None:
     assert len(ALLOWED_SKIPS) <= 5, "the allow-list is for the few tests CI truly cannot run"
-    for nodeid, reason in ALLOWED_SKIPS.items():
-        assert len(reason) > 40, f"{nodeid}: say why CI cannot run it"
+    for nodeid, (when, why) in ALLOWED_SKIPS.items():
+        assert len(why) > 40, f"{nodeid}: say why CI cannot run it"
         path, _, name = nodeid.partition("::")
         source = REPO / path
         assert source.is_file(), f"{nodeid}: no such file"
@@ -105,7 +112,9 @@ def test_every_allowed_skip_names_a_test_that_exists_and_says_why() -> None:
             n.name for n in ast.walk(ast.parse(source.read_text())) if isinstance(n, ast.FunctionDef)
         }
         assert name.split("[", 1)[0] in functions, f"{nodeid}: no such test"
-        assert allowed_reason(nodeid) == reason
+        assert when in source.read_text(), f"{nodeid}: the test never skips with {when!r}"
+        assert allowed_reason(nodeid, f"Skipped: x {when} y") == why
+        assert allowed_reason(nodeid, "something else is missing") is None
 
 
 def test_ci_runs_the_suite_with_strict_skips() -> None:
