@@ -1,4 +1,4 @@
-"""Root test configuration: Qt offscreen, no network beyond loopback for any test, no skip on CI."""
+"""Root test configuration: Qt offscreen, no network beyond loopback, no unexplained skip on CI."""
 
 from __future__ import annotations
 
