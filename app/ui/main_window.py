@@ -30,6 +30,7 @@ from app.core.alerts import AlertBook
 from app.core.preset_tracking import Place
 from app.core.ptz_control import Requester
 from app.core.stream_health import StreamState
+from app.core.system_events import SystemEventKind
 from app.core.wall_layout import WallView
 from app.media.source import FrameSource
 from app.services.bin_samples import BinSampleStore
@@ -38,6 +39,7 @@ from app.services.detection.service import DetectionService
 from app.services.patrol_store import PatrolStore
 from app.services.ptz_controller import PlaceChanged
 from app.services.ptz_hub import PtzHub, operator
+from app.services.system_events import SystemEventLog
 from app.services.view_library import ALL_CAMERAS, ViewLibrary
 from app.services.zone_store import ZoneStore
 from app.ui.actions import ACTIONS, BY_ID, WALL, ActionSpec
@@ -55,6 +57,7 @@ from app.ui.ptz.patrol_editor import PatrolEditorDialog
 from app.ui.ptz.thumbnails import PresetThumbnails
 from app.ui.snapshot import save_snapshot
 from app.ui.store_messages import save_or_ask, save_or_warn
+from app.ui.system_events_view import StatusFaults, SystemEventsPanel
 from app.ui.wall.compositor import TileInfo
 from app.ui.wall.pane import WallPane
 from app.ui.wall_window import WallWindow
@@ -112,8 +115,10 @@ class MainWindow(QMainWindow):
         profile: Path | None = None,
         patrol_store: PatrolStore | None = None,
         detection: DetectionWiring | None = None,
+        events: SystemEventLog | None = None,
     ) -> None:
         super().__init__(parent)
+        self.events = events if events is not None else SystemEventLog()
         self.setObjectName("CityWallMain")
         self._source, self._site, self.library = source, site, library
         self._translations, self._settings = translations, settings
@@ -144,8 +149,10 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self._build_menus()
         self.help = HelpOverlay(self)
+        self._build_events()
         self._status = QLabel(self)
-        self.statusBar().addPermanentWidget(self._status, 1)
+        # No stretch: a stretched permanent widget takes the whole bar and hides every message.
+        self.statusBar().addPermanentWidget(self._status)
         self._status_timer = QTimer(self, interval=1000)
         self._status_timer.timeout.connect(self.refresh_status)
         QApplication.instance().focusChanged.connect(self._focus_changed)  # type: ignore[union-attr]
@@ -183,6 +190,7 @@ class MainWindow(QMainWindow):
             "discover": self.discover_cameras,
             "edit_zones": self.edit_zones,
             "alerts": lambda: self.alerts_dock.setVisible(not self.alerts_dock.isVisible()),
+            "system_events": self.toggle_events,
             "help": lambda: self.help.toggle(),
             "quit": self._quit,
         }
@@ -276,6 +284,8 @@ class MainWindow(QMainWindow):
         self.tree_dock.setWindowTitle(translate("Main", "Cameras"))
         self.ptz_dock.setWindowTitle(translate("Main", "PTZ"))
         self.alerts_dock.setWindowTitle(translate("Main", "Alerts"))
+        self.events_dock.setWindowTitle(translate("Main", "System events"))
+        self.events_panel.retranslate()
         for spec in ACTIONS:
             action = self.actions_by_id[spec.id]
             action.setText(spec.label())
@@ -350,7 +360,7 @@ class MainWindow(QMainWindow):
             self.joystick.start()
         self._status_timer.start()
         self._ptz_timer.start()
-        for part in (self.tree, self.ptz_panel, self.overlay_feed):
+        for part in (self.tree, self.ptz_panel, self.overlay_feed, self.events_panel):
             part.set_running(True)
         self.refresh_status()
 
@@ -358,7 +368,7 @@ class MainWindow(QMainWindow):
         self._status_timer.stop()
         self._detect_timer.stop()
         self._ptz_timer.stop()
-        for part in (self.tree, self.ptz_panel, self.overlay_feed):
+        for part in (self.tree, self.ptz_panel, self.overlay_feed, self.events_panel):
             part.set_running(False)  # (the PTZ panel stops a move in progress)
         for wall in list(self.walls):
             wall.close()
@@ -441,6 +451,34 @@ class MainWindow(QMainWindow):
         self._detect_timer = QTimer(self, interval=DETECTION_POLL_MS)
         self._detect_timer.timeout.connect(self._drain_detection)
         self.tree.extra_tooltip = self.overlay_feed.revisit_text
+
+    def _build_events(self) -> None:
+        self.events_panel = SystemEventsPanel(self.events, self._camera_name, self)
+        self.events_panel.camera_requested.connect(self.show_camera_at)
+        self.events_dock = QDockWidget(self)
+        self.events_dock.setObjectName("systemEvents")
+        self.events_dock.setWidget(self.events_panel)
+        self.events_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.events_dock)
+        if self.alerts_dock.isVisibleTo(self):
+            self.tabifyDockWidget(self.alerts_dock, self.events_dock)
+            self.alerts_dock.raise_()
+        self.status_faults = StatusFaults(self.statusBar(), self.events_panel, self.show_events)
+
+    def toggle_events(self) -> None:
+        if self.events_dock.isVisible() and not self.events_dock.visibleRegion().isEmpty():
+            self.events_dock.hide()
+        else:
+            self.show_events()
+
+    def show_events(self) -> None:
+        """Bring the events list forward (the fault badge's click)."""
+        self.events_dock.show()
+        self.events_dock.raise_()
+
+    def _camera_name(self, camera_id: str) -> str:
+        info = self._infos.get(camera_id)
+        return info.name if info is not None else camera_id
 
     def _drain_detection(self) -> None:
         service = self.detection.service if self.detection is not None else None
@@ -893,6 +931,7 @@ class MainWindow(QMainWindow):
         self.ptz_dock.setVisible(not wall_only and self.ptz is not None and bool(self.ptz.controllers))
         detecting = self.detection is not None and self.detection.service is not None
         self.alerts_dock.setVisible(not wall_only and detecting)
+        self.events_dock.setVisible(not wall_only)
 
     def _toggle_full_screen(self) -> None:
         window = self._pane().window()
@@ -919,9 +958,12 @@ class MainWindow(QMainWindow):
         try:
             path = save_snapshot(tile, self._site.snapshot_dir, self._site.name)
         except OSError as exc:
-            QMessageBox.warning(self, translate("Main", "Snapshot not saved"), str(exc))
+            folder = self._site.snapshot_dir
+            self.events.report(SystemEventKind.SNAPSHOT_NOT_SAVED, subject=str(folder), detail=str(exc))
+            self.events_panel.poll()
             return
-        self.statusBar().showMessage(translate("Main", "Snapshot saved: {0}").format(path), 8000)
+        self.events.report(SystemEventKind.SNAPSHOT_SAVED, subject=str(path))
+        self.events_panel.poll()  # said now, not at the next tick
 
     def counts(self) -> dict[StreamState, int]:
         counts: dict[StreamState, int] = {}

@@ -58,7 +58,7 @@ def test_two_workstations_saving_at_once_lose_no_edit(kind: str, tmp_path: Path)
         worker.start()
     start.set()
     for worker in workers:
-        worker.join(timeout=240)
+        worker.join(timeout=600)
     assert [w.exitcode for w in workers] == [0, 0]
     data = json.loads(path.read_text(encoding="utf-8"))
     if kind == "views":
