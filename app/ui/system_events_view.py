@@ -73,7 +73,9 @@ MESSAGES: dict[SystemEventKind, str] = {
     K.DISK_FULL: str(QT_TRANSLATE_NOOP("SystemEvents", "Disk full: nothing more can be saved in {0}")),
     K.DISK_OK: str(QT_TRANSLATE_NOOP("SystemEvents", "Disk space is sufficient again")),
     K.STORE_DAMAGED: str(
-        QT_TRANSLATE_NOOP("SystemEvents", "A saved file could not be read and was set aside: {0}")
+        QT_TRANSLATE_NOOP(
+            "SystemEvents", "A saved file is damaged; its readable part is used and the file is kept: {0}"
+        )
     ),
     K.STORE_CONFLICT: str(
         QT_TRANSLATE_NOOP("SystemEvents", "Another workstation changed {0} at the same time")

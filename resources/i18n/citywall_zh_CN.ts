@@ -1584,8 +1584,8 @@
         <translation>磁盘空间已恢复正常</translation>
     </message>
     <message>
-        <source>A saved file could not be read and was set aside: {0}</source>
-        <translation>保存的文件无法读取，已移到一旁保留：{0}</translation>
+        <source>A saved file is damaged; its readable part is used and the file is kept: {0}</source>
+        <translation>保存的文件已损坏：可读部分照常使用，原文件已保留：{0}</translation>
     </message>
     <message>
         <source>Another workstation changed {0} at the same time</source>
