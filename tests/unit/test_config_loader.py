@@ -192,6 +192,35 @@ def test_not_a_site_file(tmp_path: Path, content: bytes, line: int | None, words
     assert issue.line == line and words in issue.message
 
 
+@pytest.mark.parametrize(
+    ("content", "column", "words"),
+    [
+        (b"site:\n  name: a\x00b\n", 10, "the character U+0000 (NUL), which YAML does not allow"),
+        (b"site:\n  name: a\x1bb\n", 10, "the character U+001B (ESC)"),
+    ],
+)
+def test_a_character_yaml_forbids_is_pointed_at(
+    tmp_path: Path, content: bytes, column: int, words: str
+) -> None:
+    path = tmp_path / "site.yaml"
+    path.write_bytes(content)
+    [issue] = issues_of(path)
+    assert (issue.line, issue.column) == (2, column) and words in issue.message
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("site:\n  name: x\ncameras: " + "[" * 20_000 + "]" * 20_000 + "\n", 3),  # libyaml's limit is 1000
+        ("site:\n  name: x\n" + "".join(" " * (2 * i) + "k:\n" for i in range(2_000)), 103),
+    ],
+    ids=["flow", "block"],
+)
+def test_absurd_nesting_is_refused_at_its_line(tmp_path: Path, text: str, line: int) -> None:
+    [issue] = issues_of(write(tmp_path, text))
+    assert issue.line == line and "nested more than 100 levels deep" in issue.message
+
+
 def test_missing_and_unreadable_files(tmp_path: Path) -> None:
     [missing] = issues_of(tmp_path / "nope.yaml")
     assert missing.message == "file not found" and "nope.yaml" in str(missing)
