@@ -253,12 +253,17 @@ def test_relative_clip_path_is_resolved_against_the_file(
 ) -> None:
     (tmp_path / "clips").mkdir()
     (tmp_path / "clips" / "demo.mp4").write_bytes(b"")
-    text = "site: {name: x}\ncameras:\n  - {id: c1, name: n, source: {kind: file, path: clips/demo.mp4}}\n"
+    text = (
+        "site: {name: x, shared_views: views.json}\ndetection: {evidence_dir: pictures}\n"
+        "cameras:\n  - {id: c1, name: n, source: {kind: file, path: clips/demo.mp4}}\n"
+    )
     path = write(tmp_path, text)
     monkeypatch.chdir(Path(__file__).parent)  # elsewhere: must not matter
     site, warnings = load_site_report(path, {})
     assert isinstance(site.cameras[0].source, FileSource)
     assert site.cameras[0].source.path == tmp_path / "clips" / "demo.mp4"
+    assert site.site.shared_views == tmp_path / "views.json"
+    assert site.detection.evidence_dir == tmp_path / "pictures"
     assert warnings == []
 
 
@@ -321,4 +326,4 @@ def test_save_keeps_old_file_on_failure(tmp_path: Path, monkeypatch: pytest.Monk
     with pytest.raises(OSError, match="disk full"):
         save_site(site, out)
     assert out.read_text(encoding="utf-8") == "old content\n"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["site.yaml"]  # no temp file left behind
+    assert [p.name for p in tmp_path.rglob("*") if p.is_file()] == ["site.yaml"]  # no temp file left behind

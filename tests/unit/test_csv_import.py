@@ -63,8 +63,8 @@ def test_import_utf8_bom_and_gbk(name: str) -> None:
 
 def test_written_yaml_has_no_password_and_secrets_file_is_private(tmp_path: Path) -> None:
     out = tmp_path / "site.yaml"
-    secrets = write_import(import_csv(DATA / "inventory_utf8.csv"), out)
-    assert secrets == tmp_path / "site.secrets.env" == secrets_path(out)
+    secrets = write_import(import_csv(DATA / "inventory_utf8.csv"), out).secrets
+    assert secrets is not None and secrets == tmp_path / "site.secrets.env" == secrets_path(out)
     assert SECRET not in out.read_text(encoding="utf-8")
     lines = secrets.read_text(encoding="utf-8").splitlines()
     assert f"CITYWALL_CAM_CAM_001_PASSWORD='{SECRET}'" in lines
@@ -188,6 +188,28 @@ def test_merge_into_existing_site(tmp_path: Path) -> None:
     assert site.camera("cam-101").group == "g002"  # existing group found by name
     assert site.camera("cam-102").group == "g003"  # a new group gets the next free id
     assert [g.name for g in site.groups][-1] == "新街道"
+
+
+def test_merging_into_a_site_file_keeps_it_as_written_and_backs_it_up(tmp_path: Path) -> None:
+    target = tmp_path / "site.yaml"
+    before = (DATA / "valid_site.yaml").read_text(encoding="utf-8")
+    target.write_text(before, encoding="utf-8")
+    csv = write_csv(tmp_path, "编号,名称,所属街道,主码流\ncam-101,新点位,新街道,rtsp://10.0.0.9/x\n")
+    written = write_import(import_csv(csv, into=target), target)
+    after = target.read_text(encoding="utf-8")
+    new_group = "  - id: g003\n    name: 新街道\n"
+    new_camera = (
+        "  - id: cam-101\n    name: 新点位\n    group: g003\n    source:\n      kind: rtsp\n"
+        "      main: rtsp://10.0.0.9/x\n"
+    )
+    groups_end, cameras_end = before.index("cameras:\n"), before.index("\n# detection:")
+    expected = (
+        before[:groups_end] + new_group + before[groups_end:cameras_end] + new_camera + before[cameras_end:]
+    )
+    assert after == expected  # every comment and the detection section as they were
+    assert written.saved.backup is not None and written.saved.backup.read_text(encoding="utf-8") == before
+    site = load_site(target, resolve_secrets=False)
+    assert site.detection.revisit_s == 30 and list(site.detection.detectors) == ["onnx_yolo"]
 
 
 def test_merge_duplicate_ids_are_errors(tmp_path: Path) -> None:
