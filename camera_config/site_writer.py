@@ -49,7 +49,6 @@ from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, Union, get_args, get_origin
 
-import yaml
 from pydantic import BaseModel, SecretStr
 from pydantic_core import PydanticUndefined
 from yaml.nodes import Node
@@ -59,7 +58,7 @@ from camera_config.files import write_atomic
 from camera_config.issues import ConfigError, ConfigIssue
 from camera_config.loader import parse_site_text, read_site_text, site_from_nodes
 from camera_config.models import Camera, Group, SiteConfig
-from camera_config.yaml_splice import REMOVE, Editor, Fields, SpliceError, plain
+from camera_config.yaml_splice import REMOVE, Editor, Fields, SpliceError, block_yaml, plain
 
 __all__ = [
     "BACKUPS_KEPT",
@@ -395,9 +394,7 @@ def create_site(site: SiteConfig, path: Path, *, backup: bool = True) -> SaveRes
 def render_site(site: SiteConfig, folder: Path) -> str:
     """The text of a new site file for ``site``; clip paths under ``folder`` are written relative."""
     data = {"version": site.version, **plain(_value(site, folder))}
-    return Text.HEADER + yaml.dump(
-        data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=100
-    )
+    return Text.HEADER + block_yaml(data)
 
 
 def backup_file(path: Path) -> Path:
@@ -433,13 +430,6 @@ def _prune(folder: Path, path: Path) -> None:
 
 
 # -- values ------------------------------------------------------------------------------------------
-class _Dumper(yaml.SafeDumper):
-    """Indents list items under their key, as people write YAML by hand."""
-
-    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
-        super().increase_indent(flow, False)
-
-
 def _value(value: Any, folder: Path) -> Any:
     """Plain data (and :class:`Fields` for models) to write."""
     if isinstance(value, SecretStr):

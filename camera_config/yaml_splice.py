@@ -18,6 +18,7 @@ written afresh at its key: comments inside that one value are then lost, none ou
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -473,14 +474,16 @@ class Editor:
     def _item_lines(self, value: Any, dash: int, inner: int, *, rest: int | None = None) -> str:
         """``- value`` with its dash at column ``dash`` (``rest``: the column of the lines after the
         first, default ``dash``) and its content at ``inner``, as the list's other items."""
-        text = _block([plain(value)], self.style)
-        offset = inner - dash
-        if offset > 2 and text.startswith("- "):
-            pad = " " * (offset - 2)  # the file writes "-   key": keep its item column
+        data = plain(value)
+        offset = max(2, inner - dash)
+        if isinstance(data, dict) and data:
+            lines = _block(data, self.style).rstrip("\n").split("\n")
             text = "\n".join(
-                ("-" + " " * (offset - 1) + line[2:]) if i == 0 else (pad + line if line else line)
-                for i, line in enumerate(text.split("\n"))
+                ("-" + " " * (offset - 1) + line) if i == 0 else (" " * offset + line if line else line)
+                for i, line in enumerate(lines)
             )
+        else:
+            text = "-" + " " * (offset - 1) + _flow(data, None)
         return self._indent(text, dash, dash if rest is None else rest)
 
     def _indent(self, text: str, first: int, rest: int) -> str:
@@ -506,7 +509,28 @@ def _represent_list(dumper: yaml.SafeDumper, items: list[Any]) -> yaml.SequenceN
     return dumper.represent_sequence("tag:yaml.org,2002:seq", items, flow_style=flat and bool(items))
 
 
+_TIME_LIKE = re.compile(r"^\d{1,2}:\d{2}$")
+
+
+class _FlowDumper(yaml.SafeDumper):
+    pass
+
+
+def _represent_str(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    """Times in quotes even where YAML would read them as text: an unquoted 22:30 copied by hand
+    is the number 1350 (see PatrolWindow)."""
+    style = "'" if _TIME_LIKE.match(text) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
 _BlockDumper.add_representer(list, _represent_list)
+for _dumper in (_BlockDumper, _FlowDumper):
+    _dumper.add_representer(str, _represent_str)
+
+
+def block_yaml(value: Any) -> str:
+    """``value`` (plain data) as a new file writes it: block style, two spaces, lists indented."""
+    return _block(value, Style())
 
 
 def _block(value: Any, style: Style) -> str:
@@ -532,16 +556,14 @@ def _flow(value: Any, quote: str | None) -> str:
     if isinstance(value, dict | list):
         text: str = yaml.dump(
             value,
-            Dumper=yaml.SafeDumper,
+            Dumper=_FlowDumper,
             default_flow_style=True,
             allow_unicode=True,
             sort_keys=False,
             width=1 << 30,
         )
         return text.strip()
-    text = yaml.dump(
-        {"k": value}, Dumper=yaml.SafeDumper, default_style=quote, allow_unicode=True, width=1 << 30
-    )
+    text = yaml.dump({"k": value}, Dumper=_FlowDumper, default_style=quote, allow_unicode=True, width=1 << 30)
     return text.rstrip("\n").partition(": ")[2]
 
 

@@ -28,6 +28,7 @@ from camera_config.models import (
     OnvifSource,
     Patrol,
     PatrolStep,
+    PatrolWindow,
     PtzSettings,
     RtspSource,
     SiteConfig,
@@ -111,6 +112,15 @@ def changed_ptz(doc: SiteDocument) -> None:
 def changed_list_and_mapping(doc: SiteDocument) -> None:
     doc.set_camera("cam-001", tags=("ptz", "菜场"))
     doc.set_camera("cam-002", location=Location(lon=120.15, lat=30.31, crs="bd09"))
+
+
+def changed_lists(doc: SiteDocument) -> None:
+    doc.set_camera("cam-002", tags=("公交站", "夜间"))
+    ptz = doc.site.camera("cam-001").ptz
+    assert ptz is not None and ptz.patrol is not None
+    night = PatrolWindow(days=("sat", "sun"), start="22:00", end="06:00")
+    patrol = ptz.patrol.model_copy(update={"schedule": (*ptz.patrol.schedule, night)})
+    doc.set_camera("cam-001", ptz=ptz.model_copy(update={"patrol": patrol}))
 
 
 def changed_settings(doc: SiteDocument) -> None:
@@ -202,6 +212,18 @@ EDITS: list[tuple[str, Edit, list[tuple[str, str]]]] = [
         [
             ("    tags: [ptz, 游商, 菜场]\n", "    tags: [ptz, 菜场]\n"),
             ("      lat: 30.3000\n", "      lat: 30.31\n      crs: bd09\n"),
+        ],
+    ),
+    (
+        "append to block lists",
+        changed_lists,
+        [
+            ("      - 公交站\n", "      - 公交站\n      - 夜间\n"),
+            (
+                '            end: "19:00"   # the market closes\n',
+                '            end: "19:00"   # the market closes\n          - days: [sat, sun]\n'
+                "            start: '22:00'\n            end: '06:00'\n",
+            ),
         ],
     ),
     (
@@ -512,3 +534,22 @@ def test_create_site_backs_up_what_it_replaces(tmp_path: Path) -> None:
     shutil.rmtree(tmp_path / BACKUP_FOLDER)
     create_site(site, path, backup=False)
     assert not (tmp_path / BACKUP_FOLDER).exists()
+
+
+CAMERA_IDS = ["cam-001", "cam-002", "cam-003"]
+
+
+@pytest.mark.parametrize("source", CAMERA_IDS)
+@pytest.mark.parametrize("target", CAMERA_IDS)
+def test_a_camera_replaced_by_any_other_reads_back_as_given_and_nothing_else_changes(
+    site_file: Path, target: str, source: str
+) -> None:
+    before = load_site(site_file, resolve_secrets=False)
+    wanted = before.camera(source).model_copy(update={"id": target, "group": before.camera(target).group})
+    document = SiteDocument.open(site_file)
+    document.replace_camera(wanted)
+    document.save()
+    after = load_site(site_file, resolve_secrets=False)
+    assert after.camera(target) == wanted
+    assert after.model_copy(update={"cameras": ()}) == before.model_copy(update={"cameras": ()})
+    assert [c for c in after.cameras if c.id != target] == [c for c in before.cameras if c.id != target]
