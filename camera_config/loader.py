@@ -4,9 +4,11 @@ They are written by :mod:`camera_config.site_writer`, which validates with this 
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
+import zoneinfo
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -17,7 +19,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 from camera_config import yaml_nodes
 from camera_config.explain import Problem, explain
 from camera_config.issues import ConfigError, ConfigIssue, format_path
-from camera_config.models import FileSource, SiteConfig
+from camera_config.models import TIMEZONE_PATTERN, FileSource, SiteConfig, raw_site_violations
 
 __all__ = [
     "ConfigError",
@@ -25,7 +27,7 @@ __all__ = [
     "load_site",
     "load_site_report",
     "parse_site_text",
-    "read_site_text",
+    "read_site_file",
     "save_site",
     "site_from_nodes",
 ]
@@ -45,6 +47,9 @@ class Text:
     NOT_MAPPING = "the top level must be a mapping with keys such as site, groups, cameras; got {what}"
     NOT_TEXT = '{what}; write it in quotes so it is read as text (e.g. "001")'
     NO_CLIP = "video file not found: {path}"
+    UNKNOWN_TIMEZONE = (
+        "unknown time zone {name!r}; use a name of the IANA time zone database, e.g. Asia/Shanghai"
+    )
 
 
 def load_site(
@@ -99,10 +104,15 @@ def site_from_nodes(
     issues = [_issue(path, p) for p in yaml_nodes.duplicate_keys(root)]
     data = _resolve_clip_paths(data, path.absolute().parent)
     context = {"env": os.environ if env is None else env} if resolve_secrets else None
+    issues.extend(_timezone_issues(path, root, data))
     try:
         site = SiteConfig.model_validate(data, context=context)
     except ValidationError as exc:
-        issues.extend(_validation_issue(path, root, p) for p in explain(exc, SiteConfig))
+        problems = explain(exc, SiteConfig)
+        issues.extend(_validation_issue(path, root, p) for p in problems)
+        # The site-wide rules run only on a valid site: check the raw data now, in the same pass.
+        rules = [Problem(v.path, v.message, "value_error") for v in raw_site_violations(data)]
+        issues.extend(_validation_issue(path, root, p) for p in rules)
         raise ConfigError(issues) from None
     if issues:
         raise ConfigError(issues)
@@ -116,14 +126,19 @@ def save_site(site: SiteConfig, path: Path) -> None:
     create_site(site, path)
 
 
-def read_site_text(path: Path) -> str:
-    """The text of a site file; :class:`ConfigError` (file not found, not UTF-8, ...) otherwise."""
-    return _read_text(Path(path))
+def read_site_file(path: Path) -> tuple[bytes, str]:
+    """The bytes of a site file and its text; :class:`ConfigError` (not found, not UTF-8, ...)."""
+    raw = _read_bytes(Path(path))
+    return raw, _decode(Path(path), raw)
 
 
 def _read_text(path: Path) -> str:
+    return _decode(path, _read_bytes(path))
+
+
+def _read_bytes(path: Path) -> bytes:
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise ConfigError([ConfigIssue(path, None, None, "", Text.NOT_FOUND)]) from None
     except IsADirectoryError:
@@ -134,6 +149,9 @@ def _read_text(path: Path) -> str:
         reason = exc.strerror or type(exc).__name__
         issue = ConfigIssue(path, None, None, "", Text.UNREADABLE.format(reason=reason))
         raise ConfigError([issue]) from None
+
+
+def _decode(path: Path, raw: bytes) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -192,6 +210,27 @@ def _resolve_clip_paths(data: dict[str, Any], base: Path) -> dict[str, Any]:
         resolved.append(camera)
     data["cameras"] = resolved
     return data
+
+
+def _timezone_issues(path: Path, root: Node, data: dict[str, Any]) -> list[ConfigIssue]:
+    """An unknown time zone passes the model (which does no I/O) and would stop patrols at run time."""
+    info = data.get("site")
+    name = info.get("timezone") if isinstance(info, dict) else None
+    known = _known_timezones()
+    if not isinstance(name, str) or not known or name in known or not re.match(TIMEZONE_PATTERN, name):
+        return []  # not text or not a name (the model says so), or no time zone database here
+    loc = ("site", "timezone")
+    mark, _ = yaml_nodes.locate(root, loc, at_parent=False)
+    message = Text.UNKNOWN_TIMEZONE.format(name=name)
+    return [ConfigIssue(path, mark.line, mark.column, format_path(loc), message)]
+
+
+@functools.cache
+def _known_timezones() -> frozenset[str]:
+    try:
+        return frozenset(zoneinfo.available_timezones())
+    except Exception:  # no database (Windows without the tzdata package)
+        return frozenset()
 
 
 def _clip_warnings(site: SiteConfig, path: Path, root: Node) -> list[ConfigIssue]:

@@ -56,7 +56,7 @@ from yaml.nodes import Node
 from camera_config import yaml_nodes
 from camera_config.files import write_atomic
 from camera_config.issues import ConfigError, ConfigIssue
-from camera_config.loader import parse_site_text, read_site_text, site_from_nodes
+from camera_config.loader import parse_site_text, read_site_file, site_from_nodes
 from camera_config.models import Camera, Group, SiteConfig
 from camera_config.yaml_splice import REMOVE, Editor, Fields, SpliceError, block_yaml, plain
 
@@ -139,9 +139,16 @@ class SiteDocument:
     def open(cls, path: Path) -> SiteDocument:
         """Read and validate ``path`` (secrets not resolved); :class:`ConfigError` if it has problems."""
         path = Path(path)
-        text = read_site_text(path)
-        site, _ = parse_site_text(text, path, resolve_secrets=False)
-        return cls(path, path.read_bytes(), text, site)
+        raw, text = read_site_file(path)
+        try:
+            root, data = yaml_nodes.parse(text)
+        except yaml_nodes.YamlSyntaxError:
+            parse_site_text(text, path)  # raises the ConfigError that names the line
+            raise
+        site, _ = site_from_nodes(root, data, path, resolve_secrets=False)
+        document = cls(path, raw, text, site)
+        document._parsed = (text, root, data)  # parsed once: edits start from it
+        return document
 
     @property
     def text(self) -> str:

@@ -215,3 +215,34 @@ def test_bad_file_as_a_process_exits_1_without_traceback() -> None:
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     assert "bad_types.yaml:4:" in proc.stderr and "cameras[0].id" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (b"site:\n  name: a\x00b\n", ":2:10: the file contains the character U+0000 (NUL)"),
+        (
+            b"site:\n  name: x\ncameras: " + b"[" * 20_000 + b"]" * 20_000 + b"\n",
+            ":3:109: nested more than 100",
+        ),
+        (b"site:\n  name: " + b"x" * 300 + b"\n", ":2:3: site.name: the site name has 300 characters"),
+    ],
+    ids=["nul", "deep", "long name"],
+)
+def test_a_damaged_file_is_explained_by_the_command_without_a_traceback(
+    tmp_path: Path, content: bytes, words: str
+) -> None:
+    path = tmp_path / "site.yaml"
+    path.write_bytes(content)
+    root = Path(__file__).parents[2]
+    proc = subprocess.run(
+        [sys.executable, "-m", "app", "config", "check", str(path)],
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert f"{path}{words}" in proc.stderr and "1 problem(s) found" in proc.stderr
