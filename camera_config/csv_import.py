@@ -122,7 +122,9 @@ class _Importer:
         self.issues.append(ConfigIssue(self.path, line, None, path, message))
 
     def run(self, site_name: str | None) -> ImportResult:
-        rows, self.warnings = read_rows(self.path)
+        sheet = read_rows(self.path)
+        rows, self.warnings = sheet.rows, sheet.warnings
+        self.issues.extend(sheet.errors)  # and every other row is still checked
         for group in self.base.groups if self.base else ():
             self.groups.setdefault(group.id, group.id)
             self.groups.setdefault(group.name, group.id)

@@ -109,6 +109,23 @@ def test_bad_rows_are_all_reported_with_line_and_header() -> None:
     assert all(i.file.name == "inventory_bad.csv" for i in issues)
 
 
+def test_a_row_with_too_many_cells_does_not_hide_the_other_rows_problems(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path, "编号,名称,主码流\nc1,一,rtsp://10.0.0.1/x,extra\nc2,,rtsp://10.0.0.2/x\nc3,三,\n"
+    )
+    issues = issues_of(path)
+    assert [(i.line, i.path) for i in issues] == [(2, ""), (3, "名称"), (4, "主码流")]
+    assert "the row has 4 cells but the header has 3" in issues[0].message
+
+
+def test_an_absurd_site_name_is_refused(tmp_path: Path) -> None:
+    path = write_csv(tmp_path, "编号,名称,主码流\nc1,一,rtsp://10.0.0.1/x\n")
+    with pytest.raises(ConfigError) as caught:
+        import_csv(path, site_name="x" * 300)
+    [issue] = caught.value.issues
+    assert issue.path == "--site-name" and "keep it to 64" in issue.message
+
+
 def test_english_headers_any_case_and_spacing(tmp_path: Path) -> None:
     path = write_csv(
         tmp_path, "ID,Name, Main URL ,GRID_CODE,Group\nc1,Gate,rtsp://10.0.0.1/x,330105001001001,Downtown\n"
