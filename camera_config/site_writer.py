@@ -228,9 +228,10 @@ class SiteDocument:
             self._check_unchanged()
             if not self.changed:
                 return SaveResult(target, None, site, warnings, changed=False)
-        backup = backup_file(target) if target.exists() else None
+        real = target.resolve() if target.is_symlink() else target  # a link stays a link
+        backup = backup_file(real) if real.exists() else None
         body = ("\ufeff" if self._bom else "") + self._text
-        write_atomic(target, body)
+        write_atomic(real, body)
         self.path, self._raw, self._saved_text, self.site = target, body.encode("utf-8"), self._text, site
         return SaveResult(target, backup, site, warnings)
 

@@ -489,6 +489,19 @@ def test_line_endings_and_byte_order_mark_are_kept(tmp_path: Path) -> None:
     assert path.read_bytes() == b"\xef\xbb\xbf" + expected.replace("\n", "\r\n").encode("utf-8")
 
 
+@pytest.mark.skipif(os.name != "posix", reason="symbolic links need privileges on Windows")
+def test_a_linked_site_file_stays_a_link(tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    real = shared / "site.yaml"
+    real.write_text(FULL, encoding="utf-8")
+    link = tmp_path / "site.yaml"
+    link.symlink_to(real)
+    result = add_to_site(link, [NEW_CAMERA])
+    assert link.is_symlink() and "cam-101" in real.read_text(encoding="utf-8")
+    assert result.site.camera("cam-101").name == "新点位 球机" and backups_of(real) != []
+
+
 def test_an_empty_list_and_a_missing_section_are_filled_in(tmp_path: Path) -> None:
     path = tmp_path / "small.yaml"
     path.write_text("# small\nsite:\n  name: 小站   # a name\ncameras: []   # none yet\n", encoding="utf-8")
