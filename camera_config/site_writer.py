@@ -22,9 +22,10 @@ a camera names the environment variable that holds its password (``credentials.p
 
 :meth:`SiteDocument.save`:
 
-1. validates the new text with the loader (as the app will read it, secrets not resolved) and
-   checks that the data changed only where the edits said: an invalid result raises
-   :class:`SiteEditError` with issues naming file, line and field, and nothing is written;
+1. validates the new text with the loader (as the app will read it, secrets not resolved): an
+   invalid result raises :class:`SiteEditError` with issues naming file, line and field, and
+   nothing is written (each edit has already been checked, by parsing its result, to change the
+   data only where it said: otherwise it raises :class:`SiteEditError` at once);
 2. refuses with :class:`StaleSiteError` when the file on disk is no longer what was read;
 3. copies the file as it was to ``backups/<stem>.<YYYYmmdd-HHMMSS-mmm><suffix>`` beside it
    (the newest :data:`BACKUPS_KEPT` of each file are kept);
@@ -58,7 +59,8 @@ from camera_config.files import write_atomic
 from camera_config.issues import ConfigError, ConfigIssue
 from camera_config.loader import parse_site_text, read_site_file, site_from_nodes
 from camera_config.models import Camera, Group, SiteConfig
-from camera_config.yaml_splice import REMOVE, Editor, Fields, SpliceError, block_yaml, plain
+from camera_config.yaml_render import block_yaml
+from camera_config.yaml_splice import REMOVE, Editor, Fields, SpliceError, plain
 
 __all__ = [
     "BACKUPS_KEPT",

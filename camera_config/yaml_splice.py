@@ -18,13 +18,13 @@ written afresh at its key: comments inside that one value are then lost, none ou
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from camera_config.yaml_render import block, detect_style, flow
 
 Path = tuple[str | int, ...]
 REMOVE: Any = object()  # the value that removes a key
@@ -69,15 +69,6 @@ def plain(value: Any) -> Any:
 
 
 @dataclass(frozen=True)
-class Style:
-    """How the file is indented, so that new lines look like their neighbours."""
-
-    step: int = 2  # a nested mapping's keys, right of its parent key
-    indent_sequences: bool = True  # "key:\n  - item" (True) or "key:\n- item"
-    newline: str = "\n"
-
-
-@dataclass(frozen=True)
 class _Span:
     """Where an entry (a mapping key and its value, or a list item) is written."""
 
@@ -105,7 +96,7 @@ class Editor:
         self._starts = [0]
         for line in self._lines[:-1]:
             self._starts.append(self._starts[-1] + len(line) + 1)
-        self.style = _detect_style(root, "\r\n" if "\r\n" in text else "\n")
+        self.style = detect_style(root, "\r\n" if "\r\n" in text else "\n")
         self._splices: list[tuple[int, int, int, str]] = []
 
     # -- public edits ----------------------------------------------------------------------------
@@ -360,7 +351,7 @@ class Editor:
         if _same(old, target):
             return old
         style = node.style if isinstance(node, ScalarNode) and node.style in ("'", '"') else None
-        text = _flow(target, style if isinstance(target, str) else None)
+        text = flow(target, style if isinstance(target, str) else None)
         self._splice(node.start_mark.index, node.end_mark.index, text)
         return target
 
@@ -469,7 +460,7 @@ class Editor:
 
     # -- rendering -------------------------------------------------------------------------------
     def _entry_lines(self, key: str, value: Any, first: int, rest: int) -> str:
-        return self._indent(_block({key: plain(value)}, self.style), first, rest)
+        return self._indent(block({key: plain(value)}, self.style), first, rest)
 
     def _item_lines(self, value: Any, dash: int, inner: int, *, rest: int | None = None) -> str:
         """``- value`` with its dash at column ``dash`` (``rest``: the column of the lines after the
@@ -477,94 +468,19 @@ class Editor:
         data = plain(value)
         offset = max(2, inner - dash)
         if isinstance(data, dict) and data:
-            lines = _block(data, self.style).rstrip("\n").split("\n")
+            lines = block(data, self.style).rstrip("\n").split("\n")
             text = "\n".join(
                 ("-" + " " * (offset - 1) + line) if i == 0 else (" " * offset + line if line else line)
                 for i, line in enumerate(lines)
             )
         else:
-            text = "-" + " " * (offset - 1) + _flow(data, None)
+            text = "-" + " " * (offset - 1) + flow(data, None)
         return self._indent(text, dash, dash if rest is None else rest)
 
     def _indent(self, text: str, first: int, rest: int) -> str:
         lines = text.rstrip("\n").split("\n")
         out = [(" " * (first if i == 0 else rest)) + line if line else line for i, line in enumerate(lines)]
         return "".join(line + self.style.newline for line in out)
-
-
-class _BlockDumper(yaml.SafeDumper):
-    """Block style, except short lists of scalars (``[mon, tue]``, ``[[0.1, 0.5], ...]``)."""
-
-    indent_sequences = True
-
-    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
-        super().increase_indent(flow, indentless and not self.indent_sequences)
-
-
-def _represent_list(dumper: yaml.SafeDumper, items: list[Any]) -> yaml.SequenceNode:
-    def scalar(value: Any) -> bool:
-        return not isinstance(value, dict | list)
-
-    flat = all(scalar(v) or (isinstance(v, list) and all(map(scalar, v))) for v in items)
-    return dumper.represent_sequence("tag:yaml.org,2002:seq", items, flow_style=flat and bool(items))
-
-
-_TIME_LIKE = re.compile(r"^\d{1,2}:\d{2}$")
-
-
-class _FlowDumper(yaml.SafeDumper):
-    pass
-
-
-def _represent_str(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
-    """Times in quotes even where YAML would read them as text: an unquoted 22:30 copied by hand
-    is the number 1350 (see PatrolWindow)."""
-    style = "'" if _TIME_LIKE.match(text) else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
-
-
-_BlockDumper.add_representer(list, _represent_list)
-for _dumper in (_BlockDumper, _FlowDumper):
-    _dumper.add_representer(str, _represent_str)
-
-
-def block_yaml(value: Any) -> str:
-    """``value`` (plain data) as a new file writes it: block style, two spaces, lists indented."""
-    return _block(value, Style())
-
-
-def _block(value: Any, style: Style) -> str:
-    dumper = type("_Dumper", (_BlockDumper,), {"indent_sequences": style.indent_sequences})
-    text: str = yaml.dump(
-        value,
-        Dumper=dumper,
-        indent=style.step,
-        allow_unicode=True,
-        sort_keys=False,
-        default_flow_style=False,
-        width=4096,
-    )
-    return text
-
-
-def _flow(value: Any, quote: str | None) -> str:
-    """``value`` on one line: a collection in flow style, a scalar as a block value would be
-    written (flow context quotes more: ``rtsp://x`` would become ``'rtsp://x'``). A scalar keeps
-    the quotes its old value had; text with a line break is written in double quotes."""
-    if isinstance(value, str) and ("\n" in value or "\r" in value):
-        quote = '"'
-    if isinstance(value, dict | list):
-        text: str = yaml.dump(
-            value,
-            Dumper=_FlowDumper,
-            default_flow_style=True,
-            allow_unicode=True,
-            sort_keys=False,
-            width=1 << 30,
-        )
-        return text.strip()
-    text = yaml.dump({"k": value}, Dumper=_FlowDumper, default_style=quote, allow_unicode=True, width=1 << 30)
-    return text.rstrip("\n").partition(": ")[2]
 
 
 def _with(parent: Any, key: str | int, value: Any) -> Any:
@@ -605,26 +521,3 @@ def _same(old: Any, new: Any) -> bool:
     if isinstance(old, list) and isinstance(new, list):
         return len(old) == len(new) and all(_same(a, b) for a, b in zip(old, new, strict=True))
     return type(old) is type(new) and bool(old == new)
-
-
-def _detect_style(root: MappingNode, newline: str) -> Style:
-    """The indentation step and list style of the first nested block collections."""
-    step: int | None = None
-    indent_sequences: bool | None = None
-    stack: list[MappingNode] = [root]
-    while stack and (step is None or indent_sequences is None):
-        node = stack.pop(0)
-        for key, value in node.value:
-            if not isinstance(value, MappingNode | SequenceNode) or value.flow_style or not value.value:
-                continue
-            if isinstance(value, MappingNode):
-                if step is None and value.start_mark.line > key.start_mark.line:
-                    step = value.start_mark.column - key.start_mark.column
-                stack.append(value)
-            else:
-                first = value.value[0]
-                if indent_sequences is None and first.start_mark.line > key.start_mark.line:
-                    indent_sequences = first.start_mark.column - 2 > key.start_mark.column
-                stack.extend(item for item in value.value if isinstance(item, MappingNode))
-    step = step if step is not None and 2 <= step <= 8 else 2
-    return Style(step, True if indent_sequences is None else indent_sequences, newline)
