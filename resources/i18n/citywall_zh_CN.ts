@@ -494,13 +494,6 @@
     </message>
 </context>
 <context>
-    <name>Discovery</name>
-    <message>
-        <source>the site already has a camera with the id {0}</source>
-        <translation>站点中已有编号为 {0} 的摄像机</translation>
-    </message>
-</context>
-<context>
     <name>DiscoveryDialog</name>
     <message>
         <source>Search for cameras</source>
