@@ -84,7 +84,7 @@ def test_answers_that_are_not_onvif_are_listed_with_the_reason(camera: PtzCamera
         Tarpit("127.0.0.5", port),
         Babbler("127.0.0.6", port),
     ):
-        result, problems = probe("127.0.0.1-8, 10.20.30.40, 127.0.0.9", (port,), timeout_s=0.8)
+        result, problems = probe("127.0.0.1-8, 10.20.30.40, 127.0.0.9", (port,), timeout_s=2.0)
         assert [d.device_url for d in result.devices] == [camera.device_url]
         by_address = {p.address: p for p in problems}
         assert by_address[f"127.0.0.3:{port}"].kind is ProblemKind.NOT_ONVIF
@@ -145,7 +145,7 @@ def test_probe_bench_runs_and_ends_with_result_line() -> None:
 
     root = Path(__file__).resolve().parents[2]
     command = [sys.executable, str(root / "bench" / "probe.py"), "--seconds", "0", "--cameras", "1"]
-    command += ["--silent", "1", "--timeout", "0.5"]
+    command += ["--silent", "1", "--timeout", "3"]  # room for a busy machine: the camera must answer
     env = {**os.environ, "PYTHONPATH": str(root)}
     done = subprocess.run(
         command, cwd=root, env=env, capture_output=True, text=True, timeout=120, check=False

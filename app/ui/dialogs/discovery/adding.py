@@ -2,9 +2,10 @@
 
 :func:`camera_entries` turns the cameras to add into the mappings a site file holds (defaults left
 out, ``kind`` first, the ``ptz:`` block with its presets), so writing them is one call:
-:func:`append_cameras`. It re-reads the site file first (a file with problems is not touched),
-appends, writes atomically with the previous file kept beside as ``<name>.bak``, and reads it back;
-if that read fails, the previous file is put back.
+:func:`append_cameras`, through the site writer (:mod:`camera_config.site_writer`). It re-reads
+the site file (a file with problems is not touched, one changed since it was read is refused),
+appends the cameras leaving every other line and comment as it was, keeps the previous file in
+``backups/`` beside it, and writes atomically.
 """
 
 from __future__ import annotations
@@ -25,16 +26,12 @@ from app.adapters.onvif.onboarding import camera_from_discovery
 from app.ui.dialogs.discovery.results import FoundDevice
 from app.ui.dialogs.discovery.texts import onvif_error_text
 from camera_config.explain import explain
-from camera_config.files import write_atomic
-from camera_config.issues import ConfigError, format_path
-from camera_config.loader import load_site, save_site
+from camera_config.issues import format_path
 from camera_config.models import CAMERA_ID_PATTERN, Camera, Credentials, OnvifSource, RtspSource, SiteConfig
+from camera_config.site_writer import SiteDocument, SiteEditError
 
 translate = QCoreApplication.translate
-
-
-class SiteWriteError(Exception):
-    """The cameras were not added; the message says why, in words (the file is unchanged)."""
+SiteWriteError = SiteEditError  # the cameras were not added; the message says why (file unchanged)
 
 
 def rows_problem(rows: Sequence[FoundDevice], site: SiteConfig | None) -> str | None:
@@ -108,42 +105,16 @@ def camera_entries(cameras: Sequence[Camera]) -> list[dict[str, Any]]:
 
 
 def append_cameras(path: Path, entries: Sequence[Mapping[str, Any]]) -> SiteConfig:
-    """Append the cameras ``entries`` describe to the site file at ``path``; the site as read back.
+    """Append the cameras ``entries`` describe to the site file at ``path``; the site as the app
+    will read it.
 
     Raises :class:`ConfigError` when the file has problems now (it is then not touched),
-    :class:`SiteWriteError` when the cameras do not fit the site, OSError when it cannot be written.
+    :class:`SiteWriteError` when the cameras do not fit the site or the file changed on disk since
+    it was read, OSError when it cannot be written (the file is then as it was).
     """
-    site = load_site(path, resolve_secrets=False)
-    try:
-        cameras = [Camera.model_validate(entry) for entry in entries]
-    except ValidationError as exc:
-        raise SiteWriteError(_problems(exc, Camera)) from None
-    taken = sorted({c.id for c in site.cameras} & {c.id for c in cameras})
-    if taken:
-        raise SiteWriteError(
-            translate("Discovery", "the site already has a camera with the id {0}").format(", ".join(taken))
-        )
-    try:
-        fields = {name: getattr(site, name) for name in SiteConfig.model_fields}  # detection: too
-        updated = SiteConfig.model_validate({**fields, "cameras": (*site.cameras, *cameras)})
-    except ValidationError as exc:
-        raise SiteWriteError(_problems(exc, SiteConfig)) from None
-    before = path.read_bytes().decode("utf-8")  # load_site read it: it is UTF-8
-    write_atomic(path.with_name(path.name + ".bak"), before)
-    save_site(updated, path)
-    try:
-        back = load_site(path, resolve_secrets=False)
-        missing = {c.id for c in cameras} - {c.id for c in back.cameras}
-        if missing:
-            raise SiteWriteError(f"cameras missing after writing: {', '.join(sorted(missing))}")
-    except (ConfigError, SiteWriteError):
-        write_atomic(path, before)  # nothing already stored is lost
-        raise
-    return back
-
-
-def _problems(exc: ValidationError, model: type[Camera] | type[SiteConfig]) -> str:
-    return "; ".join(f"{format_path(p.loc)}: {p.message}" for p in explain(exc, model))
+    document = SiteDocument.open(path)
+    document.add_cameras(entries)
+    return document.save().site
 
 
 # -- which found devices the site has already ----------------------------------------------------------
