@@ -606,12 +606,14 @@ class MainWindow(QMainWindow):
             known_hosts=set(self._site.known_hosts),
             target=self._site.discovery_target,
         )
-        dialog.cameras_added.connect(
-            lambda ids: self.statusBar().showMessage(
-                translate(
-                    "Main", "{0} camera(s) added to the site file; restart CityWall to show them"
-                ).format(len(ids)),
-                10000,
+        dialog.site_file_saved.connect(
+            lambda path, backup: self.events.report(
+                SystemEventKind.SITE_FILE_SAVED, subject=path, detail=f"backup: {backup}" if backup else ""
+            )
+        )
+        dialog.site_file_not_saved.connect(
+            lambda path, why: self.events.report(
+                SystemEventKind.SITE_FILE_NOT_SAVED, subject=path, detail=why
             )
         )
         dialog.exec()

@@ -81,7 +81,9 @@ MESSAGES: dict[SystemEventKind, str] = {
         QT_TRANSLATE_NOOP("SystemEvents", "Another workstation changed {0} at the same time")
     ),
     K.STORE_NOT_SAVED: str(QT_TRANSLATE_NOOP("SystemEvents", "Changes were not saved to {0}")),
-    K.SITE_FILE_SAVED: str(QT_TRANSLATE_NOOP("SystemEvents", "Site file saved: {0}")),
+    K.SITE_FILE_SAVED: str(
+        QT_TRANSLATE_NOOP("SystemEvents", "Site file saved: {0} (restart CityWall to use the changes)")
+    ),
     K.SITE_FILE_NOT_SAVED: str(QT_TRANSLATE_NOOP("SystemEvents", "Site file not saved: {0}")),
     K.SNAPSHOT_SAVED: str(QT_TRANSLATE_NOOP("SystemEvents", "Snapshot saved: {0}")),
     K.SNAPSHOT_NOT_SAVED: str(QT_TRANSLATE_NOOP("SystemEvents", "Snapshot not saved: {0}")),

@@ -1143,10 +1143,6 @@
         <translation>{0} 的巡航已保存</translation>
     </message>
     <message>
-        <source>{0} camera(s) added to the site file; restart CityWall to show them</source>
-        <translation>已向站点文件添加 {0} 台摄像机，重启 CityWall 后显示</translation>
-    </message>
-    <message>
         <source>Operator</source>
         <translation>座席员</translation>
     </message>
@@ -1749,8 +1745,8 @@
         <translation>更改未能保存到 {0}</translation>
     </message>
     <message>
-        <source>Site file saved: {0}</source>
-        <translation>站点文件已保存：{0}</translation>
+        <source>Site file saved: {0} (restart CityWall to use the changes)</source>
+        <translation>站点文件已保存：{0}（重启 CityWall 后生效）</translation>
     </message>
     <message>
         <source>Site file not saved: {0}</source>

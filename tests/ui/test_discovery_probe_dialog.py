@@ -232,9 +232,14 @@ def test_a_ptz_camera_is_added_with_its_ptz_block_and_presets(
     assert cell(dialog, 0, 6) == "Ready: PTZ with 3 presets, 2 stream profiles"
     tip = dialog.table.item(0, 6)
     assert tip is not None and "路口全景、东侧人行道、垃圾桶" in tip.toolTip()
+    saved: list[tuple[str, str]] = []
+    dialog.site_file_saved.connect(lambda path, backup: saved.append((path, backup)))
     with qtbot.waitSignal(dialog.cameras_added, timeout=10_000):
         QTest.mouseClick(dialog.add_button, LEFT)
     assert "Added to site.yaml: cam002 (1 with PTZ, 3 presets)" in dialog.message_text()
+    # the window's system events hear of it, with the backup of the file as it was
+    ((path, backup),) = saved
+    assert path == str(site_file) and Path(backup).parent.name == "backups" and Path(backup).is_file()
     written = yaml.safe_load(site_file.read_text(encoding="utf-8"))
     entry = written["cameras"][1]
     assert entry["ptz"] == {

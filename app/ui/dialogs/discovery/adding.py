@@ -28,7 +28,7 @@ from app.ui.dialogs.discovery.texts import onvif_error_text
 from camera_config.explain import explain
 from camera_config.issues import format_path
 from camera_config.models import CAMERA_ID_PATTERN, Camera, Credentials, OnvifSource, RtspSource, SiteConfig
-from camera_config.site_writer import SiteDocument, SiteEditError
+from camera_config.site_writer import SaveResult, SiteDocument, SiteEditError
 
 translate = QCoreApplication.translate
 SiteWriteError = SiteEditError  # the cameras were not added; the message says why (file unchanged)
@@ -104,9 +104,9 @@ def camera_entries(cameras: Sequence[Camera]) -> list[dict[str, Any]]:
     return entries
 
 
-def append_cameras(path: Path, entries: Sequence[Mapping[str, Any]]) -> SiteConfig:
-    """Append the cameras ``entries`` describe to the site file at ``path``; the site as the app
-    will read it.
+def append_cameras(path: Path, entries: Sequence[Mapping[str, Any]]) -> SaveResult:
+    """Append the cameras ``entries`` describe to the site file at ``path``; what was saved (the
+    site as the app will read it, and the backup of the file as it was).
 
     Raises :class:`ConfigError` when the file has problems now (it is then not touched),
     :class:`SiteWriteError` when the cameras do not fit the site or the file changed on disk since
@@ -114,7 +114,7 @@ def append_cameras(path: Path, entries: Sequence[Mapping[str, Any]]) -> SiteConf
     """
     document = SiteDocument.open(path)
     document.add_cameras(entries)
-    return document.save().site
+    return document.save()
 
 
 # -- which found devices the site has already ----------------------------------------------------------

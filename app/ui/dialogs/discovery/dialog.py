@@ -43,6 +43,7 @@ from app.ui.dialogs.save_view import dim
 from camera_config.issues import ConfigError
 from camera_config.loader import load_site
 from camera_config.models import Camera, Credentials, SiteConfig
+from camera_config.site_writer import SaveResult
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +74,8 @@ class DiscoveryDialog(QDialog):
     """
 
     cameras_added = Signal(list)
+    site_file_saved = Signal(str, str)  # the file, its backup ("" when there was none)
+    site_file_not_saved = Signal(str, str)  # the file, why
 
     def __init__(
         self,
@@ -99,7 +102,7 @@ class DiscoveryDialog(QDialog):
         self._site_problem: str | None = None
         self._executor = ThreadPoolExecutor(max_workers=3, thread_name_prefix="discovery")
         self._inspections: dict[Future[DeviceDescription], FoundDevice] = {}
-        self._write: Future[SiteConfig] | None = None
+        self._write: Future[SaveResult] | None = None
         self._message: tuple[Callable[[], str], bool] | None = None  # (text, is_error): re-translated
         self._pending: tuple[list[Camera], list[FoundDevice]] = ([], [])
         self._timer = QTimer(self)
@@ -378,14 +381,15 @@ class DiscoveryDialog(QDialog):
         self._timer.start()
         self._update()
 
-    def _write_finished(self, future: Future[SiteConfig]) -> None:
+    def _write_finished(self, future: Future[SaveResult]) -> None:
         self._write = None
         cameras, rows = self._pending
         path = self.site_file
         try:
-            site = future.result()
+            saved = future.result()
         except ConfigError as exc:
             why = str(exc)
+            self.site_file_not_saved.emit(str(path), why)
             self._set_message(
                 lambda: self.tr("Not added: the site file has problems; fix them first:\n{0}").format(why),
                 error=True,
@@ -393,13 +397,17 @@ class DiscoveryDialog(QDialog):
             return
         except (SiteWriteError, OSError) as exc:
             why = words(exc)
+            self.site_file_not_saved.emit(str(path), why)
             self._set_message(lambda: self.tr("Not added: {0}").format(why), error=True)
             return
         except Exception as exc:
             log.exception("adding cameras to the site file failed")
             why = type(exc).__name__
+            self.site_file_not_saved.emit(str(path), why)
             self._set_message(lambda: self.tr("Not added: internal error ({0})").format(why), error=True)
             return
+        site = saved.site
+        self.site_file_saved.emit(str(saved.path), str(saved.backup or ""))
         self._site = site
         self.known_hosts |= site_hosts(site)
         for camera, row in zip(cameras, rows, strict=True):
