@@ -14,6 +14,7 @@ import platformdirs
 
 from app.adapters.onvif.streams import OnvifStreamResolver
 from app.core.stream_health import StreamState
+from app.core.system_events import EventSink
 from app.media.specs import camera_spec_or_error, site_specs
 from app.media.supervisor import IngestSupervisor
 from app.run_options import RunOptions
@@ -22,6 +23,7 @@ from app.services.detection.service import DetectionService, PtzPlaceFeed
 from app.services.patrol_store import PatrolStore
 from app.services.ptz_hub import PtzHub
 from app.services.shared_locks import LockFolder
+from app.services.system_events import SystemEventLog
 from app.services.zone_store import ZoneStore, site_with_zones
 from app.ui.dialogs.discovery import site_hosts
 from app.ui.main_window import DetectionWiring, SiteUi
@@ -116,7 +118,10 @@ def start_detection(
     return service, feed
 
 
-def build_supervisor(site: SiteConfig, resolver: OnvifStreamResolver | None = None) -> IngestSupervisor:
+def build_supervisor(
+    site: SiteConfig, resolver: OnvifStreamResolver | None = None, events: EventSink | None = None
+) -> IngestSupervisor:
+    """``events``: where cameras going down and up and decoder restarts are published."""
     settings = site.ingest
     return IngestSupervisor(
         site_specs(site, resolver),
@@ -125,6 +130,7 @@ def build_supervisor(site: SiteConfig, resolver: OnvifStreamResolver | None = No
         tile_capacity=settings.tile_capacity,
         focus_capacity=settings.focus_capacity,
         focus_slots=settings.focus_slots,
+        events=events,
     )
 
 
@@ -169,11 +175,14 @@ def run_site(
     discovery_target: tuple[str, int] | None = None,
 ) -> tuple[int, RunReport]:
     """Run the wall on ``site`` until closed (or for ``opts.seconds``)."""
+    # Every fault and recovery lands here (and in the log). TODO(lead): the window's event list
+    # and status bar read it; pass it to run_wall once they exist.
+    events = SystemEventLog()
     zones = zone_store_for(site)
     site = site_with_zones(site, zones)  # zones drawn by operators win over the site file's
     site_ui = site_ui_for(site, snapshot_dir(), site_file, discovery_target)
     resolver = stream_resolver(site)
-    supervisor = build_supervisor(site, resolver)
+    supervisor = build_supervisor(site, resolver, events.publish)
     retry = StreamRetry(site, supervisor, resolver)
     store = patrol_store_for(site)
     for problem in store.problems:
