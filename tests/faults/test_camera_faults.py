@@ -64,6 +64,7 @@ def hold_for(seconds: float, wall: Wall, what: str) -> None:
 
 def assert_no_gap(gaps: dict[str, float]) -> None:
     worst = max(gaps, key=lambda c: gaps[c])
+    print(f"healthy cameras' longest picture gap: {gaps[worst]:.2f} s ({worst})")
     assert gaps[worst] <= GAP_LIMIT_S, f"{worst} went {gaps[worst]:.2f} s without a new picture: {gaps}"
 
 
