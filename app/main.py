@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 import logging
-import os
-import re
-import socket
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import platformdirs
 
+from app.adapters.data_folder import check_folder, claim, clean_temp_files, free_bytes, site_folder
+from app.adapters.json_store import EventSink, workstation_name
 from app.adapters.onvif.streams import OnvifStreamResolver
 from app.core.stream_health import StreamState
-from app.core.system_events import EventSink
+from app.core.system_events import SystemEvent, SystemEventKind
+from app.log_setup import configure_logging
 from app.media.specs import camera_spec_or_error, site_specs
 from app.media.supervisor import IngestSupervisor
 from app.run_options import RunOptions
 from app.services.bin_samples import BinSampleStore
 from app.services.detection.service import DetectionService, PtzPlaceFeed
+from app.services.disk_watch import DiskWatch
 from app.services.patrol_store import PatrolStore
 from app.services.ptz_hub import PtzHub
 from app.services.shared_locks import LockFolder
@@ -69,47 +70,91 @@ def site_ui_for(
     )
 
 
-def site_data_dir(site: SiteConfig) -> Path:
-    """Operators' edits of a site (patrols, zones) and its evidence: beside the shared views, else
-    in this user's data folder."""
+def sites_root(data_dir: Path | None = None) -> Path:
+    """Where sites without shared views keep their data: ``--data-dir``, else the user's data folder."""
+    return data_dir if data_dir is not None else Path(platformdirs.user_data_dir("citywall")) / "sites"
+
+
+def site_data_dir(site: SiteConfig, data_dir: Path | None = None) -> Path:
+    """Operators' edits of a site (patrols, zones), its evidence and logs: beside the shared views,
+    else a folder of the site's own (unique and stable for any name, Chinese included)."""
     if site.site.shared_views is not None:
         return Path(site.site.shared_views).parent
-    slug = re.sub(r"[^0-9A-Za-z_-]+", "_", site.site.name).strip("_") or "site"
-    return Path(platformdirs.user_data_dir("citywall")) / "sites" / slug
+    return site_folder(sites_root(data_dir), site.site.name)
 
 
-def patrol_store_for(site: SiteConfig) -> PatrolStore:
-    return PatrolStore.for_site(site, site_data_dir(site) / "patrols.json")
+def patrol_store_for(site: SiteConfig, data: Path, events: EventSink | None = None) -> PatrolStore:
+    return PatrolStore.for_site(site, data / "patrols.json", events=events)
 
 
-def zone_store_for(site: SiteConfig) -> ZoneStore:
-    return ZoneStore.for_site(site, site_data_dir(site) / "zones.json")
+def zone_store_for(site: SiteConfig, data: Path, events: EventSink | None = None) -> ZoneStore:
+    return ZoneStore.for_site(site, data / "zones.json", events=events)
 
 
-def workstation_name() -> str:
-    """How this workstation is named to the others (in shared PTZ locks): CITYWALL_WORKSTATION, or
-    the computer's name."""
-    return os.environ.get("CITYWALL_WORKSTATION", "").strip() or socket.gethostname() or "workstation"
+WRITE_FAILURES = frozenset(
+    {
+        SystemEventKind.EVIDENCE_NOT_SAVED,
+        SystemEventKind.STORE_NOT_SAVED,
+        SystemEventKind.SNAPSHOT_NOT_SAVED,
+        SystemEventKind.SITE_FILE_NOT_SAVED,
+    }
+)
 
 
-def lock_folder_for(site: SiteConfig) -> LockFolder:
+def open_data_folders(name: str, data: Path, evidence: Path, events: SystemEventLog, level: str) -> DiskWatch:
+    """Check the data (and evidence) folder before anything writes there; log into it; watch its
+    free space. A read-only folder is a standing fault the operator sees (the wall still runs);
+    one that can be neither made nor read stops the start (:class:`DataFolderError`)."""
+    state = check_folder(data)
+    logs = data / "logs" if state.writable else Path(platformdirs.user_log_dir("citywall"))
+    path = configure_logging(logs, level)
+    log.info("CityWall starting on site %r; data folder %s; log %s", name, data, path)
+    folders = [state]
+    if evidence.resolve() != data.resolve() and not evidence.resolve().is_relative_to(data.resolve()):
+        folders.append(check_folder(evidence))
+    for folder in folders:
+        if not folder.writable:
+            events.report(
+                SystemEventKind.DATA_FOLDER_READ_ONLY, subject=str(folder.path), detail=folder.detail
+            )
+            continue
+        for leftover in clean_temp_files(folder.path):
+            log.info("removed %s, left by an interrupted write", leftover)
+    if state.writable:
+        claim(data, name)
+    watch = DiskWatch(str(data), lambda: free_bytes(data), events)
+
+    # A failed write anywhere (evidence, a store, a snapshot) checks the space at once.
+    def on_event(event: SystemEvent) -> None:
+        if event.kind in WRITE_FAILURES:
+            watch.check()
+
+    events.subscribe(on_event)
+    watch.start()
+    return watch
+
+
+def lock_folder_for(data: Path) -> LockFolder:
     """Operator locks are shared through files beside the shared views (every workstation sees them)."""
-    return LockFolder(site_data_dir(site) / "ptz_locks", workstation_name())
+    return LockFolder(data / "ptz_locks", workstation_name())
 
 
-def bin_samples_for(site: SiteConfig) -> BinSampleStore:
-    return BinSampleStore(site_data_dir(site) / "bin_samples")
+def bin_samples_for(data: Path) -> BinSampleStore:
+    return BinSampleStore(data / "bin_samples")
+
+
+def evidence_dir_for(site: SiteConfig, data: Path) -> Path:
+    return site.detection.evidence_dir or data / "evidence"
 
 
 def start_detection(
-    site: SiteConfig, supervisor: IngestSupervisor, ptz: PtzHub | None
+    site: SiteConfig, supervisor: IngestSupervisor, ptz: PtzHub | None, data: Path
 ) -> tuple[DetectionService, PtzPlaceFeed] | None:
     """The detection worker (its own process) and the feed of where PTZ cameras point."""
     if not site.detection.enabled:
         return None
-    evidence = site.detection.evidence_dir or site_data_dir(site) / "evidence"
-    service = DetectionService.for_ingest(site, supervisor, evidence)
-    retrained = bin_samples_for(site).classifier_path
+    service = DetectionService.for_ingest(site, supervisor, evidence_dir_for(site, data))
+    retrained = bin_samples_for(data).classifier_path
     if retrained.is_file():
         service.set_bin_classifier(retrained)  # the site's own, retrained from its pictures
     service.start()
@@ -174,21 +219,23 @@ def run_site(
     site_file: Path | None = None,
     discovery_target: tuple[str, int] | None = None,
 ) -> tuple[int, RunReport]:
-    """Run the wall on ``site`` until closed (or for ``opts.seconds``)."""
-    # Every fault and recovery lands here (and in the log). TODO(lead): the window's event list
-    # and status bar read it; pass it to run_wall once they exist.
+    """Run the wall on ``site`` until closed (or for ``opts.seconds``).
+
+    Raises :class:`DataFolderError` when the site's data folder can be neither made nor read."""
     events = SystemEventLog()
-    zones = zone_store_for(site)
+    data = site_data_dir(site, opts.data_dir)
+    guard = open_data_folders(site.site.name, data, evidence_dir_for(site, data), events, opts.log_level)
+    zones = zone_store_for(site, data, events.publish)
     site = site_with_zones(site, zones)  # zones drawn by operators win over the site file's
     site_ui = site_ui_for(site, snapshot_dir(), site_file, discovery_target)
     resolver = stream_resolver(site)
     supervisor = build_supervisor(site, resolver, events.publish)
     retry = StreamRetry(site, supervisor, resolver)
-    store = patrol_store_for(site)
+    store = patrol_store_for(site, data, events.publish)
     for problem in store.problems:
         log.warning("%s", problem)
     has_ptz = any(c.ptz is not None and c.enabled for c in site.cameras)
-    ptz = PtzHub(site, patrol_of=store.patrol, locks=lock_folder_for(site)) if has_ptz else None
+    ptz = PtzHub(site, patrol_of=store.patrol, locks=lock_folder_for(data)) if has_ptz else None
     report = RunReport([t.camera_id for t in site_ui.cameras])
 
     def note_live() -> None:
@@ -200,8 +247,8 @@ def run_site(
     retry.start()
     if ptz is not None:
         ptz.start()
-    detection = start_detection(site, supervisor, ptz)
-    wiring = DetectionWiring(site, detection[0] if detection else None, zones, bin_samples_for(site))
+    detection = start_detection(site, supervisor, ptz, data)
+    wiring = DetectionWiring(site, detection[0] if detection else None, zones, bin_samples_for(data))
     try:
         code = run_wall(
             supervisor,
@@ -212,9 +259,11 @@ def run_site(
             ptz=ptz,
             patrol_store=store,
             detection=wiring,
+            events=events,
         )
         note_live()
     finally:
+        guard.stop()
         retry.stop()
         if detection is not None:
             detection[1].stop()

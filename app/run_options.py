@@ -18,3 +18,5 @@ class RunOptions:
     profile_dir: Path | None = None  # per-user settings and views; None: the OS's app data folder
     fresh: bool = False  # ignore the saved session (windows, views, pages)
     wall_only: bool = False  # hide the panels, toolbar and menus: a display that only shows the wall
+    data_dir: Path | None = None  # sites' data (zones, patrols, evidence, logs); None: the user's data folder
+    log_level: str = "info"  # the log file's level (stderr shows warnings and worse)

@@ -1,7 +1,9 @@
 """Import a camera inventory spreadsheet (CSV from Excel) into a site configuration.
 
 Passwords never go into the YAML: they go to a private env file next to it, and each camera's
-``credentials.password_env`` names its variable.
+``credentials.password_env`` names its variable. Imported into an existing site (``into``), the
+new groups and cameras are added by the site writer: the rest of that file, comments included,
+stays as it was, and the file written over is backed up.
 """
 
 from __future__ import annotations
@@ -18,8 +20,8 @@ from camera_config.csv_rows import Row, read_rows
 from camera_config.env_file import write_env_file
 from camera_config.explain import Loc, explain
 from camera_config.issues import ConfigError, ConfigIssue
-from camera_config.loader import load_site, save_site
-from camera_config.models import CAMERA_ID_PATTERN, SiteConfig
+from camera_config.models import CAMERA_ID_PATTERN, Camera, Group, SiteConfig
+from camera_config.site_writer import SaveResult, SiteDocument, create_site
 
 
 class Text:
@@ -47,6 +49,22 @@ class ImportResult:
     secrets: dict[str, str] = field(repr=False)  # variable -> password: for the secrets file only
     added: int
     warnings: list[ConfigIssue] = field(default_factory=list)
+    document: SiteDocument | None = field(default=None, repr=False)  # the site imported into
+    site_name: str | None = None  # a new name for it (--site-name)
+
+    @property
+    def new_groups(self) -> tuple[Group, ...]:
+        return self.site.groups[len(self.document.site.groups) if self.document else 0 :]
+
+    @property
+    def new_cameras(self) -> tuple[Camera, ...]:
+        return self.site.cameras[len(self.site.cameras) - self.added :]
+
+
+@dataclass(frozen=True)
+class Written:
+    saved: SaveResult  # the site file (its backup, the site as the app reads it)
+    secrets: Path | None  # the secrets file, if there were passwords
 
 
 def secrets_path(out: Path) -> Path:
@@ -60,18 +78,28 @@ def password_variable(camera_id: str) -> str:
 
 def import_csv(csv_path: Path, *, site_name: str | None = None, into: Path | None = None) -> ImportResult:
     """Read the inventory and build a validated site; raise :class:`ConfigError` with every problem."""
-    base = load_site(into, resolve_secrets=False) if into is not None else None
-    return _Importer(Path(csv_path), base, into).run(site_name)
+    document = SiteDocument.open(into) if into is not None else None
+    result = _Importer(Path(csv_path), document.site if document else None, into).run(site_name)
+    result.document, result.site_name = document, site_name
+    return result
 
 
-def write_import(result: ImportResult, out: Path) -> Path | None:
-    """Write the secrets file (if any passwords) and then the site file; return the secrets path."""
+def write_import(result: ImportResult, out: Path) -> Written:
+    """Write the secrets file (if any passwords) and then the site file: the site imported into,
+    with the new groups and cameras added (saved as ``out``), or a new file. A file at ``out`` is
+    backed up first. :class:`SiteEditError` (nothing written) if the site changed meanwhile."""
     secrets = None
     if result.secrets:
         secrets = secrets_path(out)
         write_env_file(secrets, result.secrets)
-    save_site(result.site, out)
-    return secrets
+    if result.document is None:
+        return Written(create_site(result.site, out), secrets)
+    document = result.document
+    document.add_groups(result.new_groups)
+    document.add_cameras(result.new_cameras)
+    if result.site_name is not None:
+        document.set_site_info(name=result.site_name)
+    return Written(document.save(out), secrets)
 
 
 class _Importer:
@@ -94,7 +122,9 @@ class _Importer:
         self.issues.append(ConfigIssue(self.path, line, None, path, message))
 
     def run(self, site_name: str | None) -> ImportResult:
-        rows, self.warnings = read_rows(self.path)
+        sheet = read_rows(self.path)
+        rows, self.warnings = sheet.rows, sheet.warnings
+        self.issues.extend(sheet.errors)  # and every other row is still checked
         for group in self.base.groups if self.base else ():
             self.groups.setdefault(group.id, group.id)
             self.groups.setdefault(group.name, group.id)

@@ -35,9 +35,18 @@ class Row:
         return self.labels.get(column, column)
 
 
-def read_rows(path: Path) -> tuple[list[Row], list[ConfigIssue]]:
-    """The non-empty rows and warnings (ignored columns); :class:`ConfigError` for bad files."""
+@dataclass
+class Sheet:
+    rows: list[Row]  # the non-empty rows that could be read
+    warnings: list[ConfigIssue]  # e.g. ignored columns
+    errors: list[ConfigIssue]  # rows that could not be read (too many cells): the others still count
+
+
+def read_rows(path: Path) -> Sheet:
+    """The rows of the inventory; :class:`ConfigError` for a file that cannot be read as one
+    (encoding, header). A bad row is an error of its own, and every other row is still read."""
     issues: list[ConfigIssue] = []
+    errors: list[ConfigIssue] = []
     warnings: list[ConfigIssue] = []
     text = _decode(path)
     first_line = text.split("\n", 1)[0]
@@ -59,15 +68,15 @@ def read_rows(path: Path) -> tuple[list[Row], list[ConfigIssue]]:
             continue
         if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
             message = Text.TOO_MANY_CELLS.format(got=len(cells), want=len(header))
-            issues.append(ConfigIssue(path, line, None, "", message))
+            errors.append(ConfigIssue(path, line, None, "", message))
             continue
         values = {col: cells[i].strip() if i < len(cells) else "" for col, i in columns.items()}
         rows.append(Row(line, values, labels))
-    if not rows and not issues:
+    if not rows and not errors and not issues:
         issues.append(ConfigIssue(path, header_line, None, "", Text.NO_ROWS))
     if issues:
-        raise ConfigError(issues)
-    return rows, warnings
+        raise ConfigError(issues + errors)
+    return Sheet(rows, warnings, errors)
 
 
 def _decode(path: Path) -> str:

@@ -14,7 +14,7 @@ from typing import Annotated, Any, ClassVar, Literal, Union, get_args, get_origi
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from camera_config.models import CAMERA_ID_PATTERN, ENV_NAME_PATTERN
+from camera_config.models import CAMERA_ID_PATTERN, ENV_NAME_PATTERN, TIMEZONE_PATTERN
 from camera_config.rules import SiteRuleError
 
 Loc = tuple[str | int, ...]
@@ -38,6 +38,7 @@ class Text:
         ENV_NAME_PATTERN: "must be an environment variable name: letters A-Z, digits and '_', "
         "not starting with a digit (e.g. CITYWALL_CAM_001_PASSWORD)",
         r"^\d+$": "must contain digits only",
+        TIMEZONE_PATTERN: "must be a time zone name such as Asia/Shanghai (IANA time zone database)",
     }
 
 

@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 
-def write_atomic(path: Path, text: str, *, mode: int | None = None) -> None:
-    """Write ``text`` (UTF-8) to ``path`` through a temporary file in the same folder + ``os.replace``.
+def write_atomic(path: Path, text: str | bytes, *, mode: int | None = None) -> None:
+    """Write ``text`` (UTF-8, or bytes as they are) to ``path`` through a temporary file in the
+    same folder + ``os.replace``; on any failure the temporary file is removed.
 
     ``mode`` None keeps the mode of an existing file (0o644 for a new one). A secret file passes
     0o600; the temporary file is created 0o600 so the secret is never readable by others.
@@ -27,8 +28,8 @@ def write_atomic(path: Path, text: str, *, mode: int | None = None) -> None:
     handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     temp = Path(temp_name)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
+        with os.fdopen(handle, "wb") as out:
+            out.write(text.encode("utf-8") if isinstance(text, str) else text)
             out.flush()
             os.fsync(out.fileno())
         with contextlib.suppress(OSError):  # not every file system keeps modes (e.g. FAT, Windows)
@@ -38,6 +39,19 @@ def write_atomic(path: Path, text: str, *, mode: int | None = None) -> None:
         with contextlib.suppress(OSError):
             temp.unlink()
         raise
+    _sync_folder(path.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable (POSIX); Windows cannot open a folder for this."""
+    if os.name != "posix":
+        return
+    with contextlib.suppress(OSError):
+        handle = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(handle)
+        finally:
+            os.close(handle)
 
 
 MISSING: Any = object()  # read_json's answer for a file that is not there (yet)

@@ -1,25 +1,36 @@
-"""Read and write site files; every problem is reported with file, line and field path."""
+"""Read site files; every problem is reported with file, line and field path.
+
+They are written by :mod:`camera_config.site_writer`, which validates with this module."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
+import zoneinfo
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from camera_config import yaml_nodes
 from camera_config.explain import Problem, explain
-from camera_config.files import write_atomic
 from camera_config.issues import ConfigError, ConfigIssue, format_path
-from camera_config.models import FileSource, SiteConfig
+from camera_config.models import TIMEZONE_PATTERN, FileSource, SiteConfig, raw_site_violations
 
-__all__ = ["ConfigError", "ConfigIssue", "load_site", "load_site_report", "save_site"]
+__all__ = [
+    "ConfigError",
+    "ConfigIssue",
+    "load_site",
+    "load_site_report",
+    "parse_site_text",
+    "read_site_file",
+    "save_site",
+    "site_from_nodes",
+]
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +47,9 @@ class Text:
     NOT_MAPPING = "the top level must be a mapping with keys such as site, groups, cameras; got {what}"
     NOT_TEXT = '{what}; write it in quotes so it is read as text (e.g. "001")'
     NO_CLIP = "video file not found: {path}"
-    HEADER = "# CityWall site configuration (see camera_config/examples/site.example.yaml)\n"
+    UNKNOWN_TIMEZONE = (
+        "unknown time zone {name!r}; use a name of the IANA time zone database, e.g. Asia/Shanghai"
+    )
 
 
 def load_site(
@@ -58,11 +71,30 @@ def load_site_report(
 ) -> tuple[SiteConfig, list[ConfigIssue]]:
     """Like :func:`load_site`, and also return warnings (problems that do not stop start-up)."""
     path = Path(path)
-    text = _read_text(path)
+    return parse_site_text(_read_text(path), path, env, resolve_secrets=resolve_secrets)
+
+
+def parse_site_text(
+    text: str, path: Path, env: Mapping[str, str] | None = None, *, resolve_secrets: bool = True
+) -> tuple[SiteConfig, list[ConfigIssue]]:
+    """Validate ``text`` as if it were the content of ``path`` (relative paths resolve beside it):
+    the site and its warnings, or :class:`ConfigError` naming ``path``, line and field."""
     try:
         root, data = yaml_nodes.parse(text)
     except yaml_nodes.YamlSyntaxError as exc:
         raise ConfigError([_issue(path, exc.problem)]) from None
+    return site_from_nodes(root, data, path, env, resolve_secrets=resolve_secrets)
+
+
+def site_from_nodes(
+    root: Node | None,
+    data: Any,
+    path: Path,
+    env: Mapping[str, str] | None = None,
+    *,
+    resolve_secrets: bool = True,
+) -> tuple[SiteConfig, list[ConfigIssue]]:
+    """Validate what :func:`yaml_nodes.parse` made of the text of ``path`` (``data`` is not changed)."""
     if root is None:
         raise ConfigError([ConfigIssue(path, None, None, "", Text.EMPTY)])
     if not isinstance(root, MappingNode) or not isinstance(data, dict):
@@ -70,12 +102,17 @@ def load_site_report(
         message = Text.NOT_MAPPING.format(what=yaml_nodes.describe(root))
         raise ConfigError([ConfigIssue(path, mark.line, mark.column, "", message)])
     issues = [_issue(path, p) for p in yaml_nodes.duplicate_keys(root)]
-    _resolve_clip_paths(data, path.absolute().parent)
+    data = _resolve_clip_paths(data, path.absolute().parent)
     context = {"env": os.environ if env is None else env} if resolve_secrets else None
+    issues.extend(_timezone_issues(path, root, data))
     try:
         site = SiteConfig.model_validate(data, context=context)
     except ValidationError as exc:
-        issues.extend(_validation_issue(path, root, p) for p in explain(exc, SiteConfig))
+        problems = explain(exc, SiteConfig)
+        issues.extend(_validation_issue(path, root, p) for p in problems)
+        # The site-wide rules run only on a valid site: check the raw data now, in the same pass.
+        rules = [Problem(v.path, v.message, "value_error") for v in raw_site_violations(data)]
+        issues.extend(_validation_issue(path, root, p) for p in rules)
         raise ConfigError(issues) from None
     if issues:
         raise ConfigError(issues)
@@ -83,25 +120,25 @@ def load_site_report(
 
 
 def save_site(site: SiteConfig, path: Path) -> None:
-    """Write ``site`` as readable YAML, atomically: a failure leaves the old file as it was."""
-    path = Path(path)
-    data = _plain(site, path.absolute().parent)
-    body = yaml.dump(
-        data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=100
-    )
-    write_atomic(path, Text.HEADER + body)
+    """Write ``site`` as a new file; see :func:`camera_config.site_writer.create_site`."""
+    from camera_config.site_writer import create_site  # the writer validates with this module
+
+    create_site(site, path)
 
 
-class _Dumper(yaml.SafeDumper):
-    """Indents list items under their key, as people write YAML by hand."""
-
-    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
-        super().increase_indent(flow, False)
+def read_site_file(path: Path) -> tuple[bytes, str]:
+    """The bytes of a site file and its text; :class:`ConfigError` (not found, not UTF-8, ...)."""
+    raw = _read_bytes(Path(path))
+    return raw, _decode(Path(path), raw)
 
 
 def _read_text(path: Path) -> str:
+    return _decode(path, _read_bytes(path))
+
+
+def _read_bytes(path: Path) -> bytes:
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise ConfigError([ConfigIssue(path, None, None, "", Text.NOT_FOUND)]) from None
     except IsADirectoryError:
@@ -112,6 +149,9 @@ def _read_text(path: Path) -> str:
         reason = exc.strerror or type(exc).__name__
         issue = ConfigIssue(path, None, None, "", Text.UNREADABLE.format(reason=reason))
         raise ConfigError([issue]) from None
+
+
+def _decode(path: Path, raw: bytes) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -145,18 +185,52 @@ def _with_line(root: Node, ref: re.Match[str]) -> str:
     return f"{ref[0]} on line {mark.line}" if node is not None else ref[0]
 
 
-def _resolve_clip_paths(data: dict[str, Any], base: Path) -> None:
-    """Relative paths mean "next to the site file", wherever the app was started."""
-    info = data.get("site")
-    if isinstance(info, dict) and isinstance(info.get("shared_views"), str):
-        views = Path(info["shared_views"]).expanduser()
-        info["shared_views"] = str(views if views.is_absolute() else base / views)
+def _resolve_clip_paths(data: dict[str, Any], base: Path) -> dict[str, Any]:
+    """Relative paths (clips, shared views, evidence) mean "next to the site file", wherever the
+    app was started.
+
+    Returns a copy where a path changed (the caller's data, e.g. the site writer's, stays as read).
+    """
+    data = dict(data)
+    for section, key in (("site", "shared_views"), ("detection", "evidence_dir")):
+        info = data.get(section)
+        if isinstance(info, dict) and isinstance(info.get(key), str):
+            folder = Path(info[key]).expanduser()
+            data[section] = {**info, key: str(folder if folder.is_absolute() else base / folder)}
     cameras = data.get("cameras")
-    for camera in cameras if isinstance(cameras, list) else []:
+    if not isinstance(cameras, list):
+        return data
+    resolved = []
+    for camera in cameras:
         source = camera.get("source") if isinstance(camera, dict) else None
         if isinstance(source, dict) and source.get("kind") == "file" and isinstance(source.get("path"), str):
             clip = Path(source["path"]).expanduser()
-            source["path"] = str(clip if clip.is_absolute() else base / clip)
+            clip = clip if clip.is_absolute() else base / clip
+            camera = {**camera, "source": {**source, "path": str(clip)}}
+        resolved.append(camera)
+    data["cameras"] = resolved
+    return data
+
+
+def _timezone_issues(path: Path, root: Node, data: dict[str, Any]) -> list[ConfigIssue]:
+    """An unknown time zone passes the model (which does no I/O) and would stop patrols at run time."""
+    info = data.get("site")
+    name = info.get("timezone") if isinstance(info, dict) else None
+    known = _known_timezones()
+    if not isinstance(name, str) or not known or name in known or not re.match(TIMEZONE_PATTERN, name):
+        return []  # not text or not a name (the model says so), or no time zone database here
+    loc = ("site", "timezone")
+    mark, _ = yaml_nodes.locate(root, loc, at_parent=False)
+    message = Text.UNKNOWN_TIMEZONE.format(name=name)
+    return [ConfigIssue(path, mark.line, mark.column, format_path(loc), message)]
+
+
+@functools.cache
+def _known_timezones() -> frozenset[str]:
+    try:
+        return frozenset(zoneinfo.available_timezones())
+    except Exception:  # no database (Windows without the tzdata package)
+        return frozenset()
 
 
 def _clip_warnings(site: SiteConfig, path: Path, root: Node) -> list[ConfigIssue]:
@@ -168,24 +242,3 @@ def _clip_warnings(site: SiteConfig, path: Path, root: Node) -> list[ConfigIssue
             message = Text.NO_CLIP.format(path=camera.source.path)
             warnings.append(ConfigIssue(path, mark.line, mark.column, format_path(loc), message))
     return warnings
-
-
-def _plain(site: SiteConfig, folder: Path) -> dict[str, Any]:
-    """Field order, defaults left out; `kind` and `version` kept so the file reads on its own."""
-    data: dict[str, Any] = {"version": site.version}
-    data.update(site.model_dump(mode="json", exclude_defaults=True))
-    if site.site.shared_views is not None:
-        data["site"]["shared_views"] = _portable(site.site.shared_views, folder)
-    for camera, dumped in zip(site.cameras, data.get("cameras", []), strict=True):
-        source = dumped.get("source", {})
-        if isinstance(camera.source, FileSource):
-            source["path"] = _portable(camera.source.path, folder)
-        dumped["source"] = {"kind": camera.source.kind, **source}
-    return data
-
-
-def _portable(clip: Path, folder: Path) -> str:
-    """Clips inside the site folder are written relative to it, so the folder can move."""
-    if clip.is_absolute() and clip.is_relative_to(folder):
-        return clip.relative_to(folder).as_posix()
-    return str(clip)

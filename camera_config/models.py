@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -29,12 +29,18 @@ from camera_config.rules import RuleViolation, SiteRuleError
 
 CAMERA_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
 ENV_NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
+TIMEZONE_PATTERN = r"^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}$"
+SITE_NAME_MAX = 64  # the title bar, snapshots' captions and the site's data folder are named after it
+NAME_MAX = 120  # cameras, groups, zones: what fits a tile's caption and a list
+TEXT_MAX = 2048  # any other text (a URL): longer is a pasted mistake, not a setting
+
+Tag = Annotated[str, Field(min_length=1, max_length=64)]
 
 
 class Model(BaseModel):
-    """Base for every config model: immutable, unknown keys are errors."""
+    """Base for every config model: immutable, unknown keys are errors, no text is absurdly long."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, str_max_length=TEXT_MAX)
 
 
 def _has_userinfo(url: str) -> bool:
@@ -70,7 +76,7 @@ class Credentials(Model):
     """Login for a camera. The password itself lives in an environment variable."""
 
     username: str = Field(min_length=1, max_length=128)
-    password_env: Annotated[str, Field(pattern=ENV_NAME_PATTERN)] | None = None
+    password_env: Annotated[str, Field(pattern=ENV_NAME_PATTERN, max_length=128)] | None = None
     _password: SecretStr | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
@@ -120,8 +126,8 @@ class OnvifSource(Model):
 
     kind: Literal["onvif"] = "onvif"
     endpoint: str = Field(description="device service URL, e.g. http://10.0.0.5/onvif/device_service")
-    main_profile: str | None = None
-    sub_profile: str | None = None
+    main_profile: str | None = Field(default=None, min_length=1, max_length=64)
+    sub_profile: str | None = Field(default=None, min_length=1, max_length=64)
     transport: Literal["tcp", "udp"] | None = None
 
     @field_validator("endpoint")
@@ -334,7 +340,7 @@ class Location(Model):
 
 class Group(Model):
     id: Annotated[str, Field(pattern=CAMERA_ID_PATTERN)]
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, max_length=NAME_MAX)
     parent: str | None = None
 
 
@@ -352,7 +358,7 @@ class ZoneSpec(Model):
     """
 
     id: Annotated[str, Field(pattern=CAMERA_ID_PATTERN)]
-    name: str = ""
+    name: str = Field(default="", max_length=NAME_MAX)
     kind: Literal["no_vending", "bin", "mask"] = "no_vending"
     preset: str | None = None
     polygon: tuple[Point, ...] = Field(min_length=3, max_length=64)
@@ -408,7 +414,7 @@ class DetectionSettings(Model):
 
 class Camera(Model):
     id: Annotated[str, Field(pattern=CAMERA_ID_PATTERN)]
-    name: str = Field(min_length=1, max_length=120)
+    name: str = Field(min_length=1, max_length=NAME_MAX)
     group: str | None = None
     grid_code: Annotated[str, Field(pattern=r"^\d+$")] | None = None
     location: Location | None = None
@@ -417,7 +423,7 @@ class Camera(Model):
     ptz: PtzSettings | None = None
     detection: CameraDetection | None = None
     enabled: bool = True
-    tags: tuple[str, ...] = ()
+    tags: tuple[Tag, ...] = Field(default=(), max_length=32)
 
     @property
     def transport(self) -> Literal["tcp", "udp"] | None:
@@ -469,14 +475,25 @@ class SiteInfo(Model):
     # Wall views every operator of the site sees (JSON, written by CityWall); relative to the site file.
     shared_views: Path | None = None
     grid_code_digits: int | None = Field(default=15, ge=4, le=32)
-    timezone: str = "Asia/Shanghai"
+    # An IANA time zone name (patrol schedules, evidence folders); the loader checks it is known.
+    timezone: Annotated[str, Field(pattern=TIMEZONE_PATTERN, max_length=64)] = "Asia/Shanghai"
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        if len(value) > SITE_NAME_MAX:
+            raise ValueError(
+                f"the site name has {len(value)} characters; keep it to {SITE_NAME_MAX} (it is shown in "
+                "the title bar and on snapshots, and names the site's data folder)"
+            )
+        return value
 
 
 class SiteConfig(Model):
     version: Literal[1] = 1
     site: SiteInfo
     groups: tuple[Group, ...] = ()
-    cameras: tuple[Camera, ...] = Field(default=(), max_length=4096)
+    cameras: tuple[Camera, ...] = ()  # 10,000 check in seconds (bench/site_load.py)
     ingest: IngestSettings = IngestSettings()
     detection: DetectionSettings = DetectionSettings()
 
@@ -503,50 +520,81 @@ class SiteConfig(Model):
         return tuple(reversed(path))
 
 
-def _site_violations(site: SiteConfig) -> Any:
-    """Cross-field rules, each reported at the path of the offending field."""
-    lists: tuple[tuple[str, Sequence[Group | Camera]], ...] = (
-        ("group", site.groups),
-        ("camera", site.cameras),
+def _site_violations(site: SiteConfig) -> Iterator[RuleViolation]:
+    groups = [(i, g.id, g.parent) for i, g in enumerate(site.groups)]
+    cameras = [(i, c.id, c.group, c.grid_code) for i, c in enumerate(site.cameras)]
+    return cross_reference_violations(groups, cameras, site.site.grid_code_digits)
+
+
+def raw_site_violations(data: Any) -> list[RuleViolation]:
+    """The cross-field rules on a site's raw data (as read from YAML), for a file whose fields
+    have problems too: the rules of the valid parts are reported in the same pass."""
+    if not isinstance(data, dict):
+        return []
+
+    def items(key: str) -> list[tuple[int, dict[str, Any]]]:
+        value = data.get(key)
+        return [(i, v) for i, v in enumerate(value) if isinstance(v, dict)] if isinstance(value, list) else []
+
+    info = data.get("site")
+    digits: Any = info.get("grid_code_digits", 15) if isinstance(info, dict) else 15
+    digits = (
+        digits if isinstance(digits, int) and not isinstance(digits, bool) and 4 <= digits <= 32 else None
     )
-    for kind, items in lists:
-        counts = Counter(item.id for item in items)
+    groups = [(i, g.get("id"), g.get("parent")) for i, g in items("groups")]
+    cameras = [(i, c.get("id"), c.get("group"), c.get("grid_code")) for i, c in items("cameras")]
+    return list(cross_reference_violations(groups, cameras, digits))
+
+
+def cross_reference_violations(
+    groups: Sequence[tuple[int, Any, Any]], cameras: Sequence[tuple[int, Any, Any, Any]], digits: int | None
+) -> Iterator[RuleViolation]:
+    """Duplicate ids, unknown groups and parents, group cycles and grid-code lengths, each at the
+    path of the offending field. ``groups``: (index, id, parent); ``cameras``: (index, id, group,
+    grid_code); a value that is not text is skipped (its own field error says why)."""
+    for kind, entries in (
+        ("group", [(i, g) for i, g, _ in groups]),
+        ("camera", [(i, c) for i, c, *_ in cameras]),
+    ):
         first_seen: dict[str, int] = {}
-        for index, item in enumerate(items):
-            if counts[item.id] > 1:
-                if item.id in first_seen:
-                    yield RuleViolation(
-                        (f"{kind}s", index, "id"),
-                        f"duplicate {kind} id {item.id!r} (first used by {kind}s[{first_seen[item.id]}]); "
-                        f"every {kind} needs its own id",
-                    )
-                else:
-                    first_seen[item.id] = index
-    group_ids = {g.id for g in site.groups}
-    for index, group in enumerate(site.groups):
-        if group.parent is not None and group.parent not in group_ids:
-            yield RuleViolation(("groups", index, "parent"), _unknown("group", group.parent, group_ids))
-    yield from _group_cycles(site)
-    digits = site.site.grid_code_digits
-    for index, cam in enumerate(site.cameras):
-        if cam.group is not None and cam.group not in group_ids:
-            yield RuleViolation(("cameras", index, "group"), _unknown("group", cam.group, group_ids))
-        if digits is not None and cam.grid_code is not None and len(cam.grid_code) != digits:
+        for index, item_id in entries:
+            if not isinstance(item_id, str):
+                continue
+            if item_id in first_seen:
+                yield RuleViolation(
+                    (f"{kind}s", index, "id"),
+                    f"duplicate {kind} id {item_id!r} (first used by {kind}s[{first_seen[item_id]}]); "
+                    f"every {kind} needs its own id",
+                )
+            else:
+                first_seen[item_id] = index
+    group_ids = {g for _, g, _ in groups if isinstance(g, str)}
+    for index, _, parent in groups:
+        if isinstance(parent, str) and parent not in group_ids:
+            yield RuleViolation(("groups", index, "parent"), _unknown("group", parent, group_ids))
+    yield from _group_cycles(groups)
+    for index, _, group, grid_code in cameras:
+        if isinstance(group, str) and group not in group_ids:
+            yield RuleViolation(("cameras", index, "group"), _unknown("group", group, group_ids))
+        if digits is not None and isinstance(grid_code, str) and len(grid_code) != digits:
             yield RuleViolation(
                 ("cameras", index, "grid_code"),
-                f"unit-grid code must have {digits} digits (site.grid_code_digits), got {len(cam.grid_code)}",
+                f"unit-grid code must have {digits} digits (site.grid_code_digits), got {len(grid_code)}",
             )
 
 
-def _group_cycles(site: SiteConfig) -> Any:
-    parents = {g.id: g.parent for g in site.groups}
-    for index, group in enumerate(site.groups):
-        seen = {group.id}
-        parent = group.parent
+def _group_cycles(groups: Sequence[tuple[int, Any, Any]]) -> Iterator[RuleViolation]:
+    parents = {g: p for _, g, p in groups if isinstance(g, str) and (p is None or isinstance(p, str))}
+    for index, group_id, parent in groups:
+        if not isinstance(group_id, str) or group_id not in parents:
+            continue
+        seen = {group_id}
         while parent is not None and parent in parents:
-            if parent in seen:
-                yield RuleViolation(("groups", index, "parent"), f"group {group.id!r} is its own ancestor")
+            if parent == group_id:
+                yield RuleViolation(("groups", index, "parent"), f"group {group_id!r} is its own ancestor")
                 break
+            if parent in seen:
+                break  # a loop above this group: reported at the groups in it
             seen.add(parent)
             parent = parents[parent]
 

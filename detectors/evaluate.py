@@ -1,7 +1,8 @@
 """Evaluation for ``citywall eval``: a detector (or a rule) on labelled folders → numbers and pictures.
 
-* Boxes (YOLO-format labels): precision, recall, mAP50 (ultralytics' 101-point interpolation, so
-  the numbers compare with ``yolo val``), per-class AP, a confusion matrix with a background row and
+* Boxes (YOLO-format labels): precision and recall counted at the report threshold (the boxes the
+  confusion matrix counts), mAP50 (ultralytics' 101-point interpolation, so the numbers compare
+  with ``yolo val``), per-class AP, a confusion matrix with a background row and
   column, and a PR curve drawn with OpenCV (matplotlib is not in the app venv).
 * Class folders (``root/<class>/*.jpg``): accuracy, per-class precision/recall, confusion matrix —
   for image-level rules such as the bin classifier.
@@ -83,7 +84,7 @@ class DetectionEval:
     images: int
     instances: int
     iou_threshold: float
-    conf_threshold: float  # where precision/recall and the confusion matrix are taken
+    conf_threshold: float  # where precision/recall (counted) and the confusion matrix are taken
     precision: float
     recall: float
     map50: float
@@ -169,6 +170,12 @@ def evaluate_detections(
     for c in range(nc):
         m = cls == c
         n_gt = int((gt_cls == c).sum())
+        # At the report threshold P and R are counted, not read off the interpolated curves: with few
+        # boxes the curves' value between two scores is neither, and it disagreed with the confusion.
+        kept = conf[m] >= conf_threshold
+        hits = int(tp_all[m][kept].sum())
+        p_at.append(hits / int(kept.sum()) if kept.any() else 0.0)
+        r_at.append(hits / n_gt if n_gt else 0.0)
         order = np.argsort(-conf[m], kind="stable")
         tpc = np.cumsum(tp_all[m][order])
         fpc = np.cumsum(~tp_all[m][order])
@@ -186,8 +193,6 @@ def evaluate_detections(
         else:
             r_curve, p_curve = np.zeros_like(grid), np.ones_like(grid)
         f1_curves.append(2 * p_curve * r_curve / np.maximum(p_curve + r_curve, 1e-16))
-        p_at.append(p_curve)
-        r_at.append(r_curve)
         env_p = np.interp(grid, mrec, mpre)
         per_class.append(
             ClassCurve(
@@ -197,15 +202,14 @@ def evaluate_detections(
     present = [i for i, c in enumerate(per_class) if c.n_gt > 0] or list(range(nc))
     f1_mean = np.mean([f1_curves[i] for i in present], axis=0) if present else np.zeros_like(grid)
     best = int(np.argmax(f1_mean))
-    k = round(conf_threshold * 100)
     return DetectionEval(
         names=dict(names),
         images=len(gts),
         instances=len(gt_cls),
         iou_threshold=iou_threshold,
         conf_threshold=conf_threshold,
-        precision=float(np.mean([p_at[i][k] for i in present])) if present else 0.0,
-        recall=float(np.mean([r_at[i][k] for i in present])) if present else 0.0,
+        precision=float(np.mean([p_at[i] for i in present])) if present else 0.0,
+        recall=float(np.mean([r_at[i] for i in present])) if present else 0.0,
         map50=float(np.mean([per_class[i].ap50 for i in present])) if present else 0.0,
         best_f1=float(f1_mean[best]),
         best_f1_conf=float(grid[best]),

@@ -1,4 +1,4 @@
-"""Root test configuration: Qt offscreen, and no network beyond loopback for any test."""
+"""Root test configuration: Qt offscreen, no network beyond loopback, no unexplained skip on CI."""
 
 from __future__ import annotations
 
@@ -18,6 +18,9 @@ os.environ.setdefault("YOLO_OFFLINE", "1")
 from app.netguard import install
 
 install()
+
+# On CI a skip outside tests/allowed_skips.py fails the run; pytester tests that rule.
+pytest_plugins = ("pytester", "tests.skip_policy")
 
 
 @pytest.fixture(autouse=True)

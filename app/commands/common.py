@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from pathlib import Path
 
+from app.log_setup import DEFAULT_LEVEL, LEVELS
 from app.run_options import RunOptions
 
 
@@ -27,6 +30,17 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--wall-only", action="store_true", help="show only the wall (a wall display; F10 toggles)"
     )
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        help="folder for the sites' data: zones, patrols, evidence, logs (default: the user's data folder)",
+    )
+    parser.add_argument(
+        "--log-level",
+        choices=LEVELS,
+        default=DEFAULT_LEVEL,
+        help="detail of the log file in the site's data folder (default info; stderr shows warnings)",
+    )
 
 
 def window_size(text: str) -> tuple[int, int]:
@@ -47,4 +61,33 @@ def run_options(args: argparse.Namespace) -> RunOptions:
         profile_dir=args.profile,
         fresh=bool(args.fresh),
         wall_only=bool(args.wall_only),
+        data_dir=args.data_dir,
+        log_level=str(args.log_level),
     )
+
+
+def start_problem(title: str, text: str, *, offscreen: bool) -> int:
+    """A start that cannot go on: said on stderr, and in a message box where there is a screen
+    (a wall started from a desktop shortcut has no terminal). Returns the exit code, 2."""
+    print(f"{title}\n{text}", file=sys.stderr)
+    if not offscreen and has_display():
+        from app.ui.runner import show_start_problem
+
+        show_start_problem(title, text)
+    return 2
+
+
+def has_display() -> bool:
+    if not sys.platform.startswith("linux"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def data_folder_problem(folder: Path, reason: str, *, offscreen: bool) -> int:
+    title = "CityWall 无法启动 / CityWall cannot start"
+    text = (
+        f"数据文件夹无法使用：{folder}（{reason}）。请检查权限或磁盘，或用 --data-dir 指定其他文件夹。\n"
+        f"The data folder cannot be used: {folder} ({reason}). Check its permissions and disk, "
+        "or choose another folder with --data-dir."
+    )
+    return start_problem(title, text, offscreen=offscreen)

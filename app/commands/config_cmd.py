@@ -35,8 +35,9 @@ class Text:
     WARNING = "warning: {issue}"
     PROBLEMS = "{count} problem(s); nothing was written"
     CHECK_PROBLEMS = "{count} problem(s) found"
-    EXISTS = "{file} already exists; add --force to replace it"
-    WRITE_FAILED = "{file}: cannot write: {reason}"
+    EXISTS = "{file} already exists; add --force to replace it (or --into {file} to add to it)"
+    WRITE_FAILED = "{file}: cannot write: {reason}; nothing was changed"
+    BACKUP = "the previous {file} is kept as {backup}"
     IMPORTED = "imported {count} camera(s) into {file} ({groups} group(s), {cameras} camera(s) in total)"
     SECRETS_WRITTEN = (
         "passwords of {count} camera(s) are in {file} (private, mode 600; do not commit or share it).\n"
@@ -82,9 +83,11 @@ def check_command(args: argparse.Namespace) -> int:
 def import_command(args: argparse.Namespace) -> int:
     from camera_config.csv_import import import_csv, write_import
     from camera_config.issues import ConfigError
+    from camera_config.site_writer import SiteEditError
 
     out: Path = args.output
-    if out.exists() and not args.force:
+    in_place = args.into is not None and out.exists() and out.resolve() == args.into.resolve()
+    if out.exists() and not args.force and not in_place:
         _err(Text.EXISTS.format(file=out))
         return 1
     try:
@@ -96,11 +99,16 @@ def import_command(args: argparse.Namespace) -> int:
     for warning in result.warnings:
         _err(Text.WARNING.format(issue=warning))
     try:
-        secrets = write_import(result, out)
+        written = write_import(result, out)
+    except SiteEditError as exc:
+        _err(str(exc))
+        return 1
     except OSError as exc:
         _err(Text.WRITE_FAILED.format(file=exc.filename or out, reason=exc.strerror or type(exc).__name__))
         return 1
-    _print_imported(result, out, secrets)
+    _print_imported(result, out, written.secrets)
+    if written.saved.backup is not None:
+        print(Text.BACKUP.format(file=out.name, backup=written.saved.backup))
     return 0
 
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import platformdirs
 
-from app.commands.common import add_run_options, run_options
+from app.commands.common import add_run_options, data_folder_problem, run_options
 
 if TYPE_CHECKING:  # decoder workers re-import the entry script: keep this module light
     from camera_config.models import SiteConfig
@@ -59,6 +59,7 @@ def with_demo_patrols(site: SiteConfig) -> SiteConfig:
 
 
 def handle(args: argparse.Namespace) -> int:
+    from app.adapters.data_folder import DataFolderError, check_folder
     from app.demo.clips import generate_demo_clips
     from app.demo.panorama import generate_panorama_clip
     from app.demo.rtsp_server import DemoRtspServer, DemoServerError, free_port
@@ -71,7 +72,15 @@ def handle(args: argparse.Namespace) -> int:
         write_demo_site_yaml,
     )
     from app.demo.views import seed_demo_views
+    from app.log_setup import configure_logging
     from app.main import run_site
+
+    configure_logging(None, args.log_level)  # stderr until the data folder is known
+    demo_dir = (args.data_dir or Path(platformdirs.user_data_dir("citywall"))) / "demo"
+    try:
+        writable = check_folder(demo_dir).writable
+    except DataFolderError as exc:
+        return data_folder_problem(exc.folder, exc.reason, offscreen=args.offscreen)
 
     if _no_display() and not args.offscreen:
         shot = Path(tempfile.gettempdir()) / "citywall-demo.png"
@@ -90,13 +99,12 @@ def handle(args: argparse.Namespace) -> int:
     site = with_demo_patrols(add_demo_ptz(build_demo_site(base, n_cameras=ordinary, clips=clips), base))
     if scenes is not None:
         site = add_demo_scenes(site, base, scenes)
-    demo_dir = Path(platformdirs.user_data_dir("citywall")) / "demo"
     shared_views = demo_dir / "shared_views.json"
     site = site.model_copy(update={"site": site.site.model_copy(update={"shared_views": shared_views})})
-    seed_demo_views(site, shared_views)
     site_file = demo_dir / "site.yaml"
-    demo_dir.mkdir(parents=True, exist_ok=True)
-    write_demo_site_yaml(site, site_file)
+    if writable:  # read-only: the wall still runs and says so; nothing is seeded
+        seed_demo_views(site, shared_views)
+        write_demo_site_yaml(site, site_file)
     print(f"Demo site: {len(site.cameras)} cameras ({site_file})", file=sys.stderr)
     try:
         manifest = demo_manifest(site, clips, port=port, panorama=panorama)
@@ -110,6 +118,8 @@ def handle(args: argparse.Namespace) -> int:
     try:
         target = ptz.discovery.address if ptz.discovery is not None else None
         code, report = run_site(site, run_options(args), discovery_target=target)
+    except DataFolderError as exc:
+        return data_folder_problem(exc.folder, exc.reason, offscreen=args.offscreen)
     finally:
         ptz.stop()
         server.stop()

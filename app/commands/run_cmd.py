@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from app.commands.common import add_run_options, run_options
+from app.commands.common import add_run_options, data_folder_problem, run_options
 
 
 def register(sub: Any) -> None:
@@ -18,7 +18,11 @@ def register(sub: Any) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
+    from app.adapters.data_folder import DataFolderError
+    from app.log_setup import configure_logging
     from camera_config.loader import ConfigError, load_site
+
+    configure_logging(None, args.log_level)  # stderr until the data folder is known
 
     try:
         site = load_site(args.site)
@@ -28,7 +32,10 @@ def handle(args: argparse.Namespace) -> int:
         return 1
     from app.main import run_site
 
-    code, report = run_site(site, run_options(args), site_file=args.site)
+    try:
+        code, report = run_site(site, run_options(args), site_file=args.site)
+    except DataFolderError as exc:
+        return data_folder_problem(exc.folder, exc.reason, offscreen=args.offscreen)
     if args.seconds is not None and report.never_live:
         print(f"never live: {', '.join(report.never_live)}", file=sys.stderr)
         return 1

@@ -38,7 +38,7 @@ class SystemEventKind(StrEnum):
     STORE_DAMAGED = "store_damaged"  # a views/zones/patrols file could not be read (subject: file)
     STORE_CONFLICT = "store_conflict"  # another workstation changed it first (subject: file)
     STORE_NOT_SAVED = "store_not_saved"  # an edit could not be written (subject: file, detail)
-    SITE_FILE_SAVED = "site_file_saved"  # subject: file; value: the backup's name
+    SITE_FILE_SAVED = "site_file_saved"  # subject: file; detail: the backup's path
     SITE_FILE_NOT_SAVED = "site_file_not_saved"  # subject: file; detail: why
     SNAPSHOT_SAVED = "snapshot_saved"  # subject: the picture's path
     SNAPSHOT_NOT_SAVED = "snapshot_not_saved"  # subject: path; detail: why
@@ -73,6 +73,13 @@ RESOLVED_BY: dict[SystemEventKind, SystemEventKind] = {
     SystemEventKind.DETECTION_WORKER_DOWN: SystemEventKind.DETECTION_WORKER_UP,
     SystemEventKind.DISK_LOW: SystemEventKind.DISK_OK,
     SystemEventKind.DISK_FULL: SystemEventKind.DISK_OK,
+}
+
+
+# Kinds that announce different degrees of one condition (a disk first low, then full).
+CONDITION_FAMILY: dict[SystemEventKind, str] = {
+    SystemEventKind.DISK_LOW: "disk",
+    SystemEventKind.DISK_FULL: "disk",
 }
 
 

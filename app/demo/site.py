@@ -27,7 +27,6 @@ from app.demo.ptz_site import (
     ptz_mounts,
     start_demo_ptz,
 )
-from camera_config.loader import save_site
 from camera_config.models import (
     Camera,
     FileSource,
@@ -38,6 +37,7 @@ from camera_config.models import (
     SiteInfo,
     StreamSource,
 )
+from camera_config.site_writer import create_site
 
 __all__ = [
     "PTZ_PASSWORD_ENV",
@@ -144,8 +144,9 @@ def demo_manifest(
 
 
 def write_demo_site_yaml(site: SiteConfig, path: Path) -> None:
-    """Save the demo site as an ordinary site file (atomically), e.g. as a template to edit."""
-    save_site(site, path)
+    """Save the demo site as an ordinary site file (atomically), e.g. as a template to edit; it
+    is generated afresh at every start, so the previous one is not backed up."""
+    create_site(site, path, backup=False)
 
 
 def _source(cam_id: str, index: int, base: str | None, clips: ClipSet | None) -> StreamSource:

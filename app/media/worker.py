@@ -42,9 +42,11 @@ EXIT_DECODER_HUNG = 3
 
 def worker_main(worker: int, board_name: str, layout: BoardLayout, conn: Connection) -> None:
     """Entry point of a worker process."""
+    from app.log_setup import init_process_logging
     from app.netguard import install_from_env
 
     install_from_env()
+    init_process_logging(f"decoder-{worker}")
     board = FrameBoard.attach(board_name, layout)
     send_lock = threading.Lock()
     runners: dict[str, CameraRunner] = {}

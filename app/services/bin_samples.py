@@ -9,6 +9,7 @@ in ``overflow/`` or ``normal/``. :meth:`BinSampleStore.retrain` fits the classif
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import Literal
 import cv2
 import numpy as np
 
+from app.adapters.json_store import write_atomic
 from camera_config.models import ZoneSpec
 from detectors.bins import BinClassifier, bin_regions, load_class_folders, train_classifier
 from detectors.types import BinRoi, Frame
@@ -61,17 +63,13 @@ class BinSampleStore:
         folder = self.root / label
         folder.mkdir(parents=True, exist_ok=True)
         stamp = time.strftime("%Y%m%d-%H%M%S")
-        path = folder / f"{_safe(camera_id)}_{_safe(zone.id)}_{stamp}.jpg"
-        n = 1
-        while path.exists():
-            n += 1
-            path = folder / f"{_safe(camera_id)}_{_safe(zone.id)}_{stamp}_{n}.jpg"
+        # Workstations sharing the folder may label the same bin in the same second: a random tail
+        # keeps both pictures (a name taken after checking that it is free would be overwritten).
+        path = folder / f"{_safe(camera_id)}_{_safe(zone.id)}_{stamp}_{uuid.uuid4().hex[:8]}.jpg"
         ok, encoded = cv2.imencode(".jpg", crop, [cv2.IMWRITE_JPEG_QUALITY, 92])
         if not ok:
             raise OSError(f"{path}: the picture could not be encoded")
-        tmp = path.with_suffix(".part")
-        tmp.write_bytes(encoded.tobytes())
-        tmp.replace(path)
+        write_atomic(path, encoded.tobytes())
         return path
 
     def counts(self) -> dict[Label, int]:
@@ -102,10 +100,13 @@ class BinSampleStore:
         if accuracy is not None:
             classifier.info["held_out_accuracy"] = round(accuracy, 4)
         path = self.classifier_path
-        tmp = path.with_name(path.stem + ".part.npz")
-        classifier.save(tmp)
-        BinClassifier.load(tmp)  # never replace a working classifier with one that does not load
-        tmp.replace(path)
+        tmp = path.with_name(f".{path.stem}.{uuid.uuid4().hex[:8]}.part.npz")  # two retraining at once
+        try:
+            classifier.save(tmp)
+            BinClassifier.load(tmp)  # never replace a working classifier with one that does not load
+            tmp.replace(path)
+        finally:
+            tmp.unlink(missing_ok=True)  # a failed save leaves no part file behind
         return RetrainReport(path, overflow, normal, accuracy, held_out, time.monotonic() - started)
 
 

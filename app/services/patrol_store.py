@@ -8,23 +8,24 @@ workstation of the site::
     {"version": 1, "patrols": {"cam001": {"steps": [...], "schedule": [...], "resume_after_s": 30},
                                "cam026": null}}
 
-Every write is atomic and re-reads the file first, so that a patrol another workstation saved for
-another camera in the meantime is kept. A damaged file (not JSON, wrong shape, an invalid patrol)
-is reported with file, camera and field, and never overwritten silently: the next save first keeps
-it beside as ``<name>.damaged-<time>.json``.
+Every save goes through :class:`~app.adapters.json_store.SharedJsonFile`: under a file lock it
+re-reads the file, so a patrol another workstation saved meanwhile for another camera is kept, and
+it refuses (:class:`~app.adapters.json_store.StoreConflict`) to overwrite the patrol of a camera
+that another workstation changed since it was read here. A damaged file (not JSON, wrong shape, an
+invalid patrol) is reported with file, camera and field, and never overwritten silently: the next
+save first keeps it beside as ``<name>.damaged-<time>.json``.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from app.adapters.json_store import EventSink, SharedJsonFile
 from camera_config.explain import Problem, explain
-from camera_config.files import MISSING, read_json, set_aside, write_atomic
 from camera_config.issues import format_path
 from camera_config.models import Patrol, SiteConfig
 
@@ -56,24 +57,31 @@ def patrol_problems(exc: ValidationError) -> list[Problem]:
 class PatrolStore:
     """The patrols in effect for a site's PTZ cameras: the site file's, overridden per camera."""
 
-    def __init__(self, path: Path, config: Mapping[str, Patrol | None]) -> None:
+    def __init__(
+        self, path: Path, config: Mapping[str, Patrol | None], *, events: EventSink | None = None
+    ) -> None:
         self.path = Path(path)
         self._config = dict(config)
-        self._overrides: dict[str, Patrol | None] = {}
-        self._damaged = False
-        self.problems: list[str] = []
+        self._file = SharedJsonFile(self.path, PatrolCodec(self.path), events=events)
 
     @classmethod
-    def for_site(cls, site: SiteConfig, path: Path) -> PatrolStore:
-        store = cls(path, site_patrols(site))
+    def for_site(cls, site: SiteConfig, path: Path, *, events: EventSink | None = None) -> PatrolStore:
+        store = cls(path, site_patrols(site), events=events)
         store.load()
         return store
+
+    @property
+    def _overrides(self) -> dict[str, Patrol | None]:
+        return self._file.items
+
+    @property
+    def problems(self) -> list[str]:
+        return self._file.problems
 
     # -- reading ---------------------------------------------------------------------------------------
     def load(self) -> list[str]:
         """(Re-)read the file; return the problems found (also kept in :attr:`problems`)."""
-        self._overrides, self.problems, self._damaged = self._read()
-        return list(self.problems)
+        return list(self._file.load().problems)
 
     def patrol(self, camera_id: str) -> Patrol | None:
         """The camera's patrol in effect: the stored one if any, else the site file's."""
@@ -111,37 +119,32 @@ class PatrolStore:
         self._write(camera_id, None, remove=True)
 
     def _write(self, camera_id: str, patrol: Patrol | None, *, remove: bool) -> None:
-        overrides, problems, damaged = self._read()  # keep what other workstations saved meanwhile
         if remove:
-            overrides.pop(camera_id, None)
+            self._file.change({}, deletions=frozenset({camera_id}))
         else:
-            overrides[camera_id] = patrol
-        data = {
-            "version": FORMAT_VERSION,
-            "patrols": {
-                cid: None if p is None else p.model_dump(mode="json") for cid, p in sorted(overrides.items())
-            },
-        }
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        if damaged and self.path.exists():
-            set_aside(self.path)
-        write_atomic(self.path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
-        self._overrides, self.problems, self._damaged = overrides, problems, False
+            self._file.change({camera_id: patrol})
 
-    def _read(self) -> tuple[dict[str, Patrol | None], list[str], bool]:
-        """(valid overrides, problems, damaged) of the file as it is on disk now."""
-        data, problem = read_json(self.path)
-        if problem is not None:
-            return {}, [problem], True
-        return ({}, [], False) if data is MISSING else self._parse(data)
 
-    def _parse(self, data: Any) -> tuple[dict[str, Patrol | None], list[str], bool]:
+class PatrolCodec:
+    """patrols.json cut into items, one per camera, and put back together."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def join(self, items: Mapping[str, Patrol | None]) -> dict[str, Any]:
+        patrols = {cid: None if p is None else p.model_dump(mode="json") for cid, p in sorted(items.items())}
+        return {"version": FORMAT_VERSION, "patrols": patrols}
+
+    def label(self, key: str) -> str:
+        return f"the patrol of camera {key!r}"
+
+    def split(self, data: Any) -> tuple[dict[str, Patrol | None], list[str]]:
         patrols = data.get("patrols") if isinstance(data, dict) else None
         if not isinstance(patrols, dict):
-            return {}, [f"{self.path}: the top level must be an object with 'version' and 'patrols'"], True
+            return {}, [f"{self.path}: the top level must be an object with 'version' and 'patrols'"]
         if data.get("version") != FORMAT_VERSION:
             version = data.get("version")
-            return {}, [f"{self.path}: unknown format version {version!r} (this CityWall reads 1)"], True
+            return {}, [f"{self.path}: unknown format version {version!r} (this CityWall reads 1)"]
         overrides: dict[str, Patrol | None] = {}
         problems: list[str] = []
         for camera_id, raw in patrols.items():
@@ -154,4 +157,4 @@ class PatrolStore:
                 for problem in patrol_problems(exc):
                     where = format_path(("patrols", str(camera_id), *problem.loc))
                     problems.append(f"{self.path}: {where}: {problem.message}")
-        return overrides, problems, bool(problems)
+        return overrides, problems

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from app.adapters.json_store import write_atomic
 from app.core.ptz_control import CameraControl, Requester
 from app.services.ptz_controller import PtzController, Scheduler
 
@@ -70,9 +71,7 @@ class LockFolder:
     def write(self, locks: Iterable[SharedLock]) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         data = {"version": FILE_VERSION, "workstation": self.workstation, "locks": [asdict(x) for x in locks]}
-        tmp = self.path.with_suffix(".part")
-        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-        tmp.replace(self.path)
+        write_atomic(self.path, json.dumps(data, ensure_ascii=False, indent=1))  # no temp left on failure
 
     def read_others(self, now_wall: float) -> list[SharedLock]:
         """The other workstations' locks that still last; a damaged file is skipped and noted."""

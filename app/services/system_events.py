@@ -13,7 +13,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import replace
 
-from app.core.system_events import Severity, SystemEvent, SystemEventKind
+from app.core.system_events import CONDITION_FAMILY, Severity, SystemEvent, SystemEventKind
 
 log = logging.getLogger("citywall.events")
 
@@ -102,4 +102,5 @@ _CONDITIONS = frozenset(
 
 
 def _same_condition(a: SystemEvent, b: SystemEvent) -> bool:
-    return a.kind == b.kind and a.camera_id == b.camera_id and a.subject == b.subject
+    kind_a, kind_b = CONDITION_FAMILY.get(a.kind, a.kind), CONDITION_FAMILY.get(b.kind, b.kind)
+    return kind_a == kind_b and a.camera_id == b.camera_id and a.subject == b.subject

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 
 from app.adapters.view_store import ViewFile
@@ -11,6 +12,9 @@ ALL_CAMERAS = "__all__"  # the built-in view with every camera in site order (it
 
 
 class ViewLibrary:
+    """Every edit goes to its file at once and the library then shows the file as it is on disk,
+    so views and layouts other workstations saved in the shared file meanwhile appear too."""
+
     def __init__(self, cameras: list[str], user: ViewFile, shared: ViewFile | None = None) -> None:
         self._cameras = list(cameras)
         self._user, self._shared = user, shared
@@ -48,39 +52,45 @@ class ViewLibrary:
         return next((v for v in self.views() if v.name == name), None)
 
     def save_view(self, view: WallView, shared: bool = False) -> WallView:
+        """Save ``view`` in the personal (or shared) file. Raises ValueError (StoreConflict when a
+        colleague changed the same view since it was read here) or OSError; nothing saved then."""
         if view.name == ALL_CAMERAS or not view.name.strip():
             raise ValueError("choose a name for the view")
         view = replace(view, shared=shared)
-        views = [v for v in self._views[shared] if v.name != view.name] + [view]
-        self._write(shared, self._layouts[shared], views)
-        self._views[shared] = views
+        self._change(shared, views=[view])
         return view
 
     def delete_view(self, name: str, shared: bool = False) -> None:
-        views = [v for v in self._views[shared] if v.name != name]
-        self._write(shared, self._layouts[shared], views)
-        self._views[shared] = views
+        self._change(shared, drop_views=[name])
 
     def save_layout(self, layout: WallLayout, shared: bool = False) -> None:
         layout.validate()
         if layout.name in self._builtin:
             raise ValueError(f"{layout.name!r} is a built-in layout; choose another name")
-        layouts = [lay for lay in self._layouts[shared] if lay.name != layout.name] + [layout]
-        self._write(shared, layouts, self._views[shared])
-        self._layouts[shared] = layouts
-
-    def _write(self, shared: bool, layouts: list[WallLayout], views: list[WallView]) -> None:
-        file = self._shared if shared else self._user
-        if file is None:
-            raise ValueError("this site has no folder for shared views (site.shared_views_dir)")
-        file.save(layouts, views)
+        self._change(shared, layouts=[layout])
 
     def delete_layout(self, name: str, shared: bool = False) -> None:
         """Remove a custom layout from the personal (or shared) file; built-ins cannot be deleted."""
         if name in self._builtin:
             raise ValueError(f"{name!r} is a built-in layout and cannot be deleted")
-        layouts = [lay for lay in self._layouts[shared] if lay.name != name]
-        if len(layouts) == len(self._layouts[shared]):
+        if all(lay.name != name for lay in self._layouts[shared]):
             raise ValueError(f"there is no {'shared' if shared else 'personal'} layout named {name!r}")
-        self._write(shared, layouts, self._views[shared])
-        self._layouts[shared] = layouts
+        self._change(shared, drop_layouts=[name])
+
+    def _change(
+        self,
+        shared: bool,
+        *,
+        layouts: Iterable[WallLayout] = (),
+        views: Iterable[WallView] = (),
+        drop_layouts: Iterable[str] = (),
+        drop_views: Iterable[str] = (),
+    ) -> None:
+        file = self._shared if shared else self._user
+        if file is None:
+            raise ValueError("this site has no folder for shared views (site.shared_views_dir)")
+        try:
+            file.change(layouts, views, drop_layouts=drop_layouts, drop_views=drop_views)
+        finally:  # a refused save shows what the other workstation saved
+            stored = file.stored()
+            self._layouts[shared], self._views[shared] = stored.layouts, stored.views

@@ -10,10 +10,12 @@ every workstation of the site::
     {"version": 1, "cameras": {"cam001": [{"preset": null, "zones": [{"id": "zone-1", ...}]}],
                                "cam026": [{"preset": "2", "zones": []}]}}
 
-Every write is atomic and re-reads the file first, so that zones another workstation saved in the
-meantime for another camera or preset are kept. A damaged file (not JSON, wrong shape, an invalid
-zone) is reported with file, camera, preset and field, and never overwritten silently: the next
-save first keeps it beside as ``<name>.damaged-<time>.json``.
+Every save goes through :class:`~app.adapters.json_store.SharedJsonFile`: under a file lock it
+re-reads the file, so zones another workstation saved meanwhile for another camera or preset are
+kept, and it refuses (:class:`~app.adapters.json_store.StoreConflict`) to overwrite zones of the
+same camera and preset that another workstation changed since they were read here. A damaged file
+(not JSON, wrong shape, an invalid zone) is reported with file, camera, preset and field, and never
+overwritten silently: the next save first keeps it beside as ``<name>.damaged-<time>.json``.
 """
 
 from __future__ import annotations
@@ -25,8 +27,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from app.adapters.json_store import EventSink, SharedJsonFile
 from camera_config.explain import explain
-from camera_config.files import MISSING, read_json, set_aside, write_atomic
 from camera_config.issues import format_path
 from camera_config.models import CameraDetection, SiteConfig, ZoneSpec
 
@@ -55,27 +57,45 @@ def preset_label(preset: Preset) -> str:
 class ZoneStore:
     """The zones in effect for a site's cameras: the site file's, replaced per (camera, preset)."""
 
-    def __init__(self, path: Path, config: Mapping[str, Sequence[ZoneSpec]]) -> None:
+    def __init__(
+        self,
+        path: Path,
+        config: Mapping[str, Sequence[ZoneSpec]],
+        *,
+        events: EventSink | None = None,
+    ) -> None:
         self.path = Path(path)
         self._config = {camera_id: tuple(zones) for camera_id, zones in config.items()}
+        self._file = SharedJsonFile(self.path, ZoneCodec(self.path), events=events)
         self._overrides: Entries = {}
-        self._damaged = False
         self.problems: list[str] = []
-        self.kept_damaged: Path | None = None  # where the last save put a damaged file aside
         self._renamed: dict[tuple[str, Preset, str], str] = {}
 
     @classmethod
-    def for_site(cls, site: SiteConfig, path: Path) -> ZoneStore:
-        store = cls(path, site_zones(site))
+    def for_site(cls, site: SiteConfig, path: Path, *, events: EventSink | None = None) -> ZoneStore:
+        store = cls(path, site_zones(site), events=events)
         store.load()
         return store
+
+    @property
+    def kept_damaged(self) -> Path | None:
+        """Where the last save put a damaged file aside (None: it did not need to)."""
+        return self._file.kept_damaged
 
     # -- reading ---------------------------------------------------------------------------------------
     def load(self) -> list[str]:
         """(Re-)read the file; return the problems found (also kept in :attr:`problems`)."""
-        self._overrides, self.problems, self._damaged = self._read()
-        self.problems += self._merge_problems()
+        self._file.load()
+        self._sync()
         return list(self.problems)
+
+    def _sync(self) -> None:
+        """The overrides as the file was last read or written here."""
+        self._overrides = {}
+        for key, zones in self._file.items.items():
+            camera_id, preset = split_key(key)
+            self._overrides.setdefault(camera_id, {})[preset] = zones
+        self.problems = self._file.problems + self._merge_problems()
 
     def cameras(self) -> list[str]:
         """The site's cameras (the site file's order)."""
@@ -154,39 +174,65 @@ class ZoneStore:
         return self.zones(camera_id)
 
     def _write(self, camera_id: str, preset: Preset, zones: tuple[ZoneSpec, ...], *, remove: bool) -> None:
-        overrides, _problems, damaged = self._read()  # keep what other workstations saved meanwhile
-        presets = overrides.setdefault(camera_id, {})
-        if remove:
-            presets.pop(preset, None)
-        else:
-            presets[preset] = zones
-        if not presets:
-            overrides.pop(camera_id)
-        data = {"version": FORMAT_VERSION, "cameras": _dump(overrides)}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
-        if damaged and self.path.exists():
-            self.kept_damaged = set_aside(self.path)
-        write_atomic(self.path, text)
-        self._overrides, self._damaged = overrides, False
-        self.problems = self._merge_problems()
+        key = zone_key(camera_id, preset)
+        try:
+            if remove:
+                self._file.change({}, deletions=frozenset({key}))
+            else:
+                self._file.change({key: zones})
+        finally:
+            self._sync()  # a refused save still shows what the other workstation saved
 
-    # -- the file --------------------------------------------------------------------------------------
-    def _read(self) -> tuple[Entries, list[str], bool]:
-        """(valid overrides, problems, damaged) of the file as it is on disk now."""
-        data, problem = read_json(self.path)
-        if problem is not None:
-            return {}, [problem], True
-        return ({}, [], False) if data is MISSING else self._parse(data)
+    def _merge_problems(self) -> list[str]:
+        """Stored zones whose id the site file now uses at another preset: renamed, and said so."""
+        self._renamed = {}
+        problems = []
+        for camera_id, presets in self._overrides.items():
+            if camera_id not in self._config:
+                problems.append(
+                    f"{self.path}: camera {camera_id!r} is not in the site file; its zones are kept "
+                    "in the file but not used"
+                )
+                continue
+            taken = {z.id for z in self._config[camera_id] if z.preset not in presets}
+            for preset, zones in presets.items():
+                for zone in zones:
+                    if zone.id in taken:
+                        new = _free_id(zone.id, taken | {z.id for z in zones})
+                        self._renamed[(camera_id, preset, zone.id)] = new
+                        problems.append(
+                            f"{self.path}: camera {camera_id!r}, {preset_label(preset)}: zone id "
+                            f"{zone.id!r} is also used at another preset; it is used as {new!r}"
+                        )
+                        taken.add(new)
+                    taken.add(zone.id)
+        return problems
 
-    def _parse(self, data: Any) -> tuple[Entries, list[str], bool]:
+
+def zone_key(camera_id: str, preset: Preset) -> str:
+    """One (camera, preset) as the shared file's item key."""
+    return json.dumps([camera_id, preset], ensure_ascii=False)
+
+
+def split_key(key: str) -> tuple[str, Preset]:
+    camera_id, preset = json.loads(key)
+    return str(camera_id), None if preset is None else str(preset)
+
+
+class ZoneCodec:
+    """zones.json cut into items, one per (camera, preset), and put back together."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def split(self, data: Any) -> tuple[dict[str, tuple[ZoneSpec, ...]], list[str]]:
         cameras = data.get("cameras") if isinstance(data, dict) else None
         if not isinstance(cameras, dict):
-            return {}, [f"{self.path}: the top level must be an object with 'version' and 'cameras'"], True
+            return {}, [f"{self.path}: the top level must be an object with 'version' and 'cameras'"]
         if data.get("version") != FORMAT_VERSION:
             version = data.get("version")
-            return {}, [f"{self.path}: unknown format version {version!r} (this CityWall reads 1)"], True
-        overrides: Entries = {}
+            return {}, [f"{self.path}: unknown format version {version!r} (this CityWall reads 1)"]
+        items: dict[str, tuple[ZoneSpec, ...]] = {}
         problems: list[str] = []
         for camera_id, entries in cameras.items():
             if not isinstance(entries, list):
@@ -197,11 +243,23 @@ class ZoneStore:
                 parsed = self._entry(entry, where, problems)
                 if parsed is not None:
                     preset, zones = parsed
-                    if preset in overrides.get(str(camera_id), {}):
+                    key = zone_key(str(camera_id), preset)
+                    if key in items:
                         problems.append(f"{self.path}: {format_path(where)}: {preset_label(preset)} twice")
                         continue
-                    overrides.setdefault(str(camera_id), {})[preset] = zones
-        return overrides, problems, bool(problems)
+                    items[key] = zones
+        return items, problems
+
+    def join(self, items: Mapping[str, tuple[ZoneSpec, ...]]) -> dict[str, Any]:
+        overrides: Entries = {}
+        for key, zones in items.items():
+            camera_id, preset = split_key(key)
+            overrides.setdefault(camera_id, {})[preset] = zones
+        return {"version": FORMAT_VERSION, "cameras": _dump(overrides)}
+
+    def label(self, key: str) -> str:
+        camera_id, preset = split_key(key)
+        return f"the zones of camera {camera_id!r} at {preset_label(preset)}"
 
     def _entry(
         self, entry: Any, where: tuple[str | int, ...], problems: list[str]
@@ -239,31 +297,6 @@ class ZoneStore:
             for problem in explain(exc, CameraDetection):
                 problems.append(f"{self.path}: {format_path(where)}: {problem.message}")
         return None if bad else (preset, tuple(zones))
-
-    def _merge_problems(self) -> list[str]:
-        """Stored zones whose id the site file now uses at another preset: renamed, and said so."""
-        self._renamed = {}
-        problems = []
-        for camera_id, presets in self._overrides.items():
-            if camera_id not in self._config:
-                problems.append(
-                    f"{self.path}: camera {camera_id!r} is not in the site file; its zones are kept "
-                    "in the file but not used"
-                )
-                continue
-            taken = {z.id for z in self._config[camera_id] if z.preset not in presets}
-            for preset, zones in presets.items():
-                for zone in zones:
-                    if zone.id in taken:
-                        new = _free_id(zone.id, taken | {z.id for z in zones})
-                        self._renamed[(camera_id, preset, zone.id)] = new
-                        problems.append(
-                            f"{self.path}: camera {camera_id!r}, {preset_label(preset)}: zone id "
-                            f"{zone.id!r} is also used at another preset; it is used as {new!r}"
-                        )
-                        taken.add(new)
-                    taken.add(zone.id)
-        return problems
 
 
 def _free_id(base: str, taken: Iterable[str]) -> str:

@@ -77,6 +77,12 @@ ACTIONS: tuple[ActionSpec, ...] = (
     _spec("search", QT_TRANSLATE_NOOP("Actions", "Find a camera (name, id, grid code)"), ("Ctrl+F",), VIEWS),
     _spec("edit_zones", QT_TRANSLATE_NOOP("Actions", "Detection zones of this camera…"), ("Ctrl+D",), VIEWS),
     _spec("alerts", QT_TRANSLATE_NOOP("Actions", "Show / hide alerts"), ("Ctrl+A",), VIEWS),
+    _spec(
+        "system_events",
+        QT_TRANSLATE_NOOP("Actions", "Show / hide system events (camera, disk, worker faults)"),
+        ("Ctrl+Shift+E",),
+        VIEWS,
+    ),
     _spec("full_screen", QT_TRANSLATE_NOOP("Actions", "Full screen"), ("F11",), WINDOWS),
     _spec(
         "wall_only", QT_TRANSLATE_NOOP("Actions", "Wall only (hide panels and toolbar)"), ("F10",), WINDOWS

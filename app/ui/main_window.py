@@ -30,6 +30,7 @@ from app.core.alerts import AlertBook
 from app.core.preset_tracking import Place
 from app.core.ptz_control import Requester
 from app.core.stream_health import StreamState
+from app.core.system_events import SystemEventKind
 from app.core.wall_layout import WallView
 from app.media.source import FrameSource
 from app.services.bin_samples import BinSampleStore
@@ -38,6 +39,7 @@ from app.services.detection.service import DetectionService
 from app.services.patrol_store import PatrolStore
 from app.services.ptz_controller import PlaceChanged
 from app.services.ptz_hub import PtzHub, operator
+from app.services.system_events import SystemEventLog
 from app.services.view_library import ALL_CAMERAS, ViewLibrary
 from app.services.zone_store import ZoneStore
 from app.ui.actions import ACTIONS, BY_ID, WALL, ActionSpec
@@ -54,6 +56,8 @@ from app.ui.ptz.panel import PtzPanel
 from app.ui.ptz.patrol_editor import PatrolEditorDialog
 from app.ui.ptz.thumbnails import PresetThumbnails
 from app.ui.snapshot import save_snapshot
+from app.ui.store_messages import save_or_ask, save_or_warn
+from app.ui.system_events_view import StatusFaults, SystemEventsPanel
 from app.ui.wall.compositor import TileInfo
 from app.ui.wall.pane import WallPane
 from app.ui.wall_window import WallWindow
@@ -111,8 +115,10 @@ class MainWindow(QMainWindow):
         profile: Path | None = None,
         patrol_store: PatrolStore | None = None,
         detection: DetectionWiring | None = None,
+        events: SystemEventLog | None = None,
     ) -> None:
         super().__init__(parent)
+        self.events = events if events is not None else SystemEventLog()
         self.setObjectName("CityWallMain")
         self._source, self._site, self.library = source, site, library
         self._translations, self._settings = translations, settings
@@ -143,8 +149,10 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self._build_menus()
         self.help = HelpOverlay(self)
+        self._build_events()
         self._status = QLabel(self)
-        self.statusBar().addPermanentWidget(self._status, 1)
+        # No stretch: a stretched permanent widget takes the whole bar and hides every message.
+        self.statusBar().addPermanentWidget(self._status)
         self._status_timer = QTimer(self, interval=1000)
         self._status_timer.timeout.connect(self.refresh_status)
         QApplication.instance().focusChanged.connect(self._focus_changed)  # type: ignore[union-attr]
@@ -182,6 +190,7 @@ class MainWindow(QMainWindow):
             "discover": self.discover_cameras,
             "edit_zones": self.edit_zones,
             "alerts": lambda: self.alerts_dock.setVisible(not self.alerts_dock.isVisible()),
+            "system_events": self.toggle_events,
             "help": lambda: self.help.toggle(),
             "quit": self._quit,
         }
@@ -275,6 +284,8 @@ class MainWindow(QMainWindow):
         self.tree_dock.setWindowTitle(translate("Main", "Cameras"))
         self.ptz_dock.setWindowTitle(translate("Main", "PTZ"))
         self.alerts_dock.setWindowTitle(translate("Main", "Alerts"))
+        self.events_dock.setWindowTitle(translate("Main", "System events"))
+        self.events_panel.retranslate()
         for spec in ACTIONS:
             action = self.actions_by_id[spec.id]
             action.setText(spec.label())
@@ -349,7 +360,7 @@ class MainWindow(QMainWindow):
             self.joystick.start()
         self._status_timer.start()
         self._ptz_timer.start()
-        for part in (self.tree, self.ptz_panel, self.overlay_feed):
+        for part in (self.tree, self.ptz_panel, self.overlay_feed, self.events_panel):
             part.set_running(True)
         self.refresh_status()
 
@@ -357,7 +368,7 @@ class MainWindow(QMainWindow):
         self._status_timer.stop()
         self._detect_timer.stop()
         self._ptz_timer.stop()
-        for part in (self.tree, self.ptz_panel, self.overlay_feed):
+        for part in (self.tree, self.ptz_panel, self.overlay_feed, self.events_panel):
             part.set_running(False)  # (the PTZ panel stops a move in progress)
         for wall in list(self.walls):
             wall.close()
@@ -408,6 +419,7 @@ class MainWindow(QMainWindow):
         layout = self.library.layout(str(state.get("layout", view.layout)))
         pane.set_view(view, layout, int(state.get("page", 0)))
         pane.modified = bool(state.get("modified"))
+        self._sync_boxes(pane)  # set_view told the boxes before "modified" was known
 
     def _quit(self) -> None:
         self.close()
@@ -439,6 +451,34 @@ class MainWindow(QMainWindow):
         self._detect_timer = QTimer(self, interval=DETECTION_POLL_MS)
         self._detect_timer.timeout.connect(self._drain_detection)
         self.tree.extra_tooltip = self.overlay_feed.revisit_text
+
+    def _build_events(self) -> None:
+        self.events_panel = SystemEventsPanel(self.events, self._camera_name, self)
+        self.events_panel.camera_requested.connect(self.show_camera_at)
+        self.events_dock = QDockWidget(self)
+        self.events_dock.setObjectName("systemEvents")
+        self.events_dock.setWidget(self.events_panel)
+        self.events_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.events_dock)
+        if self.alerts_dock.isVisibleTo(self):
+            self.tabifyDockWidget(self.alerts_dock, self.events_dock)
+            self.alerts_dock.raise_()
+        self.status_faults = StatusFaults(self.statusBar(), self.events_panel, self.show_events)
+
+    def toggle_events(self) -> None:
+        if self.events_dock.isVisible() and not self.events_dock.visibleRegion().isEmpty():
+            self.events_dock.hide()
+        else:
+            self.show_events()
+
+    def show_events(self) -> None:
+        """Bring the events list forward (the fault badge's click)."""
+        self.events_dock.show()
+        self.events_dock.raise_()
+
+    def _camera_name(self, camera_id: str) -> str:
+        info = self._infos.get(camera_id)
+        return info.name if info is not None else camera_id
 
     def _drain_detection(self) -> None:
         service = self.detection.service if self.detection is not None else None
@@ -546,10 +586,11 @@ class MainWindow(QMainWindow):
         if not dialog.exec():
             return
         if self.patrol_store is not None:
-            try:
-                self.patrol_store.save(camera, dialog.patrol)
-            except OSError as exc:
-                QMessageBox.warning(self, translate("Main", "Patrol not saved"), str(exc))
+            store = self.patrol_store
+            what = translate("Stores", "The patrol of {0}").format(controller.camera.name)
+            if not save_or_ask(
+                self, what, translate("Main", "Patrol not saved"), lambda: store.save(camera, dialog.patrol)
+            ):
                 return
         runner = self.ptz.set_patrol(camera, dialog.patrol)
         self.ptz_panel.bind(None, None)
@@ -627,6 +668,7 @@ class MainWindow(QMainWindow):
     def _connect_pane(self, pane: WallPane) -> None:
         pane.changed.connect(self.refresh_status)
         pane.changed.connect(lambda p=pane: self._bind_ptz(p))
+        pane.changed.connect(lambda p=pane: self._sync_boxes(p))
         pane.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
         pane.tour_requested_view.connect(lambda name, p=pane: self._set_view_on(p, name))
 
@@ -704,14 +746,30 @@ class MainWindow(QMainWindow):
             return
         self.layout_box.clear()
         for name in self.library.layouts():
-            spec = BY_ID.get(f"layout_{name}")
-            if spec is not None:
-                label = spec.label()
-            else:
-                label = translate("Main", "{0} tiles").format(name) if name.isdigit() else name
-            self.layout_box.addItem(label, name)
-        if self._pane()._layout is not None:
-            self.layout_box.setCurrentIndex(max(0, self.layout_box.findData(self._pane().layout_.name)))
+            self.layout_box.addItem(self._layout_label(name), name)
+        layout = self._pane()._layout
+        if layout is not None:
+            if self.layout_box.findData(layout.name) < 0:  # a fallback grid, a layout deleted meanwhile
+                self.layout_box.addItem(self._layout_label(layout.name), layout.name)
+            self.layout_box.setCurrentIndex(self.layout_box.findData(layout.name))
+        self._boxes_show = self._box_state(self._pane())
+
+    def _layout_label(self, name: str) -> str:
+        spec = BY_ID.get(f"layout_{name}")
+        if spec is not None:
+            return spec.label()
+        return translate("Main", "{0} tiles").format(name) if name.isdigit() else name
+
+    @staticmethod
+    def _box_state(pane: WallPane) -> tuple[str, bool, str | None]:
+        return pane.view.name, pane.modified, pane._layout.name if pane._layout is not None else None
+
+    def _sync_boxes(self, pane: WallPane) -> None:
+        """The view and layout boxes name what the active pane shows, whatever changed it: a
+        restored session, --fresh, a tour, a drop (not only the boxes themselves)."""
+        if pane is self._pane() and getattr(self, "_boxes_show", None) != self._box_state(pane):
+            self._fill_view_box()
+            self._fill_layout_box()
 
     def set_view(self, name: str) -> None:
         self._set_view_on(self._pane(), name)
@@ -751,15 +809,25 @@ class MainWindow(QMainWindow):
         dialog = SaveViewDialog("" if current.name == ALL_CAMERAS else current.name, current.shared, self)
         if not dialog.exec():
             return
-        try:
-            saved = self.library.save_view(current, shared=dialog.shared)
-            saved = WallView(dialog.name, saved.layout, saved.cameras, saved.shared)
-            saved = self.library.save_view(saved, shared=dialog.shared)
-            if dialog.name != current.name and current.name != ALL_CAMERAS:
-                self.library.delete_view(current.name, current.shared)
-        except (OSError, ValueError) as exc:
-            QMessageBox.warning(self, translate("Main", "View not saved"), str(exc))
+        saved = WallView(dialog.name, current.layout, current.cameras, dialog.shared)
+        what = translate("Stores", "The view “{0}”").format(dialog.name)
+        ok = save_or_ask(
+            self,
+            what,
+            translate("Main", "View not saved"),
+            lambda: self.library.save_view(saved, dialog.shared),
+        )
+        if not ok:
+            self._fill_view_box()  # a colleague's version of it, if that was why
             return
+        saved = self.library.view(saved.name) or saved
+        if dialog.name != current.name and current.name != ALL_CAMERAS:  # renamed: the old name goes
+            save_or_warn(
+                self,
+                translate("Stores", "The view “{0}”").format(current.name),
+                translate("Main", "View not deleted"),
+                lambda: self.library.delete_view(current.name, current.shared),
+            )
         pane.set_view(saved, pane.layout_, pane.page)
         self._fill_view_box()
         self.statusBar().showMessage(translate("Main", "View “{0}” saved").format(saved.name), 5000)
@@ -775,10 +843,15 @@ class MainWindow(QMainWindow):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
-        try:
-            self.library.delete_view(view.name, view.shared)
-        except (OSError, ValueError) as exc:
-            QMessageBox.warning(self, translate("Main", "View not deleted"), str(exc))
+        what = translate("Stores", "The view “{0}”").format(view.name)
+        deleted = save_or_ask(
+            self,
+            what,
+            translate("Main", "View not deleted"),
+            lambda: self.library.delete_view(view.name, view.shared),
+        )
+        if not deleted:
+            self._fill_view_box()
             return
         self.set_view(ALL_CAMERAS)
 
@@ -858,6 +931,7 @@ class MainWindow(QMainWindow):
         self.ptz_dock.setVisible(not wall_only and self.ptz is not None and bool(self.ptz.controllers))
         detecting = self.detection is not None and self.detection.service is not None
         self.alerts_dock.setVisible(not wall_only and detecting)
+        self.events_dock.setVisible(not wall_only)
 
     def _toggle_full_screen(self) -> None:
         window = self._pane().window()
@@ -884,9 +958,12 @@ class MainWindow(QMainWindow):
         try:
             path = save_snapshot(tile, self._site.snapshot_dir, self._site.name)
         except OSError as exc:
-            QMessageBox.warning(self, translate("Main", "Snapshot not saved"), str(exc))
+            folder = self._site.snapshot_dir
+            self.events.report(SystemEventKind.SNAPSHOT_NOT_SAVED, subject=str(folder), detail=str(exc))
+            self.events_panel.poll()
             return
-        self.statusBar().showMessage(translate("Main", "Snapshot saved: {0}").format(path), 8000)
+        self.events.report(SystemEventKind.SNAPSHOT_SAVED, subject=str(path))
+        self.events_panel.poll()  # said now, not at the next tick
 
     def counts(self) -> dict[StreamState, int]:
         counts: dict[StreamState, int] = {}

@@ -15,9 +15,11 @@ from app.media.source import FrameSource
 from app.run_options import DEFAULT_SIZE, RunOptions
 from app.services.patrol_store import PatrolStore
 from app.services.ptz_hub import PtzHub
+from app.services.system_events import SystemEventLog
 from app.services.view_library import ViewLibrary
 from app.ui.i18n import DEFAULT_LANGUAGE, Translations
 from app.ui.main_window import DetectionWiring, MainWindow, SiteUi
+from app.ui.qt_log import route_qt_messages
 from app.ui.theme import apply_theme
 
 
@@ -26,6 +28,7 @@ def ensure_application(offscreen: bool) -> QApplication:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     app = QApplication.instance()
     if app is None:
+        route_qt_messages()
         app = QApplication(sys.argv[:1])
         app.setApplicationName("CityWall")
         app.setOrganizationName("CityWall")
@@ -48,16 +51,18 @@ def build_window(
     ptz: PtzHub | None = None,
     patrol_store: PatrolStore | None = None,
     detection: DetectionWiring | None = None,
+    events: SystemEventLog | None = None,
 ) -> MainWindow:
     folder = profile_dir(options)
     folder.mkdir(parents=True, exist_ok=True)
     settings = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
     translations = Translations()
     translations.set_language(options.language or str(settings.value("language", DEFAULT_LANGUAGE)))
+    sink = events.publish if events is not None else None  # damaged files, conflicts, failed saves
     library = ViewLibrary(
         [c.camera_id for c in site.cameras],
-        ViewFile(folder / "views.json", shared=False),
-        ViewFile(shared_views, shared=True) if shared_views else None,
+        ViewFile(folder / "views.json", shared=False, events=sink),
+        ViewFile(shared_views, shared=True, events=sink) if shared_views else None,
     )
     window = MainWindow(
         source,
@@ -69,6 +74,7 @@ def build_window(
         profile=folder,
         patrol_store=patrol_store,
         detection=detection,
+        events=events,
     )
     window.resize(*(options.size or DEFAULT_SIZE))
     if options.fresh:
@@ -91,10 +97,11 @@ def run_wall(
     ptz: PtzHub | None = None,
     patrol_store: PatrolStore | None = None,
     detection: DetectionWiring | None = None,
+    events: SystemEventLog | None = None,
 ) -> int:
     """Show the wall until the user closes it (or ``options.seconds`` pass); returns Qt's exit code."""
     app = ensure_application(options.offscreen)
-    window = build_window(source, site, shared_views, options, ptz, patrol_store, detection)
+    window = build_window(source, site, shared_views, options, ptz, patrol_store, detection, events)
     window.show()
     window.start()
     ticker = QTimer(interval=250)
@@ -116,3 +123,11 @@ def run_wall(
     if window.isVisible():
         window.close()
     return code
+
+
+def show_start_problem(title: str, text: str) -> None:
+    """A modal message for a start that cannot go on (before any window exists)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    ensure_application(offscreen=False)
+    QMessageBox.critical(None, title, text)

@@ -160,6 +160,10 @@
         <translation>显示 / 隐藏告警</translation>
     </message>
     <message>
+        <source>Show / hide system events (camera, disk, worker faults)</source>
+        <translation>显示/隐藏系统事件（摄像机、磁盘、进程故障）</translation>
+    </message>
+    <message>
         <source>Full screen</source>
         <translation>全屏</translation>
     </message>
@@ -487,13 +491,6 @@
     <message>
         <source>{0:.0f} ms per check</source>
         <translation>每次 {0:.0f} 毫秒</translation>
-    </message>
-</context>
-<context>
-    <name>Discovery</name>
-    <message>
-        <source>the site already has a camera with the id {0}</source>
-        <translation>站点中已有编号为 {0} 的摄像机</translation>
     </message>
 </context>
 <context>
@@ -859,6 +856,10 @@
         <translation>删除布局“{0}”？</translation>
     </message>
     <message>
+        <source>Delete it again to delete theirs.</source>
+        <translation>再次删除将删除对方的版本。</translation>
+    </message>
+    <message>
         <source>Not deleted: {0}</source>
         <translation>未删除：{0}</translation>
     </message>
@@ -932,6 +933,10 @@
     <message>
         <source>Alerts</source>
         <translation>告警</translation>
+    </message>
+    <message>
+        <source>System events</source>
+        <translation>系统事件</translation>
     </message>
     <message>
         <source>View</source>
@@ -1028,14 +1033,6 @@
     <message>
         <source>Select a tile with a picture first</source>
         <translation>请先选中有图像的画面</translation>
-    </message>
-    <message>
-        <source>Snapshot not saved</source>
-        <translation>抓拍未保存</translation>
-    </message>
-    <message>
-        <source>Snapshot saved: {0}</source>
-        <translation>抓拍已保存：{0}</translation>
     </message>
     <message>
         <source>{0}/{1} live</source>
@@ -1483,6 +1480,53 @@
     </message>
 </context>
 <context>
+    <name>Stores</name>
+    <message>
+        <source>The zones of {0} at this preset</source>
+        <translation>{0} 在此预置位的检测区域</translation>
+    </message>
+    <message>
+        <source>The layout “{0}”</source>
+        <translation>布局“{0}”</translation>
+    </message>
+    <message>
+        <source>The patrol of {0}</source>
+        <translation>{0} 的巡航</translation>
+    </message>
+    <message>
+        <source>The view “{0}”</source>
+        <translation>视图“{0}”</translation>
+    </message>
+    <message>
+        <source>{0} was changed at another workstation after you opened it.</source>
+        <translation>{0}在您打开之后已被其他工作站修改。</translation>
+    </message>
+    <message>
+        <source>{0} was deleted at workstation “{1}” at {2}, after you opened it.</source>
+        <translation>{0}在您打开之后，已于 {2} 被工作站“{1}”删除。</translation>
+    </message>
+    <message>
+        <source>{0} was changed at workstation “{1}” at {2}, after you opened it.</source>
+        <translation>{0}在您打开之后，已于 {2} 被工作站“{1}”修改。</translation>
+    </message>
+    <message>
+        <source>{0} was not saved: another workstation has been saving the shared file for more than {1} s. Nothing was changed; try again.</source>
+        <translation>{0}未保存：另一工作站保存该共享文件已超过 {1} 秒。未做任何更改，请重试。</translation>
+    </message>
+    <message>
+        <source>Your change was not saved; theirs is shown. Save again to replace theirs with yours.</source>
+        <translation>您的修改未保存，现显示对方的版本。再次保存将以您的版本替换。</translation>
+    </message>
+    <message>
+        <source>Replace their version with yours?</source>
+        <translation>以您的版本替换对方的版本？</translation>
+    </message>
+    <message>
+        <source>Changed at another workstation</source>
+        <translation>已被其他工作站修改</translation>
+    </message>
+</context>
+<context>
     <name>StreamFailure</name>
     <message>
         <source>Network unreachable</source>
@@ -1599,6 +1643,133 @@
     <message>
         <source>{0}: {1}</source>
         <translation>{0}：{1}</translation>
+    </message>
+</context>
+<context>
+    <name>SystemEvents</name>
+    <message>
+        <source>Camera {0} lost its picture</source>
+        <translation>摄像机 {0} 画面中断</translation>
+    </message>
+    <message>
+        <source>Camera {0} is back</source>
+        <translation>摄像机 {0} 画面已恢复</translation>
+    </message>
+    <message>
+        <source>Video decoder {0} was restarted; its cameras reconnect</source>
+        <translation>视频解码进程 {0} 已重启，其摄像机正在重连</translation>
+    </message>
+    <message>
+        <source>Detection stopped unexpectedly; restarting in {1} s</source>
+        <translation>检测进程意外停止，{1} 秒后重启</translation>
+    </message>
+    <message>
+        <source>Detection is running again</source>
+        <translation>检测已恢复运行</translation>
+    </message>
+    <message>
+        <source>Detection problem on {0}</source>
+        <translation>{0} 的检测出现问题</translation>
+    </message>
+    <message>
+        <source>Evidence picture of an alert on {0} was not saved</source>
+        <translation>{0} 告警的证据图片未能保存</translation>
+    </message>
+    <message>
+        <source>Data folder is read-only: zones, patrols and evidence are not saved ({0})</source>
+        <translation>数据文件夹只读：区域、巡航和证据都不会保存（{0}）</translation>
+    </message>
+    <message>
+        <source>Data folder cannot be used: {0}</source>
+        <translation>数据文件夹无法使用：{0}</translation>
+    </message>
+    <message>
+        <source>Low disk space: {1} MiB left for {0}</source>
+        <translation>磁盘空间不足：{0} 仅剩 {1} MiB</translation>
+    </message>
+    <message>
+        <source>Disk full: nothing more can be saved in {0}</source>
+        <translation>磁盘已满：{0} 无法再保存任何内容</translation>
+    </message>
+    <message>
+        <source>Disk space is sufficient again</source>
+        <translation>磁盘空间已恢复正常</translation>
+    </message>
+    <message>
+        <source>A saved file is damaged; its readable part is used and the file is kept: {0}</source>
+        <translation>保存的文件已损坏：可读部分照常使用，原文件已保留：{0}</translation>
+    </message>
+    <message>
+        <source>Another workstation changed {0} at the same time</source>
+        <translation>其他工作站同时修改了 {0}</translation>
+    </message>
+    <message>
+        <source>Changes were not saved to {0}</source>
+        <translation>更改未能保存到 {0}</translation>
+    </message>
+    <message>
+        <source>Site file saved: {0}</source>
+        <translation>站点文件已保存：{0}</translation>
+    </message>
+    <message>
+        <source>Site file not saved: {0}</source>
+        <translation>站点文件未能保存：{0}</translation>
+    </message>
+    <message>
+        <source>Snapshot saved: {0}</source>
+        <translation>抓拍已保存：{0}</translation>
+    </message>
+    <message>
+        <source>Snapshot not saved: {0}</source>
+        <translation>抓拍未能保存：{0}</translation>
+    </message>
+    <message>
+        <source>Info</source>
+        <translation>信息</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <source>Fault</source>
+        <translation>故障</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <source>Event</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <source>Camera id: {0}</source>
+        <translation>摄像机编号：{0}</translation>
+    </message>
+    <message>
+        <source>Details: {0}</source>
+        <translation>详情：{0}</translation>
+    </message>
+    <message>
+        <source>{0} camera(s) without picture</source>
+        <translation>{0} 路摄像机无画面</translation>
+    </message>
+    <message>
+        <source>No open problems</source>
+        <translation>当前没有未恢复的故障</translation>
+    </message>
+    <message>
+        <source>Problems only</source>
+        <translation>只看故障和警告</translation>
+    </message>
+    <message>
+        <source>{0} open problem(s)</source>
+        <translation>{0} 个未恢复的故障</translation>
     </message>
 </context>
 <context>

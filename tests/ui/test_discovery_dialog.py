@@ -20,14 +20,16 @@ from app.ui.dialogs.discovery import DiscoveryDialog, site_hosts
 from app.ui.i18n import Translations
 from camera_config.loader import load_site
 from camera_config.models import OnvifSource
+from camera_config.site_writer import backups_of
 
 PASSWORD = "ui-disc-0very!"
 NAME = "人民路口 球机"
 LEFT = Qt.MouseButton.LeftButton
 SITE = """\
+# 示范区: adding cameras must keep every setting and comment of this file
 version: 1
 site:
-  name: 示范区
+  name: 示范区   # the district
 groups:
   - id: east
     name: 东区
@@ -38,7 +40,15 @@ cameras:
     source:
       kind: rtsp
       main: rtsp://10.0.0.5/main
+
+# detection: slower revisits, the ONNX model, pictures kept beside the site file
+detection:
+  revisit_s: 30
+  detectors:
+    onnx_yolo: {model: models/street.onnx}
+  evidence_dir: evidence
 """
+DETECTION = SITE.index("\n# detection:")
 
 
 @pytest.fixture
@@ -179,7 +189,11 @@ def test_add_writes_a_valid_site_file_without_the_password(
     assert cam.ptz is not None and cam.ptz.profile == "Profile_1"
     assert cam.credentials is not None and cam.credentials.password is not None
     assert cam.credentials.password.get_secret_value() == PASSWORD
-    assert (site_file.parent / "site.yaml.bak").read_text(encoding="utf-8") == SITE  # the file before
+    assert text.startswith(SITE[:DETECTION]) and text.endswith(SITE[DETECTION:])  # the camera is inserted
+    assert site.detection.revisit_s == 30 and site.detection.evidence_dir == site_file.parent / "evidence"
+    assert list(site.detection.detectors) == ["onnx_yolo"]
+    [backup] = backups_of(site_file)
+    assert backup.read_text(encoding="utf-8") == SITE  # the file before
     assert cell(dialog, 0, 6) == "Added as cam101" and cell(dialog, 0, 5) == "yes"
     assert "Added to site.yaml: cam101" in dialog.message_text()
     assert not dialog.add_button.isEnabled()  # not twice

@@ -1,13 +1,16 @@
-"""The joystick wrapper, driven by a fake device on its own timer: move, release, presets, hot-plug."""
+"""The joystick wrapper, driven by a fake device on its own timer: move, release, presets, hot-plug;
+and its pygame back end on a virtual joystick inside SDL (tests/ui/virtual_joystick.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from types import ModuleType, SimpleNamespace
 
 import pytest
 from pytestqt.qtbot import QtBot
 
 from app.ui.ptz.joystick import JoystickInput, JoystickState
+from tests.ui.virtual_joystick import VirtualJoystick
 
 
 class FakeStick:
@@ -166,49 +169,101 @@ def test_a_failing_back_end_is_treated_as_unplugged(qtbot: QtBot, socket: Socket
         js.stop()
 
 
-def test_without_pygame_the_reason_is_given_in_words() -> None:
-    if JoystickInput.available():
-        pytest.skip("pygame is installed here")
-    reason = JoystickInput.unavailable_reason()
-    assert reason is not None and "pygame" in reason
-
-
-def test_the_pygame_back_end_reads_a_device_and_notices_its_removal() -> None:
-    """Only where the optional pygame is installed (SDL's dummy video driver: no window, no display)."""
-    pygame = pytest.importorskip("pygame")
+@pytest.fixture
+def no_pygame_loaded_yet(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    """The joystick module as if pygame had never been looked for (restored afterwards)."""
     from app.ui.ptz import joystick as module
 
-    assert JoystickInput.available() and JoystickInput.unavailable_reason() is None
-    assert module.pygame_joysticks() is None  # no joystick on a test machine
+    for name, value in (("_checked", False), ("_pygame", None), ("_problem", None)):
+        monkeypatch.setattr(module, name, value)
+    return module
 
-    class Stick:  # stands in for pygame.joystick.Joystick
-        def get_instance_id(self) -> int:
-            return 7
 
-        def get_name(self) -> str:
-            return "Test stick"
+def test_without_pygame_the_reason_is_given_in_words(
+    no_pygame_loaded_yet: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def import_module(name: str) -> ModuleType:
+        raise ImportError(f"No module named {name!r}")
 
-        def get_init(self) -> bool:
-            return True
+    monkeypatch.setattr(no_pygame_loaded_yet, "importlib", SimpleNamespace(import_module=import_module))
+    assert not JoystickInput.available()
+    reason = JoystickInput.unavailable_reason()
+    assert reason is not None and "pygame is not installed" in reason and "joystick" in reason
+    assert no_pygame_loaded_yet.pygame_joysticks() is None  # the default back end: no device, no error
 
-        def get_numaxes(self) -> int:
-            return 3
 
-        def get_axis(self, i: int) -> float:
-            return (0.5, -1.0, 0.0)[i]
+def test_sdl_that_cannot_start_is_named_in_the_reason(
+    no_pygame_loaded_yet: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fail() -> None:
+        raise RuntimeError("No available video device")
 
-        def get_numbuttons(self) -> int:
-            return 2
+    broken = SimpleNamespace(display=SimpleNamespace(init=fail), joystick=SimpleNamespace(init=fail))
+    monkeypatch.setattr(no_pygame_loaded_yet, "importlib", SimpleNamespace(import_module=lambda name: broken))
+    assert not JoystickInput.available()
+    assert JoystickInput.unavailable_reason() == "USB joystick: not available (No available video device)."
 
-        def get_button(self, i: int) -> bool:
-            return i == 1
 
-        def quit(self) -> None:
+@pytest.fixture
+def sdl_sticks() -> Iterator[list[VirtualJoystick]]:
+    """Virtual joysticks inside the SDL that pygame runs (dummy video driver: no window); a test
+    appends what it plugs in, and whatever is still plugged in is pulled out afterwards."""
+    from app.ui.ptz import joystick as module
+
+    assert JoystickInput.available(), JoystickInput.unavailable_reason()  # pygame is in the dev extras
+    pygame = module._load_pygame()
+    assert pygame is not None
+    assert module.pygame_joysticks() is None, "a real joystick is plugged in: unplug it for this test"
+    sticks: list[VirtualJoystick] = []
+    yield sticks
+    for stick in sticks:
+        stick.detach()
+    pygame.event.pump()
+
+
+def test_the_pygame_back_end_steers_from_a_real_sdl_device_and_notices_its_removal(
+    qtbot: QtBot, sdl_sticks: list[VirtualJoystick]
+) -> None:
+    """JoystickInput on its default back end (pygame → SDL) and an SDL virtual stick: found, read,
+    turned into PTZ moves and presets, and released when pulled out."""
+    from app.ui.ptz import joystick as module
+
+    pygame = module._load_pygame()
+    assert pygame is not None
+    stick = VirtualJoystick(pygame)
+    sdl_sticks.append(stick)
+    js = JoystickInput(poll_hz=100)  # no device_factory: pygame_joysticks
+    moves: list[tuple[float, float, float]] = []
+    presets: list[int] = []
+    js.move.connect(lambda p, t, z: moves.append((p, t, z)))
+    js.preset.connect(presets.append)
+    js.start()
+    try:
+        with qtbot.waitSignal(js.connected, timeout=3000) as plugged:
+            stick.attach()  # found by the next look (about once a second)
+        assert plugged.args == ["Virtual Flight Stick"] and js.device_name == "Virtual Flight Stick"
+        stick.axis(0, 1.0)  # right, full travel
+        stick.axis(1, -1.0)  # and forward: tilt up
+        qtbot.waitUntil(lambda: js.held == (1.0, 1.0, 0.0), timeout=2000)
+        assert moves[0] == (1.0, 1.0, 0.0)
+        stick.axis(0, 0.0)
+        stick.axis(1, 0.0)
+        with qtbot.waitSignal(js.released, timeout=2000):
             pass
-
-    device = module._PygameDevice(pygame, Stick())
-    assert device.read() == JoystickState((0.5, -1.0, 0.0), (False, True))
-    pygame.event.post(pygame.event.Event(pygame.JOYDEVICEREMOVED, instance_id=8))  # another stick
-    assert device.read() is not None
-    pygame.event.post(pygame.event.Event(pygame.JOYDEVICEREMOVED, instance_id=7))
-    assert device.read() is None and device.read() is None
+        stick.button(2, True)
+        qtbot.waitUntil(lambda: presets == [3], timeout=2000)
+        stick.button(2, False)
+        # Another stick plugged in and out between two polls (pygame 2.6 loses that batch of events):
+        # this one keeps steering.
+        other = VirtualJoystick(pygame)
+        sdl_sticks.append(other)
+        other.attach()
+        other.detach()
+        stick.axis(2, -1.0)  # twist: zoom out
+        qtbot.waitUntil(lambda: js.held == (0.0, 0.0, -1.0), timeout=2000)
+        # Pulled out while held: the move is released and the device is gone.
+        with qtbot.waitSignals([js.released, js.disconnected], timeout=2000):
+            stick.detach()
+        assert js.device_name is None and js.held is None and js.running
+    finally:
+        js.stop()

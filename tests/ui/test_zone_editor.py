@@ -296,3 +296,29 @@ def test_chinese_words(qtbot: QtBot, editor: ZoneEditorDialog) -> None:
     draw_polygon(editor.canvas, SQUARE)
     assert editor.shapes[0].name == "禁止区域 1"
     assert editor.kind_box.itemText(editor.kind_box.findData("bin")) == "垃圾桶"
+
+
+def test_zones_a_colleague_saved_first_are_kept_and_saving_again_replaces_them(
+    qtbot: QtBot, editor: ZoneEditorDialog, store: ZoneStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CITYWALL_WORKSTATION", "east")
+    east = ZoneStore(tmp_path / "zones.json", {"cam1": ()})
+    east.load()
+    east.save("cam1", None, [ZoneSpec(id="zone-9", name="东侧", polygon=SQUARE)])  # while west draws
+    draw_polygon(editor.canvas, SQUARE)
+
+    assert not editor.save()
+    assert "was changed at workstation “east”" in editor.status.text()
+    assert "Save again to replace theirs with yours" in editor.status.text()
+    assert editor.isVisible() and len(editor.shapes) == 1  # the drawing is kept
+    assert [z.id for z in store.zones("cam1")] == ["zone-9"]  # the store shows east's
+
+    with qtbot.waitSignal(editor.zones_saved, timeout=2000):
+        assert editor.save()
+    assert [z.id for z in fresh(tmp_path / "zones.json").zones("cam1")] == ["zone-1"]
+
+
+def fresh(path: Path) -> ZoneStore:
+    again = ZoneStore(path, {"cam1": ()})
+    again.load()
+    return again

@@ -27,6 +27,28 @@ def scenes(overflowing: bool, n: int, seed: int) -> list[BinScene]:
     return [bin_scene(np.random.default_rng(seed + i), overflowing=overflowing) for i in range(n)]
 
 
+def test_two_workstations_labelling_the_same_bin_in_the_same_second_keep_both(tmp_path: Path) -> None:
+    """The folder is shared; a name checked free and then written would be overwritten by the other."""
+    east, west = BinSampleStore(tmp_path / "bin_samples"), BinSampleStore(tmp_path / "bin_samples")
+    scene = scenes(True, 1, 7)[0]
+    paths = [store.add(scene.image, zone_of(scene), "overflow", "cam01") for store in (east, west, east)]
+    assert len(set(paths)) == 3 and all(p.is_file() for p in paths)
+    assert sorted(p.name for p in (tmp_path / "bin_samples" / "overflow").iterdir()) == sorted(
+        p.name for p in paths
+    )
+
+
+def test_a_picture_not_written_leaves_nothing_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def disk_full(_fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("app.adapters.json_store.os.fsync", disk_full)
+    scene = scenes(True, 1, 7)[0]
+    with pytest.raises(OSError, match="No space"):
+        BinSampleStore(tmp_path / "bin_samples").add(scene.image, zone_of(scene), "overflow", "cam01")
+    assert list((tmp_path / "bin_samples" / "overflow").iterdir()) == []
+
+
 def test_labelled_pictures_are_the_bins_context_crop(tmp_path: Path) -> None:
     store = BinSampleStore(tmp_path / "bin_samples")
     scene = scenes(True, 1, 7)[0]

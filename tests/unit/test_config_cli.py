@@ -147,6 +147,58 @@ def test_import_into_existing(capsys: pytest.CaptureFixture[str], tmp_path: Path
     assert "TEST_CAM_001_PASSWORD" in out_yaml.read_text(encoding="utf-8")
 
 
+def test_import_into_the_same_file_keeps_it_and_says_where_the_backup_is(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    site_yaml = tmp_path / "site.yaml"
+    before = (DATA / "valid_site.yaml").read_text(encoding="utf-8")
+    site_yaml.write_text(before, encoding="utf-8")
+    csv = tmp_path / "inv.csv"
+    csv.write_text("编号,名称,主码流\ncam-101,新点位,rtsp://10.0.0.9/x\n", encoding="utf-8")
+    code, out, err = run(capsys, "import-csv", csv, "--into", site_yaml, "-o", site_yaml)  # no --force needed
+    assert code == 0, err
+    after = site_yaml.read_text(encoding="utf-8")
+    at = before.index("\n# detection:")
+    camera = (
+        "  - id: cam-101\n    name: 新点位\n    source:\n      kind: rtsp\n      main: rtsp://10.0.0.9/x\n"
+    )
+    assert after == before[:at] + camera + before[at:]  # the camera added, nothing else changed
+    [backup] = (tmp_path / "backups").iterdir()
+    assert backup.read_text(encoding="utf-8") == before and f"kept as {backup}" in out
+
+
+def test_import_force_replaces_with_a_backup(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    out_yaml = tmp_path / "site.yaml"
+    old = "# hand-written notes\nsite:\n  name: 旧\n"
+    out_yaml.write_text(old, encoding="utf-8")
+    code, out, _ = run(capsys, "import-csv", DATA / "inventory_utf8.csv", "-o", out_yaml, "--force")
+    assert code == 0 and "kept as" in out
+    [backup] = (tmp_path / "backups").iterdir()
+    assert backup.read_text(encoding="utf-8") == old
+
+
+def test_import_into_a_file_that_changes_meanwhile_writes_nothing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from camera_config import csv_import
+
+    site_yaml = tmp_path / "site.yaml"
+    site_yaml.write_text((DATA / "valid_site.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    csv = tmp_path / "inv.csv"
+    csv.write_text("编号,名称,主码流\ncam-101,新点位,rtsp://10.0.0.9/x\n", encoding="utf-8")
+    real = csv_import.import_csv
+
+    def someone_saves_meanwhile(*args: object, **kwargs: object) -> object:
+        result = real(*args, **kwargs)  # type: ignore[arg-type]
+        site_yaml.write_text(site_yaml.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+        return result
+
+    monkeypatch.setattr(csv_import, "import_csv", someone_saves_meanwhile)
+    code, _, err = run(capsys, "import-csv", csv, "--into", site_yaml, "-o", site_yaml)
+    assert code == 1 and "changed on disk since it was read" in err and "nothing was written" in err
+    assert site_yaml.read_text(encoding="utf-8").endswith("# edited\n")
+
+
 def test_bad_file_as_a_process_exits_1_without_traceback() -> None:
     env = {k: v for k, v in os.environ.items() if k != "TEST_CAM_001_PASSWORD"}
     root = Path(__file__).parents[2]
@@ -163,3 +215,34 @@ def test_bad_file_as_a_process_exits_1_without_traceback() -> None:
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     assert "bad_types.yaml:4:" in proc.stderr and "cameras[0].id" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (b"site:\n  name: a\x00b\n", ":2:10: the file contains the character U+0000 (NUL)"),
+        (
+            b"site:\n  name: x\ncameras: " + b"[" * 20_000 + b"]" * 20_000 + b"\n",
+            ":3:109: nested more than 100",
+        ),
+        (b"site:\n  name: " + b"x" * 300 + b"\n", ":2:3: site.name: the site name has 300 characters"),
+    ],
+    ids=["nul", "deep", "long name"],
+)
+def test_a_damaged_file_is_explained_by_the_command_without_a_traceback(
+    tmp_path: Path, content: bytes, words: str
+) -> None:
+    path = tmp_path / "site.yaml"
+    path.write_bytes(content)
+    root = Path(__file__).parents[2]
+    proc = subprocess.run(
+        [sys.executable, "-m", "app", "config", "check", str(path)],
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert f"{path}{words}" in proc.stderr and "1 problem(s) found" in proc.stderr

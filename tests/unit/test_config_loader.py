@@ -166,6 +166,83 @@ def test_grid_code_wrong_length() -> None:
     assert "must have 15 digits" in issue.message and "got 13" in issue.message
 
 
+def test_cross_references_are_reported_with_the_field_errors(tmp_path: Path) -> None:
+    text = (
+        "site:\n  name: 测试\ngroups:\n"
+        "  - {id: a, name: A, parent: b}\n"  # 4
+        "  - {id: b, name: B, parent: a}\n"  # 5
+        "  - {id: c, name: C, parent: a}\n"  # 6: under the loop, not in it
+        "cameras:\n"
+        "  - {id: c1, name: one, group: nowhere, grid_code: '12', source: {kind: rtsp, main: rtsp://h/1}}\n"
+        "  - {id: c1, name: two, source: {kind: rtsp, main: 'ftp://h/2'}}\n"  # 9: a field error too
+        "  - {id: c3, name: 3, source: {kind: rtsp, main: rtsp://h/3}}\n"  # 10: name is a number
+    )
+    issues = issues_of(write(tmp_path, text))
+    assert sorted((i.line, i.path) for i in issues) == [
+        (4, "groups[0].parent"),
+        (5, "groups[1].parent"),
+        (8, "cameras[0].grid_code"),
+        (8, "cameras[0].group"),
+        (9, "cameras[1].id"),
+        (9, "cameras[1].source.main"),
+        (10, "cameras[2].name"),
+    ]
+    assert "group 'a' is its own ancestor" in find(issues, "groups[0].parent").message
+    assert "unknown group 'nowhere'" in find(issues, "cameras[0].group").message
+    assert (
+        "duplicate camera id 'c1' (first used by cameras[0] on line 8)"
+        in find(issues, "cameras[1].id").message
+    )
+    assert "must have 15 digits" in find(issues, "cameras[0].grid_code").message
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "path", "words"),
+    [
+        ("site:\n  name: " + "长" * 65 + "\n", "site.name", "the site name has 65 characters; keep it to 64"),
+        ("site: {name: x, timezone: Mars/Base}\n", "site.timezone", "unknown time zone 'Mars/Base'"),
+        (
+            "site: {name: x, timezone: 'not a zone!'}\n",
+            "site.timezone",
+            "a time zone name such as Asia/Shanghai",
+        ),
+        ("site: {name: x}\ngroups: [{id: g, name: " + "g" * 121 + "}]\n", "groups[0].name", "at most 120"),
+        (
+            "site: {name: x}\ncameras: [{id: c, name: n, source: {kind: rtsp, main: 'rtsp://h/"
+            + "p" * 2100
+            + "'}}]\n",
+            "cameras[0].source.main",
+            "at most 2048 characters",
+        ),
+        (
+            "site: {name: x}\ncameras: [{id: c, name: n, tags: ["
+            + "t" * 65
+            + "], source: {kind: file, path: a.mp4}}]\n",
+            "cameras[0].tags[0]",
+            "at most 64 characters",
+        ),
+    ],
+    ids=["site name", "unknown time zone", "not a time zone", "group name", "url", "tag"],
+)
+def test_absurd_lengths_and_unknown_time_zones_are_refused(
+    tmp_path: Path, yaml_text: str, path: str, words: str
+) -> None:
+    [issue] = issues_of(write(tmp_path, yaml_text))
+    assert issue.path == path and issue.line is not None and words in issue.message
+
+
+def test_a_site_name_of_64_characters_is_fine(tmp_path: Path) -> None:
+    assert len(load_site(write(tmp_path, "site:\n  name: " + "长" * 64 + "\n"), {}).site.name) == 64
+
+
+def test_a_large_inventory_is_accepted(tmp_path: Path) -> None:
+    cameras = "".join(
+        f"  - {{id: c{i}, name: n{i}, source: {{kind: rtsp, main: rtsp://h/{i}}}}}\n" for i in range(5000)
+    )
+    site = load_site(write(tmp_path, "site: {name: x}\ncameras:\n" + cameras), {})
+    assert len(site.cameras) == 5000  # the model once stopped at 4096 (bench/site_load.py: 10,000)
+
+
 def test_secret_values_never_in_messages(tmp_path: Path) -> None:
     # A wrong type on a field that holds a secret-looking value: the value must not be echoed.
     path = write(tmp_path, f"site:\n  name: x\n  timezone: [{SECRET}]\ncameras: {SECRET}\n")
@@ -190,6 +267,35 @@ def test_not_a_site_file(tmp_path: Path, content: bytes, line: int | None, words
     path.write_bytes(content)
     [issue] = issues_of(path)
     assert issue.line == line and words in issue.message
+
+
+@pytest.mark.parametrize(
+    ("content", "column", "words"),
+    [
+        (b"site:\n  name: a\x00b\n", 10, "the character U+0000 (NUL), which YAML does not allow"),
+        (b"site:\n  name: a\x1bb\n", 10, "the character U+001B (ESC)"),
+    ],
+)
+def test_a_character_yaml_forbids_is_pointed_at(
+    tmp_path: Path, content: bytes, column: int, words: str
+) -> None:
+    path = tmp_path / "site.yaml"
+    path.write_bytes(content)
+    [issue] = issues_of(path)
+    assert (issue.line, issue.column) == (2, column) and words in issue.message
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("site:\n  name: x\ncameras: " + "[" * 20_000 + "]" * 20_000 + "\n", 3),  # libyaml's limit is 1000
+        ("site:\n  name: x\n" + "".join(" " * (2 * i) + "k:\n" for i in range(2_000)), 103),
+    ],
+    ids=["flow", "block"],
+)
+def test_absurd_nesting_is_refused_at_its_line(tmp_path: Path, text: str, line: int) -> None:
+    [issue] = issues_of(write(tmp_path, text))
+    assert issue.line == line and "nested more than 100 levels deep" in issue.message
 
 
 def test_missing_and_unreadable_files(tmp_path: Path) -> None:
@@ -224,12 +330,17 @@ def test_relative_clip_path_is_resolved_against_the_file(
 ) -> None:
     (tmp_path / "clips").mkdir()
     (tmp_path / "clips" / "demo.mp4").write_bytes(b"")
-    text = "site: {name: x}\ncameras:\n  - {id: c1, name: n, source: {kind: file, path: clips/demo.mp4}}\n"
+    text = (
+        "site: {name: x, shared_views: views.json}\ndetection: {evidence_dir: pictures}\n"
+        "cameras:\n  - {id: c1, name: n, source: {kind: file, path: clips/demo.mp4}}\n"
+    )
     path = write(tmp_path, text)
     monkeypatch.chdir(Path(__file__).parent)  # elsewhere: must not matter
     site, warnings = load_site_report(path, {})
     assert isinstance(site.cameras[0].source, FileSource)
     assert site.cameras[0].source.path == tmp_path / "clips" / "demo.mp4"
+    assert site.site.shared_views == tmp_path / "views.json"
+    assert site.detection.evidence_dir == tmp_path / "pictures"
     assert warnings == []
 
 
@@ -292,4 +403,4 @@ def test_save_keeps_old_file_on_failure(tmp_path: Path, monkeypatch: pytest.Monk
     with pytest.raises(OSError, match="disk full"):
         save_site(site, out)
     assert out.read_text(encoding="utf-8") == "old content\n"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["site.yaml"]  # no temp file left behind
+    assert [p.name for p in tmp_path.rglob("*") if p.is_file()] == ["site.yaml"]  # no temp file left behind

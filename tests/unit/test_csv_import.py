@@ -63,8 +63,8 @@ def test_import_utf8_bom_and_gbk(name: str) -> None:
 
 def test_written_yaml_has_no_password_and_secrets_file_is_private(tmp_path: Path) -> None:
     out = tmp_path / "site.yaml"
-    secrets = write_import(import_csv(DATA / "inventory_utf8.csv"), out)
-    assert secrets == tmp_path / "site.secrets.env" == secrets_path(out)
+    secrets = write_import(import_csv(DATA / "inventory_utf8.csv"), out).secrets
+    assert secrets is not None and secrets == tmp_path / "site.secrets.env" == secrets_path(out)
     assert SECRET not in out.read_text(encoding="utf-8")
     lines = secrets.read_text(encoding="utf-8").splitlines()
     assert f"CITYWALL_CAM_CAM_001_PASSWORD='{SECRET}'" in lines
@@ -107,6 +107,23 @@ def test_bad_rows_are_all_reported_with_line_and_header() -> None:
     assert "rtsp, rtsps" in at(issues, 7, "主码流").message
     assert "180" in at(issues, 7, "经度").message
     assert all(i.file.name == "inventory_bad.csv" for i in issues)
+
+
+def test_a_row_with_too_many_cells_does_not_hide_the_other_rows_problems(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path, "编号,名称,主码流\nc1,一,rtsp://10.0.0.1/x,extra\nc2,,rtsp://10.0.0.2/x\nc3,三,\n"
+    )
+    issues = issues_of(path)
+    assert [(i.line, i.path) for i in issues] == [(2, ""), (3, "名称"), (4, "主码流")]
+    assert "the row has 4 cells but the header has 3" in issues[0].message
+
+
+def test_an_absurd_site_name_is_refused(tmp_path: Path) -> None:
+    path = write_csv(tmp_path, "编号,名称,主码流\nc1,一,rtsp://10.0.0.1/x\n")
+    with pytest.raises(ConfigError) as caught:
+        import_csv(path, site_name="x" * 300)
+    [issue] = caught.value.issues
+    assert issue.path == "--site-name" and "keep it to 64" in issue.message
 
 
 def test_english_headers_any_case_and_spacing(tmp_path: Path) -> None:
@@ -188,6 +205,28 @@ def test_merge_into_existing_site(tmp_path: Path) -> None:
     assert site.camera("cam-101").group == "g002"  # existing group found by name
     assert site.camera("cam-102").group == "g003"  # a new group gets the next free id
     assert [g.name for g in site.groups][-1] == "新街道"
+
+
+def test_merging_into_a_site_file_keeps_it_as_written_and_backs_it_up(tmp_path: Path) -> None:
+    target = tmp_path / "site.yaml"
+    before = (DATA / "valid_site.yaml").read_text(encoding="utf-8")
+    target.write_text(before, encoding="utf-8")
+    csv = write_csv(tmp_path, "编号,名称,所属街道,主码流\ncam-101,新点位,新街道,rtsp://10.0.0.9/x\n")
+    written = write_import(import_csv(csv, into=target), target)
+    after = target.read_text(encoding="utf-8")
+    new_group = "  - id: g003\n    name: 新街道\n"
+    new_camera = (
+        "  - id: cam-101\n    name: 新点位\n    group: g003\n    source:\n      kind: rtsp\n"
+        "      main: rtsp://10.0.0.9/x\n"
+    )
+    groups_end, cameras_end = before.index("cameras:\n"), before.index("\n# detection:")
+    expected = (
+        before[:groups_end] + new_group + before[groups_end:cameras_end] + new_camera + before[cameras_end:]
+    )
+    assert after == expected  # every comment and the detection section as they were
+    assert written.saved.backup is not None and written.saved.backup.read_text(encoding="utf-8") == before
+    site = load_site(target, resolve_secrets=False)
+    assert site.detection.revisit_s == 30 and list(site.detection.detectors) == ["onnx_yolo"]
 
 
 def test_merge_duplicate_ids_are_errors(tmp_path: Path) -> None:

@@ -48,6 +48,26 @@ def test_false_positive_false_negative_and_class_confusion() -> None:
     assert "AP50" in ev.text()
 
 
+def test_precision_and_recall_are_counted_at_the_threshold() -> None:
+    """What the confusion matrix shows: of the boxes at or above conf, how many are right; of the true
+    boxes, how many got one. Never a value read between two scores of the PR curve."""
+    gt = [d([0, 0, 10, 10, 1, 0]), d([50, 50, 60, 60, 1, 0]), d([20, 20, 30, 30, 1, 0])]
+    pred = [
+        d([0, 0, 10, 10, 0.9, 0]),  # right
+        d([80, 80, 90, 90, 0.7, 0], [50, 50, 60, 60, 0.3, 0]),  # wrong, right
+        d([20, 20, 30, 30, 0.2, 0]),  # right, but under the threshold
+    ]
+    ev = evaluate_detections(pred, gt, {0: "stall"}, conf_threshold=0.25)
+    assert ev.precision == pytest.approx(2 / 3) and ev.recall == pytest.approx(2 / 3)
+    assert ev.confusion == [[2, 1], [1, 0]]
+    assert "precision 0.667  recall 0.667" in ev.text()
+    low = evaluate_detections(pred, gt, {0: "stall"}, conf_threshold=0.1)
+    assert low.precision == pytest.approx(3 / 4) and low.recall == pytest.approx(1.0)
+    # Nothing at or above the threshold: nothing right, not a perfect precision.
+    none = evaluate_detections(pred, gt, {0: "stall"}, conf_threshold=0.95)
+    assert none.precision == 0.0 and none.recall == 0.0
+
+
 def test_matching_is_one_to_one() -> None:
     gt = d([0, 0, 10, 10, 1, 0])
     pred = d([0, 0, 10, 10, 0.9, 0], [0, 0, 10, 10.5, 0.8, 0])
@@ -77,7 +97,7 @@ def test_folder_evaluation_and_report(tmp_path: Path) -> None:
     seen = []
     ev = evaluate_detector(detect, samples, {0: "stall"}, progress=lambda i, n: seen.append((i, n)))
     assert seen[-1] == (3, 3)
-    assert ev.recall == pytest.approx(1.0) and ev.precision == pytest.approx(2 / 3, abs=0.01)
+    assert ev.recall == pytest.approx(1.0) and ev.precision == pytest.approx(2 / 3)
     files = write_report(ev, tmp_path / "out", "stall")
     png = cv2.imread(files["pr_curve"])
     assert png is not None and png.shape[0] > 300

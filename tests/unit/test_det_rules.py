@@ -183,9 +183,16 @@ def test_person_walking_through_the_zone_never_fires_even_if_counted() -> None:
 
 def test_reset_restarts_the_dwell() -> None:
     rule = vending(dwell=30)
-    feed(rule, lambda t: [STALL_IN_ZONE], until=20)
+    frame = np.zeros((H, W, 3), np.uint8)
+    stall = [LabelledDetections(np.array([STALL_IN_ZONE], np.float32), NAMES)]
+    assert [h for t in range(20) for h in rule.update(float(t), frame, stall)] == []
+    vending_track = ("pavement", "0501")  # the stall's event in the zone
+    assert rule.runs()[vending_track] == 0.0  # a dwell under way since 0 s
     rule.reset()
-    assert all(p is Phase.IDLE for p in rule.state().values())
+    assert set(rule.runs().values()) == {None} and set(rule.state().values()) == {Phase.IDLE}
+    # The stall must now stand the whole dwell again: raised at 20 + 30 s, not at 30 s.
+    hits = [h for t in range(20, 60) for h in rule.update(float(t), frame, stall)]
+    assert [(h.state, h.t) for h in hits] == [(HitState.RAISED, 50.0)]
 
 
 def test_bin_overflow_rule() -> None:

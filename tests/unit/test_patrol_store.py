@@ -66,7 +66,7 @@ def test_the_file_is_plain_json_and_written_atomically(path: Path) -> None:
         "start": "22:00",
         "end": "06:00",
     }
-    assert [p.name for p in path.parent.iterdir()] == ["patrols.json"]  # no temporary file left
+    assert sorted(p.name for p in path.parent.iterdir()) == ["patrols.json", "patrols.json.lock"]  # no temp
 
 
 def test_a_file_that_is_not_json_is_reported_and_kept_aside_before_the_next_save(path: Path) -> None:
@@ -112,13 +112,14 @@ def test_a_failed_write_leaves_the_file_as_it_was(path: Path, monkeypatch: pytes
     s.save("cam026", EDITED)
     before = path.read_text(encoding="utf-8")
 
-    def full_disk(*_args: object, **_kwargs: object) -> None:
+    def full_disk(_fd: int) -> None:  # the disk fills while the new file is flushed
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("app.services.patrol_store.write_atomic", full_disk)
+    monkeypatch.setattr("app.adapters.json_store.os.fsync", full_disk)
     with pytest.raises(OSError, match="No space"):
         s.save("cam001", EDITED)
     assert path.read_text(encoding="utf-8") == before and s.patrol("cam001") == CONFIGURED
+    assert not list(path.parent.glob("*.tmp"))
 
 
 def test_the_store_lives_beside_the_shared_views_and_reads_the_site(tmp_path: Path) -> None:

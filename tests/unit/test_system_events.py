@@ -66,3 +66,12 @@ def test_a_failing_listener_does_not_stop_reporting() -> None:
     events.subscribe(seen.append)
     events.report(K.SNAPSHOT_SAVED, subject="/pics/a.png")
     assert [e.kind for e in seen] == [K.SNAPSHOT_SAVED] and events.last_seq == 1
+
+
+def test_a_full_disk_replaces_its_low_warning_as_one_open_condition() -> None:
+    events = SystemEventLog()
+    events.report(K.DISK_LOW, subject="/data", value=300)
+    events.report(K.DISK_FULL, subject="/data", value=10)
+    assert [e.kind for e in events.open_conditions()] == [K.DISK_FULL]
+    events.report(K.DISK_LOW, subject="/data", value=500)
+    assert [e.kind for e in events.open_conditions()] == [K.DISK_LOW]

@@ -171,14 +171,15 @@ def test_a_failed_write_leaves_the_file_as_it_was(
     store.save("plain", None, [zone("n1")])
     before = path.read_text(encoding="utf-8")
 
-    def disk_full(_path: Path, _text: str) -> None:
+    def disk_full(_fd: int) -> None:  # the disk fills while the new file is flushed
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("app.services.zone_store.write_atomic", disk_full)
+    monkeypatch.setattr("app.adapters.json_store.os.fsync", disk_full)
     with pytest.raises(OSError, match="No space"):
         store.save("plain", None, [zone("n2")])
     assert path.read_text(encoding="utf-8") == before
     assert [z.id for z in store.zones("plain")] == ["n1"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["zones.json", "zones.json.lock"]  # no temp left
 
 
 def test_site_with_zones_gives_the_worker_the_zones_in_effect(site: SiteConfig, tmp_path: Path) -> None:

@@ -842,10 +842,11 @@ def _zone(name: str) -> tzinfo:
 # --- the process ---------------------------------------------------------------------------------------
 def detection_main(setup: WorkerSetup, conn: Connection) -> None:
     """Entry point of the detection worker process."""
+    from app.log_setup import init_process_logging
     from app.netguard import install_from_env
 
     install_from_env()
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    init_process_logging("detection")
     # Many cameras one after the other, not one fast: OpenCV's own threads would only spin (they
     # cost ~25 % more CPU on the motion gate and letterboxing for nothing); ONNX Runtime gets one
     # intra-op thread for the same reason (detectors.backends.onnx_yolo).

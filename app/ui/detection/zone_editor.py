@@ -52,6 +52,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.adapters.json_store import StoreConflict
 from app.core.preset_tracking import Place, PlaceSnapshot
 from app.media.frame_board import BgraImage
 from app.media.protocol import ViewMode
@@ -72,6 +73,7 @@ from app.ui.detection.zone_shapes import (
     rule_sections,
     spec_problem,
 )
+from app.ui.store_messages import replace_hint, store_error_text
 from camera_config.models import Camera, DetectionSettings, ZoneSpec
 
 translate = QCoreApplication.translate
@@ -499,9 +501,15 @@ class ZoneEditorDialog(QDialog):
                 effect = self.store.save(self.camera.id, self.preset, specs)
             else:
                 effect = tuple(z for z in self._all if z.preset != self.preset) + tuple(specs)
-        except (OSError, ValueError) as exc:
+        except StoreConflict as exc:  # the drawing stays: Save again replaces the colleague's zones
+            what = translate("Stores", "The zones of {0} at this preset").format(self.camera.name)
             self.status.setStyleSheet("color: rgb(236, 160, 60);")
-            self.status.setText(translate("ZoneEditor", "Not saved: {0}").format(exc))
+            self.status.setText(store_error_text(exc, what) + " " + replace_hint())
+            return False
+        except (OSError, ValueError) as exc:
+            what = translate("Stores", "The zones of {0} at this preset").format(self.camera.name)
+            self.status.setStyleSheet("color: rgb(236, 160, 60);")
+            self.status.setText(translate("ZoneEditor", "Not saved: {0}").format(store_error_text(exc, what)))
             return False
         self._all = effect
         self.saved_zones = effect

@@ -5,9 +5,9 @@ worker threads; a GUI timer shows their progress. Passwords never go into the si
 camera gets a user name and the *name* of the environment variable that holds its password. The
 password field of this dialog is only used, in memory, to check the login now.
 
-Adding re-reads the site file first (a file with problems is not touched), appends the cameras,
-writes it atomically (the previous file is kept beside as ``<name>.bak``) and reads it back; if that
-read fails the previous file is put back.
+Adding goes through the site writer (:mod:`camera_config.site_writer`): it re-reads the site file
+(a file with problems is not touched), appends the cameras and leaves every other line and comment
+as it was, keeps the previous file in ``backups/`` beside it, and writes atomically.
 """
 
 from __future__ import annotations
@@ -56,9 +56,8 @@ from app.adapters.onvif.discovery import (
 from app.adapters.onvif.errors import OnvifError
 from app.ui.dialogs.save_view import dim
 from camera_config.explain import explain
-from camera_config.files import write_atomic
 from camera_config.issues import ConfigError, format_path
-from camera_config.loader import load_site, save_site
+from camera_config.loader import load_site
 from camera_config.models import (
     CAMERA_ID_PATTERN,
     ENV_NAME_PATTERN,
@@ -68,6 +67,7 @@ from camera_config.models import (
     RtspSource,
     SiteConfig,
 )
+from camera_config.site_writer import SiteEditError, add_to_site
 
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
@@ -133,45 +133,16 @@ def is_known(device: DiscoveredDevice, known_hosts: set[str]) -> bool:
     return loc is not None and (loc[1] in known_hosts or loc[0] in known_hosts)
 
 
-class SiteWriteError(Exception):
-    """The cameras were not added; the message says why, in words (the file is unchanged)."""
+SiteWriteError = SiteEditError  # the cameras were not added; the message says why (file unchanged)
 
 
 def append_cameras(path: Path, cameras: Sequence[Camera]) -> SiteConfig:
-    """Append ``cameras`` to the site file at ``path``; the site as read back from the file.
+    """Append ``cameras`` to the site file at ``path``; the site as the app will read it.
 
     Raises :class:`ConfigError` when the file has problems now (it is then not touched),
     :class:`SiteWriteError` when the cameras do not fit the site, OSError when it cannot be written.
     """
-    site = load_site(path, resolve_secrets=False)
-    taken = sorted({c.id for c in site.cameras} & {c.id for c in cameras})
-    if taken:
-        raise SiteWriteError(
-            translate("Discovery", "the site already has a camera with the id {0}").format(", ".join(taken))
-        )
-    try:
-        updated = SiteConfig(
-            version=site.version,
-            site=site.site,
-            groups=site.groups,
-            cameras=(*site.cameras, *cameras),
-            ingest=site.ingest,
-        )
-    except ValidationError as exc:
-        problems = explain(exc, SiteConfig)
-        raise SiteWriteError("; ".join(f"{format_path(p.loc)}: {p.message}" for p in problems)) from None
-    before = path.read_bytes().decode("utf-8")  # load_site read it: it is UTF-8
-    write_atomic(path.with_name(path.name + ".bak"), before)
-    save_site(updated, path)
-    try:
-        back = load_site(path, resolve_secrets=False)
-        missing = {c.id for c in cameras} - {c.id for c in back.cameras}
-        if missing:
-            raise SiteWriteError(f"cameras missing after writing: {', '.join(sorted(missing))}")
-    except (ConfigError, SiteWriteError):
-        write_atomic(path, before)  # nothing already stored is lost
-        raise
-    return back
+    return add_to_site(path, cameras).site
 
 
 def _short_address(url: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -23,10 +23,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.adapters.json_store import StoreConflict
 from app.core.wall_layout import WallLayout, span_layout
 from app.services.view_library import ViewLibrary
 from app.ui.dialogs.layout_grid import LayoutGrid
 from app.ui.dialogs.save_view import dim
+from app.ui.store_messages import replace_hint, store_error_text
+
+translate = QCoreApplication.translate
 
 Scope = Literal["personal", "shared", "builtin"]
 MAX_GRID, MAX_NAME = 8, 60
@@ -235,8 +239,13 @@ class LayoutEditorDialog(QDialog):
             return
         try:
             self.library.delete_layout(name, shared=scope == "shared")
+        except StoreConflict as exc:
+            self.fill_list()  # the colleague's version is what the library holds now
+            again = self.tr("Delete it again to delete theirs.")
+            self._error(store_error_text(exc, self._what(name)) + " " + again)
+            return
         except (OSError, ValueError) as exc:
-            self._error(self.tr("Not deleted: {0}").format(exc))
+            self._error(self.tr("Not deleted: {0}").format(store_error_text(exc, self._what(name))))
             return
         if self._origin == selected:
             self._origin = None  # what is in the editor stays, as a draft
@@ -299,8 +308,12 @@ class LayoutEditorDialog(QDialog):
             return False
         try:
             self.library.save_layout(self.grid.wall_layout(name), shared=shared)
+        except StoreConflict as exc:
+            self.fill_list()
+            self._error(store_error_text(exc, self._what(name)) + " " + replace_hint())
+            return False
         except (OSError, ValueError) as exc:
-            self._error(self.tr("Not saved: {0}").format(exc))
+            self._error(self.tr("Not saved: {0}").format(store_error_text(exc, self._what(name))))
             return False
         self._origin, self._replace = (name, scope), None
         self.name_edit.setText(name)
@@ -315,6 +328,9 @@ class LayoutEditorDialog(QDialog):
             return
         self.chosen_layout = name
         self.accept()
+
+    def _what(self, name: str) -> str:
+        return translate("Stores", "The layout “{0}”").format(name)
 
     def _note(self, text: str) -> None:
         self.message.setStyleSheet(NOTE)

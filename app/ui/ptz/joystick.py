@@ -191,18 +191,30 @@ class _PygameDevice:
         self._pg = pygame
         self._joy = joystick
         self._instance = joystick.get_instance_id()
+        self._plugged = int(pygame.joystick.get_count())
         self._gone = False
         self.name = str(joystick.get_name())
+
+    def _removed(self) -> bool:
+        """Whether SDL says this joystick was unplugged since the last read."""
+        pg = self._pg
+        try:
+            events = pg.event.get((pg.JOYDEVICEREMOVED, pg.JOYDEVICEADDED))
+        except Exception as exc:
+            # pygame 2.6 fails on the removal of a device whose arrival it never saw (another stick
+            # plugged in and out between two polls) and loses the batch: then this one counts as gone
+            # only if fewer joysticks are plugged in than before (a swap in that same moment is missed).
+            log.debug("USB joystick events: %r", exc)
+            plugged, self._plugged = self._plugged, int(pg.joystick.get_count())
+            return self._plugged < plugged
+        self._plugged = int(pg.joystick.get_count())
+        return any(e.type == pg.JOYDEVICEREMOVED and e.instance_id == self._instance for e in events)
 
     def read(self) -> JoystickState | None:
         if self._gone:
             return None
-        pg = self._pg
         try:
-            for event in pg.event.get((pg.JOYDEVICEREMOVED, pg.JOYDEVICEADDED)):
-                if event.type == pg.JOYDEVICEREMOVED and event.instance_id == self._instance:
-                    self._gone = True
-            if self._gone or not self._joy.get_init():
+            if self._removed() or not self._joy.get_init():
                 self._gone = True
                 return None
             axes = tuple(float(self._joy.get_axis(i)) for i in range(self._joy.get_numaxes()))

@@ -35,6 +35,7 @@ from app.services.ptz_controller import (
     PresetsChanged,
     PtzController,
 )
+from app.ui.fitted_label import FittedLabel
 from app.ui.ptz.thumbnails import PresetThumbnails
 
 translate = QCoreApplication.translate
@@ -157,12 +158,12 @@ class PtzPanel(QWidget):
 
     # --- layout ----------------------------------------------------------------------------------
     def _build(self) -> None:
-        self.title = QLabel(self)
+        # Text from cameras and other operators (errors, names) wraps: the panel never widens.
+        self.title = FittedLabel(self)
         self.title.setObjectName("ptzTitle")
         self.title.setStyleSheet("#ptzTitle{font-weight:bold;font-size:14px;}")
-        self.place_label = QLabel(self)
-        self.control_label = QLabel(self)
-        self.control_label.setWordWrap(True)
+        self.place_label = FittedLabel(self)
+        self.control_label = FittedLabel(self)
         pad = QGridLayout()
         pad.setSpacing(3)
         self.pad_buttons: list[QPushButton] = []
@@ -199,8 +200,7 @@ class PtzPanel(QWidget):
         self.lock_button.clicked.connect(self._lock)
         self.unlock_button = QPushButton(self)
         self.unlock_button.clicked.connect(self._unlock)
-        self.patrol_label = QLabel(self)
-        self.patrol_label.setWordWrap(True)
+        self.patrol_label = FittedLabel(self)
         self.patrol_start = QPushButton(self)
         self.patrol_start.clicked.connect(self._start_patrol)
         self.patrol_stop = QPushButton(self)
@@ -340,18 +340,18 @@ class PtzPanel(QWidget):
         self.patrol_stop.setEnabled(self._patrol is not None)
         self.patrol_edit.setEnabled(controller is not None)
         if controller is None:
-            self.title.setText(translate("Ptz", "PTZ"))
-            self.place_label.setText(translate("Ptz", "Focus or select a PTZ camera to steer it."))
-            self.control_label.setText("")
-            self.patrol_label.setText("")
+            self.title.set_full_text(translate("Ptz", "PTZ"))
+            self.place_label.set_full_text(translate("Ptz", "Focus or select a PTZ camera to steer it."))
+            self.control_label.set_full_text("")
+            self.patrol_label.set_full_text("")
             return
-        self.title.setText(translate("Ptz", "PTZ · {0}").format(controller.camera.name))
-        self.place_label.setText(describe_place(controller))
-        self.control_label.setText(describe_control(controller, self.operator()))
+        self.title.set_full_text(translate("Ptz", "PTZ · {0}").format(controller.camera.name))
+        self.place_label.set_full_text(describe_place(controller))
+        self.control_label.set_full_text(describe_control(controller, self.operator()))
         if self._patrol is None:
-            self.patrol_label.setText(translate("Ptz", "No patrol set up for this camera"))
+            self.patrol_label.set_full_text(translate("Ptz", "No patrol set up for this camera"))
         else:
-            self.patrol_label.setText(describe_patrol(self._patrol.status))
+            self.patrol_label.set_full_text(describe_patrol(self._patrol.status))
 
     # --- steering --------------------------------------------------------------------------------
     def start_move(self, direction: PtzVector) -> None:

@@ -1,0 +1,33 @@
+"""The only tests that may skip on CI, each with the reason CI cannot run it (tests/skip_policy.py).
+
+Keep it short. A key is a test's node id as pytest prints it; without ``[...]`` it covers every
+parametrisation. ``when`` is part of the skip message the test gives for that reason: the same test
+skipping for any other reason still fails. Anything the set-up can provide (tools, footage, the
+training venv, the shipped models) belongs in ``scripts/setup.sh --tests``, not here.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class AllowedSkip(NamedTuple):
+    when: str  # part of the skip message
+    why: str  # why CI cannot run the test
+
+
+ALLOWED_SKIPS: dict[str, AllowedSkip] = {
+    "tests/integration/test_det_stationary_vtest.py::"
+    "test_stationary_object_found_after_a_few_seconds_and_walkers_never[real-bags]": AllowedSkip(
+        when="../shared/data/real not available",
+        why="needs a real street photo from ../shared/data/real, the team's development set, which "
+        "stays out of the repository by the team's rule (its README); CI has only a clean clone. The "
+        "same test runs on CI with a generated stall ([generated-stall]).",
+    ),
+}
+
+
+def allowed_reason(nodeid: str, message: str) -> str | None:
+    """Why this test may skip on CI with this skip message; None when it may not."""
+    entry = ALLOWED_SKIPS.get(nodeid) or ALLOWED_SKIPS.get(nodeid.split("[", 1)[0])
+    return entry.why if entry is not None and entry.when in message else None
