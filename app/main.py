@@ -163,7 +163,10 @@ def start_detection(
     return service, feed
 
 
-def build_supervisor(site: SiteConfig, resolver: OnvifStreamResolver | None = None) -> IngestSupervisor:
+def build_supervisor(
+    site: SiteConfig, resolver: OnvifStreamResolver | None = None, events: EventSink | None = None
+) -> IngestSupervisor:
+    """``events``: where cameras going down and up and decoder restarts are published."""
     settings = site.ingest
     return IngestSupervisor(
         site_specs(site, resolver),
@@ -172,6 +175,7 @@ def build_supervisor(site: SiteConfig, resolver: OnvifStreamResolver | None = No
         tile_capacity=settings.tile_capacity,
         focus_capacity=settings.focus_capacity,
         focus_slots=settings.focus_slots,
+        events=events,
     )
 
 
@@ -225,7 +229,7 @@ def run_site(
     site = site_with_zones(site, zones)  # zones drawn by operators win over the site file's
     site_ui = site_ui_for(site, snapshot_dir(), site_file, discovery_target)
     resolver = stream_resolver(site)
-    supervisor = build_supervisor(site, resolver)
+    supervisor = build_supervisor(site, resolver, events.publish)
     retry = StreamRetry(site, supervisor, resolver)
     store = patrol_store_for(site, data, events.publish)
     for problem in store.problems:

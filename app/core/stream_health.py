@@ -10,6 +10,8 @@ import random
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+from app.core.stream_failure import StreamFailure, classify_failure
+
 
 class StreamState(StrEnum):
     STOPPED = "stopped"  # not wanted by anyone (mode off)
@@ -101,7 +103,8 @@ class HealthSnapshot:
 
     state: StreamState = S.STOPPED
     since: float = 0.0  # wall-clock seconds when the state was entered
-    last_error: str | None = None
+    last_error: str | None = None  # technical detail (log, tooltip), credentials masked
+    reason: StreamFailure | None = None  # why, for the operator (translated by the UI)
     attempts: int = 0  # consecutive failed attempts
     failing_since: float | None = None  # wall-clock start of the current failure streak
     up_since: float | None = None  # when pictures last started flowing after a failure
@@ -141,10 +144,16 @@ class StreamHealth:
         return self._apply(E.FRAME, now, up_since=now)
 
     def stall(self, now: float) -> bool:
-        return self._apply(E.STALL, now)
+        if self.snapshot.state != S.LIVE:
+            return self._apply(E.STALL, now)
+        detail = f"no data for {self.policy.stall_after_s:g} s"
+        return self._apply(E.STALL, now, reason=StreamFailure.STALLED, last_error=detail)
 
-    def error(self, now: float, message: str) -> bool:
+    def error(self, now: float, message: str, reason: StreamFailure | None = None) -> bool:
         """Record a failed attempt or a lost connection; returns True if the state changed.
+
+        ``message`` is the technical detail; ``reason`` what the operator is told (by default
+        what :func:`classify_failure` reads in ``message``).
 
         A stream that fails again soon after coming back (a flapping camera, a truncated file)
         continues its failure streak, so its backoff grows and it can end up offline.
@@ -160,6 +169,7 @@ class StreamHealth:
             E.GIVE_UP if give_up else E.ERROR,
             now,
             last_error=message,
+            reason=reason or classify_failure(message),
             attempts=attempts,
             failing_since=failing_since,
             up_since=None,

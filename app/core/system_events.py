@@ -9,8 +9,11 @@ translates it and no layer re-parses English sentences; ``detail`` carries the t
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+from app.core.stream_failure import StreamFailure
 
 
 class Severity(StrEnum):
@@ -91,6 +94,7 @@ class SystemEvent:
     subject: str = ""  # what it is about, untranslated: a file, a folder, a worker's number
     detail: str = ""  # technical reason (log and tooltip); never a secret
     value: float | None = None  # a number the message shows (free MiB, seconds until retry)
+    reason: StreamFailure | None = None  # why a camera is down (CAMERA_DOWN): the UI translates it
     seq: int = 0
 
     @classmethod
@@ -102,6 +106,7 @@ class SystemEvent:
         subject: str = "",
         detail: str = "",
         value: float | None = None,
+        reason: StreamFailure | None = None,
         severity: Severity | None = None,
         at: float | None = None,
     ) -> SystemEvent:
@@ -114,6 +119,7 @@ class SystemEvent:
             subject=subject,
             detail=detail,
             value=value,
+            reason=reason,
         )
 
     def resolves(self, earlier: SystemEvent) -> bool:
@@ -133,6 +139,12 @@ class SystemEvent:
             parts.append(f"subject={self.subject}")
         if self.value is not None:
             parts.append(f"value={self.value:g}")
+        if self.reason is not None:
+            parts.append(f"reason={self.reason.value}")
         if self.detail:
             parts.append(f"detail={self.detail}")
         return " ".join(parts)
+
+
+# Where a component publishes its events (SystemEventLog.publish in the app, a list's append in tests).
+EventSink = Callable[[SystemEvent], object]

@@ -1,4 +1,8 @@
-"""One camera inside a decoder worker: its sub-stream pull and, while focused, its main-stream pull."""
+"""One camera inside a decoder worker: its sub-stream pull and, while focused, its main-stream pull.
+
+A pull stuck inside libav (a decode that never returns; PyAV releases the GIL there, so the rest
+of the worker runs on) is abandoned and replaced by a fresh one: only its own camera waits.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,8 @@ from collections import deque
 from collections.abc import Callable
 from typing import Literal
 
-from app.core.stream_health import HealthSnapshot, StreamState
+from app.core.stream_failure import StreamFailure
+from app.core.stream_health import HealthSnapshot, StreamHealth, StreamState
 from app.media.frame_board import FrameBoard
 from app.media.protocol import CameraSpec, HealthChanged, Output, PullStats, SetView, ViewMode
 from app.media.pull import StreamPull
@@ -17,17 +22,45 @@ Report = Callable[[object], None]
 FPS_WINDOW_SAMPLES = 6  # stats arrive every second: fps over the last 5 s, steady yet current
 
 
+class StuckPulls:
+    """Pulls abandoned inside libav, worker-wide. Each may hold memory, or a core if it spins,
+    until its call returns (most never do): the worker counts them and is recycled past a limit."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pulls: list[StreamPull] = []
+
+    def add(self, pull: StreamPull) -> None:
+        with self._lock:
+            self._pulls.append(pull)
+
+    def count(self) -> int:
+        """Abandoned pulls still stuck (those whose call returned have ended and are forgotten)."""
+        with self._lock:
+            self._pulls = [p for p in self._pulls if p.alive]
+            return len(self._pulls)
+
+
 class CameraRunner:
-    def __init__(self, spec: CameraSpec, tile_slot: int, board: FrameBoard, report: Report) -> None:
+    def __init__(
+        self,
+        spec: CameraSpec,
+        tile_slot: int,
+        board: FrameBoard,
+        report: Report,
+        stuck: StuckPulls | None = None,
+    ) -> None:
         self.spec = spec
         self.tile_slot = tile_slot
         self._board = board
         self._report = report
-        self._lock = threading.Lock()
+        self._stuck = stuck or StuckPulls()
+        self._lock = threading.RLock()
         self._view = SetView(spec.camera_id, ViewMode.OFF, (0, 0))
         self._sub: StreamPull | None = None
         self._main: StreamPull | None = None
         self._samples: dict[str, deque[tuple[float, int]]] = {}  # fps window: stream → (time, frames)
+        self._inherited: dict[str, StreamHealth] = {}  # health a replacement pull takes over
 
     def pulls(self) -> list[StreamPull]:
         return [p for p in (self._sub, self._main) if p is not None]
@@ -40,6 +73,7 @@ class CameraRunner:
                 self._report_setup_error(view)
                 return
             if view.mode == ViewMode.OFF:
+                self._inherited.clear()
                 self._stop(self._sub)
                 self._sub = None
                 self._stop(self._main)
@@ -60,7 +94,12 @@ class CameraRunner:
 
     def _report_setup_error(self, view: SetView) -> None:
         state = StreamState.STOPPED if view.mode == ViewMode.OFF else StreamState.OFFLINE
-        snapshot = HealthSnapshot(state=state, since=time.time(), last_error=self.spec.setup_error)
+        snapshot = HealthSnapshot(
+            state=state,
+            since=time.time(),
+            last_error=self.spec.setup_error,
+            reason=StreamFailure.NO_STREAM_ADDRESS,
+        )
         self._report(HealthChanged(self.spec.camera_id, "sub", snapshot))
 
     def stop(self) -> None:
@@ -79,6 +118,7 @@ class CameraRunner:
             self._listener(which),
             # Detection samples come from the sub-stream, which runs whenever the camera is wanted.
             sample_slot=self.tile_slot if which == "sub" and self._answers_samples() else None,
+            health=self._inherited.pop(which, None),
         )
         created.start()
         return created
@@ -113,11 +153,32 @@ class CameraRunner:
             result[which] = PullStats(round(fps, 2), pull.packets, pull.frames, w, h)
         return result
 
-    def watchdog(self, now_monotonic: float, hang_after_s: float) -> str | None:
-        """Mark stalls; return a description if a decoder has been stuck inside libav too long."""
-        for pull in self.pulls():
-            pull.check_stall(now_monotonic)
-            since = pull.decoding_since
-            if since and now_monotonic - since > hang_after_s:
-                return f"decoder of {pull.name} stuck for {now_monotonic - since:.0f} s"
-        return None
+    def watchdog(self, now_monotonic: float, hang_after_s: float) -> list[str]:
+        """Mark stalls; replace every pull stuck inside libav for longer than ``hang_after_s`` with a
+        fresh one (which takes over its health and backoff). Returns what was replaced, for the log."""
+        replaced = []
+        with self._lock:
+            for which in ("sub", "main"):
+                pull = self._sub if which == "sub" else self._main
+                if pull is None:
+                    continue
+                pull.check_stall(now_monotonic)
+                since = pull.decoding_since
+                if since and now_monotonic - since > hang_after_s and not pull.stopped:
+                    detail = f"decoder of {pull.name} stuck for {now_monotonic - since:.0f} s"
+                    self._replace(which, pull, detail)
+                    replaced.append(detail)
+        return replaced
+
+    def _replace(self, which: Literal["sub", "main"], pull: StreamPull, detail: str) -> None:
+        health = pull.health  # before abandon() gives the stuck thread a health of its own
+        pull.abandon()
+        self._stuck.add(pull)
+        health.error(time.time(), detail, StreamFailure.DECODER_HUNG)
+        self._report(HealthChanged(self.spec.camera_id, which, health.snapshot))
+        self._inherited[which] = health
+        if which == "sub":
+            self._sub = None
+        else:
+            self._main = None
+        self.apply(self._view)  # a fresh pull, after the failure streak's backoff

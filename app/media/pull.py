@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import logging
 import random
+import socket
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
+from urllib.parse import urlsplit
 
 import av
 from av.video.reformatter import Interpolation, VideoReformatter
 
+from app.core.stream_failure import StreamFailure, classify_failure
 from app.core.stream_health import HealthSnapshot, StreamHealth, StreamState, backoff_delay
 from app.media.frame_board import BgraImage, FrameBoard
 from app.media.protocol import CameraSpec, Output, SecretUrl
@@ -33,6 +36,10 @@ class EndOfStream(Exception):
 
 class UndecodableStream(Exception):
     """Packets arrive but none of them decodes into a picture."""
+
+
+class OpenTimedOut(Exception):
+    """The camera did not answer the open in time (FFmpeg may call it "Invalid data")."""
 
 
 def fit_size(src: tuple[int, int], box: tuple[int, int]) -> tuple[int, int]:
@@ -143,8 +150,11 @@ class StreamPull:
         *,
         rng: random.Random | None = None,
         sample_slot: int | None = None,
+        health: StreamHealth | None = None,
     ) -> None:
-        """``sample_slot``: the board slot whose detection sample requests this pull answers."""
+        """``sample_slot``: the board slot whose detection sample requests this pull answers.
+
+        ``health``: the health of a pull this one replaces (its failure streak and backoff go on)."""
         self.name = name
         self._url = url
         self._spec = spec
@@ -160,7 +170,7 @@ class StreamPull:
         self._keyframes_only = False
         self._stop = threading.Event()
         self._wake = threading.Event()
-        self.health = StreamHealth(spec.policy)
+        self.health = health or StreamHealth(spec.policy)
         # Progress counters read by the worker's watchdog and stats thread.
         self.packets = 0
         self.frames = 0
@@ -185,17 +195,31 @@ class StreamPull:
             self._keyframes_only = keyframes_only
 
     def start(self) -> None:
-        self._transition(self.health.start)
+        self._transition(StreamHealth.start)
         self._thread.start()
 
     def stop(self) -> None:
         self._stop.set()
         self._wake.set()
-        self._transition(self.health.stop)
+        self._transition(StreamHealth.stop)
+
+    def abandon(self) -> None:
+        """Stop without a word: the thread is stuck in libav and a replacement takes over the health
+        and the board slots. Whenever the stuck call returns, the thread ends without touching either."""
+        with self._lock:
+            self._stop.set()
+            self._wake.set()
+            self._on_health = _ignore
+            self.health = StreamHealth(self._spec.policy)
 
     @property
     def stopped(self) -> bool:
         return self._stop.is_set()
+
+    @property
+    def alive(self) -> bool:
+        """The pull thread is still running (an abandoned one: still stuck)."""
+        return self._thread.is_alive()
 
     def check_stall(self, now_monotonic: float) -> None:
         """Called by the watchdog: no packets for stall_after_s while connected means stalled."""
@@ -204,17 +228,20 @@ class StreamPull:
             and now_monotonic - self.last_packet_monotonic > self._spec.policy.stall_after_s
             and self.health.state == StreamState.LIVE
         ):
-            self._transition(self.health.stall)
+            self._transition(StreamHealth.stall)
 
     # --- the pull thread ------------------------------------------------------------------------
-    def _transition(self, apply: Callable[[float], bool]) -> None:
-        with self._lock:
-            changed = apply(time.time())
-            snapshot = self.health.snapshot
+    def _transition(self, apply: Callable[[StreamHealth, float], bool]) -> None:
+        with self._lock:  # the health and listener of this moment (abandon() replaces both)
+            changed = apply(self.health, time.time())
+            snapshot, listener = self.health.snapshot, self._on_health
         if changed:
-            self._on_health(snapshot)
+            listener(snapshot)
 
     def _run(self) -> None:
+        if self.health.snapshot.attempts:  # replacing a failed pull: its backoff first
+            self._wake.wait(backoff_delay(self.health.snapshot.attempts, self._spec.policy, self._rng))
+            self._wake.clear()
         while not self._stop.is_set():
             try:
                 self._pull_once()
@@ -222,12 +249,13 @@ class StreamPull:
             except Exception as exc:  # any failure of one stream must only affect this stream
                 if self._stop.is_set():
                     break
-                message = scrub(_describe(exc), self._spec.secrets, self._url.reveal())
+                reason, detail = _failure(exc)
+                message = scrub(detail, self._spec.secrets, self._url.reveal())
                 with self._lock:
-                    self.health.error(time.time(), message)
-                    snapshot = self.health.snapshot
-                self._on_health(snapshot)  # also when the state stays: attempts and reason changed
-                log.debug("%s: %s", self.name, message)
+                    self.health.error(time.time(), message, reason)
+                    snapshot, listener = self.health.snapshot, self._on_health
+                listener(snapshot)  # also when the state stays: attempts and reason changed
+                log.debug("%s: %s (%s)", self.name, reason.value, message)
             self.last_packet_monotonic = 0.0
             delay = backoff_delay(self.health.snapshot.attempts, self._spec.policy, self._rng)
             self._wake.wait(delay)
@@ -237,12 +265,28 @@ class StreamPull:
         spec = self._spec
         if spec.is_file:
             return av.open(self._url.reveal(), mode="r")
-        return av.open(
-            self._url.reveal(),
-            mode="r",
-            options=rtsp_options(spec.transport),
-            timeout=(spec.connect_timeout_s, spec.read_timeout_s),
-        )
+        started = time.monotonic()
+        try:
+            return av.open(
+                self._url.reveal(),
+                mode="r",
+                options=rtsp_options(spec.transport),
+                timeout=(spec.connect_timeout_s, spec.read_timeout_s),
+            )
+        except av.error.InvalidDataError as exc:
+            # A camera that accepts the connection but never answers DESCRIBE: FFmpeg gives up at
+            # the open timeout and reports "Invalid data found". Garbage fails at once.
+            if time.monotonic() - started >= 0.9 * spec.connect_timeout_s:
+                raise OpenTimedOut(
+                    f"no answer within {spec.connect_timeout_s:g} s ({exc.strerror or exc})"
+                ) from exc
+            raise
+        except av.error.OSError as exc:
+            # FFmpeg says "Input/output error" for a host name that does not resolve.
+            host = _unresolvable_host(self._url.reveal())
+            if host is not None:
+                raise OSError(f"host name not found: {host}") from exc
+            raise
 
     def _pull_once(self) -> None:
         container = self._open()
@@ -275,16 +319,16 @@ class StreamPull:
                         wanted = self._light_decoding_wanted(decoder.name)
                         if wanted != self.light_decoding:
                             decoder = self._decoder_for(stream, light=wanted)
-                    self.decoding_since = now
-                    frames = decoder.decode(packet)
-                    self.decoding_since = 0.0
+                    frames = self._decode(decoder, packet)
+                    if self._stop.is_set():
+                        return  # stopped (or abandoned as hung) while decoding: publish nothing
                     for frame in frames:
                         if pacer is not None:
                             pacer.wait(frame, self._stop)
                         self._publish(frame)
                         last_picture = time.monotonic()
                         if self.health.state != StreamState.LIVE:
-                            self._transition(self.health.frame)  # live means pictures, not just bytes
+                            self._transition(StreamHealth.frame)  # live means pictures, not just bytes
                 if pacer is None or self._stop.is_set():
                     return  # a live stream ended: reconnect
                 container.seek(0)  # files loop, for the demo and for replaying footage
@@ -293,6 +337,16 @@ class StreamPull:
                 wait_for_key = True
         finally:
             container.close()
+
+    def _decode(self, decoder: Any, packet: Any) -> list[av.VideoFrame]:
+        """One packet through the decoder; ``decoding_since`` says for how long it has been inside.
+
+        Reset whatever happens: a decode that raises (garbage) is not a decoder that hangs."""
+        self.decoding_since = time.monotonic()
+        try:
+            return cast(list[av.VideoFrame], decoder.decode(packet))
+        finally:
+            self.decoding_since = 0.0
 
     def _light_decoding_wanted(self, codec: str) -> bool:
         src = self.source_size
@@ -356,22 +410,39 @@ class _FilePacer:
             self._t0, self._pts0 = time.monotonic(), t  # fell behind (e.g. suspended): resync
 
 
-def _describe(exc: BaseException) -> str:
-    """Short operator-readable reason for a failed attempt."""
-    if isinstance(exc, EndOfStream | UndecodableStream):
-        return str(exc)
-    if isinstance(exc, av.error.ExitError | TimeoutError):
-        return "no answer from the camera (timed out)"
-    if isinstance(exc, av.error.HTTPUnauthorizedError):
-        return "login refused by the camera (check user name and password)"
-    if isinstance(exc, av.error.FileNotFoundError | av.error.HTTPNotFoundError):
-        return "stream not found on the camera (check the stream URL)"
-    if isinstance(exc, av.error.ConnectionRefusedError):
-        return "connection refused (camera or server not listening)"
-    if isinstance(exc, av.error.InvalidDataError):
-        return "the stream sent data that cannot be decoded"
-    if isinstance(exc, av.error.FFmpegError):
-        return f"stream error: {exc.strerror or exc}"
+def _ignore(snapshot: HealthSnapshot) -> None:
+    """The health listener of an abandoned pull: its replacement reports."""
+
+
+def _unresolvable_host(url: str) -> str | None:
+    """The URL's host name if it does not resolve (None for addresses and names that do)."""
+    host = urlsplit(url).hostname
+    if not host:
+        return None
+    try:
+        socket.getaddrinfo(host, None)
+    except (OSError, UnicodeError):  # gaierror is an OSError
+        return host
+    return None
+
+
+def _failure(exc: BaseException) -> tuple[StreamFailure, str]:
+    """Why an attempt failed (for the operator) and the technical detail (for the log and tooltip)."""
+    if isinstance(exc, EndOfStream):
+        return StreamFailure.DISCONNECTED, str(exc)
+    if isinstance(exc, UndecodableStream):
+        return StreamFailure.BAD_DATA, str(exc)
+    if isinstance(exc, OpenTimedOut | av.error.ExitError | TimeoutError):
+        detail = str(exc) if isinstance(exc, OpenTimedOut) else f"no answer from the camera ({_text(exc)})"
+        return StreamFailure.TIMED_OUT, detail
     if isinstance(exc, IndexError):
-        return "the stream has no video"
-    return f"{type(exc).__name__}: {exc}"
+        return StreamFailure.NO_VIDEO, "the stream has no video"
+    detail = _text(exc)
+    return classify_failure(detail), detail
+
+
+def _text(exc: BaseException) -> str:
+    """FFmpeg's message without the URL it quotes (the reason is in the message, not the address)."""
+    if isinstance(exc, av.error.FFmpegError) and exc.strerror:
+        return f"{exc.strerror} (FFmpeg {type(exc).__name__}, errno {exc.errno})"
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__

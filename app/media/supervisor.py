@@ -3,6 +3,11 @@
 The wall (and later detection) say what they want of each camera with :meth:`set_demand`; the
 strongest demand wins. Frames are read straight from the shared FrameBoard; health arrives as
 small messages and is kept here as immutable snapshots the GUI can read at any time.
+
+Every change of a camera's state is one log line (camera, states, reason). The operator is told
+through ``events`` (a SystemEventLog's publish): one CAMERA_DOWN when a camera's pictures stop (not
+one per reconnect attempt), one CAMERA_UP when they return, one DECODER_WORKER_RESTARTED for a
+worker's death (its cameras' brief outage is that event, not fifty CAMERA_DOWNs).
 """
 
 from __future__ import annotations
@@ -19,7 +24,9 @@ from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 
+from app.core.stream_failure import StreamFailure
 from app.core.stream_health import HealthSnapshot, StreamState
+from app.core.system_events import EventSink, SystemEvent, SystemEventKind
 from app.media.frame_board import BgraImage, BoardLayout, FrameBoard, FrameMeta, FrameRef
 from app.media.protocol import (
     AddCamera,
@@ -42,6 +49,7 @@ log = logging.getLogger(__name__)
 HEARTBEAT_TIMEOUT_S = 8.0  # a worker that has not beaten for this long is hung (it holds the GIL)
 STARTUP_TIMEOUT_S = 30.0  # spawning and importing can take seconds on a loaded machine
 RESTART_BACKOFF_S = (0.2, 1.0, 2.0, 5.0, 10.0)
+DOWN_STATES = frozenset({StreamState.STALLED, StreamState.RECONNECTING, StreamState.OFFLINE})
 
 
 @dataclass(frozen=True)
@@ -60,6 +68,8 @@ class CameraHealth:
     main_error: str | None
     mode: ViewMode
     main_fps: float = 0.0
+    reason: StreamFailure | None = None  # why it is not live (the wall translates it)
+    main_reason: StreamFailure | None = None
 
 
 @dataclass(frozen=True)
@@ -77,6 +87,7 @@ class _Camera:
         self.sub = HealthSnapshot()
         self.main = HealthSnapshot()
         self.stats: dict[str, PullStats] = {}
+        self.down = False  # a CAMERA_DOWN was published and no CAMERA_UP since
 
 
 class _Worker:
@@ -113,6 +124,7 @@ class IngestSupervisor:
         focus_slots: int = 4,
         detect_slots: int = 16,
         detect_capacity: tuple[int, int] = (640, 480),
+        events: EventSink | None = None,
     ) -> None:
         """``detect_slots`` of ``detect_capacity``: where decoders put the detection worker's samples.
 
@@ -144,6 +156,7 @@ class IngestSupervisor:
         self._lock = threading.RLock()
         self._stop = threading.Event()
         self._monitor: threading.Thread | None = None
+        self._events = events
         self.worker_restarts = 0
 
     # --- life cycle ---------------------------------------------------------------------------
@@ -373,6 +386,8 @@ class IngestSupervisor:
             main_error=cam.main.last_error,
             mode=cam.sent.mode if cam.sent else ViewMode.OFF,
             main_fps=main_stats.fps if main_stats else 0.0,
+            reason=cam.sub.reason,
+            main_reason=cam.main.reason,
         )
 
     def health_all(self) -> dict[str, CameraHealth]:
@@ -436,22 +451,56 @@ class IngestSupervisor:
                     worker.ready = True
                 self._handle(message)
         except (EOFError, OSError):
-            self._worker_died(worker, "decoder process stopped unexpectedly")
+            process = worker.process
+            if process is not None:
+                process.join(timeout=0.5)  # its pipe closed: it is exiting; say how it ended
+            code = None if process is None else process.exitcode
+            how = "" if code is None else f" (exit code {code})"
+            self._worker_died(worker, f"decoder process stopped unexpectedly{how}")
 
     def _handle(self, message: object) -> None:
         if isinstance(message, HealthChanged):
             cam = self._cameras.get(message.camera_id)
             if cam is not None:
                 if message.stream == "sub":
-                    cam.sub = message.snapshot
+                    old, cam.sub = cam.sub, message.snapshot
                 else:
-                    cam.main = message.snapshot
+                    old, cam.main = cam.main, message.snapshot
+                self._health_changed(cam, message.stream, old, message.snapshot)
         elif isinstance(message, StatsReport):
             for camera_id, stats in message.cameras.items():
                 if camera_id in self._cameras:
                     self._cameras[camera_id].stats = stats
         elif isinstance(message, WorkerFault):
             log.warning("decoder worker %d: %s", message.worker, message.message)
+
+    def _health_changed(self, cam: _Camera, stream: str, old: HealthSnapshot, new: HealthSnapshot) -> None:
+        """One log line per state change; CAMERA_DOWN / CAMERA_UP at the tile stream's outage edges."""
+        camera_id = cam.spec.camera_id
+        _log_change(camera_id, stream, old, new)
+        if stream != "sub":
+            return  # the tile keeps its picture from the sub-stream: the main stream is the log's
+        if new.state in DOWN_STATES and not cam.down:
+            cam.down = True
+            self._publish(
+                SystemEvent.of(
+                    SystemEventKind.CAMERA_DOWN,
+                    camera_id=camera_id,
+                    reason=new.reason or StreamFailure.OTHER,
+                    detail=new.last_error or "",
+                )
+            )
+        elif new.state == StreamState.LIVE and cam.down:
+            cam.down = False
+            self._publish(SystemEvent.of(SystemEventKind.CAMERA_UP, camera_id=camera_id))
+
+    def _publish(self, event: SystemEvent) -> None:
+        if self._events is None:
+            return
+        try:
+            self._events(event)
+        except Exception:  # the event list's trouble must not stop the supervision of cameras
+            log.exception("could not publish %s", event.log_text())
 
     def _check_workers(self) -> None:
         assert self._board is not None
@@ -506,12 +555,36 @@ class IngestSupervisor:
         worker.restart_at = time.monotonic() + delay
         self.worker_restarts += 1
         now = time.time()
+        affected = 0
         with self._lock:
             for cam in self._cameras.values():
                 if cam.worker == worker.index and cam.sent is not None and cam.sent.mode != ViewMode.OFF:
-                    cam.sub = _failed(cam.sub, now, reason)
+                    affected += 1
+                    old, cam.sub = cam.sub, _failed(cam.sub, now, reason)
+                    # Logged, but no CAMERA_DOWN: the worker's event below says it for all of them.
+                    _log_change(cam.spec.camera_id, "sub", old, cam.sub)
                     if cam.main.state != StreamState.STOPPED:
-                        cam.main = _failed(cam.main, now, reason)
+                        old, cam.main = cam.main, _failed(cam.main, now, reason)
+                        _log_change(cam.spec.camera_id, "main", old, cam.main)
+        self._publish(
+            SystemEvent.of(
+                SystemEventKind.DECODER_WORKER_RESTARTED,
+                subject=str(worker.index),
+                detail=f"{reason}; {affected} cameras wait for it",
+                value=round(delay, 1),
+                reason=StreamFailure.DECODER_RESTARTING,
+            )
+        )
+
+
+def _log_change(camera_id: str, stream: str, old: HealthSnapshot, new: HealthSnapshot) -> None:
+    """One line per state change, with the reason when it is a failure (and when the reason changes)."""
+    down = new.state in DOWN_STATES
+    why = f" ({new.reason.value if new.reason else 'other'}: {new.last_error})" if down else ""
+    if new.state != old.state:
+        log.info("camera %s/%s: %s → %s%s", camera_id, stream, old.state.value, new.state.value, why)
+    elif down and new.reason != old.reason:
+        log.info("camera %s/%s: still %s%s", camera_id, stream, new.state.value, why)
 
 
 def _failed(snapshot: HealthSnapshot, now: float, reason: str) -> HealthSnapshot:
@@ -520,6 +593,7 @@ def _failed(snapshot: HealthSnapshot, now: float, reason: str) -> HealthSnapshot
         state=StreamState.RECONNECTING,
         since=now if snapshot.state != StreamState.RECONNECTING else snapshot.since,
         last_error=reason,
+        reason=StreamFailure.DECODER_RESTARTING,
         attempts=snapshot.attempts + 1,
         failing_since=snapshot.failing_since or now,
     )

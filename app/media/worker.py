@@ -1,7 +1,11 @@
 """Decoder worker process: a thread per camera stream, commands in, health and stats out.
 
-Started with the spawn method by the supervisor. A crash or hang here costs only this
-worker's cameras, and only until the supervisor has started a replacement.
+Started with the spawn method by the supervisor. One camera's trouble stays with that camera: a
+stream that fails, sends garbage or hangs is retried by its own pull thread, and a pull stuck
+inside libav is abandoned and replaced (camera_runner). The process exits only when it can no
+longer work for all of them: too many stuck pulls, or the GUI process gone. A crash or a hang
+that holds the GIL (no heartbeat) costs this worker's cameras until the supervisor has started
+a replacement.
 """
 
 from __future__ import annotations
@@ -13,10 +17,11 @@ import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 
-from app.media.camera_runner import CameraRunner
+from app.media.camera_runner import CameraRunner, StuckPulls
 from app.media.frame_board import BoardLayout, FrameBoard
 from app.media.protocol import (
     AddCamera,
+    PullStats,
     RemoveCamera,
     SetView,
     Shutdown,
@@ -28,6 +33,10 @@ from app.media.protocol import (
 log = logging.getLogger(__name__)
 
 HANG_AFTER_S = 8.0  # a decode call should take milliseconds; this long means libav is stuck
+# Stuck pulls tolerated before the worker restarts itself: each may spin on a core or hold memory
+# until its call returns, and most never return. (A camera that hangs its decoder again at every
+# attempt gets there after three hangs, its backoff growing in between.)
+MAX_STUCK_PULLS = 2
 EXIT_DECODER_HUNG = 3
 
 
@@ -41,6 +50,7 @@ def worker_main(worker: int, board_name: str, layout: BoardLayout, conn: Connect
     board = FrameBoard.attach(board_name, layout)
     send_lock = threading.Lock()
     runners: dict[str, CameraRunner] = {}
+    stuck = StuckPulls()
 
     def report(message: object) -> None:
         with send_lock:
@@ -52,7 +62,7 @@ def worker_main(worker: int, board_name: str, layout: BoardLayout, conn: Connect
     report(WorkerReady(worker))
     stop = threading.Event()
     threading.Thread(
-        target=_watch, args=(worker, board, runners, report, stop), name="watchdog", daemon=True
+        target=_watch, args=(worker, board, runners, stuck, report, stop), name="watchdog", daemon=True
     ).start()
     try:
         while True:
@@ -62,16 +72,11 @@ def worker_main(worker: int, board_name: str, layout: BoardLayout, conn: Connect
             message = conn.recv()
             if isinstance(message, Shutdown):
                 break
-            if isinstance(message, AddCamera):
-                runners[message.spec.camera_id] = CameraRunner(message.spec, message.tile_slot, board, report)
-            elif isinstance(message, SetView):
-                runner = runners.get(message.camera_id)
-                if runner is not None:
-                    runner.apply(message)
-            elif isinstance(message, RemoveCamera):
-                removed = runners.pop(message.camera_id, None)
-                if removed is not None:
-                    removed.stop()
+            try:
+                _command(message, runners, stuck, board, report)
+            except Exception as exc:  # one camera's command must not end the others' decoding
+                log.exception("decoder worker %d: %r failed", worker, message)
+                report(WorkerFault(worker, f"{type(message).__name__} failed: {type(exc).__name__}: {exc}"))
     except (EOFError, OSError):
         pass  # parent closed the pipe
     finally:
@@ -82,10 +87,33 @@ def worker_main(worker: int, board_name: str, layout: BoardLayout, conn: Connect
     os._exit(0)
 
 
+def _command(
+    message: object,
+    runners: dict[str, CameraRunner],
+    stuck: StuckPulls,
+    board: FrameBoard,
+    report: Callable[[object], None],
+) -> None:
+    if isinstance(message, AddCamera):
+        old = runners.pop(message.spec.camera_id, None)
+        if old is not None:
+            old.stop()
+        runners[message.spec.camera_id] = CameraRunner(message.spec, message.tile_slot, board, report, stuck)
+    elif isinstance(message, SetView):
+        runner = runners.get(message.camera_id)
+        if runner is not None:
+            runner.apply(message)
+    elif isinstance(message, RemoveCamera):
+        removed = runners.pop(message.camera_id, None)
+        if removed is not None:
+            removed.stop()
+
+
 def _watch(
     worker: int,
     board: FrameBoard,
     runners: dict[str, CameraRunner],
+    stuck: StuckPulls,
     send: Callable[[object], None],
     stop: threading.Event,
 ) -> None:
@@ -94,11 +122,25 @@ def _watch(
         now = time.monotonic()
         board.beat(worker)
         for runner in list(runners.values()):
-            stuck = runner.watchdog(now, HANG_AFTER_S)
-            if stuck:
-                send(WorkerFault(worker, stuck))
-                time.sleep(0.2)  # let the message leave before the process does
-                os._exit(EXIT_DECODER_HUNG)
+            try:
+                for replaced in runner.watchdog(now, HANG_AFTER_S):
+                    send(WorkerFault(worker, f"{replaced}: abandoned, a fresh pull takes over"))
+            except Exception:  # the watchdog must outlive any one camera's surprise
+                log.exception("decoder worker %d: watchdog of %s failed", worker, runner.spec.camera_id)
+        if stuck.count() > MAX_STUCK_PULLS:
+            send(WorkerFault(worker, f"{stuck.count()} decoders stuck inside libav: restarting the worker"))
+            time.sleep(0.2)  # let the message leave before the process does
+            os._exit(EXIT_DECODER_HUNG)
         if now >= next_stats:
             next_stats = now + 1.0
-            send(StatsReport(worker, {cid: r.stats(now) for cid, r in list(runners.items())}))
+            send(StatsReport(worker, _stats(runners, now)))
+
+
+def _stats(runners: dict[str, CameraRunner], now: float) -> dict[str, dict[str, PullStats]]:
+    result = {}
+    for camera_id, runner in list(runners.items()):
+        try:
+            result[camera_id] = runner.stats(now)
+        except Exception:  # no numbers for one camera this second, rather than none ever again
+            log.exception("stats of %s failed", camera_id)
+    return result

@@ -11,6 +11,7 @@ import logging
 import threading
 from collections import deque
 from collections.abc import Callable
+from dataclasses import replace
 
 from app.core.system_events import CONDITION_FAMILY, Severity, SystemEvent, SystemEventKind
 
@@ -30,16 +31,7 @@ class SystemEventLog:
         """Keep ``event`` (numbered), write it to the log, tell listeners; returns the numbered event."""
         with self._lock:
             self._seq += 1
-            numbered = SystemEvent(
-                kind=event.kind,
-                severity=event.severity,
-                at=event.at,
-                camera_id=event.camera_id,
-                subject=event.subject,
-                detail=event.detail,
-                value=event.value,
-                seq=self._seq,
-            )
+            numbered = replace(event, seq=self._seq)
             self._events.append(numbered)
             listeners = list(self._listeners)
         log.log(_LOG_LEVEL[numbered.severity], "%s", numbered.log_text())

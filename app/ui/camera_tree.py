@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QTreeView, QVBoxLayo
 from app.core.stream_health import StreamState
 from app.media.source import FrameSource
 from app.ui.wall.compositor import MIME_CAMERA, TileInfo
-from app.ui.wall.overlay import STATE_COLOURS, state_label
+from app.ui.wall.overlay import STATE_COLOURS, state_label, tile_tooltip
 
 CAMERA_ROLE = Qt.ItemDataRole.UserRole + 1
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -108,7 +108,7 @@ class CameraTree(QWidget):
         layout.addWidget(self.search)
         layout.addWidget(self.view)
         self._icons = {state: state_icon(state) for state in StreamState}
-        self._items: dict[str, tuple[QStandardItem, StreamState | None]] = {}
+        self._items: dict[str, tuple[QStandardItem, tuple[object, ...] | None]] = {}  # shown: state, reason
         self.extra_tooltip: Callable[[str], str | None] = lambda _camera: None  # e.g. detection revisit
         self._build(cameras, groups)
         self._timer = QTimer(self, interval=1000)
@@ -162,16 +162,18 @@ class CameraTree(QWidget):
     def refresh_states(self, force: bool = False) -> None:
         for camera_id, (item, shown) in list(self._items.items()):
             health = self._source.health(camera_id)
-            if health.state != shown or force:
+            key = (health.state, health.reason)
+            if key != shown or force:
                 item.setIcon(self._icons[health.state])
                 text = f"{camera_id} · {state_label(health.state)}"
-                if health.last_error and health.state != StreamState.LIVE:
-                    text += f" · {health.last_error}"
+                why = tile_tooltip(health)
+                if why:
+                    text += f"\n{why}"
                 extra = self.extra_tooltip(camera_id)
                 if extra:
                     text += f"\n{extra}"
                 item.setToolTip(text)
-                self._items[camera_id] = (item, health.state)
+                self._items[camera_id] = (item, key)
 
     def focus_search(self) -> None:
         self.search.setFocus()

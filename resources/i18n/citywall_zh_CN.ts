@@ -1683,6 +1683,125 @@
     </message>
 </context>
 <context>
+    <name>StreamFailure</name>
+    <message>
+        <source>Network unreachable</source>
+        <translation>网络不通</translation>
+    </message>
+    <message>
+        <source>Connection refused</source>
+        <translation>连接被拒绝</translation>
+    </message>
+    <message>
+        <source>No answer</source>
+        <translation>无应答</translation>
+    </message>
+    <message>
+        <source>Login refused</source>
+        <translation>登录被拒绝</translation>
+    </message>
+    <message>
+        <source>Stream not found</source>
+        <translation>视频流不存在</translation>
+    </message>
+    <message>
+        <source>Undecodable stream</source>
+        <translation>视频无法解码</translation>
+    </message>
+    <message>
+        <source>No video in stream</source>
+        <translation>流中没有视频</translation>
+    </message>
+    <message>
+        <source>Unsupported format</source>
+        <translation>不支持的格式</translation>
+    </message>
+    <message>
+        <source>Connection lost</source>
+        <translation>连接中断</translation>
+    </message>
+    <message>
+        <source>No data arriving</source>
+        <translation>没有数据</translation>
+    </message>
+    <message>
+        <source>Decoder hung</source>
+        <translation>解码卡死</translation>
+    </message>
+    <message>
+        <source>Decoder restarting</source>
+        <translation>解码进程重启中</translation>
+    </message>
+    <message>
+        <source>Stream address unknown</source>
+        <translation>视频流地址未知</translation>
+    </message>
+    <message>
+        <source>Stream error</source>
+        <translation>视频流错误</translation>
+    </message>
+    <message>
+        <source>Check the network and the camera&apos;s address.</source>
+        <translation>请检查网络和摄像机地址。</translation>
+    </message>
+    <message>
+        <source>The camera is off, or its RTSP port is wrong.</source>
+        <translation>摄像机未开机，或 RTSP 端口不对。</translation>
+    </message>
+    <message>
+        <source>The camera or the network is down or overloaded.</source>
+        <translation>摄像机或网络故障、负载过高。</translation>
+    </message>
+    <message>
+        <source>Check the user name and password in the site file.</source>
+        <translation>请检查站点文件中的用户名和密码。</translation>
+    </message>
+    <message>
+        <source>Check the stream address (path) in the site file.</source>
+        <translation>请检查站点文件中的视频流地址（路径）。</translation>
+    </message>
+    <message>
+        <source>The camera sends a stream that cannot be decoded.</source>
+        <translation>摄像机发送的视频流无法解码。</translation>
+    </message>
+    <message>
+        <source>The stream carries no video: check the stream address.</source>
+        <translation>该流中没有视频，请检查视频流地址。</translation>
+    </message>
+    <message>
+        <source>Set the camera to H.264 or H.265.</source>
+        <translation>请将摄像机编码设为 H.264 或 H.265。</translation>
+    </message>
+    <message>
+        <source>The camera closed the connection; retrying.</source>
+        <translation>摄像机断开了连接，正在重试。</translation>
+    </message>
+    <message>
+        <source>Connected, but no data for a while; retrying.</source>
+        <translation>已连接，但一段时间没有数据，正在重试。</translation>
+    </message>
+    <message>
+        <source>The camera&apos;s decoder was replaced; retrying.</source>
+        <translation>该摄像机的解码器已更换，正在重试。</translation>
+    </message>
+    <message>
+        <source>Its decoder process is being restarted.</source>
+        <translation>其解码进程正在重启。</translation>
+    </message>
+    <message>
+        <source>The camera gave no stream address (ONVIF).</source>
+        <translation>摄像机未给出视频流地址（ONVIF）。</translation>
+    </message>
+    <message>
+        <source>See the detail below and the log.</source>
+        <translation>详见下方说明和日志。</translation>
+    </message>
+    <message>
+        <source>{0}: {1}</source>
+        <translation>{0}：{1}</translation>
+    </message>
+</context>
+<context>
     <name>SystemEvents</name>
     <message>
         <source>Camera {0} lost its picture</source>

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 from PySide6.QtGui import QImage
 
+from app.core.stream_failure import StreamFailure
 from app.core.stream_health import StreamState
 from app.media.frame_board import BgraImage, FrameMeta, FrameRef
 from app.media.protocol import ViewMode
@@ -21,6 +22,7 @@ class FakeSource:
         self.size = size
         self.states: dict[str, StreamState] = dict.fromkeys(cameras, StreamState.LIVE)
         self.errors: dict[str, str] = {}
+        self.reasons: dict[str, StreamFailure] = {}
         self.demands: dict[str, dict[str, tuple[ViewMode, tuple[int, int]]]] = {}
         self.count = 0
         self.reads = 0
@@ -120,6 +122,7 @@ class FakeSource:
             main_state=StreamState.STOPPED,
             main_error=None,
             mode=self.mode(camera_id),
+            reason=self.reasons.get(camera_id),
         )
 
 

@@ -2,6 +2,7 @@ import random
 
 import pytest
 
+from app.core.stream_failure import StreamFailure
 from app.core.stream_health import (
     TRANSITIONS,
     HealthPolicy,
@@ -137,3 +138,17 @@ def test_backoff_grows_exponentially_with_bounded_jitter_and_cap() -> None:
         assert min(delays) >= base * 0.8 - 1e-9
         assert max(delays) <= base * 1.2 + 1e-9
         assert max(delays) - min(delays) > base * 0.2  # jitter actually spreads retries
+
+
+def test_a_failure_carries_its_reason_for_the_operator_and_its_detail_for_the_log() -> None:
+    health = StreamHealth(HealthPolicy(stall_after_s=2.0))
+    health.start(0)
+    health.error(1, "Connection refused (FFmpeg ConnectionRefusedError, errno 111)")
+    assert health.snapshot.reason is StreamFailure.REFUSED  # read from the text
+    health.error(2, "decoder of cam1/sub stuck for 8 s", StreamFailure.DECODER_HUNG)  # or given
+    assert health.snapshot.reason is StreamFailure.DECODER_HUNG
+    assert health.snapshot.last_error == "decoder of cam1/sub stuck for 8 s"
+    health.frame(3)
+    health.stall(6)
+    assert health.snapshot.state == StreamState.STALLED
+    assert health.snapshot.reason is StreamFailure.STALLED and health.snapshot.last_error == "no data for 2 s"

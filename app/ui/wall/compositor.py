@@ -22,6 +22,7 @@ from PySide6.QtGui import (
     QDragEnterEvent,
     QDragMoveEvent,
     QDropEvent,
+    QHelpEvent,
     QImage,
     QMouseEvent,
     QPainter,
@@ -30,14 +31,14 @@ from PySide6.QtGui import (
     QRegion,
     QResizeEvent,
 )
-from PySide6.QtWidgets import QApplication, QSizePolicy, QWidget
+from PySide6.QtWidgets import QApplication, QSizePolicy, QToolTip, QWidget
 
 from app.core.wall_layout import WallLayout, grid_layout
 from app.media.frame_board import BgraImage, FrameMeta, FrameRef
 from app.media.protocol import ViewMode
 from app.media.source import FrameSource
 from app.media.supervisor import CameraHealth
-from app.ui.wall.overlay import Box, OverlayPainter, shows_live
+from app.ui.wall.overlay import Box, OverlayPainter, shows_live, tile_tooltip
 
 BACKGROUND = QColor(8, 10, 14)
 TILE_BACKGROUND = QColor(18, 21, 28)
@@ -521,6 +522,19 @@ class WallCompositor(QWidget):
         tile.overlay = self._overlay.tick_clock(tile, rect)
         return tile.clock_spill
 
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            # A tile without a picture says why in a few words; the whole story is here.
+            index = self.tile_at(event.pos())
+            text = tile_tooltip(self._tiles[index].health) if index is not None else ""
+            if text:
+                QToolTip.showText(event.globalPos(), text, self, self.tile_rect(index or 0))
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().event(event)
+
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
         if event.type() == QEvent.Type.LanguageChange:
             # Prepared overlays are text drawn in the old language (state badges, "main stream").
@@ -603,7 +617,7 @@ def _frame_only(tile: TileState) -> bool:
 def _overlay_key(health: CameraHealth) -> tuple[object, ...]:
     """What of a camera's health its tile shows (the capture clock follows the frames)."""
     fps = (round(health.fps), round(health.main_fps))
-    return (health.state, health.last_error, fps, health.attempts, shows_live(health))
+    return (health.state, health.reason, health.last_error, fps, health.attempts, shows_live(health))
 
 
 def blank_ratio(image: BgraImage) -> float:

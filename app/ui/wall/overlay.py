@@ -17,11 +17,13 @@ from PySide6.QtCore import QCoreApplication, QPoint, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPen
 
 from app.core.stream_health import StreamState
+from app.ui.stream_reasons import failure_label, failure_tooltip
 
 if TYPE_CHECKING:
     from app.media.supervisor import CameraHealth
     from app.ui.wall.compositor import TileState
 
+DOWN_STATES = (StreamState.RECONNECTING, StreamState.OFFLINE, StreamState.STALLED)
 STALE_AFTER_S = 3.0  # a "live" tile whose picture is older than this says so
 TEXT_CACHE_LIMIT = 2000  # rendered texts kept (a wall needs a few hundred)
 CLOCK_SECONDS_KEPT = 3  # a wall's clocks show the same second, give or take one; past ones never return
@@ -69,6 +71,30 @@ def state_label(state: StreamState) -> str:
         StreamState.STOPPED: translate("Wall", "NOT SHOWN"),
     }
     return labels[state]
+
+
+def centre_texts(health: CameraHealth | None, state: StreamState, age: float | None) -> tuple[str, list[str]]:
+    """What a tile without a live picture says: a headline (the state) and short lines under it,
+    most important first: why (a translated reason, never FFmpeg's sentence), then since when."""
+    translate = QCoreApplication.translate
+    if state == StreamState.LIVE:
+        headline = translate("Wall", "NO NEW PICTURE")
+        lines = [translate("Wall", "last picture {0:.0f} s ago").format(age)] if age is not None else []
+        return headline, lines
+    lines = []
+    if health is not None and state in DOWN_STATES:
+        if health.reason is not None or health.last_error:
+            lines.append(failure_label(health.reason))
+        since = time.strftime("%H:%M:%S", time.localtime(health.since))
+        lines.append(translate("Wall", "since {0}").format(since))
+    return state_label(state), lines
+
+
+def tile_tooltip(health: CameraHealth | None) -> str:
+    """The tooltip of a tile without a live picture: the reason, what to check, FFmpeg's detail."""
+    if health is None or health.state not in DOWN_STATES:
+        return ""
+    return failure_tooltip(health.reason, health.last_error)
 
 
 K = TypeVar("K", bound=Hashable)
@@ -405,27 +431,9 @@ class OverlayPainter:
         age: float | None,
         text_px: int,
     ) -> None:
-        translate = QCoreApplication.translate
-        health = tile.health
         big, big_metrics = self._font(min(28, text_px + 4), bold=True)
         small, small_metrics = self._font(max(8, text_px - 1))
-        if state == StreamState.LIVE:
-            headline = translate("Wall", "NO NEW PICTURE")
-            detail = (
-                translate("Wall", "last picture {0:.0f} s ago").format(age or 0.0) if age is not None else ""
-            )
-        else:
-            headline = state_label(state)
-            detail = ""
-            if health is not None and state in (
-                StreamState.RECONNECTING,
-                StreamState.OFFLINE,
-                StreamState.STALLED,
-            ):
-                since = time.strftime("%H:%M:%S", time.localtime(health.since))
-                detail = translate("Wall", "since {0}").format(since)
-                if health.last_error:
-                    detail += " · " + health.last_error
+        headline, lines = centre_texts(tile.health, state, age)
         painter.setPen(STATE_COLOURS[state].lighter(150))
         painter.setFont(big)
         middle = rect.center().y()
@@ -434,11 +442,18 @@ class OverlayPainter:
             Qt.AlignmentFlag.AlignCenter,
             headline,
         )
-        if detail and rect.height() >= 70:
-            painter.setFont(small)
-            painter.setPen(QColor(220, 224, 232))
-            box = QRect(rect.left() + 6, middle + 2, rect.width() - 12, small_metrics.height() * 2 + 2)
-            painter.drawText(box, Qt.AlignmentFlag.AlignHCenter | Qt.TextFlag.TextWordWrap, detail)
+        # Whole lines only, each cut with an ellipsis if it must be: never half a sentence.
+        # What does not fit (and the technical detail) is in the tile's tooltip.
+        painter.setFont(small)
+        painter.setPen(QColor(220, 224, 232))
+        line_h = small_metrics.height()
+        footer_h = self._font(*_footer_font(text_px))[1].height() + 5 if _has_footer(rect) else 0
+        room = rect.bottom() - middle - footer_h - 2
+        width = rect.width() - 12
+        for row, line in enumerate(lines[: max(0, room // line_h)]):
+            text = small_metrics.elidedText(line, Qt.TextElideMode.ElideRight, width)
+            box = QRect(rect.left() + 6, middle + 2 + row * line_h, width, line_h)
+            painter.drawText(box, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, text)
 
     def _empty(self, painter: QPainter, rect: QRect, tile: TileState, text_px: int) -> None:
         font, metrics = self._font(text_px)
