@@ -10,10 +10,10 @@ from pathlib import Path
 import platformdirs
 
 from app.adapters.data_folder import check_folder, claim, clean_temp_files, free_bytes, site_folder
-from app.adapters.json_store import EventSink, workstation_name
+from app.adapters.json_store import workstation_name
 from app.adapters.onvif.streams import OnvifStreamResolver
 from app.core.stream_health import StreamState
-from app.core.system_events import SystemEvent, SystemEventKind
+from app.core.system_events import EventSink, SystemEvent, SystemEventKind
 from app.log_setup import configure_logging
 from app.media.specs import camera_spec_or_error, site_specs
 from app.media.supervisor import IngestSupervisor

@@ -43,12 +43,11 @@ from typing import Any, Generic, Protocol, TypeVar
 
 import filelock
 
-from app.core.system_events import SystemEvent, SystemEventKind
+from app.core.system_events import EventSink, SystemEvent, SystemEventKind
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-EventSink = Callable[[SystemEvent], object]  # SystemEventLog.publish, or any callable taking an event
 
 LOCK_TIMEOUT_S = 10.0  # a save waits this long for another workstation's save, then says why not
 EDITS = "edits"  # top-level section: who last changed each item, and when (older readers ignore it)

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app.adapters.json_store import EventSink, SharedJsonFile
+from app.adapters.json_store import SharedJsonFile
+from app.core.system_events import EventSink
 from app.core.wall_layout import Cell, WallLayout, WallView
 
 FORMAT_VERSION = 1

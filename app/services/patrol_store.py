@@ -24,7 +24,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from app.adapters.json_store import EventSink, SharedJsonFile
+from app.adapters.json_store import SharedJsonFile
+from app.core.system_events import EventSink
 from camera_config.explain import Problem, explain
 from camera_config.issues import format_path
 from camera_config.models import Patrol, SiteConfig

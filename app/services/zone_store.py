@@ -27,7 +27,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from app.adapters.json_store import EventSink, SharedJsonFile
+from app.adapters.json_store import SharedJsonFile
+from app.core.system_events import EventSink
 from camera_config.explain import explain
 from camera_config.issues import format_path
 from camera_config.models import CameraDetection, SiteConfig, ZoneSpec

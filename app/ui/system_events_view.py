@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 
 from app.core.system_events import RESOLVED_BY, Severity, SystemEvent, SystemEventKind
 from app.services.system_events import SystemEventLog
+from app.ui.stream_reasons import failure_hint, failure_label
 
 translate = QCoreApplication.translate
 CONTEXT = "SystemEvents"
@@ -102,10 +103,14 @@ COLUMNS = (
 
 
 def event_message(event: SystemEvent, camera_name: Callable[[str], str]) -> str:
-    """The event in the operator's language (its technical detail is for the tooltip and log)."""
+    """The event in the operator's language (its technical detail is for the tooltip and log);
+    a camera that went down says why in a few words (连接被拒绝, 无应答 …)."""
     first = camera_name(event.camera_id) if event.camera_id else event.subject
     second = "" if event.value is None else f"{event.value:.0f}"
-    return translate(CONTEXT, MESSAGES[event.kind]).format(first, second)
+    text = translate(CONTEXT, MESSAGES[event.kind]).format(first, second)
+    if event.reason is not None:
+        text = translate("SystemEvents", "{0}: {1}").format(text, failure_label(event.reason))
+    return text
 
 
 def event_time(at: float, now: float | None = None) -> str:
@@ -122,6 +127,8 @@ def event_tooltip(event: SystemEvent, camera_name: Callable[[str], str]) -> str:
         lines.append(translate("SystemEvents", "Camera id: {0}").format(event.camera_id))
     if event.subject and event.camera_id:
         lines.append(event.subject)
+    if event.reason is not None:
+        lines.append(failure_hint(event.reason))
     if event.detail:
         lines.append(translate("SystemEvents", "Details: {0}").format(event.detail))
     return "\n".join(lines)

@@ -1904,6 +1904,10 @@
         <translation>事件</translation>
     </message>
     <message>
+        <source>{0}: {1}</source>
+        <translation>{0}：{1}</translation>
+    </message>
+    <message>
         <source>Camera id: {0}</source>
         <translation>摄像机编号：{0}</translation>
     </message>

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 from pytestqt.qtbot import QtBot
 
-from app.core.system_events import SystemEventKind
+from app.core.stream_failure import StreamFailure
+from app.core.system_events import SystemEvent, SystemEventKind
 from app.run_options import RunOptions
 from app.services.system_events import SystemEventLog
 from app.ui.i18n import Translations
@@ -56,13 +57,18 @@ def test_a_status_bar_message_has_room_beside_the_permanent_status(window: MainW
 def test_a_camera_going_down_and_back_is_listed_said_and_counted(
     window: MainWindow, events: SystemEventLog, qtbot: QtBot
 ) -> None:
-    events.report(K.CAMERA_DOWN, camera_id="cam002", detail="Connection refused")
+    events.publish(
+        SystemEvent.of(
+            K.CAMERA_DOWN, camera_id="cam002", detail="Connection refused", reason=StreamFailure.REFUSED
+        )
+    )
     qtbot.waitUntil(lambda: window.events_panel.model.rowCount() == 1)
     bar = window.statusBar()
-    assert bar.currentMessage() == "Camera 解放路口 lost its picture"
+    assert bar.currentMessage() == "Camera 解放路口 lost its picture: Connection refused"
     assert window.status_faults.badge.isVisible() and "1 open problem" in window.status_faults.badge.text()
     tooltip = window.events_panel.model.data(window.events_panel.model.index(0, 2), 3)  # ToolTipRole
-    assert "Connection refused" in tooltip and "cam002" in tooltip
+    assert "Details: Connection refused" in tooltip and "cam002" in tooltip
+    assert "The camera is off, or its RTSP port is wrong." in tooltip
 
     events.report(K.CAMERA_UP, camera_id="cam002")
     qtbot.waitUntil(lambda: window.events_panel.model.rowCount() == 2)
