@@ -1,15 +1,14 @@
-"""Files operators edit: atomic writes (the old file stays whole until the new one is complete on
-disk), JSON reads that name the file and line of a problem, damaged files set aside, not lost."""
+"""Files operators edit are written atomically: the old file stays whole until the new one is
+complete on disk (site files, secrets, and the app's shared JSON stores all write through here)."""
 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
+import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
 
 def write_atomic(path: Path, text: str | bytes, *, mode: int | None = None) -> None:
@@ -34,12 +33,26 @@ def write_atomic(path: Path, text: str | bytes, *, mode: int | None = None) -> N
             os.fsync(out.fileno())
         with contextlib.suppress(OSError):  # not every file system keeps modes (e.g. FAT, Windows)
             temp.chmod(mode)
-        temp.replace(path)
+        _replace(temp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             temp.unlink()
         raise
     _sync_folder(path.parent)
+
+
+REPLACE_TRIES = 20  # Windows refuses os.replace while another process has the file open to read
+
+
+def _replace(temp: Path, path: Path) -> None:
+    for attempt in range(REPLACE_TRIES):
+        try:
+            temp.replace(path)
+            return
+        except PermissionError:
+            if sys.platform != "win32" or attempt == REPLACE_TRIES - 1:
+                raise
+            time.sleep(0.05)  # a reader on another workstation has it open for a moment
 
 
 def _sync_folder(folder: Path) -> None:
@@ -52,29 +65,3 @@ def _sync_folder(folder: Path) -> None:
             os.fsync(handle)
         finally:
             os.close(handle)
-
-
-MISSING: Any = object()  # read_json's answer for a file that is not there (yet)
-
-
-def read_json(path: Path) -> tuple[Any, str | None]:
-    """The parsed JSON of ``path`` and None, or ``MISSING`` for a missing file, or None and a
-    problem naming the file (with line:column for broken JSON)."""
-    path = Path(path)
-    if not path.exists():
-        return MISSING, None
-    try:
-        return json.loads(path.read_text(encoding="utf-8")), None
-    except json.JSONDecodeError as exc:
-        return None, f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}"
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, f"{path}: cannot read: {exc}"
-
-
-def set_aside(path: Path) -> Path:
-    """Move a damaged file out of the way (``name.damaged-YYYYmmdd-HHMMSS.json``) before it is
-    rewritten, so that nothing an operator saved is lost; returns where it went."""
-    path = Path(path)
-    kept = path.with_name(f"{path.stem}.damaged-{time.strftime('%Y%m%d-%H%M%S')}{path.suffix}")
-    path.replace(kept)
-    return kept

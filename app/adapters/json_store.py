@@ -33,8 +33,6 @@ import json
 import logging
 import os
 import socket
-import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -44,6 +42,7 @@ from typing import Any, Generic, Protocol, TypeVar
 import filelock
 
 from app.core.system_events import EventSink, SystemEvent, SystemEventKind
+from camera_config.files import write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +51,6 @@ T = TypeVar("T")
 LOCK_TIMEOUT_S = 10.0  # a save waits this long for another workstation's save, then says why not
 EDITS = "edits"  # top-level section: who last changed each item, and when (older readers ignore it)
 KEEP_DELETION_STAMPS_S = 30 * 24 * 3600.0  # who deleted an item is said for a month, then forgotten
-REPLACE_TRIES = 20  # Windows refuses os.replace while another process has the file open to read
 
 
 class _Absent:
@@ -316,50 +314,6 @@ def read_json(path: Path) -> tuple[Any, str | None]:
         return None, f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}"
     except RecursionError:
         return None, f"{path}: not valid JSON: nested too deeply"
-
-
-def write_atomic(path: Path, data: str | bytes) -> None:
-    """Replace ``path`` with ``data`` (text as UTF-8) whole or not at all: a temporary file in the same
-    folder, flushed to the disk, then ``os.replace``. The temporary file never outlives a failure."""
-    path = Path(path)
-    handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    temp = Path(temp_name)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data.encode("utf-8") if isinstance(data, str) else data)
-            out.flush()
-            os.fsync(out.fileno())
-        with contextlib.suppress(OSError):  # keep an existing file's mode (mkstemp makes 0o600)
-            temp.chmod(path.stat().st_mode & 0o777 if path.exists() else 0o644)
-        _replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise
-    _sync_folder(path.parent)
-
-
-def _replace(temp: Path, path: Path) -> None:
-    for attempt in range(REPLACE_TRIES):
-        try:
-            temp.replace(path)
-            return
-        except PermissionError:
-            if sys.platform != "win32" or attempt == REPLACE_TRIES - 1:
-                raise
-            time.sleep(0.05)  # a reader on another workstation has it open for a moment
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make the rename itself durable (POSIX; Windows has no directory handles to sync)."""
-    if sys.platform == "win32":
-        return
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def set_aside(path: Path) -> Path:

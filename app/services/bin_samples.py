@@ -18,7 +18,7 @@ from typing import Literal
 import cv2
 import numpy as np
 
-from app.adapters.json_store import write_atomic
+from camera_config.files import write_atomic
 from camera_config.models import ZoneSpec
 from detectors.bins import BinClassifier, bin_regions, load_class_folders, train_classifier
 from detectors.types import BinRoi, Frame

@@ -23,9 +23,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from app.adapters.json_store import write_atomic
 from app.core.ptz_control import CameraControl, Requester
 from app.services.ptz_controller import PtzController, Scheduler
+from camera_config.files import write_atomic
 
 log = logging.getLogger(__name__)
 
