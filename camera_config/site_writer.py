@@ -60,7 +60,7 @@ from camera_config.issues import ConfigError, ConfigIssue
 from camera_config.loader import parse_site_text, read_site_file, site_from_nodes
 from camera_config.models import Camera, Group, SiteConfig
 from camera_config.yaml_render import block_yaml
-from camera_config.yaml_splice import REMOVE, Editor, Fields, SpliceError, plain
+from camera_config.yaml_splice import REMOVE, Editor, Fields, SpliceError, data_at, plain
 
 __all__ = [
     "BACKUPS_KEPT",
@@ -311,15 +311,7 @@ class SiteDocument:
         return self._parsed
 
     def _data_at(self, path: Sequence[str | int]) -> Any:
-        data = self._parse()[2]
-        for part in path:
-            if isinstance(data, dict) and isinstance(part, str):
-                data = data.get(part)
-            elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
-                data = data[part]
-            else:
-                return None
-        return data
+        return data_at(self._parse()[2], path)
 
     def _model_at(self, path: Sequence[str | int]) -> type[BaseModel] | None:
         """The model whose mapping is written at ``path`` (None for plain data)."""

@@ -57,6 +57,18 @@ class Fields:
     fresh: frozenset[str]
 
 
+def data_at(data: Any, path: Sequence[str | int]) -> Any:
+    """What parsed YAML holds at ``path`` (mapping keys and list indexes); None where nothing is."""
+    for part in path:
+        if isinstance(data, dict) and isinstance(part, str):
+            data = data.get(part)
+        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+            data = data[part]
+        else:
+            return None
+    return data
+
+
 def plain(value: Any) -> Any:
     """The data that ``value``, written afresh, reads back as."""
     if isinstance(value, Fields):
@@ -188,15 +200,7 @@ class Editor:
         return plain(value) if value is not REMOVE else REMOVE
 
     def _data_at(self, path: Path) -> Any:
-        data = self.data
-        for part in path:
-            if isinstance(data, dict) and isinstance(part, str):
-                data = data.get(part)
-            elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
-                data = data[part]
-            else:
-                return None
-        return data
+        return data_at(self.data, path)
 
     def _walk(self, path: Path) -> tuple[Node, Any, int]:
         """The node and data at ``path`` and the first line its entries may own."""
