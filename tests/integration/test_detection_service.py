@@ -283,8 +283,9 @@ class StandInDecoders:
 
 def test_the_worker_closes_alerts_of_zones_that_change_and_never_checks_a_moving_dome(tmp_path: Path) -> None:
     from app.services.detection.protocol import AlertBoost, ViewPlace, ZonesChanged
+    from app.services.detection.runtime import DetectionRuntime
     from app.services.detection.service import camera_setups
-    from app.services.detection.worker import DetectionRuntime, WorkerSetup
+    from app.services.detection.setup import WorkerSetup
 
     if not VTEST.is_file():
         pytest.skip(f"{VTEST} absent: scripts/setup.sh fetches it (Debian's opencv-doc)")
@@ -377,8 +378,9 @@ def test_a_retrained_bin_classifier_replaces_the_old_one_and_each_bin_keeps_its_
 ) -> None:
     from app.services.bin_samples import BinSampleStore
     from app.services.detection.protocol import BinClassifierChanged, BinsClean
+    from app.services.detection.runtime import DetectionRuntime
     from app.services.detection.service import camera_setups
-    from app.services.detection.worker import DetectionRuntime, WorkerSetup
+    from app.services.detection.setup import WorkerSetup
     from detectors.synth import bin_scene
 
     scene = bin_scene(np.random.default_rng(5), w=352, h=288)

@@ -39,7 +39,8 @@ from app.services.detection.protocol import (
     ZonesChanged,
 )
 from app.services.detection.scheduler import ALWAYS_SETTLED, SchedulerConfig
-from app.services.detection.worker import CameraSetup, WorkerSetup, detection_main
+from app.services.detection.setup import CameraSetup, WorkerSetup
+from app.services.detection.worker import detection_main
 from camera_config.models import Camera, SiteConfig, ZoneSpec
 
 if TYPE_CHECKING:
