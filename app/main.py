@@ -22,6 +22,7 @@ from app.services.detection.service import DetectionService, PtzPlaceFeed
 from app.services.patrol_store import PatrolStore
 from app.services.ptz_hub import PtzHub
 from app.services.shared_locks import LockFolder
+from app.services.system_events import SystemEventLog
 from app.services.zone_store import ZoneStore, site_with_zones
 from app.ui.dialogs.discovery import site_hosts
 from app.ui.main_window import DetectionWiring, SiteUi
@@ -100,13 +101,14 @@ def bin_samples_for(site: SiteConfig) -> BinSampleStore:
 
 
 def start_detection(
-    site: SiteConfig, supervisor: IngestSupervisor, ptz: PtzHub | None
+    site: SiteConfig, supervisor: IngestSupervisor, ptz: PtzHub | None, events: SystemEventLog
 ) -> tuple[DetectionService, PtzPlaceFeed] | None:
-    """The detection worker (its own process) and the feed of where PTZ cameras point."""
+    """The detection worker (its own process) and the feed of where PTZ cameras point; its faults
+    (and its restarts) go to ``events``."""
     if not site.detection.enabled:
         return None
     evidence = site.detection.evidence_dir or site_data_dir(site) / "evidence"
-    service = DetectionService.for_ingest(site, supervisor, evidence)
+    service = DetectionService.for_ingest(site, supervisor, evidence, events=events)
     retrained = bin_samples_for(site).classifier_path
     if retrained.is_file():
         service.set_bin_classifier(retrained)  # the site's own, retrained from its pictures
@@ -169,6 +171,7 @@ def run_site(
     discovery_target: tuple[str, int] | None = None,
 ) -> tuple[int, RunReport]:
     """Run the wall on ``site`` until closed (or for ``opts.seconds``)."""
+    events = SystemEventLog()  # every fault and recovery, for the operator and the log
     zones = zone_store_for(site)
     site = site_with_zones(site, zones)  # zones drawn by operators win over the site file's
     site_ui = site_ui_for(site, snapshot_dir(), site_file, discovery_target)
@@ -191,7 +194,7 @@ def run_site(
     retry.start()
     if ptz is not None:
         ptz.start()
-    detection = start_detection(site, supervisor, ptz)
+    detection = start_detection(site, supervisor, ptz, events)
     wiring = DetectionWiring(site, detection[0] if detection else None, zones, bin_samples_for(site))
     try:
         code = run_wall(

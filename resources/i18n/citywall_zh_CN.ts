@@ -958,10 +958,6 @@
         <translation>告警：{0} — {1}</translation>
     </message>
     <message>
-        <source>Detection: {0}</source>
-        <translation>智能检测：{0}</translation>
-    </message>
-    <message>
         <source>Select a camera first</source>
         <translation>请先选择一个监控点</translation>
     </message>

@@ -19,6 +19,7 @@ from typing import Any
 import cv2
 import numpy as np
 
+from app.core.detection_faults import DetectionFault
 from app.services.detection.protocol import (
     AlertEvent,
     DetectionProblem,
@@ -116,18 +117,25 @@ def _text(
 
 
 def save_jpeg(image: Frame, path: Path, quality: int = EVIDENCE_QUALITY) -> None:
-    """Write atomically: readers never see half a picture."""
+    """Write atomically: readers never see half a picture, and a failed write (a full disk) leaves
+    no partial file behind."""
     ok, data = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, quality])
     if not ok:
         raise OSError(f"could not encode {path.name}")
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data.tobytes())
-    tmp.replace(path)
+    try:
+        tmp.write_bytes(data.tobytes())
+        tmp.replace(path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        raise
 
 
 class EvidenceWriter:
-    """Draws and saves evidence pictures in a thread; sends each alert once its picture is on disk."""
+    """Draws and saves evidence pictures in a thread; sends each alert once its picture is on disk,
+    or without it (and an ``EVIDENCE_NOT_SAVED`` problem saying why) when it cannot be saved."""
 
     def __init__(self, send: Send, tz: tzinfo, maxsize: int = EVIDENCE_QUEUE) -> None:
         self._send = send
@@ -144,7 +152,13 @@ class EvidenceWriter:
             self._queue.put(job, timeout=0.2)
         except queue.Full:  # the disk is that slow: the alert matters more than its picture
             log.warning("evidence queue full: %s sent without a picture", job.event.alert_id)
+            self._not_saved(job, f"{EVIDENCE_QUEUE} pictures still waiting to be written")
             self._send(job.event)
+
+    def _not_saved(self, job: EvidenceJob, why: str) -> None:
+        self._send(
+            DetectionProblem(job.event.camera_id, DetectionFault.EVIDENCE_NOT_SAVED, why, str(job.path))
+        )
 
     def _run(self) -> None:
         while (job := self._queue.get()) is not None:
@@ -154,7 +168,7 @@ class EvidenceWriter:
                 event = _with_path(event, str(job.path))
             except Exception as exc:  # a full disk must not stop alerts
                 log.warning("evidence picture %s not saved: %s", job.path, exc)
-                self._send(DetectionProblem(event.camera_id, f"evidence picture not saved: {exc}"))
+                self._not_saved(job, str(exc) or type(exc).__name__)
             self._send(event)
 
     def close(self, timeout_s: float = 2.0) -> None:

@@ -6,7 +6,6 @@ that camera's decoder through the frame board, the answer is checked with the ca
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import math
 import time
@@ -18,11 +17,13 @@ from typing import Literal
 import cv2
 import numpy as np
 
+from app.core.detection_faults import DetectionFault
 from app.media.frame_board import BgraImage, FrameBoard, FrameMeta
+from app.services.detection.alerting import OpenAlerts
+from app.services.detection.checkpoints import Checkpoints
 from app.services.detection.evidence import EvidenceJob, EvidenceWriter, evidence_path, site_timezone
 from app.services.detection.protocol import (
     AlertBoost,
-    AlertEvent,
     BinClassifierChanged,
     BinsClean,
     DetectionProblem,
@@ -31,6 +32,7 @@ from app.services.detection.protocol import (
     RevisitStats,
     StopDetection,
     ViewPlace,
+    WorkerStarted,
     ZonesChanged,
 )
 from app.services.detection.scheduler import ALWAYS_SETTLED, DetectionScheduler, Ticket
@@ -45,7 +47,7 @@ from camera_config.models import ZoneSpec
 from detectors import registry
 from detectors.bins import BinClassifier
 from detectors.pipeline import FrameResult, PipelineConfig, ScenePipeline
-from detectors.types import Detector, Frame, Hit, HitState, SceneGeometry
+from detectors.types import Detector, Frame, Hit, SceneGeometry
 
 Send = Callable[[object], None]
 PlaceKey = tuple[str, str | None]
@@ -59,14 +61,6 @@ FLUSH_S = 0.1  # updates for the wall wait at most this long to be sent together
 SHORTFALL_REPEAT_S = 60.0
 
 log = logging.getLogger(__name__)
-
-
-def alert_id(
-    camera_id: str, preset: str | None, zone_id: str, rule: str, event: str, raised_wall: float
-) -> str:
-    """Stable id of one alert: the same (camera, preset, zone, rule, event, raise time) gives the same."""
-    key = f"{camera_id}\x1f{preset or ''}\x1f{zone_id}\x1f{rule}\x1f{event}\x1f{round(raised_wall * 1000)}"
-    return f"{camera_id}-{hashlib.sha1(key.encode()).hexdigest()[:16]}"
 
 
 def overlay_boxes(result: FrameResult, width: int, height: int, geometry: SceneGeometry) -> list[OverlayBox]:
@@ -149,7 +143,8 @@ class DetectionRuntime:
         self._free = list(range(min(setup.layout.detect_slots, setup.scheduler.max_in_flight)))[::-1]
         self._pending: dict[int, _Pending] = {}
         self._ready: list[_Pending] = []  # answered; their detect slots stay ours until checked
-        self._open: dict[tuple[str, str | None, str, str, str], str] = {}
+        self._alerts = OpenAlerts()
+        self._checkpoints = Checkpoints(setup.resume)
         self._config: PipelineConfig | None = None
         self._shared: dict[str, Detector] = {}
         self.off_reason: str | None = None
@@ -171,16 +166,17 @@ class DetectionRuntime:
             self.off_reason = "detection is switched off in the site settings"
         elif self.setup.layout.detect_slots < 1:
             self.off_reason = "the frame board has no detect slots"
+            self._send(DetectionProblem(None, DetectionFault.NO_DETECT_SLOTS))
         else:
             try:
                 self._config = pipeline_config(settings)
                 self._shared = load_detectors(self._config)
             except registry.DetectorLoadError as exc:
                 self.off_reason = f"detection is off: {exc}"
+                self._send(DetectionProblem(None, DetectionFault.DETECTOR_NOT_LOADED, str(exc), exc.plugin))
             except ValueError as exc:
                 self.off_reason = f"detection is off: {exc}"
-            if self.off_reason is not None:
-                self._send(DetectionProblem(None, self.off_reason))
+                self._send(DetectionProblem(None, DetectionFault.SETTINGS_INVALID, str(exc)))
         for camera_id, state in self._cams.items():
             cam = state.setup
             enabled = self.off_reason is None and cam.enabled
@@ -189,6 +185,26 @@ class DetectionRuntime:
             if not cam.ptz:  # a fixed camera always looks at its one view
                 self.scheduler.set_place(camera_id, None, ALWAYS_SETTLED)
             self._rewatch(camera_id)
+        self._send(WorkerStarted(*self._resume()))
+
+    def _resume(self) -> tuple[int, int]:
+        """Take over the open alerts of the views a previous worker checkpointed (those whose zones
+        are unchanged; the rest of each view's state goes to its pipeline when it is made)."""
+        views = alerts = 0
+        for cp in self._checkpoints.waiting():
+            state = self._cams.get(cp.camera_id)
+            try:
+                current = scene_geometry(cp.camera_id, cp.preset, state.zones) if state else None
+            except ValueError:
+                current = None
+            if current is None or current != cp.state.geometry:
+                self._checkpoints.forget(cp.camera_id, cp.preset)
+                continue
+            views += 1
+            alerts += self._alerts.take_over(cp.open_alerts)
+        for camera_id in self._cams:
+            self._update_alert_boost(camera_id)
+        return views, alerts
 
     # --- messages to the GUI --------------------------------------------------------------------
     def _send(self, message: object) -> None:
@@ -228,7 +244,7 @@ class DetectionRuntime:
         try:
             classifier = BinClassifier.load(path)
         except (OSError, ValueError, KeyError) as exc:
-            self._send(DetectionProblem(None, f"bin classifier {path} not loaded: {exc}"))
+            self._send(DetectionProblem(None, DetectionFault.CLASSIFIER_NOT_LOADED, str(exc), str(path)))
             return
         if self._config is not None:
             options = self._config.bin_monitor.model_copy(update={"classifier": path})
@@ -246,7 +262,9 @@ class DetectionRuntime:
         if (message.preset, settled) == (old_preset, old_settled):
             return
         self.scheduler.set_place(message.camera_id, message.preset, settled)
-        if settled is not None:
+        if settled is not None and not self._checkpoints.resumes_at(
+            message.camera_id, message.preset, settled
+        ):
             state.reset_views.add(message.preset)  # back at a preset: backgrounds and motion restart
         self._drop_pending(message.camera_id)
         self._rewatch(message.camera_id)
@@ -265,6 +283,7 @@ class DetectionRuntime:
             pipe = self._pipelines.pop((message.camera_id, preset), None)
             if pipe is not None:
                 pipe.close()
+            self._checkpoints.forget(message.camera_id, preset)
             self._close_alerts(message.camera_id, preset, "zones changed")
         self._drop_pending(message.camera_id)
         self._rewatch(message.camera_id)
@@ -275,7 +294,7 @@ class DetectionRuntime:
         try:
             watched = scene_geometry(camera_id, preset, state.zones) is not None
         except ValueError as exc:
-            self._send(DetectionProblem(camera_id, f"zones at preset {preset or '-'}: {exc}"))
+            self._send(DetectionProblem(camera_id, DetectionFault.ZONES_INVALID, str(exc), preset or ""))
             watched = False
         self.scheduler.set_watched(camera_id, watched)
 
@@ -292,18 +311,9 @@ class DetectionRuntime:
         self._free.append(pending.detect_index)
 
     def _close_alerts(self, camera_id: str, preset: str | None, why: str) -> None:
-        for key, alert in list(self._open.items()):
-            cam, pre, zone_id, rule, event = key
-            if cam != camera_id or pre != preset:
-                continue
-            del self._open[key]
-            self._send(
-                AlertEvent(
-                    alert, cam, pre, zone_id, self._zone_name(cam, zone_id), _rule(rule), event,
-                    "cleared", time.time(), 0.0, None,
-                )
-            )  # fmt: skip
-            log.info("alert %s closed: %s", alert, why)
+        for cleared in self._alerts.close_view(camera_id, preset, time.time()):
+            self._send(cleared)
+            log.info("alert %s closed: %s", cleared.alert_id, why)
         self._update_alert_boost(camera_id)
 
     # --- the loop ---------------------------------------------------------------------------------
@@ -390,25 +400,31 @@ class DetectionRuntime:
             self._send(
                 DetectionProblem(
                     camera_id,
-                    f"no picture for detection: {state.failures} samples asked for did not come "
-                    f"within {self.setup.sample_timeout_s:g} s",
+                    DetectionFault.NO_PICTURE,
+                    f"{state.failures} samples asked for did not come within "
+                    f"{self.setup.sample_timeout_s:g} s",
+                    value=self.setup.sample_timeout_s,
                 )
             )
 
-    def _pipeline(self, camera_id: str, preset: str | None, width: int) -> ScenePipeline | None:
+    def _pipeline(self, camera_id: str, preset: str | None, width: int) -> tuple[ScenePipeline | None, bool]:
+        """The view's pipeline, made on its first check; True when it was just made and took over
+        a previous worker's bin references (so the first picture is not taken as clean)."""
         key = (camera_id, preset)
         pipe = self._pipelines.get(key)
-        if pipe is None:
-            geometry = scene_geometry(camera_id, preset, self._cams[camera_id].zones)
-            if geometry is None or self._config is None:
-                return None
-            config = self._config
-            if "width" not in self.setup.settings.rules.get("motion", {}):
-                # An exact 2:1 shrink costs the motion gate ~0.03 ms where 352 → 320 costs ~1 ms.
-                motion = config.motion.model_copy(update={"width": max(32, width // 2)})
-                config = config.model_copy(update={"motion": motion})
-            pipe = self._pipelines[key] = ScenePipeline(geometry, config, self._shared)
-        return pipe
+        if pipe is not None:
+            return pipe, False
+        geometry = scene_geometry(camera_id, preset, self._cams[camera_id].zones)
+        if geometry is None or self._config is None:
+            return None, False
+        config = self._config
+        if "width" not in self.setup.settings.rules.get("motion", {}):
+            # An exact 2:1 shrink costs the motion gate ~0.03 ms where 352 → 320 costs ~1 ms.
+            motion = config.motion.model_copy(update={"width": max(32, width // 2)})
+            config = config.model_copy(update={"motion": motion})
+        pipe = self._pipelines[key] = ScenePipeline(geometry, config, self._shared)
+        resumed = self._checkpoints.take_over(key, pipe)
+        return pipe, resumed is not None and resumed.state.bin_references is not None
 
     def _check(self, sample: _Pending) -> None:
         ticket = sample.ticket
@@ -424,19 +440,20 @@ class DetectionRuntime:
             return
         frame, meta = got
         camera_id, preset = ticket.camera_id, ticket.preset
+        key = (camera_id, preset)
         state = self._cams[camera_id]
         height, width = frame.shape[:2]
-        first = (camera_id, preset) not in self._pipelines
+        first = key not in self._pipelines
         try:
-            pipe = self._pipeline(camera_id, preset, width)
+            pipe, has_references = self._pipeline(camera_id, preset, width)
             if pipe is None:
                 self.scheduler.checked(ticket, time.thread_time() - t0)
                 return
             if preset in state.reset_views:
                 state.reset_views.discard(preset)
                 pipe.reset_view()
-                first = True  # background models start again: costs like a first check
-            if first and pipe.geometry.bins:
+                first, has_references = True, False  # background models start again: like a first check
+            if first and pipe.geometry.bins and not has_references:
                 # Bins are judged against the view as first seen at this preset (set up clean);
                 # the classifier alone cannot tell a full bin from an empty one reliably.
                 pipe.set_bin_reference(frame)
@@ -446,20 +463,41 @@ class DetectionRuntime:
             result = pipe.process(frame, meta.captured_monotonic_ns / 1e9)
         except Exception as exc:  # one broken view must not stop detection everywhere
             log.exception("check of %s at preset %s failed", camera_id, preset)
-            self._send(DetectionProblem(camera_id, f"check failed: {type(exc).__name__}: {exc}"))
-            broken = self._pipelines.pop((camera_id, preset), None)
+            detail = f"{type(exc).__name__}: {exc}"
+            self._send(DetectionProblem(camera_id, DetectionFault.CHECK_FAILED, detail, preset or ""))
+            broken = self._pipelines.pop(key, None)
             if broken is not None:
                 broken.close()
+            self._checkpoints.dropped(key)
             self.scheduler.checked(ticket, time.thread_time() - t0)
             return
         boxes = tuple(overlay_boxes(result, width, height, pipe.geometry))
         jobs = [self._alert(hit, meta, pipe.geometry, width, height) for hit in result.hits]
+        _, settled = self.scheduler.place(camera_id)
+        found = hash(  # what was found, roughly (8 px): a new stall is checkpointed at once
+            tuple(
+                sorted(
+                    (name, *(int(v) >> 3 for v in row[:4]))
+                    for name, d in result.detections.items()
+                    for row in d.boxes
+                )
+            )
+        )
+        checkpoint = self._checkpoints.after_check(
+            key, pipe, settled, self._alerts.of_view(camera_id, preset), self._clock(), found
+        )
         cost = time.thread_time() - t0
         moving = result.motion.moving or result.motion.first
         self.scheduler.checked(ticket, cost, moving, first=first)
         self.checks += 1
         checked_at = meta.captured_monotonic_ns / 1e9
         self._emit(DetectionUpdate(camera_id, preset, checked_at, boxes, result.paused))
+        if result.hits:
+            # Before the alerts leave (their pictures take a while): the service never holds an
+            # alert without the state that raised it, so a restarted worker never raises it again.
+            self._send(checkpoint)
+        else:
+            self._emit(checkpoint)
         for job in jobs:
             if job is not None:
                 self._evidence.submit(job)
@@ -469,49 +507,29 @@ class DetectionRuntime:
     def _alert(
         self, hit: Hit, meta: FrameMeta, geometry: SceneGeometry, width: int, height: int
     ) -> EvidenceJob | None:
-        if hit.rule not in ("vending", "bin_overflow"):
-            log.warning("hit of unknown rule %r ignored", hit.rule)
-            return None
         wall = meta.captured_wall_ns / 1e9
-        key = (hit.camera_id, hit.preset, hit.zone_id, hit.rule, hit.event)
-        if hit.state is HitState.RAISED:
-            ident = self._open[key] = alert_id(*key, wall)
-        else:
-            known = self._open.pop(key, None)
-            ident = known if known is not None else alert_id(*key, wall)
-        ev = hit.evidence
-        boxes = np.asarray(ev.boxes, np.float32).reshape(-1, 6)
-        event = AlertEvent(
-            alert_id=ident,
-            camera_id=hit.camera_id,
-            preset=hit.preset,
-            zone_id=hit.zone_id,
-            zone_name=self._zone_name(hit.camera_id, hit.zone_id),
-            rule=_rule(hit.rule),
-            event_code=hit.event,
-            state="raised" if hit.state is HitState.RAISED else "cleared",
-            at_wall=wall,
-            score=float(hit.score),
-            evidence_path=None,
-            boxes=tuple(
-                OverlayBox(
-                    _frac(b[0], width), _frac(b[1], height), _frac(b[2], width), _frac(b[3], height),
-                    f"{hit.event} {float(b[4]):.2f}",
-                    "bin" if hit.rule == "bin_overflow" else "object",
-                )
-                for b in boxes
-            ),
+        boxes = np.asarray(hit.evidence.boxes, np.float32).reshape(-1, 6)
+        overlay = tuple(
+            OverlayBox(
+                _frac(b[0], width), _frac(b[1], height), _frac(b[2], width), _frac(b[3], height),
+                f"{hit.event} {float(b[4]):.2f}",
+                "bin" if hit.rule == "bin_overflow" else "object",
+            )
+            for b in boxes
         )  # fmt: skip
+        event = self._alerts.on_hit(hit, wall, self._zone_name(hit.camera_id, hit.zone_id), overlay)
+        if event is None:
+            return None
         zone = next((z for z in geometry.zones if z.id == hit.zone_id), None)
         bin_roi = next((b for b in geometry.bins if b.id == hit.zone_id), None)
         return EvidenceJob(
             event=event,
-            frame=ev.frame,
+            frame=hit.evidence.frame,
             boxes=boxes,
             zone=zone.polygon if zone is not None else None,
             bin_box=bin_roi.box if bin_roi is not None else None,
             overflow_line=bin_roi.line if bin_roi is not None else None,
-            scores=dict(ev.scores),
+            scores=dict(hit.evidence.scores),
             captured_wall=wall,
             camera_name=self._cams[hit.camera_id].setup.name,
             path=evidence_path(self.setup.evidence_dir, event, self._tz),
@@ -523,8 +541,7 @@ class DetectionRuntime:
         return next((z.name for z in zones if z.id == zone_id), "")
 
     def _update_alert_boost(self, camera_id: str) -> None:
-        active = any(key[0] == camera_id for key in self._open)
-        self.scheduler.set_alert(camera_id, active)
+        self.scheduler.set_alert(camera_id, self._alerts.active(camera_id))
 
     def _send_stats(self) -> None:
         self._emit(
@@ -538,7 +555,7 @@ class DetectionRuntime:
         said, at = self._shortfall
         now = self._clock()
         if note is not None and (said is None or now - at > SHORTFALL_REPEAT_S):
-            self._send(DetectionProblem(None, note))
+            self._send(DetectionProblem(None, DetectionFault.BUDGET_SHORT, note))
             self._shortfall = (note, now)
         elif note is None:
             self._shortfall = (None, -math.inf)
@@ -558,7 +575,3 @@ class DetectionRuntime:
 def _bgr(bgra: BgraImage) -> Frame:
     frame: Frame = cv2.cvtColor(bgra, cv2.COLOR_BGRA2BGR)  # a new array: rules keep it as evidence
     return frame
-
-
-def _rule(name: str) -> Literal["vending", "bin_overflow"]:
-    return "bin_overflow" if name == "bin_overflow" else "vending"

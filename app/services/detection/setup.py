@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from app.media.frame_board import BoardLayout
+from app.services.detection.protocol import ViewCheckpoint
 from app.services.detection.scheduler import SchedulerConfig
 from camera_config.models import DetectionSettings, ZoneSpec
 from detectors import registry
@@ -54,6 +55,7 @@ class WorkerSetup:
     sample_size: tuple[int, int] | None = None  # None: the board's detect capacity
     sample_timeout_s: float = 5.0
     stats_interval_s: float = 1.0
+    resume: tuple[ViewCheckpoint, ...] = ()  # what the previous worker had learnt (a restart)
 
 
 # --- configuration → pipelines ---------------------------------------------------------------------

@@ -26,6 +26,7 @@ from multiprocessing.connection import Connection
 
 import cv2
 
+from app.core.detection_faults import DetectionFault
 from app.media.frame_board import FrameBoard
 from app.services.detection.protocol import (
     DetectionProblem,
@@ -60,7 +61,7 @@ def detection_main(setup: WorkerSetup, conn: Connection) -> None:
     try:
         board = FrameBoard.attach(setup.board_name, setup.layout)
     except Exception as exc:
-        send(DetectionProblem(None, f"detection is off: cannot attach to the frame board: {exc}"))
+        send(DetectionProblem(None, DetectionFault.FRAME_BOARD_UNAVAILABLE, f"{type(exc).__name__}: {exc}"))
         _wait_for_close(conn)
         return
     runtime = DetectionRuntime(setup, board, send)

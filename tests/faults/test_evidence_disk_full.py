@@ -1,0 +1,96 @@
+"""Fault: the disk is full when an alert's evidence picture is written.
+
+A small tmpfs that is really full where the test runs as root (else the write is made to fail
+with ENOSPC after writing part of the file, as a full disk does). The alert must still go out,
+without its picture; the operator is told why (EVIDENCE_NOT_SAVED with the OS's reason), and no
+half-written or empty temporary file is left behind.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import subprocess
+import time
+from collections.abc import Iterator
+from datetime import UTC
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from app.core.detection_faults import DetectionFault
+from app.core.system_events import SystemEventKind
+from app.services.detection.evidence import EvidenceJob, EvidenceWriter, evidence_path
+from app.services.detection.protocol import AlertEvent, DetectionProblem
+from app.services.detection.service import problem_event
+
+
+@pytest.fixture
+def full_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    mount = tmp_path / "full"
+    mount.mkdir()
+    mounted = (
+        os.geteuid() == 0
+        and shutil.which("mount") is not None
+        and subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)], capture_output=True
+        ).returncode
+        == 0
+    )
+    try:
+        if mounted:
+            (mount / "evidence" / "cam1").mkdir(parents=True)
+            fd = os.open(mount / "filler", os.O_WRONLY | os.O_CREAT)
+            try:
+                while True:  # fill it up
+                    os.write(fd, b"\0" * 4096)
+            except OSError as exc:
+                assert exc.errno == errno.ENOSPC
+            finally:
+                os.close(fd)
+        else:
+            real_write = Path.write_bytes
+
+            def full_disk(self: Path, data: bytes) -> int:  # part of it is written, then ENOSPC
+                real_write(self, bytes(data[: len(data) // 3]))
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self))
+
+            monkeypatch.setattr(Path, "write_bytes", full_disk)
+        yield mount / "evidence"
+    finally:
+        if mounted:
+            subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_an_alert_goes_out_without_its_picture_when_the_disk_is_full_and_leaves_no_temporary_file(
+    full_folder: Path,
+) -> None:
+    sent: list[object] = []
+    writer = EvidenceWriter(sent.append, UTC)
+    event = AlertEvent(
+        "cam1-1", "cam1", None, "z1", "人行道", "vending", "0501", "raised", time.time(), 0.9, None
+    )
+    path = evidence_path(full_folder, event, UTC)
+    frame = np.random.default_rng(0).integers(0, 255, (288, 352, 3), np.uint8)  # (JPEG: ~100 kB)
+    job = EvidenceJob(
+        event, frame, np.zeros((0, 6), np.float32), ((0.1, 0.5), (0.9, 0.5), (0.9, 0.9)), None, None,
+        {"hit_ratio": 0.9}, event.at_wall, "cam1", path,
+    )  # fmt: skip
+    try:
+        writer.submit(job)
+        deadline = time.monotonic() + 10
+        while len(sent) < 2 and time.monotonic() < deadline:
+            time.sleep(0.02)
+    finally:
+        writer.close()
+    problem, alert = sent
+    assert isinstance(problem, DetectionProblem) and problem.fault is DetectionFault.EVIDENCE_NOT_SAVED
+    assert problem.camera_id == "cam1" and problem.subject == str(path)
+    assert "No space left on device" in problem.detail
+    assert alert == event and alert.evidence_path is None  # the alert itself, without a picture
+    said = problem_event(problem)
+    assert said.kind is SystemEventKind.EVIDENCE_NOT_SAVED and "No space left" in said.detail
+    left = [p for p in full_folder.rglob("*") if p.is_file()]
+    assert left == []  # no .tmp, no half picture
