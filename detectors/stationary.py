@@ -98,8 +98,7 @@ class StationaryState:
     t_last: float
     frames: int
     background: bytes  # JPEG of the clean view
-    evidence: bytes  # zlib: uint8, 0..255 over 0..evidence_cap seconds
-    evidence_cap: float
+    evidence: bytes  # zlib: float16 seconds (exact enough not to drop a pixel below confirm_s)
     age: bytes  # zlib: uint16 seconds
 
 
@@ -171,8 +170,6 @@ class StationaryDetector:
         ok, jpeg = cv2.imencode(".jpg", clean, [cv2.IMWRITE_JPEG_QUALITY, BACKGROUND_QUALITY])
         if not ok:
             return None
-        cap = self._evidence_cap
-        scaled = np.clip(np.rint(ev * (255.0 / cap)), 0, 255).astype(np.uint8)
         seconds = np.clip(np.rint(age), 0, 65535).astype(np.uint16)
         return StationaryState(
             STATE_VERSION,
@@ -182,8 +179,7 @@ class StationaryDetector:
             self._t_last,
             self._frames,
             jpeg.tobytes(),
-            zlib.compress(scaled.tobytes(), 1),
-            cap,
+            zlib.compress(ev.astype(np.float16).tobytes(), 1),
             zlib.compress(seconds.tobytes(), 1),
         )
 
@@ -195,7 +191,7 @@ class StationaryDetector:
         sw, sh = state.size
         try:
             clean = cv2.imdecode(np.frombuffer(state.background, np.uint8), cv2.IMREAD_COLOR)
-            ev = np.frombuffer(zlib.decompress(state.evidence), np.uint8).reshape(sh, sw)
+            ev = np.frombuffer(zlib.decompress(state.evidence), np.float16).reshape(sh, sw)
             age = np.frombuffer(zlib.decompress(state.age), np.uint16).reshape(sh, sw)
         except (ValueError, zlib.error, cv2.error):
             return False
@@ -204,7 +200,7 @@ class StationaryDetector:
         self._size, self._src = state.size, state.src
         self._valid = mask_image(sw, sh, self.masks)
         self._t0, self._t_last, self._frames = state.t0, state.t_last, state.frames
-        self._evidence = ev.astype(np.float32) * np.float32(state.evidence_cap / 255.0)
+        self._evidence = ev.astype(np.float32)
         self._age = age.astype(np.float32)
         self._guide, self._long_bg, self._clean = clean, clean, clean.copy()
         return True
