@@ -18,7 +18,8 @@ from app.media.specs import camera_spec_or_error, site_specs
 from app.media.supervisor import IngestSupervisor
 from app.run_options import RunOptions
 from app.services.bin_samples import BinSampleStore
-from app.services.detection.service import DetectionService, PtzPlaceFeed
+from app.services.detection.places import PtzPlaceFeed
+from app.services.detection.service import DetectionService
 from app.services.patrol_store import PatrolStore
 from app.services.ptz_hub import PtzHub
 from app.services.shared_locks import LockFolder

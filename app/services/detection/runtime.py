@@ -35,7 +35,8 @@ from app.services.detection.protocol import (
     WorkerStarted,
     ZonesChanged,
 )
-from app.services.detection.scheduler import ALWAYS_SETTLED, DetectionScheduler, Ticket
+from app.services.detection.sampling import Sample, SampleRequests
+from app.services.detection.scheduler import ALWAYS_SETTLED, DetectionScheduler
 from app.services.detection.setup import (
     CameraSetup,
     WorkerSetup,
@@ -93,15 +94,6 @@ def _frac(v: float, size: int) -> float:
 
 # --- the worker's state --------------------------------------------------------------------------------
 @dataclass
-class _Pending:
-    ticket: Ticket
-    token: int
-    camera_slot: int
-    detect_index: int
-    requested_at: float
-
-
-@dataclass
 class _CameraState:
     setup: CameraSetup
     zones: tuple[ZoneSpec, ...]
@@ -134,15 +126,14 @@ class DetectionRuntime:
         self._tz = site_timezone(setup.timezone)
         cap = setup.layout.detect_capacity
         size = setup.sample_size or cap
-        self._sample_size = (min(size[0], cap[0]), min(size[1], cap[1]))
+        slots = min(setup.layout.detect_slots, setup.scheduler.max_in_flight)
+        fitted = (min(size[0], cap[0]), min(size[1], cap[1]))
+        self._samples = SampleRequests(board, slots, fitted, setup.sample_timeout_s)
         self._cams: dict[str, _CameraState] = {}
         for cam in setup.cameras:
             if cam.camera_id in setup.tile_slots:
                 self._cams[cam.camera_id] = _CameraState(cam, tuple(cam.zones))
         self._pipelines: dict[PlaceKey, ScenePipeline] = {}
-        self._free = list(range(min(setup.layout.detect_slots, setup.scheduler.max_in_flight)))[::-1]
-        self._pending: dict[int, _Pending] = {}
-        self._ready: list[_Pending] = []  # answered; their detect slots stay ours until checked
         self._alerts = OpenAlerts()
         self._checkpoints = Checkpoints(setup.resume)
         self._config: PipelineConfig | None = None
@@ -153,8 +144,6 @@ class DetectionRuntime:
         self._next_pictures = now
         self._next_stats = now + setup.stats_interval_s
         self._plan_after = now
-        self._written = -1  # samples_written() when last looked
-        self._next_timeout = -math.inf  # earliest time a pending sample times out
         self._shortfall: tuple[str | None, float] = (None, -math.inf)
         self.checks = 0
 
@@ -266,7 +255,7 @@ class DetectionRuntime:
             message.camera_id, message.preset, settled
         ):
             state.reset_views.add(message.preset)  # back at a preset: backgrounds and motion restart
-        self._drop_pending(message.camera_id)
+        self._samples.drop(message.camera_id)
         self._rewatch(message.camera_id)
 
     def _on_zones(self, message: ZonesChanged) -> None:
@@ -285,7 +274,7 @@ class DetectionRuntime:
                 pipe.close()
             self._checkpoints.forget(message.camera_id, preset)
             self._close_alerts(message.camera_id, preset, "zones changed")
-        self._drop_pending(message.camera_id)
+        self._samples.drop(message.camera_id)
         self._rewatch(message.camera_id)
 
     def _rewatch(self, camera_id: str) -> None:
@@ -297,18 +286,6 @@ class DetectionRuntime:
             self._send(DetectionProblem(camera_id, DetectionFault.ZONES_INVALID, str(exc), preset or ""))
             watched = False
         self.scheduler.set_watched(camera_id, watched)
-
-    def _drop_pending(self, camera_id: str) -> None:
-        for pending in [*self._pending.values(), *self._ready]:
-            if pending.ticket.camera_id == camera_id:
-                self._release(pending)
-
-    def _release(self, pending: _Pending) -> None:
-        """Give the detect slot back (and withdraw the request, if it is still open)."""
-        self.board.cancel_sample(pending.camera_slot, pending.detect_index, pending.token)
-        if self._pending.pop(pending.detect_index, None) is None and pending in self._ready:
-            self._ready.remove(pending)
-        self._free.append(pending.detect_index)
 
     def _close_alerts(self, camera_id: str, preset: str | None, why: str) -> None:
         for cleared in self._alerts.close_view(camera_id, preset, time.time()):
@@ -326,8 +303,8 @@ class DetectionRuntime:
         self._collect(now)
         if now >= self._plan_after:
             self._plan(now)
-        if self._ready:
-            self._check(self._ready.pop(0))
+        if self._samples.ready:
+            self._check(self._samples.ready.pop(0))
             self._plan_after = 0.0
         if now >= self._next_stats:
             self._next_stats = now + self.setup.stats_interval_s
@@ -335,9 +312,9 @@ class DetectionRuntime:
         if now >= self._flush_at:
             self._flush_at = now + FLUSH_S
             self._flush()
-        if self._ready:
+        if self._samples.ready:
             return 0.0
-        return POLL_S if self._pending else IDLE_S
+        return POLL_S if self._samples.waiting else IDLE_S
 
     def _check_pictures(self, now: float) -> None:
         for camera_id, state in self._cams.items():
@@ -350,43 +327,21 @@ class DetectionRuntime:
             self.scheduler.set_picture(camera_id, fresh)
 
     def _plan(self, now: float) -> None:
-        while self._free:
+        while self._samples.free:
             ticket = self.scheduler.next_check()
             if ticket is None:
                 self._plan_after = self.scheduler.wake_at
                 return
-            index = self._free.pop()
-            slot = self.setup.tile_slots[ticket.camera_id]
-            token = self.board.request_sample(slot, index, self._sample_size)
-            self._pending[index] = _Pending(ticket, token, slot, index, now)
-            self._next_timeout = min(self._next_timeout, now + self.setup.sample_timeout_s)
+            self._samples.ask(ticket, self.setup.tile_slots[ticket.camera_id], now)
 
     def _collect(self, now: float) -> None:
-        # Polled many times a second: keep it cheap. One sum says whether any answer arrived.
-        # Requests for a camera that moved or got new zones were withdrawn already
-        # (_drop_pending), and _check skips a void ticket anyway.
-        written = self.board.samples_written()
-        if written == self._written and now < self._next_timeout:
-            return
-        self._written = written
-        self._next_timeout = math.inf
-        for pending in list(self._pending.values()):
-            if self.board.sample_ready(pending.detect_index, pending.token):
-                # Answered: close the request, so that nothing (a restarted decoder that has
-                # forgotten it answered) writes into the slot before the check has read it.
-                self.board.cancel_sample(pending.camera_slot, pending.detect_index, pending.token)
-                self._pending.pop(pending.detect_index)
-                self._ready.append(pending)
-                state = self._cams[pending.ticket.camera_id]
-                state.failures, state.no_picture_said, state.blocked_until = 0, False, -math.inf
-            elif now - pending.requested_at > self.setup.sample_timeout_s:
-                self._release(pending)
-                self.scheduler.failed(pending.ticket)
-                self._sample_failed(pending.ticket.camera_id, now)
-            else:
-                self._next_timeout = min(
-                    self._next_timeout, pending.requested_at + self.setup.sample_timeout_s
-                )
+        answered, timed_out = self._samples.collect(now)
+        for sample in answered:
+            state = self._cams[sample.ticket.camera_id]
+            state.failures, state.no_picture_said, state.blocked_until = 0, False, -math.inf
+        for sample in timed_out:
+            self.scheduler.failed(sample.ticket)
+            self._sample_failed(sample.ticket.camera_id, now)
 
     def _sample_failed(self, camera_id: str, now: float) -> None:
         state = self._cams[camera_id]
@@ -426,7 +381,7 @@ class DetectionRuntime:
         resumed = self._checkpoints.take_over(key, pipe)
         return pipe, resumed is not None and resumed.state.bin_references is not None
 
-    def _check(self, sample: _Pending) -> None:
+    def _check(self, sample: Sample) -> None:
         ticket = sample.ticket
         t0 = time.thread_time()
         got = (
@@ -434,7 +389,7 @@ class DetectionRuntime:
             if self.scheduler.valid(ticket)
             else None
         )
-        self._free.append(sample.detect_index)  # the picture is ours now: the slot can take the next
+        self._samples.read(sample)  # the picture is ours now: the slot can take the next
         if got is None:
             self.scheduler.failed(ticket)
             return
@@ -562,8 +517,7 @@ class DetectionRuntime:
 
     def close(self) -> None:
         self._flush()
-        for pending in list(self._pending.values()):
-            self._release(pending)
+        self._samples.close()
         self._evidence.close()
         for pipe in self._pipelines.values():
             pipe.close()
