@@ -70,8 +70,12 @@ class BinSampleStore:
         if not ok:
             raise OSError(f"{path}: the picture could not be encoded")
         tmp = path.with_suffix(".part")
-        tmp.write_bytes(encoded.tobytes())
-        tmp.replace(path)
+        try:
+            tmp.write_bytes(encoded.tobytes())
+            tmp.replace(path)
+        except BaseException:  # a full disk: no partial file left behind
+            tmp.unlink(missing_ok=True)
+            raise
         return path
 
     def counts(self) -> dict[Label, int]:
@@ -103,9 +107,13 @@ class BinSampleStore:
             classifier.info["held_out_accuracy"] = round(accuracy, 4)
         path = self.classifier_path
         tmp = path.with_name(path.stem + ".part.npz")
-        classifier.save(tmp)
-        BinClassifier.load(tmp)  # never replace a working classifier with one that does not load
-        tmp.replace(path)
+        try:
+            classifier.save(tmp)
+            BinClassifier.load(tmp)  # never replace a working classifier with one that does not load
+            tmp.replace(path)
+        except BaseException:  # a full disk: no partial file left behind
+            tmp.unlink(missing_ok=True)
+            raise
         return RetrainReport(path, overflow, normal, accuracy, held_out, time.monotonic() - started)
 
 

@@ -1,4 +1,4 @@
-"""Fault: the disk is full when an alert's evidence picture is written.
+"""Fault: the disk is full when an alert's evidence picture (or a bin picture) is written.
 
 A small tmpfs that is really full where the test runs as root (else the write is made to fail
 with ENOSPC after writing part of the file, as a full disk does). The alert must still go out,
@@ -42,6 +42,7 @@ def full_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pat
     try:
         if mounted:
             (mount / "evidence" / "cam1").mkdir(parents=True)
+            (mount / "bin_samples" / "overflow").mkdir(parents=True)
             fd = os.open(mount / "filler", os.O_WRONLY | os.O_CREAT)
             try:
                 while True:  # fill it up
@@ -94,3 +95,21 @@ def test_an_alert_goes_out_without_its_picture_when_the_disk_is_full_and_leaves_
     assert said.kind is SystemEventKind.EVIDENCE_NOT_SAVED and "No space left" in said.detail
     left = [p for p in full_folder.rglob("*") if p.is_file()]
     assert left == []  # no .tmp, no half picture
+
+
+def test_a_bin_picture_the_full_disk_refuses_is_an_error_and_leaves_no_partial_file(
+    full_folder: Path,
+) -> None:
+    from app.services.bin_samples import BinSampleStore
+    from camera_config.models import ZoneSpec
+    from detectors.synth import bin_scene
+
+    root = full_folder.parent / "bin_samples"
+    scene = bin_scene(np.random.default_rng(7), overflowing=True)
+    x1, y1, x2, y2 = scene.box
+    polygon = ((x1, y1), (x2, y1), (x2, y2), (x1, y2))
+    zone = ZoneSpec(id="bin1", kind="bin", polygon=polygon, overflow_line=max(0.0, scene.rim - 0.03))
+    with pytest.raises(OSError) as refused:
+        BinSampleStore(root).add(scene.image, zone, "overflow", "cam1")
+    assert refused.value.errno == errno.ENOSPC  # (the zone editor shows it)
+    assert [p for p in root.rglob("*") if p.is_file()] == []
