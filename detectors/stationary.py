@@ -82,6 +82,8 @@ class StationaryOptions(PluginOptions):
 
 
 STATE_VERSION = 1
+EVIDENCE_STEP_S = 0.05
+AGE_STEP_S = 16.0  # (age only matters against max_age_s: an hour by default)
 BACKGROUND_QUALITY = 95  # JPEG: its error (about 1 grey level) stays far below protect_diff
 CLEAN_RATE = 0.1  # how fast the clean view follows the scene …
 CLEAN_EVERY_S = 4.0  # … updated this often (it only has to be recent when a snapshot is taken)
@@ -98,8 +100,9 @@ class StationaryState:
     t_last: float
     frames: int
     background: bytes  # JPEG of the clean view
-    evidence: bytes  # zlib: float16 seconds (exact enough not to drop a pixel below confirm_s)
-    age: bytes  # zlib: uint16 seconds
+    evidence: bytes  # zlib: uint8 steps of evidence_step, rounded up (none drops below confirm_s)
+    evidence_step: float
+    age: bytes  # zlib: uint8 steps of AGE_STEP_S, rounded up
 
 
 class StationaryDetector:
@@ -128,6 +131,7 @@ class StationaryDetector:
         self._stationary: Image | None = None
         self._long_bg: Image | None = None
         self._clean: Image | None = None  # the clean view (see the module notes) …
+        self._clean_jpeg: bytes | None = None  # … as a snapshot holds it (made once per change) …
         self._cleaned = -np.inf  # … when last updated
         self._guide: Image | None = None  # restored: the old clean view guides the models …
         self._guide_until = -np.inf  # … until then
@@ -167,10 +171,14 @@ class StationaryDetector:
             return None
         if clean is None or ev is None or age is None:
             return None
-        ok, jpeg = cv2.imencode(".jpg", clean, [cv2.IMWRITE_JPEG_QUALITY, BACKGROUND_QUALITY])
-        if not ok:
-            return None
-        seconds = np.clip(np.rint(age), 0, 65535).astype(np.uint16)
+        if self._clean_jpeg is None:
+            ok, jpeg = cv2.imencode(".jpg", clean, [cv2.IMWRITE_JPEG_QUALITY, BACKGROUND_QUALITY])
+            if not ok:
+                return None
+            self._clean_jpeg = jpeg.tobytes()
+        step = max(EVIDENCE_STEP_S, self._evidence_cap / 255)
+        evidence = np.clip(np.ceil(ev / step), 0, 255).astype(np.uint8)
+        steps = np.clip(np.ceil(age / AGE_STEP_S), 0, 255).astype(np.uint8)
         return StationaryState(
             STATE_VERSION,
             self._size,
@@ -178,9 +186,10 @@ class StationaryDetector:
             self._t0,
             self._t_last,
             self._frames,
-            jpeg.tobytes(),
-            zlib.compress(ev.astype(np.float16).tobytes(), 1),
-            zlib.compress(seconds.tobytes(), 1),
+            self._clean_jpeg,
+            zlib.compress(evidence.tobytes(), 1),
+            step,
+            zlib.compress(steps.tobytes(), 1),
         )
 
     def restore(self, state: object) -> bool:
@@ -191,8 +200,8 @@ class StationaryDetector:
         sw, sh = state.size
         try:
             clean = cv2.imdecode(np.frombuffer(state.background, np.uint8), cv2.IMREAD_COLOR)
-            ev = np.frombuffer(zlib.decompress(state.evidence), np.float16).reshape(sh, sw)
-            age = np.frombuffer(zlib.decompress(state.age), np.uint16).reshape(sh, sw)
+            ev = np.frombuffer(zlib.decompress(state.evidence), np.uint8).reshape(sh, sw)
+            age = np.frombuffer(zlib.decompress(state.age), np.uint8).reshape(sh, sw)
         except (ValueError, zlib.error, cv2.error):
             return False
         if clean is None or clean.shape != (sh, sw, 3):
@@ -200,9 +209,10 @@ class StationaryDetector:
         self._size, self._src = state.size, state.src
         self._valid = mask_image(sw, sh, self.masks)
         self._t0, self._t_last, self._frames = state.t0, state.t_last, state.frames
-        self._evidence = ev.astype(np.float32)
-        self._age = age.astype(np.float32)
+        self._evidence = ev.astype(np.float32) * np.float32(state.evidence_step)
+        self._age = age.astype(np.float32) * np.float32(AGE_STEP_S)
         self._guide, self._long_bg, self._clean = clean, clean, clean.copy()
+        self._clean_jpeg = state.background
         return True
 
     @property
@@ -212,7 +222,7 @@ class StationaryDetector:
     def _keep_clean(self, img: Image, foreground: Image, t: float) -> None:
         """Follow the scene where neither model sees anything, outside the box of anything
         gathering evidence (a stall's pale panels can pass for pavement)."""
-        self._cleaned = t
+        self._cleaned, self._clean_jpeg = t, None
         if self._clean is None or self._clean.shape != img.shape:
             self._clean = img.copy()
             return

@@ -92,3 +92,18 @@ def test_soak_bench_runs_and_ends_with_result_line(tmp_path: Path) -> None:
         "threads_delta",
         "fds_delta",
     }
+
+
+@pytest.mark.slow
+def test_detection_restart_bench_runs_and_ends_with_result_line() -> None:
+    """A short run: the worker is killed 3 s in, long before any alert (the delays are then inf)."""
+    command = [sys.executable, str(ROOT / "bench" / "detection_restart.py")]
+    command += ["--seconds", "8", "--kill-at", "3", "--runs", "1"]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
+    output = f"stdout:\n{done.stdout}\nstderr:\n{done.stderr}"
+    assert done.returncode == 0, output
+    last = done.stdout.strip().splitlines()[-1]
+    assert last.startswith("RESULT "), output
+    keys = {item.split("=", 1)[0] for item in last.removeprefix("RESULT ").split()}
+    assert keys == {"vending_delay_s", "bin_delay_s", "restart_s", "runs", "revisit_s"}
+    assert "killed the worker at" in done.stdout

@@ -119,14 +119,17 @@ def test_a_worker_takes_over_each_view_when_its_pipeline_is_made_and_checkpoints
         pipe.process(frame, float(t))
         pipe.vending.update(float(t), None, stall, (160, 90))
     sender = Checkpoints(models_every_s=10.0)
-    first = sender.after_check(("cam1", None), pipe, float("-inf"), (), now=100.0, found=1)
+    first = sender.after_check(("cam1", None), pipe, float("-inf"), (), now=100.0, found=frozenset({1}))
     assert first.state.detectors is not None and "stationary" in first.state.detectors
-    again = sender.after_check(("cam1", None), pipe, float("-inf"), (), now=101.0, found=1)
-    assert again.state.detectors is None  # unchanged, and not yet 10 s old
-    found_more = sender.after_check(("cam1", None), pipe, float("-inf"), (), now=102.0, found=2)
+    again = sender.after_check(("cam1", None), pipe, float("-inf"), (), now=101.0, found=frozenset())
+    assert again.state.detectors is None  # nothing new (something went), and not yet 10 s old
+    found_more = sender.after_check(("cam1", None), pipe, float("-inf"), (), now=102.0, found=frozenset({2}))
     assert found_more.state.detectors is not None  # something new found: its models at once
     pipe.reset_view()
-    assert sender.after_check(("cam1", None), pipe, None, (), now=103.0, found=2).state.detectors is not None
+    reset = sender.after_check(("cam1", None), pipe, None, (), now=103.0, found=frozenset({2}))
+    assert reset.state.detectors is not None
+    late = sender.after_check(("cam1", None), pipe, None, (), now=113.5, found=frozenset({2}))
+    assert late.state.detectors is not None  # at least every 10 s
 
     receiver = Checkpoints([pickle.loads(pickle.dumps(first))])
     assert receiver.resumes_at("cam1", None, float("-inf")) and not receiver.resumes_at("cam1", None, 5.0)

@@ -4,15 +4,16 @@ After every check the worker sends a :class:`ViewCheckpoint` of the view it chec
 rules' state (dwell, hit histories, hysteresis) and the view's open alerts, which are small; the
 bins' reference pictures when they changed; what the background models learnt (tens of kB a view,
 compressed) every ``models_every_s``, after the view was reset, and whenever the detectors found
-something else than at the last such checkpoint (a stall that has just been found
-is in the checkpoint at once, not up to ``models_every_s`` later). The service keeps
+something they had not found at the last such checkpoint (a stall that has just been found is in
+the checkpoint at once, not up to ``models_every_s`` later; what went needs no hurry: a restored
+detector sees at once that it is gone). The service keeps
 the latest of each view (:mod:`app.services.detection.resume`) and starts a new worker with them;
 :class:`Checkpoints` hands each to the view's new pipeline when the view is first checked again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 
 from app.services.detection.protocol import AlertEvent, ViewCheckpoint
@@ -28,7 +29,7 @@ class _Sent:
     generation: int  # the pipeline's resets when its models were last sent
     references: int  # its bin monitor's reference changes when they were last sent
     models_at: float
-    found: int  # what the detectors found then (a hash of their rough boxes)
+    found: frozenset[Hashable]  # what the detectors found then (rough boxes)
 
 
 class Checkpoints:
@@ -67,15 +68,15 @@ class Checkpoints:
         settled_since: float | None,
         open_alerts: tuple[AlertEvent, ...],
         now: float,
-        found: int = 0,
+        found: frozenset[Hashable] = frozenset(),
     ) -> ViewCheckpoint:
-        """The checkpoint after a check; ``found`` hashes what it found."""
+        """The checkpoint after a check that found ``found`` (rough boxes, any hashable)."""
         sent = self._sent.get(key)
         refs = pipe.bin_monitor.changes if pipe.bin_monitor is not None else 0
         models = (
             sent is None
             or sent.generation != pipe.generation  # the view was reset: the models sent are void
-            or sent.found != found
+            or not found <= sent.found
             or now - sent.models_at >= self._models_every_s
         )
         references = pipe.bin_monitor is not None and (sent is None or sent.references != refs)

@@ -429,14 +429,10 @@ class DetectionRuntime:
         boxes = tuple(overlay_boxes(result, width, height, pipe.geometry))
         jobs = [self._alert(hit, meta, pipe.geometry, width, height) for hit in result.hits]
         _, settled = self.scheduler.place(camera_id)
-        found = hash(  # what was found, roughly (8 px): a new stall is checkpointed at once
-            tuple(
-                sorted(
-                    (name, *(int(v) >> 3 for v in row[:4]))
-                    for name, d in result.detections.items()
-                    for row in d.boxes
-                )
-            )
+        found = frozenset(  # what was found, roughly (32 px): something new is checkpointed at once
+            (name, *(int(v) >> 5 for v in row[:4]))
+            for name, d in result.detections.items()
+            for row in d.boxes
         )
         checkpoint = self._checkpoints.after_check(
             key, pipe, settled, self._alerts.of_view(camera_id, preset), self._clock(), found
