@@ -169,3 +169,21 @@ def test_a_worker_problem_becomes_the_system_event_the_ui_words() -> None:
     assert event.severity is Severity.ERROR
     no_picture = DetectionProblem("cam2", DetectionFault.NO_PICTURE, "3 samples did not come", value=5.0)
     assert problem_event(no_picture).value == 5.0 and "no_picture" in no_picture.message
+
+
+def test_a_restarted_worker_gets_the_checkpoints_unless_workers_keep_dying() -> None:
+    from app.media.frame_board import BoardLayout
+    from app.services.detection.service import FRESH_AFTER_DEATHS, DetectionService
+    from camera_config.models import Camera, RtspSource, SiteConfig, SiteInfo, ZoneSpec
+
+    zone = ZoneSpec(id="pavement", polygon=ZONE.polygon)
+    camera = Camera(id="cam1", name="cam1", source=RtspSource(main="rtsp://127.0.0.1:9/x"))
+    site = SiteConfig(site=SiteInfo(name="t"), cameras=(camera,))
+    layout = BoardLayout(((192, 108),), workers=1, detect_slots=1, request_slots=1)
+    service = DetectionService(site, "no-board", layout, {"cam1": 0})  # (never started)
+    service.set_zones("cam1", [zone])  # drawn since the site file was read
+    service._book.keep(checkpoint(raised("a1")))
+    setup = service._worker_setup()
+    assert setup.cameras[0].zones == (zone,) and [cp.camera_id for cp in setup.resume] == ["cam1"]
+    service._restarts_in_a_row = FRESH_AFTER_DEATHS  # what it resumes may be what kills it
+    assert service._worker_setup().resume == ()

@@ -66,6 +66,7 @@ DetectionEvent: TypeAlias = DetectionUpdate | RevisitStats | AlertEvent
 WORKER = "detection"  # the subject of the worker's DOWN/UP events (one worker)
 
 RESTART_BACKOFF_S = (0.5, 1.0, 2.0, 5.0, 10.0)
+FRESH_AFTER_DEATHS = 3  # workers dying this many times in a row start without the checkpoints
 SILENCE_TIMEOUT_S = 30.0  # the worker reports every second; this long without a word means hung
 STARTUP_GRACE_S = 60.0  # importing and loading models can take long on a loaded machine
 MAX_UPDATES = 4096  # DetectionUpdates kept for drain(); the oldest are dropped first
@@ -308,9 +309,13 @@ class DetectionService:
 
     # --- the worker ------------------------------------------------------------------------------
     def _worker_setup(self) -> WorkerSetup:
-        """The setup with the zones as they are now and what the last worker learnt."""
+        """The setup with the zones as they are now and what the last worker learnt (unless the
+        workers keep dying soon after they start: what they resume may be what kills them)."""
         with self._lock:
             zones = {camera_id: message.zones for camera_id, message in self._zones.items()}
+            if self._restarts_in_a_row >= FRESH_AFTER_DEATHS:
+                log.warning("%d detection workers died in a row: starting afresh", self._restarts_in_a_row)
+                self._book = ResumeBook()
             resume = self._book.checkpoints()
         cameras = tuple(
             dataclasses.replace(cam, zones=zones[cam.camera_id]) if cam.camera_id in zones else cam
