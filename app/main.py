@@ -19,7 +19,8 @@ from app.media.specs import camera_spec_or_error, site_specs
 from app.media.supervisor import IngestSupervisor
 from app.run_options import RunOptions
 from app.services.bin_samples import BinSampleStore
-from app.services.detection.service import DetectionService, PtzPlaceFeed
+from app.services.detection.places import PtzPlaceFeed
+from app.services.detection.service import DetectionService
 from app.services.disk_watch import DiskWatch
 from app.services.patrol_store import PatrolStore
 from app.services.ptz_hub import PtzHub
@@ -148,12 +149,13 @@ def evidence_dir_for(site: SiteConfig, data: Path) -> Path:
 
 
 def start_detection(
-    site: SiteConfig, supervisor: IngestSupervisor, ptz: PtzHub | None, data: Path
+    site: SiteConfig, supervisor: IngestSupervisor, ptz: PtzHub | None, data: Path, events: SystemEventLog
 ) -> tuple[DetectionService, PtzPlaceFeed] | None:
-    """The detection worker (its own process) and the feed of where PTZ cameras point."""
+    """The detection worker (its own process) and the feed of where PTZ cameras point; its faults
+    (and its restarts) go to ``events``."""
     if not site.detection.enabled:
         return None
-    service = DetectionService.for_ingest(site, supervisor, evidence_dir_for(site, data))
+    service = DetectionService.for_ingest(site, supervisor, evidence_dir_for(site, data), events=events)
     retrained = bin_samples_for(data).classifier_path
     if retrained.is_file():
         service.set_bin_classifier(retrained)  # the site's own, retrained from its pictures
@@ -247,7 +249,7 @@ def run_site(
     retry.start()
     if ptz is not None:
         ptz.start()
-    detection = start_detection(site, supervisor, ptz, data)
+    detection = start_detection(site, supervisor, ptz, data, events)
     wiring = DetectionWiring(site, detection[0] if detection else None, zones, bin_samples_for(data))
     try:
         code = run_wall(

@@ -229,7 +229,7 @@ def run_revisit(
     warmup_s: float,
     seconds: float,
 ) -> RevisitResult:
-    from app.services.detection.protocol import AlertEvent, DetectionProblem, DetectionUpdate
+    from app.services.detection.protocol import AlertEvent, DetectionUpdate
 
     result = RevisitResult()
     ids = supervisor.camera_ids
@@ -238,6 +238,7 @@ def run_revisit(
     try:
         t0 = time.monotonic()
         seen: set[str] = set()
+        said_up_to = [0]  # system events read so far
 
         def drain() -> None:
             for event in service.drain():
@@ -246,8 +247,9 @@ def run_revisit(
                     checks[event.camera_id].append(event.checked_at)
                 elif isinstance(event, AlertEvent):
                     result.alerts += event.state == "raised"
-                elif isinstance(event, DetectionProblem):
-                    result.problems.append(f"{event.camera_id or 'detection'}: {event.message}")
+            for said in service.events.since(said_up_to[0]):
+                said_up_to[0] = said.seq
+                result.problems.append(f"{said.camera_id or 'detection'}: {said.log_text()}")
 
         while len(seen) < len(ids) and time.monotonic() - t0 < warmup_s:
             time.sleep(0.2)

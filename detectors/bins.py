@@ -355,6 +355,18 @@ class BinObservation:
         return out
 
 
+@dataclass(frozen=True, eq=False)
+class BinReferences:
+    """A monitor's clean reference crops as plain values (they cross processes in a checkpoint).
+
+    ``refs`` maps a bin id to its (above the line, around the foot) crop pairs, oldest first;
+    ``size`` is the frame size they were cut from."""
+
+    size: tuple[int, int] | None
+    refs: Mapping[str, tuple[tuple[U8, U8], ...]]
+    confirmed: frozenset[str] = frozenset()
+
+
 class BinMonitor:
     """Scores every bin ROI of one (camera, preset) on each sampled frame."""
 
@@ -376,6 +388,7 @@ class BinMonitor:
         self._refs: dict[str, list[tuple[U8, U8]]] = {b.id: [] for b in geometry.bins}
         self._ref_size: tuple[int, int] | None = None
         self.confirmed: set[str] = set()  # bins whose references an operator confirmed clean
+        self.changes = 0  # counts changes of the references (a checkpoint need not repeat them)
 
     def set_reference(
         self,
@@ -391,6 +404,7 @@ class BinMonitor:
         ones are kept beside each other (day, night, rain).
         """
         h, w = frame.shape[:2]
+        self.changes += 1
         if self._ref_size not in (None, (w, h)):
             for refs in self._refs.values():
                 refs.clear()
@@ -412,6 +426,21 @@ class BinMonitor:
     def has_reference(self, bin_id: str) -> bool:
         return bool(self._refs.get(bin_id))
 
+    def references(self) -> BinReferences:
+        return BinReferences(
+            self._ref_size,
+            {k: tuple(refs) for k, refs in self._refs.items() if refs},
+            frozenset(self.confirmed),
+        )
+
+    def restore_references(self, state: BinReferences) -> None:
+        """Judge by ``state``'s references again (those of bins this view still has)."""
+        self._ref_size = state.size
+        for bin_id, refs in self._refs.items():
+            refs[:] = list(state.refs.get(bin_id, ()))[-self.options.max_references :]
+        self.confirmed = {b for b in state.confirmed if b in self._refs}
+        self.changes += 1
+
     def context_crop(self, frame: Frame, b: BinRoi) -> U8:
         h, w = frame.shape[:2]
         return _crop(frame, bin_regions(b, w, h).context)
@@ -424,6 +453,7 @@ class BinMonitor:
             for refs in self._refs.values():
                 refs.clear()
             self._ref_size = None
+            self.changes += 1
         for b in self.geometry.bins:
             r = bin_regions(b, w, h)
             above = base = None

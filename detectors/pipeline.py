@@ -10,21 +10,33 @@ every camera; stateful ones (background models) are created per pipeline from th
 * a wholesale change (the camera moves, lights switch) pauses detection: the rules forget their
   dwell, the background models start again, nothing is raised until the view settles;
 * masks (timestamp, OSD) are blanked before the background models see the frame.
+
+:meth:`ScenePipeline.snapshot` takes what a view has learnt out as plain values (the rules' dwell
+and hit histories, the bins' clean references, what resumable detectors learnt) and
+:meth:`ScenePipeline.restore` puts it into a new pipeline of the same view: a detection worker that
+crashed resumes where it was.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from detectors import registry
-from detectors.bins import BinMonitor, BinObservation, BinOptions
+from detectors.bins import BinMonitor, BinObservation, BinOptions, BinReferences
 from detectors.motion import MotionGate, MotionOptions, MotionResult
-from detectors.rules import BinOverflowRule, BinParams, LabelledDetections, VendingParams, VendingRule
-from detectors.types import Detector, Frame, Hit, SceneGeometry
+from detectors.rules import (
+    BinOverflowRule,
+    BinParams,
+    LabelledDetections,
+    RuleState,
+    VendingParams,
+    VendingRule,
+)
+from detectors.types import Detector, Frame, Hit, Resumable, SceneGeometry
 from detectors.zones import apply_masks
 
 
@@ -55,6 +67,27 @@ class FrameResult:
     ran: tuple[str, ...] = field(default=())  # detectors that ran on this frame (others were reused)
 
 
+@dataclass(frozen=True, eq=False)
+class PipelineState:
+    """What one view's pipeline has learnt, as plain values. A part left None was not taken (a
+    checkpoint need not repeat the bins' references or the background models every time)."""
+
+    geometry: SceneGeometry
+    rules: tuple[RuleState, ...] = ()
+    bin_references: BinReferences | None = None
+    detectors: Mapping[str, object] | None = None  # plugin name → what its snapshot() gave
+
+    def merged(self, newer: PipelineState) -> PipelineState:
+        """``newer`` over this one: its parts where it has them, these where it has not."""
+        if newer.geometry != self.geometry:
+            return newer
+        return replace(
+            newer,
+            bin_references=newer.bin_references or self.bin_references,
+            detectors=self.detectors if newer.detectors is None else newer.detectors,
+        )
+
+
 class ScenePipeline:
     def __init__(
         self,
@@ -79,6 +112,7 @@ class ScenePipeline:
         self.vending = VendingRule(geometry, self.config.vending)
         self.bin_rule = BinOverflowRule(geometry, self.config.bins)
         self.bin_monitor = BinMonitor(geometry, self.config.bin_monitor) if geometry.bins else None
+        self.generation = 0  # counts resets of the view (a checkpoint of the models before one is stale)
 
     def set_bin_reference(
         self,
@@ -98,6 +132,7 @@ class ScenePipeline:
         self.bin_rule.reset()
         self.motion.reset()
         self._cache.clear()
+        self.generation += 1
         for det in self._stateful.values():
             reset = getattr(det, "reset", None)
             if callable(reset):
@@ -129,6 +164,35 @@ class ScenePipeline:
             details = {k: v.as_scores() for k, v in observations.items()}
             hits += self.bin_rule.update(t, frame, {k: v.score for k, v in observations.items()}, details)
         return FrameResult(t, hits, found, observations, m, False, tuple(ran))
+
+    def snapshot(self, *, detectors: bool = True, references: bool = True) -> PipelineState:
+        """What the view has learnt: always the rules; the bins' references and the detectors'
+        models when asked (they are larger and change less often)."""
+        refs = self.bin_monitor.references() if references and self.bin_monitor is not None else None
+        models: dict[str, object] | None = None
+        if detectors:
+            models = {}
+            for name, det in self._stateful.items():
+                state = det.snapshot() if isinstance(det, Resumable) else None
+                if state is not None:
+                    models[name] = state
+        return PipelineState(self.geometry, (self.vending.snapshot(), self.bin_rule.snapshot()), refs, models)
+
+    def restore(self, state: PipelineState) -> bool:
+        """Continue from ``state`` (taken from a pipeline of the same view); False when the view's
+        zones changed since (then nothing is taken over: a new zone starts afresh)."""
+        if state.geometry != self.geometry:
+            return False
+        for rule_state in state.rules:
+            self.vending.restore(rule_state)
+            self.bin_rule.restore(rule_state)
+        if state.bin_references is not None and self.bin_monitor is not None:
+            self.bin_monitor.restore_references(state.bin_references)
+        for name, saved in (state.detectors or {}).items():
+            det = self._stateful.get(name)
+            if isinstance(det, Resumable):
+                det.restore(saved)
+        return True
 
     def close(self) -> None:
         for det in self._stateful.values():

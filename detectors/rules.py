@@ -15,6 +15,10 @@ long as one camera's samples use one clock), so tests drive them with a fake clo
   lost) forgets the history: the dwell starts again.
 
 Defaults follow what control rooms report: alarms only after the target stays 3–5 minutes.
+
+Every rule's state can be taken out as plain values (:meth:`VendingRule.snapshot`,
+:class:`RuleState`) and put back into a new rule (:meth:`VendingRule.restore`): a detection
+worker that crashed resumes each dwell where it was instead of starting it again.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import enum
 from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -66,6 +71,17 @@ class Phase(enum.StrEnum):
     IDLE = "idle"
     RAISED = "raised"
     COOLDOWN = "cooldown"
+
+
+@dataclass(frozen=True)
+class PersistenceState:
+    """A :class:`Persistence` as plain values (it crosses processes in a worker's checkpoint)."""
+
+    phase: Phase
+    run_start: float | None
+    cooldown_until: float
+    times: tuple[float, ...] = ()  # the samples in the windows (sample times) …
+    hits: tuple[bool, ...] = ()  # … and whether each was a hit
 
 
 @dataclass
@@ -114,6 +130,20 @@ class HitHistory:
             del self._times[: self._start], self._cum[: self._start]
             self._start = 0
 
+    def samples(self) -> tuple[tuple[float, ...], tuple[bool, ...]]:
+        """The kept samples: their times and whether each was a hit."""
+        times = tuple(self._times[self._start :])
+        cum = self._cum[self._start - 1 :] if self._start else [self._base, *self._cum]
+        return times, tuple(b > a for a, b in pairwise(cum))
+
+    def load(self, times: Sequence[float], hits: Sequence[bool]) -> None:
+        """Replace the samples (times in order, as :meth:`samples` gives them)."""
+        if len(times) != len(hits) or any(b < a for a, b in pairwise(times)):
+            raise ValueError("samples must be (time, hit) pairs in time order")
+        self.clear()
+        for t, hit in zip(times, hits, strict=True):
+            self.append(float(t), bool(hit))
+
     def ratio(self, since: float) -> tuple[float, int]:
         """Hits / samples over the samples at or after ``since``, and how many those are."""
         i = bisect_left(self._times, since, self._start)
@@ -138,6 +168,17 @@ class Persistence:
         """Forget the history (keeps a raised state raised; the next samples decide whether it clears)."""
         self._samples.clear()
         self.run_start = None
+
+    def snapshot(self) -> PersistenceState:
+        times, hits = self._samples.samples()
+        return PersistenceState(self.phase, self.run_start, self.cooldown_until, times, hits)
+
+    def restore(self, state: PersistenceState) -> None:
+        """Continue from ``state``: the dwell, the hit ratios, a raised or cooling state."""
+        self._samples.load(state.times, state.hits)
+        self.phase = Phase(state.phase)
+        self.run_start = state.run_start
+        self.cooldown_until = state.cooldown_until
 
     def update(self, t: float, hit: bool) -> Decision:
         p = self.params
@@ -234,6 +275,24 @@ class LabelledDetections:
 
     def names(self) -> list[str]:
         return [self.class_names.get(int(c), str(int(c))) for c in self.boxes[:, 5]]
+
+
+@dataclass(frozen=True)
+class TrackState:
+    """One zone's (or bin's) persistence for one event, and the boxes last seen there."""
+
+    zone_id: str
+    event: str
+    persistence: PersistenceState
+    last_boxes: tuple[tuple[float, ...], ...] = ()  # rows of (N, 6) detections
+
+
+@dataclass(frozen=True)
+class RuleState:
+    """Everything a rule of one (camera, preset) view remembers, as plain values."""
+
+    rule: str
+    tracks: tuple[TrackState, ...] = ()
 
 
 @dataclass
@@ -347,6 +406,27 @@ class VendingRule:
         """(zone, event) → when the current run (dwell) started, or None."""
         return {k: tr.persistence.run_start for k, tr in self._tracks.items()}
 
+    def snapshot(self) -> RuleState:
+        return RuleState(
+            self.name,
+            tuple(
+                TrackState(zone_id, event, tr.persistence.snapshot(), _rows(tr.last_boxes))
+                for (zone_id, event), tr in self._tracks.items()
+            ),
+        )
+
+    def restore(self, state: RuleState) -> int:
+        """Take over the tracks of zones and events this rule still has; returns how many."""
+        zones = {z.id for z in self.zones}
+        restored = 0
+        for track in state.tracks if state.rule == self.name else ():
+            if track.zone_id in zones and track.event in self.events:
+                tr = self._track(track.zone_id, track.event)
+                tr.persistence.restore(track.persistence)
+                tr.last_boxes = as_detections(track.last_boxes)
+                restored += 1
+        return restored
+
 
 class BinOverflowRule:
     """Per (camera, preset): one :class:`Persistence` per bin ROI, fed overflow scores (0..1)."""
@@ -410,6 +490,25 @@ class BinOverflowRule:
 
     def state(self) -> dict[str, Phase]:
         return {k: p.phase for k, p in self._tracks.items()}
+
+    def snapshot(self) -> RuleState:
+        event = self.params.event
+        return RuleState(
+            self.name, tuple(TrackState(k, event, p.snapshot()) for k, p in self._tracks.items())
+        )
+
+    def restore(self, state: RuleState) -> int:
+        """Take over the tracks of bins this rule still has; returns how many."""
+        restored = 0
+        for track in state.tracks if state.rule == self.name else ():
+            if track.zone_id in self._tracks and track.event == self.params.event:
+                self._tracks[track.zone_id].restore(track.persistence)
+                restored += 1
+        return restored
+
+
+def _rows(boxes: Detections) -> tuple[tuple[float, ...], ...]:
+    return tuple(tuple(float(v) for v in row) for row in boxes)
 
 
 def _bin_box(b: BinRoi, width: int, height: int, score: float) -> Detections:

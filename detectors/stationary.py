@@ -18,11 +18,23 @@ move, lights switched) resets both models.
 Pixels under a stationary object are not taught to the long model (it is fed its own background
 there), so an object that stays for hours does not fade into the background and leaves no "ghost"
 when it goes; ``max_age_s`` lets truly permanent additions be absorbed after all.
+
+What was learnt can be taken out (:meth:`StationaryDetector.snapshot`, tens of kB) and given to a
+new detector (a restarted detection worker). MOG2's models cannot be exported, so the new one learns
+them again, *guided*: for ``warmup_s`` it takes "new" to mean "differs from the scene as it was",
+keeps the evidence gathered where that holds, and teaches its long model that old scene there. A
+stall that stood before the gap is still a stall (a fresh detector would learn it as background and
+never report it); one that left during the gap is gone. The old scene is the *clean view* the
+detector keeps for this: MOG2's own background picture blends its modes, so passers-by of the
+warm-up linger in it as ghosts that would all look new; the clean view is updated, slowly, only
+where neither model sees anything and never inside the box of something gathering evidence.
 """
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -69,6 +81,30 @@ class StationaryOptions(PluginOptions):
     nominal_fps: float = Field(10.0, gt=0, description="frame rate assumed when no timestamps are given")
 
 
+STATE_VERSION = 1
+EVIDENCE_STEP_S = 0.05
+AGE_STEP_S = 16.0  # (age only matters against max_age_s: an hour by default)
+BACKGROUND_QUALITY = 95  # JPEG: its error (about 1 grey level) stays far below protect_diff
+CLEAN_RATE = 0.1  # how fast the clean view follows the scene …
+CLEAN_EVERY_S = 4.0  # … updated this often (it only has to be recent when a snapshot is taken)
+
+
+@dataclass(frozen=True, eq=False)
+class StationaryState:
+    """What a :class:`StationaryDetector` has learnt, as plain values."""
+
+    version: int
+    size: tuple[int, int]  # analysis size (width, height)
+    src: tuple[int, int]  # size of the frames it was fed
+    t0: float
+    t_last: float
+    frames: int
+    background: bytes  # JPEG of the clean view
+    evidence: bytes  # zlib: uint8 steps of evidence_step, rounded up (none drops below confirm_s)
+    evidence_step: float
+    age: bytes  # zlib: uint8 steps of AGE_STEP_S, rounded up
+
+
 class StationaryDetector:
     """Feed frames with their capture times; ``detect`` returns boxes of stationary objects (class 0)."""
 
@@ -94,6 +130,12 @@ class StationaryDetector:
         self._age: npt.NDArray[np.float32] | None = None
         self._stationary: Image | None = None
         self._long_bg: Image | None = None
+        self._clean: Image | None = None  # the clean view (see the module notes) …
+        self._clean_jpeg: bytes | None = None  # … as a snapshot holds it (made once per change) …
+        self._cleaned = -np.inf  # … when last updated
+        self._guide: Image | None = None  # restored: the old clean view guides the models …
+        self._guide_until = -np.inf  # … until then
+        self._guided = 0  # frames since the restore
 
     @property
     def class_names(self) -> Mapping[int, str]:
@@ -122,11 +164,124 @@ class StationaryDetector:
         out: Image = cv2.GaussianBlur(small, (3, 3), 0)
         return out
 
+    def snapshot(self) -> StationaryState | None:
+        """What was learnt (None while nothing is)."""
+        clean, ev, age = self._clean, self._evidence, self._age
+        if self._size is None or self._t0 is None or self._t_last is None:
+            return None
+        if clean is None or ev is None or age is None:
+            return None
+        if self._clean_jpeg is None:
+            ok, jpeg = cv2.imencode(".jpg", clean, [cv2.IMWRITE_JPEG_QUALITY, BACKGROUND_QUALITY])
+            if not ok:
+                return None
+            self._clean_jpeg = jpeg.tobytes()
+        step = max(EVIDENCE_STEP_S, self._evidence_cap / 255)
+        evidence = np.clip(np.ceil(ev / step), 0, 255).astype(np.uint8)
+        steps = np.clip(np.ceil(age / AGE_STEP_S), 0, 255).astype(np.uint8)
+        return StationaryState(
+            STATE_VERSION,
+            self._size,
+            self._src,
+            self._t0,
+            self._t_last,
+            self._frames,
+            self._clean_jpeg,
+            zlib.compress(evidence.tobytes(), 1),
+            step,
+            zlib.compress(steps.tobytes(), 1),
+        )
+
+    def restore(self, state: object) -> bool:
+        """Continue from ``state`` (see the module notes); False, and fresh, when it does not fit."""
+        self.reset()
+        if not isinstance(state, StationaryState) or state.version != STATE_VERSION:
+            return False
+        sw, sh = state.size
+        try:
+            clean = cv2.imdecode(np.frombuffer(state.background, np.uint8), cv2.IMREAD_COLOR)
+            ev = np.frombuffer(zlib.decompress(state.evidence), np.uint8).reshape(sh, sw)
+            age = np.frombuffer(zlib.decompress(state.age), np.uint8).reshape(sh, sw)
+        except (ValueError, zlib.error, cv2.error):
+            return False
+        if clean is None or clean.shape != (sh, sw, 3):
+            return False
+        self._size, self._src = state.size, state.src
+        self._valid = mask_image(sw, sh, self.masks)
+        self._t0, self._t_last, self._frames = state.t0, state.t_last, state.frames
+        self._evidence = ev.astype(np.float32) * np.float32(state.evidence_step)
+        self._age = age.astype(np.float32) * np.float32(AGE_STEP_S)
+        self._guide, self._long_bg, self._clean = clean, clean, clean.copy()
+        self._clean_jpeg = state.background
+        return True
+
+    @property
+    def _evidence_cap(self) -> float:
+        return self.options.confirm_s + 2.0 * self.options.hold_s
+
+    def _keep_clean(self, img: Image, foreground: Image, t: float) -> None:
+        """Follow the scene where neither model sees anything, outside the box of anything
+        gathering evidence (a stall's pale panels can pass for pavement)."""
+        self._cleaned, self._clean_jpeg = t, None
+        if self._clean is None or self._clean.shape != img.shape:
+            self._clean = img.copy()
+            return
+        if self._evidence is not None:
+            foreground = cv2.bitwise_or(foreground, _boxes_of(self._evidence > 0))
+        blended = cv2.addWeighted(img, CLEAN_RATE, self._clean, 1.0 - CLEAN_RATE, 0.0)
+        cv2.copyTo(blended, cv2.bitwise_not(foreground), self._clean)
+
+    def _guided_update(self, img: Image, t: float) -> None:
+        """One frame after a restore (see the module notes)."""
+        o = self.options
+        guide = self._guide
+        assert guide is not None and self._evidence is not None and self._age is not None
+        self._guided += 1
+        first = self._guided == 1
+        if first:
+            self._guide_until = t + o.warmup_s
+        dt = 0.0 if first or self._t_last is None else max(1e-3, t - self._t_last)  # a gap is no evidence
+        self._t_last = t
+        self._frames += 1
+        rate = 1.0 / self._guided  # a running mean, as while warming up
+        b, g, r = cv2.split(cv2.absdiff(img, guide))
+        new = cv2.threshold(cv2.max(cv2.max(b, g), r), o.protect_diff, 255, cv2.THRESH_BINARY)[1]
+        fg_short = self._short.apply(img, learningRate=rate)
+        self._long.apply(cv2.copyTo(guide, new, img.copy()), learningRate=rate)
+        if t - self._cleaned >= CLEAN_EVERY_S:
+            self._keep_clean(img, cv2.bitwise_or(fg_short, new), t)
+        fs: Image = cv2.threshold(fg_short, 254, 255, cv2.THRESH_BINARY)[1]
+        fl: Image = new
+        if self.masks:
+            fs = cv2.bitwise_and(fs, self._valid)
+            fl = cv2.bitwise_and(fl, self._valid)
+        ev = self._evidence
+        if first:
+            ev[fl == 0] = 0.0  # what left during the gap is gone; the rest keeps its evidence
+        else:
+            static = cv2.bitwise_and(fl, cv2.bitwise_not(fs))
+            ev += static.astype(np.float32) * (3.0 * dt / 255.0) - 2.0 * dt
+            ev -= (fl == 0).astype(np.float32) * (6.0 * dt)
+            np.clip(ev, 0.0, self._evidence_cap, out=ev)
+        self._settle(cv2.bitwise_and((ev >= o.confirm_s).astype(np.uint8) * 255, fl), dt)
+        if t >= self._guide_until:  # learnt again: the models take over
+            self._guide = None
+            self._long_bg = self._long.getBackgroundImage()
+
+    def _settle(self, stationary: Image, dt: float) -> None:
+        assert self._age is not None
+        self._age = (self._age + dt) * (stationary > 0)
+        mask = cv2.morphologyEx(stationary, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+        self._stationary = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((7, 7), np.uint8))
+
     def update(self, frame: Frame, t: float | None = None) -> None:
         o = self.options
         img = self._prepare(frame)
         if t is None:
             t = (self._t_last + 1.0 / o.nominal_fps) if self._t_last is not None else 0.0
+        if self._guide is not None:
+            self._guided_update(img, t)
+            return
         if self._t0 is None:
             self._t0 = t
         dt = 1.0 / o.nominal_fps if self._t_last is None else max(1e-3, t - self._t_last)
@@ -165,6 +320,9 @@ class StationaryDetector:
             gone = cv2.bitwise_and(cv2.bitwise_and(protect, changed_short), cv2.bitwise_not(differs))
         else:
             gone = None
+        if t - self._cleaned >= CLEAN_EVERY_S:
+            # (fl, not fg_long: where the long model is shown its own background, fl says what is there)
+            self._keep_clean(img, cv2.bitwise_or(cv2.bitwise_or(fg_short, fg_long), fl), t)
         if self.masks:
             fs = cv2.bitwise_and(fs, self._valid)
             fl = cv2.bitwise_and(fl, self._valid)
@@ -183,10 +341,7 @@ class StationaryDetector:
         np.clip(ev, 0.0, o.confirm_s + 2.0 * o.hold_s, out=ev)
         if gone is not None:
             ev[gone > 0] = 0.0  # forget at once, so that a passer-by on the vacated spot is not boxed
-        stationary = cv2.bitwise_and((ev >= o.confirm_s).astype(np.uint8) * 255, fl)
-        self._age = (self._age + dt) * (stationary > 0)
-        mask = cv2.morphologyEx(stationary, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
-        self._stationary = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((7, 7), np.uint8))
+        self._settle(cv2.bitwise_and((ev >= o.confirm_s).astype(np.uint8) * 255, fl), dt)
 
     def boxes(self) -> Detections:
         if self._stationary is None or self.warming_up or self._size is None or self._evidence is None:
@@ -223,6 +378,18 @@ class StationaryDetector:
 
     def close(self) -> None:
         self.reset()
+
+
+def _boxes_of(mask: npt.NDArray[np.bool_]) -> Image:
+    """255 inside the bounding box of each part of ``mask``, a quarter larger each way."""
+    out = np.zeros(mask.shape, np.uint8)
+    contours, _ = cv2.findContours(mask.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    h, w = mask.shape
+    for contour in contours:
+        x, y, bw, bh = cv2.boundingRect(contour)
+        mx, my = bw // 4 + 2, bh // 4 + 2
+        out[max(0, y - my) : min(h, y + bh + my), max(0, x - mx) : min(w, x + bw + mx)] = 255
+    return out
 
 
 def _create(options: StationaryOptions) -> StationaryDetector:

@@ -64,6 +64,18 @@ class Detector(Protocol):
     def close(self) -> None: ...
 
 
+@runtime_checkable
+class Resumable(Protocol):
+    """A stateful detector whose learnt state can be taken out and put back, so that a restarted
+    detection worker resumes instead of learning the scene again. ``snapshot`` returns plain,
+    picklable values (None: nothing learnt yet); ``restore`` returns False when the state does not
+    fit (another plugin version, another picture size) and leaves the detector fresh then."""
+
+    def snapshot(self) -> object | None: ...
+
+    def restore(self, state: object) -> bool: ...
+
+
 # --- geometry ------------------------------------------------------------------------------------
 
 

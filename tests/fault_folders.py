@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 
@@ -48,11 +48,14 @@ def read_only_folder(path: Path) -> Iterator[Path]:
 
 
 @contextlib.contextmanager
-def full_folder(path: Path, size_kib: int = 256) -> Iterator[Path]:
-    """A tmpfs of ``size_kib`` at ``path``, filled until a write fails with ENOSPC (root only)."""
+def full_folder(path: Path, size_kib: int = 256, folders: Sequence[str] = ()) -> Iterator[Path]:
+    """A tmpfs of ``size_kib`` at ``path`` holding ``folders``, filled until a write fails with
+    ENOSPC (root only)."""
     path.mkdir(parents=True, exist_ok=True)
     _mount("-t", "tmpfs", "-o", f"size={size_kib}k", "tmpfs", str(path))
     try:
+        for folder in folders:
+            (path / folder).mkdir(parents=True, exist_ok=True)
         fill = path / "filler.bin"
         with contextlib.suppress(OSError), fill.open("wb") as out:
             while True:

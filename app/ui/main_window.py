@@ -34,7 +34,7 @@ from app.core.system_events import SystemEventKind
 from app.core.wall_layout import WallView
 from app.media.source import FrameSource
 from app.services.bin_samples import BinSampleStore
-from app.services.detection.protocol import AlertEvent, DetectionProblem
+from app.services.detection.protocol import AlertEvent
 from app.services.detection.service import DetectionService
 from app.services.patrol_store import PatrolStore
 from app.services.ptz_controller import PlaceChanged
@@ -494,8 +494,6 @@ class MainWindow(QMainWindow):
                         translate("Main", "Alert: {0} — {1}").format(name, event.zone_name or event.zone_id),
                         10000,
                     )
-            elif isinstance(event, DetectionProblem):
-                self.statusBar().showMessage(translate("Main", "Detection: {0}").format(event.message), 10000)
 
     def show_camera_at(self, camera_id: str, preset: object = None) -> None:
         """Focus ``camera_id`` on the active wall (an alert's camera); a PTZ camera goes to ``preset``."""

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.detection_faults import DetectionFault
 from app.core.system_events import RESOLVED_BY, Severity, SystemEvent, SystemEventKind
 from app.services.system_events import SystemEventLog
 from app.ui.stream_reasons import failure_hint, failure_label
@@ -59,7 +60,9 @@ MESSAGES: dict[SystemEventKind, str] = {
     K.DETECTION_WORKER_DOWN: str(
         QT_TRANSLATE_NOOP("SystemEvents", "Detection stopped unexpectedly; restarting in {1} s")
     ),
-    K.DETECTION_WORKER_UP: str(QT_TRANSLATE_NOOP("SystemEvents", "Detection is running again")),
+    K.DETECTION_WORKER_UP: str(
+        QT_TRANSLATE_NOOP("SystemEvents", "Detection is running again (resumed {1} camera views)")
+    ),
     K.DETECTION_PROBLEM: str(QT_TRANSLATE_NOOP("SystemEvents", "Detection problem on {0}")),
     K.EVIDENCE_NOT_SAVED: str(
         QT_TRANSLATE_NOOP("SystemEvents", "Evidence picture of an alert on {0} was not saved")
@@ -89,6 +92,37 @@ MESSAGES: dict[SystemEventKind, str] = {
     K.SNAPSHOT_SAVED: str(QT_TRANSLATE_NOOP("SystemEvents", "Snapshot saved: {0}")),
     K.SNAPSHOT_NOT_SAVED: str(QT_TRANSLATE_NOOP("SystemEvents", "Snapshot not saved: {0}")),
 }
+# A detection problem is worded by its fault (the event's subject); {0}: the camera's name.
+DETECTION_FAULTS: dict[DetectionFault, str] = {
+    DetectionFault.FRAME_BOARD_UNAVAILABLE: str(
+        QT_TRANSLATE_NOOP("SystemEvents", "Detection is off: it cannot read the cameras' pictures")
+    ),
+    DetectionFault.DETECTOR_NOT_LOADED: str(
+        QT_TRANSLATE_NOOP("SystemEvents", "Detection is off: a detector could not be loaded")
+    ),
+    DetectionFault.SETTINGS_INVALID: str(
+        QT_TRANSLATE_NOOP("SystemEvents", "Detection is off: the site's detection settings are wrong")
+    ),
+    DetectionFault.NO_DETECT_SLOTS: str(
+        QT_TRANSLATE_NOOP("SystemEvents", "Detection is off: there is no room for its pictures")
+    ),
+    DetectionFault.CLASSIFIER_NOT_LOADED: str(
+        QT_TRANSLATE_NOOP(
+            "SystemEvents", "The retrained bin classifier could not be loaded; the previous one is used"
+        )
+    ),
+    DetectionFault.NO_PICTURE: str(QT_TRANSLATE_NOOP("SystemEvents", "No pictures for detection from {0}")),
+    DetectionFault.ZONES_INVALID: str(
+        QT_TRANSLATE_NOOP("SystemEvents", "The detection zones of {0} cannot be used")
+    ),
+    DetectionFault.CHECK_FAILED: str(
+        QT_TRANSLATE_NOOP("SystemEvents", "A detection check of {0} failed; it starts afresh")
+    ),
+    DetectionFault.BUDGET_SHORT: str(
+        QT_TRANSLATE_NOOP("SystemEvents", "Detection cannot visit every camera in time (every {1} s at best)")
+    ),
+    DetectionFault.EVIDENCE_NOT_SAVED: MESSAGES[K.EVIDENCE_NOT_SAVED],
+}
 SEVERITY_WORDS = {
     Severity.INFO: str(QT_TRANSLATE_NOOP("SystemEvents", "Info")),
     Severity.WARNING: str(QT_TRANSLATE_NOOP("SystemEvents", "Warning")),
@@ -102,12 +136,19 @@ COLUMNS = (
 )
 
 
+_FAULT_VALUES = frozenset(f.value for f in DetectionFault)
+
+
 def event_message(event: SystemEvent, camera_name: Callable[[str], str]) -> str:
     """The event in the operator's language (its technical detail is for the tooltip and log);
     a camera that went down says why in a few words (连接被拒绝, 无应答 …)."""
     first = camera_name(event.camera_id) if event.camera_id else event.subject
-    second = "" if event.value is None else f"{event.value:.0f}"
-    text = translate(CONTEXT, MESSAGES[event.kind]).format(first, second)
+    second = "" if event.value is None else f"{round(event.value, 1):g}"
+    template = MESSAGES[event.kind]
+    if event.kind == K.DETECTION_PROBLEM and event.subject in _FAULT_VALUES:
+        template = DETECTION_FAULTS[DetectionFault(event.subject)]
+        first = camera_name(event.camera_id) if event.camera_id else ""
+    text = translate(CONTEXT, template).format(first, second)
     if event.reason is not None:
         text = translate("SystemEvents", "{0}: {1}").format(text, failure_label(event.reason))
     return text

@@ -1123,10 +1123,6 @@
         <translation>告警：{0} — {1}</translation>
     </message>
     <message>
-        <source>Detection: {0}</source>
-        <translation>智能检测：{0}</translation>
-    </message>
-    <message>
         <source>Select a camera first</source>
         <translation>请先选择一个监控点</translation>
     </message>
@@ -1820,8 +1816,8 @@
         <translation>检测进程意外停止，{1} 秒后重启</translation>
     </message>
     <message>
-        <source>Detection is running again</source>
-        <translation>检测已恢复运行</translation>
+        <source>Detection is running again (resumed {1} camera views)</source>
+        <translation>检测已恢复运行（已接续 {1} 个画面的检测状态）</translation>
     </message>
     <message>
         <source>Detection problem on {0}</source>
@@ -1878,6 +1874,42 @@
     <message>
         <source>Snapshot not saved: {0}</source>
         <translation>抓拍未能保存：{0}</translation>
+    </message>
+    <message>
+        <source>Detection is off: it cannot read the cameras&apos; pictures</source>
+        <translation>检测已关闭：无法读取摄像机画面</translation>
+    </message>
+    <message>
+        <source>Detection is off: a detector could not be loaded</source>
+        <translation>检测已关闭：检测器无法加载</translation>
+    </message>
+    <message>
+        <source>Detection is off: the site&apos;s detection settings are wrong</source>
+        <translation>检测已关闭：站点的检测设置有误</translation>
+    </message>
+    <message>
+        <source>Detection is off: there is no room for its pictures</source>
+        <translation>检测已关闭：没有存放检测画面的空间</translation>
+    </message>
+    <message>
+        <source>The retrained bin classifier could not be loaded; the previous one is used</source>
+        <translation>重新训练的垃圾桶分类器无法加载，继续使用原分类器</translation>
+    </message>
+    <message>
+        <source>No pictures for detection from {0}</source>
+        <translation>{0} 没有可供检测的画面</translation>
+    </message>
+    <message>
+        <source>The detection zones of {0} cannot be used</source>
+        <translation>{0} 的检测区域无法使用</translation>
+    </message>
+    <message>
+        <source>A detection check of {0} failed; it starts afresh</source>
+        <translation>{0} 的一次检测失败，已重新开始检测</translation>
+    </message>
+    <message>
+        <source>Detection cannot visit every camera in time (every {1} s at best)</source>
+        <translation>检测无法按时轮到所有摄像机（最快每 {1} 秒一次）</translation>
     </message>
     <message>
         <source>Info</source>

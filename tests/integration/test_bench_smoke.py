@@ -101,3 +101,17 @@ def test_faults_bench_runs_and_ends_with_result_line(demo_clips: ClipSet) -> Non
     command = [sys.executable, str(ROOT / "bench" / "faults.py"), "--seconds", "10", "--cameras", "6"]
     command += ["--phase-s", "2", "--scene-cache", str(demo_clips.directory)]  # scenes cached with the clips
     assert result_keys(command, demo_clips, 600) == {"healthy_gap_max_s", "alert_delay_s"}
+
+
+def test_detection_restart_bench_runs_and_ends_with_result_line() -> None:
+    """A short run: the worker is killed 3 s in, long before any alert (the delays are then inf)."""
+    command = [sys.executable, str(ROOT / "bench" / "detection_restart.py")]
+    command += ["--seconds", "8", "--kill-at", "3", "--runs", "1"]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
+    output = f"stdout:\n{done.stdout}\nstderr:\n{done.stderr}"
+    assert done.returncode == 0, output
+    last = done.stdout.strip().splitlines()[-1]
+    assert last.startswith("RESULT "), output
+    keys = {item.split("=", 1)[0] for item in last.removeprefix("RESULT ").split()}
+    assert keys == {"vending_delay_s", "bin_delay_s", "restart_s", "runs", "revisit_s"}
+    assert "killed the worker at" in done.stdout

@@ -18,6 +18,8 @@ import cv2
 import numpy as np
 import pytest
 
+from app.core.detection_faults import DetectionFault
+from app.core.system_events import SystemEventKind
 from app.demo.encode import SUB, ClipWriter
 from app.media.frame_board import BoardLayout, FrameBoard
 from app.media.protocol import ViewMode
@@ -26,6 +28,7 @@ from app.media.supervisor import IngestSupervisor
 from app.services.detection.protocol import AlertEvent, DetectionProblem, DetectionUpdate, RevisitStats
 from app.services.detection.scheduler import SchedulerConfig
 from app.services.detection.service import DetectionEvent, DetectionService
+from app.services.system_events import SystemEventLog
 from camera_config.models import (
     Camera,
     CameraDetection,
@@ -182,8 +185,7 @@ def test_a_stall_raises_an_alert_after_the_dwell_with_evidence_and_a_moving_dome
         wait_until(raised, 60, "the vending alert")
         stats = service.stats()
     alerts = [e for e in events if isinstance(e, AlertEvent)]
-    problems = [e for e in events if isinstance(e, DetectionProblem)]
-    assert not problems, problems
+    assert not service.problems() and not service.events.recent()
     alert = alerts[0]
     assert (alert.camera_id, alert.zone_id, alert.zone_name, alert.rule) == (
         "stall",
@@ -230,7 +232,8 @@ def test_a_plugin_that_fails_to_load_switches_detection_off_and_says_why_and_a_d
         cameras=(camera("cam001", "rtsp://127.0.0.1:9/cam001", (zone,)),),
         detection=DetectionSettings(detectors={"onnx_yolo": {"model": "no_such_model.onnx"}}),
     )
-    service = DetectionService(site, board.name, layout, {"cam001": 0}, tmp_path)
+    log = SystemEventLog()
+    service = DetectionService(site, board.name, layout, {"cam001": 0}, tmp_path, events=log)
     events: list[DetectionEvent] = []
 
     def stats_saying(words: str) -> Callable[[], bool]:
@@ -243,18 +246,29 @@ def test_a_plugin_that_fails_to_load_switches_detection_off_and_says_why_and_a_d
     try:
         service.start()
         wait_until(stats_saying("onnx_yolo"), 60, "statistics saying why detection is off")
-        problem = next(e for e in events if isinstance(e, DetectionProblem))
-        assert problem.camera_id is None
-        assert "'onnx_yolo'" in problem.message and "no_such_model.onnx" in problem.message
-        assert service.problems() == [problem]
+        (problem,) = service.problems()
+        assert problem.camera_id is None and problem.fault is DetectionFault.DETECTOR_NOT_LOADED
+        assert problem.subject == "onnx_yolo" and "no_such_model.onnx" in problem.detail
+        (said,) = log.recent()  # the operator sees it: the fault as an enum, the file in the detail
+        assert (said.kind, said.subject) == (SystemEventKind.DETECTION_PROBLEM, "detector_not_loaded")
+        assert said.detail.startswith("onnx_yolo: ") and "no_such_model.onnx" in said.detail
         first_pid = service.pid
         assert first_pid is not None
         os.kill(first_pid, 9)
         wait_until(lambda: service.restarts == 1 and service.pid != first_pid, 10, "the worker's restart")
         events.clear()
         wait_until(stats_saying("onnx_yolo"), 60, "statistics from the restarted worker")
-        said = [e.message for e in events if isinstance(e, DetectionProblem)]
-        assert any("stopped unexpectedly" in m and "restarting" in m for m in said), said
+        wait_until(lambda: len(log.recent()) >= 4, 30, "the worker's return")
+        kinds = [e.kind for e in log.recent()]
+        assert kinds == [
+            SystemEventKind.DETECTION_PROBLEM,
+            SystemEventKind.DETECTION_WORKER_DOWN,
+            SystemEventKind.DETECTION_PROBLEM,  # the restarted worker cannot load it either
+            SystemEventKind.DETECTION_WORKER_UP,
+        ], kinds
+        down = log.recent()[1]
+        assert "stopped unexpectedly" in down.detail and down.value == 0.5  # the retry delay
+        assert log.recent()[3].resolves(down) and not log.open_conditions()
     finally:
         service.stop()
         board.close()
@@ -283,8 +297,9 @@ class StandInDecoders:
 
 def test_the_worker_closes_alerts_of_zones_that_change_and_never_checks_a_moving_dome(tmp_path: Path) -> None:
     from app.services.detection.protocol import AlertBoost, ViewPlace, ZonesChanged
+    from app.services.detection.runtime import DetectionRuntime
     from app.services.detection.service import camera_setups
-    from app.services.detection.worker import DetectionRuntime, WorkerSetup
+    from app.services.detection.setup import WorkerSetup
 
     if not VTEST.is_file():
         pytest.skip(f"{VTEST} absent: scripts/setup.sh fetches it (Debian's opencv-doc)")
@@ -377,8 +392,9 @@ def test_a_retrained_bin_classifier_replaces_the_old_one_and_each_bin_keeps_its_
 ) -> None:
     from app.services.bin_samples import BinSampleStore
     from app.services.detection.protocol import BinClassifierChanged, BinsClean
+    from app.services.detection.runtime import DetectionRuntime
     from app.services.detection.service import camera_setups
-    from app.services.detection.worker import DetectionRuntime, WorkerSetup
+    from app.services.detection.setup import WorkerSetup
     from detectors.synth import bin_scene
 
     scene = bin_scene(np.random.default_rng(5), w=352, h=288)

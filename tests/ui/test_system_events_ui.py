@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from pytestqt.qtbot import QtBot
 
+from app.core.detection_faults import DetectionFault
 from app.core.stream_failure import StreamFailure
 from app.core.system_events import SystemEvent, SystemEventKind
 from app.run_options import RunOptions
@@ -82,8 +83,8 @@ def test_a_resolved_condition_takes_its_message_away_even_after_others(
 ) -> None:
     events.report(K.DETECTION_WORKER_DOWN, detail="exit code -9", value=1)
     qtbot.waitUntil(lambda: "restarting in 1 s" in window.statusBar().currentMessage())
-    events.report(K.DETECTION_WORKER_UP)
-    qtbot.waitUntil(lambda: window.statusBar().currentMessage() == "Detection is running again")
+    events.report(K.DETECTION_WORKER_UP, value=0)
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Detection is running again"))
     assert not window.status_faults.badge.isVisible()
 
 
@@ -151,3 +152,25 @@ def test_the_event_list_keeps_a_bounded_number_of_rows(window: MainWindow, event
     window.events_panel.poll()
     assert window.events_panel.model.rowCount() == system_events_view.ROWS_KEPT
     assert np.isfinite(window.events_panel.model.event_at(0).at)
+
+
+@pytest.mark.parametrize("fault", list(DetectionFault))
+def test_every_detection_fault_is_worded(fault: DetectionFault) -> None:
+    from app.services.detection.protocol import DetectionProblem
+    from app.services.detection.service import problem_event
+    from app.ui.system_events_view import event_message
+
+    problem = DetectionProblem("cam001", fault, subject="x", detail="technical words", value=3.0)
+    text = event_message(problem_event(problem), NAMES.__getitem__)
+    assert "technical words" not in text and fault.value not in text, text
+    if fault in (DetectionFault.NO_PICTURE, DetectionFault.ZONES_INVALID, DetectionFault.CHECK_FAILED):
+        assert "人民路口" in text
+
+
+def test_detection_going_down_and_coming_back_is_worded(
+    window: MainWindow, events: SystemEventLog, qtbot: QtBot
+) -> None:
+    events.report(K.DETECTION_WORKER_DOWN, detail="exit code -9", value=0.5)
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage().endswith("restarting in 0.5 s"))
+    events.report(K.DETECTION_WORKER_UP, detail="resumed 2 views and 1 open alerts", value=2)
+    qtbot.waitUntil(lambda: "resumed 2 camera views" in window.statusBar().currentMessage())

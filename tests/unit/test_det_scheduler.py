@@ -399,7 +399,7 @@ class PlaceRecorder:
 @pytest.mark.parametrize("drawn_by", ["token", "name"])
 def test_ptz_places_feed_detection_and_fixed_cameras_are_always_settled(drawn_by: str) -> None:
     from app.core.ptz_control import Requester
-    from app.services.detection.service import PtzPlaceFeed
+    from app.services.detection.places import PtzPlaceFeed
     from app.services.ptz_hub import PtzHub
     from camera_config.models import Camera, CameraDetection, RtspSource, SiteConfig, SiteInfo, ZoneSpec
     from tests.ptz_fakes import FakeClock as PtzClock

@@ -3,7 +3,9 @@
 Frames never travel here: the worker reads its samples from the shared FrameBoard.
 GUI → worker: :class:`ViewPlace`, :class:`ZonesChanged`, :class:`AlertBoost`,
 :class:`BinClassifierChanged`, :class:`BinsClean`, :class:`StopDetection`.
-Worker → GUI: :class:`DetectionUpdate`, :class:`RevisitStats`, :class:`AlertEvent`, :class:`DetectionProblem`.
+Worker → GUI: :class:`DetectionUpdate`, :class:`RevisitStats`, :class:`AlertEvent`, :class:`DetectionProblem`,
+:class:`ViewCheckpoint` (what a view has learnt, kept by the service for a restarted worker) and
+:class:`WorkerStarted`.
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from app.core.detection_faults import DetectionFault
 from camera_config.models import ZoneSpec
+from detectors.pipeline import PipelineState
 
 
 # --- GUI → worker ---------------------------------------------------------------------------------
@@ -129,7 +133,42 @@ class AlertEvent:
 
 @dataclass(frozen=True)
 class DetectionProblem:
-    """Something the operators should know (a plugin failed to load, a camera gives no picture)."""
+    """Something the operators should know (a plugin failed to load, a camera gives no picture).
+
+    ``fault`` is what the UI words; ``detail`` the technical text for the log and a tooltip."""
 
     camera_id: str | None
-    message: str
+    fault: DetectionFault
+    detail: str = ""
+    subject: str = ""  # what it is about: a plugin, a file, a preset
+    value: float | None = None
+
+    @property
+    def message(self) -> str:
+        """One technical line (logs, benches)."""
+        about = f" {self.subject}" if self.subject else ""
+        return f"{self.fault.value}{about}: {self.detail}" if self.detail else f"{self.fault.value}{about}"
+
+
+@dataclass(frozen=True, eq=False)
+class ViewCheckpoint:
+    """What one (camera, preset) view has learnt and which of its alerts are open.
+
+    Sent after every check (at once when the check raised or cleared something, before the alert
+    itself, so that the service never holds an alert without the state that raised it); parts of
+    ``state`` left None were not taken this time. ``settled_since``: the place the view was learnt
+    at (a PTZ camera told the same place again resumes; one that moved starts afresh)."""
+
+    camera_id: str
+    preset: str | None
+    settled_since: float | None
+    state: PipelineState
+    open_alerts: tuple[AlertEvent, ...] = ()
+
+
+@dataclass(frozen=True)
+class WorkerStarted:
+    """The worker is running; ``resumed_views``/``open_alerts``: what it took over from checkpoints."""
+
+    resumed_views: int
+    open_alerts: int

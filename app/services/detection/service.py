@@ -3,28 +3,38 @@
 No Qt: the GUI calls :meth:`DetectionService.drain` from a timer and shows what comes back. The
 worker is a spawn child process (so torch/ultralytics, should a plugin ever need them, stay out of
 the GUI); if it dies or stops answering it is restarted with backoff, and what the GUI told it
-(places, zones, boosts) is told again.
+(places, zones, boosts) is told again. What the worker had learnt (every view's dwell, hit
+histories, open alerts, bin references, background models) is held here, checkpoint by checkpoint
+(:mod:`app.services.detection.resume`), and given to the restarted worker, which resumes where
+the dead one was: an alert due during the outage comes at most about one revisit late, an open
+alert is not raised again, and one whose cause left meanwhile clears.
 
-:class:`PtzPlaceFeed` feeds where PTZ cameras point (``PlaceChanged`` from the PTZ hub) into
-:meth:`DetectionService.set_place`, and marks fixed cameras as always settled.
+Faults reach the operator as :class:`~app.core.system_events.SystemEvent` in the
+:class:`~app.services.system_events.SystemEventLog` given (the worker's problems, the worker's
+death and its return), never as English sentences.
+
+Where PTZ cameras point is fed in by :class:`app.services.detection.places.PtzPlaceFeed`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import itertools
 import logging
 import multiprocessing as mp
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
 from app.core.alerts import Alert, AlertBook, InvalidAlertTransition
+from app.core.detection_faults import event_kind
+from app.core.system_events import SystemEvent, SystemEventKind
 from app.media.frame_board import BoardLayout
 from app.services.detection.protocol import (
     AlertBoost,
@@ -35,23 +45,28 @@ from app.services.detection.protocol import (
     DetectionUpdate,
     RevisitStats,
     StopDetection,
+    ViewCheckpoint,
     ViewPlace,
+    WorkerStarted,
     ZonesChanged,
 )
-from app.services.detection.scheduler import ALWAYS_SETTLED, SchedulerConfig
-from app.services.detection.worker import CameraSetup, WorkerSetup, detection_main
-from camera_config.models import Camera, SiteConfig, ZoneSpec
+from app.services.detection.resume import ResumeBook
+from app.services.detection.scheduler import SchedulerConfig
+from app.services.detection.setup import CameraSetup, WorkerSetup
+from app.services.detection.worker import detection_main
+from app.services.system_events import SystemEventLog
+from camera_config.models import SiteConfig, ZoneSpec
 
 if TYPE_CHECKING:
-    from app.core.preset_tracking import PlaceSnapshot
     from app.media.supervisor import IngestSupervisor
-    from app.services.ptz_hub import PtzHub
 
 log = logging.getLogger(__name__)
 
-DetectionEvent: TypeAlias = DetectionUpdate | RevisitStats | AlertEvent | DetectionProblem
+DetectionEvent: TypeAlias = DetectionUpdate | RevisitStats | AlertEvent
+WORKER = "detection"  # the subject of the worker's DOWN/UP events (one worker)
 
 RESTART_BACKOFF_S = (0.5, 1.0, 2.0, 5.0, 10.0)
+FRESH_AFTER_DEATHS = 3  # workers dying this many times in a row start without the checkpoints
 SILENCE_TIMEOUT_S = 30.0  # the worker reports every second; this long without a word means hung
 STARTUP_GRACE_S = 60.0  # importing and loading models can take long on a loaded machine
 MAX_UPDATES = 4096  # DetectionUpdates kept for drain(); the oldest are dropped first
@@ -94,7 +109,8 @@ class DetectionService:
 
     ``tile_slots`` maps camera ids to their tile slots on the board (``IngestSupervisor.tile_slots``);
     only those cameras are watched. ``evidence_dir``: where evidence pictures go (default: the site's
-    ``detection.evidence_dir``, else the user's data folder).
+    ``detection.evidence_dir``, else the user's data folder). ``events``: where faults are
+    reported (the composition root's log; a log of its own when None).
     """
 
     def __init__(
@@ -109,8 +125,10 @@ class DetectionService:
         scheduler: SchedulerConfig | None = None,
         sample_size: tuple[int, int] | None = None,
         sample_timeout_s: float = 5.0,
+        events: SystemEventLog | None = None,
     ) -> None:
         settings = site.detection
+        self.events = events if events is not None else SystemEventLog()
         self.site = site
         self.evidence_dir = evidence_dir or settings.evidence_dir or default_evidence_dir()
         config = scheduler or SchedulerConfig(
@@ -154,6 +172,8 @@ class DetectionService:
         self._notices: deque[tuple[int, DetectionEvent]] = deque(maxlen=MAX_NOTICES)
         self._stats: RevisitStats | None = None
         self._problems: dict[str | None, DetectionProblem] = {}
+        self._book = ResumeBook()  # what the worker learnt, for the next one
+        self._down_since: float | None = None  # the worker died: DETECTION_WORKER_UP when back
 
     @classmethod
     def for_ingest(
@@ -164,6 +184,7 @@ class DetectionService:
         *,
         cpu_share: float = 0.5,
         scheduler: SchedulerConfig | None = None,
+        events: SystemEventLog | None = None,
     ) -> DetectionService:
         """The service for a started ingest supervisor (its board, layout and tile slots)."""
         return cls(
@@ -174,6 +195,7 @@ class DetectionService:
             evidence_dir,
             cpu_share=cpu_share,
             scheduler=scheduler,
+            events=events,
         )
 
     # --- life cycle ---------------------------------------------------------------------------
@@ -275,15 +297,37 @@ class DetectionService:
         return self._stats
 
     def problems(self) -> list[DetectionProblem]:
-        """The latest problem per camera (None: detection as a whole), e.g. why detection is off."""
+        """The latest problem per camera (None: detection as a whole), e.g. why detection is off.
+        (Every problem is also a system event in :attr:`events`.)"""
         with self._lock:
             return list(self._problems.values())
 
+    def open_alerts(self) -> list[AlertEvent]:
+        """The alerts the worker holds open (as of its last checkpoints)."""
+        with self._lock:
+            return self._book.open_alerts()
+
     # --- the worker ------------------------------------------------------------------------------
+    def _worker_setup(self) -> WorkerSetup:
+        """The setup with the zones as they are now and what the last worker learnt (unless the
+        workers keep dying soon after they start: what they resume may be what kills them)."""
+        with self._lock:
+            zones = {camera_id: message.zones for camera_id, message in self._zones.items()}
+            if self._restarts_in_a_row >= FRESH_AFTER_DEATHS:
+                log.warning("%d detection workers died in a row: starting afresh", self._restarts_in_a_row)
+                self._book = ResumeBook()
+            resume = self._book.checkpoints()
+        cameras = tuple(
+            dataclasses.replace(cam, zones=zones[cam.camera_id]) if cam.camera_id in zones else cam
+            for cam in self._setup.cameras
+        )
+        return dataclasses.replace(self._setup, cameras=cameras, resume=resume)
+
     def _spawn(self) -> None:
         parent_conn, child_conn = self._ctx.Pipe(duplex=True)
+        setup = self._worker_setup()
         process = self._ctx.Process(
-            target=detection_main, args=(self._setup, child_conn), name="citywall-detection", daemon=True
+            target=detection_main, args=(setup, child_conn), name="citywall-detection", daemon=True
         )
         process.start()
         child_conn.close()
@@ -292,7 +336,7 @@ class DetectionService:
             self._process, self._conn = process, parent_conn
             self._started_at = self._heard_at = now
             self._restart_at = None
-            replay: list[object] = [*self._zones.values(), *self._places.values(), *self._boosts.values()]
+            replay: list[object] = [*self._places.values(), *self._boosts.values()]  # (zones: in the setup)
             if self._classifier is not None:
                 replay.insert(0, self._classifier)
         for message in replay:
@@ -354,12 +398,22 @@ class DetectionService:
             self._updates.append((next(self._seq), message))
         elif isinstance(message, DetectionUpdate):
             self._updates.append((next(self._seq), message))
-        elif isinstance(message, AlertEvent | DetectionProblem):
-            if isinstance(message, DetectionProblem):
-                self._problems[message.camera_id] = message
-                where = f"{message.camera_id}: " if message.camera_id else ""
-                log.warning("detection: %s%s", where, message.message)
+        elif isinstance(message, ViewCheckpoint):
+            self._book.keep(message)
+        elif isinstance(message, AlertEvent):
+            self._book.seen(message)
             self._notices.append((next(self._seq), message))
+        elif isinstance(message, DetectionProblem):
+            self._problems[message.camera_id] = message
+            self.events.publish(problem_event(message))
+        elif isinstance(message, WorkerStarted) and self._down_since is not None:
+            self._down_since = None
+            self.events.report(
+                SystemEventKind.DETECTION_WORKER_UP,
+                subject=WORKER,
+                detail=f"resumed {message.resumed_views} views and {message.open_alerts} open alerts",
+                value=float(message.resumed_views),
+            )
 
     def _died(self, reason: str) -> None:
         if self._stop.is_set():
@@ -369,17 +423,45 @@ class DetectionService:
         if process is not None and process.is_alive():
             process.kill()
         if conn is not None:
+            with self._lock:
+                self._drain_conn(conn)  # its last checkpoints and alerts are what resumes
             conn.close()
         long_lived = time.monotonic() - self._started_at > 60
-        self._restarts_in_a_row = 0 if long_lived else self._restarts_in_a_row + 1
-        delay = RESTART_BACKOFF_S[min(self._restarts_in_a_row, len(RESTART_BACKOFF_S) - 1)]
+        in_a_row = 0 if long_lived else self._restarts_in_a_row  # deaths in a row before this one
+        delay = RESTART_BACKOFF_S[min(in_a_row, len(RESTART_BACKOFF_S) - 1)]
+        self._restarts_in_a_row = in_a_row + 1
         with self._lock:
             self._conn = None
             self._restart_at = time.monotonic() + delay
             self.restarts += 1
-            problem = DetectionProblem(None, f"{reason}; restarting in {delay:g} s")
-            self._problems[None] = problem
-            self._notices.append((next(self._seq), problem))
+            self._down_since = time.monotonic()
+            self.events.report(
+                SystemEventKind.DETECTION_WORKER_DOWN, subject=WORKER, detail=reason, value=delay
+            )
+            for event in self._book.lost_with_worker():  # decided, never sent: nothing is lost
+                log.warning(
+                    "alert %s %s: sent for the dead worker, without a picture", event.alert_id, event.state
+                )
+                self._notices.append((next(self._seq), event))
+
+
+def problem_event(problem: DetectionProblem) -> SystemEvent:
+    """A worker's problem as the system event the operator sees: ``EVIDENCE_NOT_SAVED`` names the
+    picture; every other fault is a ``DETECTION_PROBLEM`` whose subject is the fault (the UI words
+    it) and whose detail names what it is about."""
+    kind = event_kind(problem.fault)
+    if kind is SystemEventKind.EVIDENCE_NOT_SAVED:
+        subject, detail = problem.subject, problem.detail
+    else:
+        subject = problem.fault.value
+        detail = (
+            f"{problem.subject}: {problem.detail}"
+            if problem.subject and problem.detail
+            else (problem.subject or problem.detail)
+        )
+    return SystemEvent.of(
+        kind, camera_id=problem.camera_id, subject=subject, detail=detail, value=problem.value
+    )
 
 
 def record_event(book: AlertBook, event: AlertEvent) -> Alert | None:
@@ -408,64 +490,3 @@ def record_event(book: AlertBook, event: AlertEvent) -> Alert | None:
     except InvalidAlertTransition as exc:
         log.info("alert event not applied: %s", exc)
         return None
-
-
-# --- PTZ places → detection --------------------------------------------------------------------------
-class PlaceSink(Protocol):
-    """What :class:`PtzPlaceFeed` needs of a service (tests pass a recorder)."""
-
-    def set_place(self, camera_id: str, preset: str | None, settled_since: float | None) -> None: ...
-
-
-def preset_key(camera: Camera, snapshot: PlaceSnapshot) -> str | None:
-    """The preset a settled camera is on, as its zones name it: the token, or the preset's name
-    when the zones were drawn against the name."""
-    if snapshot.preset is None:
-        return None
-    token, name = snapshot.preset.token, snapshot.preset.name
-    drawn = {z.preset for z in camera.detection.zones} if camera.detection is not None else set()
-    return name if token not in drawn and name and name in drawn else token
-
-
-def view_place(camera: Camera, snapshot: PlaceSnapshot) -> ViewPlace:
-    """Where a PTZ camera points, as the detection worker needs it."""
-    settled = snapshot.settled_since
-    if settled is None or snapshot.preset is None:
-        return ViewPlace(camera.id, None, None)
-    return ViewPlace(camera.id, preset_key(camera, snapshot), settled)
-
-
-class PtzPlaceFeed:
-    """Feeds PTZ ``PlaceChanged`` events into the detection service; fixed cameras are always settled.
-
-    Listeners run on the PTZ hub's tick (the GUI thread); each forwards one small message.
-    """
-
-    def __init__(self, service: PlaceSink, site: SiteConfig, hub: PtzHub | None) -> None:
-        self._service = service
-        self._site = site
-        self._hub = hub
-        self._unsubscribe: list[Callable[[], None]] = []
-
-    def start(self) -> None:
-        from app.services.ptz_controller import PlaceChanged, PtzEvent
-
-        for camera in self._site.cameras:
-            controller = self._hub.controller(camera.id) if self._hub is not None else None
-            if camera.ptz is None or controller is None:
-                self._service.set_place(camera.id, None, ALWAYS_SETTLED)
-                continue
-
-            def on_event(event: PtzEvent, camera: Camera = camera) -> None:
-                if isinstance(event, PlaceChanged):
-                    place = view_place(camera, event.place)
-                    self._service.set_place(place.camera_id, place.preset, place.settled_since)
-
-            self._unsubscribe.append(controller.subscribe(on_event))
-            place = view_place(camera, controller.place)
-            self._service.set_place(place.camera_id, place.preset, place.settled_since)
-
-    def stop(self) -> None:
-        for unsubscribe in self._unsubscribe:
-            unsubscribe()
-        self._unsubscribe.clear()
