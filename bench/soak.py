@@ -23,8 +23,9 @@ The first ``--warmup`` seconds fill caches and buffers by design and are not jud
 each series is judged by bench/trend.py: one step (and its size and time) is told apart from a
 slope, and the slope is a robust one (Theil–Sen, net of the step). A heap growing by
 ``--limit-mib-per-shift`` or more over an 8-hour shift is *growing*; a one-off step that stays
-flat afterwards is a *step*; else *flat*. Threads and open files are compared peak to peak
-between the first and the last third (Qt's pool threads come and go within a bounded pool).
+flat afterwards is a *step*; else *flat*. Threads and open files are judged the same way: one
+more every hour is growing; Qt's pool threads that come and go (one per core at most, each with
+an eventfd, retired after 30 s idle) or a file open for a moment are not.
 
 Last line: ``RESULT rss_mib=… heap_mib=… heap_growth_mib_per_h=… gui_heap_growth_mib_per_h=…
 uss_growth_mib_per_h=… uss_step_mib=… threads_delta=… fds_delta=… verdict=flat|step|growing``
@@ -56,6 +57,7 @@ GUI, WORKERS = "GUI process", "workers"
 ROLES = (GUI, WORKERS)
 SITE_READY = "Demo site:"  # what the demo prints as it starts its cameras and opens the window
 MIB = 2**20
+COUNT_LIMIT_PER_SHIFT = 8.0  # threads or files: one more every hour is a leak
 
 
 @dataclass
@@ -121,12 +123,30 @@ def sample(root: psutil.Process, t: float) -> Sample | None:
     return taken
 
 
-def peak_to_peak(values: Sequence[int]) -> tuple[int, tuple[int, int], tuple[int, int]]:
-    """Growth of a count: the peak of the last third less the peak of the first third, and both
-    thirds' (min, max). A pool that starts and retires threads within a bound peaks alike in both."""
-    third = max(1, len(values) // 3)
-    first, last = values[:third], values[-third:]
-    return max(last) - max(first), (min(first), max(first)), (min(last), max(last))
+@dataclass(frozen=True)
+class CountTrend:
+    """Threads or open files over the judged window."""
+
+    delta: int  # robust growth over the window (Theil–Sen), net of a one-off step
+    ranges: tuple[tuple[int, int], tuple[int, int]]  # (min, max) in the first and the last third
+    growing: bool
+
+
+def count_trend(points: Sequence[tuple[float, int]]) -> CountTrend:
+    """A count that climbs (one thread or file more every so often) is growing; one that comes and
+    goes within a bound (Qt's pool threads, a file open for a moment) is not, nor a one-off step."""
+    third = max(1, len(points) // 3)
+    first, last = [v for _, v in points[:third]], [v for _, v in points[-third:]]
+    trend = judge([(t, float(v)) for t, v in points], limit_per_shift=COUNT_LIMIT_PER_SHIFT, min_step=1)
+    hours = (points[-1][0] - points[0][0]) / 3600 if points else 0.0
+    delta = round(trend.slope_per_h * hours)
+    ranges = ((min(first), max(first)), (min(last), max(last)))
+    return CountTrend(delta, ranges, trend.verdict is Verdict.GROWING)
+
+
+def _span(count: CountTrend) -> str:
+    (a, b), (c, d) = count.ranges
+    return f"{a}–{b} in the first third, {c}–{d} in the last"
 
 
 def describe(trend: Trend) -> str:
@@ -175,11 +195,11 @@ def report(samples: Sequence[Sample], args: argparse.Namespace) -> None:
                 "    its USS moved while its heap did not: pages of libraries, fonts or shared memory"
                 " that another process stopped (or started) mapping too, not memory the app allocated"
             )
-    threads = peak_to_peak([s.threads for s in samples])
-    fds = peak_to_peak([s.fds for s in samples])
+    threads = count_trend([(s.t, s.threads) for s in samples])
+    fds = count_trend([(s.t, s.fds) for s in samples])
     print(
-        f"  threads {threads[1][0]}–{threads[1][1]} in the first third, {threads[2][0]}–{threads[2][1]}"
-        f" in the last; open files {fds[1][0]}–{fds[1][1]}, then {fds[2][0]}–{fds[2][1]}"
+        f"  threads {_span(threads)}, {threads.delta:+d} over the window; open files {_span(fds)},"
+        f" {fds.delta:+d}"
     )
     middle = samples[len(samples) // 2]
     if middle is not first and middle is not last:  # CPU creeping up would be the other kind of leak
@@ -188,7 +208,7 @@ def report(samples: Sequence[Sample], args: argparse.Namespace) -> None:
         print(f"  CPU: {early:.3f} cores in the first half of that window, {late:.3f} in the second")
     verdicts = {heap[role].verdict for role in ROLES}
     verdict = next((v for v in (Verdict.GROWING, Verdict.STEP) if v in verdicts), Verdict.FLAT)
-    if threads[0] > 0 or fds[0] > 0:
+    if threads.growing or fds.growing:
         verdict = Verdict.GROWING
     print(f"  heap over an 8-hour shift at this rate: {heap_total.shift_growth():+.0f} MiB ({verdict})")
     print(
@@ -196,7 +216,7 @@ def report(samples: Sequence[Sample], args: argparse.Namespace) -> None:
         f"heap_growth_mib_per_h={heap_total.slope_per_h:.1f} "
         f"gui_heap_growth_mib_per_h={heap[GUI].slope_per_h:.1f} "
         f"uss_growth_mib_per_h={uss_total.slope_per_h:.1f} uss_step_mib={uss_total.step:.1f} "
-        f"threads_delta={threads[0]} fds_delta={fds[0]} verdict={verdict}"
+        f"threads_delta={threads.delta} fds_delta={fds.delta} verdict={verdict}"
     )
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from bench.soak import GUI, WORKERS, Sample, peak_to_peak, private_heap, report
+from bench.soak import GUI, WORKERS, Sample, count_trend, private_heap, report
 
 MIB = 2**20
 MAP_AND_WAIT = """
@@ -123,6 +123,13 @@ def test_a_climbing_heap_is_judged_growing(capsys: pytest.CaptureFixture[str]) -
     assert float(result["gui_heap_growth_mib_per_h"]) == pytest.approx(20.0, abs=2.0)
 
 
-def test_threads_that_keep_coming_are_growth_a_bounded_pool_is_not() -> None:
-    assert peak_to_peak([139, 141, 139, 141, 139, 141, 141, 139, 141])[0] == 0
-    assert peak_to_peak([139, 140, 141, 142, 143, 144, 145, 146, 147])[0] == 6
+def test_threads_that_keep_coming_are_growth_a_bounded_pool_or_a_passing_file_is_not() -> None:
+    times = [600.0 + 30 * i for i in range(40)]
+    pool = count_trend([(t, 139 + (2 if i % 3 else 0)) for i, t in enumerate(times)])
+    assert pool.delta == 0 and not pool.growing
+    assert pool.ranges == ((139, 141), (139, 141))
+    passing = [171 + (2 if i % 3 else 0) for i in range(40)]
+    passing[35] = 174  # the 2-hour soak's last third: one file open for a moment
+    assert not count_trend(list(zip(times, passing, strict=True))).growing
+    leak = count_trend([(t, 139 + i // 4) for i, t in enumerate(times)])  # one more every 2 minutes
+    assert leak.growing and leak.delta == pytest.approx(10, abs=1)
