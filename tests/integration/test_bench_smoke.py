@@ -87,10 +87,14 @@ def test_soak_bench_runs_and_ends_with_result_line(tmp_path: Path) -> None:
     keys = {item.split("=", 1)[0] for item in last.removeprefix("RESULT ").split()}
     assert keys == {
         "rss_mib",
+        "heap_mib",
+        "heap_growth_mib_per_h",
+        "gui_heap_growth_mib_per_h",
         "uss_growth_mib_per_h",
-        "gui_uss_growth_mib_per_h",
+        "uss_step_mib",
         "threads_delta",
         "fds_delta",
+        "verdict",
     }
 
 

@@ -170,6 +170,9 @@ def _load_pygame() -> ModuleType | None:
     # talks to the display server Qt uses. Events must arrive while a Qt window has the focus.
     os.environ["SDL_VIDEODRIVER"] = "dummy"
     os.environ.setdefault("SDL_JOYSTICK_ALLOW_BACKGROUND_EVENTS", "1")
+    # SDL's video start would take over SIGTERM and SIGINT and turn them into SDL_QUIT events that
+    # nothing reads here: `kill` (a service manager's stop) or Ctrl+C would no longer end the wall.
+    os.environ["SDL_NO_SIGNAL_HANDLERS"] = "1"
     try:
         pygame = importlib.import_module("pygame")
     except ImportError:
