@@ -1,56 +1,113 @@
-"""Alerts raised by detection, and what operators do with them (stdlib only, no I/O).
+"""Alerts raised by detection, and what operators and shift leaders do with them (stdlib only, no I/O).
 
 An alert is one rule decision on one zone of one camera view: "a stall has stood in the no-vending
-zone 北门 of camera cam012 at preset 1 for 3 minutes". Its life is an explicit table
-(``TRANSITIONS``) over (state, command):
+zone 北门 of camera cam012 at preset 1 for 3 minutes". :class:`Alert` is the one value type for it:
+the detection worker makes it, the alert service keeps it, the store writes it, the UI shows it.
 
-* RAISED → ACKNOWLEDGED (an operator has seen it and deals with it), → DISMISSED (false alarm),
-  → CLEARED (the detector saw the condition go away: the vendor left, the bin was emptied);
-* ACKNOWLEDGED → DISMISSED, → CLEARED;
-* CLEARED → DISMISSED (a false alarm found out after it cleared: it counts for the accuracy figures);
-* DISMISSED absorbs the detector's later CLEAR (noted, the state stays DISMISSED);
-* RAISE never applies to an existing alert: when the condition comes back after a clear, that is a
-  new alert with its own id.
+Its life is an explicit table (``TRANSITIONS``) over (state, command):
 
-Every other pair raises :class:`InvalidAlertTransition`. A person confirms before a case is filed
-(cases are another aggregate); this book only keeps the alert queue honest.
+* RAISED (new) → ACKNOWLEDGED (an operator has it), → ESCALATED (sent to the shift leader),
+  → CONFIRMED (a real violation: the case workflow takes it from here), → DISMISSED (not a
+  violation, always with a :class:`DismissReason`), → CLEARED (the detector saw it go away);
+* ASSIGN gives an open alert to an operator (it counts as taken); SNOOZE mutes it (and the zone's
+  rule) for some minutes; both keep the alert open;
+* CLEARED still waits to be acknowledged when nobody saw it (``needs_acknowledgement``), and may
+  still be confirmed (it was real) or dismissed (it was not: that counts for the accuracy figures);
+* DISMISSED and CONFIRMED absorb the detector's later CLEAR (noted, the state stays);
+* RAISE never applies to an existing alert: a condition that comes back after a clear is a new
+  alert with its own id. While an alert of the same (camera, preset, zone, rule, event) is open, the
+  detector's raise continues it (no duplicate).
+
+Every other pair raises :class:`InvalidAlertTransition`. Each change comes with an
+:class:`~app.core.audit.AuditDraft` (who, when, what, why) for the tamper-evident record.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, replace
-from enum import StrEnum
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from enum import IntEnum, StrEnum
+from typing import Any
+
+from app.core.audit import AuditDraft
 
 
 class AlertState(StrEnum):
     RAISED = "raised"
     ACKNOWLEDGED = "acknowledged"
+    ESCALATED = "escalated"
+    CONFIRMED = "confirmed"
     CLEARED = "cleared"
     DISMISSED = "dismissed"
 
 
 class AlertCommand(StrEnum):
     RAISE = "raise"  # the detector raised it (creates an alert; never valid on an existing one)
-    ACKNOWLEDGE = "acknowledge"  # an operator takes it
-    DISMISS = "dismiss"  # an operator calls it a false alarm
+    ACKNOWLEDGE = "acknowledge"  # an operator has seen it and takes it
+    ASSIGN = "assign"  # give it to an operator
+    ESCALATE = "escalate"  # send it to the shift leader
+    CONFIRM = "confirm"  # a real violation (the case workflow's input)
+    DISMISS = "dismiss"  # not a violation, with a reason
+    SNOOZE = "snooze"  # mute it and its zone's rule for some minutes
     CLEAR = "clear"  # the detector saw the condition go away
 
 
+class DismissReason(StrEnum):
+    FALSE_DETECTION = "false_detection"  # 误检
+    FIXED_OBJECT = "fixed_object"  # 固定设施
+    INSIDE_SHOP = "inside_shop"  # 店内经营
+    PERMITTED = "permitted"  # 合规
+    GONE = "gone"  # 已离开
+    OTHER = "other"  # 其他 (with a text)
+
+
+class AlertPriority(IntEnum):
+    """Lower is more urgent (sorting puts the urgent first)."""
+
+    HIGH = 1
+    NORMAL = 2
+    LOW = 3
+
+
+class Rule(StrEnum):
+    VENDING = "vending"
+    BIN_OVERFLOW = "bin_overflow"
+
+
+DEFAULT_PRIORITY: dict[Rule, AlertPriority] = {
+    Rule.VENDING: AlertPriority.NORMAL,
+    Rule.BIN_OVERFLOW: AlertPriority.LOW,
+}
+
 S, C = AlertState, AlertCommand
+OPEN_STATES = frozenset({S.RAISED, S.ACKNOWLEDGED, S.ESCALATED})
 
 # Every (state, command) pair that is allowed; the tests check each pair, allowed or not.
 TRANSITIONS: dict[tuple[AlertState, AlertCommand], AlertState] = {
     (S.RAISED, C.ACKNOWLEDGE): S.ACKNOWLEDGED,
+    (S.RAISED, C.ASSIGN): S.ACKNOWLEDGED,
+    (S.RAISED, C.ESCALATE): S.ESCALATED,
+    (S.RAISED, C.CONFIRM): S.CONFIRMED,
     (S.RAISED, C.DISMISS): S.DISMISSED,
+    (S.RAISED, C.SNOOZE): S.RAISED,
     (S.RAISED, C.CLEAR): S.CLEARED,
+    (S.ACKNOWLEDGED, C.ASSIGN): S.ACKNOWLEDGED,
+    (S.ACKNOWLEDGED, C.ESCALATE): S.ESCALATED,
+    (S.ACKNOWLEDGED, C.CONFIRM): S.CONFIRMED,
     (S.ACKNOWLEDGED, C.DISMISS): S.DISMISSED,
+    (S.ACKNOWLEDGED, C.SNOOZE): S.ACKNOWLEDGED,
     (S.ACKNOWLEDGED, C.CLEAR): S.CLEARED,
+    (S.ESCALATED, C.ASSIGN): S.ACKNOWLEDGED,  # the shift leader hands it to an operator
+    (S.ESCALATED, C.CONFIRM): S.CONFIRMED,
+    (S.ESCALATED, C.DISMISS): S.DISMISSED,
+    (S.ESCALATED, C.SNOOZE): S.ESCALATED,
+    (S.ESCALATED, C.CLEAR): S.CLEARED,
+    (S.CLEARED, C.ACKNOWLEDGE): S.CLEARED,  # cleared before anyone saw it: seen now
+    (S.CLEARED, C.CONFIRM): S.CONFIRMED,  # it was real, even if it has gone
     (S.CLEARED, C.DISMISS): S.DISMISSED,
-    (S.DISMISSED, C.CLEAR): S.DISMISSED,
+    (S.CONFIRMED, C.CLEAR): S.CONFIRMED,  # the scene cleared after the confirmation: noted
+    (S.DISMISSED, C.CLEAR): S.DISMISSED,  # the scene cleared after the dismissal: noted
 }
-
-OPEN_STATES = frozenset({S.RAISED, S.ACKNOWLEDGED})
 
 
 class InvalidAlertTransition(RuntimeError):
@@ -69,6 +126,10 @@ class UnknownAlert(KeyError):
         return f"no alert {self.alert_id!r}"
 
 
+class MissingReason(ValueError):
+    """A dismissal as OTHER needs a text saying why."""
+
+
 def next_state(alert_id: str, state: AlertState, command: AlertCommand) -> AlertState:
     try:
         return TRANSITIONS[(state, command)]
@@ -80,41 +141,149 @@ AlertKey = tuple[str, str | None, str, str, str]  # camera, preset, zone, rule, 
 
 
 @dataclass(frozen=True)
+class Box:
+    """What raised the alert, in picture fractions (0..1); ``label`` as the detector names it."""
+
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    label: str
+    score: float | None = None
+
+
+class EvidenceKind(StrEnum):
+    STILL = "still"  # the picture the alert was raised on, boxes drawn, caption outside it
+    CLIP = "clip"  # ~10 s before and ~20 s after the raise, as the camera sent it
+    CLEAR_STILL = "clear_still"  # the picture it cleared on
+
+
+@dataclass(frozen=True)
+class EvidenceRef:
+    """A file in the content-addressed evidence store."""
+
+    sha256: str
+    kind: EvidenceKind
+    media_type: str  # image/jpeg, video/mp4
+    size: int
+    captured_at: float  # wall-clock seconds
+    camera_id: str
+    stream: str  # "main", or "sub" when the main stream could not be had (said so in ``note``)
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class Alert:
     id: str
     camera_id: str
     preset: str | None
     zone_id: str
-    rule: str  # "vending" | "bin_overflow"
+    rule: Rule
     event_code: str  # e.g. 0501 无照经营游商, 0504 店外经营, 0102 暴露垃圾
     raised_at: float  # wall-clock seconds (the capture time of the picture that raised it)
     score: float
-    evidence_path: str | None = None  # the picture it was raised on
     zone_name: str = ""
+    grid_code: str | None = None  # the unit grid (单元网格) of the camera when it was raised
+    priority: AlertPriority = AlertPriority.NORMAL
+    boxes: tuple[Box, ...] = ()
+    evidence: tuple[EvidenceRef, ...] = ()
     state: AlertState = AlertState.RAISED
+    last_seen_at: float | None = None  # the detector's latest raise that continued it
     cleared_at: float | None = None  # when the detector saw the condition go away
-    clear_evidence_path: str | None = None  # the picture it cleared on
-    acknowledged_by: str | None = None
+    acknowledged_by: str | None = None  # who saw it first (None: nobody yet)
     acknowledged_at: float | None = None
+    owner: str | None = None  # the operator it is assigned to
+    escalated_by: str | None = None
+    escalated_at: float | None = None
+    confirmed_by: str | None = None
+    confirmed_at: float | None = None
     dismissed_by: str | None = None
     dismissed_at: float | None = None
-    note: str = ""
+    dismiss_reason: DismissReason | None = None
+    snoozed_until: float | None = None
+    note: str = ""  # the latest reason or remark a person gave
+    updated_at: float | None = None
 
     @property
     def key(self) -> AlertKey:
-        return (self.camera_id, self.preset, self.zone_id, self.rule, self.event_code)
+        return (self.camera_id, self.preset, self.zone_id, self.rule.value, self.event_code)
 
     @property
     def is_open(self) -> bool:
-        """Still needs attention: raised or acknowledged, not cleared or dismissed."""
+        """Still needs handling: raised, acknowledged or escalated."""
         return self.state in OPEN_STATES
 
+    @property
+    def needs_acknowledgement(self) -> bool:
+        """Nobody has seen it yet: its tile stays marked and the sound repeats."""
+        return self.acknowledged_by is None and self.state is not S.DISMISSED
 
+    def snoozed(self, now: float) -> bool:
+        return self.snoozed_until is not None and now < self.snoozed_until
+
+    def evidence_of(self, kind: EvidenceKind) -> EvidenceRef | None:
+        return next((e for e in self.evidence if e.kind is kind), None)
+
+
+# --- records (JSON-able dicts for the store and the audit chain) -----------------------------------
+_ENUM_FIELDS: dict[str, type[StrEnum] | type[IntEnum]] = {
+    "rule": Rule,
+    "state": AlertState,
+    "priority": AlertPriority,
+    "dismiss_reason": DismissReason,
+}
+
+
+def alert_to_record(alert: Alert) -> dict[str, Any]:
+    """Every field as JSON-able values (enums by value, boxes and evidence as lists of dicts)."""
+    out: dict[str, Any] = {}
+    for name in Alert.__dataclass_fields__:
+        value = getattr(alert, name)
+        if name == "boxes":
+            value = [box.__dict__.copy() for box in value]
+        elif name == "evidence":
+            value = [{**ref.__dict__, "kind": ref.kind.value} for ref in value]
+        elif isinstance(value, StrEnum):
+            value = value.value
+        elif isinstance(value, IntEnum):
+            value = int(value)
+        out[name] = value
+    return out
+
+
+def alert_from_record(record: Mapping[str, Any]) -> Alert:
+    """The inverse of :func:`alert_to_record` (unknown keys are ignored: a newer app's extra fields)."""
+    values: dict[str, Any] = {}
+    for name in Alert.__dataclass_fields__:
+        if name not in record:
+            continue
+        value = record[name]
+        if name == "boxes":
+            value = tuple(Box(**box) for box in value)
+        elif name == "evidence":
+            value = tuple(EvidenceRef(**{**ref, "kind": EvidenceKind(ref["kind"])}) for ref in value)
+        elif name in _ENUM_FIELDS and value is not None:
+            value = _ENUM_FIELDS[name](value)
+        values[name] = value
+    return Alert(**values)
+
+
+# --- the book ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class AlertChange:
+    """One change: the alert before (None when new) and after, and its record for the audit chain."""
+
+    before: Alert | None
+    after: Alert
+    draft: AuditDraft
+
+
+@dataclass
 class AlertBook:
-    """The alerts of this workstation, by id. Every change goes through ``TRANSITIONS``."""
+    """Alerts by id. Every change goes through ``TRANSITIONS`` and comes back as an
+    :class:`AlertChange` (what to store, what to tell the UI, what to chain)."""
 
-    def __init__(self) -> None:
-        self._alerts: dict[str, Alert] = {}
+    _alerts: dict[str, Alert] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self._alerts)
@@ -131,78 +300,141 @@ class AlertBook:
         except KeyError:
             raise UnknownAlert(alert_id) from None
 
+    def load(self, alerts: Iterator[Alert] | list[Alert]) -> None:
+        """Alerts as stored (after a restart): taken as they are, no record made."""
+        for alert in alerts:
+            self._alerts[alert.id] = alert
+
     def open_alerts(self) -> list[Alert]:
-        """Alerts that need attention, oldest first."""
+        """Alerts that need handling, oldest first."""
         return sorted((a for a in self._alerts.values() if a.is_open), key=lambda a: a.raised_at)
 
-    def cameras_with_open_alerts(self) -> set[str]:
-        return {a.camera_id for a in self._alerts.values() if a.is_open}
+    def open_with_key(self, key: AlertKey) -> Alert | None:
+        return next((a for a in self._alerts.values() if a.is_open and a.key == key), None)
+
+    def cameras_with_open_alerts(self, now: float | None = None) -> set[str]:
+        """Cameras with an open alert (not snoozed at ``now`` when given)."""
+        return {
+            a.camera_id for a in self._alerts.values() if a.is_open and (now is None or not a.snoozed(now))
+        }
 
     # --- the detector ---------------------------------------------------------------------------
-    def raise_alert(
-        self,
-        *,
-        alert_id: str,
-        camera_id: str,
-        preset: str | None,
-        zone_id: str,
-        rule: str,
-        event_code: str,
-        raised_at: float,
-        score: float,
-        evidence_path: str | None = None,
-        zone_name: str = "",
-    ) -> Alert:
-        """A new alert. An id seen before is refused; an open alert for the same camera, preset,
-        zone, rule and event (left over from a detection worker that restarted) is cleared first."""
-        if alert_id in self._alerts:
-            raise InvalidAlertTransition(alert_id, self._alerts[alert_id].state, C.RAISE)
-        alert = Alert(
-            id=alert_id,
-            camera_id=camera_id,
-            preset=preset,
-            zone_id=zone_id,
-            rule=rule,
-            event_code=event_code,
-            raised_at=raised_at,
-            score=score,
-            evidence_path=evidence_path,
-            zone_name=zone_name,
-        )
-        for old in list(self._alerts.values()):
-            if old.is_open and old.key == alert.key:
-                self.auto_clear(old.id, raised_at)
-        self._alerts[alert_id] = alert
-        return alert
+    def raise_alert(self, alert: Alert) -> AlertChange:
+        """A new alert; or, while one of the same key is open, that one continued (no duplicate:
+        ``last_seen_at`` moves, its record says "continued"). An id seen before is refused."""
+        if alert.id in self._alerts:
+            raise InvalidAlertTransition(alert.id, self._alerts[alert.id].state, C.RAISE)
+        existing = self.open_with_key(alert.key)
+        if existing is not None:
+            after = replace(existing, last_seen_at=alert.raised_at, updated_at=alert.raised_at)
+            draft = _draft(after, "continue", "detector", alert.raised_at, note=alert.id)
+            return self._put(existing, after, draft)
+        fresh = replace(alert, state=S.RAISED, updated_at=alert.raised_at)
+        return self._put(None, fresh, _draft(fresh, C.RAISE.value, "detector", alert.raised_at))
 
-    def auto_clear(self, alert_id: str, at: float, *, evidence_path: str | None = None) -> Alert:
-        """The detector saw the condition go away (after a dismissal: noted, still dismissed)."""
+    def clear(self, alert_id: str, at: float, *, evidence: tuple[EvidenceRef, ...] = ()) -> AlertChange:
+        """The detector saw the condition go away (after a dismissal or confirmation: noted)."""
         alert = self.get(alert_id)
         state = next_state(alert_id, alert.state, C.CLEAR)
-        return self._put(replace(alert, state=state, cleared_at=at, clear_evidence_path=evidence_path))
+        after = replace(alert, state=state, cleared_at=at, evidence=alert.evidence + evidence, updated_at=at)
+        return self._put(alert, after, _draft(after, C.CLEAR.value, "detector", at))
 
-    # --- operators ------------------------------------------------------------------------------
-    def acknowledge(self, alert_id: str, by: str, at: float) -> Alert:
+    # --- people ---------------------------------------------------------------------------------
+    def acknowledge(self, alert_id: str, by: str, at: float) -> AlertChange:
         alert = self.get(alert_id)
         state = next_state(alert_id, alert.state, C.ACKNOWLEDGE)
-        return self._put(replace(alert, state=state, acknowledged_by=by, acknowledged_at=at))
+        if alert.acknowledged_by is not None and state is S.CLEARED:
+            raise InvalidAlertTransition(alert_id, alert.state, C.ACKNOWLEDGE)  # seen before it cleared
+        after = replace(
+            alert, state=state, acknowledged_by=by, acknowledged_at=at,
+            owner=alert.owner or (by if state is S.ACKNOWLEDGED else None), updated_at=at,
+        )  # fmt: skip
+        return self._put(alert, after, _draft(after, C.ACKNOWLEDGE.value, by, at))
 
-    def dismiss(self, alert_id: str, by: str, at: float, note: str = "") -> Alert:
-        """A false alarm (a permitted breakfast cart, trading inside the shop, …)."""
+    def assign(self, alert_id: str, by: str, to: str, at: float) -> AlertChange:
+        alert = self.get(alert_id)
+        state = next_state(alert_id, alert.state, C.ASSIGN)
+        after = replace(
+            alert, state=state, owner=to, acknowledged_by=alert.acknowledged_by or by,
+            acknowledged_at=alert.acknowledged_at or at, updated_at=at,
+        )  # fmt: skip
+        return self._put(alert, after, _draft(after, C.ASSIGN.value, by, at, note=to))
+
+    def escalate(self, alert_id: str, by: str, at: float, note: str = "") -> AlertChange:
+        alert = self.get(alert_id)
+        state = next_state(alert_id, alert.state, C.ESCALATE)
+        after = replace(
+            alert, state=state, escalated_by=by, escalated_at=at,
+            acknowledged_by=alert.acknowledged_by or by, acknowledged_at=alert.acknowledged_at or at,
+            note=note or alert.note, updated_at=at,
+        )  # fmt: skip
+        return self._put(alert, after, _draft(after, C.ESCALATE.value, by, at, note=note))
+
+    def confirm(self, alert_id: str, by: str, at: float, note: str = "") -> AlertChange:
+        alert = self.get(alert_id)
+        state = next_state(alert_id, alert.state, C.CONFIRM)
+        after = replace(
+            alert, state=state, confirmed_by=by, confirmed_at=at,
+            acknowledged_by=alert.acknowledged_by or by, acknowledged_at=alert.acknowledged_at or at,
+            snoozed_until=None, note=note or alert.note, updated_at=at,
+        )  # fmt: skip
+        return self._put(alert, after, _draft(after, C.CONFIRM.value, by, at, note=note))
+
+    def dismiss(
+        self, alert_id: str, by: str, at: float, reason: DismissReason, note: str = ""
+    ) -> AlertChange:
+        """Not a violation: a false detection, a fixed object, a permitted cart …; OTHER needs a text."""
         alert = self.get(alert_id)
         state = next_state(alert_id, alert.state, C.DISMISS)
-        return self._put(replace(alert, state=state, dismissed_by=by, dismissed_at=at, note=note))
+        if reason is DismissReason.OTHER and not note.strip():
+            raise MissingReason(f"alert {alert_id}: a dismissal as 'other' needs a text saying why")
+        after = replace(
+            alert, state=state, dismissed_by=by, dismissed_at=at, dismiss_reason=reason,
+            acknowledged_by=alert.acknowledged_by or by, acknowledged_at=alert.acknowledged_at or at,
+            snoozed_until=None, note=note or alert.note, updated_at=at,
+        )  # fmt: skip
+        return self._put(alert, after, _draft(after, C.DISMISS.value, by, at, reason=reason.value, note=note))
 
-    def apply(self, alert_id: str, command: AlertCommand, at: float, by: str | None = None) -> Alert:
-        """Any command by name (RAISE is refused: a new alert needs :meth:`raise_alert`)."""
-        if command is C.RAISE:
-            raise InvalidAlertTransition(alert_id, self.get(alert_id).state, command)
-        if command is C.CLEAR:
-            return self.auto_clear(alert_id, at)
+    def snooze(self, alert_id: str, by: str, at: float, minutes: float) -> AlertChange:
+        """Mute it (no sound, no flashing, the zone's rule quiet) until ``at + minutes``; 0 unmutes."""
+        if minutes < 0:
+            raise ValueError("snooze minutes must not be negative")
+        alert = self.get(alert_id)
+        state = next_state(alert_id, alert.state, C.SNOOZE)
+        until = at + minutes * 60.0 if minutes else None
+        after = replace(
+            alert, state=state, snoozed_until=until, acknowledged_by=alert.acknowledged_by or by,
+            acknowledged_at=alert.acknowledged_at or at, updated_at=at,
+        )  # fmt: skip
+        return self._put(alert, after, _draft(after, C.SNOOZE.value, by, at, note=f"{minutes:g}"))
+
+    def apply(self, alert_id: str, command: AlertCommand, by: str, at: float, **args: Any) -> AlertChange:
+        """Any person's command by name (for tables and key maps); RAISE and CLEAR are the detector's."""
         if command is C.ACKNOWLEDGE:
-            return self.acknowledge(alert_id, by or "", at)
-        return self.dismiss(alert_id, by or "", at)
+            return self.acknowledge(alert_id, by, at)
+        if command is C.ASSIGN:
+            return self.assign(alert_id, by, str(args["to"]), at)
+        if command is C.ESCALATE:
+            return self.escalate(alert_id, by, at, str(args.get("note", "")))
+        if command is C.CONFIRM:
+            return self.confirm(alert_id, by, at, str(args.get("note", "")))
+        if command is C.DISMISS:
+            return self.dismiss(alert_id, by, at, DismissReason(args["reason"]), str(args.get("note", "")))
+        if command is C.SNOOZE:
+            return self.snooze(alert_id, by, at, float(args["minutes"]))
+        if command is C.CLEAR:
+            return self.clear(alert_id, at)
+        raise InvalidAlertTransition(alert_id, self.get(alert_id).state, command)
 
-    def _put(self, alert: Alert) -> Alert:
-        self._alerts[alert.id] = alert
-        return alert
+    def _put(self, before: Alert | None, after: Alert, draft: AuditDraft) -> AlertChange:
+        self._alerts[after.id] = after
+        return AlertChange(before, after, draft)
+
+
+def _draft(
+    alert: Alert, action: str, actor: str, at: float, *, reason: str = "", note: str = ""
+) -> AuditDraft:
+    return AuditDraft(
+        subject=f"alert:{alert.id}", action=action, actor=actor, at=at, reason=reason, note=note,
+        data=alert_to_record(alert),
+    )  # fmt: skip

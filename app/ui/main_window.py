@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.adapters.onvif.types import PtzVector
-from app.core.alerts import AlertBook
+from app.core.legacy_alerts import AlertBook
 from app.core.preset_tracking import Place
 from app.core.ptz_control import Requester
 from app.core.stream_health import StreamState

@@ -11,7 +11,7 @@ from PySide6.QtGui import QColor, QImage
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
-from app.core.alerts import AlertBook, AlertState
+from app.core.legacy_alerts import AlertBook, AlertState
 from app.services.detection.protocol import AlertEvent, OverlayBox
 from app.services.detection.service import record_event as record
 from app.ui.detection.alerts_panel import AlertsPanel, EvidenceViewer, Thumbnails, rule_words, state_words

@@ -32,8 +32,8 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
-from app.core.alerts import Alert, AlertBook, InvalidAlertTransition
 from app.core.detection_faults import event_kind
+from app.core.legacy_alerts import Alert, AlertBook, InvalidAlertTransition
 from app.core.system_events import SystemEvent, SystemEventKind
 from app.media.frame_board import BoardLayout
 from app.services.detection.protocol import (

@@ -48,7 +48,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.alerts import OPEN_STATES, Alert, AlertBook, AlertState, InvalidAlertTransition
+from app.core.legacy_alerts import OPEN_STATES, Alert, AlertBook, AlertState, InvalidAlertTransition
 from app.services.detection.protocol import AlertEvent
 from app.services.detection.service import record_event
 

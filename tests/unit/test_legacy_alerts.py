@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from app.core.alerts import (
+from app.core.legacy_alerts import (
     TRANSITIONS,
     Alert,
     AlertBook,

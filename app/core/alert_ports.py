@@ -1,0 +1,89 @@
+"""What the alert service needs from the outside world, as ports (implemented in ``app/adapters``).
+
+* :class:`AlertRepository`: where alerts and their audit events are kept (SQLite or PostgreSQL);
+  ``append`` writes a change (the alert as it is now and its sealed audit event) in one
+  transaction. Called from one writer thread only.
+* :class:`EvidenceStore`: content-addressed files (stills, clips), by sha256.
+* :class:`Clock`: wall-clock seconds (a fake one in tests).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from app.core.alerts import Alert, AlertState, DismissReason, EvidenceKind, EvidenceRef, Rule
+from app.core.audit import AuditDraft, AuditEvent
+
+
+class Clock(Protocol):
+    def now(self) -> float: ...
+
+
+@dataclass(frozen=True)
+class AlertQuery:
+    """History search; every field left None matches all. Times are wall-clock seconds."""
+
+    camera_ids: frozenset[str] | None = None
+    rules: frozenset[Rule] | None = None
+    states: frozenset[AlertState] | None = None
+    reasons: frozenset[DismissReason] | None = None
+    raised_from: float | None = None
+    raised_to: float | None = None
+    text: str | None = None  # in the zone name, note or camera id
+    limit: int = 1000
+
+
+class SchemaTooNew(RuntimeError):
+    """The database was written by a newer CityWall: refused, never downgraded."""
+
+
+class AlertRepository(Protocol):
+    def append(self, alert: Alert, draft: AuditDraft) -> AuditEvent:
+        """Store ``alert`` as it is now and seal ``draft`` as the next audit event, atomically."""
+        ...
+
+    def get(self, alert_id: str) -> Alert | None: ...
+
+    def open_alerts(self) -> list[Alert]:
+        """Alerts not cleared, confirmed or dismissed, plus any nobody acknowledged yet."""
+        ...
+
+    def search(self, query: AlertQuery) -> list[Alert]:
+        """Newest first."""
+        ...
+
+    def events(self, subject: str | None = None) -> Iterator[AuditEvent]:
+        """Audit events in the order stored (all, or one subject's)."""
+        ...
+
+    def all_alerts(self) -> Iterator[Alert]: ...
+
+    def close(self) -> None: ...
+
+
+class EvidenceProblem(RuntimeError):
+    """The evidence could not be kept (disk full, folder read-only): says which file and why."""
+
+
+class EvidenceStore(Protocol):
+    def put(
+        self,
+        data: bytes,
+        *,
+        kind: EvidenceKind,
+        media_type: str,
+        captured_at: float,
+        camera_id: str,
+        stream: str,
+        note: str = "",
+    ) -> EvidenceRef:
+        """Keep ``data`` under its sha256 (the same bytes twice are kept once); raises EvidenceProblem."""
+        ...
+
+    def read(self, ref: EvidenceRef) -> bytes: ...
+
+    def verify(self, refs: Sequence[EvidenceRef]) -> list[tuple[EvidenceRef, str]]:
+        """Each file that is missing or whose content no longer matches its hash, with why."""
+        ...
