@@ -72,7 +72,11 @@ EXPECTED: dict[tuple[AlertState, AlertCommand], AlertState | None] = {
     (S.DISMISSED, C.SNOOZE): None,
     (S.DISMISSED, C.CLEAR): S.DISMISSED,
 }
-ARGS = {C.ASSIGN: {"to": "李四"}, C.DISMISS: {"reason": "false_detection"}, C.SNOOZE: {"minutes": 10}}
+ARGS: dict[AlertCommand, dict[str, object]] = {
+    C.ASSIGN: {"to": "李四"},
+    C.DISMISS: {"reason": "false_detection"},
+    C.SNOOZE: {"minutes": 10},
+}
 
 
 def new_alert(alert_id: str = "a1", at: float = 1000.0, **changes: object) -> Alert:
