@@ -3,6 +3,7 @@
 * :class:`AlertRepository`: where alerts and their audit events are kept (SQLite or PostgreSQL);
   ``append`` writes a change (the alert as it is now and its sealed audit event) in one
   transaction. Called from one writer thread only.
+* :class:`AlertWriter`: the one writer thread in front of the repository (the GUI never waits).
 * :class:`EvidenceStore`: content-addressed files (stills, clips), by sha256.
 * :class:`Clock`: wall-clock seconds (a fake one in tests).
 """
@@ -10,6 +11,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -59,6 +61,14 @@ class AlertRepository(Protocol):
         ...
 
     def all_alerts(self) -> Iterator[Alert]: ...
+
+    def close(self) -> None: ...
+
+
+class AlertWriter(Protocol):
+    """The one writer: changes are written in the order submitted, off the caller's thread."""
+
+    def submit(self, alert: Alert, draft: AuditDraft) -> Future[AuditEvent]: ...
 
     def close(self) -> None: ...
 

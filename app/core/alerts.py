@@ -408,6 +408,24 @@ class AlertBook:
         )  # fmt: skip
         return self._put(alert, after, _draft(after, C.SNOOZE.value, by, at, note=f"{minutes:g}"))
 
+    def attach_evidence(self, alert_id: str, refs: tuple[EvidenceRef, ...], at: float) -> AlertChange:
+        """Evidence that came after the raise (the main-stream still, the clip): kept on the alert
+        whatever its state, recorded like every other change."""
+        alert = self.get(alert_id)
+        known = {(e.sha256, e.kind) for e in alert.evidence}
+        fresh = tuple(r for r in refs if (r.sha256, r.kind) not in known)
+        after = replace(alert, evidence=alert.evidence + fresh, updated_at=at)
+        note = ", ".join(f"{r.kind.value} {r.sha256[:12]}" for r in fresh)
+        return self._put(alert, after, _draft(after, "evidence", "system", at, note=note))
+
+    def end_snooze(self, alert_id: str, at: float) -> AlertChange | None:
+        """A snooze whose time is up (None when it is not, or the alert is not snoozed)."""
+        alert = self.get(alert_id)
+        if alert.snoozed_until is None or alert.snoozed(at):
+            return None
+        after = replace(alert, snoozed_until=None, updated_at=at)
+        return self._put(alert, after, _draft(after, "snooze_ended", "system", at))
+
     def apply(self, alert_id: str, command: AlertCommand, by: str, at: float, **args: Any) -> AlertChange:
         """Any person's command by name (for tables and key maps); RAISE and CLEAR are the detector's."""
         if command is C.ACKNOWLEDGE:

@@ -42,6 +42,8 @@ class SystemEventKind(StrEnum):
     SITE_FILE_NOT_SAVED = "site_file_not_saved"  # subject: file; detail: why
     SNAPSHOT_SAVED = "snapshot_saved"  # subject: the picture's path
     SNAPSHOT_NOT_SAVED = "snapshot_not_saved"  # subject: path; detail: why
+    ALERT_NOT_STORED = "alert_not_stored"  # the alert database refused a write (detail: why); kept in memory
+    ALERTS_STORED = "alerts_stored"  # every alert change is stored again
 
 
 DEFAULT_SEVERITY: dict[SystemEventKind, Severity] = {
@@ -64,6 +66,8 @@ DEFAULT_SEVERITY: dict[SystemEventKind, Severity] = {
     SystemEventKind.SITE_FILE_NOT_SAVED: Severity.ERROR,
     SystemEventKind.SNAPSHOT_SAVED: Severity.INFO,
     SystemEventKind.SNAPSHOT_NOT_SAVED: Severity.ERROR,
+    SystemEventKind.ALERT_NOT_STORED: Severity.ERROR,
+    SystemEventKind.ALERTS_STORED: Severity.INFO,
 }
 
 # An event of the second kind ends the condition that the first kind announced (for the same
@@ -73,6 +77,7 @@ RESOLVED_BY: dict[SystemEventKind, SystemEventKind] = {
     SystemEventKind.DETECTION_WORKER_DOWN: SystemEventKind.DETECTION_WORKER_UP,
     SystemEventKind.DISK_LOW: SystemEventKind.DISK_OK,
     SystemEventKind.DISK_FULL: SystemEventKind.DISK_OK,
+    SystemEventKind.ALERT_NOT_STORED: SystemEventKind.ALERTS_STORED,
 }
 
 

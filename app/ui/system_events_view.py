@@ -91,6 +91,12 @@ MESSAGES: dict[SystemEventKind, str] = {
     K.SITE_FILE_NOT_SAVED: str(QT_TRANSLATE_NOOP("SystemEvents", "Site file not saved: {0}")),
     K.SNAPSHOT_SAVED: str(QT_TRANSLATE_NOOP("SystemEvents", "Snapshot saved: {0}")),
     K.SNAPSHOT_NOT_SAVED: str(QT_TRANSLATE_NOOP("SystemEvents", "Snapshot not saved: {0}")),
+    K.ALERT_NOT_STORED: str(
+        QT_TRANSLATE_NOOP(
+            "SystemEvents", "Alerts are not being saved to the database; they are kept until it works again"
+        )
+    ),
+    K.ALERTS_STORED: str(QT_TRANSLATE_NOOP("SystemEvents", "Alerts are saved to the database again")),
 }
 # A detection problem is worded by its fault (the event's subject); {0}: the camera's name.
 DETECTION_FAULTS: dict[DetectionFault, str] = {

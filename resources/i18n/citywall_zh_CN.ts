@@ -1876,6 +1876,14 @@
         <translation>抓拍未能保存：{0}</translation>
     </message>
     <message>
+        <source>Alerts are not being saved to the database; they are kept until it works again</source>
+        <translation>告警无法写入数据库，暂存于本机，恢复后自动补写</translation>
+    </message>
+    <message>
+        <source>Alerts are saved to the database again</source>
+        <translation>告警已恢复写入数据库</translation>
+    </message>
+    <message>
         <source>Detection is off: it cannot read the cameras&apos; pictures</source>
         <translation>检测已关闭：无法读取摄像机画面</translation>
     </message>
