@@ -78,6 +78,7 @@ PACKET_OVERHEAD = (
 class ClipCut:
     """A finished clip (MP4 bytes) and what it covers, in wall-clock seconds."""
 
+    request_id: int
     camera_id: str
     data: bytes
     start_at: float
@@ -206,6 +207,7 @@ class PacketRing:
         except Exception as exc:
             return cut.request_id, ClipUnavailable(f"{self.camera_id}: the clip could not be written: {exc}")
         return ClipCut(
+            request_id=cut.request_id,
             camera_id=self.camera_id,
             data=data,
             start_at=cut.packets[0].arrival,
