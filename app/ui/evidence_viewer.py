@@ -97,8 +97,12 @@ class ClipPlayer(QObject):
 
     @Slot()
     def close(self) -> None:
+        """In the player's thread: its timer is stopped and deleted where it lives."""
         if self._timer is not None:
             self._timer.stop()
+            self._timer.setParent(None)
+            self._timer = None
+        self._frames = None
         if self._container is not None:
             self._container.close()
             self._container = None
@@ -210,7 +214,8 @@ class EvidenceViewer(QWidget):
         self._play.connect(self._player.play)
         self._pause.connect(self._player.pause)
         self._seek.connect(self._player.seek)
-        self._close.connect(self._player.close)
+        # Blocking: the player stops its timer in its own thread before the thread is told to quit.
+        self._close.connect(self._player.close, Qt.ConnectionType.BlockingQueuedConnection)
         self._player.still_ready.connect(self.still.show_image)
         self._player.opened.connect(self._opened)
         self._player.frame.connect(self._frame)
