@@ -14,6 +14,7 @@ from typing import Literal
 
 from app.core.stream_failure import StreamFailure
 from app.core.stream_health import HealthSnapshot, StreamHealth, StreamState
+from app.media.evidence.ring import ClipCut, ClipUnavailable, PacketRing
 from app.media.frame_board import FrameBoard
 from app.media.protocol import CameraSpec, HealthChanged, Output, PullStats, SetView, ViewMode
 from app.media.pull import StreamPull
@@ -61,6 +62,7 @@ class CameraRunner:
         self._main: StreamPull | None = None
         self._samples: dict[str, deque[tuple[float, int]]] = {}  # fps window: stream → (time, frames)
         self._inherited: dict[str, StreamHealth] = {}  # health a replacement pull takes over
+        self.ring: PacketRing | None = None  # evidence clips: the sub-stream's last seconds
 
     def pulls(self) -> list[StreamPull]:
         return [p for p in (self._sub, self._main) if p is not None]
@@ -92,6 +94,32 @@ class CameraRunner:
                 self._stop(self._main)
                 self._main = None
 
+    # --- evidence clips -------------------------------------------------------------------------------
+    def buffer_clips(self, seconds: float) -> None:
+        """Keep the sub-stream's last ``seconds`` of packets (0: keep none). The sub-stream pull runs
+        whenever the camera is wanted at all (a watched camera: for detection samples)."""
+        with self._lock:
+            if seconds <= 0:
+                self.ring = None
+            elif self.ring is None:
+                separate_main = self.spec.main_url is not None and self.spec.main_url != self.spec.sub_url
+                self.ring = PacketRing(self.spec.camera_id, seconds, "sub" if separate_main else "main")
+            else:
+                self.ring.seconds = seconds
+            if self._sub is not None:
+                self._sub.ring = self.ring
+
+    def cut_clip(self, request_id: int, raised_at: float, before_s: float, after_s: float) -> None:
+        with self._lock:
+            ring = self.ring
+        if ring is None:
+            raise ClipUnavailable(f"{self.spec.camera_id}: its packets are not kept (not a watched camera)")
+        ring.start_cut(request_id, raised_at, before_s, after_s)
+
+    def finished_clips(self, now: float) -> list[ClipCut | tuple[int, ClipUnavailable]]:
+        ring = self.ring
+        return [] if ring is None else ring.finished(now)
+
     def _report_setup_error(self, view: SetView) -> None:
         state = StreamState.STOPPED if view.mode == ViewMode.OFF else StreamState.OFFLINE
         snapshot = HealthSnapshot(
@@ -120,6 +148,8 @@ class CameraRunner:
             sample_slot=self.tile_slot if which == "sub" and self._answers_samples() else None,
             health=self._inherited.pop(which, None),
         )
+        if which == "sub":
+            created.ring = self.ring
         created.start()
         return created
 

@@ -10,6 +10,7 @@ from enum import IntEnum
 from typing import Literal
 
 from app.core.stream_health import HealthPolicy, HealthSnapshot
+from app.media.evidence.ring import ClipCut
 from camera_config.masking import mask_url
 
 
@@ -98,6 +99,25 @@ class Shutdown:
     pass
 
 
+@dataclass(frozen=True)
+class BufferClips:
+    """Keep the camera's last ``seconds`` of packets for evidence clips (0: stop keeping them)."""
+
+    camera_id: str
+    seconds: float
+
+
+@dataclass(frozen=True)
+class CutClip:
+    """Cut a clip from ``raised_at - before_s`` to ``raised_at + after_s`` (wall-clock seconds)."""
+
+    request_id: int
+    camera_id: str
+    raised_at: float
+    before_s: float
+    after_s: float
+
+
 # --- worker → parent ---------------------------------------------------------------------------
 @dataclass(frozen=True)
 class HealthChanged:
@@ -126,6 +146,15 @@ class WorkerReady:
     """Sent once the worker has imported its modules and attached to the frame board."""
 
     worker: int
+
+
+@dataclass(frozen=True)
+class ClipDone:
+    """The answer to a CutClip: the clip, or why there is none."""
+
+    request_id: int
+    clip: ClipCut | None
+    error: str = ""
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from av.video.reformatter import Interpolation, VideoReformatter
 
 from app.core.stream_failure import StreamFailure, classify_failure
 from app.core.stream_health import HealthSnapshot, StreamHealth, StreamState, backoff_delay
+from app.media.evidence.ring import PacketRing, StreamParams
 from app.media.frame_board import BgraImage, FrameBoard
 from app.media.protocol import CameraSpec, Output, SecretUrl
 from app.media.scrub import scrub
@@ -178,6 +179,8 @@ class StreamPull:
         self.decoding_since = 0.0  # non-zero while inside the decoder (hang detection)
         self.source_size = (0, 0)
         self.light_decoding = False  # P-frames decoded without deblocking (small tiles only)
+        # Evidence clips: every packet as it came, kept for a while (set by the camera runner).
+        self.ring: PacketRing | None = None
         self._thread = threading.Thread(target=self._run, name=f"pull-{name}", daemon=True)
 
     # --- control (any thread) -----------------------------------------------------------------
@@ -290,6 +293,7 @@ class StreamPull:
 
     def _pull_once(self) -> None:
         container = self._open()
+        tapped: PacketRing | None = None  # the ring this connection feeds (told its stream's parameters)
         try:
             stream = container.streams.video[0]
             decoder = stream.codec_context
@@ -306,6 +310,12 @@ class StreamPull:
                         return
                     if packet.size == 0:
                         continue
+                    ring = self.ring
+                    if ring is not None:  # before any decoding: a clip is what the camera sent
+                        if ring is not tapped:
+                            ring.begin(StreamParams.of(stream), time.time())
+                            tapped = ring
+                        ring.add(time.time(), packet.pts, packet.dts, packet.is_keyframe, bytes(packet))
                     now = time.monotonic()
                     self.packets += 1
                     self.last_packet_monotonic = now
@@ -337,6 +347,8 @@ class StreamPull:
                 wait_for_key = True
         finally:
             container.close()
+            if tapped is not None:
+                tapped.end(time.time(), "the camera's stream broke off")
 
     def _decode(self, decoder: Any, packet: Any) -> list[av.VideoFrame]:
         """One packet through the decoder; ``decoding_since`` says for how long it has been inside.

@@ -20,6 +20,7 @@ import os
 import threading
 import time
 from collections.abc import Iterable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
@@ -27,10 +28,13 @@ from multiprocessing.process import BaseProcess
 from app.core.stream_failure import StreamFailure
 from app.core.stream_health import HealthSnapshot, StreamState
 from app.core.system_events import EventSink, SystemEvent, SystemEventKind
+from app.media.evidence.clip_requests import ClipRequests
+from app.media.evidence.ring import RING_SECONDS, ClipCut
 from app.media.frame_board import BgraImage, BoardLayout, FrameBoard, FrameMeta, FrameRef
 from app.media.protocol import (
     AddCamera,
     CameraSpec,
+    ClipDone,
     HealthChanged,
     Output,
     PullStats,
@@ -158,6 +162,7 @@ class IngestSupervisor:
         self._monitor: threading.Thread | None = None
         self._events = events
         self.worker_restarts = 0
+        self._clips = ClipRequests()
 
     # --- life cycle ---------------------------------------------------------------------------
     def start(self) -> None:
@@ -169,6 +174,7 @@ class IngestSupervisor:
 
     def stop(self) -> None:
         self._stop.set()
+        self._clips.close()
         if self._monitor is not None:
             self._monitor.join(timeout=2)
         for worker in self._workers:
@@ -222,11 +228,35 @@ class IngestSupervisor:
             worker = self._workers[cam.worker]
             self._send(worker, RemoveCamera(spec.camera_id))
             self._send(worker, AddCamera(spec, cam.tile_slot))
+            self._send_buffering(worker, spec.camera_id)
             if cam.sent is not None:
                 self._send(worker, cam.sent)
 
     def specs(self) -> list[CameraSpec]:
         return [cam.spec for cam in self._cameras.values()]
+
+    # --- evidence clips -----------------------------------------------------------------------
+    def buffer_clips(self, camera_ids: Iterable[str], seconds: float = RING_SECONDS) -> None:
+        """Keep the last ``seconds`` of packets of exactly ``camera_ids`` (the watched cameras: those
+        whose alerts want a clip), in their decoder workers; every other camera keeps none."""
+        with self._lock:
+            for message in self._clips.buffer(camera_ids, self._cameras, seconds):
+                self._send(self._workers[self._cameras[message.camera_id].worker], message)
+
+    def cut_clip(self, camera_id: str, raised_at: float, before_s: float, after_s: float) -> Future[ClipCut]:
+        """A clip of ``camera_id`` from ``raised_at - before_s`` (its key frame at or before) to
+        ``raised_at + after_s`` (wall-clock seconds), answered once the after-window is over. Fails
+        with ClipUnavailable when the camera keeps no packets or its worker dies meanwhile."""
+        with self._lock:
+            cam = self._cameras[camera_id]
+            future, message = self._clips.ask(camera_id, cam.worker, raised_at, before_s, after_s)
+            self._send(self._workers[cam.worker], message)
+        return future
+
+    def _send_buffering(self, worker: _Worker, camera_id: str) -> None:
+        message = self._clips.again(camera_id)
+        if message is not None:
+            self._send(worker, message)
 
     # --- demands ------------------------------------------------------------------------------
     def set_demand(self, client: str, camera_id: str, mode: ViewMode, size: tuple[int, int]) -> None:
@@ -418,6 +448,7 @@ class IngestSupervisor:
                 if cam.worker != worker.index:
                     continue
                 self._send(worker, AddCamera(cam.spec, cam.tile_slot))
+                self._send_buffering(worker, cam.spec.camera_id)
                 if cam.sent is not None:
                     self._send(worker, cam.sent)
 
@@ -440,6 +471,7 @@ class IngestSupervisor:
             for ready in wait(waitables, timeout=0.25):  # type: ignore[arg-type]
                 self._drain(by_handle[ready])
             self._check_workers()
+            self._clips.expire()
 
     def _drain(self, worker: _Worker) -> None:
         conn = worker.conn
@@ -471,6 +503,8 @@ class IngestSupervisor:
             for camera_id, stats in message.cameras.items():
                 if camera_id in self._cameras:
                     self._cameras[camera_id].stats = stats
+        elif isinstance(message, ClipDone):
+            self._clips.answered(message)
         elif isinstance(message, WorkerFault):
             log.warning("decoder worker %d: %s", message.worker, message.message)
 
@@ -543,6 +577,7 @@ class IngestSupervisor:
         if worker.restart_at is not None or self._stop.is_set():
             return
         log.warning("decoder worker %d: %s", worker.index, reason)
+        self._clips.worker_died(worker.index, reason)
         if worker.process is not None and worker.process.is_alive():
             worker.process.kill()
         if worker.conn is not None:

@@ -18,9 +18,13 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 
 from app.media.camera_runner import CameraRunner, StuckPulls
+from app.media.evidence.ring import ClipCut
 from app.media.frame_board import BoardLayout, FrameBoard
 from app.media.protocol import (
     AddCamera,
+    BufferClips,
+    ClipDone,
+    CutClip,
     PullStats,
     RemoveCamera,
     SetView,
@@ -103,6 +107,18 @@ def _command(
         runner = runners.get(message.camera_id)
         if runner is not None:
             runner.apply(message)
+    elif isinstance(message, BufferClips):
+        runner = runners.get(message.camera_id)
+        if runner is not None:
+            runner.buffer_clips(message.seconds)
+    elif isinstance(message, CutClip):
+        runner = runners.get(message.camera_id)
+        try:
+            if runner is None:
+                raise KeyError(f"{message.camera_id}: no such camera in this worker")
+            runner.cut_clip(message.request_id, message.raised_at, message.before_s, message.after_s)
+        except Exception as exc:  # the caller waits for an answer: it gets one
+            report(ClipDone(message.request_id, None, str(exc)))
     elif isinstance(message, RemoveCamera):
         removed = runners.pop(message.camera_id, None)
         if removed is not None:
@@ -131,9 +147,24 @@ def _watch(
             send(WorkerFault(worker, f"{stuck.count()} decoders stuck inside libav: restarting the worker"))
             time.sleep(0.2)  # let the message leave before the process does
             os._exit(EXIT_DECODER_HUNG)
+        _send_clips(runners, send)
         if now >= next_stats:
             next_stats = now + 1.0
             send(StatsReport(worker, _stats(runners, now)))
+
+
+def _send_clips(runners: dict[str, CameraRunner], send: Callable[[object], None]) -> None:
+    """Clips whose after-window is over, remuxed here (a few ms each) and sent once."""
+    wall = time.time()
+    for runner in list(runners.values()):
+        try:
+            for done in runner.finished_clips(wall):
+                if isinstance(done, ClipCut):
+                    send(ClipDone(done.request_id, done))
+                else:
+                    send(ClipDone(done[0], None, str(done[1])))
+        except Exception:
+            log.exception("clips of %s failed", runner.spec.camera_id)
 
 
 def _stats(runners: dict[str, CameraRunner], now: float) -> dict[str, dict[str, PullStats]]:

@@ -889,6 +889,57 @@
     </message>
 </context>
 <context>
+    <name>Evidence</name>
+    <message>
+        <source>Evidence</source>
+        <translation>证据</translation>
+    </message>
+    <message>
+        <source>Loading the picture…</source>
+        <translation>正在载入图片…</translation>
+    </message>
+    <message>
+        <source>Loading the clip…</source>
+        <translation>正在载入录像…</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>播放</translation>
+    </message>
+    <message>
+        <source>No picture was kept for this alert.</source>
+        <translation>此告警没有保存图片。</translation>
+    </message>
+    <message>
+        <source>No clip was kept for this alert.</source>
+        <translation>此告警没有保存录像。</translation>
+    </message>
+    <message>
+        <source>main stream</source>
+        <translation>主码流</translation>
+    </message>
+    <message>
+        <source>sub-stream</source>
+        <translation>子码流</translation>
+    </message>
+    <message>
+        <source>Taken {0} from the {1}.</source>
+        <translation>{0} 取自{1}。</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>The picture could not be read: {0}</source>
+        <translation>图片无法读取：{0}</translation>
+    </message>
+    <message>
+        <source>The clip could not be read: {0}</source>
+        <translation>录像无法读取：{0}</translation>
+    </message>
+</context>
+<context>
     <name>Help</name>
     <message>
         <source>Drag</source>

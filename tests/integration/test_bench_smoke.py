@@ -119,3 +119,12 @@ def test_detection_restart_bench_runs_and_ends_with_result_line() -> None:
     keys = {item.split("=", 1)[0] for item in last.removeprefix("RESULT ").split()}
     assert keys == {"vending_delay_s", "bin_delay_s", "restart_s", "runs", "revisit_s"}
     assert "killed the worker at" in done.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.peer
+def test_evidence_bench_runs_and_ends_with_result_line(demo_clips: ClipSet) -> None:
+    """The shortest run: a 10 s ring, one still, a clip with 3 s after the raise."""
+    command = [sys.executable, str(ROOT / "bench" / "evidence.py"), "--seconds", "15", "--stills", "1"]
+    keys = {"evidence_cpu_ms", "still_cpu_ms", "clip_cpu_ms", "ring_mib_per_camera", "tap_cpu_ms_per_s"}
+    assert result_keys(command, demo_clips, 300) == keys
