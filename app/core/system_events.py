@@ -42,6 +42,8 @@ class SystemEventKind(StrEnum):
     SITE_FILE_NOT_SAVED = "site_file_not_saved"  # subject: file; detail: why
     SNAPSHOT_SAVED = "snapshot_saved"  # subject: the picture's path
     SNAPSHOT_NOT_SAVED = "snapshot_not_saved"  # subject: path; detail: why
+    ALERT_STORE_FAILED = "alert_store_failed"  # alerts not written (subject: the database; detail: why)
+    ALERT_STORE_OK = "alert_store_ok"  # alerts are written again after ALERT_STORE_FAILED
 
 
 DEFAULT_SEVERITY: dict[SystemEventKind, Severity] = {
@@ -64,6 +66,8 @@ DEFAULT_SEVERITY: dict[SystemEventKind, Severity] = {
     SystemEventKind.SITE_FILE_NOT_SAVED: Severity.ERROR,
     SystemEventKind.SNAPSHOT_SAVED: Severity.INFO,
     SystemEventKind.SNAPSHOT_NOT_SAVED: Severity.ERROR,
+    SystemEventKind.ALERT_STORE_FAILED: Severity.ERROR,
+    SystemEventKind.ALERT_STORE_OK: Severity.INFO,
 }
 
 # An event of the second kind ends the condition that the first kind announced (for the same
@@ -73,6 +77,7 @@ RESOLVED_BY: dict[SystemEventKind, SystemEventKind] = {
     SystemEventKind.DETECTION_WORKER_DOWN: SystemEventKind.DETECTION_WORKER_UP,
     SystemEventKind.DISK_LOW: SystemEventKind.DISK_OK,
     SystemEventKind.DISK_FULL: SystemEventKind.DISK_OK,
+    SystemEventKind.ALERT_STORE_FAILED: SystemEventKind.ALERT_STORE_OK,
 }
 
 

@@ -91,6 +91,10 @@ MESSAGES: dict[SystemEventKind, str] = {
     K.SITE_FILE_NOT_SAVED: str(QT_TRANSLATE_NOOP("SystemEvents", "Site file not saved: {0}")),
     K.SNAPSHOT_SAVED: str(QT_TRANSLATE_NOOP("SystemEvents", "Snapshot saved: {0}")),
     K.SNAPSHOT_NOT_SAVED: str(QT_TRANSLATE_NOOP("SystemEvents", "Snapshot not saved: {0}")),
+    K.ALERT_STORE_FAILED: str(
+        QT_TRANSLATE_NOOP("SystemEvents", "Alerts are not being saved to {0}; they are kept in memory")
+    ),
+    K.ALERT_STORE_OK: str(QT_TRANSLATE_NOOP("SystemEvents", "Alerts are being saved again")),
 }
 # A detection problem is worded by its fault (the event's subject); {0}: the camera's name.
 DETECTION_FAULTS: dict[DetectionFault, str] = {

@@ -1876,6 +1876,14 @@
         <translation>抓拍未能保存：{0}</translation>
     </message>
     <message>
+        <source>Alerts are not being saved to {0}; they are kept in memory</source>
+        <translation>告警未能保存到 {0}，暂存于内存中</translation>
+    </message>
+    <message>
+        <source>Alerts are being saved again</source>
+        <translation>告警已恢复保存</translation>
+    </message>
+    <message>
         <source>Detection is off: it cannot read the cameras&apos; pictures</source>
         <translation>检测已关闭：无法读取摄像机画面</translation>
     </message>

@@ -10,8 +10,10 @@ names the database uses :func:`describe`.
 
 from __future__ import annotations
 
+import errno
 import re
 import sqlite3
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -125,8 +127,9 @@ _PG_FAULTS = {
 }
 
 
-def store_error(exc: BaseException, where: str) -> StoreUnavailable:
-    """What went wrong, in a word the UI can translate, and the driver's text (no password)."""
+def store_error(exc: BaseException, where: str, folder: Path | None = None) -> StoreUnavailable:
+    """What went wrong, in a word the UI can translate, and the driver's text (no password).
+    ``folder``: the SQLite file's, asked why when SQLite only says it cannot open the file."""
     if isinstance(exc, StoreUnavailable):
         return exc
     orig: BaseException = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
@@ -139,8 +142,12 @@ def store_error(exc: BaseException, where: str) -> StoreUnavailable:
             fault = StoreFault.READ_ONLY
         if name.startswith("SQLITE_IOERR"):
             fault = StoreFault.DISK_FULL if "full" in detail.lower() else StoreFault.OTHER
+        if fault in (StoreFault.UNREACHABLE, StoreFault.OTHER) and folder is not None:
+            fault, detail = _folder_fault(folder) or (fault, detail)
     elif isinstance(orig, OSError):
-        fault = {28: StoreFault.DISK_FULL, 30: StoreFault.READ_ONLY}.get(orig.errno or 0, StoreFault.OTHER)
+        fault = {errno.ENOSPC: StoreFault.DISK_FULL, errno.EROFS: StoreFault.READ_ONLY}.get(
+            orig.errno or 0, StoreFault.OTHER
+        )
         detail = orig.strerror or detail
     else:
         sqlstate = getattr(orig, "sqlstate", None)
@@ -149,6 +156,21 @@ def store_error(exc: BaseException, where: str) -> StoreUnavailable:
         elif (isinstance(exc, DBAPIError) and exc.connection_invalidated) or _is_connect_error(orig):
             fault = StoreFault.UNREACHABLE
     return StoreUnavailable(where, fault, _scrub(detail))
+
+
+def _folder_fault(folder: Path) -> tuple[StoreFault, str] | None:
+    """Why a file cannot be written in ``folder`` (SQLite needs its -wal and -shm files beside
+    the database even to read it), found by trying: permission bits say nothing of a read-only
+    mount or a full disk."""
+    try:
+        with tempfile.TemporaryFile(dir=folder, prefix=".citywall-probe-"):
+            return None
+    except OSError as exc:
+        fault = {
+            errno.ENOSPC: StoreFault.DISK_FULL, errno.EROFS: StoreFault.READ_ONLY,
+            errno.EACCES: StoreFault.READ_ONLY, errno.EPERM: StoreFault.READ_ONLY,
+        }.get(exc.errno or 0)  # fmt: skip
+        return (fault, f"{folder}: {exc.strerror or exc}") if fault is not None else None
 
 
 def _is_connect_error(orig: BaseException) -> bool:

@@ -10,6 +10,7 @@ processes appending at once still make one unbroken chain. Reads use their own c
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,10 @@ class SqlAlertRepository:
 
     def __init__(self, write_engine: Engine, read_engine: Engine, where: str) -> None:
         self._write, self._read, self.where = write_engine, read_engine, where
+        database = write_engine.url.database
+        self._folder = (
+            Path(database).parent if write_engine.url.get_backend_name() == "sqlite" and database else None
+        )
         self.dialect = write_engine.dialect.name
         self.upgrade: Upgrade | None = None
 
@@ -55,7 +60,7 @@ class SqlAlertRepository:
                 self._upsert_alert(conn, alert, record)
                 self._insert_evidence(conn, alert)
         except (SQLAlchemyError, OSError) as exc:
-            raise engines.store_error(exc, self.where) from exc
+            raise engines.store_error(exc, self.where, self._folder) from exc
         return event
 
     def _upsert_alert(self, conn: Connection, alert: Alert, record: str) -> None:
@@ -142,7 +147,7 @@ class SqlAlertRepository:
             with self._read.connect() as conn:
                 return list(conn.execute(stmt))
         except (SQLAlchemyError, OSError) as exc:
-            raise engines.store_error(exc, self.where) from exc
+            raise engines.store_error(exc, self.where, self._folder) from exc
 
     def _stream(self, stmt: Select[Any], convert: Callable[[Row[Any]], Any]) -> Iterator[Any]:
         try:
@@ -150,7 +155,7 @@ class SqlAlertRepository:
                 for row in conn.execution_options(yield_per=BATCH).execute(stmt):
                     yield convert(row)
         except (SQLAlchemyError, OSError) as exc:
-            raise engines.store_error(exc, self.where) from exc
+            raise engines.store_error(exc, self.where, self._folder) from exc
 
     def close(self) -> None:
         self._write.dispose()
@@ -182,10 +187,11 @@ def open_repository(
     try:
         backups = Path(str(target.database)).parent / "backups" if sqlite_file else None
         done = upgrade_on_start(write, where, backups=backups, migrations=migrations, apply=upgrade)
-    except (SQLAlchemyError, OSError) as exc:
+    except (SQLAlchemyError, OSError, sqlite3.Error) as exc:
         write.dispose()
         read.dispose()
-        raise engines.store_error(exc, where) from exc
+        folder = Path(str(target.database)).parent if sqlite_file else None
+        raise engines.store_error(exc, where, folder) from exc
     except BaseException:
         write.dispose()
         read.dispose()
