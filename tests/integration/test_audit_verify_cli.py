@@ -175,3 +175,22 @@ def test_a_missing_database_is_said_and_nothing_is_made(
     assert main(["audit", "verify", "--database", str(tmp_path / "alerts.sqlite3")]) == 2
     assert "no such database file" in capsys.readouterr().err
     assert not (tmp_path / "alerts.sqlite3").exists()
+
+
+def test_a_sites_own_store_is_found_from_its_site_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from app.main import site_data_dir
+    from camera_config.loader import load_site
+
+    site_file = tmp_path / "site.yaml"
+    site_file.write_text("site:\n  name: 东城区\n", encoding="utf-8")
+    data = site_data_dir(load_site(site_file), tmp_path / "sites")
+    data.mkdir(parents=True)
+    repository = open_repository(None, data)
+    change = AlertBook().raise_alert(sample_alert(1))
+    repository.append(change.after, change.draft)
+    repository.close()
+    args = ["audit", "verify", "--site", str(site_file), "--data-dir", str(tmp_path / "sites")]
+    assert main(args) == 0
+    assert capsys.readouterr().out.strip() == "1 events, 1 alerts, 0 evidence files: intact"
