@@ -22,6 +22,9 @@ APT_PACKAGES=(
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0
   libxcb-randr0 libxcb-xinerama0 libxcb-xkb1
 )
+# The alert store's contract tests run against a real PostgreSQL server too (a throwaway cluster
+# that tests/pg_server.py makes with initdb/pg_ctl; the app itself needs no server).
+if [ "$WITH_TESTS" = 1 ]; then APT_PACKAGES+=(postgresql); fi
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 missing=()

@@ -1,0 +1,82 @@
+"""Durability: the app killed (kill -9) in the middle of a burst of alert writes, 50 times.
+
+Every write whose future had returned (the child printed it) is in the database afterwards, the
+SQLite file passes ``PRAGMA integrity_check``, and the audit record verifies (chain, rows).
+Kills land at random moments: while the store opens (first start included), mid-burst, late.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from app.adapters.storage.repository import open_repository
+from app.adapters.storage.verify import verify_store
+
+KILLS = 50
+BURST = 12  # alerts per child (plus an acknowledgement of every third)
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_and_kill(data: Path, run: int, rng: random.Random) -> list[tuple[str, int]]:
+    """Start a child, kill -9 it at a random moment; what it said was written."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    child = subprocess.Popen(
+        [sys.executable, "-m", "tests.alert_store_child", str(data), str(BURST), str(run)],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT, env=env,
+    )  # fmt: skip
+    assert child.stdout is not None
+    lines: list[str] = []
+    wanted = rng.randint(-2, BURST + BURST // 3)  # below 1: a kill by time, maybe while it opens
+    if wanted < 1:
+        timer = threading.Timer(rng.uniform(0.0, 1.5), lambda: child.send_signal(signal.SIGKILL))
+        timer.start()
+    deadline = time.monotonic() + 60
+    for line in child.stdout:
+        lines.append(line.strip())
+        if len(lines) - 1 >= wanted >= 1:  # "ready" first, then written ids
+            child.send_signal(signal.SIGKILL)
+            break
+        assert time.monotonic() < deadline, "the child took too long"
+    with contextlib.suppress(ProcessLookupError):
+        child.send_signal(signal.SIGKILL)
+    rest, _ = child.communicate(timeout=30)  # lines printed before the kill are still in the pipe
+    if wanted < 1:
+        timer.cancel()
+    lines += rest.split("\n")
+    written = [line.split() for line in lines if line and line != "ready"]
+    return [(alert_id, int(seq)) for alert_id, seq in written]
+
+
+@pytest.mark.slow
+def test_kill_9_during_a_burst_loses_no_write_that_returned(tmp_path: Path) -> None:
+    seed = random.randrange(1 << 30)
+    rng = random.Random(seed)
+    promised: dict[int, str] = {}
+    for run in range(KILLS):
+        for alert_id, seq in run_and_kill(tmp_path, run, rng):
+            promised[seq] = alert_id
+        with contextlib.closing(sqlite3.connect(tmp_path / "alerts.sqlite3")) as db:
+            stored = dict(db.execute("SELECT seq, subject FROM audit_events").fetchall())
+        lost = {seq: a for seq, a in promised.items() if stored.get(seq) != f"alert:{a}"}
+        assert not lost, f"run {run} (seed {seed}): written and returned, then lost: {lost}"
+    assert len(promised) > KILLS  # the kills did not all land before the first write
+    with contextlib.closing(sqlite3.connect(tmp_path / "alerts.sqlite3")) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    repository = open_repository(None, tmp_path)
+    try:
+        result = verify_store(repository, None)
+    finally:
+        repository.close()
+    assert result.problems == [], f"seed {seed}"
+    assert result.events >= len(promised)
