@@ -1984,6 +1984,325 @@
     </message>
 </context>
 <context>
+    <name>Triage</name>
+    <message>
+        <source>Loading the picture…</source>
+        <translation>正在读取图片…</translation>
+    </message>
+    <message>
+        <source>Evidence: {0}</source>
+        <translation>证据：{0}</translation>
+    </message>
+    <message>
+        <source>This alert has no evidence picture.</source>
+        <translation>此告警没有证据图片。</translation>
+    </message>
+    <message>
+        <source>The evidence picture cannot be read: {0}</source>
+        <translation>证据图片无法读取：{0}</translation>
+    </message>
+    <message>
+        <source>Next alert</source>
+        <translation>下一条告警</translation>
+    </message>
+    <message>
+        <source>Previous alert</source>
+        <translation>上一条告警</translation>
+    </message>
+    <message>
+        <source>Take it (I have seen it)</source>
+        <translation>签收（我已看到）</translation>
+    </message>
+    <message>
+        <source>Confirm: a real violation</source>
+        <translation>确认违规（属实）</translation>
+    </message>
+    <message>
+        <source>Dismiss as false; the digit is the reason: 1 false detection, 2 fixed object, 3 inside the shop, 4 permitted, 5 gone, 6 other (type why)</source>
+        <translation>排除误报，数字选原因：1 误检，2 固定设施，3 店内经营，4 合规经营，5 已离开，6 其他（输入原因）</translation>
+    </message>
+    <message>
+        <source>Mute it and its zone: 1 for 10 min, 2 for 30 min, 3 for 60 min, 0 unmute</source>
+        <translation>静音此告警及其区域：1 为 10 分钟，2 为 30 分钟，3 为 60 分钟，0 取消静音</translation>
+    </message>
+    <message>
+        <source>Assign to an operator…</source>
+        <translation>指派给座席员…</translation>
+    </message>
+    <message>
+        <source>Send to the shift leader</source>
+        <translation>上报值班长</translation>
+    </message>
+    <message>
+        <source>Open the evidence</source>
+        <translation>查看证据</translation>
+    </message>
+    <message>
+        <source>Show its camera in focus (the saved view stays as it is)</source>
+        <translation>放大查看其摄像机画面（不改动已保存的视图）</translation>
+    </message>
+    <message>
+        <source>Next list (open, not yet taken, confirmed …)</source>
+        <translation>切换列表（未处理、待签收、已确认违规…）</translation>
+    </message>
+    <message>
+        <source>Alert list (while it has the keyboard)</source>
+        <translation>告警列表（列表获得键盘焦点时）</translation>
+    </message>
+    <message>
+        <source>Times in the site&apos;s time zone ({0})</source>
+        <translation>时间均为本站时区（{0}）</translation>
+    </message>
+    <message>
+        <source>Raised</source>
+        <translation>告警时间</translation>
+    </message>
+    <message>
+        <source>Evidence</source>
+        <translation>证据</translation>
+    </message>
+    <message>
+        <source>Camera</source>
+        <translation>摄像机</translation>
+    </message>
+    <message>
+        <source>Place</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <source>Rule</source>
+        <translation>规则</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>持续</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Owner</source>
+        <translation>负责人</translation>
+    </message>
+    <message>
+        <source>preset {0}</source>
+        <translation>预置位 {0}</translation>
+    </message>
+    <message>
+        <source>no picture</source>
+        <translation>无证据图片</translation>
+    </message>
+    <message>
+        <source>picture missing</source>
+        <translation>证据图片缺失</translation>
+    </message>
+    <message>
+        <source>Confidence {0:.0%} · priority: {1}</source>
+        <translation>置信度 {0:.0%} · 优先级：{1}</translation>
+    </message>
+    <message>
+        <source>Note: {0}</source>
+        <translation>备注：{0}</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>未处理</translation>
+    </message>
+    <message>
+        <source>Not yet taken</source>
+        <translation>待签收</translation>
+    </message>
+    <message>
+        <source>Confirmed violations</source>
+        <translation>已确认违规</translation>
+    </message>
+    <message>
+        <source>Dismissed as false</source>
+        <translation>误报已排除</translation>
+    </message>
+    <message>
+        <source>Target gone</source>
+        <translation>目标已离开</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Dismiss as false, why? {0}  (Esc: cancel)</source>
+        <translation>排除误报，原因？{0}（Esc 取消）</translation>
+    </message>
+    <message>
+        <source>{0} {1} min</source>
+        <translation>{0} {1} 分钟</translation>
+    </message>
+    <message>
+        <source>Mute for how long? {0}  0 unmute  (Esc: cancel)</source>
+        <translation>静音多久？{0}  0 取消静音（Esc 取消）</translation>
+    </message>
+    <message>
+        <source>Dismiss as false: say why, then Enter</source>
+        <translation>排除误报：请输入原因，按回车确定</translation>
+    </message>
+    <message>
+        <source>Every rule</source>
+        <translation>全部规则</translation>
+    </message>
+    <message>
+        <source>Camera, grid code or zone</source>
+        <translation>摄像机、网格编码或区域</translation>
+    </message>
+    <message>
+        <source>Take</source>
+        <translation>签收</translation>
+    </message>
+    <message>
+        <source>Confirm</source>
+        <translation>确认违规</translation>
+    </message>
+    <message>
+        <source>Dismiss</source>
+        <translation>排除</translation>
+    </message>
+    <message>
+        <source>Mute</source>
+        <translation>静音</translation>
+    </message>
+    <message>
+        <source>Assign</source>
+        <translation>指派</translation>
+    </message>
+    <message>
+        <source>To shift leader</source>
+        <translation>上报值班长</translation>
+    </message>
+    <message>
+        <source>Show camera</source>
+        <translation>查看画面</translation>
+    </message>
+    <message>
+        <source>No alert selected.</source>
+        <translation>未选中告警。</translation>
+    </message>
+    <message>
+        <source>Assign to whom? Type a name or pick one, then Enter (Esc: cancel)</source>
+        <translation>指派给谁？输入或选择姓名，按回车确定（Esc 取消）</translation>
+    </message>
+    <message>
+        <source>Not possible for this alert (it is: {0}).</source>
+        <translation>此告警不能这样处理（当前状态：{0}）。</translation>
+    </message>
+    <message>
+        <source>{0}: {1}</source>
+        <translation>{0}：{1}</translation>
+    </message>
+    <message>
+        <source>{0} — {1}</source>
+        <translation>{0} — {1}</translation>
+    </message>
+    <message>
+        <source>{0} open · {1} not yet taken · {2} listed</source>
+        <translation>未处理 {0} · 待签收 {1} · 列出 {2}</translation>
+    </message>
+    <message>
+        <source>Street vending</source>
+        <translation>占道经营</translation>
+    </message>
+    <message>
+        <source>Bin overflowing</source>
+        <translation>垃圾满溢</translation>
+    </message>
+    <message>
+        <source>Exposed rubbish</source>
+        <translation>暴露垃圾</translation>
+    </message>
+    <message>
+        <source>Accumulated rubbish</source>
+        <translation>积存垃圾渣土</translation>
+    </message>
+    <message>
+        <source>Unlicensed street vendor</source>
+        <translation>无照经营游商</translation>
+    </message>
+    <message>
+        <source>Trading outside the shop</source>
+        <translation>店外经营</translation>
+    </message>
+    <message>
+        <source>Materials piled up</source>
+        <translation>乱堆物料</translation>
+    </message>
+    <message>
+        <source>New alert</source>
+        <translation>新告警</translation>
+    </message>
+    <message>
+        <source>Taken</source>
+        <translation>已签收</translation>
+    </message>
+    <message>
+        <source>Sent to the shift leader</source>
+        <translation>已上报值班长</translation>
+    </message>
+    <message>
+        <source>Confirmed violation</source>
+        <translation>已确认违规</translation>
+    </message>
+    <message>
+        <source>Target gone (cleared by itself)</source>
+        <translation>目标已离开（自动解除）</translation>
+    </message>
+    <message>
+        <source>False detection</source>
+        <translation>误检</translation>
+    </message>
+    <message>
+        <source>Fixed object</source>
+        <translation>固定设施</translation>
+    </message>
+    <message>
+        <source>Inside the shop</source>
+        <translation>店内经营</translation>
+    </message>
+    <message>
+        <source>Permitted</source>
+        <translation>合规经营</translation>
+    </message>
+    <message>
+        <source>Gone</source>
+        <translation>已离开</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <source>urgent</source>
+        <translation>紧急</translation>
+    </message>
+    <message>
+        <source>normal</source>
+        <translation>一般</translation>
+    </message>
+    <message>
+        <source>low</source>
+        <translation>低</translation>
+    </message>
+    <message>
+        <source>not yet taken</source>
+        <translation>待签收</translation>
+    </message>
+    <message>
+        <source>muted until {0}</source>
+        <translation>静音至 {0}</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>，</translation>
+    </message>
+</context>
+<context>
     <name>Wall</name>
     <message>
         <source>LIVE</source>
