@@ -2301,6 +2301,62 @@
         <source>, </source>
         <translation>，</translation>
     </message>
+    <message>
+        <source>&amp;Camera</source>
+        <translation>摄像机(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Rule</source>
+        <translation>规则(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;State</source>
+        <translation>状态(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Dismissal &amp;reason</source>
+        <translation>排除原因(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;From</source>
+        <translation>起始(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;To</source>
+        <translation>截止(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Camera name or id (empty: every camera)</source>
+        <translation>摄像机名称或编号（留空：全部摄像机）</translation>
+    </message>
+    <message>
+        <source>Any</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>查询</translation>
+    </message>
+    <message>
+        <source>No camera matches “{0}”.</source>
+        <translation>没有与“{0}”匹配的摄像机。</translation>
+    </message>
+    <message>
+        <source>The start is after the end.</source>
+        <translation>起始时间晚于截止时间。</translation>
+    </message>
+    <message>
+        <source>Searching…</source>
+        <translation>正在查询…</translation>
+    </message>
+    <message>
+        <source>The search failed: {0}</source>
+        <translation>查询失败：{0}</translation>
+    </message>
+    <message>
+        <source>{0} alert(s) found (searched at {1}).</source>
+        <translation>找到告警 {0} 条（查询时间 {1}）。</translation>
+    </message>
 </context>
 <context>
     <name>Wall</name>

@@ -230,3 +230,21 @@ def test_words_in_chinese(qtbot: QtBot, language: str) -> None:
         view.model.headerData(Col.RAISED, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)
         == "告警时间\nUTC+08:00"
     )
+
+
+def test_f1_lists_the_triage_keys(qtbot: QtBot) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    from app.ui.help_overlay import HelpOverlay
+
+    host = QWidget()
+    qtbot.addWidget(host)
+    host.resize(1366, 768)
+    overlay = HelpOverlay(host)
+    group = overlay.groups()[-1]
+    assert group.title == "Alert list (while it has the keyboard)"
+    rows = {row.label: row.keys for row in group.rows}
+    assert rows["Next alert"] == ("J", "↓") and rows["Confirm: a real violation"] == ("C",)
+    dismiss = next(row for row in group.rows if row.label.startswith("Dismiss as false"))
+    assert dismiss.keys == ("X", "1–6") and dismiss.joiner == "then"
+    assert overlay.font_px() is not None  # everything still fits a 1366×768 screen
