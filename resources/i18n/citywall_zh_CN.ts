@@ -1994,8 +1994,24 @@
         <translation>证据：{0}</translation>
     </message>
     <message>
+        <source>Alarm: newest alert not yet taken</source>
+        <translation>告警提示：最新待签收告警</translation>
+    </message>
+    <message>
+        <source>Take A</source>
+        <translation>签收 A</translation>
+    </message>
+    <message>
+        <source>No alert waits to be taken.</source>
+        <translation>没有待签收的告警。</translation>
+    </message>
+    <message>
         <source>This alert has no evidence picture.</source>
         <translation>此告警没有证据图片。</translation>
+    </message>
+    <message>
+        <source>{0} more alert(s) not yet taken</source>
+        <translation>另有 {0} 条告警待签收</translation>
     </message>
     <message>
         <source>The evidence picture cannot be read: {0}</source>
@@ -2357,6 +2373,26 @@
         <source>{0} alert(s) found (searched at {1}).</source>
         <translation>找到告警 {0} 条（查询时间 {1}）。</translation>
     </message>
+    <message>
+        <source>The alarm sound cannot be made: {0}</source>
+        <translation>无法生成告警提示音：{0}</translation>
+    </message>
+    <message>
+        <source>Alarm sound</source>
+        <translation>告警提示音</translation>
+    </message>
+    <message>
+        <source>Alarm sound on: it repeats while an alert is not yet taken (click to mute)</source>
+        <translation>告警提示音已开启：有告警待签收时反复提示（单击静音）</translation>
+    </message>
+    <message>
+        <source>Alarm sound muted (click to turn it on)</source>
+        <translation>告警提示音已静音（单击开启）</translation>
+    </message>
+    <message>
+        <source>No sound device plays the alarm: check the speakers.</source>
+        <translation>没有可播放告警提示音的声音设备，请检查扬声器。</translation>
+    </message>
 </context>
 <context>
     <name>Wall</name>
@@ -2387,6 +2423,10 @@
     <message>
         <source>main stream</source>
         <translation>主码流</translation>
+    </message>
+    <message>
+        <source>Alert: not yet taken</source>
+        <translation>告警待签收</translation>
     </message>
     <message>
         <source>NO NEW PICTURE</source>
