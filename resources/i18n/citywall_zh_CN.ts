@@ -2130,12 +2130,88 @@
         <translation>待签收</translation>
     </message>
     <message>
+        <source>Shift hand-over</source>
+        <translation>交接班小结</translation>
+    </message>
+    <message>
+        <source>Shift started at</source>
+        <translation>本班开始时间</translation>
+    </message>
+    <message>
+        <source>Summarize</source>
+        <translation>统计</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>导出 CSV…</translation>
+    </message>
+    <message>
+        <source>Export for printing (HTML)…</source>
+        <translation>导出打印版（HTML）…</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <source>Count</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <source>Alerts still open (the next shift takes them over)</source>
+        <translation>仍未处理的告警（由下一班接手）</translation>
+    </message>
+    <message>
+        <source>Gathering the shift&apos;s alerts…</source>
+        <translation>正在汇总本班告警…</translation>
+    </message>
+    <message>
+        <source>The shift&apos;s alerts cannot be read: {0}</source>
+        <translation>无法读取本班告警：{0}</translation>
+    </message>
+    <message>
+        <source>New alerts</source>
+        <translation>新告警</translation>
+    </message>
+    <message>
         <source>Confirmed violations</source>
         <translation>已确认违规</translation>
     </message>
     <message>
         <source>Dismissed as false</source>
         <translation>误报已排除</translation>
+    </message>
+    <message>
+        <source>Still open</source>
+        <translation>仍未处理</translation>
+    </message>
+    <message>
+        <source>Still not taken</source>
+        <translation>仍待签收</translation>
+    </message>
+    <message>
+        <source>New alerts: {0}</source>
+        <translation>新告警：{0}</translation>
+    </message>
+    <message>
+        <source>Not saved: {0}: {1}</source>
+        <translation>未能保存：{0}：{1}</translation>
+    </message>
+    <message>
+        <source>Saved: {0}</source>
+        <translation>已保存：{0}</translation>
+    </message>
+    <message>
+        <source>CSV (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Web page (*.html)</source>
+        <translation>网页 (*.html)</translation>
     </message>
     <message>
         <source>Target gone</source>
