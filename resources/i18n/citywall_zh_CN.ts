@@ -2469,6 +2469,22 @@
         <source>No sound device plays the alarm: check the speakers.</source>
         <translation>没有可播放告警提示音的声音设备，请检查扬声器。</translation>
     </message>
+    <message>
+        <source>Current alerts</source>
+        <translation>当前告警</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>历史查询</translation>
+    </message>
+    <message>
+        <source>Alarm window (newest alert not yet taken)</source>
+        <translation>告警提示窗口（最新待签收告警）</translation>
+    </message>
+    <message>
+        <source>Shift hand-over…</source>
+        <translation>交接班小结…</translation>
+    </message>
 </context>
 <context>
     <name>Wall</name>
