@@ -24,6 +24,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.ui.actions import ACTIONS, WALL
+from app.ui.alerts.keys import TRIAGE_GROUP, TRIAGE_KEYS
 
 NATIVE = QKeySequence.SequenceFormat.NativeText
 CLOSE_KEYS = (Qt.Key.Key_Escape, Qt.Key.Key_F1)
@@ -80,7 +81,20 @@ def help_groups() -> list[HelpGroup]:
     )
     wall = next((i for i, g in enumerate(groups) if g.title == titles.get(str(WALL))), -1)
     groups.insert(wall + 1, extra)
+    groups.append(triage_group())
     return groups
+
+
+def triage_group() -> HelpGroup:
+    """The alert list's own keys (they act while the list has the keyboard)."""
+    then = QCoreApplication.translate("Help", "then")
+    rows = tuple(
+        HelpRow((*spec.caps, spec.then), spec.label(), joiner=then)
+        if spec.then
+        else HelpRow(spec.caps, spec.label())
+        for spec in TRIAGE_KEYS
+    )
+    return HelpGroup(QCoreApplication.translate("Triage", TRIAGE_GROUP), rows)
 
 
 @dataclass

@@ -496,16 +496,10 @@ class MainWindow(QMainWindow):
                     )
 
     def show_camera_at(self, camera_id: str, preset: object = None) -> None:
-        """Focus ``camera_id`` on the active wall (an alert's camera); a PTZ camera goes to ``preset``."""
-        pane = self._pane()
-        if camera_id not in self._infos:
+        """Show ``camera_id`` alone on the active wall (an alert's or an event's camera); a PTZ
+        camera goes to ``preset``. The operator's view is left as it is (Esc comes back to it)."""
+        if not self._pane().focus_camera(camera_id):
             return
-        if pane.focused_camera is not None:
-            pane.unfocus()
-        index = max(0, pane.compositor.selected)
-        pane.place_camera(index, camera_id)
-        pane.compositor.set_selected(index)
-        pane.focus_tile(index)
         controller = self.ptz.controller(camera_id) if self.ptz is not None else None
         if controller is not None and isinstance(preset, str):
             self.ptz_panel.report(controller.goto_preset(self.operator(), preset))

@@ -2035,6 +2035,509 @@
     </message>
 </context>
 <context>
+    <name>Triage</name>
+    <message>
+        <source>Loading the picture…</source>
+        <translation>正在读取图片…</translation>
+    </message>
+    <message>
+        <source>Evidence: {0}</source>
+        <translation>证据：{0}</translation>
+    </message>
+    <message>
+        <source>Alarm: newest alert not yet taken</source>
+        <translation>告警提示：最新待签收告警</translation>
+    </message>
+    <message>
+        <source>Take A</source>
+        <translation>签收 A</translation>
+    </message>
+    <message>
+        <source>No alert waits to be taken.</source>
+        <translation>没有待签收的告警。</translation>
+    </message>
+    <message>
+        <source>This alert has no evidence picture.</source>
+        <translation>此告警没有证据图片。</translation>
+    </message>
+    <message>
+        <source>{0} more alert(s) not yet taken</source>
+        <translation>另有 {0} 条告警待签收</translation>
+    </message>
+    <message>
+        <source>The evidence picture cannot be read: {0}</source>
+        <translation>证据图片无法读取：{0}</translation>
+    </message>
+    <message>
+        <source>Next alert</source>
+        <translation>下一条告警</translation>
+    </message>
+    <message>
+        <source>Previous alert</source>
+        <translation>上一条告警</translation>
+    </message>
+    <message>
+        <source>Take it (I have seen it)</source>
+        <translation>签收（我已看到）</translation>
+    </message>
+    <message>
+        <source>Confirm: a real violation</source>
+        <translation>确认违规（属实）</translation>
+    </message>
+    <message>
+        <source>Dismiss as false; the digit is the reason: 1 false detection, 2 fixed object, 3 inside the shop, 4 permitted, 5 gone, 6 other (type why)</source>
+        <translation>排除误报，数字选原因：1 误检，2 固定设施，3 店内经营，4 合规经营，5 已离开，6 其他（输入原因）</translation>
+    </message>
+    <message>
+        <source>Mute it and its zone: 1 for 10 min, 2 for 30 min, 3 for 60 min, 0 unmute</source>
+        <translation>静音此告警及其区域：1 为 10 分钟，2 为 30 分钟，3 为 60 分钟，0 取消静音</translation>
+    </message>
+    <message>
+        <source>Assign to an operator…</source>
+        <translation>指派给座席员…</translation>
+    </message>
+    <message>
+        <source>Send to the shift leader</source>
+        <translation>上报值班长</translation>
+    </message>
+    <message>
+        <source>Open the evidence</source>
+        <translation>查看证据</translation>
+    </message>
+    <message>
+        <source>Show its camera in focus (the saved view stays as it is)</source>
+        <translation>放大查看其摄像机画面（不改动已保存的视图）</translation>
+    </message>
+    <message>
+        <source>Next list (open, not yet taken, confirmed …)</source>
+        <translation>切换列表（未处理、待签收、已确认违规…）</translation>
+    </message>
+    <message>
+        <source>Alert list (while it has the keyboard)</source>
+        <translation>告警列表（列表获得键盘焦点时）</translation>
+    </message>
+    <message>
+        <source>Times in the site&apos;s time zone ({0})</source>
+        <translation>时间均为本站时区（{0}）</translation>
+    </message>
+    <message>
+        <source>Raised</source>
+        <translation>告警时间</translation>
+    </message>
+    <message>
+        <source>Evidence</source>
+        <translation>证据</translation>
+    </message>
+    <message>
+        <source>Camera</source>
+        <translation>摄像机</translation>
+    </message>
+    <message>
+        <source>Place</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <source>Rule</source>
+        <translation>规则</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>持续</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Owner</source>
+        <translation>负责人</translation>
+    </message>
+    <message>
+        <source>preset {0}</source>
+        <translation>预置位 {0}</translation>
+    </message>
+    <message>
+        <source>no picture</source>
+        <translation>无证据图片</translation>
+    </message>
+    <message>
+        <source>picture missing</source>
+        <translation>证据图片缺失</translation>
+    </message>
+    <message>
+        <source>Confidence {0:.0%} · priority: {1}</source>
+        <translation>置信度 {0:.0%} · 优先级：{1}</translation>
+    </message>
+    <message>
+        <source>Note: {0}</source>
+        <translation>备注：{0}</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>未处理</translation>
+    </message>
+    <message>
+        <source>Not yet taken</source>
+        <translation>待签收</translation>
+    </message>
+    <message>
+        <source>Shift hand-over</source>
+        <translation>交接班小结</translation>
+    </message>
+    <message>
+        <source>Shift started at</source>
+        <translation>本班开始时间</translation>
+    </message>
+    <message>
+        <source>Summarize</source>
+        <translation>统计</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>导出 CSV…</translation>
+    </message>
+    <message>
+        <source>Export for printing (HTML)…</source>
+        <translation>导出打印版（HTML）…</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <source>Count</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <source>Alerts still open (the next shift takes them over)</source>
+        <translation>仍未处理的告警（由下一班接手）</translation>
+    </message>
+    <message>
+        <source>Gathering the shift&apos;s alerts…</source>
+        <translation>正在汇总本班告警…</translation>
+    </message>
+    <message>
+        <source>The shift&apos;s alerts cannot be read: {0}</source>
+        <translation>无法读取本班告警：{0}</translation>
+    </message>
+    <message>
+        <source>New alerts</source>
+        <translation>新告警</translation>
+    </message>
+    <message>
+        <source>Confirmed violations</source>
+        <translation>已确认违规</translation>
+    </message>
+    <message>
+        <source>Dismissed as false</source>
+        <translation>误报已排除</translation>
+    </message>
+    <message>
+        <source>Still open</source>
+        <translation>仍未处理</translation>
+    </message>
+    <message>
+        <source>Still not taken</source>
+        <translation>仍待签收</translation>
+    </message>
+    <message>
+        <source>New alerts: {0}</source>
+        <translation>新告警：{0}</translation>
+    </message>
+    <message>
+        <source>Not saved: {0}: {1}</source>
+        <translation>未能保存：{0}：{1}</translation>
+    </message>
+    <message>
+        <source>Saved: {0}</source>
+        <translation>已保存：{0}</translation>
+    </message>
+    <message>
+        <source>CSV (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Web page (*.html)</source>
+        <translation>网页 (*.html)</translation>
+    </message>
+    <message>
+        <source>Target gone</source>
+        <translation>目标已离开</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Dismiss as false, why? {0}  (Esc: cancel)</source>
+        <translation>排除误报，原因？{0}（Esc 取消）</translation>
+    </message>
+    <message>
+        <source>{0} {1} min</source>
+        <translation>{0} {1} 分钟</translation>
+    </message>
+    <message>
+        <source>Mute for how long? {0}  0 unmute  (Esc: cancel)</source>
+        <translation>静音多久？{0}  0 取消静音（Esc 取消）</translation>
+    </message>
+    <message>
+        <source>Dismiss as false: say why, then Enter</source>
+        <translation>排除误报：请输入原因，按回车确定</translation>
+    </message>
+    <message>
+        <source>Every rule</source>
+        <translation>全部规则</translation>
+    </message>
+    <message>
+        <source>Camera, grid code or zone</source>
+        <translation>摄像机、网格编码或区域</translation>
+    </message>
+    <message>
+        <source>Take</source>
+        <translation>签收</translation>
+    </message>
+    <message>
+        <source>Confirm</source>
+        <translation>确认违规</translation>
+    </message>
+    <message>
+        <source>Dismiss</source>
+        <translation>排除</translation>
+    </message>
+    <message>
+        <source>Mute</source>
+        <translation>静音</translation>
+    </message>
+    <message>
+        <source>Assign</source>
+        <translation>指派</translation>
+    </message>
+    <message>
+        <source>To shift leader</source>
+        <translation>上报值班长</translation>
+    </message>
+    <message>
+        <source>Show camera</source>
+        <translation>查看画面</translation>
+    </message>
+    <message>
+        <source>No alert selected.</source>
+        <translation>未选中告警。</translation>
+    </message>
+    <message>
+        <source>Assign to whom? Type a name or pick one, then Enter (Esc: cancel)</source>
+        <translation>指派给谁？输入或选择姓名，按回车确定（Esc 取消）</translation>
+    </message>
+    <message>
+        <source>Not possible for this alert (it is: {0}).</source>
+        <translation>此告警不能这样处理（当前状态：{0}）。</translation>
+    </message>
+    <message>
+        <source>{0}: {1}</source>
+        <translation>{0}：{1}</translation>
+    </message>
+    <message>
+        <source>{0} — {1}</source>
+        <translation>{0} — {1}</translation>
+    </message>
+    <message>
+        <source>{0} open · {1} not yet taken · {2} listed</source>
+        <translation>未处理 {0} · 待签收 {1} · 列出 {2}</translation>
+    </message>
+    <message>
+        <source>Street vending</source>
+        <translation>占道经营</translation>
+    </message>
+    <message>
+        <source>Bin overflowing</source>
+        <translation>垃圾满溢</translation>
+    </message>
+    <message>
+        <source>Exposed rubbish</source>
+        <translation>暴露垃圾</translation>
+    </message>
+    <message>
+        <source>Accumulated rubbish</source>
+        <translation>积存垃圾渣土</translation>
+    </message>
+    <message>
+        <source>Unlicensed street vendor</source>
+        <translation>无照经营游商</translation>
+    </message>
+    <message>
+        <source>Trading outside the shop</source>
+        <translation>店外经营</translation>
+    </message>
+    <message>
+        <source>Materials piled up</source>
+        <translation>乱堆物料</translation>
+    </message>
+    <message>
+        <source>New alert</source>
+        <translation>新告警</translation>
+    </message>
+    <message>
+        <source>Taken</source>
+        <translation>已签收</translation>
+    </message>
+    <message>
+        <source>Sent to the shift leader</source>
+        <translation>已上报值班长</translation>
+    </message>
+    <message>
+        <source>Confirmed violation</source>
+        <translation>已确认违规</translation>
+    </message>
+    <message>
+        <source>Target gone (cleared by itself)</source>
+        <translation>目标已离开（自动解除）</translation>
+    </message>
+    <message>
+        <source>False detection</source>
+        <translation>误检</translation>
+    </message>
+    <message>
+        <source>Fixed object</source>
+        <translation>固定设施</translation>
+    </message>
+    <message>
+        <source>Inside the shop</source>
+        <translation>店内经营</translation>
+    </message>
+    <message>
+        <source>Permitted</source>
+        <translation>合规经营</translation>
+    </message>
+    <message>
+        <source>Gone</source>
+        <translation>已离开</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <source>urgent</source>
+        <translation>紧急</translation>
+    </message>
+    <message>
+        <source>normal</source>
+        <translation>一般</translation>
+    </message>
+    <message>
+        <source>low</source>
+        <translation>低</translation>
+    </message>
+    <message>
+        <source>not yet taken</source>
+        <translation>待签收</translation>
+    </message>
+    <message>
+        <source>muted until {0}</source>
+        <translation>静音至 {0}</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>，</translation>
+    </message>
+    <message>
+        <source>&amp;Camera</source>
+        <translation>摄像机(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Rule</source>
+        <translation>规则(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;State</source>
+        <translation>状态(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Dismissal &amp;reason</source>
+        <translation>排除原因(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;From</source>
+        <translation>起始(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;To</source>
+        <translation>截止(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Camera name or id (empty: every camera)</source>
+        <translation>摄像机名称或编号（留空：全部摄像机）</translation>
+    </message>
+    <message>
+        <source>Any</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>查询</translation>
+    </message>
+    <message>
+        <source>No camera matches “{0}”.</source>
+        <translation>没有与“{0}”匹配的摄像机。</translation>
+    </message>
+    <message>
+        <source>The start is after the end.</source>
+        <translation>起始时间晚于截止时间。</translation>
+    </message>
+    <message>
+        <source>Searching…</source>
+        <translation>正在查询…</translation>
+    </message>
+    <message>
+        <source>The search failed: {0}</source>
+        <translation>查询失败：{0}</translation>
+    </message>
+    <message>
+        <source>{0} alert(s) found (searched at {1}).</source>
+        <translation>找到告警 {0} 条（查询时间 {1}）。</translation>
+    </message>
+    <message>
+        <source>The alarm sound cannot be made: {0}</source>
+        <translation>无法生成告警提示音：{0}</translation>
+    </message>
+    <message>
+        <source>Alarm sound</source>
+        <translation>告警提示音</translation>
+    </message>
+    <message>
+        <source>Alarm sound on: it repeats while an alert is not yet taken (click to mute)</source>
+        <translation>告警提示音已开启：有告警待签收时反复提示（单击静音）</translation>
+    </message>
+    <message>
+        <source>Alarm sound muted (click to turn it on)</source>
+        <translation>告警提示音已静音（单击开启）</translation>
+    </message>
+    <message>
+        <source>No sound device plays the alarm: check the speakers.</source>
+        <translation>没有可播放告警提示音的声音设备，请检查扬声器。</translation>
+    </message>
+    <message>
+        <source>Current alerts</source>
+        <translation>当前告警</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>历史查询</translation>
+    </message>
+    <message>
+        <source>Alarm window (newest alert not yet taken)</source>
+        <translation>告警提示窗口（最新待签收告警）</translation>
+    </message>
+    <message>
+        <source>Shift hand-over…</source>
+        <translation>交接班小结…</translation>
+    </message>
+</context>
+<context>
     <name>Wall</name>
     <message>
         <source>LIVE</source>
@@ -2063,6 +2566,10 @@
     <message>
         <source>main stream</source>
         <translation>主码流</translation>
+    </message>
+    <message>
+        <source>Alert: not yet taken</source>
+        <translation>告警待签收</translation>
     </message>
     <message>
         <source>NO NEW PICTURE</source>

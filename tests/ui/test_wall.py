@@ -329,3 +329,22 @@ def test_help_overlay_lists_the_shortcuts(window: MainWindow) -> None:
     assert window.help.isVisible()
     trigger(window, "unfocus")
     assert not window.help.isVisible()
+
+
+def test_going_to_an_alerts_camera_focuses_it_without_touching_the_view(window: MainWindow) -> None:
+    trigger(window, "layout_4")
+    window.pane.next_page()
+    window.pane.compositor.set_selected(2)
+    before = (window.pane.view, window.pane.layout_.name, window.pane.page, window.pane.modified)
+    window.show_camera_at("cam030")  # on no tile of this page
+    assert window.pane.focused_camera == "cam030" and window.pane.compositor.focused
+    window.show_camera_at("cam001")  # the next alert's camera while focused
+    assert window.pane.focused_camera == "cam001"
+    assert (window.pane.view, window.pane.modified) == (
+        before[0],
+        before[3],
+    )  # nothing moved, nothing to save
+    trigger(window, "unfocus")
+    after = (window.pane.view, window.pane.layout_.name, window.pane.page, window.pane.modified)
+    assert after == before and window.pane.compositor.selected == 2
+    assert page_ids(window) == CAMERAS[4:8]

@@ -75,6 +75,7 @@ class TileState:
     health: CameraHealth | None = None
     boxes: list[Box] = field(default_factory=list)
     flash_until: float = 0.0
+    awaiting: bool = False  # an alert on this camera nobody has taken yet: marked until someone does
     target: QRect | None = None  # where the picture goes in the tile (letterboxed)
     bars: list[QRect] = field(default_factory=list)  # the letterbox bars around it
     overlay: list[tuple[QPoint, QImage]] | None = None  # prepared overlay of a live tile
@@ -123,6 +124,7 @@ class WallCompositor(QWidget):
         self._selected = -1
         self._background: list[str] = []  # cameras kept at key frames (other pages, health)
         self._decorations: dict[str, tuple[list[Box], float]] = {}
+        self._awaiting: frozenset[str] = frozenset()  # cameras with an alert nobody has taken yet
         self._press: tuple[QPoint, int] | None = None
         self._rubber_band: QRect | None = None
         self._overlay = OverlayPainter()
@@ -254,8 +256,25 @@ class WallCompositor(QWidget):
                 self._note_flash(index)
                 self.update(rect)
 
+    def set_awaiting(self, camera_ids: frozenset[str] | set[str]) -> None:
+        """Mark the tiles of these cameras until their alerts are taken (the mark does not time out)."""
+        camera_ids = frozenset(camera_ids)
+        if camera_ids == self._awaiting:
+            return
+        self._awaiting = camera_ids
+        for index, (tile, rect) in enumerate(zip(self._tiles, self._rects, strict=False)):
+            awaiting = tile.info is not None and tile.info.camera_id in camera_ids
+            if awaiting != tile.awaiting:
+                tile.awaiting = awaiting
+                self._note_flash(index)
+                self.update(rect)
+
+    @property
+    def awaiting(self) -> frozenset[str]:
+        return self._awaiting
+
     def _note_flash(self, index: int) -> None:
-        if self._tiles[index].flash_until:
+        if self._tiles[index].flash_until or self._tiles[index].awaiting:
             self._flashing.add(index)
         else:
             self._flashing.discard(index)
@@ -282,6 +301,7 @@ class WallCompositor(QWidget):
         for index, (tile, rect) in enumerate(zip(self._tiles, self._rects, strict=False)):
             if tile.info is not None and tile.info.camera_id in self._decorations:
                 tile.boxes, tile.flash_until = self._decorations[tile.info.camera_id]
+            tile.awaiting = tile.info is not None and tile.info.camera_id in self._awaiting
             self._note_flash(index)
             self._place(tile, rect)
         self._publish_demands()
@@ -367,8 +387,9 @@ class WallCompositor(QWidget):
         for index in list(self._flashing):
             tile = self._tiles[index]
             self.update(self._rects[index])
-            if now > tile.flash_until + 0.5:
+            if tile.flash_until and now > tile.flash_until + 0.5:
                 tile.flash_until = 0.0
+            if not tile.flash_until and not tile.awaiting:
                 self._flashing.discard(index)
 
     def _image_of(self, pixels: BgraImage) -> QImage:
@@ -488,7 +509,7 @@ class WallCompositor(QWidget):
                 painter.drawImage(target, image)
         else:
             painter.fillRect(rect, TILE_BACKGROUND)
-        if tile.overlay is not None and not tile.boxes and not tile.flash_until:
+        if tile.overlay is not None and not tile.boxes and not tile.flash_until and not tile.awaiting:
             for position, band in tile.overlay:  # the common case: blit the prepared overlay
                 painter.drawImage(position, band)
         else:
@@ -611,7 +632,13 @@ class WallCompositor(QWidget):
 
 def _frame_only(tile: TileState) -> bool:
     """Can a new frame of this tile be painted over its last one (live, no boxes, no flash)?"""
-    return tile.overlay is not None and tile.image is not None and not tile.boxes and not tile.flash_until
+    return (
+        tile.overlay is not None
+        and tile.image is not None
+        and not tile.boxes
+        and not tile.flash_until
+        and not tile.awaiting
+    )
 
 
 def _overlay_key(health: CameraHealth) -> tuple[object, ...]:

@@ -293,7 +293,9 @@ class OverlayPainter:
             if _has_footer(rect):
                 self._footer(painter, rect, tile, text_px, state)
             self._centre_message(painter, rect, tile, state, age, text_px)
-        if tile.flash_until and time.monotonic() < tile.flash_until:
+        if tile.awaiting:
+            self._awaiting(painter, rect, text_px)
+        elif tile.flash_until and time.monotonic() < tile.flash_until:
             self._flash(painter, rect)
 
     def _band(
@@ -487,6 +489,19 @@ class OverlayPainter:
                 painter.fillRect(tag, QColor(*box.colour))
                 painter.setPen(QColor(0, 0, 0))
                 painter.drawText(tag, Qt.AlignmentFlag.AlignCenter, box.label)
+
+    def _awaiting(self, painter: QPainter, rect: QRect, text_px: int) -> None:
+        """An alert nobody has taken: the pulsing border and, under the header, a tag that says so
+        (it stays until an operator takes the alert, however long that is)."""
+        self._flash(painter, rect)
+        font, metrics = self._font(max(9, text_px), bold=True)
+        label = QCoreApplication.translate("Wall", "Alert: not yet taken")
+        box = QRect(rect.left() + 6, rect.top() + metrics.height() + 8, metrics.horizontalAdvance(label) + 12,
+                    metrics.height() + 4)  # fmt: skip
+        painter.fillRect(box, QColor(210, 36, 36, 230))
+        painter.setFont(font)
+        painter.setPen(QColor(255, 255, 255))
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, label)
 
     def _flash(self, painter: QPainter, rect: QRect) -> None:
         phase = 0.5 + 0.5 * math.sin(time.monotonic() * 2 * math.pi * 1.5)  # 1.5 Hz pulse: seen, not frantic

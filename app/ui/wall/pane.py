@@ -187,6 +187,25 @@ class WallPane(QWidget):
         self.compositor.set_selected(0)
         self.changed.emit()
 
+    def focus_camera(self, camera_id: str) -> bool:
+        """Show one camera alone on its main stream (an alert's camera), whether or not the view
+        holds it. The view and its saved state are untouched: Esc comes back to the same layout,
+        page and selection (a camera already focused is swapped; the first focus is what Esc
+        returns to)."""
+        info = self._cameras.get(camera_id)
+        if info is None or self._layout is None:
+            return False
+        if self._focus is None:
+            self._focus = FocusMemory(self.layout_, self._page, self.compositor.selected)
+        self._tour_timer.stop()
+        number = self._view.cameras.index(camera_id) + 1 if camera_id in self._view.cameras else 0
+        self.compositor.show_page(
+            grid_layout(1, 1), [info], first_number=number, focused=True, background=list(self._cameras)
+        )
+        self.compositor.set_selected(0)
+        self.changed.emit()
+        return True
+
     def focus_selected(self) -> None:
         self.focus_tile(self.compositor.selected)
 
