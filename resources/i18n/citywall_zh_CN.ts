@@ -2041,6 +2041,10 @@
         <translation>正在读取图片…</translation>
     </message>
     <message>
+        <source>no evidence store is open</source>
+        <translation>未打开证据存储</translation>
+    </message>
+    <message>
         <source>Evidence: {0}</source>
         <translation>证据：{0}</translation>
     </message>

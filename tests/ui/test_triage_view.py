@@ -248,3 +248,23 @@ def test_f1_lists_the_triage_keys(qtbot: QtBot) -> None:
     dismiss = next(row for row in group.rows if row.label.startswith("Dismiss as false"))
     assert dismiss.keys == ("X", "1–6") and dismiss.joiner == "then"
     assert overlay.font_px() is not None  # everything still fits a 1366×768 screen
+
+
+def test_e_opens_the_evidence_window_with_the_still_and_says_when_there_is_no_clip(qtbot: QtBot) -> None:
+    from app.ui.alerts.evidence import EvidenceWindow
+
+    service, clock = make_service()
+    service.detector_raised(alert(1))
+    view = view_of(qtbot, service, clock, load_evidence=lambda ref: picture_bytes(QColor(200, 40, 40)))
+    opened: list[object] = []
+    view.evidence_opened.connect(opened.append)
+    key(view, "e")
+    assert len(opened) == 1 and isinstance(opened[0], EvidenceWindow)
+    window = opened[0]
+    qtbot.waitUntil(
+        lambda: window.viewer.still.pixmap() is not None and not window.viewer.still.pixmap().isNull(),
+        timeout=5000,
+    )
+    assert "No clip" in window.viewer.video.text()
+    assert "东侧人行道" in window.caption.text()
+    window.close()

@@ -19,7 +19,7 @@ from app.core.wall_layout import grid_layout
 from app.media.source import FrameSource
 from app.services.alerts import AlertService
 from app.ui.alerts.attention import Attention
-from app.ui.alerts.evidence import Picture, _Signals
+from app.ui.alerts.still_picture import Picture, StillLoaded
 from app.ui.alerts.thumbnails import LoadEvidence, still_of
 from app.ui.alerts.words import clock_words, rule_line, zone_words
 from app.ui.wall.compositor import TileInfo, WallCompositor
@@ -28,7 +28,7 @@ translate = QCoreApplication.translate
 
 
 class _Read(QRunnable):
-    def __init__(self, ref: EvidenceRef, load: LoadEvidence, signals: _Signals) -> None:
+    def __init__(self, ref: EvidenceRef, load: LoadEvidence, signals: StillLoaded) -> None:
         super().__init__()
         self._ref, self._load, self._signals = ref, load, signals
 
@@ -67,7 +67,7 @@ class AlarmWindow(QWidget):
         self.take = QPushButton(self)
         self.take.clicked.connect(self.take_shown)
         QShortcut(QKeySequence("A"), self, self.take_shown)
-        self._signals = _Signals(self)
+        self._signals = StillLoaded(self)
         self._signals.done.connect(self._still_loaded, Qt.ConnectionType.QueuedConnection)
         pictures = QHBoxLayout()
         pictures.addWidget(self.live, 1)
