@@ -501,6 +501,69 @@ class SiteInfo(Model):
         return value
 
 
+DATABASE_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
+
+
+class DatabaseSettings(Model):
+    """A PostgreSQL server for the alerts of a room of workstations (without this section each
+    workstation keeps them in an SQLite file in the site's data folder). The password is never in
+    the URL or the file: ``password_env`` names the environment variable that holds it (or libpq's
+    PGPASSWORD / ~/.pgpass supplies it)."""
+
+    url: str = Field(description="postgresql://user@host:5432/citywall")
+    password_env: Annotated[str, Field(pattern=ENV_NAME_PATTERN, max_length=128)] | None = None
+    _password: SecretStr | None = PrivateAttr(default=None)
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme.lower() not in DATABASE_SCHEMES:
+            raise ValueError(
+                f"must be a PostgreSQL URL (postgresql://user@host:5432/citywall), got scheme "
+                f"{parts.scheme or 'none'!r}; without a database section alerts are kept in SQLite"
+            )
+        if parts.password or (_has_userinfo(value) and ":" in value.partition("://")[2].rpartition("@")[0]):
+            raise ValueError(
+                "the URL must not carry a password; name the environment variable that holds it "
+                "in `password_env` (or use PGPASSWORD / ~/.pgpass)"
+            )
+        if not parts.hostname:
+            raise ValueError("URL has no host")
+        try:
+            _ = parts.port
+        except ValueError:
+            raise ValueError("URL has an invalid port; it must be a number from 1 to 65535") from None
+        if not parts.path.strip("/"):
+            raise ValueError("URL names no database (postgresql://user@host:5432/citywall)")
+        return value
+
+    @model_validator(mode="after")
+    def _resolve_password(self, info: ValidationInfo) -> DatabaseSettings:
+        env = (info.context or {}).get("env") if info.context is not None else None
+        if self.password_env is None or env is None:
+            return self
+        value = env.get(self.password_env)
+        if value is None:
+            raise SiteRuleError(
+                [
+                    RuleViolation(
+                        ("password_env",),
+                        (
+                            f"environment variable {self.password_env} is not set; it must hold the "
+                            "database password (set it before starting CityWall)"
+                        ),
+                    )
+                ]
+            )
+        self._password = SecretStr(value)
+        return self
+
+    @property
+    def password(self) -> SecretStr | None:
+        return self._password
+
+
 class SiteConfig(Model):
     version: Literal[1] = 1
     site: SiteInfo
@@ -508,6 +571,7 @@ class SiteConfig(Model):
     cameras: tuple[Camera, ...] = ()  # 10,000 check in seconds (bench/site_load.py)
     ingest: IngestSettings = IngestSettings()
     detection: DetectionSettings = DetectionSettings()
+    database: DatabaseSettings | None = None  # None: alerts in SQLite in the site's data folder
 
     @model_validator(mode="after")
     def _cross_references(self) -> SiteConfig:

@@ -19,8 +19,9 @@ from app.netguard import install
 
 install()
 
-# On CI a skip outside tests/allowed_skips.py fails the run; pytester tests that rule.
-pytest_plugins = ("pytester", "tests.skip_policy")
+# On CI a skip outside tests/allowed_skips.py fails the run; pytester tests that rule. The
+# PostgreSQL server of the contract tests is started once per session, by the first test using it.
+pytest_plugins = ("pytester", "tests.skip_policy", "tests.pg_server")
 
 
 @pytest.fixture(autouse=True)

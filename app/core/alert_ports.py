@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Protocol
 
 from app.core.alerts import Alert, AlertState, DismissReason, EvidenceKind, EvidenceRef, Rule
@@ -39,6 +40,26 @@ class AlertQuery:
 
 class SchemaTooNew(RuntimeError):
     """The database was written by a newer CityWall: refused, never downgraded."""
+
+
+class StoreFault(StrEnum):
+    """Why the alert store cannot be written (the UI words it; the service raises a system event)."""
+
+    DISK_FULL = "disk_full"
+    READ_ONLY = "read_only"
+    LOCKED = "locked"  # another writer held the database longer than the busy timeout
+    UNREACHABLE = "unreachable"  # the database server cannot be reached (or refused the login)
+    DAMAGED = "damaged"  # the file is not a database, or is corrupt
+    OTHER = "other"
+
+
+class StoreUnavailable(RuntimeError):
+    """A read or write of the alert store failed: ``where`` names the file (or the server, never
+    its password), ``fault`` says why in a word, ``detail`` is the technical text."""
+
+    def __init__(self, where: str, fault: StoreFault, detail: str) -> None:
+        super().__init__(f"alert store {where}: {fault.value.replace('_', ' ')}: {detail}")
+        self.where, self.fault, self.detail = where, fault, detail
 
 
 class AlertRepository(Protocol):
