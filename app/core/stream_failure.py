@@ -107,3 +107,8 @@ def classify_failure(text: str | None) -> StreamFailure:
         if pattern.search(lowered):
             return failure
     return StreamFailure.OTHER
+
+
+class StreamSetupError(RuntimeError):
+    """A camera whose streams cannot be determined (reported on its tile, not fatal). Raised by the
+    ONVIF adapter and by the media layer alike: it lives here so that neither imports the other."""

@@ -5,16 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import quote, urlsplit, urlunsplit
 
+from app.core.stream_failure import StreamSetupError
 from app.core.stream_health import HealthPolicy
 from app.media.protocol import CameraSpec, SecretUrl
 from camera_config.models import Camera, FileSource, IngestSettings, OnvifSource, RtspSource, SiteConfig
 
 # Given an ONVIF camera, return its (main, sub) RTSP URIs; supplied by the ONVIF adapter.
 OnvifResolver = Callable[[Camera], tuple[str, str | None]]
-
-
-class StreamSetupError(RuntimeError):
-    """A camera whose streams cannot be determined (reported on its tile, not fatal)."""
 
 
 def with_credentials(url: str, username: str | None, password: str | None) -> str:

@@ -31,11 +31,12 @@ from app.adapters.onvif.service import MoveHold, OnvifService
 from app.adapters.onvif.streams import OnvifStreamResolver, resolve_streams
 from app.adapters.onvif.types import DeviceInfo, PtzStatus, PtzVector
 from app.adapters.onvif.wsdl import NS_MEDIA, NS_PTZ, LocalOnlyTransport, RemoteSchemaRefused, document
+from app.core.stream_failure import StreamSetupError
 from app.demo.panorama import PanoramaClip, generate_panorama_clip, view_rect
 from app.demo.ptz_camera import MEDIA_PATH, PTZ_PATH, FaultPlan, PtzCameraSimulator, StreamProfile
 from app.demo.ptz_model import HeadSpeeds
 from app.demo.rtsp_server import DemoRtspServer
-from app.media.specs import StreamSetupError, camera_spec
+from app.media.specs import camera_spec
 from camera_config.models import Camera, Credentials, IngestSettings, OnvifSource, PtzSettings, RtspSource
 from tests.waiting import open_ptz_stream, wait_until
 

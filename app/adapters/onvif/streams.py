@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from app.adapters.onvif.client import OnvifClient, OnvifEndpoint
 from app.adapters.onvif.errors import OnvifError
-from app.media.specs import StreamSetupError
+from app.core.stream_failure import StreamSetupError
 from camera_config.models import Camera, OnvifSource
 
 log = logging.getLogger(__name__)
