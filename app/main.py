@@ -313,7 +313,9 @@ def run_site(
     )
     wiring = DetectionWiring(site, detection[0] if detection else None, zones, bin_samples_for(data))
     intake = DetectionAlerts(alerts.service, detection[0]) if detection is not None else None
-    alert_wiring = AlertWiring(alerts.service, intake, alerts.evidence, site.site.timezone)
+    alert_wiring = AlertWiring(
+        alerts.service, intake, alerts.evidence, site.site.timezone, alerts.repository, data / "sounds"
+    )
     try:
         code = run_wall(
             supervisor,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -45,9 +46,11 @@ from app.services.system_events import SystemEventLog
 from app.services.view_library import ALL_CAMERAS, ViewLibrary
 from app.services.zone_store import ZoneStore
 from app.ui.actions import ACTIONS, BY_ID, WALL, ActionSpec
+from app.ui.alerts.history import Searchable
+from app.ui.alerts.words import rule_words
+from app.ui.alerts.workspace import AlertsWorkspace
 from app.ui.camera_tree import CameraTree
 from app.ui.detection.alert_signals import AlertSignals
-from app.ui.detection.alerts_panel import AlertsPanel, rule_words
 from app.ui.detection.overlay_feed import OverlayFeed
 from app.ui.detection.zone_editor import ZoneEditorDialog
 from app.ui.dialogs.discovery import DiscoveryDialog
@@ -62,7 +65,7 @@ from app.ui.ptz.thumbnails import PresetThumbnails
 from app.ui.snapshot import save_snapshot
 from app.ui.store_messages import save_or_ask, save_or_warn
 from app.ui.system_events_view import StatusFaults, SystemEventsPanel
-from app.ui.wall.compositor import TileInfo
+from app.ui.wall.compositor import TileInfo, WallCompositor
 from app.ui.wall.pane import WallPane
 from app.ui.wall_window import WallWindow
 from camera_config.models import SiteConfig
@@ -114,6 +117,8 @@ class AlertWiring:
     intake: DetectionAlerts | None = None
     evidence: EvidenceStore | None = None
     timezone: str = "Asia/Shanghai"
+    repository: Searchable | None = None  # the stored alerts, for history search and hand-over
+    sounds: Path | None = None  # where the alarm tones are written (the site's data folder)
 
 
 class MainWindow(QMainWindow):
@@ -284,6 +289,8 @@ class MainWindow(QMainWindow):
         bar.addWidget(self._bar_labels[2])
         bar.addSeparator()
         bar.addAction(self.actions_by_id["snapshot"])
+        if self.alerts is not None:
+            bar.addAction(self.alerts.sound.action)  # the alarm sound's mute, always in reach
         bar.addAction(self.actions_by_id["help"])
         bar.addWidget(self.language_box)
 
@@ -297,6 +304,10 @@ class MainWindow(QMainWindow):
                 groups[spec.group] = menu
                 self._menus.append((menu, spec.group))
             menu.addAction(self.actions_by_id[spec.id])
+        if self.alerts is not None:  # alarm sound, alarm window, hand-over: beside "show alerts"
+            alerts_menu = groups[next(spec.group for spec in ACTIONS if spec.id == "alerts")]
+            alerts_menu.addSeparator()
+            alerts_menu.addActions(self.alerts.actions_)
 
     def retranslate(self) -> None:
         self.setWindowTitle(translate("Main", "CityWall — {0}").format(self._site.name))
@@ -454,29 +465,30 @@ class MainWindow(QMainWindow):
 
     # --- detection ---------------------------------------------------------------------------
     def _build_detection(self) -> None:
-        names = {info.camera_id: info.name for info in self._site.cameras}
-        self.overlay_feed = OverlayFeed(
-            lambda: [self.pane.compositor, *(w.pane.compositor for w in self.walls)], self
-        )
+        self.overlay_feed = OverlayFeed(self._compositors, self)
         self.overlay_feed.revisit_changed.connect(lambda _camera: self.tree.refresh_states(force=True))
         self.alerts_dock = QDockWidget(self)
         self.alerts_dock.setObjectName("alerts")
         self.alerts_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.alerts_dock)
-        self.alerts: AlertsPanel | None = None
+        self.alerts: AlertsWorkspace | None = None
         self.alert_signals: AlertSignals | None = None
         wiring = self.alert_wiring
         if wiring is not None:
             # Every view of the alerts follows the service's changes: the list, the wall, the status bar.
             self.alert_signals = AlertSignals(wiring.service, self)
-            self.alerts = AlertsPanel(
-                names, wiring.service, self, signals=self.alert_signals,
-                operator=lambda: self.operator().name, evidence=wiring.evidence,
-                zone=site_zone(wiring.timezone),
+            self.alerts = AlertsWorkspace(
+                wiring.service, cameras=self._infos, operator=lambda: self.operator().name,
+                source=self._source, compositors=self._compositors,
+                sound_folder=wiring.sounds or Path(tempfile.gettempdir()) / "citywall-sounds",
+                site_name=self._site.name,
+                tz=site_zone(wiring.timezone),
+                load_evidence=wiring.evidence.read if wiring.evidence else None,
+                repository=wiring.repository, settings=self._settings, parent=self,
             )  # fmt: skip
             self.alerts_dock.setWidget(self.alerts)
-            self.alerts.focus_requested.connect(self.show_camera_at)
-            self.alerts.counts_changed.connect(lambda *_: self.refresh_status())
+            self.alerts.camera_requested.connect(self.show_camera_at)
+            self.alerts.triage.counts_changed.connect(lambda *_: self.refresh_status())
             self.alert_signals.changed.connect(self._alert_changed)
             self.overlay_feed.show_alerts(wiring.service.open_alerts())
         self.alerts_dock.setVisible(self.alerts is not None)
@@ -486,6 +498,10 @@ class MainWindow(QMainWindow):
         self._detect_timer = QTimer(self, interval=DETECTION_POLL_MS)
         self._detect_timer.timeout.connect(self._drain_detection)
         self.tree.extra_tooltip = self.overlay_feed.revisit_text
+
+    def _compositors(self) -> list[WallCompositor]:
+        """The compositors of every wall this window drives (its own and the extra screens')."""
+        return [self.pane.compositor, *(w.pane.compositor for w in self.walls)]
 
     def _build_events(self) -> None:
         self.events_panel = SystemEventsPanel(self.events, self._camera_name, self)
@@ -530,7 +546,7 @@ class MainWindow(QMainWindow):
         self.overlay_feed.on_alert_change(change)
         alert = change.after
         if change.before is None:
-            rule = f"{rule_words(alert.rule.value)} {alert.event_code}"
+            rule = f"{rule_words(alert.rule)} {alert.event_code}"
             self.statusBar().showMessage(
                 translate("Main", "Alert: {0} — {1} ({2})").format(
                     self._camera_name(alert.camera_id), alert.zone_name or alert.zone_id, rule

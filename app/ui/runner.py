@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QStandardPaths, QTimer
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from app.adapters.view_store import ViewFile
@@ -131,14 +132,17 @@ def run_wall(
     return code
 
 
+HEADLESS_PLATFORMS = frozenset({"offscreen", "minimal"})  # no screen: no one to ask
+
+
 def on_shift(options: RunOptions, settings: QSettings) -> str:
     """Who is on shift: ``--operator``, else asked (the last name offered; a run without a screen
     takes the last name and never waits). Remembered for the next start."""
     remembered = remembered_operator(settings)
     if options.operator is not None and options.operator.strip():
         name = options.operator.strip()
-    elif options.offscreen:
-        name = remembered
+    elif options.offscreen or QGuiApplication.platformName() in HEADLESS_PLATFORMS:
+        name = remembered  # nobody could answer a dialog
     else:
         name = ask_operator(None, remembered) or remembered
     if name:

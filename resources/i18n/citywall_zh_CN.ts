@@ -197,161 +197,6 @@
     </message>
 </context>
 <context>
-    <name>Alerts</name>
-    <message>
-        <source>Street vending</source>
-        <translation>占道经营</translation>
-    </message>
-    <message>
-        <source>Bin overflowing</source>
-        <translation>垃圾满溢</translation>
-    </message>
-    <message>
-        <source>Exposed rubbish</source>
-        <translation>暴露垃圾</translation>
-    </message>
-    <message>
-        <source>Accumulated rubbish</source>
-        <translation>积存垃圾渣土</translation>
-    </message>
-    <message>
-        <source>Unlicensed street vendor</source>
-        <translation>无照经营游商</translation>
-    </message>
-    <message>
-        <source>Trading outside the shop</source>
-        <translation>店外经营</translation>
-    </message>
-    <message>
-        <source>Materials piled up</source>
-        <translation>乱堆物料</translation>
-    </message>
-    <message>
-        <source>new</source>
-        <translation>新告警</translation>
-    </message>
-    <message>
-        <source>acknowledged</source>
-        <translation>已确认</translation>
-    </message>
-    <message>
-        <source>escalated</source>
-        <translation>已上报</translation>
-    </message>
-    <message>
-        <source>confirmed</source>
-        <translation>已确认违规</translation>
-    </message>
-    <message>
-        <source>cleared</source>
-        <translation>已消除</translation>
-    </message>
-    <message>
-        <source>dismissed</source>
-        <translation>已排除</translation>
-    </message>
-    <message>
-        <source>no picture</source>
-        <translation>无证据图片</translation>
-    </message>
-    <message>
-        <source>{0} · score {1}</source>
-        <translation>{0} · 评分 {1}</translation>
-    </message>
-    <message>
-        <source>Evidence — {0}</source>
-        <translation>证据 — {0}</translation>
-    </message>
-    <message>
-        <source>The evidence picture is missing: {0}</source>
-        <translation>证据图片缺失：{0}</translation>
-    </message>
-    <message>
-        <source>raised</source>
-        <translation>告警时</translation>
-    </message>
-    <message>
-        <source>Open (new and acknowledged)</source>
-        <translation>未处理（新告警和已确认）</translation>
-    </message>
-    <message>
-        <source>New</source>
-        <translation>新告警</translation>
-    </message>
-    <message>
-        <source>Acknowledged</source>
-        <translation>已确认</translation>
-    </message>
-    <message>
-        <source>Confirmed</source>
-        <translation>已确认违规</translation>
-    </message>
-    <message>
-        <source>Cleared</source>
-        <translation>已消除</translation>
-    </message>
-    <message>
-        <source>Dismissed</source>
-        <translation>已排除</translation>
-    </message>
-    <message>
-        <source>All</source>
-        <translation>全部</translation>
-    </message>
-    <message>
-        <source>&amp;Show</source>
-        <translation>显示(&amp;S)</translation>
-    </message>
-    <message>
-        <source>Time ({0})</source>
-        <translation>时间（{0}）</translation>
-    </message>
-    <message>
-        <source>Times are the site&apos;s local time</source>
-        <translation>时间为现场所在时区的当地时间</translation>
-    </message>
-    <message>
-        <source>Show camera</source>
-        <translation>查看画面</translation>
-    </message>
-    <message>
-        <source>Acknowledge</source>
-        <translation>确认</translation>
-    </message>
-    <message>
-        <source>Dismiss</source>
-        <translation>排除</translation>
-    </message>
-    <message>
-        <source>Evidence</source>
-        <translation>证据</translation>
-    </message>
-    <message>
-        <source>Dismiss as a false detection (Del)</source>
-        <translation>作为误检排除（Del）</translation>
-    </message>
-    <message>
-        <source>no open alerts</source>
-        <translation>无未处理告警</translation>
-    </message>
-    <message>
-        <source>{0} open alert(s), {1} unacknowledged</source>
-        <translation>未处理告警 {0} 条，其中未确认 {1} 条</translation>
-    </message>
-    <message>
-        <source>{0} open</source>
-        <translation>未处理 {0}</translation>
-    </message>
-    <message>
-        <source>No open alerts. Alerts appear here when a rule fires.</source>
-        <translation>暂无未处理告警。规则触发时，告警会显示在这里。</translation>
-    </message>
-    <message>
-        <source>No alerts in this list.</source>
-        <translation>此列表中没有告警。</translation>
-    </message>
-</context>
-<context>
     <name>BinLabels</name>
     <message>
         <source>Teach the bin detector</source>
@@ -2558,6 +2403,14 @@
     <message>
         <source>No sound device plays the alarm: check the speakers.</source>
         <translation>没有可播放告警提示音的声音设备，请检查扬声器。</translation>
+    </message>
+    <message>
+        <source>no open alerts</source>
+        <translation>无未处理告警</translation>
+    </message>
+    <message>
+        <source>{0} open alert(s), {1} not yet taken</source>
+        <translation>未处理告警 {0} 条，待签收 {1} 条</translation>
     </message>
     <message>
         <source>Current alerts</source>

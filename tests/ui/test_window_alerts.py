@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
@@ -55,15 +55,16 @@ def test_the_operator_on_shift_dismisses_and_the_boxes_leave_the_wall_at_once(
     service.detector_raised(detected("a1", "cam1"))
     cam1 = next(t for t in win.pane.compositor.tiles() if t.info is not None and t.info.camera_id == "cam1")
     qtbot.waitUntil(lambda: bool(cam1.boxes), timeout=2000)
-    assert "未确认 2 条" in win._status.text()
-    win.alerts.select("a1")
-    win.alerts.view.setFocus()
-    QTest.keyClick(win.alerts.view, Qt.Key.Key_Delete)
+    assert "待签收 2 条" in win._status.text()
+    triage = win.alerts.triage
+    assert triage.select("a1")
+    triage.table.setFocus()
+    QTest.keyClicks(triage.table, "x1")  # dismiss, reason 1: false detection
     qtbot.waitUntil(lambda: service.get("a1").state is AlertState.DISMISSED, timeout=2000)
     assert cam1.boxes == [] and cam1.flash_until == 0.0  # off the wall at the dismissal
     assert service.get("a1").dismissed_by == "王芳" and writer.events[-1].actor == "王芳"  # never the login
     assert win.operator().name == "王芳"
-    qtbot.waitUntil(lambda: "未确认 1 条" in win._status.text(), timeout=3000)
+    qtbot.waitUntil(lambda: "待签收 1 条" in win._status.text(), timeout=3000)
     if SHOTS:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
         win.grab().save(str(Path(SHOTS) / "window_alert_dismissed.png"))

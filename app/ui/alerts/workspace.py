@@ -89,6 +89,13 @@ class AlertsWorkspace(QTabWidget):
         self.setFocusProxy(self.triage)
         self.retranslate()
 
+    def status_text(self) -> str:
+        """For the status bar: how many alerts are open and how many nobody has taken yet."""
+        open_, waiting = len(self._service.open_alerts()), len(self._service.awaiting_acknowledgement())
+        if not open_ and not waiting:
+            return translate("Triage", "no open alerts")
+        return translate("Triage", "{0} open alert(s), {1} not yet taken").format(open_, waiting)
+
     def camera_name(self, camera_id: str) -> str:
         info = self._cameras.get(camera_id)
         return info.name if info is not None else camera_id

@@ -32,7 +32,7 @@ from app.services.detection.protocol import (
     OverlayBox,
     RevisitStats,
 )
-from app.ui.detection.alerts_panel import rule_words
+from app.ui.alerts.words import rule_words
 from app.ui.wall.compositor import WallCompositor
 from app.ui.wall.overlay import Box
 
@@ -240,7 +240,7 @@ class OverlayFeed(QObject):
             return []
         out: list[Box] = []
         for alert in camera.alerts.values():
-            label = f"{rule_words(alert.rule.value)} {alert.event_code}"  # on the first of its boxes
+            label = f"{rule_words(alert.rule)} {alert.event_code}"  # on the first of its boxes
             out.extend(alert_box(b, label if i == 0 else "") for i, b in enumerate(alert.boxes))
         return out + [overlay_box(b) for b in camera.found]
 
