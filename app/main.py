@@ -12,6 +12,7 @@ import platformdirs
 
 from app.adapters.data_folder import check_folder, claim, clean_temp_files, free_bytes, site_folder
 from app.adapters.json_store import workstation_name
+from app.adapters.onvif.service import OnvifService
 from app.adapters.onvif.streams import OnvifStreamResolver
 from app.adapters.storage.evidence_files import EvidenceFiles
 from app.adapters.storage.repository import open_repository
@@ -291,7 +292,12 @@ def run_site(
     for problem in store.problems:
         log.warning("%s", problem)
     has_ptz = any(c.ptz is not None and c.enabled for c in site.cameras)
-    ptz = PtzHub(site, patrol_of=store.patrol, locks=lock_folder_for(data)) if has_ptz else None
+    onvif = OnvifService() if has_ptz else None  # the PTZ port: ONVIF calls off the GUI thread
+    ptz = (
+        PtzHub(site, onvif, patrol_of=store.patrol, locks=lock_folder_for(data))
+        if onvif is not None
+        else None
+    )
     report = RunReport([t.camera_id for t in site_ui.cameras])
 
     def note_live() -> None:
@@ -341,5 +347,7 @@ def run_site(
         alerts.close()
         if ptz is not None:
             ptz.stop()
+        if onvif is not None:
+            onvif.shutdown(wait=False)  # after the hub: held moves are released, then stopped
         supervisor.stop()
     return code, report

@@ -26,7 +26,7 @@ import cv2
 import psutil
 
 from app.adapters.onvif.client import OnvifClient, OnvifEndpoint
-from app.adapters.onvif.types import PtzVector
+from app.core.ptz_port import PtzVector
 from app.demo.panorama import ViewRect, generate_panorama_clip, view_rect
 from app.demo.ptz_camera import PtzCameraSimulator, StreamProfile
 from app.demo.rtsp_server import DemoRtspServer

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.adapters.onvif.errors import OnvifError
-from app.adapters.onvif.types import MoveState, Preset, PtzStatus, PtzVector
-from app.services.ptz_controller import HeldMove, TickScheduler
+from app.core.ptz_port import HeldMove, MoveState, Preset, PtzStatus, PtzVector
+from app.services.ptz_controller import TickScheduler
 from camera_config.models import Camera
 
 PRESETS = (

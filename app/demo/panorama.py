@@ -26,7 +26,7 @@ from typing import Literal
 import cv2
 import numpy as np
 
-from app.adapters.onvif.ptz_math import HeadRange, clamp
+from app.core.ptz_geometry import HeadRange, clamp
 from app.demo import clips, synthetic
 from app.demo.encode import ClipWriter, StreamProfile
 from app.demo.paths import default_cache_dir

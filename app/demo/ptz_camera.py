@@ -40,6 +40,7 @@ from typing import Literal
 from urllib.parse import quote, urlsplit
 
 from app.adapters.onvif import ptz_math as pm
+from app.core import ptz_geometry as geo
 from app.demo import onvif_soap as soap
 from app.demo.onvif_auth import DigestChecker, WsseChecker
 from app.demo.onvif_soap import TDS, TPTZ, TRT, TT, SoapFault, X, x
@@ -158,7 +159,7 @@ class PtzCameraSimulator:
         port: int = 0,
         advertise: str | None = None,
         presets_path: Path | None = None,
-        ranges: pm.HeadRange | None = None,
+        ranges: geo.HeadRange | None = None,
         speeds: HeadSpeeds | None = None,
         home: tuple[float, float, float] = (0.0, 30.0, 1.0),
         supports_absolute: bool = True,
@@ -171,7 +172,7 @@ class PtzCameraSimulator:
         has_ptz: bool = True,
     ) -> None:
         self.name, self.host, self.location, self.hardware = name, host, location, hardware
-        self.ranges = ranges or pm.HeadRange()
+        self.ranges = ranges or geo.HeadRange()
         self.streams = streams or (
             StreamProfile(
                 "Profile_1", "mainStream", "rtsp://127.0.0.1:8554/ptz_main", 1280, 720, bitrate_kbps=2000
@@ -290,9 +291,9 @@ class PtzCameraSimulator:
                 r = self.ranges
                 self._presets[token] = _Preset(
                     name,
-                    pm.wrap_degrees(pan),
-                    pm.clamp(tilt, r.tilt_min, r.tilt_max),
-                    pm.clamp(zoom, r.zoom_min, r.zoom_max),
+                    geo.wrap_degrees(pan),
+                    geo.clamp(tilt, r.tilt_min, r.tilt_max),
+                    geo.clamp(zoom, r.zoom_min, r.zoom_max),
                 )
             self._save_presets()
 
@@ -649,7 +650,7 @@ class PtzCameraSimulator:
             raise soap.invalid_arg(f"not a number: {value!r}") from None
         if not lo - 1e-6 <= number <= hi + 1e-6:
             raise soap.invalid_arg(f"{number} outside {lo}..{hi}", "ter:InvalidPosition")
-        return pm.clamp(number, lo, hi)
+        return geo.clamp(number, lo, hi)
 
     def _speeds(self, req: ET.Element, ns: str) -> tuple[float, float]:
         speed = soap.child(req, ns, "Speed")
@@ -668,7 +669,7 @@ class PtzCameraSimulator:
         )
         timeout_text = soap.text(req, TPTZ, "Timeout")
         timeout = DEFAULT_TIMEOUT_S if timeout_text is None else _duration_s(timeout_text)
-        timeout = pm.clamp(timeout, *TIMEOUT_RANGE_S)
+        timeout = geo.clamp(timeout, *TIMEOUT_RANGE_S)
         self._head.drive(self._clock(), vx, vy, vz, None if self.ignore_move_timeout else timeout)
         return x("tptz:ContinuousMoveResponse")
 

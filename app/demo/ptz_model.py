@@ -16,7 +16,7 @@ import math
 import threading
 from dataclasses import dataclass
 
-from app.adapters.onvif.ptz_math import HeadRange, clamp, shortest_pan_delta, wrap_degrees
+from app.core.ptz_geometry import HeadRange, clamp, shortest_pan_delta, wrap_degrees
 
 
 @dataclass(frozen=True)

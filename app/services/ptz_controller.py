@@ -1,10 +1,10 @@
-"""One PTZ camera under control: arbitration, commands over ONVIF, and where the camera points.
+"""One PTZ camera under control: arbitration, commands through the PTZ port, where the camera points.
 
 :class:`PtzController` ties three things together for one camera:
 
 * the :class:`~app.core.ptz_control.Arbiter` decides who may steer it (operator > verification >
   detection > patrol, operator locks);
-* a :class:`PtzPort` (the real :class:`~app.adapters.onvif.service.OnvifService`, or a fake)
+* a :class:`~app.core.ptz_port.PtzPort` (the ONVIF adapter's ``OnvifService``, or a fake)
   carries the commands; every command returns a ``concurrent.futures.Future``;
 * a :class:`~app.core.preset_tracking.PresetTracker` knows whether the camera is settled on a
   preset, moving or off-preset, fed by our own commands and a status poller (GetStatus every
@@ -38,9 +38,6 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
-from app.adapters.onvif.errors import OnvifError
-from app.adapters.onvif.ptz_math import HeadRange, clamp, wrap_degrees
-from app.adapters.onvif.types import Preset, PtzStatus, PtzVector
 from app.core.preset_tracking import (
     MoveKind,
     Place,
@@ -66,6 +63,8 @@ from app.core.ptz_control import (
     Released,
     Requester,
 )
+from app.core.ptz_geometry import HeadRange, clamp, wrap_degrees
+from app.core.ptz_port import CameraCommandError, HeldMove, Preset, PtzPort, PtzStatus, PtzVector
 from camera_config.models import Camera
 
 log = logging.getLogger(__name__)
@@ -181,52 +180,6 @@ class ThreadScheduler(TickScheduler):
                     self._cond.wait(min(delay, 1.0))
                     continue
             self.run_due()
-
-
-# -- the port ------------------------------------------------------------------------------------------
-class HeldMove(Protocol):
-    """A continuous move the operator holds (:class:`~app.adapters.onvif.service.MoveHold`)."""
-
-    first: Future[None]  # the first ContinuousMove
-
-    @property
-    def active(self) -> bool: ...
-
-    def keep_alive(self, velocity: PtzVector | None = None) -> None: ...
-
-    def release(self) -> Future[None]: ...
-
-
-class PtzPort(Protocol):
-    """What the controller needs of ONVIF; :class:`~app.adapters.onvif.service.OnvifService` has it."""
-
-    def status(self, camera: Camera) -> Future[PtzStatus]: ...
-
-    def presets(self, camera: Camera) -> Future[list[Preset]]: ...
-
-    def goto_preset(self, camera: Camera, token: str, speed: float | None = None) -> Future[None]: ...
-
-    def set_preset(
-        self, camera: Camera, name: str | None = None, token: str | None = None
-    ) -> Future[str]: ...
-
-    def remove_preset(self, camera: Camera, token: str) -> Future[None]: ...
-
-    def relative_move(
-        self, camera: Camera, translation: PtzVector, speed: float | None = None
-    ) -> Future[None]: ...
-
-    def absolute_move(
-        self, camera: Camera, position: PtzVector, speed: float | None = None
-    ) -> Future[None]: ...
-
-    def goto_home(self, camera: Camera, speed: float | None = None) -> Future[None]: ...
-
-    def stop(self, camera: Camera) -> Future[None]: ...
-
-    def hold_move(
-        self, camera: Camera, velocity: PtzVector, on_expired: Callable[[HeldMove], None] | None = None
-    ) -> HeldMove: ...
 
 
 # -- the picture's geometry (pure) --------------------------------------------------------------------
@@ -488,7 +441,7 @@ class PtzController:
     def __init__(
         self,
         camera: Camera,
-        port: PtzPort,
+        port: PtzPort[Camera],
         scheduler: Scheduler,
         *,
         clock: Clock = time.monotonic,
@@ -819,7 +772,7 @@ class PtzController:
 
         Waits in the queue behind higher priorities and locks; preempted on the way, it waits and
         goes again. Fails with TimeoutError after ``timeout_s`` (and withdraws), UnknownPreset, or
-        the camera's OnvifError. The requester keeps the camera when it resolves: release it when
+        the camera's CameraCommandError. The requester keeps the camera when it resolves: release it when
         done (a patrol resumes then). Cancelling the future withdraws the request.
         """
         found = self.find_preset(preset)
@@ -901,7 +854,7 @@ class PtzController:
         def done(f: Future[T]) -> None:
             error = None if f.cancelled() else f.exception()
             if error is not None:
-                if not isinstance(error, OnvifError):
+                if not isinstance(error, CameraCommandError):
                     log.warning("PTZ %s on %s failed: %r", what, self.id, error)
                 self._post(CommandFailed(self.id, requester, what, error))
 

@@ -1,7 +1,9 @@
-"""All PTZ cameras of a site: one ONVIF service, a controller and (if configured) a patrol each.
+"""All PTZ cameras of a site: one PTZ port, a controller and (if configured) a patrol each.
 
 Everything runs on one TickScheduler that the GUI drives from a timer (``tick``), so controller
-and patrol listeners are called on the GUI thread; ONVIF calls run in the service's threads.
+and patrol listeners are called on the GUI thread; camera commands run in the port's threads.
+The port (the ONVIF adapter, or a fake head in tests) is built and shut down by its owner, the
+composition root.
 """
 
 from __future__ import annotations
@@ -10,12 +12,12 @@ import logging
 import time
 from collections.abc import Callable
 
-from app.adapters.onvif.service import OnvifService
 from app.core.ptz_control import Requester
+from app.core.ptz_port import PtzPort
 from app.services.patrols import PatrolRunner
-from app.services.ptz_controller import PtzController, PtzPort, TickScheduler
+from app.services.ptz_controller import PtzController, TickScheduler
 from app.services.shared_locks import LockFolder, LockSync
-from camera_config.models import Patrol, SiteConfig
+from camera_config.models import Camera, Patrol, SiteConfig
 
 log = logging.getLogger(__name__)
 
@@ -34,17 +36,15 @@ class PtzHub:
     def __init__(
         self,
         site: SiteConfig,
+        port: PtzPort[Camera],
         *,
-        service: OnvifService | None = None,
-        port: PtzPort | None = None,
         clock: Callable[[], float] = time.monotonic,
         patrol_of: Callable[[str], Patrol | None] | None = None,
         locks: LockFolder | None = None,
     ) -> None:
         """``locks``: the folder through which operator locks are shared with other workstations."""
         self.site = site
-        self.service = service or OnvifService()
-        self._port: PtzPort = port or self.service  # tests steer a fake head instead
+        self._port = port
         self.scheduler = TickScheduler(clock)
         self.controllers: dict[str, PtzController] = {}
         self.patrols: dict[str, PatrolRunner] = {}
@@ -105,4 +105,3 @@ class PtzHub:
             runner.close()
         for controller in self.controllers.values():
             controller.stop()
-        self.service.shutdown(wait=False)

@@ -25,11 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.adapters.onvif.types import PtzVector
 from app.core.alert_ports import EvidenceStore
 from app.core.alerts import AlertChange
 from app.core.preset_tracking import Place
 from app.core.ptz_control import Requester
+from app.core.ptz_port import PtzVector
 from app.core.site_time import site_zone
 from app.core.stream_health import StreamState
 from app.core.system_events import SystemEventKind

@@ -266,14 +266,6 @@
         <translation>每 {0} 秒巡检</translation>
     </message>
     <message>
-        <source>paused: warming up</source>
-        <translation>暂停：预热中</translation>
-    </message>
-    <message>
-        <source>paused: not on a preset</source>
-        <translation>暂停：不在预置位</translation>
-    </message>
-    <message>
         <source>paused: moving or off preset</source>
         <translation>暂停：转动中或不在预置位</translation>
     </message>
@@ -310,16 +302,32 @@
         <translation>行人</translation>
     </message>
     <message>
+        <source>detection off in the site settings</source>
+        <translation>检测已关闭：站点设置中未启用检测</translation>
+    </message>
+    <message>
+        <source>detection off: no room for its pictures</source>
+        <translation>检测已关闭：没有存放检测画面的空间</translation>
+    </message>
+    <message>
+        <source>detection off: a detector could not be loaded</source>
+        <translation>检测已关闭：检测器无法加载</translation>
+    </message>
+    <message>
+        <source>detection off: the site&apos;s detection settings are wrong</source>
+        <translation>检测已关闭：站点的检测设置有误</translation>
+    </message>
+    <message>
+        <source>not watched: no zones drawn for this view</source>
+        <translation>未布控：此画面未划检测区域</translation>
+    </message>
+    <message>
         <source>paused: warming up ({0} s)</source>
         <translation>暂停：预热中（{0} 秒）</translation>
     </message>
     <message>
-        <source>not watched: no zones at preset {0}</source>
-        <translation>未巡检：预置位 {0} 未划区域</translation>
-    </message>
-    <message>
-        <source>not watched: no zones here</source>
-        <translation>未巡检：此处未划区域</translation>
+        <source>not watched: no zones drawn for preset {0}</source>
+        <translation>未布控：预置位 {0} 未划检测区域</translation>
     </message>
     <message>
         <source>paused: no picture</source>
@@ -332,14 +340,6 @@
     <message>
         <source>camera disabled</source>
         <translation>摄像机已停用</translation>
-    </message>
-    <message>
-        <source>paused: {0}</source>
-        <translation>暂停：{0}</translation>
-    </message>
-    <message>
-        <source>paused</source>
-        <translation>暂停</translation>
     </message>
     <message>
         <source>detection: {0} camera(s) checked</source>

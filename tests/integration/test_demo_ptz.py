@@ -10,7 +10,7 @@ import pytest
 
 from app.adapters.onvif.client import OnvifClient, OnvifEndpoint
 from app.adapters.onvif.discovery import discover
-from app.adapters.onvif.types import PtzVector
+from app.core.ptz_port import PtzVector
 from app.demo.clips import ClipSet
 from app.demo.panorama import PanoramaClip, generate_panorama_clip
 from app.demo.ptz_site import PTZ_TAG, demo_ptz_ids

@@ -21,6 +21,7 @@ import pytest
 from app.adapters.storage.evidence_files import EvidenceFiles
 from app.core.alerts import EvidenceKind, Rule
 from app.core.detection_faults import DetectionFault
+from app.core.detection_pause import Pause, PauseReason
 from app.core.system_events import SystemEventKind
 from app.demo.encode import SUB, ClipWriter
 from app.media.frame_board import BoardLayout, FrameBoard
@@ -224,8 +225,8 @@ def test_a_stall_raises_an_alert_after_the_dwell_with_evidence_and_a_moving_dome
     assert updates and {u.camera_id for u in updates} == {"stall"}
     assert stats is not None
     by_camera = {c.camera_id: c for c in stats.cameras}
-    assert by_camera["dome"].reason == "moving or off preset" and by_camera["dome"].last_checked is None
-    assert by_camera["stall"].reason is None and by_camera["stall"].interval_s is not None
+    assert by_camera["dome"].pause == Pause(PauseReason.MOVING) and by_camera["dome"].last_checked is None
+    assert by_camera["stall"].pause is None and by_camera["stall"].interval_s is not None
     assert by_camera["stall"].interval_s < 3.0
 
 
@@ -244,16 +245,18 @@ def test_a_plugin_that_fails_to_load_switches_detection_off_and_says_why_and_a_d
     service = DetectionService(site, board.name, layout, {"cam001": 0}, EvidenceFiles(tmp_path), events=log)
     events: list[DetectionEvent] = []
 
-    def stats_saying(words: str) -> Callable[[], bool]:
+    def stats_saying(pause: Pause) -> Callable[[], bool]:
         def check() -> bool:
             events.extend(service.drain())
-            return any(isinstance(e, RevisitStats) and words in (e.cameras[0].reason or "") for e in events)
+            return any(isinstance(e, RevisitStats) and e.cameras[0].pause == pause for e in events)
 
         return check
 
     try:
         service.start()
-        wait_until(stats_saying("onnx_yolo"), 60, "statistics saying why detection is off")
+        wait_until(
+            stats_saying(Pause(PauseReason.DETECTOR_NOT_LOADED)), 60, "statistics saying why detection is off"
+        )
         (problem,) = service.problems()
         assert problem.camera_id is None and problem.fault is DetectionFault.DETECTOR_NOT_LOADED
         assert problem.subject == "onnx_yolo" and "no_such_model.onnx" in problem.detail
@@ -265,7 +268,9 @@ def test_a_plugin_that_fails_to_load_switches_detection_off_and_says_why_and_a_d
         os.kill(first_pid, 9)
         wait_until(lambda: service.restarts == 1 and service.pid != first_pid, 10, "the worker's restart")
         events.clear()
-        wait_until(stats_saying("onnx_yolo"), 60, "statistics from the restarted worker")
+        wait_until(
+            stats_saying(Pause(PauseReason.DETECTOR_NOT_LOADED)), 60, "statistics from the restarted worker"
+        )
         wait_until(lambda: len(log.recent()) >= 4, 30, "the worker's return")
         kinds = [e.kind for e in log.recent()]
         assert kinds == [
@@ -386,8 +391,8 @@ def test_the_worker_closes_alerts_of_zones_that_change_and_never_checks_a_moving
         sent.clear()
         run_until(lambda: bool(events(RevisitStats)), 5, "statistics")
         by_camera = {c.camera_id: c for c in events(RevisitStats)[-1].cameras}
-        assert by_camera["stall"].reason == "no zones here" and not by_camera["stall"].watched
-        assert by_camera["dome"].reason == "moving or off preset"
+        assert by_camera["stall"].pause == Pause(PauseReason.NO_ZONES) and not by_camera["stall"].watched
+        assert by_camera["dome"].pause == Pause(PauseReason.MOVING)
         runtime.handle(ViewPlace("dome", "1", time.monotonic()))  # arrived at preset 1
         run_until(lambda: decoders.answered[1] > 0, 10, "the dome's first sample after it settled")
     finally:

@@ -29,8 +29,9 @@ from app.adapters.onvif.errors import (
 )
 from app.adapters.onvif.service import MoveHold, OnvifService
 from app.adapters.onvif.streams import OnvifStreamResolver, resolve_streams
-from app.adapters.onvif.types import DeviceInfo, PtzStatus, PtzVector
+from app.adapters.onvif.types import DeviceInfo
 from app.adapters.onvif.wsdl import NS_MEDIA, NS_PTZ, LocalOnlyTransport, RemoteSchemaRefused, document
+from app.core.ptz_port import PtzStatus, PtzVector
 from app.core.stream_failure import StreamSetupError
 from app.demo.panorama import PanoramaClip, generate_panorama_clip, view_rect
 from app.demo.ptz_camera import MEDIA_PATH, PTZ_PATH, FaultPlan, PtzCameraSimulator, StreamProfile

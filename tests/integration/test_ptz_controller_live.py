@@ -12,9 +12,9 @@ from collections.abc import Iterator
 import pytest
 
 from app.adapters.onvif.service import OnvifService
-from app.adapters.onvif.types import PtzVector
 from app.core.preset_tracking import Place
 from app.core.ptz_control import Requester
+from app.core.ptz_port import PtzVector
 from app.demo.ptz_camera import PtzCameraSimulator
 from app.services.ptz_controller import (
     ControllerSettings,

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
-from PySide6.QtCore import QRectF
+import pytest
+from PySide6.QtCore import QRectF, Qt
 from pytestqt.qtbot import QtBot
 
 from app.core.alerts import AlertState, DismissReason
+from app.core.detection_pause import Pause, PauseReason
 from app.core.wall_layout import grid_layout
 from app.services.detection.protocol import (
     CameraRevisit,
@@ -15,12 +18,14 @@ from app.services.detection.protocol import (
     OverlayBox,
     RevisitStats,
 )
+from app.ui.camera_tree import CAMERA_ROLE, CameraTree
 from app.ui.detection.overlay_feed import (
     ALERT_COLOUR,
     ALERT_FLASH_S,
+    PAUSE_WORDS,
     OverlayFeed,
     overlay_box,
-    paused_text,
+    pause_text,
     revisit_text,
 )
 from app.ui.i18n import Translations
@@ -50,8 +55,8 @@ def update(camera_id: str, t: float, *boxes: OverlayBox, paused: bool = False) -
     return DetectionUpdate(camera_id, None, t, tuple(boxes), paused)
 
 
-def revisit(camera_id: str, interval: float | None, reason: str | None = None) -> CameraRevisit:
-    return CameraRevisit(camera_id, reason is None, reason, 999.0 if interval else None, interval)
+def revisit(camera_id: str, interval: float | None, pause: Pause | None = None) -> CameraRevisit:
+    return CameraRevisit(camera_id, pause is None, pause, 999.0 if interval else None, interval)
 
 
 def test_boxes_and_alert_flash_reach_every_pane(qtbot: QtBot) -> None:
@@ -161,9 +166,9 @@ def test_revisit_words_for_tiles_tree_and_status_bar(qtbot: QtBot) -> None:
     stats = RevisitStats(
         (
             revisit("cam1", 6.2),
-            revisit("cam2", None, "moving or off preset"),
-            revisit("cam3", None, "no zones here"),
-            revisit("cam4", None, "detection is off: onnx_yolo: model not found"),
+            revisit("cam2", None, Pause(PauseReason.MOVING)),
+            revisit("cam3", None, Pause(PauseReason.NO_ZONES)),
+            revisit("cam4", None, Pause(PauseReason.DETECTOR_NOT_LOADED)),
         ),
         samples_per_s=0.5,
         inference_ms=34.6,
@@ -173,22 +178,73 @@ def test_revisit_words_for_tiles_tree_and_status_bar(qtbot: QtBot) -> None:
     assert changed.args == ["cam1"] or changed.args[0] in {"cam1", "cam2", "cam3", "cam4"}
     assert feed.revisit_text("cam1") == "checked every 6 s"
     assert feed.revisit_text("cam2") == "paused: moving or off preset"
-    assert feed.revisit_text("cam3") == "not watched: no zones here"
+    assert feed.revisit_text("cam3") == "not watched: no zones drawn for this view"
+    assert feed.revisit_text("cam4") == "detection off: a detector could not be loaded"
     # Cameras without zones or with detection off are not watched at all; only the moving one is paused.
     assert feed.summary_text() == (
         "detection: 1 camera(s) checked, every 6 s, 1 paused, 2 not watched, 35 ms per check"
     )
     assert revisit_text(CameraRevisit("x", True, None, None, None)) == "waiting for the first check"
-    assert paused_text("lens dirty") == "paused: lens dirty"
-    assert paused_text("warming up (5 s)") == "paused: warming up (5 s)"
-    assert paused_text("no zones at preset 2") == "not watched: no zones at preset 2"
-    assert paused_text("detection off for this camera") == "detection off"
+    assert pause_text(Pause(PauseReason.WARMING_UP, seconds_left=5)) == "paused: warming up (5 s)"
+    assert pause_text(Pause(PauseReason.NO_ZONES, preset="2")) == "not watched: no zones drawn for preset 2"
+    assert pause_text(Pause(PauseReason.CAMERA_DETECTION_OFF)) == "detection off"
     Translations().set_language("zh_CN")
     assert feed.revisit_text("cam1") == "每 6 秒巡检"
     assert feed.revisit_text("cam2") == "暂停：转动中或不在预置位"
-    assert paused_text("warming up (5 s)") == "暂停：预热中（5 秒）"
+    assert feed.revisit_text("cam3") == "未布控：此画面未划检测区域"
+    assert pause_text(Pause(PauseReason.WARMING_UP, seconds_left=5)) == "暂停：预热中（5 秒）"
     assert overlay_box(OverlayBox(0, 0, 1, 1, "stationary", kind="stationary")).label == "静止物体"
     assert overlay_box(OverlayBox(0, 0, 1, 1, "tricycle", score=0.9, kind="object")).label == "三轮车 0.90"
+
+
+@pytest.mark.parametrize("reason", list(PauseReason))
+def test_every_reason_not_to_check_a_camera_has_words_in_both_languages(reason: PauseReason) -> None:
+    """A reason added to the scheduler without words here (or without Chinese) fails."""
+    pause = Pause(reason, seconds_left=5 if reason is PauseReason.WARMING_UP else None)
+    english = pause_text(pause)
+    assert reason in PAUSE_WORDS and english and "{" not in english
+    Translations().set_language("zh_CN")
+    chinese = pause_text(pause)
+    assert chinese != english and re.search(r"[\u4e00-\u9fff]", chinese), chinese
+    assert not re.search(r"[A-Za-z{]", chinese), chinese  # no English left, no unfilled field
+    if reason is PauseReason.WARMING_UP:
+        assert "5" in chinese
+
+
+def test_a_paused_camera_says_why_in_the_camera_tree(qtbot: QtBot) -> None:
+    """The operator hovers a camera in the tree: the detection line says why it is not checked."""
+    feed = OverlayFeed(lambda: [])
+    tree = CameraTree(
+        FakeSource(["dome", "gate"]), [TileInfo("dome", "人民路口"), TileInfo("gate", "北门")], []
+    )
+    qtbot.addWidget(tree)
+    tree.extra_tooltip = feed.revisit_text
+    feed.revisit_changed.connect(lambda _camera: tree.refresh_states(force=True))  # as the window wires it
+    Translations().set_language("zh_CN")
+
+    def tooltip(camera_id: str) -> str:
+        model = tree.view.model()
+        ungrouped = model.index(0, 0)
+        for row in range(model.rowCount(ungrouped)):
+            index = model.index(row, 0, ungrouped)
+            if index.data(CAMERA_ROLE) == camera_id:
+                return str(index.data(Qt.ItemDataRole.ToolTipRole))
+        raise AssertionError(f"{camera_id} is not in the tree")
+
+    feed.handle(
+        RevisitStats(
+            (
+                revisit("dome", None, Pause(PauseReason.NO_ZONES, preset="2")),
+                revisit("gate", None, Pause(PauseReason.WARMING_UP, seconds_left=4)),
+            ),
+            samples_per_s=0.0,
+            inference_ms=0.0,
+        )
+    )
+    assert tooltip("dome").endswith("\n未布控：预置位 2 未划检测区域")
+    assert tooltip("gate").endswith("\n暂停：预热中（4 秒）")
+    feed.handle(RevisitStats((revisit("dome", None, Pause(PauseReason.MOVING)),), 0.0, 0.0))
+    assert tooltip("dome").endswith("\n暂停：转动中或不在预置位")
 
 
 def test_box_labels_never_cover_each_other_and_stay_in_the_picture() -> None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from app.core.detection_pause import Pause, PauseReason
 from app.services.detection.scheduler import ALWAYS_SETTLED, DetectionScheduler, SchedulerConfig, Ticket
 
 
@@ -216,9 +217,9 @@ def test_a_moving_camera_is_never_checked_and_says_why() -> None:
     sched.set_place("cam002", "1", None)
     run = simulate(sched, clock, 30.0)
     assert "cam002" not in run.count() and len(run.count()) == 4
-    assert sched.reason("cam002") == "moving or off preset"
+    assert sched.reason("cam002") == Pause(PauseReason.MOVING)
     revisit = {r.camera_id: r for r in sched.revisits()}["cam002"]
-    assert revisit.reason == "moving or off preset" and revisit.interval_s is None
+    assert revisit.pause == Pause(PauseReason.MOVING) and revisit.interval_s is None
 
 
 def test_a_check_planned_before_the_camera_moved_is_void() -> None:
@@ -241,7 +242,7 @@ def test_warm_up_after_arrival_then_checks_resume() -> None:
     arrived = clock.t
     sched.set_place("cam001", "1", arrived)
     clock.advance(3.0)
-    assert sched.reason("cam001") == "warming up (5 s)"
+    assert sched.reason("cam001") == Pause(PauseReason.WARMING_UP, seconds_left=5)
     run = simulate(sched, clock, 20.0)
     first = run.times("cam001")[0]
     assert arrived + 8.0 <= first <= arrived + 8.0 + 1.0
@@ -262,23 +263,27 @@ def test_a_new_settle_at_another_preset_restarts_the_warm_up() -> None:
 @pytest.mark.parametrize(
     "setup, reason",
     [
-        (lambda s: s.set_watched("cam000", False), "no zones here"),
-        (lambda s: (s.set_place("cam000", "3", 0.0), s.set_watched("cam000", False)), "no zones at preset 3"),
-        (lambda s: s.set_picture("cam000", False), "no picture"),
+        (lambda s: s.set_watched("cam000", False), Pause(PauseReason.NO_ZONES)),
         (
-            lambda s: s.add("cam000", enabled=False, off_reason="detector onnx_yolo failed"),
-            "detector onnx_yolo failed",
+            lambda s: (s.set_place("cam000", "3", 0.0), s.set_watched("cam000", False)),
+            Pause(PauseReason.NO_ZONES, preset="3"),
         ),
-        (lambda s: s.add("cam000", enabled=False), "detection off"),
+        (lambda s: s.set_picture("cam000", False), Pause(PauseReason.NO_PICTURE)),
+        (
+            lambda s: s.add("cam000", enabled=False, off_reason=PauseReason.DETECTOR_NOT_LOADED),
+            Pause(PauseReason.DETECTOR_NOT_LOADED),
+        ),
+        (lambda s: s.add("cam000", enabled=False), Pause(PauseReason.CAMERA_DETECTION_OFF)),
     ],
 )
-def test_every_reason_not_to_check_a_camera_is_reported(setup, reason: str) -> None:
+def test_every_reason_not_to_check_a_camera_is_reported(setup, reason: Pause) -> None:
     clock = FakeClock()
     sched = scheduler(1, clock)
     setup(sched)
     assert sched.reason("cam000") == reason and sched.next_check() is None
     (revisit,) = sched.revisits()
-    assert revisit.reason == reason
+    assert revisit.pause == reason
+    assert revisit.watched is (reason.reason is PauseReason.NO_PICTURE)  # only that one is watched
 
 
 def test_a_camera_whose_sample_did_not_come_is_tried_again_later() -> None:

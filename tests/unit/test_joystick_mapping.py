@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from app.adapters.onvif.types import PtzVector
+from app.core.ptz_port import PtzVector
 from app.ui.ptz.joystick import (
     DEFAULT_MAPPING,
     JoystickMapping,

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from app.adapters.onvif.errors import OnvifTimeout
-from app.adapters.onvif.types import Preset, PtzVector
 from app.core.ptz_control import Priority, Requester
+from app.core.ptz_port import Preset, PtzVector
 from app.services.patrols import (
     PatrolRunner,
     PatrolState,

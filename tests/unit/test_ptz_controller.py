@@ -18,9 +18,7 @@ from typing import Any
 import pytest
 
 from app.adapters.onvif.errors import OnvifError, OnvifTimeout
-from app.adapters.onvif.ptz_math import HeadRange
 from app.adapters.onvif.service import OnvifService
-from app.adapters.onvif.types import PtzVector
 from app.core.preset_tracking import Place, Position
 from app.core.ptz_control import (
     Granted,
@@ -35,6 +33,8 @@ from app.core.ptz_control import (
     ReleaseReason,
     Requester,
 )
+from app.core.ptz_geometry import HeadRange
+from app.core.ptz_port import CameraCommandError, PtzPort, PtzVector
 from app.services.ptz_controller import (
     CommandFailed,
     ControlChanged,
@@ -46,7 +46,6 @@ from app.services.ptz_controller import (
     PtzController,
     PtzEvent,
     PtzOptics,
-    PtzPort,
     ThreadScheduler,
     TickScheduler,
     UnknownPreset,
@@ -115,8 +114,10 @@ def denial(future: Future[Any]) -> ControlDenied:
 # -- the port -------------------------------------------------------------------------------------
 def test_onvif_service_is_a_ptz_port() -> None:
     service = OnvifService(max_workers=1)
-    port: PtzPort = service  # checked by mypy: the real service has everything the controller uses
+    port: PtzPort[Camera] = service  # checked by mypy: the adapter has everything the controller uses
     assert callable(port.hold_move)
+    # A camera's refusal or silence is an expected failure of the port, not a bug of the service.
+    assert isinstance(OnvifTimeout(3.0, camera="c1"), CameraCommandError)
     service.shutdown()
 
 

@@ -6,14 +6,15 @@ import math
 
 import pytest
 
-from app.adapters.onvif import ptz_math as pm
 from app.adapters.onvif.client import choose_profiles, rebase_stream_uri, rebase_xaddr
 from app.adapters.onvif.errors import OnvifConfigError, OnvifNotSupported, scrub
-from app.adapters.onvif.types import MediaProfile, PtzStatus
+from app.adapters.onvif.types import MediaProfile
+from app.core import ptz_geometry as geo
+from app.core.ptz_port import PtzStatus
 from app.demo.panorama import HFOV_WIDE_DEG, TILE_WIDTH, WRAP_MARGIN, ViewRect, view_rect
 from app.demo.ptz_model import HeadSpeeds, PtzHead
 
-HEAD = pm.HeadRange()  # pan -180..180 (wraps), tilt -30..90 below the horizon, zoom 1..20
+HEAD = geo.HeadRange()  # pan -180..180 (wraps), tilt -30..90 below the horizon, zoom 1..20
 
 
 # -- generic position space ------------------------------------------------------------------------
@@ -30,21 +31,21 @@ def test_pan_wraps_around_the_full_circle() -> None:
     assert HEAD.pan_to_generic(190.0) == pytest.approx(HEAD.pan_to_generic(-170.0))
     assert HEAD.pan_to_generic(360.0 + 45.0) == pytest.approx(0.25)
     # generic +1 and -1 are the same direction on a 360-degree head
-    assert pm.wrap_degrees(HEAD.pan_from_generic(1.0)) == pytest.approx(
-        pm.wrap_degrees(HEAD.pan_from_generic(-1.0))
+    assert geo.wrap_degrees(HEAD.pan_from_generic(1.0)) == pytest.approx(
+        geo.wrap_degrees(HEAD.pan_from_generic(-1.0))
     )
-    assert pm.wrap_generic_pan(1.2) == pytest.approx(-0.8)
-    assert pm.wrap_degrees(540.0) == pytest.approx(-180.0)
+    assert geo.wrap_generic_pan(1.2) == pytest.approx(-0.8)
+    assert geo.wrap_degrees(540.0) == pytest.approx(-180.0)
 
 
 def test_shortest_pan_delta_crosses_the_seam() -> None:
-    assert pm.shortest_pan_delta(170.0, -170.0) == pytest.approx(20.0)
-    assert pm.shortest_pan_delta(-170.0, 170.0) == pytest.approx(-20.0)
-    assert pm.shortest_pan_delta(10.0, 100.0) == pytest.approx(90.0)
+    assert geo.shortest_pan_delta(170.0, -170.0) == pytest.approx(20.0)
+    assert geo.shortest_pan_delta(-170.0, 170.0) == pytest.approx(-20.0)
+    assert geo.shortest_pan_delta(10.0, 100.0) == pytest.approx(90.0)
 
 
 def test_a_limited_pan_head_does_not_wrap() -> None:
-    limited = pm.HeadRange(pan_min=-170.0, pan_max=170.0)
+    limited = geo.HeadRange(pan_min=-170.0, pan_max=170.0)
     assert not limited.pan_wraps
     assert limited.pan_to_generic(175.0) == pytest.approx(1.0)  # clamped, not wrapped
     assert limited.pan_from_generic(1.0) == pytest.approx(170.0)
@@ -91,13 +92,13 @@ def test_translate_wraps_pan_and_stops_tilt_and_zoom_at_limits() -> None:
 
 
 def test_velocity_and_speed_are_clamped() -> None:
-    assert pm.velocity(1.5) == 1.0 and pm.velocity(-2) == -1.0
-    assert pm.speed(-0.1) == 0.0 and pm.speed(0.4) == 0.4
+    assert geo.velocity(1.5) == 1.0 and geo.velocity(-2) == -1.0
+    assert geo.speed(-0.1) == 0.0 and geo.speed(0.4) == 0.4
 
 
 def test_bad_ranges_are_refused() -> None:
     with pytest.raises(ValueError):
-        pm.HeadRange(zoom_min=5.0, zoom_max=1.0)
+        geo.HeadRange(zoom_min=5.0, zoom_max=1.0)
 
 
 # -- the simulated head's motion (fake clock: no sleeping) -----------------------------------------------

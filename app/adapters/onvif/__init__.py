@@ -34,11 +34,9 @@ from app.adapters.onvif.types import (
     Capabilities,
     DeviceInfo,
     MediaProfile,
-    Preset,
     PtzCapabilities,
-    PtzStatus,
-    PtzVector,
 )
+from app.core.ptz_port import Preset, PtzStatus, PtzVector
 
 __all__ = [
     "KEEP_ALIVE_INTERVAL_S",

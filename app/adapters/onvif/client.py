@@ -50,11 +50,7 @@ from app.adapters.onvif.types import (
     Capabilities,
     DeviceInfo,
     MediaProfile,
-    MoveState,
-    Preset,
     PtzCapabilities,
-    PtzStatus,
-    PtzVector,
     Range,
     ServiceAddresses,
 )
@@ -68,6 +64,8 @@ from app.adapters.onvif.wsdl import (
     document,
     zeep_settings,
 )
+from app.core import ptz_geometry as geo
+from app.core.ptz_port import MoveState, Preset, PtzStatus, PtzVector
 from camera_config.models import Camera, OnvifSource
 
 log = logging.getLogger(__name__)
@@ -439,9 +437,9 @@ class OnvifClient:
         self._require(velocity, caps.continuous_pan_tilt, caps.continuous_zoom, "continuous moves")
         timeout = self.endpoint.move_timeout_s if timeout_s is None else timeout_s
         if caps.timeout_range_s is not None:
-            timeout = pm.clamp(timeout, caps.timeout_range_s.lo, caps.timeout_range_s.hi)
+            timeout = geo.clamp(timeout, caps.timeout_range_s.lo, caps.timeout_range_s.hi)
         speed = self._speed_vector(
-            velocity, pm.PAN_TILT_VELOCITY_GENERIC, pm.ZOOM_VELOCITY_GENERIC, pm.velocity, pm.velocity
+            velocity, pm.PAN_TILT_VELOCITY_GENERIC, pm.ZOOM_VELOCITY_GENERIC, geo.velocity, geo.velocity
         )
         self._call(
             NS_PTZ,
@@ -460,8 +458,8 @@ class OnvifClient:
             translation,
             pm.PAN_TILT_TRANSLATION_GENERIC,
             pm.ZOOM_TRANSLATION_GENERIC,
-            pm.velocity,
-            pm.velocity,
+            geo.velocity,
+            geo.velocity,
         )
         self._call(
             NS_PTZ,
@@ -485,11 +483,11 @@ class OnvifClient:
             )
         vector: dict[str, Any] = {}
         if position.pan is not None and position.tilt is not None:
-            pan = pm.clamp(position.pan, *self._limits(caps.pan_limits, -1.0, 1.0))
-            tilt = pm.clamp(position.tilt, *self._limits(caps.tilt_limits, -1.0, 1.0))
+            pan = geo.clamp(position.pan, *self._limits(caps.pan_limits, -1.0, 1.0))
+            tilt = geo.clamp(position.tilt, *self._limits(caps.tilt_limits, -1.0, 1.0))
             vector["PanTilt"] = {"x": pan, "y": tilt, "space": pm.PAN_TILT_POSITION_GENERIC}
         if position.zoom is not None:
-            zoom = pm.clamp(position.zoom, *self._limits(caps.zoom_limits, 0.0, 1.0))
+            zoom = geo.clamp(position.zoom, *self._limits(caps.zoom_limits, 0.0, 1.0))
             vector["Zoom"] = {"x": zoom, "space": pm.ZOOM_POSITION_GENERIC}
         self._call(
             NS_PTZ,
@@ -805,7 +803,7 @@ class OnvifClient:
     def _speed_arg(speed: float | None) -> dict[str, Any]:
         if speed is None:
             return {}  # the configuration's DefaultPTZSpeed
-        s = pm.speed(speed)
+        s = geo.speed(speed)
         return {
             "Speed": {
                 "PanTilt": {"x": s, "y": s, "space": pm.PAN_TILT_SPEED_GENERIC},

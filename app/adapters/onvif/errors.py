@@ -10,20 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from app.core.ptz_port import CameraCommandError
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
-class OnvifError(Exception):
+class OnvifError(CameraCommandError):
     """Base of every ONVIF failure; the message is for the operator, ``detail`` for the log."""
-
-    def __init__(self, message: str, *, camera: str | None = None, detail: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.camera = camera
-        self.detail = detail
-
-    def __str__(self) -> str:
-        return f"camera {self.camera}: {self.message}" if self.camera else self.message
 
     def for_camera(self, camera: str | None) -> OnvifError:
         """Name the camera in the message (no-op when it is already named or ``camera`` is None)."""

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from app.adapters.onvif.client import OnvifClient, OnvifEndpoint, choose_profiles
 from app.adapters.onvif.discovery import DiscoveredDevice
 from app.adapters.onvif.errors import OnvifAuthError, OnvifError, OnvifTimeout, OnvifUnreachable
-from app.adapters.onvif.types import DeviceInfo, MediaProfile, Preset, PtzCapabilities
+from app.adapters.onvif.types import DeviceInfo, MediaProfile, PtzCapabilities
+from app.core.ptz_port import Preset
 from camera_config.models import Camera, Credentials, OnvifSource, PresetInfo, PtzSettings
 
 log = logging.getLogger(__name__)

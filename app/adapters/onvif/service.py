@@ -28,11 +28,9 @@ from app.adapters.onvif.types import (
     Capabilities,
     DeviceInfo,
     MediaProfile,
-    Preset,
     PtzCapabilities,
-    PtzStatus,
-    PtzVector,
 )
+from app.core.ptz_port import Preset, PtzStatus, PtzVector
 from camera_config.models import Camera, OnvifSource
 
 log = logging.getLogger(__name__)

@@ -1,12 +1,13 @@
-"""Plain results of ONVIF calls: frozen dataclasses, no zeep objects leak out of the adapter."""
+"""Plain results of ONVIF calls: frozen dataclasses, no zeep objects leak out of the adapter.
+
+The PTZ values the service uses (``PtzVector``, ``PtzStatus``, ``Preset``) are the port's, in
+:mod:`app.core.ptz_port`.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Literal
-
-MoveState = Literal["IDLE", "MOVING", "UNKNOWN"]
 
 
 @dataclass(frozen=True)
@@ -56,44 +57,6 @@ class MediaProfile:
     @property
     def has_video(self) -> bool:
         return self.encoding is not None or self.width is not None
-
-
-@dataclass(frozen=True)
-class PtzVector:
-    """Generic-space values; None leaves that axis alone (or, in a status, the camera did not say)."""
-
-    pan: float | None = None
-    tilt: float | None = None
-    zoom: float | None = None
-
-    @property
-    def pan_tilt(self) -> bool:
-        return self.pan is not None or self.tilt is not None
-
-
-@dataclass(frozen=True)
-class PtzStatus:
-    position: PtzVector | None
-    pan_tilt: MoveState = "UNKNOWN"
-    zoom: MoveState = "UNKNOWN"
-    error: str | None = None
-    utc_time: datetime | None = None
-
-    @property
-    def moving(self) -> bool:
-        return "MOVING" in (self.pan_tilt, self.zoom)
-
-    @property
-    def idle(self) -> bool:
-        """No axis moves and at least one says IDLE (an axis the camera does not report is ignored)."""
-        return not self.moving and "IDLE" in (self.pan_tilt, self.zoom)
-
-
-@dataclass(frozen=True)
-class Preset:
-    token: str
-    name: str
-    position: PtzVector | None = None
 
 
 @dataclass(frozen=True)

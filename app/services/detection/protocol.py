@@ -16,6 +16,7 @@ from typing import Literal
 
 from app.core.alerts import Alert, Box, EvidenceRef
 from app.core.detection_faults import DetectionFault
+from app.core.detection_pause import Pause
 from camera_config.models import ZoneSpec
 from detectors.pipeline import PipelineState
 
@@ -100,7 +101,7 @@ class DetectionUpdate:
 class CameraRevisit:
     camera_id: str
     watched: bool  # has zones for where it points now
-    reason: str | None  # why it is not being checked (moving, warming up, no zones, no picture)
+    pause: Pause | None  # why it is not being checked now (None: it is)
     last_checked: float | None  # time.monotonic
     interval_s: float | None  # the effective revisit interval lately (what the UI shows)
 

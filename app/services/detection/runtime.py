@@ -19,6 +19,7 @@ import numpy as np
 
 from app.core.alerts import Alert, Box
 from app.core.detection_faults import DetectionFault
+from app.core.detection_pause import PauseReason
 from app.media.frame_board import BgraImage, FrameBoard, FrameMeta
 from app.services.detection.alerting import OpenAlerts
 from app.services.detection.checkpoints import Checkpoints
@@ -142,7 +143,7 @@ class DetectionRuntime:
         self._checkpoints = Checkpoints(setup.resume)
         self._config: PipelineConfig | None = None
         self._shared: dict[str, Detector] = {}
-        self.off_reason: str | None = None
+        self.off_reason: PauseReason | None = None  # detection is off for every camera
         self._evidence = EvidenceWriter(send, self._tz, setup.evidence_store)
         now = clock()
         self._next_pictures = now
@@ -156,24 +157,24 @@ class DetectionRuntime:
         """Load the detectors; on failure, detection stays off and says why."""
         settings = self.setup.settings
         if not settings.enabled:
-            self.off_reason = "detection is switched off in the site settings"
+            self.off_reason = PauseReason.SITE_DETECTION_OFF
         elif self.setup.layout.detect_slots < 1:
-            self.off_reason = "the frame board has no detect slots"
+            self.off_reason = PauseReason.NO_DETECT_SLOTS
             self._send(DetectionProblem(None, DetectionFault.NO_DETECT_SLOTS))
         else:
             try:
                 self._config = pipeline_config(settings)
                 self._shared = load_detectors(self._config)
             except registry.DetectorLoadError as exc:
-                self.off_reason = f"detection is off: {exc}"
+                self.off_reason = PauseReason.DETECTOR_NOT_LOADED
                 self._send(DetectionProblem(None, DetectionFault.DETECTOR_NOT_LOADED, str(exc), exc.plugin))
             except ValueError as exc:
-                self.off_reason = f"detection is off: {exc}"
+                self.off_reason = PauseReason.SETTINGS_INVALID
                 self._send(DetectionProblem(None, DetectionFault.SETTINGS_INVALID, str(exc)))
         for camera_id, state in self._cams.items():
             cam = state.setup
             enabled = self.off_reason is None and cam.enabled
-            reason = self.off_reason if self.off_reason is not None else cam.off_reason
+            reason = self.off_reason or cam.off_reason
             self.scheduler.add(camera_id, enabled=enabled, off_reason=reason)
             if not cam.ptz:  # a fixed camera always looks at its one view
                 self.scheduler.set_place(camera_id, None, ALWAYS_SETTLED)

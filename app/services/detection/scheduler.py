@@ -31,17 +31,10 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from app.core.detection_pause import Pause, PauseReason
 from app.services.detection.protocol import CameraRevisit
 
 Clock = Callable[[], float]
-
-# Why a camera is not checked (CameraRevisit.reason); the UI words them (app.ui.detection).
-REASON_OFF = "detection off"
-REASON_MOVING = "moving or off preset"
-REASON_NO_ZONES = "no zones here"
-REASON_NO_ZONES_AT = "no zones at preset {preset}"
-REASON_WARMING_UP = "warming up ({seconds} s)"
-REASON_NO_PICTURE = "no picture"
 
 ALWAYS_SETTLED = float("-inf")  # settled_since of a fixed camera: settled forever, no warm-up left
 MAX_ROUNDS = 64  # ring walks before giving up on the deficits (only with extreme cost spreads)
@@ -87,7 +80,7 @@ class Ticket:
 class _Camera:
     camera_id: str
     enabled: bool = True
-    off_reason: str | None = None
+    off_reason: PauseReason = PauseReason.CAMERA_DETECTION_OFF
     preset: str | None = None
     settled_since: float | None = None
     watched: bool = False
@@ -128,7 +121,13 @@ class DetectionScheduler:
         self._eligible_until = math.inf  # … and when a warm-up ends (the cache goes stale then)
 
     # --- cameras and what is known about them --------------------------------------------------
-    def add(self, camera_id: str, *, enabled: bool = True, off_reason: str | None = None) -> None:
+    def add(
+        self,
+        camera_id: str,
+        *,
+        enabled: bool = True,
+        off_reason: PauseReason = PauseReason.CAMERA_DETECTION_OFF,
+    ) -> None:
         """A camera to schedule. ``enabled`` False: never checked, ``off_reason`` says why."""
         cam = self._cams.get(camera_id)
         if cam is None:
@@ -203,22 +202,22 @@ class DetectionScheduler:
         self._eligible = None
 
     # --- state ---------------------------------------------------------------------------------
-    def reason(self, camera_id: str, now: float | None = None) -> str | None:
+    def reason(self, camera_id: str, now: float | None = None) -> Pause | None:
         """Why the camera is not being checked now (None: it is)."""
         return self._reason(self._cams[camera_id], self._clock() if now is None else now)
 
-    def _reason(self, cam: _Camera, now: float) -> str | None:
+    def _reason(self, cam: _Camera, now: float) -> Pause | None:
         if not cam.enabled:
-            return cam.off_reason or REASON_OFF
+            return Pause(cam.off_reason)
         if cam.settled_since is None:
-            return REASON_MOVING
+            return Pause(PauseReason.MOVING)
         if not cam.watched:
-            return REASON_NO_ZONES if cam.preset is None else REASON_NO_ZONES_AT.format(preset=cam.preset)
+            return Pause(PauseReason.NO_ZONES, preset=cam.preset)
         left = cam.settled_since + self.config.warmup_s - now
         if left > 0:
-            return REASON_WARMING_UP.format(seconds=math.ceil(left))
+            return Pause(PauseReason.WARMING_UP, seconds_left=math.ceil(left))
         if not cam.picture:
-            return REASON_NO_PICTURE
+            return Pause(PauseReason.NO_PICTURE)
         return None
 
     def eligible(self, camera_id: str, now: float | None = None) -> bool:
@@ -438,7 +437,7 @@ class DetectionScheduler:
                 CameraRevisit(
                     camera_id=camera_id,
                     watched=cam.enabled and cam.watched,
-                    reason=reason,
+                    pause=reason,
                     last_checked=cam.last_checked,
                     interval_s=self.interval(camera_id, now) if reason is None else None,
                 )

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, TypeAlias
 from app.core.alert_ports import EvidenceStore
 from app.core.alerts import Alert
 from app.core.detection_faults import event_kind
+from app.core.detection_pause import PauseReason
 from app.core.system_events import SystemEvent, SystemEventKind
 from app.media.frame_board import BoardLayout
 from app.services.detection.protocol import (
@@ -85,16 +86,16 @@ def camera_setups(site: SiteConfig, camera_ids: Iterable[str]) -> tuple[CameraSe
         detection = cam.detection
         off = None
         if not cam.enabled:
-            off = "camera disabled"
+            off = PauseReason.CAMERA_DISABLED
         elif detection is not None and not detection.enabled:
-            off = "detection off for this camera"
+            off = PauseReason.CAMERA_DETECTION_OFF
         out.append(
             CameraSetup(
                 camera_id=cam.id,
                 name=cam.name,
                 ptz=cam.ptz is not None,
                 enabled=off is None,
-                off_reason=off,
+                off_reason=off or PauseReason.CAMERA_DETECTION_OFF,
                 zones=detection.zones if detection is not None else (),
                 grid_code=cam.grid_code,
             )

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from app.core.alert_ports import EvidenceStore
 from app.core.alerts import Alert
+from app.core.detection_pause import PauseReason
 from app.media.frame_board import BoardLayout
 from app.services.detection.protocol import ViewCheckpoint
 from app.services.detection.scheduler import SchedulerConfig
@@ -39,7 +40,7 @@ class CameraSetup:
     name: str = ""
     ptz: bool = False  # a PTZ camera pauses until the GUI says where it points (ViewPlace)
     enabled: bool = True
-    off_reason: str | None = None
+    off_reason: PauseReason = PauseReason.CAMERA_DETECTION_OFF  # when not enabled
     zones: tuple[ZoneSpec, ...] = ()
     grid_code: str | None = None  # the unit grid (单元网格) its alerts are raised in
 

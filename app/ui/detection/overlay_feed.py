@@ -1,5 +1,5 @@
 """What the detection worker says, drawn on the wall: boxes on the tiles, a pulsing border on alerts,
-and how often each camera is actually checked ("每 2 秒巡检", "暂停：转动中").
+and how often each camera is actually checked ("每 2 秒巡检", "暂停：转动中或不在预置位").
 
 :class:`OverlayFeed` takes the worker's messages (:meth:`OverlayFeed.handle`) and turns them into
 :meth:`WallCompositor.decorate` calls on every wall pane the window has now (main wall, extra
@@ -17,15 +17,15 @@ walls opened later), so that the compositor stays the only thing that paints:
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, QTimer, Signal
 
 from app.core.alerts import Alert, AlertChange
 from app.core.alerts import Box as AlertBox
+from app.core.detection_pause import Pause, PauseReason
 from app.services.detection.protocol import (
     CameraRevisit,
     DetectionUpdate,
@@ -100,55 +100,44 @@ def revisit_text(revisit: CameraRevisit | None) -> str | None:
     by detection at all)."""
     if revisit is None:
         return None
-    if revisit.watched and revisit.reason is None:
+    if revisit.pause is None:
         if revisit.interval_s is None or revisit.last_checked is None:
             return translate("Detection", "waiting for the first check")
         seconds = max(1, round(revisit.interval_s))
         return translate("Detection", "checked every {0} s").format(seconds)
-    return paused_text(revisit.reason)
+    return pause_text(revisit.pause)
 
 
-def _reason_key(reason: str | None) -> str:
-    return (reason or "").strip().lower().replace("_", " ")
+# How each reason not to check a camera reads; a test fails when a reason has no words here.
+PAUSE_WORDS: dict[PauseReason, str] = {
+    PauseReason.CAMERA_DISABLED: str(QT_TRANSLATE_NOOP("Detection", "camera disabled")),
+    PauseReason.CAMERA_DETECTION_OFF: str(QT_TRANSLATE_NOOP("Detection", "detection off")),
+    PauseReason.SITE_DETECTION_OFF: str(QT_TRANSLATE_NOOP("Detection", "detection off in the site settings")),
+    PauseReason.NO_DETECT_SLOTS: str(
+        QT_TRANSLATE_NOOP("Detection", "detection off: no room for its pictures")
+    ),
+    PauseReason.DETECTOR_NOT_LOADED: str(
+        QT_TRANSLATE_NOOP("Detection", "detection off: a detector could not be loaded")
+    ),
+    PauseReason.SETTINGS_INVALID: str(
+        QT_TRANSLATE_NOOP("Detection", "detection off: the site's detection settings are wrong")
+    ),
+    PauseReason.NO_ZONES: str(QT_TRANSLATE_NOOP("Detection", "not watched: no zones drawn for this view")),
+    PauseReason.MOVING: str(QT_TRANSLATE_NOOP("Detection", "paused: moving or off preset")),
+    PauseReason.WARMING_UP: str(QT_TRANSLATE_NOOP("Detection", "paused: warming up ({0} s)")),
+    PauseReason.NO_PICTURE: str(QT_TRANSLATE_NOOP("Detection", "paused: no picture")),
+}
+NO_ZONES_AT_PRESET = str(QT_TRANSLATE_NOOP("Detection", "not watched: no zones drawn for preset {0}"))
 
 
-PAUSE_REASONS = ("moving", "off preset", "warming up", "warmup", "no picture")  # the scheduler's
-
-
-def not_watched(reason: str) -> bool:
-    """Is this a camera detection does not watch at all (no zones here, switched off, disabled),
-    rather than one it watches and has paused for a while (moving, warming up, no picture)?"""
-    return not _reason_key(reason).startswith(PAUSE_REASONS)
-
-
-def paused_text(reason: str | None) -> str:
-    """Why a camera is not checked now, in words (the scheduler's reasons; others are shown as they come)."""
-    key = _reason_key(reason)
-    if key.startswith("moving"):
-        return translate("Detection", "paused: moving or off preset")
-    if key.startswith("warming up") or key == "warmup":
-        seconds = re.search(r"(\d+)\s*s", key)
-        if seconds:
-            return translate("Detection", "paused: warming up ({0} s)").format(seconds[1])
-        return translate("Detection", "paused: warming up")
-    if key.startswith("no zones at preset"):
-        preset = (reason or "").strip()[len("no zones at preset") :].strip()
-        return translate("Detection", "not watched: no zones at preset {0}").format(preset)
-    known = {
-        "off preset": translate("Detection", "paused: not on a preset"),
-        "no zones here": translate("Detection", "not watched: no zones here"),
-        "no zones": translate("Detection", "not watched: no zones here"),
-        "no picture": translate("Detection", "paused: no picture"),
-        "detection off": translate("Detection", "detection off"),
-        "detection off for this camera": translate("Detection", "detection off"),
-        "disabled": translate("Detection", "detection off"),
-        "camera disabled": translate("Detection", "camera disabled"),
-    }
-    if key in known:
-        return known[key]
-    return (
-        translate("Detection", "paused: {0}").format(reason) if reason else translate("Detection", "paused")
-    )
+def pause_text(pause: Pause) -> str:
+    """Why a camera is not checked now, in the operator's language."""
+    if pause.reason is PauseReason.NO_ZONES and pause.preset is not None:
+        return translate("Detection", NO_ZONES_AT_PRESET).format(pause.preset)
+    words = translate("Detection", PAUSE_WORDS[pause.reason])
+    if pause.reason is PauseReason.WARMING_UP:
+        return words.format(pause.seconds_left if pause.seconds_left is not None else "…")
+    return words
 
 
 class OverlayFeed(QObject):
@@ -256,8 +245,8 @@ class OverlayFeed(QObject):
         stats = self._stats
         if stats is None:
             return ""
-        checked = [c for c in stats.cameras if c.watched and c.reason is None]
-        unwatched = sum(1 for c in stats.cameras if c.reason is not None and not_watched(c.reason))
+        checked = [c for c in stats.cameras if c.pause is None]
+        unwatched = sum(1 for c in stats.cameras if c.pause is not None and not c.pause.watched)
         intervals = sorted(c.interval_s for c in checked if c.interval_s is not None)
         parts = [translate("Detection", "detection: {0} camera(s) checked").format(len(checked))]
         if intervals:

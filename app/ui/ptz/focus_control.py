@@ -7,7 +7,7 @@ from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt
 from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QApplication
 
-from app.adapters.onvif.types import PtzVector
+from app.core.ptz_port import PtzVector
 from app.ui.ptz.panel import PtzPanel
 from app.ui.wall.compositor import WallCompositor
 

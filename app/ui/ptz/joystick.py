@@ -34,7 +34,7 @@ from typing import Any, Protocol
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
-from app.adapters.onvif.types import PtzVector
+from app.core.ptz_port import PtzVector
 
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate

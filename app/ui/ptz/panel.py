@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.adapters.onvif.types import PtzVector
 from app.core.preset_tracking import Place
 from app.core.ptz_control import Priority, Queued, Refused, RefuseReason, Requester
+from app.core.ptz_port import PtzVector
 from app.services.patrols import PatrolRunner, PatrolState, PatrolStatus
 from app.services.ptz_controller import (
     CommandFailed,
