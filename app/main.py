@@ -19,18 +19,21 @@ from app.adapters.storage.repository import open_repository
 from app.adapters.storage.writer import AlertWriter
 from app.core.alert_ports import AlertRepository, EvidenceStore
 from app.core.alerts import Alert
+from app.core.site_time import site_zone
 from app.core.stream_health import StreamState
 from app.core.system_events import EventSink, SystemEvent, SystemEventKind
 from app.log_setup import configure_logging
 from app.media.specs import camera_spec_or_error, site_specs
 from app.media.supervisor import IngestSupervisor
 from app.run_options import RunOptions
+from app.services.alert_evidence import AlertEvidence
 from app.services.alerts import AlertService
 from app.services.bin_samples import BinSampleStore
 from app.services.detection.alert_feed import DetectionAlerts
 from app.services.detection.places import PtzPlaceFeed
 from app.services.detection.service import DetectionService
 from app.services.disk_watch import DiskWatch
+from app.services.evidence_capture import EvidenceCamera, EvidenceCapture
 from app.services.patrol_store import PatrolStore
 from app.services.ptz_hub import PtzHub
 from app.services.shared_locks import LockFolder
@@ -196,6 +199,21 @@ def open_alerts_store(site: SiteConfig, data: Path, events: SystemEventLog) -> A
     return Alerts(repository, service, EvidenceFiles(evidence_dir_for(site, data)))
 
 
+def alert_evidence_for(
+    site: SiteConfig, supervisor: IngestSupervisor, alerts: Alerts, events: SystemEventLog
+) -> AlertEvidence:
+    """Main-stream stills and clips for every new alert, kept in the alerts' evidence store."""
+    names = {camera.id: camera.name for camera in site.cameras}
+
+    def camera(camera_id: str) -> EvidenceCamera | None:
+        # The streams as resolved now (an ONVIF camera's addresses may have changed since start).
+        spec = next((s for s in supervisor.specs() if s.camera_id == camera_id), None)
+        return EvidenceCamera(spec, names.get(camera_id, camera_id)) if spec is not None else None
+
+    capture = EvidenceCapture(alerts.evidence, tz=site_zone(site.site.timezone), clips=supervisor)
+    return AlertEvidence(alerts.service, capture, camera, supervisor, events.publish)
+
+
 def start_detection(
     site: SiteConfig,
     supervisor: IngestSupervisor,
@@ -318,7 +336,12 @@ def run_site(
         site, supervisor, ptz, data, events, alerts.evidence, alerts.service.open_alerts()
     )
     wiring = DetectionWiring(site, detection[0] if detection else None, zones, bin_samples_for(data))
-    intake = DetectionAlerts(alerts.service, detection[0]) if detection is not None else None
+    evidence = alert_evidence_for(site, supervisor, alerts, events) if detection is not None else None
+    intake = (
+        DetectionAlerts(alerts.service, detection[0], evidence.watch if evidence is not None else None)
+        if detection is not None
+        else None
+    )
     alert_wiring = AlertWiring(
         alerts.service, intake, alerts.evidence, site.site.timezone, alerts.repository, data / "sounds"
     )
@@ -341,6 +364,8 @@ def run_site(
         retry.stop()
         if intake is not None:
             intake.close()
+        if evidence is not None:
+            evidence.close()
         if detection is not None:
             detection[1].stop()
             detection[0].stop()

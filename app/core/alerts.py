@@ -222,7 +222,9 @@ class Alert:
         return self.snoozed_until is not None and now < self.snoozed_until
 
     def evidence_of(self, kind: EvidenceKind) -> EvidenceRef | None:
-        return next((e for e in self.evidence if e.kind is kind), None)
+        """The evidence of ``kind`` to show: a main-stream one before the sub-stream fallback."""
+        found = [e for e in self.evidence if e.kind is kind]
+        return next((e for e in found if e.stream == "main"), found[0] if found else None)
 
 
 # --- records (JSON-able dicts for the store and the audit chain) -----------------------------------

@@ -53,6 +53,11 @@ NOTES: dict[Language, dict[str, str]] = {
 }
 
 
+class NoMainStill(EvidenceProblem):
+    """Only the main-stream still was asked for and it could not be had (the detector's own
+    sub-stream picture stands in the record)."""
+
+
 class ClipSource(Protocol):
     """Cuts a clip from a camera's packet ring (IngestSupervisor.cut_clip)."""
 
@@ -107,13 +112,21 @@ class EvidenceCapture:
         self._waiting = 0
 
     def capture(
-        self, alert: Alert, camera: EvidenceCamera, *, fallback: Fallback = None, clip: bool = True
+        self,
+        alert: Alert,
+        camera: EvidenceCamera,
+        *,
+        fallback: Fallback = None,
+        clip: bool = True,
+        main_only: bool = False,
     ) -> CaptureJob:
-        """Start taking ``alert``'s still (and clip); returns at once."""
+        """Start taking ``alert``'s still (and clip); returns at once. ``main_only``: the alert
+        already has the detector's sub-stream picture, so a still that cannot come from the main
+        stream (or a burst) fails with :class:`NoMainStill` instead of taking another."""
         with self._lock:
             busy = self._waiting >= MAX_WAITING_STILLS
             self._waiting += 1
-        still = self._pool.submit(self._still, alert, camera, fallback, busy)
+        still = self._pool.submit(self._still, alert, camera, fallback, busy, main_only)
         cut: Future[EvidenceRef] | None = None
         if clip and self._clips is not None:
             cut = Future()
@@ -129,9 +142,11 @@ class EvidenceCapture:
         self._pool.shutdown(wait=False, cancel_futures=True)
 
     # --- the still ---------------------------------------------------------------------------------
-    def _still(self, alert: Alert, camera: EvidenceCamera, fallback: Fallback, busy: bool) -> EvidenceRef:
+    def _still(
+        self, alert: Alert, camera: EvidenceCamera, fallback: Fallback, busy: bool, main_only: bool
+    ) -> EvidenceRef:
         try:
-            picture, stream, note = self._picture(camera, fallback, busy)
+            picture, stream, note = self._picture(camera, fallback, busy, main_only)
         finally:
             with self._lock:
                 self._waiting -= 1
@@ -148,7 +163,9 @@ class EvidenceCapture:
             data, EvidenceKind.STILL, "image/jpeg", picture.captured_at, alert.camera_id, stream, note
         )
 
-    def _picture(self, camera: EvidenceCamera, fallback: Fallback, busy: bool) -> tuple[Picture, str, str]:
+    def _picture(
+        self, camera: EvidenceCamera, fallback: Fallback, busy: bool, main_only: bool = False
+    ) -> tuple[Picture, str, str]:
         spec, words = camera.spec, NOTES[self._language]
         why = words["busy"]
         if not busy:
@@ -157,6 +174,8 @@ class EvidenceCapture:
             except NoPicture as exc:
                 log.info("evidence of %s: main stream gave no picture: %s", spec.camera_id, exc)
                 why = words["main_failed"].format(why=exc)
+        if main_only:
+            raise NoMainStill(f"{spec.camera_id}: {why}")
         picture = fallback() if callable(fallback) else fallback
         if picture is None and spec.main_url is not None and spec.main_url != spec.sub_url:
             try:

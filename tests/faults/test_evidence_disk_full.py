@@ -22,6 +22,7 @@ from app.adapters.storage.evidence_files import EvidenceFiles
 from app.core.alerts import Alert, Rule
 from app.core.detection_faults import DetectionFault
 from app.core.system_events import SystemEventKind
+from app.media.evidence.still import Caption
 from app.services.detection.evidence import EvidenceJob, EvidenceWriter
 from app.services.detection.protocol import AlertRaised, DetectionProblem
 from app.services.detection.service import problem_event
@@ -60,8 +61,9 @@ def test_an_alert_goes_out_without_its_picture_when_the_disk_is_full_and_leaves_
     event = AlertRaised(Alert("cam1-1", "cam1", None, "z1", Rule.VENDING, "0501", time.time(), 0.9, "人行道"))
     frame = np.random.default_rng(0).integers(0, 255, (288, 352, 3), np.uint8)  # (JPEG: ~100 kB)
     job = EvidenceJob(
-        event, ("cam1", "vending 0501"), frame, np.zeros((0, 6), np.float32),
-        ((0.1, 0.5), (0.9, 0.5), (0.9, 0.9)), None, None, {"hit_ratio": 0.9}, event.alert.raised_at, "cam1",
+        event, Caption("cam1", "人行道", "占道经营", "2026-12-07 09:00:00 (UTC+08:00)", "子码流"), frame,
+        np.zeros((0, 6), np.float32), ((0.1, 0.5), (0.9, 0.5), (0.9, 0.9)), None, None,
+        event.alert.raised_at, "cam1",
     )  # fmt: skip
     try:
         writer.submit(job)

@@ -57,3 +57,34 @@ def test_a_dismissed_or_snoozed_alerts_camera_loses_its_priority_in_the_worker()
     intake.close()
     service.confirm("stored", "王芳")
     assert "cam9" in intake.boosted  # closed: it no longer follows
+
+
+def test_the_watched_cameras_keep_packets_for_clips_and_are_told_only_when_they_change() -> None:
+    from app.services.alert_evidence import AlertEvidence
+    from app.services.detection.protocol import CameraRevisit, RevisitStats
+
+    class Buffers:
+        def __init__(self) -> None:
+            self.told: list[list[str]] = []
+
+        def buffer_clips(self, camera_ids: object) -> None:
+            self.told.append(list(camera_ids))  # type: ignore[call-overload]
+
+    class NoCapture:  # the capture is not what this test is about
+        def close(self) -> None:
+            pass
+
+    service, _, _ = alert_service(T0)
+    buffers = Buffers()
+    evidence = AlertEvidence(service, NoCapture(), lambda c: None, buffers)  # type: ignore[arg-type]
+    intake = DetectionAlerts(service, FakeDetection(), evidence.watch)
+
+    def stats(*watched: str) -> RevisitStats:
+        cameras = [CameraRevisit(c, c in watched, None, None, None) for c in ("cam1", "cam2", "cam3")]
+        return RevisitStats(tuple(cameras), 1.0, 5.0)
+
+    assert intake.take(stats("cam1", "cam3")) is None
+    intake.take(stats("cam1", "cam3"))
+    intake.take(stats("cam2"))
+    assert buffers.told == [["cam1", "cam3"], ["cam2"]]
+    evidence.close()

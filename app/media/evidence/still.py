@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from app.core.alerts import Alert, Box
+from app.core.alerts import Alert, Box, Rule
 from app.media.evidence.fonts import cjk_font_path
 from app.media.evidence.grab import BgrImage
 from app.media.evidence.words import LABELS, Language, rule_text, site_time_text
@@ -64,6 +64,37 @@ def caption_for(
         taken=site_time_text(captured_at, tz),
         stream=words["main"] if stream == "main" else words["sub"],
         fallback=stream != "main",
+    )
+
+
+def detector_caption(
+    *,
+    camera_name: str,
+    zone_name: str,
+    preset: str | None,
+    grid_code: str | None,
+    rule: Rule | str,
+    event_code: str,
+    cleared: bool,
+    captured_at: float,
+    tz: tzinfo,
+    language: Language = "zh",
+) -> Caption:
+    """The caption of the picture the detector raised (or cleared) an alert on: the sub-stream
+    frame it judged, said so."""
+    words = LABELS[language]
+    place = [zone_name]
+    if preset:
+        place.append(f"{words['preset']} {preset}")
+    if grid_code:
+        place.append(f"{words['grid']} {grid_code}")
+    rule_line = rule_text(rule, event_code, language)
+    return Caption(
+        camera=camera_name,
+        place="  ".join(p for p in place if p),
+        rule=f"{rule_line}    {words['cleared']}" if cleared else rule_line,
+        taken=site_time_text(captured_at, tz),
+        stream=words["detector"],
     )
 
 

@@ -40,6 +40,8 @@ LABELS: dict[Language, dict[str, str]] = {
         "zone": "区域",
         "main": "主码流",
         "sub": "子码流（主码流未取到）",
+        "detector": "子码流（检测所用画面）",
+        "cleared": "目标已离开（自动解除）",
         "preset": "预置位",
     },
     "en": {
@@ -47,6 +49,8 @@ LABELS: dict[Language, dict[str, str]] = {
         "zone": "zone",
         "main": "main stream",
         "sub": "sub-stream (main stream not available)",
+        "detector": "sub-stream (the picture detection used)",
+        "cleared": "gone (cleared by itself)",
         "preset": "preset",
     },
 }

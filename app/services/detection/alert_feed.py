@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable, Iterable
 from typing import Protocol
 
 from app.core.alerts import AlertChange, InvalidAlertTransition
 from app.services.alerts import AlertService
-from app.services.detection.protocol import AlertCleared, AlertRaised
+from app.services.detection.protocol import AlertCleared, AlertRaised, RevisitStats
 
 log = logging.getLogger(__name__)
 
@@ -22,16 +23,26 @@ class Booster(Protocol):
 
 
 class DetectionAlerts:
-    def __init__(self, alerts: AlertService, detection: Booster) -> None:
+    def __init__(
+        self,
+        alerts: AlertService,
+        detection: Booster,
+        watched: Callable[[Iterable[str]], None] | None = None,
+    ) -> None:
         self._alerts = alerts
         self._detection = detection
+        self._watched = watched  # told the cameras detection watches (their clips are kept)
         self._lock = threading.Lock()
         self._boosted: set[str] = set()
         self._unsubscribe = alerts.subscribe(lambda _change: self.sync())
         self.sync()
 
     def take(self, message: object) -> AlertChange | None:
-        """A worker's message: a raise or clear goes into the alert service (anything else: None)."""
+        """A worker's message: a raise or clear goes into the alert service, the statistics say which
+        cameras are watched (anything else: None)."""
+        if isinstance(message, RevisitStats) and self._watched is not None:
+            self._watched(c.camera_id for c in message.cameras if c.watched)
+            return None
         try:
             if isinstance(message, AlertRaised):
                 return self._alerts.detector_raised(message.alert)

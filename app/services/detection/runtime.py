@@ -20,6 +20,7 @@ import numpy as np
 from app.core.alerts import Alert, Box
 from app.core.detection_faults import DetectionFault
 from app.core.detection_pause import PauseReason
+from app.media.evidence.still import detector_caption
 from app.media.frame_board import BgraImage, FrameBoard, FrameMeta
 from app.services.detection.alerting import OpenAlerts
 from app.services.detection.checkpoints import Checkpoints
@@ -52,7 +53,7 @@ from detectors import registry
 from detectors.bins import BinClassifier
 from detectors.pipeline import FrameResult, PipelineConfig, PipelineState, ScenePipeline
 from detectors.rules import PersistenceState, Phase, RuleState, TrackState
-from detectors.types import Detector, Frame, Hit, SceneGeometry
+from detectors.types import Detector, Frame, Hit, HitState, SceneGeometry
 
 Send = Callable[[object], None]
 PlaceKey = tuple[str, str | None]
@@ -507,16 +508,22 @@ class DetectionRuntime:
         bin_roi = next((b for b in geometry.bins if b.id == hit.zone_id), None)
         return EvidenceJob(
             message=message,
-            caption=(
-                f"{hit.camera_id}  preset {hit.preset or '-'}  zone {hit.zone_id}",
-                f"{hit.rule} {hit.event} {hit.state.value}  score {hit.score:.2f}",
+            caption=detector_caption(
+                camera_name=cam.name or hit.camera_id,
+                zone_name=self._zone_name(hit.camera_id, hit.zone_id),
+                preset=hit.preset,
+                grid_code=cam.grid_code,
+                rule=hit.rule,
+                event_code=hit.event,
+                cleared=hit.state is not HitState.RAISED,
+                captured_at=wall,
+                tz=self._tz,
             ),
             frame=hit.evidence.frame,
             boxes=boxes,
             zone=zone.polygon if zone is not None else None,
             bin_box=bin_roi.box if bin_roi is not None else None,
             overflow_line=bin_roi.line if bin_roi is not None else None,
-            scores=dict(hit.evidence.scores),
             captured_wall=wall,
             camera_name=cam.name,
         )
