@@ -20,21 +20,25 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
+from types import SimpleNamespace
+from typing import cast
 
 import cv2
 import numpy as np
 import pytest
 
 from app.adapters.storage.evidence_files import EvidenceFiles
-from app.core.alerts import Alert, AlertState, Box
+from app.core.alerts import Alert, AlertState, Box, Rule
 from app.demo.encode import SUB
 from app.demo.sample_feed import FedCamera, SampleFeed, looped
 from app.demo.variants import Image
 from app.media.frame_board import BoardLayout, FrameBoard
-from app.services.detection.protocol import AlertCleared, AlertRaised, DetectionUpdate
+from app.media.supervisor import IngestSupervisor
+from app.services.detection.protocol import AlertCleared, AlertRaised, DetectionUpdate, ViewCheckpoint
 from app.services.detection.saved_views import FILE_NAME, SavedViews
 from app.services.detection.scheduler import SchedulerConfig
 from app.services.detection.service import DetectionService
+from app.services.detection.setup import scene_geometry
 from app.services.system_events import SystemEventLog
 from camera_config.models import (
     Camera,
@@ -45,6 +49,7 @@ from camera_config.models import (
     SiteInfo,
     ZoneSpec,
 )
+from detectors.pipeline import PipelineState
 from detectors.synth import paste, street_stall
 from tests.integration.test_detection_service import GRASS, VTEST, X, Y, wait_until
 
@@ -232,3 +237,34 @@ def test_after_a_restart_of_the_app_a_dwell_goes_on_and_an_open_alert_continues(
     assert not [
         e for e in app.log.recent() if e.kind.name.startswith("STORE")
     ]  # no damaged file, no failed write
+
+
+def test_the_composition_root_resumes_from_the_sites_data_folder_and_keeps_it_there(tmp_path: Path) -> None:
+    from app.main import saved_views_for, start_detection
+
+    layout = BoardLayout((SUB.size,), workers=1, detect_slots=2, request_slots=1)
+    board = FrameBoard.create(layout)
+    supervisor = cast(
+        IngestSupervisor,
+        SimpleNamespace(board_name=board.name, layout=layout, tile_slots=lambda: {"cam1": 0}),
+    )
+    events, data = SystemEventLog(), tmp_path / "data"
+    camera = site().cameras[0]
+    assert camera.detection is not None
+    geometry = scene_geometry("cam1", None, camera.detection.zones)
+    assert geometry is not None
+    alert = Alert("cam1-a1", "cam1", None, "grass", Rule.VENDING, "0501", time.time() - 60, 0.9, "草坪")
+    last_run = ViewCheckpoint("cam1", None, float("-inf"), PipelineState(geometry), (alert,))
+    assert saved_views_for(data, events).save([(last_run, 5.0)])
+    started = start_detection(site(), supervisor, None, data, events, EvidenceFiles(tmp_path / "ev"), [alert])
+    assert started is not None
+    service, feed = started
+    try:
+        assert [a.id for a in service.open_alerts()] == [alert.id]  # the last run's view, from the file
+    finally:
+        feed.stop()
+        service.stop()  # the quit writes it again
+        board.close()
+    loaded = saved_views_for(data, events).load(site(), [alert])
+    assert [a.id for cp, _ in loaded.views for a in cp.open_alerts] == [alert.id]
+    assert not events.recent()
