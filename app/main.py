@@ -31,6 +31,8 @@ from app.services.alerts import AlertService
 from app.services.bin_samples import BinSampleStore
 from app.services.detection.alert_feed import DetectionAlerts
 from app.services.detection.places import PtzPlaceFeed
+from app.services.detection.saved_views import FILE_NAME as SAVED_VIEWS_FILE
+from app.services.detection.saved_views import SavedViews
 from app.services.detection.service import DetectionService
 from app.services.disk_watch import DiskWatch
 from app.services.evidence_capture import EvidenceCamera, EvidenceCapture
@@ -156,6 +158,11 @@ def bin_samples_for(data: Path) -> BinSampleStore:
     return BinSampleStore(data / "bin_samples")
 
 
+def saved_views_for(data: Path, events: SystemEventLog) -> SavedViews:
+    """Where detection keeps what it learnt across a restart of the app."""
+    return SavedViews(data / SAVED_VIEWS_FILE, events.publish)
+
+
 def evidence_dir_for(site: SiteConfig, data: Path) -> Path:
     return site.detection.evidence_dir or data / "evidence"
 
@@ -225,10 +232,16 @@ def start_detection(
 ) -> tuple[DetectionService, PtzPlaceFeed] | None:
     """The detection worker (its own process) and the feed of where PTZ cameras point; its faults
     (and its restarts) go to ``events``. ``adopt``: the stored open alerts, taken over by the worker
-    (a condition still there continues its alert; one that went while the app was down clears)."""
+    (a condition still there continues its alert; one that went while the app was down clears).
+    What the worker had learnt in the app's last run (``data``/detection_views.npz) is resumed
+    where it still fits, and kept there again while this run goes on and when it ends."""
     if not site.detection.enabled:
         return None
-    service = DetectionService.for_ingest(site, supervisor, evidence, adopt=adopt or (), events=events)
+    saved = saved_views_for(data, events)
+    resume = saved.load(site, adopt or ())
+    service = DetectionService.for_ingest(
+        site, supervisor, evidence, adopt=adopt or (), resume=resume.views, saved=saved, events=events
+    )
     retrained = bin_samples_for(data).classifier_path
     if retrained.is_file():
         service.set_bin_classifier(retrained)  # the site's own, retrained from its pictures

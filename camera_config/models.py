@@ -422,6 +422,9 @@ class DetectionSettings(Model):
         default_factory=dict, description="model class name → event code (e.g. stall: '0501')"
     )
     evidence_dir: Path | None = None  # where alert pictures are kept; default: the user's data folder
+    # What detection had learnt is resumed after a restart of the app unless older than this
+    # (counting the time the app was down): the street may have changed a lot since.
+    resume_max_age_s: float = Field(default=600.0, ge=0, le=86400)
 
 
 class Camera(Model):

@@ -14,7 +14,7 @@ the latest of each view (:mod:`app.services.detection.resume`) and starts a new 
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from app.core.alerts import Alert
 from app.services.detection.protocol import ViewCheckpoint
@@ -45,8 +45,14 @@ class Checkpoints:
 
     def resumes_at(self, camera_id: str, preset: str | None, settled_since: float | None) -> bool:
         """Whether the view was learnt at this very place (a PTZ camera told the same place again
-        after a restart resumes; one that has moved since starts the view afresh)."""
+        after a restart resumes; one that has moved since starts the view afresh). A view from the
+        app's last run resumes at the camera's first settled place at its preset, which it is
+        then bound to (the camera leaving and coming back before the view is checked starts it
+        afresh, as after a worker restart)."""
         cp = self._resume.get((camera_id, preset))
+        if cp is not None and cp.from_last_run and settled_since is not None:
+            self._resume[(camera_id, preset)] = replace(cp, settled_since=settled_since, from_last_run=False)
+            return True
         return cp is not None and cp.settled_since == settled_since
 
     def forget(self, camera_id: str, preset: str | None) -> None:

@@ -162,13 +162,17 @@ class ViewCheckpoint:
     Sent after every check (at once when the check raised or cleared something, before the alert
     itself, so that the service never holds an alert without the state that raised it); parts of
     ``state`` left None were not taken this time. ``settled_since``: the place the view was learnt
-    at (a PTZ camera told the same place again resumes; one that moved starts afresh)."""
+    at (a PTZ camera told the same place again resumes; one that moved starts afresh).
+    ``from_last_run``: read back after the app restarted, when a PTZ camera's ``settled_since``
+    (another run's clock) means nothing: the camera's first settled place at the same preset
+    resumes it."""
 
     camera_id: str
     preset: str | None
     settled_since: float | None
     state: PipelineState
     open_alerts: tuple[Alert, ...] = ()
+    from_last_run: bool = False
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ dwell, hit history, open alert and bin reference where they were.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import replace
 
 from app.core.alerts import Alert
@@ -21,19 +22,33 @@ PlaceKey = tuple[str, str | None]
 
 
 class ResumeBook:
-    def __init__(self) -> None:
+    """``views``: checkpoints read back after the app restarted, each with its age in seconds
+    (their open alerts are ones the app had: the GUI knows them)."""
+
+    def __init__(self, views: Iterable[tuple[ViewCheckpoint, float]] = (), now: float | None = None) -> None:
         self._views: dict[PlaceKey, ViewCheckpoint] = {}
+        self._kept_at: dict[PlaceKey, float] = {}  # time.monotonic of each view's latest checkpoint
         self._announced: dict[str, Alert] = {}  # raises the GUI got and no clear yet
+        at = time.monotonic() if now is None else now
+        for checkpoint, age_s in views:
+            self.keep(checkpoint, at - age_s)
+            self._announced.update((a.id, a) for a in checkpoint.open_alerts)
 
     def __len__(self) -> int:
         return len(self._views)
 
-    def keep(self, checkpoint: ViewCheckpoint) -> None:
+    def keep(self, checkpoint: ViewCheckpoint, at: float | None = None) -> None:
         key = (checkpoint.camera_id, checkpoint.preset)
         old = self._views.get(key)
         if old is not None:
             checkpoint = replace(checkpoint, state=old.state.merged(checkpoint.state))
         self._views[key] = checkpoint
+        self._kept_at[key] = time.monotonic() if at is None else at
+
+    def aged(self, now: float | None = None) -> list[tuple[ViewCheckpoint, float]]:
+        """Every view's checkpoint with its age in seconds (to be kept across a restart of the app)."""
+        at = time.monotonic() if now is None else now
+        return [(cp, max(0.0, at - self._kept_at[key])) for key, cp in self._views.items()]
 
     def seen(self, message: AlertMessage) -> None:
         """An alert message the GUI got."""

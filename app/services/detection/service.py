@@ -55,6 +55,7 @@ from app.services.detection.protocol import (
     ZonesChanged,
 )
 from app.services.detection.resume import ResumeBook
+from app.services.detection.saved_views import SAVE_EVERY_S, SavedViews
 from app.services.detection.scheduler import SchedulerConfig
 from app.services.detection.setup import CameraSetup, WorkerSetup
 from app.services.detection.worker import detection_main
@@ -110,8 +111,11 @@ class DetectionService:
     only those cameras are watched. ``evidence``: where the worker keeps evidence pictures (a
     folder's content-addressed store; it crosses into the worker process). ``adopt``: the alerts
     the app had stored open (after a restart of the app): the worker takes them over, so that one
-    whose condition is still there continues and one that went meanwhile clears. ``events``:
-    where faults are reported (the composition root's log; a log of its own when None).
+    whose condition is still there continues and one that went meanwhile clears. ``resume``: the
+    views' checkpoints the app kept across its restart (:class:`SavedViews`, with their ages), the
+    first worker resumes them as a restarted one does; ``saved``: where they are kept, written
+    every ``save_every_s`` by a thread of the service's and at :meth:`stop`. ``events``: where
+    faults are reported (the composition root's log; a log of its own when None).
     """
 
     def __init__(
@@ -123,6 +127,9 @@ class DetectionService:
         evidence: EvidenceStore,
         *,
         adopt: Iterable[Alert] = (),
+        resume: Iterable[tuple[ViewCheckpoint, float]] = (),
+        saved: SavedViews | None = None,
+        save_every_s: float = SAVE_EVERY_S,
         cpu_share: float = 0.5,
         scheduler: SchedulerConfig | None = None,
         sample_size: tuple[int, int] | None = None,
@@ -173,7 +180,9 @@ class DetectionService:
         self._notices: deque[tuple[int, DetectionEvent]] = deque(maxlen=MAX_NOTICES)
         self._stats: RevisitStats | None = None
         self._problems: dict[str | None, DetectionProblem] = {}
-        self._book = ResumeBook()  # what the worker learnt, for the next one
+        self._book = ResumeBook(resume)  # what the worker learnt, for the next one (and the app's next run)
+        self._saved, self._save_every_s = saved, save_every_s
+        self._saver: threading.Thread | None = None
         self._adopt = {a.id: a for a in adopt if a.is_open}  # stored open alerts no worker holds yet
         self._down_since: float | None = None  # the worker died: DETECTION_WORKER_UP when back
 
@@ -185,6 +194,8 @@ class DetectionService:
         evidence: EvidenceStore,
         *,
         adopt: Iterable[Alert] = (),
+        resume: Iterable[tuple[ViewCheckpoint, float]] = (),
+        saved: SavedViews | None = None,
         cpu_share: float = 0.5,
         scheduler: SchedulerConfig | None = None,
         events: SystemEventLog | None = None,
@@ -197,6 +208,8 @@ class DetectionService:
             supervisor.tile_slots(),
             evidence,
             adopt=adopt,
+            resume=resume,
+            saved=saved,
             cpu_share=cpu_share,
             scheduler=scheduler,
             events=events,
@@ -208,12 +221,19 @@ class DetectionService:
         self._spawn()
         self._monitor = threading.Thread(target=self._watch, name="detection-service", daemon=True)
         self._monitor.start()
+        if self._saved is not None:
+            self._saver = threading.Thread(target=self._save_every, name="detection-saver", daemon=True)
+            self._saver.start()
 
     def stop(self, timeout_s: float = 3.0) -> None:
+        """Stop the worker (its last checkpoints are read first) and save what it had learnt."""
         self._stop.set()
         if self._monitor is not None:
             self._monitor.join(timeout=2)
             self._monitor = None
+        if self._saver is not None:
+            self._saver.join(timeout=10)  # (a write under way finishes)
+            self._saver = None
         self._send(StopDetection())
         process, conn = self._process, self._conn
         if process is not None:
@@ -231,6 +251,19 @@ class DetectionService:
                 self._drain_conn(conn)
             conn.close()
         self._process = self._conn = None
+        self.save()
+
+    def save(self) -> bool:
+        """Write every view's latest checkpoint to the saved views (False: none, or the write failed)."""
+        if self._saved is None:
+            return False
+        with self._lock:  # (the views are frozen values: the write itself runs without the lock)
+            views = self._book.aged()
+        return self._saved.save(views)
+
+    def _save_every(self) -> None:
+        while not self._stop.wait(self._save_every_s):
+            self.save()
 
     def __enter__(self) -> DetectionService:
         self.start()
