@@ -57,7 +57,7 @@ log = logging.getLogger(__name__)
 FILE_NAME = "detection_views.npz"
 FORMAT = "detection-views"
 VERSION = 1
-SAVE_EVERY_S = 30.0
+SAVE_EVERY_S = 60.0  # 100 watched views: ~3.7 MiB a write; a minute of dwell lost at worst
 
 
 @dataclass(frozen=True)
