@@ -14,7 +14,16 @@ from datetime import tzinfo
 
 from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.core.alerts import (
     Alert,
@@ -37,6 +46,7 @@ from app.ui.alerts.words import reason_words, rule_words, state_words
 translate = QCoreApplication.translate
 TICK_MS = 1000
 RECENT_OPERATORS = 8
+BUTTONS_PER_ROW = 4
 BUTTONS = ("acknowledge", "confirm", "dismiss", "snooze", "assign", "escalate", "evidence", "goto")
 
 
@@ -78,22 +88,27 @@ class TriageView(QWidget):
         self._build_filters()
         self.note = QLabel(self)
         self.note.setObjectName("triageNote")
+        self.note.setWordWrap(True)
         self.buttons: dict[str, QPushButton] = {}
-        buttons = QHBoxLayout()
-        for key_id in BUTTONS:
+        # Two rows of four: the dock stays narrow enough to leave the wall its room.
+        buttons = QGridLayout()
+        buttons.setSpacing(4)
+        for n, key_id in enumerate(BUTTONS):
             button = self.buttons[key_id] = QPushButton(self)
             button.setAutoDefault(False)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the list keeps the keyboard
             button.clicked.connect(lambda _c=False, k=key_id: self.run(k))
-            buttons.addWidget(button)
-        buttons.addStretch(1)
+            buttons.addWidget(button, n // BUTTONS_PER_ROW, n % BUTTONS_PER_ROW)
+        footer = QHBoxLayout()
+        footer.addWidget(self.note, 1)
+        footer.addWidget(self.counts)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(self._filters)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.strip)
         layout.addLayout(buttons)
-        layout.addWidget(self.note)
+        layout.addLayout(footer)
         self.setFocusProxy(self.table)
         self.feed = AlertFeed(self)
         self.feed.changed.connect(self._changed)
@@ -122,7 +137,6 @@ class TriageView(QWidget):
             (self.state_box, 0),
             (self.rule_box, 0),
             (self.camera_box, 1),
-            (self.counts, 0),
         ):
             self._filters.addWidget(widget, stretch)
 
