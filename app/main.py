@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,13 +13,20 @@ import platformdirs
 from app.adapters.data_folder import check_folder, claim, clean_temp_files, free_bytes, site_folder
 from app.adapters.json_store import workstation_name
 from app.adapters.onvif.streams import OnvifStreamResolver
+from app.adapters.storage.evidence_files import EvidenceFiles
+from app.adapters.storage.repository import open_repository
+from app.adapters.storage.writer import AlertWriter
+from app.core.alert_ports import AlertRepository, EvidenceStore
+from app.core.alerts import Alert
 from app.core.stream_health import StreamState
 from app.core.system_events import EventSink, SystemEvent, SystemEventKind
 from app.log_setup import configure_logging
 from app.media.specs import camera_spec_or_error, site_specs
 from app.media.supervisor import IngestSupervisor
 from app.run_options import RunOptions
+from app.services.alerts import AlertService
 from app.services.bin_samples import BinSampleStore
+from app.services.detection.alert_feed import DetectionAlerts
 from app.services.detection.places import PtzPlaceFeed
 from app.services.detection.service import DetectionService
 from app.services.disk_watch import DiskWatch
@@ -28,7 +36,7 @@ from app.services.shared_locks import LockFolder
 from app.services.system_events import SystemEventLog
 from app.services.zone_store import ZoneStore, site_with_zones
 from app.ui.dialogs.discovery import site_hosts
-from app.ui.main_window import DetectionWiring, SiteUi
+from app.ui.main_window import AlertWiring, DetectionWiring, SiteUi
 from app.ui.runner import run_wall
 from app.ui.wall.compositor import TileInfo
 from camera_config.models import SiteConfig
@@ -148,14 +156,60 @@ def evidence_dir_for(site: SiteConfig, data: Path) -> Path:
     return site.detection.evidence_dir or data / "evidence"
 
 
+class WallClock:
+    """The alert service's clock: wall-clock seconds."""
+
+    def now(self) -> float:
+        return time.time()
+
+
+@dataclass
+class Alerts:
+    """The alerts of a run: the store, its one writer, the service that owns them, their evidence."""
+
+    repository: AlertRepository
+    service: AlertService
+    evidence: EvidenceStore
+
+    def close(self) -> None:
+        self.service.close()  # the writer finishes what it was given
+        self.repository.close()
+
+
+def open_alerts_store(site: SiteConfig, data: Path, events: SystemEventLog) -> Alerts:
+    """The site's alert store (SQLite in ``data``, or the site's PostgreSQL), its schema brought up
+    to date; the one writer; the alert service with every alert that still matters loaded.
+
+    Raises :class:`~app.core.alert_ports.SchemaTooNew` or
+    :class:`~app.core.alert_ports.StoreUnavailable` (the caller says why and stops)."""
+    database = site.database
+    password = database.password if database is not None else None
+    repository = open_repository(
+        database.url if database is not None else None,
+        data,
+        password=password.get_secret_value() if password is not None else None,
+    )
+    service = AlertService(AlertWriter(repository), WallClock(), events.publish)
+    loaded = service.load(repository.open_alerts())
+    log.info("alert store open: %d alert(s) still to handle", loaded)
+    return Alerts(repository, service, EvidenceFiles(evidence_dir_for(site, data)))
+
+
 def start_detection(
-    site: SiteConfig, supervisor: IngestSupervisor, ptz: PtzHub | None, data: Path, events: SystemEventLog
+    site: SiteConfig,
+    supervisor: IngestSupervisor,
+    ptz: PtzHub | None,
+    data: Path,
+    events: SystemEventLog,
+    evidence: EvidenceStore,
+    adopt: list[Alert] | None = None,
 ) -> tuple[DetectionService, PtzPlaceFeed] | None:
     """The detection worker (its own process) and the feed of where PTZ cameras point; its faults
-    (and its restarts) go to ``events``."""
+    (and its restarts) go to ``events``. ``adopt``: the stored open alerts, taken over by the worker
+    (a condition still there continues its alert; one that went while the app was down clears)."""
     if not site.detection.enabled:
         return None
-    service = DetectionService.for_ingest(site, supervisor, evidence_dir_for(site, data), events=events)
+    service = DetectionService.for_ingest(site, supervisor, evidence, adopt=adopt or (), events=events)
     retrained = bin_samples_for(data).classifier_path
     if retrained.is_file():
         service.set_bin_classifier(retrained)  # the site's own, retrained from its pictures
@@ -245,12 +299,21 @@ def run_site(
             if camera_id not in report.ever_live and supervisor.health(camera_id).state == StreamState.LIVE:
                 report.ever_live.add(camera_id)
 
+    try:
+        alerts = open_alerts_store(site, data, events)
+    except BaseException:
+        guard.stop()
+        raise
     supervisor.start()
     retry.start()
     if ptz is not None:
         ptz.start()
-    detection = start_detection(site, supervisor, ptz, data, events)
+    detection = start_detection(
+        site, supervisor, ptz, data, events, alerts.evidence, alerts.service.open_alerts()
+    )
     wiring = DetectionWiring(site, detection[0] if detection else None, zones, bin_samples_for(data))
+    intake = DetectionAlerts(alerts.service, detection[0]) if detection is not None else None
+    alert_wiring = AlertWiring(alerts.service, intake, alerts.evidence, site.site.timezone)
     try:
         code = run_wall(
             supervisor,
@@ -262,14 +325,18 @@ def run_site(
             patrol_store=store,
             detection=wiring,
             events=events,
+            alerts=alert_wiring,
         )
         note_live()
     finally:
         guard.stop()
         retry.stop()
+        if intake is not None:
+            intake.close()
         if detection is not None:
             detection[1].stop()
             detection[0].stop()
+        alerts.close()
         if ptz is not None:
             ptz.stop()
         supervisor.stop()

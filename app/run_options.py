@@ -20,3 +20,4 @@ class RunOptions:
     wall_only: bool = False  # hide the panels, toolbar and menus: a display that only shows the wall
     data_dir: Path | None = None  # sites' data (zones, patrols, evidence, logs); None: the user's data folder
     log_level: str = "info"  # the log file's level (stderr shows warnings and worse)
+    operator: str | None = None  # who is on shift; None: asked at start (the last name offered)

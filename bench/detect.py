@@ -212,10 +212,11 @@ def start_service(
     cpu_share: float,
     scheduler: SchedulerConfig | None = None,
 ) -> DetectionService:
+    from app.adapters.storage.evidence_files import EvidenceFiles
     from app.services.detection.service import DetectionService
 
     service = DetectionService.for_ingest(
-        site, supervisor, evidence, cpu_share=cpu_share, scheduler=scheduler
+        site, supervisor, EvidenceFiles(evidence), cpu_share=cpu_share, scheduler=scheduler
     )
     service.start()
     return service
@@ -229,7 +230,7 @@ def run_revisit(
     warmup_s: float,
     seconds: float,
 ) -> RevisitResult:
-    from app.services.detection.protocol import AlertEvent, DetectionUpdate
+    from app.services.detection.protocol import AlertRaised, DetectionUpdate
 
     result = RevisitResult()
     ids = supervisor.camera_ids
@@ -245,8 +246,8 @@ def run_revisit(
                 if isinstance(event, DetectionUpdate):
                     seen.add(event.camera_id)
                     checks[event.camera_id].append(event.checked_at)
-                elif isinstance(event, AlertEvent):
-                    result.alerts += event.state == "raised"
+                elif isinstance(event, AlertRaised):
+                    result.alerts += 1
             for said in service.events.since(said_up_to[0]):
                 said_up_to[0] = said.seq
                 result.problems.append(f"{said.camera_id or 'detection'}: {said.log_text()}")

@@ -73,12 +73,13 @@ class Street:
 
 
 def one_run(seconds: float, kill_at: float, evidence: Path) -> Run:
+    from app.adapters.storage.evidence_files import EvidenceFiles
     from app.core.system_events import SystemEventKind
     from app.demo.encode import SUB
     from app.demo.sample_feed import FedCamera, SampleFeed
     from app.demo.scenes import SCENE_CAMERAS, SceneKey, demo_detection_settings, make_scenes, scene_zones
     from app.media.frame_board import BoardLayout, FrameBoard
-    from app.services.detection.protocol import AlertEvent
+    from app.services.detection.protocol import AlertRaised
     from app.services.detection.service import DetectionService
     from app.services.system_events import SystemEventLog
     from camera_config.models import Camera, CameraDetection, FileSource, SiteConfig, SiteInfo
@@ -113,7 +114,9 @@ def one_run(seconds: float, kill_at: float, evidence: Path) -> Run:
             boards.append(board)
             log = SystemEventLog()
             logs.append(log)
-            services.append(DetectionService(site, board.name, layout, slots, evidence / side, events=log))
+            services.append(
+                DetectionService(site, board.name, layout, slots, EvidenceFiles(evidence / side), events=log)
+            )
         feed = SampleFeed(
             [FedCamera(b, slots[c.camera_id], render(c.key)) for b in boards for c in SCENE_CAMERAS]
         )
@@ -130,8 +133,8 @@ def one_run(seconds: float, kill_at: float, evidence: Path) -> Run:
         while feed.clip_time() < seconds:
             for i, service in enumerate(services):
                 for event in service.drain():
-                    if isinstance(event, AlertEvent) and event.state == "raised":
-                        raised[i].setdefault(scene_of[event.camera_id], event.at_wall)
+                    if isinstance(event, AlertRaised):
+                        raised[i].setdefault(scene_of[event.alert.camera_id], event.alert.raised_at)
             if killed_at is None and feed.clip_time() >= kill_at:
                 pid = services[1].pid
                 assert pid is not None

@@ -160,7 +160,7 @@ def watch_detection(
     """Drain the detection service until ``end``: when the stall is first seen, kill the worker
     ``--kill-after`` s later (unless ``--no-kill``), note when the vending alert is raised."""
     from app.demo.scenes import VENDING_ZONE
-    from app.services.detection.protocol import AlertEvent, DetectionUpdate
+    from app.services.detection.protocol import AlertRaised, DetectionUpdate
 
     while (left := end - time.monotonic()) > 0:
         time.sleep(min(0.2, left))
@@ -182,13 +182,12 @@ def watch_detection(
                         flush=True,
                     )
             elif (
-                isinstance(event, AlertEvent)
-                and event.camera_id == scene_camera
-                and event.rule == "vending"
-                and event.state == "raised"
+                isinstance(event, AlertRaised)
+                and event.alert.camera_id == scene_camera
+                and event.alert.rule == "vending"
                 and result.raised_at is None
             ):
-                result.raised_at = time.monotonic() - (time.time() - event.at_wall)
+                result.raised_at = time.monotonic() - (time.time() - event.alert.raised_at)
                 print(
                     f"  vending alert raised at {result.clip_time(result.raised_at):.0f} s of its clip",
                     flush=True,
@@ -290,7 +289,9 @@ def play(
         time.sleep(0.1)
     print(f"ingest: {sum(count(c) > 0 for c in healthy)}/{len(healthy)} healthy cameras with a picture "
           f"after {time.monotonic() - t0:.1f} s", flush=True)  # fmt: skip
-    service = DetectionService.for_ingest(site, supervisor, evidence)
+    from app.adapters.storage.evidence_files import EvidenceFiles
+
+    service = DetectionService.for_ingest(site, supervisor, EvidenceFiles(evidence))
     service.start()
     flaky.start()
     meter = FrameGapMeter(count, healthy).start()

@@ -36,6 +36,11 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
         help="folder for the sites' data: zones, patrols, evidence, logs (default: the user's data folder)",
     )
     parser.add_argument(
+        "--operator",
+        metavar="NAME",
+        help="who is on shift (goes on every alert event and PTZ lock); default: asked at start",
+    )
+    parser.add_argument(
         "--log-level",
         choices=LEVELS,
         default=DEFAULT_LEVEL,
@@ -63,6 +68,7 @@ def run_options(args: argparse.Namespace) -> RunOptions:
         wall_only=bool(args.wall_only),
         data_dir=args.data_dir,
         log_level=str(args.log_level),
+        operator=args.operator,
     )
 
 
@@ -90,4 +96,12 @@ def data_folder_problem(folder: Path, reason: str, *, offscreen: bool) -> int:
         f"The data folder cannot be used: {folder} ({reason}). Check its permissions and disk, "
         "or choose another folder with --data-dir."
     )
+    return start_problem(title, text, offscreen=offscreen)
+
+
+def alert_store_problem(exc: Exception, *, offscreen: bool) -> int:
+    """The alert store cannot be opened (a newer schema, a read-only or full folder, a server that
+    does not answer): said in both languages, and nothing is started."""
+    title = "CityWall 无法启动 / CityWall cannot start"
+    text = f"告警数据库无法打开：{exc}\nThe alert database cannot be opened: {exc}"
     return start_problem(title, text, offscreen=offscreen)

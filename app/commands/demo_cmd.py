@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 import tempfile
@@ -11,7 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 import platformdirs
 
-from app.commands.common import add_run_options, data_folder_problem, run_options
+from app.commands.common import add_run_options, alert_store_problem, data_folder_problem, run_options
+
+DEMO_OPERATOR = "演示值班员"  # the demo's operator on shift when it runs without a screen
 
 if TYPE_CHECKING:  # decoder workers re-import the entry script: keep this module light
     from camera_config.models import SiteConfig
@@ -60,6 +63,7 @@ def with_demo_patrols(site: SiteConfig) -> SiteConfig:
 
 def handle(args: argparse.Namespace) -> int:
     from app.adapters.data_folder import DataFolderError, check_folder
+    from app.core.alert_ports import SchemaTooNew, StoreUnavailable
     from app.demo.clips import generate_demo_clips
     from app.demo.panorama import generate_panorama_clip
     from app.demo.rtsp_server import DemoRtspServer, DemoServerError, free_port
@@ -117,9 +121,14 @@ def handle(args: argparse.Namespace) -> int:
     ptz = start_demo_ptz(site, server, presets_dir=demo_dir / "ptz")
     try:
         target = ptz.discovery.address if ptz.discovery is not None else None
-        code, report = run_site(site, run_options(args), discovery_target=target)
+        options = run_options(args)
+        if options.operator is None and args.offscreen:
+            options = dataclasses.replace(options, operator=DEMO_OPERATOR)  # never waits for a name
+        code, report = run_site(site, options, discovery_target=target)
     except DataFolderError as exc:
         return data_folder_problem(exc.folder, exc.reason, offscreen=args.offscreen)
+    except (SchemaTooNew, StoreUnavailable) as exc:
+        return alert_store_problem(exc, offscreen=args.offscreen)
     finally:
         ptz.stop()
         server.stop()

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from app.commands.common import add_run_options, data_folder_problem, run_options
+from app.commands.common import add_run_options, alert_store_problem, data_folder_problem, run_options
 
 
 def register(sub: Any) -> None:
@@ -19,6 +19,7 @@ def register(sub: Any) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     from app.adapters.data_folder import DataFolderError
+    from app.core.alert_ports import SchemaTooNew, StoreUnavailable
     from app.log_setup import configure_logging
     from camera_config.loader import ConfigError, load_site
 
@@ -36,6 +37,8 @@ def handle(args: argparse.Namespace) -> int:
         code, report = run_site(site, run_options(args), site_file=args.site)
     except DataFolderError as exc:
         return data_folder_problem(exc.folder, exc.reason, offscreen=args.offscreen)
+    except (SchemaTooNew, StoreUnavailable) as exc:
+        return alert_store_problem(exc, offscreen=args.offscreen)
     if args.seconds is not None and report.never_live:
         print(f"never live: {', '.join(report.never_live)}", file=sys.stderr)
         return 1

@@ -91,7 +91,9 @@ class AlertWriter(Protocol):
 
     def submit(self, alert: Alert, draft: AuditDraft) -> Future[AuditEvent]: ...
 
-    def close(self) -> None: ...
+    def close(self) -> object:
+        """Finish what was submitted, then stop (what it returns is the writer's own business)."""
+        ...
 
 
 class EvidenceProblem(RuntimeError):

@@ -6,7 +6,6 @@ and patrol listeners are called on the GUI thread; ONVIF calls run in the servic
 
 from __future__ import annotations
 
-import getpass
 import logging
 import time
 from collections.abc import Callable
@@ -21,9 +20,13 @@ from camera_config.models import Patrol, SiteConfig
 log = logging.getLogger(__name__)
 
 
+UNNAMED = "—"  # nobody said who is on shift (a run without a screen and without --operator)
+
+
 def operator(name: str | None = None) -> Requester:
-    """The person at this workstation, as others see them in locks and control notices."""
-    shown = (name or "").strip() or getpass.getuser()
+    """The person on shift at this workstation, as others see them in locks and control notices
+    (the name they gave at the start of the shift, never the computer's account)."""
+    shown = (name or "").strip() or UNNAMED
     return Requester(f"operator:{shown}", shown)
 
 

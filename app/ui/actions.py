@@ -91,7 +91,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "walls", QT_TRANSLATE_NOOP("Actions", "Open a wall on every other screen"), ("Ctrl+Shift+W",), WINDOWS
     ),
     _spec("language", QT_TRANSLATE_NOOP("Actions", "中文 / English"), ("Ctrl+L",), WINDOWS),
-    _spec("operator_name", QT_TRANSLATE_NOOP("Actions", "Operator name…"), (), WINDOWS),
+    _spec("operator_name", QT_TRANSLATE_NOOP("Actions", "Change of shift (who is on duty)…"), (), WINDOWS),
     _spec(
         "discover",
         QT_TRANSLATE_NOOP("Actions", "Find ONVIF cameras on the network…"),

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDockWidget,
-    QInputDialog,
     QLabel,
     QMainWindow,
     QMenu,
@@ -26,15 +25,18 @@ from PySide6.QtWidgets import (
 )
 
 from app.adapters.onvif.types import PtzVector
-from app.core.legacy_alerts import AlertBook
+from app.core.alert_ports import EvidenceStore
+from app.core.alerts import AlertChange
 from app.core.preset_tracking import Place
 from app.core.ptz_control import Requester
+from app.core.site_time import site_zone
 from app.core.stream_health import StreamState
 from app.core.system_events import SystemEventKind
 from app.core.wall_layout import WallView
 from app.media.source import FrameSource
+from app.services.alerts import AlertService
 from app.services.bin_samples import BinSampleStore
-from app.services.detection.protocol import AlertEvent
+from app.services.detection.alert_feed import DetectionAlerts
 from app.services.detection.service import DetectionService
 from app.services.patrol_store import PatrolStore
 from app.services.ptz_controller import PlaceChanged
@@ -44,10 +46,12 @@ from app.services.view_library import ALL_CAMERAS, ViewLibrary
 from app.services.zone_store import ZoneStore
 from app.ui.actions import ACTIONS, BY_ID, WALL, ActionSpec
 from app.ui.camera_tree import CameraTree
-from app.ui.detection.alerts_panel import AlertsPanel
+from app.ui.detection.alert_signals import AlertSignals
+from app.ui.detection.alerts_panel import AlertsPanel, rule_words
 from app.ui.detection.overlay_feed import OverlayFeed
 from app.ui.detection.zone_editor import ZoneEditorDialog
 from app.ui.dialogs.discovery import DiscoveryDialog
+from app.ui.dialogs.shift import OPERATOR_KEY, ask_operator
 from app.ui.help_overlay import HelpOverlay
 from app.ui.i18n import LANGUAGES, Translations
 from app.ui.ptz.focus_control import FocusPtzControl
@@ -101,6 +105,17 @@ class DetectionWiring:
     bin_samples: BinSampleStore | None = None  # the site's labelled bin pictures, for retraining
 
 
+@dataclass(frozen=True)
+class AlertWiring:
+    """The alerts as the window sees them, built by the composition root: the service that owns
+    them, the feed that joins detection to it, where their evidence is kept, the site's zone."""
+
+    service: AlertService
+    intake: DetectionAlerts | None = None
+    evidence: EvidenceStore | None = None
+    timezone: str = "Asia/Shanghai"
+
+
 class MainWindow(QMainWindow):
     def __init__(
         self,
@@ -115,9 +130,13 @@ class MainWindow(QMainWindow):
         profile: Path | None = None,
         patrol_store: PatrolStore | None = None,
         detection: DetectionWiring | None = None,
+        alerts: AlertWiring | None = None,
         events: SystemEventLog | None = None,
+        operator_name: str = "",
     ) -> None:
         super().__init__(parent)
+        self._operator_name = operator_name.strip()  # who is on shift (asked at start)
+        self.alert_wiring = alerts
         self.events = events if events is not None else SystemEventLog()
         self.setObjectName("CityWallMain")
         self._source, self._site, self.library = source, site, library
@@ -356,6 +375,7 @@ class MainWindow(QMainWindow):
     def start(self) -> None:
         self.pane.start()
         self._detect_timer.start()
+        self._alert_timer.start()
         if self.ptz is not None and self.ptz.controllers and JoystickInput.available():
             self.joystick.start()
         self._status_timer.start()
@@ -367,6 +387,9 @@ class MainWindow(QMainWindow):
     def stop(self) -> None:
         self._status_timer.stop()
         self._detect_timer.stop()
+        self._alert_timer.stop()
+        if self.alert_signals is not None:
+            self.alert_signals.close()
         self._ptz_timer.stop()
         for part in (self.tree, self.ptz_panel, self.overlay_feed, self.events_panel):
             part.set_running(False)  # (the PTZ panel stops a move in progress)
@@ -432,22 +455,34 @@ class MainWindow(QMainWindow):
     # --- detection ---------------------------------------------------------------------------
     def _build_detection(self) -> None:
         names = {info.camera_id: info.name for info in self._site.cameras}
-        self.alerts = AlertsPanel(names, self, operator=lambda: self.operator().name, book=AlertBook())
-        self.alerts_dock = QDockWidget(self)
-        self.alerts_dock.setObjectName("alerts")
-        self.alerts_dock.setWidget(self.alerts)
-        self.alerts_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.alerts_dock)
-        self.alerts_dock.setVisible(self.detection is not None and self.detection.service is not None)
         self.overlay_feed = OverlayFeed(
             lambda: [self.pane.compositor, *(w.pane.compositor for w in self.walls)], self
         )
         self.overlay_feed.revisit_changed.connect(lambda _camera: self.tree.refresh_states(force=True))
-        self.alerts.focus_requested.connect(self.show_camera_at)
-        self.alerts.counts_changed.connect(lambda *_: self.refresh_status())
-        service = self.detection.service if self.detection is not None else None
-        if service is not None:
-            self.alerts.boost_changed.connect(service.boost)
+        self.alerts_dock = QDockWidget(self)
+        self.alerts_dock.setObjectName("alerts")
+        self.alerts_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.alerts_dock)
+        self.alerts: AlertsPanel | None = None
+        self.alert_signals: AlertSignals | None = None
+        wiring = self.alert_wiring
+        if wiring is not None:
+            # Every view of the alerts follows the service's changes: the list, the wall, the status bar.
+            self.alert_signals = AlertSignals(wiring.service, self)
+            self.alerts = AlertsPanel(
+                names, wiring.service, self, signals=self.alert_signals,
+                operator=lambda: self.operator().name, evidence=wiring.evidence,
+                zone=site_zone(wiring.timezone),
+            )  # fmt: skip
+            self.alerts_dock.setWidget(self.alerts)
+            self.alerts.focus_requested.connect(self.show_camera_at)
+            self.alerts.counts_changed.connect(lambda *_: self.refresh_status())
+            self.alert_signals.changed.connect(self._alert_changed)
+            self.overlay_feed.show_alerts(wiring.service.open_alerts())
+        self.alerts_dock.setVisible(self.alerts is not None)
+        self._alert_timer = QTimer(self, interval=1000)  # snoozes end, refused writes are retried
+        if wiring is not None:
+            self._alert_timer.timeout.connect(wiring.service.tick)
         self._detect_timer = QTimer(self, interval=DETECTION_POLL_MS)
         self._detect_timer.timeout.connect(self._drain_detection)
         self.tree.extra_tooltip = self.overlay_feed.revisit_text
@@ -484,16 +519,25 @@ class MainWindow(QMainWindow):
         service = self.detection.service if self.detection is not None else None
         if service is None:
             return
+        intake = self.alert_wiring.intake if self.alert_wiring is not None else None
         for event in service.drain():
             self.overlay_feed.handle(event)
-            if isinstance(event, AlertEvent):
-                self.alerts.add_event(event)
-                if event.state == "raised":
-                    name = self.alerts.camera_name(event.camera_id)
-                    self.statusBar().showMessage(
-                        translate("Main", "Alert: {0} — {1}").format(name, event.zone_name or event.zone_id),
-                        10000,
-                    )
+            if intake is not None:
+                intake.take(event)  # raises and clears go to the alert service; its change comes back
+
+    def _alert_changed(self, change: AlertChange) -> None:
+        """One change of the alert service: the wall's boxes at once, a new alert in the status bar."""
+        self.overlay_feed.on_alert_change(change)
+        alert = change.after
+        if change.before is None:
+            rule = f"{rule_words(alert.rule.value)} {alert.event_code}"
+            self.statusBar().showMessage(
+                translate("Main", "Alert: {0} — {1} ({2})").format(
+                    self._camera_name(alert.camera_id), alert.zone_name or alert.zone_id, rule
+                ),
+                10000,
+            )
+        self.refresh_status()
 
     def show_camera_at(self, camera_id: str, preset: object = None) -> None:
         """Show ``camera_id`` alone on the active wall (an alert's or an event's camera); a PTZ
@@ -611,17 +655,16 @@ class MainWindow(QMainWindow):
         dialog.exec()
 
     def operator(self) -> Requester:
-        return operator(str(self._settings.value("operator/name", "") or ""))
+        """Who is on shift at this workstation: every alert event, lock and patrol carries the name."""
+        return operator(self._operator_name)
 
     def set_operator_name(self) -> None:
-        name, ok = QInputDialog.getText(
-            self,
-            translate("Main", "Operator"),
-            translate("Main", "Your name, as other operators see it on cameras you steer or lock:"),
-            text=self.operator().name,
-        )
-        if ok and name.strip():
-            self._settings.setValue("operator/name", name.strip())
+        """Change of shift: the next operator gives their name (remembered for the next start)."""
+        name = ask_operator(self, self._operator_name)
+        if name:
+            self._operator_name = name
+            self._settings.setValue(OPERATOR_KEY, name)
+            self.statusBar().showMessage(translate("Main", "On shift now: {0}").format(name), 10000)
             self.refresh_status()
 
     @staticmethod
@@ -923,8 +966,7 @@ class MainWindow(QMainWindow):
             bar.setVisible(not wall_only)
         self.tree_dock.setVisible(not wall_only)
         self.ptz_dock.setVisible(not wall_only and self.ptz is not None and bool(self.ptz.controllers))
-        detecting = self.detection is not None and self.detection.service is not None
-        self.alerts_dock.setVisible(not wall_only and detecting)
+        self.alerts_dock.setVisible(not wall_only and self.alerts is not None)
         self.events_dock.setVisible(not wall_only)
 
     def _toggle_full_screen(self) -> None:
@@ -992,8 +1034,9 @@ class MainWindow(QMainWindow):
             parts.append(translate("Main", "tour paused"))
         elif pane.touring:
             parts.append(translate("Main", "touring"))
-        if self.detection is not None and self.detection.service is not None:
+        if self.alerts is not None:
             parts.append(self.alerts.status_text())
+        if self.detection is not None and self.detection.service is not None:
             parts.append(self.overlay_feed.summary_text())
         parts.append(time.strftime("%H:%M:%S"))
         self._status.setText(" · ".join(p for p in parts if p))

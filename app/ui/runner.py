@@ -17,8 +17,9 @@ from app.services.patrol_store import PatrolStore
 from app.services.ptz_hub import PtzHub
 from app.services.system_events import SystemEventLog
 from app.services.view_library import ViewLibrary
+from app.ui.dialogs.shift import OPERATOR_KEY, ask_operator, remembered_operator
 from app.ui.i18n import DEFAULT_LANGUAGE, Translations
-from app.ui.main_window import DetectionWiring, MainWindow, SiteUi
+from app.ui.main_window import AlertWiring, DetectionWiring, MainWindow, SiteUi
 from app.ui.qt_log import route_qt_messages
 from app.ui.theme import apply_theme
 
@@ -52,12 +53,14 @@ def build_window(
     patrol_store: PatrolStore | None = None,
     detection: DetectionWiring | None = None,
     events: SystemEventLog | None = None,
+    alerts: AlertWiring | None = None,
 ) -> MainWindow:
     folder = profile_dir(options)
     folder.mkdir(parents=True, exist_ok=True)
     settings = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
     translations = Translations()
     translations.set_language(options.language or str(settings.value("language", DEFAULT_LANGUAGE)))
+    name = on_shift(options, settings)
     sink = events.publish if events is not None else None  # damaged files, conflicts, failed saves
     library = ViewLibrary(
         [c.camera_id for c in site.cameras],
@@ -74,7 +77,9 @@ def build_window(
         profile=folder,
         patrol_store=patrol_store,
         detection=detection,
+        alerts=alerts,
         events=events,
+        operator_name=name,
     )
     window.resize(*(options.size or DEFAULT_SIZE))
     if options.fresh:
@@ -98,10 +103,11 @@ def run_wall(
     patrol_store: PatrolStore | None = None,
     detection: DetectionWiring | None = None,
     events: SystemEventLog | None = None,
+    alerts: AlertWiring | None = None,
 ) -> int:
     """Show the wall until the user closes it (or ``options.seconds`` pass); returns Qt's exit code."""
     app = ensure_application(options.offscreen)
-    window = build_window(source, site, shared_views, options, ptz, patrol_store, detection, events)
+    window = build_window(source, site, shared_views, options, ptz, patrol_store, detection, events, alerts)
     window.show()
     window.start()
     ticker = QTimer(interval=250)
@@ -123,6 +129,21 @@ def run_wall(
     if window.isVisible():
         window.close()
     return code
+
+
+def on_shift(options: RunOptions, settings: QSettings) -> str:
+    """Who is on shift: ``--operator``, else asked (the last name offered; a run without a screen
+    takes the last name and never waits). Remembered for the next start."""
+    remembered = remembered_operator(settings)
+    if options.operator is not None and options.operator.strip():
+        name = options.operator.strip()
+    elif options.offscreen:
+        name = remembered
+    else:
+        name = ask_operator(None, remembered) or remembered
+    if name:
+        settings.setValue(OPERATOR_KEY, name)
+    return name
 
 
 def show_start_problem(title: str, text: str) -> None:

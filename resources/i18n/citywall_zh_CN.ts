@@ -180,8 +180,8 @@
         <translation>中文 / English</translation>
     </message>
     <message>
-        <source>Operator name…</source>
-        <translation>座席员姓名…</translation>
+        <source>Change of shift (who is on duty)…</source>
+        <translation>交接班（谁在值班）…</translation>
     </message>
     <message>
         <source>Find ONVIF cameras on the network…</source>
@@ -235,6 +235,14 @@
         <translation>已确认</translation>
     </message>
     <message>
+        <source>escalated</source>
+        <translation>已上报</translation>
+    </message>
+    <message>
+        <source>confirmed</source>
+        <translation>已确认违规</translation>
+    </message>
+    <message>
         <source>cleared</source>
         <translation>已消除</translation>
     </message>
@@ -275,6 +283,10 @@
         <translation>已确认</translation>
     </message>
     <message>
+        <source>Confirmed</source>
+        <translation>已确认违规</translation>
+    </message>
+    <message>
         <source>Cleared</source>
         <translation>已消除</translation>
     </message>
@@ -289,6 +301,14 @@
     <message>
         <source>&amp;Show</source>
         <translation>显示(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Time ({0})</source>
+        <translation>时间（{0}）</translation>
+    </message>
+    <message>
+        <source>Times are the site&apos;s local time</source>
+        <translation>时间为现场所在时区的当地时间</translation>
     </message>
     <message>
         <source>Show camera</source>
@@ -307,12 +327,16 @@
         <translation>证据</translation>
     </message>
     <message>
+        <source>Dismiss as a false detection (Del)</source>
+        <translation>作为误检排除（Del）</translation>
+    </message>
+    <message>
         <source>no open alerts</source>
         <translation>无未处理告警</translation>
     </message>
     <message>
-        <source>{0} open alert(s), {1} new</source>
-        <translation>未处理告警 {0} 条，其中新告警 {1} 条</translation>
+        <source>{0} open alert(s), {1} unacknowledged</source>
+        <translation>未处理告警 {0} 条，其中未确认 {1} 条</translation>
     </message>
     <message>
         <source>{0} open</source>
@@ -1170,10 +1194,6 @@
         <translation>按视图</translation>
     </message>
     <message>
-        <source>Alert: {0} — {1}</source>
-        <translation>告警：{0} — {1}</translation>
-    </message>
-    <message>
         <source>Select a camera first</source>
         <translation>请先选择一个监控点</translation>
     </message>
@@ -1188,14 +1208,6 @@
     <message>
         <source>Patrol of {0} saved</source>
         <translation>{0} 的巡航已保存</translation>
-    </message>
-    <message>
-        <source>Operator</source>
-        <translation>座席员</translation>
-    </message>
-    <message>
-        <source>Your name, as other operators see it on cameras you steer or lock:</source>
-        <translation>您的姓名（其他座席员在您控制或锁定的摄像机上看到）：</translation>
     </message>
     <message>
         <source>No other screen to put a wall on</source>
@@ -1232,6 +1244,14 @@
     <message>
         <source>View not deleted</source>
         <translation>视图未删除</translation>
+    </message>
+    <message>
+        <source>Alert: {0} — {1} ({2})</source>
+        <translation>告警：{0}——{1}（{2}）</translation>
+    </message>
+    <message>
+        <source>On shift now: {0}</source>
+        <translation>当前值班：{0}</translation>
     </message>
     <message>
         <source>Select a tile with a picture first</source>
@@ -1653,6 +1673,21 @@
     <message>
         <source>Only you will see it.</source>
         <translation>仅自己可见。</translation>
+    </message>
+</context>
+<context>
+    <name>Shift</name>
+    <message>
+        <source>Who is on shift?</source>
+        <translation>谁在值班？</translation>
+    </message>
+    <message>
+        <source>Your name, as it goes on every alert you handle and every camera you lock:</source>
+        <translation>您的姓名（记录在您处理的每条告警和锁定的每台摄像机上）：</translation>
+    </message>
+    <message>
+        <source>Start the shift</source>
+        <translation>开始值班</translation>
     </message>
 </context>
 <context>

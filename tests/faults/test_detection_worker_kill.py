@@ -21,13 +21,15 @@ from dataclasses import dataclass, field
 import numpy as np
 import pytest
 
+from app.adapters.storage.evidence_files import EvidenceFiles
+from app.core.alerts import Alert, Box
 from app.core.system_events import SystemEventKind
 from app.demo import synthetic
 from app.demo.encode import SUB
 from app.demo.sample_feed import FedCamera, SampleFeed, looped
 from app.demo.variants import Image, shrink
 from app.media.frame_board import BoardLayout, FrameBoard
-from app.services.detection.protocol import AlertEvent, DetectionUpdate, OverlayBox
+from app.services.detection.protocol import AlertCleared, AlertRaised, DetectionUpdate
 from app.services.detection.scheduler import SchedulerConfig
 from app.services.detection.service import DetectionService
 from app.services.system_events import SystemEventLog
@@ -82,7 +84,7 @@ class Street:
         return picture
 
 
-def in_zone(box: OverlayBox) -> bool:
+def in_zone(box: Box) -> bool:
     x, y = (box.x1 + box.x2) / 2, box.y2  # (a box counts by its bottom centre)
     return ZONE[0][0] <= x <= ZONE[1][0] and ZONE[0][1] <= y <= ZONE[2][1]
 
@@ -93,24 +95,24 @@ class Watched:
 
     service: DetectionService
     log: SystemEventLog
-    alerts: list[AlertEvent] = field(default_factory=list)
+    alerts: list[AlertRaised | AlertCleared] = field(default_factory=list)
     stall_seen_at: float | None = None  # monotonic time its first update boxed something
     checks: int = 0
 
     def drain(self) -> None:
         for event in self.service.drain():
-            if isinstance(event, AlertEvent):
+            if isinstance(event, AlertRaised | AlertCleared):
                 self.alerts.append(event)
             elif isinstance(event, DetectionUpdate):
                 self.checks += 1
                 if self.stall_seen_at is None and any(in_zone(b) for b in event.boxes):
                     self.stall_seen_at = time.monotonic()
 
-    def raised(self) -> list[AlertEvent]:
-        return [a for a in self.alerts if a.state == "raised"]
+    def raised(self) -> list[Alert]:
+        return [a.alert for a in self.alerts if isinstance(a, AlertRaised)]
 
-    def cleared(self) -> list[AlertEvent]:
-        return [a for a in self.alerts if a.state == "cleared"]
+    def cleared(self) -> list[AlertCleared]:
+        return [a for a in self.alerts if isinstance(a, AlertCleared)]
 
     def kill(self) -> int:
         pid = self.service.pid
@@ -161,7 +163,13 @@ def two_services(tmp_path) -> Iterator[tuple[Street, SampleFeed, Watched, Watche
             stack.callback(board.close)
             log = SystemEventLog()
             service = DetectionService(
-                site(), board.name, layout, {"cam1": 0}, tmp_path / name, scheduler=config, events=log
+                site(),
+                board.name,
+                layout,
+                {"cam1": 0},
+                EvidenceFiles(tmp_path / name),
+                scheduler=config,
+                events=log,
             )
             watched.append((board, Watched(service, log)))
         feed = SampleFeed([FedCamera(board, 0, street.render) for board, _ in watched])
@@ -199,9 +207,9 @@ def test_a_worker_killed_mid_dwell_raises_on_time_never_twice_and_clears_what_le
     (reference,) = control.raised()
     (resumed,) = killed.raised()
     # raised after the kill (the kill was mid-dwell), and on time
-    assert resumed.at_wall > time.time() - (time.monotonic() - killed_at)
-    assert resumed.at_wall <= reference.at_wall + REVISIT_S, resumed.at_wall - reference.at_wall
-    assert resumed.evidence_path is not None  # with its picture, like any alert
+    assert resumed.raised_at > time.time() - (time.monotonic() - killed_at)
+    assert resumed.raised_at <= reference.raised_at + REVISIT_S, resumed.raised_at - reference.raised_at
+    assert resumed.evidence  # with its picture, like any alert
 
     # 2. Killed again while the alert is open; the stall is taken away while the worker is down.
     killed.kill()
@@ -212,11 +220,11 @@ def test_a_worker_killed_mid_dwell_raises_on_time_never_twice_and_clears_what_le
         "both clears",
     )
     (cleared,) = killed.cleared()
-    assert cleared.alert_id == resumed.alert_id  # the alert the operator has, cleared
+    assert cleared.alert_id == resumed.id  # the alert the operator has, cleared
     checked = killed.checks
     until(lambda: killed.checks >= checked + 4, 20, "the worker checking on")
-    assert [a.alert_id for a in killed.raised()] == [resumed.alert_id]  # never raised twice
-    assert len(control.raised()) == 1 and control.cleared()[0].alert_id == reference.alert_id
+    assert [a.id for a in killed.raised()] == [resumed.id]  # never raised twice
+    assert len(control.raised()) == 1 and control.cleared()[0].alert_id == reference.id
 
     # 3. What the operator saw: the worker's death and return, twice; it resumed its view and,
     #    the second time, the open alert.

@@ -18,10 +18,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from app.adapters.storage.evidence_files import EvidenceFiles
+from app.core.alerts import Alert, Rule
 from app.core.detection_faults import DetectionFault
 from app.core.system_events import SystemEventKind
-from app.services.detection.evidence import EvidenceJob, EvidenceWriter, evidence_path
-from app.services.detection.protocol import AlertEvent, DetectionProblem
+from app.services.detection.evidence import EvidenceJob, EvidenceWriter
+from app.services.detection.protocol import AlertRaised, DetectionProblem
 from app.services.detection.service import problem_event
 from tests.fault_folders import can_mount
 from tests.fault_folders import full_folder as real_full_folder
@@ -54,15 +56,12 @@ def test_an_alert_goes_out_without_its_picture_when_the_disk_is_full_and_leaves_
     full_folder: Path,
 ) -> None:
     sent: list[object] = []
-    writer = EvidenceWriter(sent.append, UTC)
-    event = AlertEvent(
-        "cam1-1", "cam1", None, "z1", "人行道", "vending", "0501", "raised", time.time(), 0.9, None
-    )
-    path = evidence_path(full_folder, event, UTC)
+    writer = EvidenceWriter(sent.append, UTC, EvidenceFiles(full_folder))
+    event = AlertRaised(Alert("cam1-1", "cam1", None, "z1", Rule.VENDING, "0501", time.time(), 0.9, "人行道"))
     frame = np.random.default_rng(0).integers(0, 255, (288, 352, 3), np.uint8)  # (JPEG: ~100 kB)
     job = EvidenceJob(
-        event, frame, np.zeros((0, 6), np.float32), ((0.1, 0.5), (0.9, 0.5), (0.9, 0.9)), None, None,
-        {"hit_ratio": 0.9}, event.at_wall, "cam1", path,
+        event, ("cam1", "vending 0501"), frame, np.zeros((0, 6), np.float32),
+        ((0.1, 0.5), (0.9, 0.5), (0.9, 0.9)), None, None, {"hit_ratio": 0.9}, event.alert.raised_at, "cam1",
     )  # fmt: skip
     try:
         writer.submit(job)
@@ -73,11 +72,11 @@ def test_an_alert_goes_out_without_its_picture_when_the_disk_is_full_and_leaves_
         writer.close()
     problem, alert = sent
     assert isinstance(problem, DetectionProblem) and problem.fault is DetectionFault.EVIDENCE_NOT_SAVED
-    assert problem.camera_id == "cam1" and problem.subject == str(path)
-    assert "No space left on device" in problem.detail
-    assert alert == event and alert.evidence_path is None  # the alert itself, without a picture
+    assert problem.camera_id == "cam1" and problem.subject.startswith(str(full_folder))
+    assert problem.subject.endswith(".jpg") and "disk full" in problem.detail
+    assert alert == event and alert.alert.evidence == ()  # the alert itself, without a picture
     said = problem_event(problem)
-    assert said.kind is SystemEventKind.EVIDENCE_NOT_SAVED and "No space left" in said.detail
+    assert said.kind is SystemEventKind.EVIDENCE_NOT_SAVED and "disk full" in said.detail
     left = [p for p in full_folder.rglob("*") if p.is_file()]
     assert left == []  # no .tmp, no half picture
 

@@ -18,6 +18,8 @@ import cv2
 import numpy as np
 import pytest
 
+from app.adapters.storage.evidence_files import EvidenceFiles
+from app.core.alerts import EvidenceKind, Rule
 from app.core.detection_faults import DetectionFault
 from app.core.system_events import SystemEventKind
 from app.demo.encode import SUB, ClipWriter
@@ -25,7 +27,13 @@ from app.media.frame_board import BoardLayout, FrameBoard
 from app.media.protocol import ViewMode
 from app.media.specs import site_specs
 from app.media.supervisor import IngestSupervisor
-from app.services.detection.protocol import AlertEvent, DetectionProblem, DetectionUpdate, RevisitStats
+from app.services.detection.protocol import (
+    AlertCleared,
+    AlertRaised,
+    DetectionProblem,
+    DetectionUpdate,
+    RevisitStats,
+)
 from app.services.detection.scheduler import SchedulerConfig
 from app.services.detection.service import DetectionEvent, DetectionService
 from app.services.system_events import SystemEventLog
@@ -106,7 +114,7 @@ def running(
             config = SchedulerConfig(
                 revisit_s=10.0, warmup_s=0.0, cpu_share=0.5, min_interval_s=min_interval_s
             )
-            service = DetectionService.for_ingest(site, supervisor, evidence, scheduler=config)
+            service = DetectionService.for_ingest(site, supervisor, EvidenceFiles(evidence), scheduler=config)
             service.start()
         yield supervisor, service
     finally:
@@ -180,32 +188,32 @@ def test_a_stall_raises_an_alert_after_the_dwell_with_evidence_and_a_moving_dome
 
         def raised() -> bool:
             events.extend(service.drain())
-            return any(isinstance(e, AlertEvent) and e.state == "raised" for e in events)
+            return any(isinstance(e, AlertRaised) for e in events)
 
         wait_until(raised, 60, "the vending alert")
         stats = service.stats()
-    alerts = [e for e in events if isinstance(e, AlertEvent)]
+    alerts = [e.alert for e in events if isinstance(e, AlertRaised)]
     assert not service.problems() and not service.events.recent()
     alert = alerts[0]
     assert (alert.camera_id, alert.zone_id, alert.zone_name, alert.rule) == (
         "stall",
         "grass",
         "草坪",
-        "vending",
+        Rule.VENDING,
     )
-    assert alert.state == "raised" and alert.event_code == "0501" and alert.preset is None
-    assert alert.at_wall >= clip_start_wall + APPEAR_S + DWELL_S - 0.5, "raised before the dwell"
-    assert alert.at_wall <= clip_start_wall + APPEAR_S + DWELL_S + 15.0
+    assert alert.event_code == "0501" and alert.preset is None
+    assert alert.raised_at >= clip_start_wall + APPEAR_S + DWELL_S - 0.5, "raised before the dwell"
+    assert alert.raised_at <= clip_start_wall + APPEAR_S + DWELL_S + 15.0
     assert alert.score >= 0.6
     box = alert.boxes[0]
     assert 0.65 <= (box.x1 + box.x2) / 2 <= 0.95 and box.y1 >= 0.55  # on the stall
-    # the evidence: the frame with the zone and the box burned in, on disk before the event came
-    assert alert.evidence_path is not None
-    path = Path(alert.evidence_path)
-    assert path.is_file() and path.is_relative_to(evidence) and path.suffix == ".jpg"
+    # the evidence: the frame with the zone and the box burned in, kept before the alert came
+    still = alert.evidence_of(EvidenceKind.STILL)
+    assert still is not None and still.media_type == "image/jpeg" and still.stream == "sub"
+    path = EvidenceFiles(evidence).path_of(still.sha256, still.media_type)
+    assert path.is_file() and path.stat().st_size == still.size
     picture = cv2.imread(str(path))
     assert picture is not None and picture.shape == (288, 352, 3)
-    assert not [p for p in path.parent.iterdir() if p.name.endswith(".tmp")]
     yellow = (picture[..., 0] < 80) & (picture[..., 1] > 180) & (picture[..., 2] > 200)
     assert yellow.sum() > 100  # the zone outline
     assert (
@@ -233,7 +241,7 @@ def test_a_plugin_that_fails_to_load_switches_detection_off_and_says_why_and_a_d
         detection=DetectionSettings(detectors={"onnx_yolo": {"model": "no_such_model.onnx"}}),
     )
     log = SystemEventLog()
-    service = DetectionService(site, board.name, layout, {"cam001": 0}, tmp_path, events=log)
+    service = DetectionService(site, board.name, layout, {"cam001": 0}, EvidenceFiles(tmp_path), events=log)
     events: list[DetectionEvent] = []
 
     def stats_saying(words: str) -> Callable[[], bool]:
@@ -339,7 +347,7 @@ def test_the_worker_closes_alerts_of_zones_that_change_and_never_checks_a_moving
         board_name=board.name,
         layout=layout,
         tile_slots=slots,
-        evidence_dir=tmp_path,
+        evidence_store=EvidenceFiles(tmp_path),
         scheduler=SchedulerConfig(warmup_s=0.0, min_interval_s=0.3, max_in_flight=4),
         stats_interval_s=0.5,
     )
@@ -365,16 +373,16 @@ def test_the_worker_closes_alerts_of_zones_that_change_and_never_checks_a_moving
         runtime.handle(ViewPlace("dome", "1", None))  # the dome is moving
         runtime.handle(AlertBoost("stall", True))
         assert runtime.scheduler.weight("stall") == 4.0
-        run_until(lambda: bool(events(AlertEvent)), 40, "the vending alert")
-        (raised,) = events(AlertEvent)
-        assert raised.state == "raised" and raised.zone_id == "grass" and raised.evidence_path
-        assert Path(raised.evidence_path).is_file()
+        run_until(lambda: bool(events(AlertRaised)), 40, "the vending alert")
+        (message,) = events(AlertRaised)
+        raised = message.alert
+        assert raised.zone_id == "grass" and len(raised.evidence) == 1
+        assert EvidenceFiles(tmp_path).path_of(raised.evidence[0].sha256, "image/jpeg").is_file()
         assert decoders.answered[0] >= 9 + 3 and decoders.answered[1] == 0  # the dome: never asked
         assert {u.camera_id for u in events(DetectionUpdate)} == {"stall"}
         runtime.handle(ZonesChanged("stall", ()))  # the operator removed the zone
-        alerts = events(AlertEvent)
-        assert [a.state for a in alerts] == ["raised", "cleared"]
-        assert alerts[1].alert_id == raised.alert_id and alerts[1].evidence_path is None
+        (cleared,) = events(AlertCleared)
+        assert cleared.alert_id == raised.id and cleared.evidence == ()
         sent.clear()
         run_until(lambda: bool(events(RevisitStats)), 5, "statistics")
         by_camera = {c.camera_id: c for c in events(RevisitStats)[-1].cameras}
@@ -427,7 +435,7 @@ def test_a_retrained_bin_classifier_replaces_the_old_one_and_each_bin_keeps_its_
         board_name=board.name,
         layout=layout,
         tile_slots={"bins": 0},
-        evidence_dir=tmp_path,
+        evidence_store=EvidenceFiles(tmp_path),
         scheduler=SchedulerConfig(warmup_s=0.0, min_interval_s=0.2, max_in_flight=2),
     )
     decoders = StandInDecoders(board, {0: [scene.image]})

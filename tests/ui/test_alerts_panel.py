@@ -1,125 +1,113 @@
-"""The alerts panel: newest first, states by an explicit table, keys, filters, evidence, counts."""
+"""The alerts panel: it shows the alert service's alerts and sends it the operator's commands.
+
+Newest first, keys, filters, evidence from the evidence store, counts for the status bar, times
+in the site's zone; it holds nothing of its own (a change made elsewhere shows at once)."""
 
 from __future__ import annotations
 
-import time
+import dataclasses
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
-from app.core.legacy_alerts import AlertBook, AlertState
-from app.services.detection.protocol import AlertEvent, OverlayBox
-from app.services.detection.service import record_event as record
+from app.adapters.storage.evidence_files import EvidenceFiles
+from app.core.alerts import AlertState, DismissReason, EvidenceKind, EvidenceRef, Rule
+from app.core.site_time import site_zone
+from app.services.alerts import AlertService
 from app.ui.detection.alerts_panel import AlertsPanel, EvidenceViewer, Thumbnails, rule_words, state_words
 from app.ui.i18n import Translations
+from tests.alert_fakes import FakeClock, FakeWriter, alert_service, detected
 
 NAMES = {"cam1": "菜市场北门", "cam2": "人民路口"}
-T0 = time.time() - 3600
+T0 = 1_780_000_000.0
+SHANGHAI = site_zone("Asia/Shanghai")
 
 
-def event(
-    alert_id: str,
-    camera_id: str = "cam1",
-    state: str = "raised",
-    at: float = 0.0,
-    evidence: str | None = None,
-    rule: str = "vending",
-    code: str = "0501",
-) -> AlertEvent:
-    return AlertEvent(
-        alert_id=alert_id,
-        camera_id=camera_id,
-        preset="2" if camera_id == "cam2" else None,
-        zone_id="z1",
-        zone_name="北门禁摆区",
-        rule=rule,  # type: ignore[arg-type]
-        event_code=code,
-        state=state,  # type: ignore[arg-type]
-        at_wall=T0 + at,
-        score=0.82,
-        evidence_path=evidence,
-        boxes=(OverlayBox(0.1, 0.5, 0.3, 0.8, "stall"),),
+def png(colour: QColor, size: tuple[int, int] = (704, 576)) -> bytes:
+    image = QImage(*size, QImage.Format.Format_RGB32)
+    image.fill(colour)
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    assert image.save(buffer, "PNG")  # type: ignore[call-overload]  # (the stubs say bytes; PySide wants str)
+    return bytes(data.data())
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> EvidenceFiles:
+    return EvidenceFiles(tmp_path / "evidence")
+
+
+def still(store: EvidenceFiles, kind: EvidenceKind = EvidenceKind.STILL) -> EvidenceRef:
+    return store.put(
+        png(QColor(40, 120, 60)),
+        kind=kind,
+        media_type="image/png",
+        captured_at=T0,
+        camera_id="cam1",
+        stream="sub",
     )
 
 
 @pytest.fixture
-def picture(tmp_path: Path) -> str:
-    path = tmp_path / "evidence.png"
-    image = QImage(704, 576, QImage.Format.Format_RGB32)
-    image.fill(QColor(40, 120, 60))
-    assert image.save(str(path))
-    return str(path)
-
-
-@pytest.fixture
-def panel(qtbot: QtBot) -> AlertsPanel:
-    widget = AlertsPanel(NAMES, operator=lambda: "张三", clock=lambda: T0 + 500)
+def setup(qtbot: QtBot, store: EvidenceFiles) -> tuple[AlertsPanel, AlertService, FakeWriter, FakeClock]:
+    service, writer, clock = alert_service(T0 + 500)
+    widget = AlertsPanel(NAMES, service, operator=lambda: "张三", evidence=store, zone=SHANGHAI)
     qtbot.addWidget(widget)
     widget.resize(420, 600)
     widget.show()
     qtbot.waitExposed(widget)
-    return widget
+    return widget, service, writer, clock
 
 
-# --- recording the worker's events in the core's alert book --------------------------------------
+Setup = tuple[AlertsPanel, AlertService, FakeWriter, FakeClock]
 
 
-def test_events_are_recorded_in_the_alert_book() -> None:
-    book = AlertBook()
-    raised = record(book, event("a"))
-    assert raised is not None and raised.state is AlertState.RAISED and raised.zone_name == "北门禁摆区"
-    assert record(book, event("a", at=5)) is None  # a repeated raise (worker restart) is dropped
-    cleared = record(book, event("a", state="cleared", at=30, evidence="/ev/after.jpg"))
-    assert cleared is not None and cleared.state is AlertState.CLEARED and cleared.cleared_at == T0 + 30
-    assert cleared.clear_evidence_path == "/ev/after.jpg"
-    assert record(book, event("a", state="cleared", at=40)) is None  # already closed
-    # a clear for an alert this GUI never saw raised (it restarted) is listed, cleared
-    late = record(book, event("b", state="cleared", evidence="/ev/b.jpg"))
-    assert late is not None and late.state is AlertState.CLEARED and late.evidence_path == "/ev/b.jpg"
-
-
-# --- the panel ----------------------------------------------------------------------------------
-
-
-def test_newest_first_with_counts_for_the_status_bar(qtbot: QtBot, panel: AlertsPanel) -> None:
+def test_newest_first_with_counts_for_the_status_bar_and_the_sites_zone(qtbot: QtBot, setup: Setup) -> None:
+    panel, service, _, _ = setup
     assert panel.empty_label.isVisible() and not panel.view.isVisible()
     assert panel.status_text() == "no open alerts"
+    assert panel.zone_label.text() == "Time (UTC+08:00)"
     with qtbot.waitSignal(panel.counts_changed) as counts:
-        panel.add_event(event("a1", at=0))
+        service.detector_raised(detected("a1", at=T0))
     assert counts.args == [1, 1]
-    panel.add_event(event("a2", "cam2", at=60, rule="bin_overflow", code="0102"))
+    service.detector_raised(detected("a2", "cam2", T0 + 60, rule=Rule.BIN_OVERFLOW, code="0102"))
     assert [panel.model.entry(r).id for r in range(panel.model.rowCount())] == ["a2", "a1"]  # type: ignore[union-attr]
     assert panel.view.isVisible() and panel.count_label.text() == "2 open"
-    assert panel.status_text() == "2 open alert(s), 2 new" and panel.open_count() == 2
+    assert panel.status_text() == "2 open alert(s), 2 unacknowledged" and panel.open_count() == 2
     tip = panel.model.index(0).data(Qt.ItemDataRole.ToolTipRole)
     assert "Exposed rubbish (0102)" in tip and "人民路口" in tip
 
 
-def test_keys_show_acknowledge_and_dismiss(qtbot: QtBot, panel: AlertsPanel) -> None:
-    panel.add_event(event("a1", at=0))
-    panel.add_event(event("a2", "cam2", at=60))
+def test_keys_acknowledge_and_dismiss_through_the_service_in_the_operators_name(
+    qtbot: QtBot, setup: Setup
+) -> None:
+    panel, service, writer, _ = setup
+    service.detector_raised(detected("a1", at=T0))
+    service.detector_raised(detected("a2", "cam2", T0 + 60, preset="2", zone_id="z2"))
     panel.view.setFocus()
-    # a new alert never moves the selection under the operator's keys; Home goes to the newest
-    assert panel.selected_alert().id == "a1"  # type: ignore[union-attr]
+    assert panel.selected_alert().id == "a1"  # type: ignore[union-attr]  # a new alert never moves the selection
     QTest.keyClick(panel.view, Qt.Key.Key_Home)
     assert panel.selected_alert().id == "a2"  # type: ignore[union-attr]
-    with qtbot.waitSignal(panel.focus_requested) as focus, qtbot.waitSignal(panel.boost_changed) as boost:
+    with qtbot.waitSignal(panel.focus_requested) as focus:
         QTest.keyClick(panel.view, Qt.Key.Key_Return)
-    assert focus.args == ["cam2", "2"] and boost.args == ["cam2", True]
+    assert focus.args == ["cam2", "2"]
     with qtbot.waitSignal(panel.acknowledged) as acked:
         QTest.keyClick(panel.view, Qt.Key.Key_Space)
-    entry = panel.book.get("a2")
+    entry = service.get("a2")
     assert acked.args == ["a2"] and entry.state is AlertState.ACKNOWLEDGED
     assert (entry.acknowledged_by, entry.acknowledged_at) == ("张三", T0 + 500)
-    assert not panel.ack_button.isEnabled()  # nothing more to acknowledge
-    assert panel.status_text() == "2 open alert(s), 1 new"
-    with qtbot.waitSignal(panel.dismissed) as gone, qtbot.waitSignal(panel.boost_changed) as boost:
+    assert writer.events[-1].actor == "张三" and writer.events[-1].action == "acknowledge"  # stored, named
+    assert not panel.ack_button.isEnabled()
+    assert panel.status_text() == "2 open alert(s), 1 unacknowledged"
+    with qtbot.waitSignal(panel.dismissed) as gone:
         QTest.keyClick(panel.view, Qt.Key.Key_Delete)
-    assert gone.args == ["a2"] and boost.args == ["cam2", False]
+    assert gone.args == ["a2"] and service.get("a2").dismiss_reason is DismissReason.FALSE_DETECTION
+    assert service.get("a2").dismissed_by == "张三"
     # the dismissed alert left the open list; the next one is selected for the next key
     assert panel.model.rowCount() == 1 and panel.selected_alert().id == "a1"  # type: ignore[union-attr]
     panel.set_filter("dismissed")
@@ -127,37 +115,39 @@ def test_keys_show_acknowledge_and_dismiss(qtbot: QtBot, panel: AlertsPanel) -> 
     assert not panel.dismiss_button.isEnabled() and not panel.ack_button.isEnabled()
     panel.set_filter("all")
     assert panel.model.rowCount() == 2
-
-
-def test_a_cleared_alert_leaves_the_open_list_and_the_boost_ends(qtbot: QtBot, panel: AlertsPanel) -> None:
-    panel.add_event(event("a1"))
-    panel.view.setFocus()
-    QTest.keyClick(panel.view, Qt.Key.Key_Space)
-    with qtbot.waitSignal(panel.boost_changed) as boost:
-        panel.add_event(event("a1", state="cleared", at=120))
-    assert boost.args == ["cam1", False]
-    assert panel.model.rowCount() == 0 and panel.empty_label.isVisible()
-    assert "No open alerts" in panel.empty_label.text()
-    panel.set_filter("cleared")
-    assert panel.model.rowCount() == 1
-    # the condition coming back is a new alert, listed as new
-    panel.add_event(event("a2", at=200))
-    panel.set_filter("new")
-    assert panel.model.rowCount() == 1 and panel.selected_alert().id == "a2"  # type: ignore[union-attr]
-    # a cleared alert cannot be acknowledged, only dismissed
-    panel.set_filter("cleared")
-    assert not panel.acknowledge_selected() and not panel.ack_button.isEnabled()
-    assert panel.dismiss_selected() and panel.book.get("a1").state is AlertState.DISMISSED
     with pytest.raises(KeyError, match="unknown filter"):
         panel.set_filter("bogus")
 
 
-def test_evidence_thumbnail_and_viewer(qtbot: QtBot, panel: AlertsPanel, picture: str) -> None:
-    panel.add_event(event("a1", evidence=picture))
-    panel.add_event(event("a2", "cam2", at=10, evidence=str(Path(picture).with_name("gone.png"))))
-    thumb = panel.thumbnails.get(picture)
+def test_a_change_made_elsewhere_shows_at_once_and_a_clear_nobody_saw_waits_for_an_acknowledgement(
+    qtbot: QtBot, setup: Setup
+) -> None:
+    panel, service, _, _ = setup
+    service.detector_raised(detected("a1", at=T0))
+    service.detector_cleared("a1", T0 + 30)  # it went before anyone looked
+    assert panel.model.rowCount() == 0 and "No open alerts" in panel.empty_label.text()
+    assert panel.status_text() == "0 open alert(s), 1 unacknowledged"
+    panel.set_filter("cleared")
+    assert panel.ack_button.isEnabled() and panel.acknowledge_selected()  # seen now
+    assert service.get("a1").acknowledged_by == "张三" and not panel.ack_button.isEnabled()
+    service.detector_raised(detected("a2", at=T0 + 60))
+    service.confirm("a2", "李四")  # a shift leader's workstation, say
+    panel.set_filter("confirmed")
+    assert panel.model.rowCount() == 1 and panel.selected_alert().confirmed_by == "李四"  # type: ignore[union-attr]
+
+
+def test_evidence_thumbnail_and_viewer_read_the_evidence_store(
+    qtbot: QtBot, setup: Setup, store: EvidenceFiles
+) -> None:
+    panel, service, _, _ = setup
+    ref = still(store)
+    service.detector_raised(dataclasses.replace(detected("a1", at=T0), evidence=(ref,)))
+    missing = EvidenceRef("0" * 64, EvidenceKind.STILL, "image/jpeg", 10, T0, "cam2", "sub")
+    service.detector_raised(detected("a2", "cam2", T0 + 10, zone_id="z2"))
+    service.attach_evidence("a2", (missing,))
+    thumb = panel.thumbnails.get(ref)
     assert thumb is not None and thumb.width() <= 104 and thumb.height() <= 78
-    assert panel.thumbnails.get(str(Path(picture).with_name("gone.png"))) is None
+    assert panel.thumbnails.get(missing) is None
     panel.select("a1")
     panel.view.setFocus()
     QTest.keyClick(panel.view, Qt.Key.Key_E)
@@ -173,33 +163,36 @@ def test_evidence_thumbnail_and_viewer(qtbot: QtBot, panel: AlertsPanel, picture
     viewer.close()
 
 
-def test_painted_rows_show_words_and_picture(qtbot: QtBot, panel: AlertsPanel, picture: str) -> None:
-    panel.add_event(event("a1", evidence=picture))
+def test_painted_rows_show_words_and_picture(qtbot: QtBot, setup: Setup, store: EvidenceFiles) -> None:
+    panel, service, _, _ = setup
+    service.detector_raised(detected("a1", at=T0))
+    service.attach_evidence("a1", (still(store),))
     image = panel.grab().toImage()
     row = panel.view.visualRect(panel.model.index(0))
     top_left = panel.view.viewport().mapTo(panel, row.topLeft())
-    # the thumbnail's green shows in the row, and the state stripe is the "new" red
     thumb = image.pixelColor(top_left.x() + 60, top_left.y() + row.height() // 2)
     stripe = image.pixelColor(top_left.x() + 1, top_left.y() + row.height() // 2)
     assert thumb.green() > 100 and thumb.red() < 80
-    assert stripe.red() > 180 and stripe.green() < 90
+    assert stripe.red() > 180 and stripe.green() < 90  # the "new" red
 
 
-def test_chinese_words(qtbot: QtBot, panel: AlertsPanel) -> None:
-    panel.add_event(event("a1"))
+def test_chinese_words(qtbot: QtBot, setup: Setup) -> None:
+    panel, service, _, _ = setup
+    service.detector_raised(detected("a1", at=T0))
     Translations().set_language("zh_CN")
     qtbot.waitUntil(lambda: panel.ack_button.text() == "确认", timeout=2000)
     assert rule_words("vending") == "占道经营" and rule_words("bin_overflow") == "垃圾满溢"
     assert state_words(AlertState.RAISED) == "新告警"
-    assert panel.status_text() == "未处理告警 1 条，其中新告警 1 条"
+    assert panel.zone_label.text() == "时间（UTC+08:00）"
+    assert panel.status_text() == "未处理告警 1 条，其中未确认 1 条"
 
 
-def test_evidence_viewer_shows_before_and_after_and_escapes(qtbot: QtBot, picture: str) -> None:
-    book = AlertBook()
-    record(book, event("a1", evidence=picture))
-    entry = record(book, event("a1", state="cleared", at=90, evidence=picture))
-    assert entry is not None
-    viewer = EvidenceViewer(entry, "菜市场北门")
+def test_evidence_viewer_shows_before_and_after_and_escapes(qtbot: QtBot, store: EvidenceFiles) -> None:
+    service, _, _ = alert_service(T0 + 500)
+    service.detector_raised(detected("a1", at=T0))
+    service.attach_evidence("a1", (still(store),))
+    service.detector_cleared("a1", T0 + 90, (still(store, EvidenceKind.CLEAR_STILL),))
+    viewer = EvidenceViewer(service.get("a1"), "菜市场北门", store.read, SHANGHAI)
     assert viewer.after is not None and not viewer.after.image.isNull()  # the picture it cleared on
     qtbot.addWidget(viewer)
     viewer.show()
@@ -208,37 +201,19 @@ def test_evidence_viewer_shows_before_and_after_and_escapes(qtbot: QtBot, pictur
         QTest.keyClick(viewer, Qt.Key.Key_Escape)
 
 
-def test_a_book_recorded_elsewhere_is_shown_on_refresh(qtbot: QtBot) -> None:
-    book = AlertBook()
-    panel = AlertsPanel(NAMES, book=book)
-    qtbot.addWidget(panel)
-    record(book, event("a1"))
-    assert panel.model.rowCount() == 0
-    with qtbot.waitSignal(panel.counts_changed) as counts:
-        panel.refresh()
-    assert counts.args == [1, 1] and panel.model.rowCount() == 1
-    panel.focus_selected()  # looking at it boosts the camera
-    record(book, event("a1", state="cleared", at=60))
-    with qtbot.waitSignal(panel.boost_changed) as boost:
-        panel.refresh()
-    assert boost.args == ["cam1", False] and panel.model.rowCount() == 0
-
-
-def test_thumbnails_keep_the_most_recently_shown_only(tmp_path: Path) -> None:
+def test_thumbnails_keep_the_most_recently_shown_only(store: EvidenceFiles) -> None:
     """Scrolling through a long history must not keep a thumbnail for every alert ever shown; the
     ones on screen stay (the same picture, not read again)."""
-    pictures = []
-    for i in range(12):
-        path = tmp_path / f"evidence{i}.png"
-        image = QImage(320, 240, QImage.Format.Format_RGB32)
-        image.fill(QColor(20 * i, 80, 120))
-        assert image.save(str(path))
-        pictures.append(str(path))
-    thumbnails = Thumbnails(kept=5)
-    first = thumbnails.get(pictures[0])
-    for picture in pictures[1:]:
-        thumbnails.get(picture)
-        assert thumbnails.get(pictures[0]) is first  # shown again and again: kept
+    refs = [
+        store.put(png(QColor(20 * i, 80, 120), (320, 240)), kind=EvidenceKind.STILL, media_type="image/png",
+                  captured_at=T0, camera_id="cam1", stream="sub")
+        for i in range(12)
+    ]  # fmt: skip
+    thumbnails = Thumbnails(store.read, kept=5)
+    first = thumbnails.get(refs[0])
+    for ref in refs[1:]:
+        thumbnails.get(ref)
+        assert thumbnails.get(refs[0]) is first  # shown again and again: kept
     assert len(thumbnails) == 5
-    assert thumbnails.get(pictures[1]) is not None  # dropped, read again when asked for
+    assert thumbnails.get(refs[1]) is not None  # dropped, read again when asked for
     assert len(thumbnails) == 5

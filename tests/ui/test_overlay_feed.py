@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from PySide6.QtCore import QRectF
 from pytestqt.qtbot import QtBot
 
+from app.core.alerts import AlertState, DismissReason
 from app.core.wall_layout import grid_layout
 from app.services.detection.protocol import (
-    AlertEvent,
     CameraRevisit,
     DetectionUpdate,
     OverlayBox,
@@ -24,6 +26,7 @@ from app.ui.detection.overlay_feed import (
 from app.ui.i18n import Translations
 from app.ui.wall.compositor import TileInfo, WallCompositor
 from app.ui.wall.overlay import label_rects
+from tests.alert_fakes import alert_service, detected
 from tests.ui.fakes import FakeSource
 
 
@@ -47,13 +50,6 @@ def update(camera_id: str, t: float, *boxes: OverlayBox, paused: bool = False) -
     return DetectionUpdate(camera_id, None, t, tuple(boxes), paused)
 
 
-def alert(state: str, alert_id: str = "a1") -> AlertEvent:
-    return AlertEvent(
-        alert_id, "cam1", None, "z1", "北门禁摆区", "vending", "0501", state, 0.0, 0.9, None,  # type: ignore[arg-type]
-        (OverlayBox(0.5, 0.5, 0.7, 0.9, "stall"),),
-    )  # fmt: skip
-
-
 def revisit(camera_id: str, interval: float | None, reason: str | None = None) -> CameraRevisit:
     return CameraRevisit(camera_id, reason is None, reason, 999.0 if interval else None, interval)
 
@@ -62,11 +58,13 @@ def test_boxes_and_alert_flash_reach_every_pane(qtbot: QtBot) -> None:
     source, clock = FakeSource(["cam1", "cam2"]), Clock()
     panes = [wall(qtbot, source, "a")]
     feed = OverlayFeed(lambda: panes, clock=clock)
-    feed.handle(update("cam1", clock.now, OverlayBox(0.1, 0.2, 0.3, 0.4, "stationary", "stationary")))
+    alerts, _, _ = alert_service()
+    alerts.subscribe(feed.on_alert_change)  # (the window connects it through AlertSignals)
+    feed.handle(update("cam1", clock.now, OverlayBox(0.1, 0.2, 0.3, 0.4, "stationary", kind="stationary")))
     tile = panes[0].tiles()[0]
     assert [(b.x1, b.label, b.colour) for b in tile.boxes] == [(0.1, "stationary object", (255, 140, 40))]
     assert tile.flash_until == 0.0 and panes[0].tiles()[1].boxes == []
-    feed.handle(alert("raised"))
+    alerts.detector_raised(detected("a1"))
     assert tile.boxes[0].label == "Street vending 0501" and tile.boxes[0].colour == ALERT_COLOUR
     assert len(tile.boxes) == 2 and tile.flash_until > 0
     # a later check must not stop the flash
@@ -78,25 +76,62 @@ def test_boxes_and_alert_flash_reach_every_pane(qtbot: QtBot) -> None:
     feed.tick()
     late = panes[1].tiles()[0]
     assert [b.label for b in late.boxes] == ["Street vending 0501"] and late.flash_until > 0
-    feed.handle(alert("cleared"))
+    alerts.acknowledge("a1", "王芳")  # still open: its boxes stay
+    assert [b.colour for b in tile.boxes] == [ALERT_COLOUR]
+    alerts.detector_cleared("a1", 1_780_000_100.0)
     assert tile.boxes == [] and late.boxes == []
     assert ALERT_FLASH_S > 5
 
 
+def test_a_dismissed_alert_leaves_the_wall_at_once(qtbot: QtBot) -> None:
+    """The operator dismisses a false alarm: its red boxes and the flash go from every pane at the
+    dismissal (the detector still sees the thing: its clear would come much later)."""
+    source, clock = FakeSource(["cam1", "cam2"]), Clock()
+    panes = [wall(qtbot, source, "a"), wall(qtbot, source, "b")]
+    feed = OverlayFeed(lambda: panes, clock=clock)
+    alerts, _, _ = alert_service()
+    alerts.subscribe(feed.on_alert_change)
+    alerts.detector_raised(detected("a1"))
+    alerts.detector_raised(detected("a2", "cam2", zone_id="z2"))
+    assert all(p.tiles()[0].boxes and p.tiles()[0].flash_until > 0 for p in panes)
+    alerts.dismiss("a1", "王芳", DismissReason.FIXED_OBJECT)
+    for pane in panes:
+        assert pane.tiles()[0].boxes == [] and pane.tiles()[0].flash_until == 0.0
+        assert [b.colour for b in pane.tiles()[1].boxes] == [ALERT_COLOUR]  # the other camera's stays
+    alerts.detector_raised(detected("a3", at=1_780_000_050.0))  # it comes back: a new alert, shown
+    assert [b.label for b in panes[0].tiles()[0].boxes] == ["Street vending 0501"]
+
+
+def test_alerts_loaded_at_start_are_on_the_wall(qtbot: QtBot) -> None:
+    source, clock = FakeSource(["cam1", "cam2"]), Clock()
+    pane = wall(qtbot, source, "a")
+    feed = OverlayFeed(lambda: [pane], clock=clock)
+    alerts, _, _ = alert_service()
+    alerts.load(
+        [detected("stored"), dataclasses.replace(detected("done", "cam2"), state=AlertState.DISMISSED)]
+    )
+    feed.show_alerts(alerts.alerts())
+    assert [b.colour for b in pane.tiles()[0].boxes] == [ALERT_COLOUR] and pane.tiles()[1].boxes == []
+    assert pane.tiles()[0].flash_until == 0.0  # (it is not new)
+
+
 def test_box_labels_are_worded_for_the_operator() -> None:
     """Class names in the operator's words with the model's score; a bin by its site name."""
-    assert overlay_box(OverlayBox(0, 0, 1, 1, "stall", "object", 0.874)).label == "stall 0.87"
-    assert overlay_box(OverlayBox(0, 0, 1, 1, "stationary", "stationary")).label == "stationary object"
-    assert overlay_box(OverlayBox(0, 0, 1, 1, "草坪旁垃圾桶", "bin", 1.0)).label == "草坪旁垃圾桶 1.00"
-    assert overlay_box(OverlayBox(0, 0, 1, 1, "forklift", "object", 0.5)).label == "forklift 0.50"
+    assert overlay_box(OverlayBox(0, 0, 1, 1, "stall", score=0.874, kind="object")).label == "stall 0.87"
+    assert overlay_box(OverlayBox(0, 0, 1, 1, "stationary", kind="stationary")).label == "stationary object"
+    assert (
+        overlay_box(OverlayBox(0, 0, 1, 1, "草坪旁垃圾桶", score=1.0, kind="bin")).label
+        == "草坪旁垃圾桶 1.00"
+    )
+    assert overlay_box(OverlayBox(0, 0, 1, 1, "forklift", score=0.5, kind="object")).label == "forklift 0.50"
 
 
 def test_a_bins_label_comes_before_stationary_objects_around_it(qtbot: QtBot) -> None:
     source, clock = FakeSource(["cam1", "cam2"]), Clock()
     pane = wall(qtbot, source, "a")
     feed = OverlayFeed(lambda: [pane], clock=clock)
-    stationary = OverlayBox(0.4, 0.5, 0.5, 0.6, "stationary", "stationary")
-    bin_box = OverlayBox(0.42, 0.5, 0.5, 0.7, "草坪旁垃圾桶", "bin", 0.8)
+    stationary = OverlayBox(0.4, 0.5, 0.5, 0.6, "stationary", kind="stationary")
+    bin_box = OverlayBox(0.42, 0.5, 0.5, 0.7, "草坪旁垃圾桶", score=0.8, kind="bin")
     feed.handle(update("cam1", clock.now, stationary, bin_box))
     assert [b.label for b in pane.tiles()[0].boxes] == ["草坪旁垃圾桶 0.80", "stationary object"]
 
@@ -152,8 +187,8 @@ def test_revisit_words_for_tiles_tree_and_status_bar(qtbot: QtBot) -> None:
     assert feed.revisit_text("cam1") == "每 6 秒巡检"
     assert feed.revisit_text("cam2") == "暂停：转动中或不在预置位"
     assert paused_text("warming up (5 s)") == "暂停：预热中（5 秒）"
-    assert overlay_box(OverlayBox(0, 0, 1, 1, "stationary", "stationary")).label == "静止物体"
-    assert overlay_box(OverlayBox(0, 0, 1, 1, "tricycle", "object", 0.9)).label == "三轮车 0.90"
+    assert overlay_box(OverlayBox(0, 0, 1, 1, "stationary", kind="stationary")).label == "静止物体"
+    assert overlay_box(OverlayBox(0, 0, 1, 1, "tricycle", score=0.9, kind="object")).label == "三轮车 0.90"
 
 
 def test_box_labels_never_cover_each_other_and_stay_in_the_picture() -> None:
@@ -176,8 +211,10 @@ def test_box_labels_follow_a_language_switch(qtbot: QtBot) -> None:
     source, clock = FakeSource(["cam1", "cam2"]), Clock()
     pane = wall(qtbot, source, "a")
     feed = OverlayFeed(lambda: [pane], clock=clock)
-    feed.handle(update("cam1", clock.now, OverlayBox(0.1, 0.2, 0.3, 0.4, "stationary", "stationary")))
-    feed.handle(alert("raised"))
+    alerts, _, _ = alert_service()
+    alerts.subscribe(feed.on_alert_change)
+    feed.handle(update("cam1", clock.now, OverlayBox(0.1, 0.2, 0.3, 0.4, "stationary", kind="stationary")))
+    alerts.detector_raised(detected("a1"))
 
     def labels() -> list[str]:
         return [b.label for b in pane.tiles()[0].boxes if b.label]

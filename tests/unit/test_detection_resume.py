@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import pickle
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 
+from app.adapters.storage.evidence_files import EvidenceFiles
+from app.core.alerts import Alert, Rule
 from app.core.detection_faults import DetectionFault
 from app.core.system_events import Severity, SystemEventKind
 from app.services.detection.alerting import OpenAlerts
 from app.services.detection.checkpoints import Checkpoints
-from app.services.detection.protocol import AlertEvent, DetectionProblem, ViewCheckpoint
+from app.services.detection.protocol import AlertCleared, AlertRaised, DetectionProblem, ViewCheckpoint
 from app.services.detection.resume import ResumeBook
 from app.services.detection.service import problem_event
 from detectors.pipeline import PipelineConfig, PipelineState, ScenePipeline
@@ -24,11 +27,11 @@ ZONE = Zone("pavement", ((0.0, 0.5), (1.0, 0.5), (1.0, 1.0), (0.0, 1.0)))
 GEOMETRY = SceneGeometry("cam1", None, (ZONE,))
 
 
-def raised(alert_id: str, zone: str = "pavement") -> AlertEvent:
-    return AlertEvent(alert_id, "cam1", None, zone, "", "vending", "0501", "raised", 1000.0, 0.8, None)
+def raised(alert_id: str, zone: str = "pavement") -> Alert:
+    return Alert(alert_id, "cam1", None, zone, Rule.VENDING, "0501", 1000.0, 0.8)
 
 
-def checkpoint(*open_alerts: AlertEvent, state: PipelineState | None = None) -> ViewCheckpoint:
+def checkpoint(*open_alerts: Alert, state: PipelineState | None = None) -> ViewCheckpoint:
     return ViewCheckpoint("cam1", None, float("-inf"), state or PipelineState(GEOMETRY), open_alerts)
 
 
@@ -48,10 +51,10 @@ def test_an_alert_raised_but_never_sent_is_sent_without_its_picture_when_the_wor
     book = ResumeBook()
     a1, a2 = raised("a1"), raised("a2", "kerb")
     book.keep(checkpoint(a1))
-    book.seen(a1)
+    book.seen(AlertRaised(a1))
     book.keep(checkpoint(a1, a2))  # a2 raised: its checkpoint came, its picture was being written
     lost = book.lost_with_worker(now_wall=2000.0)
-    assert lost == [a2]
+    assert lost == [AlertRaised(a2)]
     assert book.lost_with_worker() == []  # said once
 
 
@@ -59,15 +62,10 @@ def test_an_alert_cleared_but_never_sent_is_cleared_when_the_worker_dies() -> No
     book = ResumeBook()
     a1 = raised("a1")
     book.keep(checkpoint(a1))
-    book.seen(a1)
+    book.seen(AlertRaised(a1))
     book.keep(checkpoint())  # the worker cleared it; the clear (with its picture) never left
     (cleared,) = book.lost_with_worker(now_wall=2000.0)
-    assert (cleared.alert_id, cleared.state, cleared.at_wall, cleared.evidence_path) == (
-        "a1",
-        "cleared",
-        2000.0,
-        None,
-    )
+    assert cleared == AlertCleared("a1", "cam1", 2000.0, ())
     assert book.open_alerts() == []
 
 
@@ -76,8 +74,8 @@ def test_a_clear_the_gui_got_is_not_resumed_even_from_an_older_checkpoint() -> N
     book = ResumeBook()
     a1 = raised("a1")
     book.keep(checkpoint(a1))
-    book.seen(a1)
-    book.seen(replace(a1, state="cleared"))
+    book.seen(AlertRaised(a1))
+    book.seen(AlertCleared("a1", "cam1", 1010.0))
     assert book.open_alerts() == [] and book.lost_with_worker() == []
 
 
@@ -93,12 +91,13 @@ def hit(state: HitState, zone: str = "pavement") -> Hit:
 
 def test_open_alerts_clear_with_the_id_of_their_raise_also_after_a_takeover() -> None:
     alerts = OpenAlerts()
-    first = alerts.on_hit(hit(HitState.RAISED), 1000.0, "人行道", ())
-    assert first is not None and alerts.of_view("cam1", None) == (first,) and alerts.active("cam1")
+    first = alerts.on_hit(hit(HitState.RAISED), 1000.0, "人行道", (), "G-0101")
+    assert isinstance(first, AlertRaised) and alerts.of_view("cam1", None) == (first.alert,)
+    assert alerts.active("cam1") and first.alert.rule is Rule.VENDING and first.alert.grid_code == "G-0101"
     after_restart = OpenAlerts()
     assert after_restart.take_over(pickle.loads(pickle.dumps(alerts.of_view("cam1", None)))) == 1
     cleared = after_restart.on_hit(hit(HitState.CLEARED), 1090.0, "人行道", ())
-    assert cleared is not None and (cleared.alert_id, cleared.state) == (first.alert_id, "cleared")
+    assert cleared == AlertCleared(first.alert.id, "cam1", 1090.0)
     assert not after_restart.active("cam1") and len(after_restart) == 0
     unknown_rule = replace_rule(hit(HitState.RAISED), "loitering")
     assert alerts.on_hit(unknown_rule, 1000.0, "", ()) is None
@@ -180,10 +179,16 @@ def test_a_restarted_worker_gets_the_checkpoints_unless_workers_keep_dying() -> 
     camera = Camera(id="cam1", name="cam1", source=RtspSource(main="rtsp://127.0.0.1:9/x"))
     site = SiteConfig(site=SiteInfo(name="t"), cameras=(camera,))
     layout = BoardLayout(((192, 108),), workers=1, detect_slots=1, request_slots=1)
-    service = DetectionService(site, "no-board", layout, {"cam1": 0})  # (never started)
+    stored = replace(raised("stored"), camera_id="cam1")
+    service = DetectionService(
+        site, "no-board", layout, {"cam1": 0}, EvidenceFiles(Path("unused")), adopt=[stored]
+    )  # (never started)
     service.set_zones("cam1", [zone])  # drawn since the site file was read
     service._book.keep(checkpoint(raised("a1")))
     setup = service._worker_setup()
     assert setup.cameras[0].zones == (zone,) and [cp.camera_id for cp in setup.resume] == ["cam1"]
+    assert setup.adopt == (stored,)  # the app's stored open alerts, until a checkpoint holds them
+    service._keep(checkpoint(raised("a1"), stored))
+    assert service._worker_setup().adopt == ()
     service._restarts_in_a_row = FRESH_AFTER_DEATHS  # what it resumes may be what kills it
     assert service._worker_setup().resume == ()

@@ -16,7 +16,8 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 
-from app.services.detection.protocol import AlertEvent, ViewCheckpoint
+from app.core.alerts import Alert
+from app.services.detection.protocol import ViewCheckpoint
 from detectors.pipeline import ScenePipeline
 
 CHECKPOINT_MODELS_S = 10.0  # the background models at most this stale after a crash
@@ -66,7 +67,7 @@ class Checkpoints:
         key: PlaceKey,
         pipe: ScenePipeline,
         settled_since: float | None,
-        open_alerts: tuple[AlertEvent, ...],
+        open_alerts: tuple[Alert, ...],
         now: float,
         found: frozenset[Hashable] = frozenset(),
     ) -> ViewCheckpoint:

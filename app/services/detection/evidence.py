@@ -1,29 +1,28 @@
 """Evidence pictures: the frame with the zone, the boxes, the rule, the scores and the capture time
-burned in, written as JPEG by a helper thread with a bounded queue; the :class:`AlertEvent` is sent
-once its picture is on disk (or without it, when the disk refuses: an alert is never lost).
+burned in, encoded as JPEG by a helper thread with a bounded queue and kept in the content-addressed
+evidence store (:class:`~app.core.alert_ports.EvidenceStore`); the alert message is sent once its
+picture is kept, carrying its :class:`~app.core.alerts.EvidenceRef` (or without it, when the store
+refuses: an alert is never lost).
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import queue
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, tzinfo
-from pathlib import Path
 from typing import Any
 
 import cv2
 import numpy as np
 
+from app.core.alert_ports import EvidenceStore
+from app.core.alerts import EvidenceKind, EvidenceRef
 from app.core.detection_faults import DetectionFault
-from app.services.detection.protocol import (
-    AlertEvent,
-    DetectionProblem,
-)
+from app.services.detection.protocol import AlertCleared, AlertMessage, AlertRaised, DetectionProblem
 from detectors.types import Frame
 
 log = logging.getLogger(__name__)
@@ -37,7 +36,8 @@ EVIDENCE_QUALITY = 90
 # --- evidence ----------------------------------------------------------------------------------------
 @dataclass
 class EvidenceJob:
-    event: AlertEvent
+    message: AlertMessage
+    caption: tuple[str, ...]  # the lines above the picture (camera, preset, zone; rule, state, score)
     frame: Frame | None
     boxes: np.ndarray[Any, np.dtype[np.float32]]
     zone: tuple[tuple[float, float], ...] | None  # normalised polygon (vending) …
@@ -46,7 +46,16 @@ class EvidenceJob:
     scores: Mapping[str, float]
     captured_wall: float
     camera_name: str
-    path: Path
+
+    @property
+    def camera_id(self) -> str:
+        m = self.message
+        return m.alert.camera_id if isinstance(m, AlertRaised) else m.camera_id
+
+    @property
+    def alert_id(self) -> str:
+        m = self.message
+        return m.alert.id if isinstance(m, AlertRaised) else m.alert_id
 
 
 def draw_evidence(job: EvidenceJob, tz: tzinfo) -> Frame:
@@ -73,11 +82,9 @@ def draw_evidence(job: EvidenceJob, tz: tzinfo) -> Frame:
         p1, p2 = (round(float(x1)), round(float(y1))), (round(float(x2)), round(float(y2)))
         cv2.rectangle(img, p1, p2, red, thick + 1)
         _text(img, f"{float(score):.2f}", (p1[0], max(10, p1[1] - 3)), scale, red, black)
-    ev = job.event
     taken = datetime.fromtimestamp(job.captured_wall, tz).strftime("%Y-%m-%d %H:%M:%S %z")
     lines = [
-        f"{ev.camera_id}  preset {ev.preset or '-'}  zone {ev.zone_id}",
-        f"{ev.rule} {ev.event_code} {ev.state}  score {ev.score:.2f}",
+        *job.caption,
         *_wrap([f"{k}={v:.2f}" for k, v in job.scores.items()], w - 8, scale),
     ]
     line_h = round(22 * scale) + 2
@@ -116,60 +123,56 @@ def _text(
     cv2.putText(img, text, at, cv2.FONT_HERSHEY_SIMPLEX, scale, colour, 1, cv2.LINE_AA)
 
 
-def save_jpeg(image: Frame, path: Path, quality: int = EVIDENCE_QUALITY) -> None:
-    """Write atomically: readers never see half a picture, and a failed write (a full disk) leaves
-    no partial file behind."""
+def encode_jpeg(image: Frame, quality: int = EVIDENCE_QUALITY) -> bytes:
     ok, data = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, quality])
     if not ok:
-        raise OSError(f"could not encode {path.name}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_bytes(data.tobytes())
-        tmp.replace(path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink(missing_ok=True)
-        raise
+        raise OSError("could not encode the evidence picture")
+    return bytes(data.tobytes())
 
 
 class EvidenceWriter:
-    """Draws and saves evidence pictures in a thread; sends each alert once its picture is on disk,
-    or without it (and an ``EVIDENCE_NOT_SAVED`` problem saying why) when it cannot be saved."""
+    """Draws evidence pictures and keeps them in ``store`` in a thread; sends each alert message
+    once its picture is kept, or without it (and an ``EVIDENCE_NOT_SAVED`` problem saying why)
+    when it cannot be kept."""
 
-    def __init__(self, send: Send, tz: tzinfo, maxsize: int = EVIDENCE_QUEUE) -> None:
+    def __init__(self, send: Send, tz: tzinfo, store: EvidenceStore, maxsize: int = EVIDENCE_QUEUE) -> None:
         self._send = send
         self._tz = tz
+        self._store = store
         self._queue: queue.Queue[EvidenceJob | None] = queue.Queue(maxsize)
         self._thread = threading.Thread(target=self._run, name="evidence", daemon=True)
         self._thread.start()
 
     def submit(self, job: EvidenceJob) -> None:
         if job.frame is None:
-            self._send(job.event)
+            self._send(job.message)
             return
         try:
             self._queue.put(job, timeout=0.2)
         except queue.Full:  # the disk is that slow: the alert matters more than its picture
-            log.warning("evidence queue full: %s sent without a picture", job.event.alert_id)
-            self._not_saved(job, f"{EVIDENCE_QUEUE} pictures still waiting to be written")
-            self._send(job.event)
+            log.warning("evidence queue full: %s sent without a picture", job.alert_id)
+            self._not_saved(job, f"{EVIDENCE_QUEUE} pictures still waiting to be written", "")
+            self._send(job.message)
 
-    def _not_saved(self, job: EvidenceJob, why: str) -> None:
-        self._send(
-            DetectionProblem(job.event.camera_id, DetectionFault.EVIDENCE_NOT_SAVED, why, str(job.path))
-        )
+    def _not_saved(self, job: EvidenceJob, why: str, where: str) -> None:
+        self._send(DetectionProblem(job.camera_id, DetectionFault.EVIDENCE_NOT_SAVED, why, where))
 
     def _run(self) -> None:
         while (job := self._queue.get()) is not None:
-            event = job.event
+            message = job.message
             try:
-                save_jpeg(draw_evidence(job, self._tz), job.path)
-                event = _with_path(event, str(job.path))
+                data = encode_jpeg(draw_evidence(job, self._tz))
+                kind = EvidenceKind.STILL if isinstance(message, AlertRaised) else EvidenceKind.CLEAR_STILL
+                ref = self._store.put(
+                    data, kind=kind, media_type="image/jpeg", captured_at=job.captured_wall,
+                    camera_id=job.camera_id, stream="sub", note="detector picture",
+                )  # fmt: skip
+                message = with_evidence(message, ref)
             except Exception as exc:  # a full disk must not stop alerts
-                log.warning("evidence picture %s not saved: %s", job.path, exc)
-                self._not_saved(job, str(exc) or type(exc).__name__)
-            self._send(event)
+                log.warning("evidence picture of %s not kept: %s", job.alert_id, exc)
+                where = str(getattr(exc, "path", "") or "")  # the store's problem names its file
+                self._not_saved(job, str(exc) or type(exc).__name__, where)
+            self._send(message)
 
     def close(self, timeout_s: float = 2.0) -> None:
         with contextlib.suppress(queue.Full):
@@ -177,16 +180,11 @@ class EvidenceWriter:
         self._thread.join(timeout_s)
 
 
-def _with_path(event: AlertEvent, path: str) -> AlertEvent:
-    from dataclasses import replace
-
-    return replace(event, evidence_path=path)
-
-
-def evidence_path(root: Path, event: AlertEvent, tz: tzinfo) -> Path:
-    when = datetime.fromtimestamp(event.at_wall, tz)
-    name = f"{when:%H%M%S}_{event.zone_id}_{event.rule}_{event.state}_{event.alert_id.rsplit('-', 1)[-1]}.jpg"
-    return root / event.camera_id / f"{when:%Y-%m-%d}" / name
+def with_evidence(message: AlertMessage, ref: EvidenceRef) -> AlertMessage:
+    if isinstance(message, AlertRaised):
+        return AlertRaised(replace(message.alert, evidence=(*message.alert.evidence, ref)))
+    assert isinstance(message, AlertCleared)
+    return replace(message, evidence=(*message.evidence, ref))
 
 
 def site_timezone(name: str) -> tzinfo:

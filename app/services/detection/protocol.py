@@ -3,9 +3,10 @@
 Frames never travel here: the worker reads its samples from the shared FrameBoard.
 GUI → worker: :class:`ViewPlace`, :class:`ZonesChanged`, :class:`AlertBoost`,
 :class:`BinClassifierChanged`, :class:`BinsClean`, :class:`StopDetection`.
-Worker → GUI: :class:`DetectionUpdate`, :class:`RevisitStats`, :class:`AlertEvent`, :class:`DetectionProblem`,
-:class:`ViewCheckpoint` (what a view has learnt, kept by the service for a restarted worker) and
-:class:`WorkerStarted`.
+Worker → GUI: :class:`DetectionUpdate`, :class:`RevisitStats`, :class:`AlertRaised` (the core's
+:class:`~app.core.alerts.Alert`, as the alert service keeps it), :class:`AlertCleared`,
+:class:`DetectionProblem`, :class:`ViewCheckpoint` (what a view has learnt, kept by the service for
+a restarted worker) and :class:`WorkerStarted`.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from app.core.alerts import Alert, Box, EvidenceRef
 from app.core.detection_faults import DetectionFault
 from camera_config.models import ZoneSpec
 from detectors.pipeline import PipelineState
@@ -43,7 +45,8 @@ class ZonesChanged:
 
 @dataclass(frozen=True)
 class AlertBoost:
-    """An operator is looking at this alert: check the camera more often until it is cleared."""
+    """The camera has an alert that still needs handling (open, not snoozed): check it more often.
+    Follows the alert service: a dismissed or snoozed alert's camera loses it."""
 
     camera_id: str
     boosted: bool
@@ -71,17 +74,15 @@ class StopDetection:
 
 
 # --- worker → GUI ---------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class OverlayBox:
-    """A detection to draw on the tile, in picture fractions (0..1)."""
+BoxKind = Literal["object", "stationary", "bin"]
 
-    x1: float
-    y1: float
-    x2: float
-    y2: float
-    label: str  # the class as the detector names it, or the bin's name (the wall words it)
-    kind: Literal["object", "stationary", "bin"] = "object"
-    score: float | None = None
+
+@dataclass(frozen=True)
+class OverlayBox(Box):
+    """A detection to draw on the tile: the core's :class:`~app.core.alerts.Box` (``label``: the
+    class as the detector names it, or the bin's name; the wall words it) and what found it."""
+
+    kind: BoxKind = "object"
 
 
 @dataclass(frozen=True)
@@ -114,21 +115,24 @@ class RevisitStats:
 
 
 @dataclass(frozen=True)
-class AlertEvent:
-    """A rule raised or cleared an alert; the evidence picture is already on disk."""
+class AlertRaised:
+    """A rule raised ``alert`` (its evidence picture, when one could be kept, is in ``alert.evidence``)."""
+
+    alert: Alert
+
+
+@dataclass(frozen=True)
+class AlertCleared:
+    """The condition of the alert ``alert_id`` went away at ``at`` (wall-clock seconds); ``evidence``:
+    the picture it cleared on, when one could be kept."""
 
     alert_id: str
     camera_id: str
-    preset: str | None
-    zone_id: str
-    zone_name: str
-    rule: Literal["vending", "bin_overflow"]
-    event_code: str  # e.g. 0501 无照经营游商, 0504 店外经营, 0102 暴露垃圾
-    state: Literal["raised", "cleared"]
-    at_wall: float  # time.time()
-    score: float
-    evidence_path: str | None  # the frame with the boxes and the zone drawn in
-    boxes: tuple[OverlayBox, ...] = ()
+    at: float
+    evidence: tuple[EvidenceRef, ...] = ()
+
+
+AlertMessage = AlertRaised | AlertCleared
 
 
 @dataclass(frozen=True)
@@ -163,7 +167,7 @@ class ViewCheckpoint:
     preset: str | None
     settled_since: float | None
     state: PipelineState
-    open_alerts: tuple[AlertEvent, ...] = ()
+    open_alerts: tuple[Alert, ...] = ()
 
 
 @dataclass(frozen=True)

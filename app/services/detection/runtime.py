@@ -17,13 +17,15 @@ from typing import Literal
 import cv2
 import numpy as np
 
+from app.core.alerts import Alert, Box
 from app.core.detection_faults import DetectionFault
 from app.media.frame_board import BgraImage, FrameBoard, FrameMeta
 from app.services.detection.alerting import OpenAlerts
 from app.services.detection.checkpoints import Checkpoints
-from app.services.detection.evidence import EvidenceJob, EvidenceWriter, evidence_path, site_timezone
+from app.services.detection.evidence import EvidenceJob, EvidenceWriter, site_timezone
 from app.services.detection.protocol import (
     AlertBoost,
+    AlertCleared,
     BinClassifierChanged,
     BinsClean,
     DetectionProblem,
@@ -47,7 +49,8 @@ from app.services.detection.setup import (
 from camera_config.models import ZoneSpec
 from detectors import registry
 from detectors.bins import BinClassifier
-from detectors.pipeline import FrameResult, PipelineConfig, ScenePipeline
+from detectors.pipeline import FrameResult, PipelineConfig, PipelineState, ScenePipeline
+from detectors.rules import PersistenceState, Phase, RuleState, TrackState
 from detectors.types import Detector, Frame, Hit, SceneGeometry
 
 Send = Callable[[object], None]
@@ -75,8 +78,8 @@ def overlay_boxes(result: FrameResult, width: int, height: int, geometry: SceneG
                 OverlayBox(
                     _frac(row[0], width), _frac(row[1], height), _frac(row[2], width), _frac(row[3], height),
                     label,
-                    kind,
                     float(row[4]) if name != "stationary" else None,  # (a dwell score, not a confidence)
+                    kind,
                 )
             )  # fmt: skip
     bins = {b.id: b for b in geometry.bins}
@@ -84,7 +87,7 @@ def overlay_boxes(result: FrameResult, width: int, height: int, geometry: SceneG
         b = bins.get(bin_id)
         if b is not None:
             x1, y1, x2, y2 = b.box
-            out.append(OverlayBox(x1, y1, x2, y2, b.name or bin_id, "bin", obs.score))
+            out.append(OverlayBox(x1, y1, x2, y2, b.name or bin_id, obs.score, "bin"))
     return out
 
 
@@ -135,11 +138,12 @@ class DetectionRuntime:
                 self._cams[cam.camera_id] = _CameraState(cam, tuple(cam.zones))
         self._pipelines: dict[PlaceKey, ScenePipeline] = {}
         self._alerts = OpenAlerts()
+        self._adopted: dict[PlaceKey, list[Alert]] = {}  # stored alerts, seeded into new pipelines
         self._checkpoints = Checkpoints(setup.resume)
         self._config: PipelineConfig | None = None
         self._shared: dict[str, Detector] = {}
         self.off_reason: str | None = None
-        self._evidence = EvidenceWriter(send, self._tz)
+        self._evidence = EvidenceWriter(send, self._tz, setup.evidence_store)
         now = clock()
         self._next_pictures = now
         self._next_stats = now + setup.stats_interval_s
@@ -191,9 +195,33 @@ class DetectionRuntime:
                 continue
             views += 1
             alerts += self._alerts.take_over(cp.open_alerts)
-        for camera_id in self._cams:
-            self._update_alert_boost(camera_id)
-        return views, alerts
+        return views, alerts + self._adopt(self.setup.adopt)
+
+    def _adopt(self, stored: tuple[Alert, ...]) -> int:
+        """Take over the alerts the app had stored open (the app restarted; no checkpoint of theirs
+        survived). Each view's rule resumes as raised when its pipeline is made: a condition still
+        there continues its alert (no new one), one that went while the app was down clears it
+        after the rule's clear samples, with the picture it cleared on. An alert whose zone no
+        longer exists is cleared at once; one of a camera this worker does not watch is left as
+        it is (nobody can tell)."""
+        n = 0
+        for alert in stored:
+            state = self._cams.get(alert.camera_id)
+            if state is None or alert.key in self._alerts:
+                continue  # not watched here, or a checkpoint of its view holds it already
+            try:
+                geometry = scene_geometry(alert.camera_id, alert.preset, state.zones)
+            except ValueError:
+                geometry = None
+            places = {z.id for z in geometry.zones} | {b.id for b in geometry.bins} if geometry else set()
+            if alert.zone_id not in places:
+                log.info("stored alert %s cleared: its zone %s is gone", alert.id, alert.zone_id)
+                self._send(AlertCleared(alert.id, alert.camera_id, time.time()))
+                continue
+            self._alerts.take_over([alert])
+            self._adopted.setdefault((alert.camera_id, alert.preset), []).append(alert)
+            n += 1
+        return n
 
     # --- messages to the GUI --------------------------------------------------------------------
     def _send(self, message: object) -> None:
@@ -220,7 +248,7 @@ class DetectionRuntime:
         elif isinstance(message, ZonesChanged):
             self._on_zones(message)
         elif isinstance(message, AlertBoost) and message.camera_id in self._cams:
-            self.scheduler.set_boost(message.camera_id, message.boosted)
+            self.scheduler.set_alert(message.camera_id, message.boosted)  # the alert service says
         elif isinstance(message, BinClassifierChanged):
             self._on_bin_classifier(Path(message.path))
         elif isinstance(message, BinsClean) and message.camera_id in self._cams:
@@ -288,10 +316,10 @@ class DetectionRuntime:
         self.scheduler.set_watched(camera_id, watched)
 
     def _close_alerts(self, camera_id: str, preset: str | None, why: str) -> None:
+        self._adopted.pop((camera_id, preset), None)
         for cleared in self._alerts.close_view(camera_id, preset, time.time()):
             self._send(cleared)
             log.info("alert %s closed: %s", cleared.alert_id, why)
-        self._update_alert_boost(camera_id)
 
     # --- the loop ---------------------------------------------------------------------------------
     def step(self) -> float:
@@ -379,6 +407,9 @@ class DetectionRuntime:
             config = config.model_copy(update={"motion": motion})
         pipe = self._pipelines[key] = ScenePipeline(geometry, config, self._shared)
         resumed = self._checkpoints.take_over(key, pipe)
+        adopted = self._adopted.pop(key, None)
+        if adopted:
+            pipe.restore(raised_state(geometry, adopted))
         return pipe, resumed is not None and resumed.state.bin_references is not None
 
     def _check(self, sample: Sample) -> None:
@@ -452,29 +483,33 @@ class DetectionRuntime:
         for job in jobs:
             if job is not None:
                 self._evidence.submit(job)
-        if jobs:
-            self._update_alert_boost(camera_id)
 
     def _alert(
         self, hit: Hit, meta: FrameMeta, geometry: SceneGeometry, width: int, height: int
     ) -> EvidenceJob | None:
         wall = meta.captured_wall_ns / 1e9
         boxes = np.asarray(hit.evidence.boxes, np.float32).reshape(-1, 6)
-        overlay = tuple(
-            OverlayBox(
+        found = tuple(
+            Box(
                 _frac(b[0], width), _frac(b[1], height), _frac(b[2], width), _frac(b[3], height),
-                f"{hit.event} {float(b[4]):.2f}",
-                "bin" if hit.rule == "bin_overflow" else "object",
+                hit.event, float(b[4]),
             )
             for b in boxes
         )  # fmt: skip
-        event = self._alerts.on_hit(hit, wall, self._zone_name(hit.camera_id, hit.zone_id), overlay)
-        if event is None:
+        cam = self._cams[hit.camera_id].setup
+        message = self._alerts.on_hit(
+            hit, wall, self._zone_name(hit.camera_id, hit.zone_id), found, cam.grid_code
+        )
+        if message is None:
             return None
         zone = next((z for z in geometry.zones if z.id == hit.zone_id), None)
         bin_roi = next((b for b in geometry.bins if b.id == hit.zone_id), None)
         return EvidenceJob(
-            event=event,
+            message=message,
+            caption=(
+                f"{hit.camera_id}  preset {hit.preset or '-'}  zone {hit.zone_id}",
+                f"{hit.rule} {hit.event} {hit.state.value}  score {hit.score:.2f}",
+            ),
             frame=hit.evidence.frame,
             boxes=boxes,
             zone=zone.polygon if zone is not None else None,
@@ -482,17 +517,13 @@ class DetectionRuntime:
             overflow_line=bin_roi.line if bin_roi is not None else None,
             scores=dict(hit.evidence.scores),
             captured_wall=wall,
-            camera_name=self._cams[hit.camera_id].setup.name,
-            path=evidence_path(self.setup.evidence_dir, event, self._tz),
+            camera_name=cam.name,
         )
 
     def _zone_name(self, camera_id: str, zone_id: str) -> str:
         state = self._cams.get(camera_id)
         zones = state.zones if state is not None else ()
         return next((z.name for z in zones if z.id == zone_id), "")
-
-    def _update_alert_boost(self, camera_id: str) -> None:
-        self.scheduler.set_alert(camera_id, self._alerts.active(camera_id))
 
     def _send_stats(self) -> None:
         self._emit(
@@ -520,6 +551,17 @@ class DetectionRuntime:
         self._pipelines.clear()
         for det in self._shared.values():
             det.close()
+
+
+def raised_state(geometry: SceneGeometry, alerts: list[Alert]) -> PipelineState:
+    """The rules' state of a view whose ``alerts`` are raised, nothing else known (no samples)."""
+    tracks: dict[str, list[TrackState]] = {}
+    for alert in alerts:
+        persistence = PersistenceState(Phase.RAISED, None, -math.inf)
+        tracks.setdefault(alert.rule.value, []).append(
+            TrackState(alert.zone_id, alert.event_code, persistence)
+        )
+    return PipelineState(geometry, tuple(RuleState(rule, tuple(t)) for rule, t in tracks.items()))
 
 
 def _bgr(bgra: BgraImage) -> Frame:

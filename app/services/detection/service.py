@@ -32,13 +32,16 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
+from app.core.alert_ports import EvidenceStore
+from app.core.alerts import Alert
 from app.core.detection_faults import event_kind
-from app.core.legacy_alerts import Alert, AlertBook, InvalidAlertTransition
 from app.core.system_events import SystemEvent, SystemEventKind
 from app.media.frame_board import BoardLayout
 from app.services.detection.protocol import (
     AlertBoost,
-    AlertEvent,
+    AlertCleared,
+    AlertMessage,
+    AlertRaised,
     BinClassifierChanged,
     BinsClean,
     DetectionProblem,
@@ -62,7 +65,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-DetectionEvent: TypeAlias = DetectionUpdate | RevisitStats | AlertEvent
+DetectionEvent: TypeAlias = DetectionUpdate | RevisitStats | AlertRaised | AlertCleared
 WORKER = "detection"  # the subject of the worker's DOWN/UP events (one worker)
 
 RESTART_BACKOFF_S = (0.5, 1.0, 2.0, 5.0, 10.0)
@@ -71,12 +74,6 @@ SILENCE_TIMEOUT_S = 30.0  # the worker reports every second; this long without a
 STARTUP_GRACE_S = 60.0  # importing and loading models can take long on a loaded machine
 MAX_UPDATES = 4096  # DetectionUpdates kept for drain(); the oldest are dropped first
 MAX_NOTICES = 10000  # alerts and problems kept for drain()
-
-
-def default_evidence_dir() -> Path:
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("citywall")) / "evidence"
 
 
 def camera_setups(site: SiteConfig, camera_ids: Iterable[str]) -> tuple[CameraSetup, ...]:
@@ -99,6 +96,7 @@ def camera_setups(site: SiteConfig, camera_ids: Iterable[str]) -> tuple[CameraSe
                 enabled=off is None,
                 off_reason=off,
                 zones=detection.zones if detection is not None else (),
+                grid_code=cam.grid_code,
             )
         )
     return tuple(out)
@@ -108,9 +106,11 @@ class DetectionService:
     """Runs the detection worker for ``site``, reading samples from the board ``board_name``.
 
     ``tile_slots`` maps camera ids to their tile slots on the board (``IngestSupervisor.tile_slots``);
-    only those cameras are watched. ``evidence_dir``: where evidence pictures go (default: the site's
-    ``detection.evidence_dir``, else the user's data folder). ``events``: where faults are
-    reported (the composition root's log; a log of its own when None).
+    only those cameras are watched. ``evidence``: where the worker keeps evidence pictures (a
+    folder's content-addressed store; it crosses into the worker process). ``adopt``: the alerts
+    the app had stored open (after a restart of the app): the worker takes them over, so that one
+    whose condition is still there continues and one that went meanwhile clears. ``events``:
+    where faults are reported (the composition root's log; a log of its own when None).
     """
 
     def __init__(
@@ -119,8 +119,9 @@ class DetectionService:
         board_name: str,
         layout: BoardLayout,
         tile_slots: Mapping[str, int],
-        evidence_dir: Path | None = None,
+        evidence: EvidenceStore,
         *,
+        adopt: Iterable[Alert] = (),
         cpu_share: float = 0.5,
         scheduler: SchedulerConfig | None = None,
         sample_size: tuple[int, int] | None = None,
@@ -130,7 +131,6 @@ class DetectionService:
         settings = site.detection
         self.events = events if events is not None else SystemEventLog()
         self.site = site
-        self.evidence_dir = evidence_dir or settings.evidence_dir or default_evidence_dir()
         config = scheduler or SchedulerConfig(
             revisit_s=settings.revisit_s,
             warmup_s=settings.warmup_s,
@@ -143,7 +143,7 @@ class DetectionService:
             board_name=board_name,
             layout=layout,
             tile_slots=dict(tile_slots),
-            evidence_dir=self.evidence_dir,
+            evidence_store=evidence,
             scheduler=config,
             timezone=site.site.timezone,
             sample_size=sample_size,
@@ -173,6 +173,7 @@ class DetectionService:
         self._stats: RevisitStats | None = None
         self._problems: dict[str | None, DetectionProblem] = {}
         self._book = ResumeBook()  # what the worker learnt, for the next one
+        self._adopt = {a.id: a for a in adopt if a.is_open}  # stored open alerts no worker holds yet
         self._down_since: float | None = None  # the worker died: DETECTION_WORKER_UP when back
 
     @classmethod
@@ -180,8 +181,9 @@ class DetectionService:
         cls,
         site: SiteConfig,
         supervisor: IngestSupervisor,
-        evidence_dir: Path | None = None,
+        evidence: EvidenceStore,
         *,
+        adopt: Iterable[Alert] = (),
         cpu_share: float = 0.5,
         scheduler: SchedulerConfig | None = None,
         events: SystemEventLog | None = None,
@@ -192,7 +194,8 @@ class DetectionService:
             supervisor.board_name,
             supervisor.layout,
             supervisor.tile_slots(),
-            evidence_dir,
+            evidence,
+            adopt=adopt,
             cpu_share=cpu_share,
             scheduler=scheduler,
             events=events,
@@ -302,7 +305,7 @@ class DetectionService:
         with self._lock:
             return list(self._problems.values())
 
-    def open_alerts(self) -> list[AlertEvent]:
+    def open_alerts(self) -> list[Alert]:
         """The alerts the worker holds open (as of its last checkpoints)."""
         with self._lock:
             return self._book.open_alerts()
@@ -317,11 +320,12 @@ class DetectionService:
                 log.warning("%d detection workers died in a row: starting afresh", self._restarts_in_a_row)
                 self._book = ResumeBook()
             resume = self._book.checkpoints()
+            adopt = tuple(self._adopt.values())
         cameras = tuple(
             dataclasses.replace(cam, zones=zones[cam.camera_id]) if cam.camera_id in zones else cam
             for cam in self._setup.cameras
         )
-        return dataclasses.replace(self._setup, cameras=cameras, resume=resume)
+        return dataclasses.replace(self._setup, cameras=cameras, resume=resume, adopt=adopt)
 
     def _spawn(self) -> None:
         parent_conn, child_conn = self._ctx.Pipe(duplex=True)
@@ -400,8 +404,12 @@ class DetectionService:
             self._updates.append((next(self._seq), message))
         elif isinstance(message, ViewCheckpoint):
             self._book.keep(message)
-        elif isinstance(message, AlertEvent):
+            for alert in message.open_alerts:  # a checkpoint holds it now (resumed with it)
+                self._adopt.pop(alert.id, None)
+        elif isinstance(message, AlertRaised | AlertCleared):
             self._book.seen(message)
+            if isinstance(message, AlertCleared):
+                self._adopt.pop(message.alert_id, None)
             self._notices.append((next(self._seq), message))
         elif isinstance(message, DetectionProblem):
             self._problems[message.camera_id] = message
@@ -438,11 +446,9 @@ class DetectionService:
             self.events.report(
                 SystemEventKind.DETECTION_WORKER_DOWN, subject=WORKER, detail=reason, value=delay
             )
-            for event in self._book.lost_with_worker():  # decided, never sent: nothing is lost
-                log.warning(
-                    "alert %s %s: sent for the dead worker, without a picture", event.alert_id, event.state
-                )
-                self._notices.append((next(self._seq), event))
+            for message in self._book.lost_with_worker():  # decided, never sent: nothing is lost
+                log.warning("%s: sent for the dead worker, without a picture", _said(message))
+                self._notices.append((next(self._seq), message))
 
 
 def problem_event(problem: DetectionProblem) -> SystemEvent:
@@ -464,29 +470,7 @@ def problem_event(problem: DetectionProblem) -> SystemEvent:
     )
 
 
-def record_event(book: AlertBook, event: AlertEvent) -> Alert | None:
-    """Put a worker's alert event into the GUI's alert book: raised → a new alert, cleared → auto-clear.
-
-    What the book refuses comes back as None (a raise repeated by a worker that restarted, a clear
-    for an alert already closed). A clear for an alert this book never saw raised (the GUI
-    restarted meanwhile) is recorded as raised and cleared, so that its picture is not lost."""
-    try:
-        if event.state == "raised" or event.alert_id not in book:
-            alert = book.raise_alert(
-                alert_id=event.alert_id,
-                camera_id=event.camera_id,
-                preset=event.preset,
-                zone_id=event.zone_id,
-                zone_name=event.zone_name,
-                rule=event.rule,
-                event_code=event.event_code,
-                raised_at=event.at_wall,
-                score=event.score,
-                evidence_path=event.evidence_path,
-            )
-            if event.state == "raised":
-                return alert
-        return book.auto_clear(event.alert_id, event.at_wall, evidence_path=event.evidence_path)
-    except InvalidAlertTransition as exc:
-        log.info("alert event not applied: %s", exc)
-        return None
+def _said(message: AlertMessage) -> str:
+    if isinstance(message, AlertRaised):
+        return f"alert {message.alert.id} raised"
+    return f"alert {message.alert_id} cleared"

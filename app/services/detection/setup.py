@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from app.core.alert_ports import EvidenceStore
+from app.core.alerts import Alert
 from app.media.frame_board import BoardLayout
 from app.services.detection.protocol import ViewCheckpoint
 from app.services.detection.scheduler import SchedulerConfig
@@ -40,6 +41,7 @@ class CameraSetup:
     enabled: bool = True
     off_reason: str | None = None
     zones: tuple[ZoneSpec, ...] = ()
+    grid_code: str | None = None  # the unit grid (单元网格) its alerts are raised in
 
 
 @dataclass(frozen=True)
@@ -49,13 +51,14 @@ class WorkerSetup:
     board_name: str
     layout: BoardLayout
     tile_slots: Mapping[str, int]
-    evidence_dir: Path
+    evidence_store: EvidenceStore  # picklable (a folder's store): the worker keeps its pictures there
     scheduler: SchedulerConfig = field(default_factory=SchedulerConfig)
     timezone: str = "Asia/Shanghai"
     sample_size: tuple[int, int] | None = None  # None: the board's detect capacity
     sample_timeout_s: float = 5.0
     stats_interval_s: float = 1.0
     resume: tuple[ViewCheckpoint, ...] = ()  # what the previous worker had learnt (a restart)
+    adopt: tuple[Alert, ...] = ()  # alerts the app had stored open (the app restarted)
 
 
 # --- configuration → pipelines ---------------------------------------------------------------------

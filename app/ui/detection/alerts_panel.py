@@ -1,14 +1,15 @@
-"""The alerts panel: what the detectors raised, newest first, for an operator to confirm or dismiss.
+"""The alerts panel: what the detectors raised, newest first, for an operator to acknowledge or dismiss.
 
 Each row shows the evidence picture, the rule in words with its event code (占道经营 0501), the
-camera and zone, when, the score and the state: raised (new), acknowledged (an operator is on it),
-cleared (the detector saw the condition go: the vendor left, the bin was emptied), dismissed (an
-operator said it is nothing). Keys in the list: Enter shows the camera, Space acknowledges, Delete
-dismisses, E opens the evidence picture; the filter box picks which states are listed.
+camera and zone, when (in the site's time zone, said in the header), the score and the state:
+raised (new), acknowledged (an operator is on it), escalated, confirmed, cleared (the detector
+saw the condition go: the vendor left, the bin was emptied), dismissed (an operator said it is
+nothing). Keys in the list: Enter shows the camera, Space acknowledges, Delete dismisses as a
+false detection, E opens the evidence picture; the filter box picks which states are listed.
 
-The alerts live in the core's :class:`~app.core.alerts.AlertBook` (its transition table decides
-what an operator may do); the panel records the worker's events in it (:meth:`AlertsPanel.add_event`)
-or shows a book the window records into (:meth:`AlertsPanel.refresh`).
+The panel holds no alerts of its own: it shows what the :class:`~app.services.alerts.AlertService`
+has, follows its changes (:class:`~app.ui.detection.alert_signals.AlertSignals`) and sends it the
+operator's commands (the core's table decides what is allowed).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import logging
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
+from datetime import tzinfo
 from typing import Any
 
 from PySide6.QtCore import (
@@ -31,7 +33,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QImageReader, QKeyEvent, QPainter, QPaintEvent
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QKeyEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -48,9 +50,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.legacy_alerts import OPEN_STATES, Alert, AlertBook, AlertState, InvalidAlertTransition
-from app.services.detection.protocol import AlertEvent
-from app.services.detection.service import record_event
+from app.core.alert_ports import EvidenceStore
+from app.core.alerts import (
+    OPEN_STATES,
+    Alert,
+    AlertChange,
+    AlertState,
+    DismissReason,
+    EvidenceKind,
+    EvidenceRef,
+    InvalidAlertTransition,
+    MissingReason,
+)
+from app.core.site_time import clock_time, offset_label, stamp
+from app.services.alerts import AlertService
+from app.ui.detection.alert_signals import AlertSignals
 
 translate = QCoreApplication.translate
 log = logging.getLogger(__name__)
@@ -92,7 +106,8 @@ def event_words(code: str) -> str:
 FILTERS: dict[str, frozenset[AlertState]] = {
     "open": OPEN_STATES,
     "new": frozenset({AlertState.RAISED}),
-    "acknowledged": frozenset({AlertState.ACKNOWLEDGED}),
+    "acknowledged": frozenset({AlertState.ACKNOWLEDGED, AlertState.ESCALATED}),
+    "confirmed": frozenset({AlertState.CONFIRMED}),
     "cleared": frozenset({AlertState.CLEARED}),
     "dismissed": frozenset({AlertState.DISMISSED}),
     "all": frozenset(AlertState),
@@ -101,6 +116,8 @@ FILTERS: dict[str, frozenset[AlertState]] = {
 STATE_COLOURS = {
     AlertState.RAISED: QColor(214, 58, 58),
     AlertState.ACKNOWLEDGED: QColor(212, 140, 20),
+    AlertState.ESCALATED: QColor(180, 70, 200),
+    AlertState.CONFIRMED: QColor(40, 110, 210),
     AlertState.CLEARED: QColor(46, 150, 67),
     AlertState.DISMISSED: QColor(90, 96, 110),
 }
@@ -111,44 +128,58 @@ def state_words(state: AlertState) -> str:
     words = {
         AlertState.RAISED: translate("Alerts", "new"),
         AlertState.ACKNOWLEDGED: translate("Alerts", "acknowledged"),
+        AlertState.ESCALATED: translate("Alerts", "escalated"),
+        AlertState.CONFIRMED: translate("Alerts", "confirmed"),
         AlertState.CLEARED: translate("Alerts", "cleared"),
         AlertState.DISMISSED: translate("Alerts", "dismissed"),
     }
     return words[state]
 
 
-def when_words(at: float, now: float | None = None) -> str:
-    """HH:MM:SS today; MM-DD HH:MM on another day."""
-    moment, today = time.localtime(at), time.localtime(now if now is not None else time.time())
-    if moment[:3] == today[:3]:
-        return time.strftime("%H:%M:%S", moment)
-    return time.strftime("%m-%d %H:%M", moment)
+def when_words(at: float, zone: tzinfo, now: float | None = None) -> str:
+    """HH:MM:SS on the site's today; MM-DD HH:MM on another day (the site's time zone)."""
+    return clock_time(at, zone, now if now is not None else time.time())
+
+
+Reader = Callable[[EvidenceRef], bytes]
+
+
+def read_picture(read: Reader | None, ref: EvidenceRef | None) -> QImage:
+    """The evidence picture (a null image when there is none or the store cannot give it)."""
+    if read is None or ref is None:
+        return QImage()
+    try:
+        return QImage.fromData(read(ref))
+    except Exception as exc:  # a missing or unreadable file: the viewer says so
+        log.warning("evidence %s not readable: %s", ref.sha256[:12], exc)
+        return QImage()
 
 
 class Thumbnails:
-    """Evidence pictures scaled once to thumbnail size (they never change once written).
+    """Evidence pictures scaled once to thumbnail size (they never change once kept).
 
     The most recently shown ``kept`` stay: a list scrolled through a week of alerts would
     otherwise hold 32 KiB for every one of them.
     """
 
-    def __init__(self, size: QSize = THUMB, kept: int = THUMBS_KEPT) -> None:
+    def __init__(self, read: Reader | None = None, size: QSize = THUMB, kept: int = THUMBS_KEPT) -> None:
+        self.read = read
         self.size = size
         self._kept = kept
         self._cache: OrderedDict[str, QImage | None] = OrderedDict()
 
-    def get(self, path: str | None) -> QImage | None:
-        if not path:
+    def get(self, ref: EvidenceRef | None) -> QImage | None:
+        if ref is None:
             return None
-        if path in self._cache:
-            self._cache.move_to_end(path)
-            return self._cache[path]
-        reader = QImageReader(path)
-        original = reader.size()
-        if original.isValid():
-            reader.setScaledSize(original.scaled(self.size, Qt.AspectRatioMode.KeepAspectRatio))
-        image = reader.read()
-        thumb = self._cache[path] = None if image.isNull() else image
+        if ref.sha256 in self._cache:
+            self._cache.move_to_end(ref.sha256)
+            return self._cache[ref.sha256]
+        image = read_picture(self.read, ref)
+        if not image.isNull():
+            image = image.scaled(
+                self.size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+            )
+        thumb = self._cache[ref.sha256] = None if image.isNull() else image
         if len(self._cache) > self._kept:
             self._cache.popitem(last=False)
         return thumb
@@ -160,12 +191,12 @@ class Thumbnails:
 class AlertModel(QAbstractListModel):
     def __init__(
         self,
-        book: AlertBook,
+        alerts: Callable[[], list[Alert]],
         parent: QObject | None = None,
         camera_name: Callable[[str], str] | None = None,
     ) -> None:
         super().__init__(parent)
-        self.book = book
+        self.alerts = alerts  # newest first
         self.camera_name = camera_name
         self.shown: frozenset[AlertState] = FILTERS["open"]
         self._rows: list[Alert] = []
@@ -180,7 +211,7 @@ class AlertModel(QAbstractListModel):
         if role == ENTRY_ROLE:
             return entry
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{rule_words(entry.rule)} {entry.event_code} {entry.zone_name}"
+            return f"{rule_words(entry.rule.value)} {entry.event_code} {entry.zone_name}"
         if role == Qt.ItemDataRole.ToolTipRole:
             name = event_words(entry.event_code)
             event = f"{name} ({entry.event_code})" if name else entry.event_code
@@ -196,17 +227,18 @@ class AlertModel(QAbstractListModel):
 
     def reload(self) -> None:
         self.beginResetModel()
-        newest_first = sorted(self.book, key=lambda a: a.raised_at, reverse=True)
-        self._rows = [a for a in newest_first if a.state in self.shown]
+        self._rows = [a for a in self.alerts() if a.state in self.shown]
         self.endResetModel()
 
 
 class AlertDelegate(QStyledItemDelegate):
     """Thumbnail left; rule and code, camera and zone, time and score; a state badge on the right."""
 
-    def __init__(self, thumbnails: Thumbnails, camera_name: Callable[[str], str], parent: QObject) -> None:
+    def __init__(
+        self, thumbnails: Thumbnails, camera_name: Callable[[str], str], zone: tzinfo, parent: QObject
+    ) -> None:
         super().__init__(parent)
-        self.thumbnails, self.camera_name = thumbnails, camera_name
+        self.thumbnails, self.camera_name, self.zone = thumbnails, camera_name, zone
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:  # noqa: N802
         return QSize(300, THUMB.height() + 2 * ROW_PAD)
@@ -227,7 +259,7 @@ class AlertDelegate(QStyledItemDelegate):
         painter.drawLine(rect.bottomLeft(), rect.bottomRight())
         thumb_box = QRect(rect.left() + 10, rect.top() + ROW_PAD, THUMB.width(), THUMB.height())
         painter.fillRect(thumb_box, QColor(12, 14, 18))
-        image = self.thumbnails.get(entry.evidence_path)
+        image = self.thumbnails.get(entry.evidence_of(EvidenceKind.STILL))
         base: QFont = option.font
         small = QFont(base)
         small.setPixelSize(max(10, base.pixelSize() - 1) if base.pixelSize() > 0 else 11)
@@ -260,11 +292,12 @@ class AlertDelegate(QStyledItemDelegate):
         percent = f"{entry.score:.0%}"
         lines = [
             (bold, QColor(150, 156, 168) if dimmed else QColor(240, 242, 248),
-             f"{rule_words(entry.rule)} {entry.event_code}", badge_rect.left() - 6),
+             f"{rule_words(entry.rule.value)} {entry.event_code}", badge_rect.left() - 6),
             (base, QColor(130, 136, 148) if dimmed else QColor(205, 210, 222),
              " · ".join(p for p in (entry.zone_name, self.camera_name(entry.camera_id)) if p), right),
             (small, QColor(150, 156, 170),
-             translate("Alerts", "{0} · score {1}").format(when_words(entry.raised_at), percent), right),
+             translate("Alerts", "{0} · score {1}").format(when_words(entry.raised_at, self.zone), percent),
+             right),
         ]  # fmt: skip
         y = rect.top() + ROW_PAD
         for font, colour, text, limit in lines:
@@ -283,12 +316,11 @@ class AlertDelegate(QStyledItemDelegate):
 class FitPicture(QWidget):
     """A picture scaled to fit (aspect kept); says so in words when the file is missing."""
 
-    def __init__(self, path: str | None, parent: QWidget | None = None) -> None:
+    def __init__(self, image: QImage, name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.path = path
-        self.image = QImage(path) if path else QImage()
+        self.image = image
         self.missing = (
-            translate("Alerts", "The evidence picture is missing: {0}").format(path or "—")
+            translate("Alerts", "The evidence picture is missing: {0}").format(name or "—")
             if self.image.isNull()
             else ""
         )
@@ -330,12 +362,15 @@ class EvidenceViewer(QDialog):
     """The evidence of one alert: the picture it was raised on (and the one it cleared on, for the
     before/after check), as large as the screen allows; Esc closes it."""
 
-    def __init__(self, entry: Alert, camera_name: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, entry: Alert, camera_name: str, read: Reader | None, zone: tzinfo, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("evidenceViewer")
         self.setWindowTitle(translate("Alerts", "Evidence — {0}").format(camera_name))
-        self.picture = FitPicture(entry.evidence_path, self)
-        self.after = FitPicture(entry.clear_evidence_path, self) if entry.clear_evidence_path else None
+        still, cleared = entry.evidence_of(EvidenceKind.STILL), entry.evidence_of(EvidenceKind.CLEAR_STILL)
+        self.picture = FitPicture(read_picture(read, still), still.sha256 if still else "", self)
+        self.after = FitPicture(read_picture(read, cleared), cleared.sha256, self) if cleared else None
         pictures = QHBoxLayout()
         for widget, label in (
             (self.picture, translate("Alerts", "raised")),
@@ -350,12 +385,12 @@ class EvidenceViewer(QDialog):
             pictures.addLayout(column, 1)
         name = event_words(entry.event_code)
         parts = (
-            f"{rule_words(entry.rule)} {entry.event_code}",
+            f"{rule_words(entry.rule.value)} {entry.event_code}",
             name,
             camera_name,
             entry.zone_name,
-            when_words(entry.raised_at),
-            entry.evidence_path or "",
+            stamp(entry.raised_at, zone),
+            still.sha256[:12] if still else "",
         )
         caption = QLabel(" · ".join(p for p in parts if p), self)
         caption.setWordWrap(True)
@@ -373,41 +408,45 @@ class EvidenceViewer(QDialog):
 
 
 class AlertsPanel(QWidget):
-    """A dock-able list of alerts. Signals tell the window what to do; the panel changes only the
-    alerts' states."""
+    """A dock-able list of the alert service's alerts. Commands go to the service; the list follows
+    the service's changes; signals tell the window what to show."""
 
     focus_requested = Signal(str, object)  # camera id, preset (str or None): show that camera
     acknowledged = Signal(str)  # alert id
     dismissed = Signal(str)  # alert id
-    counts_changed = Signal(int, int)  # open alerts, of which new (not acknowledged)
-    boost_changed = Signal(str, bool)  # camera id, boosted: send AlertBoost to the detection worker
+    counts_changed = Signal(int, int)  # open alerts, alerts nobody has acknowledged yet
 
     def __init__(
         self,
         camera_names: Mapping[str, str],
+        service: AlertService,
         parent: QWidget | None = None,
         *,
-        operator: Callable[[], str] = lambda: "",
-        book: AlertBook | None = None,
-        clock: Callable[[], float] = time.time,
+        signals: AlertSignals | None = None,
+        operator: Callable[[], str],
+        evidence: EvidenceStore | None = None,
+        zone: tzinfo,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("alertsPanel")
         self._names = dict(camera_names)
         self._operator = operator
-        self._clock = clock
-        self.book = book if book is not None else AlertBook()
-        self._boosted: set[str] = set()
+        self.service = service
+        self.zone = zone
+        self._read: Reader | None = evidence.read if evidence is not None else None
+        self.signals = signals if signals is not None else AlertSignals(service, self)
+        self.signals.changed.connect(self._changed)
         self._viewers: list[EvidenceViewer] = []
-        self.model = AlertModel(self.book, self, self.camera_name)
-        self.thumbnails = Thumbnails()
+        self.model = AlertModel(service.alerts, self, self.camera_name)
+        self.thumbnails = Thumbnails(self._read)
         self.filter_box = QComboBox(self)
         self.filter_label = QLabel(self)
         self.filter_label.setBuddy(self.filter_box)
+        self.zone_label = QLabel(self)  # the list's times: 时间（UTC+08:00）
         self.count_label = QLabel(self)
         self.view = QListView(self)
         self.view.setModel(self.model)
-        self.view.setItemDelegate(AlertDelegate(self.thumbnails, self.camera_name, self))
+        self.view.setItemDelegate(AlertDelegate(self.thumbnails, self.camera_name, zone, self))
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setUniformItemSizes(True)
         self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
@@ -433,6 +472,7 @@ class AlertsPanel(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.filter_label)
         top.addWidget(self.filter_box, 1)
+        top.addWidget(self.zone_label)
         top.addWidget(self.count_label)
         buttons = QHBoxLayout()
         for button in (self.focus_button, self.ack_button, self.dismiss_button, self.evidence_button):
@@ -456,6 +496,7 @@ class AlertsPanel(QWidget):
             "open": translate("Alerts", "Open (new and acknowledged)"),
             "new": translate("Alerts", "New"),
             "acknowledged": translate("Alerts", "Acknowledged"),
+            "confirmed": translate("Alerts", "Confirmed"),
             "cleared": translate("Alerts", "Cleared"),
             "dismissed": translate("Alerts", "Dismissed"),
             "all": translate("Alerts", "All"),
@@ -464,6 +505,8 @@ class AlertsPanel(QWidget):
             self.filter_box.addItem(label, key)
         self.filter_box.setCurrentIndex(max(0, self.filter_box.findData(current)))
         self.filter_label.setText(translate("Alerts", "&Show"))
+        self.zone_label.setText(translate("Alerts", "Time ({0})").format(offset_label(self.zone)))
+        self.zone_label.setToolTip(translate("Alerts", "Times are the site's local time"))
         for button, text, key in (
             (self.focus_button, translate("Alerts", "Show camera"), "Enter"),
             (self.ack_button, translate("Alerts", "Acknowledge"), "Space"),
@@ -472,6 +515,7 @@ class AlertsPanel(QWidget):
         ):
             button.setText(text)
             button.setToolTip(f"{text} ({key})")
+        self.dismiss_button.setToolTip(translate("Alerts", "Dismiss as a false detection (Del)"))
         self._refresh_counts()
         self.view.viewport().update()
 
@@ -480,20 +524,10 @@ class AlertsPanel(QWidget):
             self.retranslate()
         super().changeEvent(event)
 
-    # --- input from the worker -----------------------------------------------------------------
-    def add_event(self, event: AlertEvent) -> Alert | None:
-        """A raise or clear from the detection worker, recorded in the book and shown. (A window
-        that records events in the book itself calls :meth:`refresh` instead.)"""
-        alert = record_event(self.book, event)
-        self.refresh()
-        return alert
-
-    def refresh(self) -> None:
-        """Show the book as it is now (the selection stays on its alert)."""
+    # --- the service's changes -----------------------------------------------------------------
+    def _changed(self, _change: AlertChange) -> None:
         selected = self.selected_alert()
         self._refresh(selected.id if selected else None)
-        for camera_id in list(self._boosted):
-            self._unboost_if_done(camera_id)
 
     # --- what the operator does ------------------------------------------------------------------
     def camera_name(self, camera_id: str) -> str:
@@ -520,39 +554,32 @@ class AlertsPanel(QWidget):
 
     def focus_selected(self) -> None:
         entry = self.selected_alert()
-        if entry is None:
-            return
-        if entry.is_open:
-            self._boost(entry.camera_id)
-        self.focus_requested.emit(entry.camera_id, entry.preset)
+        if entry is not None:
+            self.focus_requested.emit(entry.camera_id, entry.preset)
 
     def acknowledge_selected(self) -> bool:
-        """Acknowledge the selected alert (only a new one can be); True when it was."""
+        """Acknowledge the selected alert (one nobody has seen yet); True when it was."""
         entry = self.selected_alert()
-        if entry is None or entry.state is not AlertState.RAISED:
+        if entry is None or not entry.needs_acknowledgement:
             return False
         try:
-            entry = self.book.acknowledge(entry.id, self._operator(), self._clock())
+            self.service.acknowledge(entry.id, self._operator())
         except InvalidAlertTransition:
             return False
-        self._boost(entry.camera_id)
-        self._refresh(entry.id)
         self.acknowledged.emit(entry.id)
         return True
 
     def dismiss_selected(self) -> bool:
-        """Dismiss the selected alert as a false alarm; True when it was."""
+        """Dismiss the selected alert as a false detection; True when it was."""
         entry = self.selected_alert()
         if entry is None or entry.state is AlertState.DISMISSED:
             return False
         row = self.view.currentIndex().row()
         try:
-            entry = self.book.dismiss(entry.id, self._operator(), self._clock())
-        except InvalidAlertTransition:
+            self.service.dismiss(entry.id, self._operator(), DismissReason.FALSE_DETECTION)
+        except (InvalidAlertTransition, MissingReason):
             return False
-        self._refresh()
         self._select_row(row)  # the next alert, ready for the next key
-        self._unboost_if_done(entry.camera_id)
         self.dismissed.emit(entry.id)
         return True
 
@@ -560,7 +587,7 @@ class AlertsPanel(QWidget):
         entry = self.selected_alert()
         if entry is None:
             return None
-        viewer = EvidenceViewer(entry, self.camera_name(entry.camera_id), self)
+        viewer = EvidenceViewer(entry, self.camera_name(entry.camera_id), self._read, self.zone, self)
         viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         viewer.finished.connect(lambda _r, v=viewer: self._viewers.remove(v) if v in self._viewers else None)
         self._viewers.append(viewer)
@@ -569,16 +596,17 @@ class AlertsPanel(QWidget):
 
     # --- counts for the status bar ---------------------------------------------------------------
     def open_count(self) -> int:
-        return sum(a.is_open for a in self.book)
+        return len(self.service.open_alerts())
 
     def new_count(self) -> int:
-        return sum(a.state is AlertState.RAISED for a in self.book)
+        """Alerts nobody has acknowledged yet (cleared ones too: nobody saw them)."""
+        return len(self.service.awaiting_acknowledgement())
 
     def status_text(self) -> str:
         open_, new = self.open_count(), self.new_count()
-        if not open_:
+        if not open_ and not new:
             return translate("Alerts", "no open alerts")
-        return translate("Alerts", "{0} open alert(s), {1} new").format(open_, new)
+        return translate("Alerts", "{0} open alert(s), {1} unacknowledged").format(open_, new)
 
     # --- internals -------------------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
@@ -629,17 +657,6 @@ class AlertsPanel(QWidget):
     def _update_buttons(self) -> None:
         entry = self.selected_alert()
         self.focus_button.setEnabled(entry is not None)
-        self.ack_button.setEnabled(entry is not None and entry.state is AlertState.RAISED)
+        self.ack_button.setEnabled(entry is not None and entry.needs_acknowledgement)
         self.dismiss_button.setEnabled(entry is not None and entry.state is not AlertState.DISMISSED)
-        self.evidence_button.setEnabled(entry is not None and bool(entry.evidence_path))
-
-    def _boost(self, camera_id: str) -> None:
-        if camera_id not in self._boosted:
-            self._boosted.add(camera_id)
-            self.boost_changed.emit(camera_id, True)
-
-    def _unboost_if_done(self, camera_id: str) -> None:
-        still = camera_id in self.book.cameras_with_open_alerts()
-        if camera_id in self._boosted and not still:
-            self._boosted.discard(camera_id)
-            self.boost_changed.emit(camera_id, False)
+        self.evidence_button.setEnabled(entry is not None and bool(entry.evidence))

@@ -7,8 +7,10 @@ walls opened later), so that the compositor stays the only thing that paints:
 
 * :class:`DetectionUpdate` → that camera's detection boxes (replaced on every check; a check that
   says the view moved clears them; boxes older than a few revisit intervals are dropped);
-* :class:`AlertEvent` raised → the alert's boxes in red, kept until it clears, and the tile's border
-  pulses for :data:`ALERT_FLASH_S`; cleared → the red boxes go;
+* the alert service's changes (:meth:`OverlayFeed.on_alert_change`, the same
+  :class:`~app.core.alerts.AlertChange` every view follows): an open alert's boxes in red, and the
+  tile's border pulses for :data:`ALERT_FLASH_S` when it is new; an alert that is dismissed,
+  confirmed or cleared takes its boxes off the wall at once;
 * :class:`RevisitStats` → :meth:`revisit_text` per camera and :meth:`summary_text` for the status bar
   (signals ``revisit_changed`` / ``stats_changed`` say when they change).
 """
@@ -22,8 +24,9 @@ from dataclasses import dataclass, field
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
+from app.core.alerts import Alert, AlertChange
+from app.core.alerts import Box as AlertBox
 from app.services.detection.protocol import (
-    AlertEvent,
     CameraRevisit,
     DetectionUpdate,
     OverlayBox,
@@ -54,7 +57,7 @@ class _Camera:
     # As the worker said them: worded when drawn, so that a language switch rewords them.
     found: list[OverlayBox] = field(default_factory=list)
     checked_at: float = 0.0  # time.monotonic of the update the boxes came from
-    alerts: dict[str, AlertEvent] = field(default_factory=dict)  # raised, by alert id
+    alerts: dict[str, Alert] = field(default_factory=dict)  # open, by alert id
     flash_until: float = 0.0
 
 
@@ -74,23 +77,22 @@ def class_words(name: str) -> str:
     return words.get(name, name)
 
 
+def _clamp(v: float) -> float:
+    return min(1.0, max(0.0, v))
+
+
 def overlay_box(box: OverlayBox, colour: tuple[int, int, int] | None = None) -> Box:
     """A worker's box as the wall draws it (picture fractions, clamped to the picture)."""
-
-    def clamp(v: float) -> float:
-        return min(1.0, max(0.0, v))
-
     label = box.label if box.kind == "bin" else class_words(box.label)  # a bin's name is the site's
     if box.score is not None:
         label = f"{label} {box.score:.2f}"
-    return Box(
-        clamp(box.x1),
-        clamp(box.y1),
-        clamp(box.x2),
-        clamp(box.y2),
-        label,
-        colour or BOX_COLOURS.get(box.kind, BOX_COLOURS["object"]),
-    )
+    colour = colour or BOX_COLOURS.get(box.kind, BOX_COLOURS["object"])
+    return Box(_clamp(box.x1), _clamp(box.y1), _clamp(box.x2), _clamp(box.y2), label, colour)
+
+
+def alert_box(box: AlertBox, label: str) -> Box:
+    """One of an alert's boxes, in the alert colour (``label`` on the first of them only)."""
+    return Box(_clamp(box.x1), _clamp(box.y1), _clamp(box.x2), _clamp(box.y2), label, ALERT_COLOUR)
 
 
 def revisit_text(revisit: CameraRevisit | None) -> str | None:
@@ -185,8 +187,6 @@ class OverlayFeed(QObject):
         """Any worker message; those that are not about the wall are ignored."""
         if isinstance(message, DetectionUpdate):
             self.on_update(message)
-        elif isinstance(message, AlertEvent):
-            self.on_alert(message)
         elif isinstance(message, RevisitStats):
             self.on_stats(message)
 
@@ -199,16 +199,28 @@ class OverlayFeed(QObject):
         camera.checked_at = update.checked_at
         self._apply(update.camera_id)
 
-    def on_alert(self, event: AlertEvent) -> None:
-        camera = self._cameras.setdefault(event.camera_id, _Camera())
-        if event.state == "raised":
-            camera.alerts[event.alert_id] = event
-            camera.flash_until = self._clock() + ALERT_FLASH_S
-        else:
-            camera.alerts.pop(event.alert_id, None)
+    # --- the alert service's changes -------------------------------------------------------------
+    def show_alerts(self, alerts: Iterable[Alert]) -> None:
+        """The open alerts as the service has them at start (loaded from the store): boxes, no flash."""
+        for alert in alerts:
+            if alert.is_open:
+                self._cameras.setdefault(alert.camera_id, _Camera()).alerts[alert.id] = alert
+                self._apply(alert.camera_id)
+
+    def on_alert_change(self, change: AlertChange) -> None:
+        alert = change.after
+        camera = self._cameras.setdefault(alert.camera_id, _Camera())
+        if alert.is_open:
+            camera.alerts[alert.id] = alert
+            if change.before is None:  # new (a continued raise, a snooze, an acknowledgement: not again)
+                camera.flash_until = self._clock() + ALERT_FLASH_S
+            elif alert.snoozed_until is not None:
+                camera.flash_until = 0.0  # snoozed: muted
+        else:  # dismissed, confirmed, cleared: its boxes leave the wall now
+            camera.alerts.pop(alert.id, None)
             if not camera.alerts:
                 camera.flash_until = 0.0
-        self._apply(event.camera_id)
+        self._apply(alert.camera_id)
 
     def on_stats(self, stats: RevisitStats) -> None:
         self._stats = stats
@@ -227,11 +239,9 @@ class OverlayFeed(QObject):
         if camera is None:
             return []
         out: list[Box] = []
-        for event in camera.alerts.values():
-            label = f"{rule_words(event.rule)} {event.event_code}"  # on the first of its boxes
-            for i, found in enumerate(event.boxes):
-                box = overlay_box(found, ALERT_COLOUR)
-                out.append(Box(box.x1, box.y1, box.x2, box.y2, label if i == 0 else "", box.colour))
+        for alert in camera.alerts.values():
+            label = f"{rule_words(alert.rule.value)} {alert.event_code}"  # on the first of its boxes
+            out.extend(alert_box(b, label if i == 0 else "") for i, b in enumerate(alert.boxes))
         return out + [overlay_box(b) for b in camera.found]
 
     def revisit(self, camera_id: str) -> CameraRevisit | None:
