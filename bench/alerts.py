@@ -89,6 +89,7 @@ class Calls:
 
     total_s: list[float] = field(default_factory=list)
     views_s: list[float] = field(default_factory=list)
+    cpu_s: list[float] = field(default_factory=list)  # the GUI thread's CPU in the call
 
     def line(self, name: str) -> str:
         if not self.total_s:
@@ -99,7 +100,8 @@ class Calls:
             f"  {name}: {len(total)} calls, {statistics.fmean(total):.2f} ms mean, p50 "
             f"{percentile(total, 50):.2f}, p99 {percentile(total, 99):.2f}, max {max(total):.2f} ms; "
             f"in the window's listeners {statistics.fmean(views):.2f} ms mean, "
-            f"p99 {percentile(views, 99):.2f}"
+            f"p99 {percentile(views, 99):.2f}; GUI thread CPU "
+            f"{statistics.fmean(self.cpu_s) * 1000:.2f} ms mean"
         )
 
 
@@ -110,6 +112,8 @@ class Run:
     busy: list[float] = field(default_factory=list)
     quiet_gui_cores: float = 0.0
     busy_gui_cores: float = 0.0
+    quiet_paint: tuple[float, float] = (0.0, 0.0)  # the wall's paint: CPU cores, ms per paint
+    busy_paint: tuple[float, float] = (0.0, 0.0)
     raised: int = 0  # raises handed to the service
     new_alerts: int = 0  # of which new alerts (the others continued an open one of the same key)
     commands: dict[str, int] = field(default_factory=dict)
@@ -345,9 +349,10 @@ def run_wall(site: SiteConfig, args: argparse.Namespace, evidence: Callable[[], 
 
     def timed(calls: Calls, call: Callable[[], T]) -> T:
         clock.views_s = 0.0
-        t0 = time.perf_counter()
+        t0, cpu0 = time.perf_counter(), time.thread_time()
         result = call()
         calls.total_s.append(time.perf_counter() - t0)
+        calls.cpu_s.append(time.thread_time() - cpu0)
         calls.views_s.append(clock.views_s)
         return result
 
@@ -383,15 +388,20 @@ def run_wall(site: SiteConfig, args: argparse.Namespace, evidence: Callable[[], 
 
     others: list[dict[int, tuple[str, float]]] = []
 
+    compositor = window.pane.compositor
+    paint: dict[str, tuple[float, int]] = {}
+
     def begin() -> None:  # the quiet baseline
         others.append(others_cpu())
         evidence()
         gui_cpu["begin"] = time.thread_time()
+        paint["begin"] = (compositor.paint_seconds, compositor.paints)
         probe.start()
 
     def start_burst() -> None:
         run.quiet, lateness[:] = list(lateness), []
         gui_cpu["burst"] = time.thread_time()
+        paint["burst"] = (compositor.paint_seconds, compositor.paints)
         marks["burst"] = time.monotonic()
         burst[:] = burst_alerts(site, round(args.rate * args.burst), time.time())
         writes_before[0] = len(writer.latencies_s)
@@ -408,6 +418,7 @@ def run_wall(site: SiteConfig, args: argparse.Namespace, evidence: Callable[[], 
         person_timer.stop()
         run.busy = list(lateness)
         gui_cpu["end"] = time.thread_time()
+        paint["end"] = (compositor.paint_seconds, compositor.paints)
         run.others = others_line(others[0], others_cpu(), args.seconds)
         app.quit()
 
@@ -419,6 +430,8 @@ def run_wall(site: SiteConfig, args: argparse.Namespace, evidence: Callable[[], 
     busy_s = args.seconds - args.quiet
     run.quiet_gui_cores = (gui_cpu["burst"] - gui_cpu["begin"]) / max(args.quiet, 1e-9)
     run.busy_gui_cores = (gui_cpu["end"] - gui_cpu["burst"]) / max(busy_s, 1e-9)
+    run.quiet_paint = paint_figures(paint["begin"], paint["burst"], args.quiet)
+    run.busy_paint = paint_figures(paint["burst"], paint["end"], busy_s)
     if service.last_write is not None:
         service.last_write.exception(timeout=60)  # writes finish in order: the last one done, all done
     run.writes_s = list(writer.latencies_s)[writes_before[0] :]
@@ -439,6 +452,12 @@ def run_wall(site: SiteConfig, args: argparse.Namespace, evidence: Callable[[], 
     supervisor.stop()
     store.close()
     return run
+
+
+def paint_figures(start: tuple[float, int], end: tuple[float, int], seconds: float) -> tuple[float, float]:
+    """The wall's paint between two readings: CPU cores, and CPU-ms per paint."""
+    cpu, paints = end[0] - start[0], end[1] - start[1]
+    return cpu / max(seconds, 1e-9), cpu * 1000 / max(paints, 1)
 
 
 def stats_line(name: str, values: Sequence[float]) -> str:
@@ -512,6 +531,8 @@ def report(run: Run, figures: EvidenceFigures | None, args: argparse.Namespace) 
         stats_line(f"quiet ({args.quiet:g} s)", run.quiet) + f"; GUI thread {run.quiet_gui_cores:.2f} cores"
     )
     print(stats_line("burst and triage", run.busy) + f"; GUI thread {run.busy_gui_cores:.2f} cores")
+    for name, (cores, per_paint) in (("quiet", run.quiet_paint), ("burst and triage", run.busy_paint)):
+        print(f"  the wall's paint, {name}: {cores:.2f} cores, {per_paint:.2f} CPU-ms per paint")
     print("== alert changes on the GUI thread (the call; the window's listeners: list, wall, status bar)")
     print(run.raises.line(f"raises ({run.raised} raised, {run.new_alerts} new alerts)"))
     done = ", ".join(f"{n} {k}" for k, n in sorted(run.commands.items())) or "none"
