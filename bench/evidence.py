@@ -20,6 +20,7 @@ import statistics
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -29,7 +30,7 @@ from app.core.alerts import Alert, Box, EvidenceKind, Rule
 from app.demo.clips import generate_demo_clips
 from app.demo.rtsp_server import DemoRtspServer
 from app.media.evidence.grab import grab_picture
-from app.media.evidence.ring import ClipCut, PacketRing, StreamParams
+from app.media.evidence.ring import ClipCut, ClipUnavailable, PacketRing, StreamParams
 from app.media.evidence.still import caption_for, compose_still, encode_jpeg
 from app.media.protocol import SecretUrl
 from app.media.pull import rtsp_options
@@ -57,45 +58,85 @@ def main(argv: list[str] | None = None) -> int:
         ]
     }
     with DemoRtspServer(manifest, port=0) as server:
-        ring = PacketRing("cam001", 10.0)
-        stop = threading.Event()
-        tap_cpu = [0.0, 0.0]  # CPU seconds in the tap, seconds tapped
-        feeder = threading.Thread(target=_feed, args=(server.url("sub"), ring, stop, tap_cpu), daemon=True)
-        feeder.start()
-        started = time.monotonic()
-        while ring.span_s() < 10.0 and time.monotonic() - started < 30:
-            time.sleep(0.2)
-        raised = time.time()
-        after_s = min(20.0, seconds - (time.monotonic() - started) - 2.0)
-        ring.start_cut(1, raised, 10.0, after_s)
-        peak = ring.memory_bytes()
-        stills = [_still_cpu_ms(server.url("main"), raised) for _ in range(args.stills)]
-        clip_ms, cut = 0.0, None
-        while cut is None and time.monotonic() - started < seconds + 30:
-            peak = max(peak, ring.memory_bytes())
-            t0 = time.thread_time()
-            done = ring.finished(time.time())
-            if done:
-                clip_ms = (time.thread_time() - t0) * 1000
-                cut = done[0]
-            time.sleep(0.2)
-        stop.set()
-        feeder.join(5)
-    if not isinstance(cut, ClipCut):
-        print(f"no clip: {cut}", file=sys.stderr)
+        figures = measure(server.url("sub"), server.url("main"), seconds, args.stills)
+    if figures.cut is None:
+        print(f"no clip: {figures.problem}", file=sys.stderr)
         return 1
-    still_ms = statistics.median(stills)
+    cut = figures.cut
     print(
-        f"ring: {ring.span_s():.1f} s held, peak {peak / MIB:.2f} MiB; clip {cut.before_s:.1f} s before, "
-        f"{cut.after_s:.1f} s after, {len(cut.data) / 1024:.0f} KiB, {cut.packets} packets; "
-        f"stills {', '.join(f'{s:.1f}' for s in stills)} ms"
+        f"ring: {figures.span_s:.1f} s held, peak {figures.ring_mib:.2f} MiB; clip {cut.before_s:.1f} s "
+        f"before, {cut.after_s:.1f} s after, {len(cut.data) / 1024:.0f} KiB, {cut.packets} packets; "
+        f"stills {', '.join(f'{s:.1f}' for s in figures.stills_ms)} ms"
     )
-    tap = tap_cpu[0] * 1000 / max(tap_cpu[1], 1e-9)
     print(
-        f"RESULT evidence_cpu_ms={still_ms + clip_ms:.1f} still_cpu_ms={still_ms:.1f} "
-        f"clip_cpu_ms={clip_ms:.1f} ring_mib_per_camera={peak / MIB:.2f} tap_cpu_ms_per_s={tap:.2f}"
+        f"RESULT evidence_cpu_ms={figures.evidence_ms:.1f} still_cpu_ms={figures.still_ms:.1f} "
+        f"clip_cpu_ms={figures.clip_ms:.1f} ring_mib_per_camera={figures.ring_mib:.2f} "
+        f"tap_cpu_ms_per_s={figures.tap_ms_per_s:.2f}"
     )
     return 0
+
+
+@dataclass
+class EvidenceFigures:
+    """One measurement: CPU-ms of each still and of the clip's cut, the ring's peak and its tap."""
+
+    stills_ms: list[float]
+    clip_ms: float
+    ring_peak_bytes: int
+    span_s: float
+    tap_ms_per_s: float
+    cut: ClipCut | None  # None: no clip (``problem`` says why)
+    problem: str = ""
+
+    @property
+    def still_ms(self) -> float:
+        return statistics.median(self.stills_ms) if self.stills_ms else float("nan")
+
+    @property
+    def evidence_ms(self) -> float:
+        """One alert's evidence: a still (the median) and a clip."""
+        return self.still_ms + self.clip_ms
+
+    @property
+    def ring_mib(self) -> float:
+        return self.ring_peak_bytes / MIB
+
+
+def measure(sub_url: str, main_url: str, seconds: float, stills: int) -> EvidenceFigures:
+    """Feed a 10 s ring from ``sub_url`` as a decoder worker would, take ``stills`` stills from
+    ``main_url`` once it is full, and cut a clip (10 s before, up to 20 s after, as far as ``seconds``
+    from the start allow); bench/alerts.py runs this beside the wall."""
+    seconds = max(15.0, seconds)
+    ring = PacketRing("cam001", 10.0)
+    stop = threading.Event()
+    tap_cpu = [0.0, 0.0]  # CPU seconds in the tap, seconds tapped
+    feeder = threading.Thread(target=_feed, args=(sub_url, ring, stop, tap_cpu), daemon=True)
+    feeder.start()
+    started = time.monotonic()
+    while ring.span_s() < 10.0 and time.monotonic() - started < 30:
+        time.sleep(0.2)
+    raised = time.time()
+    after_s = min(20.0, seconds - (time.monotonic() - started) - 2.0)
+    ring.start_cut(1, raised, 10.0, after_s)
+    peak = ring.memory_bytes()
+    stills_ms = [_still_cpu_ms(main_url, raised) for _ in range(stills)]
+    clip_ms: float = 0.0
+    cut: ClipCut | tuple[int, ClipUnavailable] | None = None
+    while cut is None and time.monotonic() - started < seconds + 30:
+        peak = max(peak, ring.memory_bytes())
+        t0 = time.thread_time()
+        done = ring.finished(time.time())
+        if done:
+            clip_ms = (time.thread_time() - t0) * 1000
+            cut = done[0]
+        time.sleep(0.2)
+    stop.set()
+    feeder.join(5)
+    tap = tap_cpu[0] * 1000 / max(tap_cpu[1], 1e-9)
+    if isinstance(cut, ClipCut):
+        return EvidenceFigures(stills_ms, clip_ms, peak, ring.span_s(), tap, cut)
+    problem = "the cut did not finish in time" if cut is None else str(cut[1])
+    return EvidenceFigures(stills_ms, clip_ms, peak, ring.span_s(), tap, None, problem)
 
 
 def _feed(url: str, ring: PacketRing, stop: threading.Event, cpu: list[float]) -> None:

@@ -128,3 +128,14 @@ def test_evidence_bench_runs_and_ends_with_result_line(demo_clips: ClipSet) -> N
     command = [sys.executable, str(ROOT / "bench" / "evidence.py"), "--seconds", "15", "--stills", "1"]
     keys = {"evidence_cpu_ms", "still_cpu_ms", "clip_cpu_ms", "ring_mib_per_camera", "tap_cpu_ms_per_s"}
     assert result_keys(command, demo_clips, 300) == keys
+
+
+@pytest.mark.slow
+@pytest.mark.peer
+def test_alerts_bench_runs_and_ends_with_result_line(demo_clips: ClipSet) -> None:
+    """A short run: four cameras, a 2 s burst of 5 alerts a second and triage, one evidence still."""
+    command = [sys.executable, str(ROOT / "bench" / "alerts.py"), "--seconds", "16", "--cameras", "4"]
+    command += ["--warmup", "1", "--quiet", "2", "--burst", "2", "--rate", "5", "--stills", "1"]
+    command += ["--size", "960x540"]
+    keys = result_keys(command, demo_clips, 300)
+    assert keys == {"gui_p999_ms", "write_p99_ms", "evidence_cpu_ms", "ring_mib_per_camera"}
