@@ -67,6 +67,10 @@ class AlertRepository(Protocol):
         """Store ``alert`` as it is now and seal ``draft`` as the next audit event, atomically."""
         ...
 
+    def append_many(self, changes: Sequence[tuple[Alert, AuditDraft]]) -> list[AuditEvent]:
+        """Several changes in one transaction, chained in the order given: all kept or none."""
+        ...
+
     def get(self, alert_id: str) -> Alert | None: ...
 
     def open_alerts(self) -> list[Alert]:

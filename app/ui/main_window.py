@@ -71,6 +71,7 @@ from app.ui.wall_window import WallWindow
 from camera_config.models import SiteConfig
 
 translate = QCoreApplication.translate
+STATUS_COALESCE_MS = 150  # alert changes within this refresh the status line once
 DETECTION_POLL_MS = 200  # detection results and alerts reach the wall within this
 PTZ_TICK_MS = 50  # PTZ status polls, dwell timers and listeners run from this timer
 WALL_SHARE = 0.6  # below this share of a narrow window's width, the side docks give way to the wall
@@ -177,6 +178,8 @@ class MainWindow(QMainWindow):
         self._status = QLabel(self)
         # No stretch: a stretched permanent widget takes the whole bar and hides every message.
         self.statusBar().addPermanentWidget(self._status)
+        self._status_soon = QTimer(self, singleShot=True, interval=STATUS_COALESCE_MS)
+        self._status_soon.timeout.connect(self.refresh_status)
         self._status_timer = QTimer(self, interval=1000)
         self._status_timer.timeout.connect(self.refresh_status)
         QApplication.instance().focusChanged.connect(self._focus_changed)  # type: ignore[union-attr]
@@ -488,7 +491,7 @@ class MainWindow(QMainWindow):
             )  # fmt: skip
             self.alerts_dock.setWidget(self.alerts)
             self.alerts.camera_requested.connect(self.show_camera_at)
-            self.alerts.triage.counts_changed.connect(lambda *_: self.refresh_status())
+            self.alerts.triage.counts_changed.connect(lambda *_: self.refresh_status_soon())
             self.alert_signals.changed.connect(self._alert_changed)
             self.overlay_feed.show_alerts(wiring.service.open_alerts())
         self.alerts_dock.setVisible(self.alerts is not None)
@@ -553,7 +556,12 @@ class MainWindow(QMainWindow):
                 ),
                 10000,
             )
-        self.refresh_status()
+        self.refresh_status_soon()  # a burst of alerts refreshes the status line once, not per alert
+
+    def refresh_status_soon(self) -> None:
+        """Refresh the status line within STATUS_COALESCE_MS (once for any number of changes)."""
+        if not self._status_soon.isActive():
+            self._status_soon.start()
 
     def show_camera_at(self, camera_id: str, preset: object = None) -> None:
         """Show ``camera_id`` alone on the active wall (an alert's or an event's camera); a PTZ

@@ -43,6 +43,8 @@ def run_and_kill(data: Path, run: int, rng: random.Random) -> list[tuple[str, in
         timer.start()
     deadline = time.monotonic() + 60
     for line in child.stdout:
+        if not line.endswith("\n"):
+            break  # cut by the kill mid-line: not a promise
         lines.append(line.strip())
         if len(lines) - 1 >= wanted >= 1:  # "ready" first, then written ids
             child.send_signal(signal.SIGKILL)
@@ -50,10 +52,13 @@ def run_and_kill(data: Path, run: int, rng: random.Random) -> list[tuple[str, in
         assert time.monotonic() < deadline, "the child took too long"
     with contextlib.suppress(ProcessLookupError):
         child.send_signal(signal.SIGKILL)
-    rest, _ = child.communicate(timeout=30)  # lines printed before the kill are still in the pipe
+    # Lines printed before the kill are still in the pipe, some already in the reader's buffer:
+    # read on through it (communicate() would read the pipe underneath and lose those).
+    rest = child.stdout.read()
+    child.wait(timeout=30)
     if wanted < 1:
         timer.cancel()
-    lines += rest.split("\n")
+    lines += rest.split("\n")[:-1]  # the last piece has no newline: cut by the kill, or empty
     written = [line.split() for line in lines if line and line != "ready"]
     return [(alert_id, int(seq)) for alert_id, seq in written]
 

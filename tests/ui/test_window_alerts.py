@@ -55,7 +55,7 @@ def test_the_operator_on_shift_dismisses_and_the_boxes_leave_the_wall_at_once(
     service.detector_raised(detected("a1", "cam1"))
     cam1 = next(t for t in win.pane.compositor.tiles() if t.info is not None and t.info.camera_id == "cam1")
     qtbot.waitUntil(lambda: bool(cam1.boxes), timeout=2000)
-    assert "待签收 2 条" in win._status.text()
+    qtbot.waitUntil(lambda: "待签收 2 条" in win._status.text(), timeout=2000)
     triage = win.alerts.triage
     assert triage.select("a1")
     triage.table.setFocus()

@@ -4,7 +4,7 @@ future and is reported (and recovery too), the thread survives, close finishes w
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -28,6 +28,12 @@ class Gate:
         if self.failing:
             raise StoreUnavailable(self.inner.where, StoreFault.DISK_FULL, "database or disk is full")
         return self.inner.append(alert, draft)
+
+    def append_many(self, changes: Sequence[tuple[Alert, AuditDraft]]) -> list[AuditEvent]:
+        assert self.release.wait(30)
+        if self.failing:
+            raise StoreUnavailable(self.inner.where, StoreFault.DISK_FULL, "database or disk is full")
+        return self.inner.append_many(changes)
 
     def __getattr__(self, name: str) -> object:
         return getattr(self.inner, name)
@@ -95,6 +101,9 @@ def test_an_unexpected_error_does_not_end_the_writer(repo: SqlAlertRepository) -
                 raise ValueError("a bug")
             return repo.append(alert, draft)
 
+        def append_many(self, changes: Sequence[tuple[Alert, AuditDraft]]) -> list[AuditEvent]:
+            return [self.append(alert, draft) for alert, draft in changes]
+
         def close(self) -> None:
             pass
 
@@ -117,3 +126,26 @@ def test_close_finishes_what_was_submitted_then_refuses_more(repo: SqlAlertRepos
     assert all(f.done() and f.exception() is None for f in futures)
     late = writer.submit(*raises(book, 6))
     assert isinstance(late.exception(0), StoreUnavailable)
+
+
+def test_writes_queued_during_a_slow_one_go_in_one_transaction_in_order(repo: SqlAlertRepository) -> None:
+    gate = Gate(repo)
+    batches: list[int] = []
+    counted, entered = gate.append_many, threading.Event()
+
+    def append_many(changes: Sequence[tuple[Alert, AuditDraft]]) -> list[AuditEvent]:
+        batches.append(len(changes))
+        entered.set()
+        return counted(changes)
+
+    gate.append_many = append_many  # type: ignore[method-assign]
+    writer = AlertWriter(gate)  # type: ignore[arg-type]
+    book = AlertBook()
+    futures = [writer.submit(*raises(book, 0))]
+    assert entered.wait(10)  # the first write is under way (and waits at the gate)
+    futures += [writer.submit(*raises(book, n)) for n in range(1, 20)]
+    gate.release.set()
+    events = [f.result(timeout=10) for f in futures]
+    assert batches == [1, 19]  # the burst that queued up: one transaction, one sync to disk
+    assert [e.seq for e in events] == list(range(1, 21)) and verify_chain(list(repo.events())) == []
+    assert writer.close()

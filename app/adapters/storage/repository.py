@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +45,12 @@ class SqlAlertRepository:
 
     # --- writing -----------------------------------------------------------------------------
     def append(self, alert: Alert, draft: AuditDraft) -> AuditEvent:
-        record = canonical(alert_to_record(alert))
+        return self.append_many([(alert, draft)])[0]
+
+    def append_many(self, changes: Sequence[tuple[Alert, AuditDraft]]) -> list[AuditEvent]:
+        """Several changes in one transaction (one commit, one sync to disk): all kept or none,
+        chained in the order given."""
+        events: list[AuditEvent] = []
         try:
             with self._write.begin() as conn:
                 if self.dialect == "postgresql":
@@ -55,13 +60,17 @@ class SqlAlertRepository:
                     .order_by(audit_events.c.seq.desc())
                     .limit(1)
                 ).first()
-                event = seal(draft, last.seq + 1, last.hash) if last is not None else seal(draft, 1, GENESIS)
-                conn.execute(insert(audit_events).values(_event_row(event)))
-                self._upsert_alert(conn, alert, record)
-                self._insert_evidence(conn, alert)
+                seq, prev = (last.seq, last.hash) if last is not None else (0, GENESIS)
+                for alert, draft in changes:
+                    event = seal(draft, seq + 1, prev)
+                    seq, prev = event.seq, event.hash
+                    conn.execute(insert(audit_events).values(_event_row(event)))
+                    self._upsert_alert(conn, alert, canonical(alert_to_record(alert)))
+                    self._insert_evidence(conn, alert)
+                    events.append(event)
         except (SQLAlchemyError, OSError) as exc:
             raise engines.store_error(exc, self.where, self._folder) from exc
-        return event
+        return events
 
     def _upsert_alert(self, conn: Connection, alert: Alert, record: str) -> None:
         row = _alert_row(alert, record)

@@ -28,6 +28,7 @@ from app.core.audit import AuditDraft, AuditEvent
 log = logging.getLogger(__name__)
 
 LATENCIES_KEPT = 100_000
+MAX_BATCH = 200  # writes per transaction at most (a burst's queue)
 
 
 @dataclass(frozen=True)
@@ -101,19 +102,41 @@ class AlertWriter:
             job = self._queue.get()
             if job is None:
                 return
-            if not job.future.set_running_or_notify_cancel():
-                continue
-            try:
-                event = self._repository.append(job.alert, job.draft)
-            except Exception as exc:  # any failure is the caller's to know, never the thread's end
-                self._failed(job, exc)
-            else:
-                self._done(job, ok=True)
-                job.future.set_result(event)
-                if self._failing:
-                    self._failing = False
-                    log.info("alert store writable again")
-                    self._call(self._on_recovered)
+            batch, stop = [job], False
+            while len(batch) < MAX_BATCH:  # what queued up meanwhile goes in the same transaction
+                try:
+                    queued = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if queued is None:
+                    stop = True
+                    break
+                batch.append(queued)
+            self._write([j for j in batch if j.future.set_running_or_notify_cancel()])
+            if stop:
+                return
+
+    def _write(self, batch: list[_Job]) -> None:
+        """One transaction for the batch (one sync to disk in a burst); if it fails, each write on
+        its own, so that one bad write fails alone."""
+        if not batch:
+            return
+        try:
+            events = self._repository.append_many([(job.alert, job.draft) for job in batch])
+        except Exception as exc:  # any failure is the caller's to know, never the thread's end
+            if len(batch) == 1:
+                self._failed(batch[0], exc)
+                return
+            for job in batch:
+                self._write([job])
+            return
+        for job, event in zip(batch, events, strict=True):
+            self._done(job, ok=True)
+            job.future.set_result(event)
+        if self._failing:
+            self._failing = False
+            log.info("alert store writable again")
+            self._call(self._on_recovered)
 
     def _failed(self, job: _Job, exc: Exception) -> None:
         error = (

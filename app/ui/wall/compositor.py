@@ -386,7 +386,8 @@ class WallCompositor(QWidget):
         now = time.monotonic()
         for index in list(self._flashing):
             tile = self._tiles[index]
-            self.update(self._rects[index])
+            rect = self._rects[index]
+            self.update(QRegion(rect).subtracted(QRegion(rect.adjusted(6, 6, -6, -6))))  # the border only
             if tile.flash_until and now > tile.flash_until + 0.5:
                 tile.flash_until = 0.0
             if not tile.flash_until and not tile.awaiting:
