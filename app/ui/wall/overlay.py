@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Collection, Hashable
+from collections.abc import Callable, Collection, Hashable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 import numpy as np
 import numpy.typing as npt
-from PySide6.QtCore import QCoreApplication, QPoint, QRect, QRectF, Qt
+from PySide6.QtCore import QCoreApplication, QPoint, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPen
 
 from app.core.stream_health import StreamState
@@ -36,6 +36,10 @@ def shows_live(health: CameraHealth | None) -> bool:
     """Live with a fresh picture: the tile shows it plainly (else dimmed, with the reason)."""
     age = health.last_frame_age_s if health else None
     return health is not None and health.state == StreamState.LIVE and age is not None and age < STALE_AFTER_S
+
+
+BOX_IMAGES_KEPT = 256  # tiles × box sets on the wall at once, with room
+TAGS_KEPT = 512  # label images kept (texts × sizes × colours on the wall at once, with room)
 
 
 @dataclass(frozen=True)
@@ -133,6 +137,8 @@ class RecentSeconds(Generic[K]):
 class OverlayPainter:
     def __init__(self) -> None:
         self._fonts: dict[tuple[int, bool], tuple[QFont, QFontMetrics]] = {}
+        self._tags: dict[tuple[str, int, int, int, tuple[int, int]], QImage] = {}
+        self._box_images: dict[tuple[object, ...], QImage] = {}
         self._bands: dict[tuple[int, str], tuple[tuple[object, ...], QImage]] = {}
         self._texts: dict[tuple[tuple[int, bool], int, str], QImage] = {}
         self._clocked_footers: RecentSeconds[tuple[object, ...]] = RecentSeconds()  # by footer key
@@ -153,6 +159,26 @@ class OverlayPainter:
             font.setBold(bold)
             self._fonts[key] = (font, QFontMetrics(font))
         return self._fonts[key]
+
+    def _tag(self, text: str, pixel_size: int, fg: QColor, bg: QColor, pad: tuple[int, int]) -> QImage:
+        """``text`` on a ``bg`` label, laid out once and kept: labels on alert tiles are drawn on
+        every frame, and laying out (CJK) text is the dearest part of a tile's paint."""
+        key = (text, pixel_size, fg.rgba(), bg.rgba(), pad)
+        image = self._tags.get(key)
+        if image is None:
+            if len(self._tags) >= TAGS_KEPT:
+                self._tags.clear()
+            font, metrics = self._font(pixel_size, bold=True)
+            image = QImage(metrics.horizontalAdvance(text) + pad[0], metrics.height() + pad[1],
+                           QImage.Format.Format_ARGB32_Premultiplied)  # fmt: skip
+            image.fill(bg)
+            painter = QPainter(image)
+            painter.setFont(font)
+            painter.setPen(fg)
+            painter.drawText(image.rect(), Qt.AlignmentFlag.AlignCenter, text)
+            painter.end()
+            self._tags[key] = image
+        return image
 
     def prepare(self, tile: TileState, rect: QRect) -> list[tuple[QPoint, QImage]] | None:
         """The overlay of a tile with a live picture as ready-made images to blit every frame.
@@ -284,7 +310,7 @@ class OverlayPainter:
         age = health.last_frame_age_s if health else None
         if tile.overlay is not None:
             if tile.boxes and picture is not None:
-                self._boxes(painter, picture, tile, text_px)
+                painter.drawImage(picture.topLeft(), self._boxes_image(picture.size(), tile.boxes, text_px))
             for position, image in tile.overlay:
                 painter.drawImage(position, image)
         else:
@@ -467,9 +493,25 @@ class OverlayPainter:
                 rect, Qt.AlignmentFlag.AlignCenter, QCoreApplication.translate("Wall", "drop a camera here")
             )
 
-    def _boxes(self, painter: QPainter, picture: QRect, tile: TileState, text_px: int) -> None:
-        font, metrics = self._font(max(8, text_px - 2), bold=True)
-        painter.setFont(font)
+    def _boxes_image(self, size: QSize, boxes: Sequence[Box], text_px: int) -> QImage:
+        """The boxes and their labels over a picture of ``size``, drawn once and kept until the
+        boxes or the size change: an alert tile repaints with every frame, its boxes do not."""
+        key = (size.width(), size.height(), tuple(boxes), text_px)
+        image = self._box_images.get(key)
+        if image is None:
+            if len(self._box_images) >= BOX_IMAGES_KEPT:
+                self._box_images.clear()
+            image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
+            image.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(image)
+            self._boxes(painter, QRect(QPoint(0, 0), size), boxes, text_px)
+            painter.end()
+            self._box_images[key] = image
+        return image
+
+    def _boxes(self, painter: QPainter, picture: QRect, boxes: Sequence[Box], text_px: int) -> None:
+        pixel_size = max(8, text_px - 2)
+        metrics = self._font(pixel_size, bold=True)[1]
         areas = [
             QRectF(
                 picture.left() + box.x1 * picture.width(),
@@ -477,31 +519,31 @@ class OverlayPainter:
                 (box.x2 - box.x1) * picture.width(),
                 (box.y2 - box.y1) * picture.height(),
             )
-            for box in tile.boxes
+            for box in boxes
         ]
-        widths = [metrics.horizontalAdvance(box.label) + 6 if box.label else 0 for box in tile.boxes]
+        black = QColor(0, 0, 0)
+        images = [
+            self._tag(box.label, pixel_size, black, QColor(*box.colour), (6, 0)) if box.label else None
+            for box in boxes
+        ]
+        widths = [image.width() if image is not None else 0 for image in images]
         tags = label_rects(areas, widths, QRectF(picture), metrics.height())
-        for box, area in zip(tile.boxes, areas, strict=True):
+        for box, area in zip(boxes, areas, strict=True):
             painter.setPen(QPen(QColor(*box.colour), 2))
             painter.drawRect(area)
-        for box, tag in zip(tile.boxes, tags, strict=True):  # labels over every box: all readable
-            if tag is not None:
-                painter.fillRect(tag, QColor(*box.colour))
-                painter.setPen(QColor(0, 0, 0))
-                painter.drawText(tag, Qt.AlignmentFlag.AlignCenter, box.label)
+        for image, tag in zip(images, tags, strict=True):  # labels over every box: all readable
+            if tag is not None and image is not None:
+                painter.drawImage(tag.topLeft(), image)
 
     def _awaiting(self, painter: QPainter, rect: QRect, text_px: int) -> None:
         """An alert nobody has taken: the pulsing border and, under the header, a tag that says so
         (it stays until an operator takes the alert, however long that is)."""
         self._flash(painter, rect)
-        font, metrics = self._font(max(9, text_px), bold=True)
+        pixel_size = max(9, text_px)
         label = QCoreApplication.translate("Wall", "Alert: not yet taken")
-        box = QRect(rect.left() + 6, rect.top() + metrics.height() + 8, metrics.horizontalAdvance(label) + 12,
-                    metrics.height() + 4)  # fmt: skip
-        painter.fillRect(box, QColor(210, 36, 36, 230))
-        painter.setFont(font)
-        painter.setPen(QColor(255, 255, 255))
-        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, label)
+        image = self._tag(label, pixel_size, QColor(255, 255, 255), QColor(210, 36, 36), (12, 4))
+        top = rect.top() + self._font(pixel_size, True)[1].height() + 8
+        painter.drawImage(QPoint(rect.left() + 6, top), image)
 
     def _flash(self, painter: QPainter, rect: QRect) -> None:
         phase = 0.5 + 0.5 * math.sin(time.monotonic() * 2 * math.pi * 1.5)  # 1.5 Hz pulse: seen, not frantic
