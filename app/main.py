@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from app.adapters.onvif.streams import OnvifStreamResolver
 from app.adapters.storage.evidence_files import EvidenceFiles
 from app.adapters.storage.repository import open_repository
 from app.adapters.storage.writer import AlertWriter
-from app.core.alert_ports import AlertRepository, EvidenceStore
+from app.core.alert_ports import AlertRepository, EvidenceStore, StoreFault, StoreUnavailable
 from app.core.alerts import Alert
 from app.core.site_time import site_zone
 from app.core.stream_health import StreamState
@@ -195,11 +196,20 @@ def open_alerts_store(site: SiteConfig, data: Path, events: SystemEventLog) -> A
     :class:`~app.core.alert_ports.StoreUnavailable` (the caller says why and stops)."""
     database = site.database
     password = database.password if database is not None else None
-    repository = open_repository(
-        database.url if database is not None else None,
-        data,
-        password=password.get_secret_value() if password is not None else None,
-    )
+    try:
+        repository = open_repository(
+            database.url if database is not None else None,
+            data,
+            password=password.get_secret_value() if password is not None else None,
+        )
+    except StoreUnavailable as exc:
+        if database is not None or exc.fault is not StoreFault.READ_ONLY:
+            raise
+        # A read-only data folder still runs the wall (DATA_FOLDER_READ_ONLY says nothing is
+        # saved): this run's alerts are kept in a scratch store that goes with the run.
+        scratch = Path(tempfile.mkdtemp(prefix="citywall-alerts-"))
+        log.warning("alert store read-only (%s): this run's alerts are kept in %s only", exc, scratch)
+        repository = open_repository(None, scratch)
     service = AlertService(AlertWriter(repository), WallClock(), events.publish)
     loaded = service.load(repository.open_alerts())
     log.info("alert store open: %d alert(s) still to handle", loaded)

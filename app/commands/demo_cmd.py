@@ -114,6 +114,9 @@ def handle(args: argparse.Namespace) -> int:
         manifest = demo_manifest(site, clips, port=port, panorama=panorama)
         if scenes is not None:
             manifest = with_scene_mounts(manifest, site, scenes)
+        for mount in manifest["mounts"]:  # main and sub of a camera show the same moment, as live
+            if mount.get("mode") == "loop":  # cameras do (the evidence still is a later pull)
+                mount["live"] = True
         server = DemoRtspServer(manifest, port=port).start()
     except DemoServerError as exc:
         print(f"CityWall demo cannot start its RTSP server: {exc}", file=sys.stderr)

@@ -69,7 +69,8 @@ MESSAGES: dict[SystemEventKind, str] = {
     ),
     K.DATA_FOLDER_READ_ONLY: str(
         QT_TRANSLATE_NOOP(
-            "SystemEvents", "Data folder is read-only: zones, patrols and evidence are not saved ({0})"
+            "SystemEvents",
+            "Data folder is read-only: zones, patrols, alerts and evidence are not saved ({0})",
         )
     ),
     K.DATA_FOLDER_UNUSABLE: str(QT_TRANSLATE_NOOP("SystemEvents", "Data folder cannot be used: {0}")),

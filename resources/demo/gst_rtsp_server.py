@@ -15,6 +15,9 @@ manifest file once read. Modes:
   loop     the file's H.264 access units are read once into memory (shared by every mount of that
            file) and replayed forever with continuous timestamps, from offset_frames rounded down to
            a keyframe: an endless, camera-like stream without demuxing or encoding per client.
+           With "live": true the loop runs on the server's clock: a client that connects later
+           (a short main-stream pull for an evidence still) sees what one connected all along sees
+           (to a keyframe), not the clip's start.
   file     filesrc ! qtdemux ! h264parse: the stream ends (or fails, for a truncated file).
   garbage  deterministic random bytes sent as H.264 slices at 15 fps: the client decoder must fail.
   ptz      a virtual PTZ camera: the file is a wide panorama (app/demo/panorama.py), looped like
@@ -36,6 +39,7 @@ import os
 import random
 import signal
 import sys
+import time
 import zlib
 from pathlib import Path
 
@@ -161,16 +165,24 @@ class AppsrcFactory(GstRtspServer.RTSPMediaFactory):
         appsrc.emit("push-buffer", buf)
 
 
+STARTED = time.monotonic()  # the live loops' clock
+
+
 class LoopFactory(AppsrcFactory):
-    def __init__(self, clip, offset_frames, launch=APPSRC_LAUNCH):
+    def __init__(self, clip, offset_frames, launch=APPSRC_LAUNCH, live=False):
         super().__init__(clip.caps, clip.duration, launch)
-        self.clip, self.start = clip, clip.start_index(offset_frames)
+        self.clip, self.offset, self.live = clip, offset_frames, live
+        self.start = clip.start_index(offset_frames)
 
     def new_state(self):
-        return {"n": 0}
+        start = self.start
+        if self.live:  # where the loop is now, had it played since the server started
+            elapsed = round((time.monotonic() - STARTED) * Gst.SECOND / self.duration)
+            start = self.clip.start_index(self.offset + elapsed)
+        return {"n": 0, "start": start}
 
     def next_unit(self, state):
-        return self.clip.aus[(self.start + state["n"]) % len(self.clip.aus)]
+        return self.clip.aus[(state["start"] + state["n"]) % len(self.clip.aus)]
 
 
 class GarbageFactory(AppsrcFactory):
@@ -295,7 +307,9 @@ def build_server(manifest):
         if mode == "loop":
             if path not in clips:
                 clips[path] = Clip(path)
-            factory = LoopFactory(clips[path], int(mount.get("offset_frames", 0)))
+            factory = LoopFactory(
+                clips[path], int(mount.get("offset_frames", 0)), live=bool(mount.get("live", False))
+            )
         elif mode == "file":
             if not path or not Path(path).is_file():
                 fail(f"mount {mount['path']}: file not found: {path}")

@@ -1759,8 +1759,8 @@
         <translation>{0} 告警的证据图片未能保存</translation>
     </message>
     <message>
-        <source>Data folder is read-only: zones, patrols and evidence are not saved ({0})</source>
-        <translation>数据文件夹只读：区域、巡航和证据都不会保存（{0}）</translation>
+        <source>Data folder is read-only: zones, patrols, alerts and evidence are not saved ({0})</source>
+        <translation>数据文件夹只读：区域、巡航、告警和证据均无法保存（{0}）</translation>
     </message>
     <message>
         <source>Data folder cannot be used: {0}</source>
