@@ -87,6 +87,12 @@ class AlertService:
         with self._lock:
             return self._book.cameras_with_open_alerts(self._clock.now())
 
+    def snoozed_cameras(self) -> set[str]:
+        """Cameras with an open alert that is snoozed now (their tiles say so)."""
+        now = self._clock.now()
+        with self._lock:
+            return {a.camera_id for a in self._book if a.is_open and a.snoozed(now)}
+
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         """Call ``listener`` with every change (on the thread that made it); returns an unsubscribe."""
         with self._lock:

@@ -2464,6 +2464,10 @@
         <translation>告警待签收</translation>
     </message>
     <message>
+        <source>Alert muted</source>
+        <translation>告警已静音</translation>
+    </message>
+    <message>
         <source>NO NEW PICTURE</source>
         <translation>画面停滞</translation>
     </message>

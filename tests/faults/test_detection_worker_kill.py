@@ -36,13 +36,13 @@ from app.services.system_events import SystemEventLog
 from camera_config.models import (
     Camera,
     CameraDetection,
-    DetectionSettings,
     RtspSource,
     SiteConfig,
     SiteInfo,
     ZoneSpec,
 )
 from detectors.synth import paste, street_stall
+from tests.fast_detection import fast_vending_settings
 
 pytestmark = [pytest.mark.slow]
 
@@ -122,23 +122,7 @@ class Watched:
 
 
 def site() -> SiteConfig:
-    settings = DetectionSettings(
-        revisit_s=REVISIT_S,
-        warmup_s=0,
-        detectors={"stationary": {"short_absorb_s": 1.0, "confirm_s": 1.5, "warmup_s": 2.0}},
-        rules={
-            "vending": {
-                "persistence": {
-                    "dwell_s": DWELL_S,
-                    "window_s": DWELL_S,
-                    "clear_window_s": 5.0,
-                    "cooldown_s": 120.0,
-                    "min_samples": 3,
-                    "max_gap_s": 60.0,
-                }
-            }
-        },
-    )
+    settings = fast_vending_settings(REVISIT_S, DWELL_S)
     zone = ZoneSpec(id="pavement", name="人行道", polygon=ZONE)
     camera = Camera(
         id="cam1",

@@ -43,7 +43,6 @@ from app.services.system_events import SystemEventLog
 from camera_config.models import (
     Camera,
     CameraDetection,
-    DetectionSettings,
     RtspSource,
     SiteConfig,
     SiteInfo,
@@ -51,6 +50,7 @@ from camera_config.models import (
 )
 from detectors.pipeline import PipelineState
 from detectors.synth import paste, street_stall
+from tests.fast_detection import fast_vending_settings
 from tests.integration.test_detection_service import GRASS, VTEST, X, Y, wait_until
 
 pytestmark = [pytest.mark.slow]
@@ -90,23 +90,7 @@ class Street:
 
 
 def site() -> SiteConfig:
-    settings = DetectionSettings(
-        revisit_s=REVISIT_S,
-        warmup_s=0,
-        detectors={"stationary": {"short_absorb_s": 1.0, "confirm_s": 1.5, "warmup_s": 2.0}},
-        rules={
-            "vending": {
-                "persistence": {
-                    "dwell_s": DWELL_S,
-                    "window_s": DWELL_S,
-                    "clear_window_s": 5.0,
-                    "cooldown_s": 120.0,
-                    "min_samples": 3,
-                    "max_gap_s": 60.0,
-                }
-            }
-        },
-    )
+    settings = fast_vending_settings(REVISIT_S, DWELL_S)
     grass = ZoneSpec(id="grass", name="草坪", polygon=GRASS)
     camera = Camera(
         id="cam1", name="cam1", source=RtspSource(main="rtsp://127.0.0.1:9/cam1"),

@@ -153,3 +153,28 @@ def test_the_alarm_window_shows_the_newest_waiting_alert_and_a_takes_it(
     assert window.alert is not None and window.alert.id == "a001"
     window.take_shown()
     assert window.alert is None and not window.take.isEnabled()
+
+
+def test_a_snoozed_alert_is_said_on_its_tile_until_the_snooze_ends(
+    qtbot: QtBot, wall: WallCompositor, settings: QSettings, tmp_path: Path
+) -> None:
+    service, clock = make_service()
+    attention = Attention(service, lambda: [wall], AlarmSound(tmp_path / "tones", settings))
+    service.detector_raised(alert(1))  # cam002
+    service.snooze("a001", "张三", minutes=10)
+    attention.refresh()
+    tile = next(t for t in wall.tiles() if t.info is not None and t.info.camera_id == "cam002")
+    assert tile.muted and not tile.awaiting  # quiet, and says why
+
+    def grey_tag_pixels() -> int:
+        image = wall.grab().toImage()
+        grey = QColor(96, 100, 110).rgb()
+        return sum(
+            image.pixel(x, y) == grey for x in range(0, image.width(), 2) for y in range(0, image.height(), 2)
+        )
+
+    assert grey_tag_pixels() > 30  # the 告警已静音 tag on the tile
+    clock.t += 601
+    service.tick()  # the snooze ends
+    attention.refresh()
+    assert not tile.muted and grey_tag_pixels() == 0

@@ -46,8 +46,10 @@ class Attention(QObject):
     def refresh(self) -> None:
         waiting = self._service.awaiting_acknowledgement()
         cameras = frozenset(a.camera_id for a in waiting)
+        muted = frozenset(self._service.snoozed_cameras())
         for compositor in self._compositors():
             compositor.set_awaiting(cameras)
+            compositor.set_muted(muted - cameras)
         if self.sound is not None:
             self.sound.follow(waiting[0].priority if waiting else None)
         if [(a.id, a.updated_at) for a in waiting] != [(a.id, a.updated_at) for a in self.waiting]:

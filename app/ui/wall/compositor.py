@@ -76,6 +76,7 @@ class TileState:
     boxes: list[Box] = field(default_factory=list)
     flash_until: float = 0.0
     awaiting: bool = False  # an alert on this camera nobody has taken yet: marked until someone does
+    muted: bool = False  # an alert of this camera is snoozed: the tile says so while it lasts
     target: QRect | None = None  # where the picture goes in the tile (letterboxed)
     bars: list[QRect] = field(default_factory=list)  # the letterbox bars around it
     overlay: list[tuple[QPoint, QImage]] | None = None  # prepared overlay of a live tile
@@ -125,6 +126,7 @@ class WallCompositor(QWidget):
         self._background: list[str] = []  # cameras kept at key frames (other pages, health)
         self._decorations: dict[str, tuple[list[Box], float]] = {}
         self._awaiting: frozenset[str] = frozenset()  # cameras with an alert nobody has taken yet
+        self._muted: frozenset[str] = frozenset()  # cameras with a snoozed alert
         self._press: tuple[QPoint, int] | None = None
         self._rubber_band: QRect | None = None
         self._overlay = OverlayPainter()
@@ -273,6 +275,18 @@ class WallCompositor(QWidget):
     def awaiting(self) -> frozenset[str]:
         return self._awaiting
 
+    def set_muted(self, camera_ids: frozenset[str] | set[str]) -> None:
+        """Say on the tiles of these cameras that an alert of theirs is snoozed."""
+        camera_ids = frozenset(camera_ids)
+        if camera_ids == self._muted:
+            return
+        self._muted = camera_ids
+        for tile, rect in zip(self._tiles, self._rects, strict=False):
+            muted = tile.info is not None and tile.info.camera_id in camera_ids
+            if muted != tile.muted:
+                tile.muted = muted
+                self.update(rect)
+
     def _note_flash(self, index: int) -> None:
         if self._tiles[index].flash_until or self._tiles[index].awaiting:
             self._flashing.add(index)
@@ -302,6 +316,7 @@ class WallCompositor(QWidget):
             if tile.info is not None and tile.info.camera_id in self._decorations:
                 tile.boxes, tile.flash_until = self._decorations[tile.info.camera_id]
             tile.awaiting = tile.info is not None and tile.info.camera_id in self._awaiting
+            tile.muted = tile.info is not None and tile.info.camera_id in self._muted
             self._note_flash(index)
             self._place(tile, rect)
         self._publish_demands()
@@ -510,7 +525,7 @@ class WallCompositor(QWidget):
                 painter.drawImage(target, image)
         else:
             painter.fillRect(rect, TILE_BACKGROUND)
-        if tile.overlay is not None and not tile.boxes and not tile.flash_until and not tile.awaiting:
+        if tile.overlay is not None and not (tile.boxes or tile.flash_until or tile.awaiting or tile.muted):
             for position, band in tile.overlay:  # the common case: blit the prepared overlay
                 painter.drawImage(position, band)
         else:
@@ -639,6 +654,7 @@ def _frame_only(tile: TileState) -> bool:
         and not tile.boxes
         and not tile.flash_until
         and not tile.awaiting
+        and not tile.muted
     )
 
 

@@ -321,6 +321,8 @@ class OverlayPainter:
             self._centre_message(painter, rect, tile, state, age, text_px)
         if tile.awaiting:
             self._awaiting(painter, rect, text_px)
+        elif tile.muted:
+            self._muted(painter, rect, text_px)
         elif tile.flash_until and time.monotonic() < tile.flash_until:
             self._flash(painter, rect)
 
@@ -542,6 +544,14 @@ class OverlayPainter:
         pixel_size = max(9, text_px)
         label = QCoreApplication.translate("Wall", "Alert: not yet taken")
         image = self._tag(label, pixel_size, QColor(255, 255, 255), QColor(210, 36, 36), (12, 4))
+        top = rect.top() + self._font(pixel_size, True)[1].height() + 8
+        painter.drawImage(QPoint(rect.left() + 6, top), image)
+
+    def _muted(self, painter: QPainter, rect: QRect, text_px: int) -> None:
+        """A snoozed alert: a quiet grey tag where the untaken alert's red one would be."""
+        pixel_size = max(9, text_px)
+        label = QCoreApplication.translate("Wall", "Alert muted")
+        image = self._tag(label, pixel_size, QColor(235, 235, 235), QColor(96, 100, 110), (12, 4))
         top = rect.top() + self._font(pixel_size, True)[1].height() + 8
         painter.drawImage(QPoint(rect.left() + 6, top), image)
 
