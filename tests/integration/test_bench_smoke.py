@@ -74,8 +74,8 @@ def test_wall_bench_runs_and_ends_with_result_line(demo_clips: ClipSet) -> None:
 @pytest.mark.slow
 @pytest.mark.peer
 def test_soak_bench_runs_and_ends_with_result_line(tmp_path: Path) -> None:
-    command = [sys.executable, str(ROOT / "bench" / "soak.py"), "--seconds", "20", "--warmup", "5"]
-    command += ["--interval", "2", "--cameras", "4", "--clip-seconds", "6", "--size", "960x540"]
+    command = [sys.executable, str(ROOT / "bench" / "soak.py"), "--seconds", "12", "--warmup", "3"]
+    command += ["--interval", "1", "--cameras", "4", "--clip-seconds", "6", "--size", "960x540"]
     env = dict(os.environ, XDG_DATA_HOME=str(tmp_path / "data"))  # the demo's site file: not the user's
     done = subprocess.run(
         command, cwd=ROOT, capture_output=True, text=True, timeout=240, env=env, check=False
@@ -134,7 +134,7 @@ def test_evidence_bench_runs_and_ends_with_result_line(demo_clips: ClipSet) -> N
 @pytest.mark.peer
 def test_alerts_bench_runs_and_ends_with_result_line(demo_clips: ClipSet) -> None:
     """A short run: four cameras, a 2 s burst of 5 alerts a second and triage, one evidence still."""
-    command = [sys.executable, str(ROOT / "bench" / "alerts.py"), "--seconds", "16", "--cameras", "4"]
+    command = [sys.executable, str(ROOT / "bench" / "alerts.py"), "--seconds", "10", "--cameras", "4"]
     command += ["--warmup", "1", "--quiet", "2", "--burst", "2", "--rate", "5", "--stills", "1"]
     command += ["--size", "960x540"]
     keys = result_keys(command, demo_clips, 300)
