@@ -18,14 +18,18 @@ class FakeClock:
 
 
 class FakeWriter:
-    """Seals and keeps what it is given, at once."""
+    """Seals and keeps what it is given, at once; ``failing`` makes every write fail (a full disk)."""
 
     def __init__(self) -> None:
         self.rows: dict[str, Alert] = {}
         self.events: list[AuditEvent] = []
+        self.failing = False
 
     def submit(self, alert: Alert, draft: AuditDraft) -> Future[AuditEvent]:
         future: Future[AuditEvent] = Future()
+        if self.failing:
+            future.set_exception(OSError(28, "No space left on device"))
+            return future
         event = seal(draft, len(self.events) + 1, self.events[-1].hash if self.events else GENESIS)
         self.events.append(event)
         self.rows[alert.id] = alert

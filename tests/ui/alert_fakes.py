@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
-from concurrent.futures import Future
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice
 from PySide6.QtGui import QColor, QImage
 
 from app.core.alerts import Alert, AlertPriority, EvidenceKind, EvidenceRef, Rule
-from app.core.audit import GENESIS, AuditDraft, AuditEvent, seal
 from app.services.alerts import AlertService
+from tests.alert_fakes import FakeClock as BaseClock
+from tests.alert_fakes import FakeWriter
 
 T0 = 1_760_000_000.0  # 2025-10-09 16:53:20 +08:00
 CAMERAS = {
@@ -23,27 +23,9 @@ CAMERAS = {
 }
 
 
-class FakeClock:
+class FakeClock(BaseClock):
     def __init__(self, t: float = T0) -> None:
-        self.t = t
-
-    def now(self) -> float:
-        return self.t
-
-
-class FakeWriter:
-    def __init__(self) -> None:
-        self.events: list[AuditEvent] = []
-
-    def submit(self, alert: Alert, draft: AuditDraft) -> Future[AuditEvent]:
-        future: Future[AuditEvent] = Future()
-        event = seal(draft, len(self.events) + 1, self.events[-1].hash if self.events else GENESIS)
-        self.events.append(event)
-        future.set_result(event)
-        return future
-
-    def close(self) -> None:
-        pass
+        super().__init__(t)
 
 
 def make_service(clock: FakeClock | None = None) -> tuple[AlertService, FakeClock]:

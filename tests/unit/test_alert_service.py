@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from concurrent.futures import Future
 
 import pytest
 
@@ -18,40 +17,10 @@ from app.core.alerts import (
     InvalidAlertTransition,
     Rule,
 )
-from app.core.audit import GENESIS, AuditDraft, AuditEvent, seal, verify_chain
+from app.core.audit import verify_chain
 from app.core.system_events import SystemEvent, SystemEventKind
 from app.services.alerts import AlertService
-
-
-class FakeClock:
-    def __init__(self, t: float = 1000.0) -> None:
-        self.t = t
-
-    def now(self) -> float:
-        return self.t
-
-
-class FakeWriter:
-    """Seals and keeps what it is given, at once; ``failing`` makes every write fail (a full disk)."""
-
-    def __init__(self) -> None:
-        self.rows: dict[str, Alert] = {}
-        self.events: list[AuditEvent] = []
-        self.failing = False
-
-    def submit(self, alert: Alert, draft: AuditDraft) -> Future[AuditEvent]:
-        future: Future[AuditEvent] = Future()
-        if self.failing:
-            future.set_exception(OSError(28, "No space left on device"))
-            return future
-        event = seal(draft, len(self.events) + 1, self.events[-1].hash if self.events else GENESIS)
-        self.events.append(event)
-        self.rows[alert.id] = alert
-        future.set_result(event)
-        return future
-
-    def close(self) -> None:
-        pass
+from tests.alert_fakes import FakeClock, FakeWriter
 
 
 def alert(alert_id: str = "a1", at: float = 1000.0, **changes: object) -> Alert:
@@ -64,7 +33,7 @@ def alert(alert_id: str = "a1", at: float = 1000.0, **changes: object) -> Alert:
 
 @pytest.fixture
 def setup() -> tuple[AlertService, FakeWriter, FakeClock, list[SystemEvent], list[AlertChange]]:
-    writer, clock = FakeWriter(), FakeClock()
+    writer, clock = FakeWriter(), FakeClock(1000.0)
     events: list[SystemEvent] = []
     seen: list[AlertChange] = []
     service = AlertService(writer, clock, events.append)
