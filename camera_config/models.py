@@ -72,6 +72,25 @@ def _check_stream_url(value: str, schemes: tuple[str, ...]) -> str:
     return value
 
 
+def password_from_env(password_env: str | None, info: ValidationInfo, what: str) -> SecretStr | None:
+    """The password held by the environment variable ``password_env`` (the loader's environment,
+    in the validation context); None when none is named or no environment is given."""
+    env = (info.context or {}).get("env") if info.context is not None else None
+    if password_env is None or env is None:
+        return None
+    value = env.get(password_env)
+    if value is None:
+        # A rule violation, so that the loader points at `password_env`, not the whole block.
+        raise SiteRuleError(
+            [
+                RuleViolation(
+                    ("password_env",), f"environment variable {password_env} is not set; it must hold {what}"
+                )
+            ]
+        )
+    return SecretStr(value)
+
+
 class Credentials(Model):
     """Login for a camera. The password itself lives in an environment variable."""
 
@@ -81,25 +100,10 @@ class Credentials(Model):
 
     @model_validator(mode="after")
     def _resolve_password(self, info: ValidationInfo) -> Credentials:
-        env = (info.context or {}).get("env") if info.context is not None else None
-        if self.password_env is None or env is None:
-            return self
-        value = env.get(self.password_env)
-        if value is None:
-            # Raised as a rule violation so that the loader points at `password_env`, not the block.
-            raise SiteRuleError(
-                [
-                    RuleViolation(
-                        ("password_env",),
-                        (
-                            f"environment variable {self.password_env} is not set; it must hold this "
-                            "camera's password (set it before starting CityWall, e.g. in the service's "
-                            "environment file)"
-                        ),
-                    )
-                ]
-            )
-        self._password = SecretStr(value)
+        self._password = password_from_env(
+            self.password_env, info, "this camera's password (set it before starting CityWall, e.g. in "
+            "the service's environment file)",
+        )  # fmt: skip
         return self
 
     @property
@@ -543,23 +547,9 @@ class DatabaseSettings(Model):
 
     @model_validator(mode="after")
     def _resolve_password(self, info: ValidationInfo) -> DatabaseSettings:
-        env = (info.context or {}).get("env") if info.context is not None else None
-        if self.password_env is None or env is None:
-            return self
-        value = env.get(self.password_env)
-        if value is None:
-            raise SiteRuleError(
-                [
-                    RuleViolation(
-                        ("password_env",),
-                        (
-                            f"environment variable {self.password_env} is not set; it must hold the "
-                            "database password (set it before starting CityWall)"
-                        ),
-                    )
-                ]
-            )
-        self._password = SecretStr(value)
+        self._password = password_from_env(
+            self.password_env, info, "the database password (set it before starting CityWall)"
+        )
         return self
 
     @property
