@@ -100,10 +100,12 @@ class Credentials(Model):
 
     @model_validator(mode="after")
     def _resolve_password(self, info: ValidationInfo) -> Credentials:
-        self._password = password_from_env(
+        password = password_from_env(
             self.password_env, info, "this camera's password (set it before starting CityWall, e.g. in "
             "the service's environment file)",
         )  # fmt: skip
+        if password is not None:  # validated again without an environment: keep the one already read
+            self._password = password
         return self
 
     @property
@@ -547,9 +549,11 @@ class DatabaseSettings(Model):
 
     @model_validator(mode="after")
     def _resolve_password(self, info: ValidationInfo) -> DatabaseSettings:
-        self._password = password_from_env(
+        password = password_from_env(
             self.password_env, info, "the database password (set it before starting CityWall)"
         )
+        if password is not None:  # validated again without an environment: keep the one already read
+            self._password = password
         return self
 
     @property

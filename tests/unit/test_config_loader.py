@@ -66,6 +66,16 @@ def test_secrets_can_be_left_unresolved() -> None:
     assert site.cameras[0].credentials.password is None
 
 
+def test_a_camera_built_from_read_credentials_keeps_the_password() -> None:
+    """Adding a found camera builds it from credentials already read (no environment then)."""
+    creds = load_site(DATA / "valid_site.yaml", ENV).camera("cam-001").credentials
+    camera = Camera(
+        id="cam-new", name="新摄像机", source=RtspSource(main="rtsp://10.0.0.9/main"), credentials=creds
+    )
+    assert camera.credentials is not None and camera.credentials.password is not None
+    assert camera.credentials.password.get_secret_value() == SECRET
+
+
 # -- bad files: one problem each -------------------------------------------------------------------
 def test_bad_yaml_syntax_names_line_and_column() -> None:
     [issue] = issues_of(DATA / "bad_syntax.yaml")
