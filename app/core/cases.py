@@ -389,14 +389,17 @@ def edit(case: Case, actor: Actor, at: float, what: Edit, *, note: str = "") -> 
 
 
 def file(
-    case: Case, actor: Actor, at: float, *, time_limit: TimeLimit, urgent: bool = False, note: str = ""
-) -> CaseChange:
+    case: Case, actor: Actor, at: float, *, time_limit: TimeLimit, urgent: bool = False, note: str = "",
+    department_id: str | None = None, chosen_by: str | None = None,
+) -> CaseChange:  # fmt: skip
     """立案: the catalogue's time limit is fixed on the case now (a later catalogue edit does not
-    change what was promised)."""
+    change what was promised); ``department_id`` proposes who gets it (``chosen_by``: "routing")."""
     state = next_state(case.id, case.state, C.FILE, actor.role)
     after = replace(
         case, state=state, filed_at=at, filed_by=actor.name, time_limit=time_limit,
         urgent=urgent or case.urgent, note=note or case.note,
+        department_id=department_id or case.department_id,
+        department_chosen_by=chosen_by if department_id else case.department_chosen_by,
     )  # fmt: skip
     return _change(case, after, C.FILE, actor, at, note=note)
 

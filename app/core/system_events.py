@@ -44,6 +44,13 @@ class SystemEventKind(StrEnum):
     SNAPSHOT_NOT_SAVED = "snapshot_not_saved"  # subject: path; detail: why
     ALERT_NOT_STORED = "alert_not_stored"  # the alert database refused a write (detail: why); kept in memory
     ALERTS_STORED = "alerts_stored"  # every alert change is stored again
+    CASE_NOT_STORED = "case_not_stored"  # a case made from an alert could not be stored (kept, retried)
+    CASES_STORED = "cases_stored"  # every waiting case is stored again
+    CASE_OVERDUE = "case_overdue"  # subject: the case id; its deadline passed with the department
+    CASE_SETTINGS_INVALID = "case_settings_invalid"  # subject: the file; detail: file:line: field: why
+    CASE_SETTINGS_OK = "case_settings_ok"  # subject: the file; read again without problems
+    CASE_EXPORT_FAILING = "case_export_failing"  # subject: the platform; detail: why; value: waiting
+    CASE_EXPORT_OK = "case_export_ok"  # the platform takes cases again
 
 
 DEFAULT_SEVERITY: dict[SystemEventKind, Severity] = {
@@ -68,6 +75,13 @@ DEFAULT_SEVERITY: dict[SystemEventKind, Severity] = {
     SystemEventKind.SNAPSHOT_NOT_SAVED: Severity.ERROR,
     SystemEventKind.ALERT_NOT_STORED: Severity.ERROR,
     SystemEventKind.ALERTS_STORED: Severity.INFO,
+    SystemEventKind.CASE_NOT_STORED: Severity.ERROR,
+    SystemEventKind.CASES_STORED: Severity.INFO,
+    SystemEventKind.CASE_OVERDUE: Severity.WARNING,
+    SystemEventKind.CASE_SETTINGS_INVALID: Severity.ERROR,
+    SystemEventKind.CASE_SETTINGS_OK: Severity.INFO,
+    SystemEventKind.CASE_EXPORT_FAILING: Severity.WARNING,
+    SystemEventKind.CASE_EXPORT_OK: Severity.INFO,
 }
 
 # An event of the second kind ends the condition that the first kind announced (for the same
@@ -78,6 +92,9 @@ RESOLVED_BY: dict[SystemEventKind, SystemEventKind] = {
     SystemEventKind.DISK_LOW: SystemEventKind.DISK_OK,
     SystemEventKind.DISK_FULL: SystemEventKind.DISK_OK,
     SystemEventKind.ALERT_NOT_STORED: SystemEventKind.ALERTS_STORED,
+    SystemEventKind.CASE_NOT_STORED: SystemEventKind.CASES_STORED,
+    SystemEventKind.CASE_SETTINGS_INVALID: SystemEventKind.CASE_SETTINGS_OK,
+    SystemEventKind.CASE_EXPORT_FAILING: SystemEventKind.CASE_EXPORT_OK,
 }
 
 

@@ -98,6 +98,21 @@ MESSAGES: dict[SystemEventKind, str] = {
         )
     ),
     K.ALERTS_STORED: str(QT_TRANSLATE_NOOP("SystemEvents", "Alerts are saved to the database again")),
+    K.CASE_NOT_STORED: str(
+        QT_TRANSLATE_NOOP(
+            "SystemEvents", "A case could not be saved to the database; it is kept and tried again: {0}"
+        )
+    ),
+    K.CASES_STORED: str(QT_TRANSLATE_NOOP("SystemEvents", "Cases are saved to the database again")),
+    K.CASE_OVERDUE: str(QT_TRANSLATE_NOOP("SystemEvents", "Case {0} is overdue")),
+    K.CASE_SETTINGS_INVALID: str(
+        QT_TRANSLATE_NOOP("SystemEvents", "The case settings file has errors; the last good one is used: {0}")
+    ),
+    K.CASE_SETTINGS_OK: str(QT_TRANSLATE_NOOP("SystemEvents", "The case settings file is read again: {0}")),
+    K.CASE_EXPORT_FAILING: str(
+        QT_TRANSLATE_NOOP("SystemEvents", "Cases cannot be sent to the city platform; they wait in the outbox")
+    ),
+    K.CASE_EXPORT_OK: str(QT_TRANSLATE_NOOP("SystemEvents", "Cases are sent to the city platform again")),
 }
 # A detection problem is worded by its fault (the event's subject); {0}: the camera's name.
 DETECTION_FAULTS: dict[DetectionFault, str] = {

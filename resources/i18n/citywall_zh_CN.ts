@@ -1815,6 +1815,34 @@
         <translation>告警已恢复写入数据库</translation>
     </message>
     <message>
+        <source>A case could not be saved to the database; it is kept and tried again: {0}</source>
+        <translation>案件未能保存到数据库，已暂存并将重试：{0}</translation>
+    </message>
+    <message>
+        <source>Cases are saved to the database again</source>
+        <translation>案件已恢复保存到数据库</translation>
+    </message>
+    <message>
+        <source>Case {0} is overdue</source>
+        <translation>案件 {0} 已超期</translation>
+    </message>
+    <message>
+        <source>The case settings file has errors; the last good one is used: {0}</source>
+        <translation>案件配置文件有错误，继续使用上一份正确的配置：{0}</translation>
+    </message>
+    <message>
+        <source>The case settings file is read again: {0}</source>
+        <translation>案件配置文件已重新读取：{0}</translation>
+    </message>
+    <message>
+        <source>Cases cannot be sent to the city platform; they wait in the outbox</source>
+        <translation>案件无法发送到城市管理平台，已在待发队列中等待</translation>
+    </message>
+    <message>
+        <source>Cases are sent to the city platform again</source>
+        <translation>案件已恢复发送到城市管理平台</translation>
+    </message>
+    <message>
         <source>Detection is off: it cannot read the cameras&apos; pictures</source>
         <translation>检测已关闭：无法读取摄像机画面</translation>
     </message>
