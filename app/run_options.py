@@ -21,3 +21,4 @@ class RunOptions:
     data_dir: Path | None = None  # sites' data (zones, patrols, evidence, logs); None: the user's data folder
     log_level: str = "info"  # the log file's level (stderr shows warnings and worse)
     operator: str | None = None  # who is on shift; None: asked at start (the last name offered)
+    role: str | None = None  # "operator" or "shift_leader" (what they may do to cases); None: as last time

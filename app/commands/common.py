@@ -41,6 +41,12 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
         help="who is on shift (goes on every alert event and PTZ lock); default: asked at start",
     )
     parser.add_argument(
+        "--role",
+        choices=("operator", "shift_leader"),
+        help="the role on shift: operator (座席员) or shift_leader (值班长: files, cancels, closes cases); "
+        "default: as last time, else operator",
+    )
+    parser.add_argument(
         "--log-level",
         choices=LEVELS,
         default=DEFAULT_LEVEL,
@@ -69,6 +75,7 @@ def run_options(args: argparse.Namespace) -> RunOptions:
         data_dir=args.data_dir,
         log_level=str(args.log_level),
         operator=args.operator,
+        role=args.role,
     )
 
 

@@ -127,6 +127,8 @@ def handle(args: argparse.Namespace) -> int:
         options = run_options(args)
         if options.operator is None and args.offscreen:
             options = dataclasses.replace(options, operator=DEMO_OPERATOR)  # never waits for a name
+        if options.role is None:  # the demo walks one person through the whole case loop
+            options = dataclasses.replace(options, role="shift_leader")
         code, report = run_site(site, options, discovery_target=target)
     except DataFolderError as exc:
         return data_folder_problem(exc.folder, exc.reason, offscreen=args.offscreen)

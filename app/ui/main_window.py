@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from app.core.alert_ports import EvidenceStore
 from app.core.alerts import AlertChange
+from app.core.cases import Actor, Role
 from app.core.preset_tracking import Place
 from app.core.ptz_control import Requester
 from app.core.ptz_port import PtzVector
@@ -139,9 +140,11 @@ class MainWindow(QMainWindow):
         alerts: AlertWiring | None = None,
         events: SystemEventLog | None = None,
         operator_name: str = "",
+        operator_role: Role = Role.OPERATOR,
     ) -> None:
         super().__init__(parent)
         self._operator_name = operator_name.strip()  # who is on shift (asked at start)
+        self._operator_role = operator_role  # what they may do to cases
         self.alert_wiring = alerts
         self.events = events if events is not None else SystemEventLog()
         self.setObjectName("CityWallMain")
@@ -681,6 +684,10 @@ class MainWindow(QMainWindow):
     def operator(self) -> Requester:
         """Who is on shift at this workstation: every alert event, lock and patrol carries the name."""
         return operator(self._operator_name)
+
+    def actor(self) -> Actor:
+        """Who gives a case command: the person on shift, in their role."""
+        return Actor(self._operator_name or translate("Main", "Operator"), self._operator_role)
 
     def set_operator_name(self) -> None:
         """Change of shift: the next operator gives their name (remembered for the next start)."""

@@ -12,13 +12,14 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from app.adapters.view_store import ViewFile
+from app.core.cases import Role
 from app.media.source import FrameSource
 from app.run_options import DEFAULT_SIZE, RunOptions
 from app.services.patrol_store import PatrolStore
 from app.services.ptz_hub import PtzHub
 from app.services.system_events import SystemEventLog
 from app.services.view_library import ViewLibrary
-from app.ui.dialogs.shift import OPERATOR_KEY, ask_operator, remembered_operator
+from app.ui.dialogs.shift import OPERATOR_KEY, ROLE_KEY, ask_operator, remembered_operator
 from app.ui.i18n import DEFAULT_LANGUAGE, Translations
 from app.ui.main_window import AlertWiring, DetectionWiring, MainWindow, SiteUi
 from app.ui.qt_log import route_qt_messages
@@ -62,6 +63,7 @@ def build_window(
     translations = Translations()
     translations.set_language(options.language or str(settings.value("language", DEFAULT_LANGUAGE)))
     name = on_shift(options, settings)
+    role = role_on_shift(options, settings)
     sink = events.publish if events is not None else None  # damaged files, conflicts, failed saves
     library = ViewLibrary(
         [c.camera_id for c in site.cameras],
@@ -81,6 +83,7 @@ def build_window(
         alerts=alerts,
         events=events,
         operator_name=name,
+        operator_role=role,
     )
     window.resize(*(options.size or DEFAULT_SIZE))
     if options.fresh:
@@ -148,6 +151,14 @@ def on_shift(options: RunOptions, settings: QSettings) -> str:
     if name:
         settings.setValue(OPERATOR_KEY, name)
     return name
+
+
+def role_on_shift(options: RunOptions, settings: QSettings) -> Role:
+    """The role on shift: ``--role``, else as last time, else operator (remembered for next time)."""
+    text = options.role or str(settings.value(ROLE_KEY, "") or "") or Role.OPERATOR.value
+    role = Role(text) if text in (Role.OPERATOR.value, Role.SHIFT_LEADER.value) else Role.OPERATOR
+    settings.setValue(ROLE_KEY, role.value)
+    return role
 
 
 def show_start_problem(title: str, text: str) -> None:

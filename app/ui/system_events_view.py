@@ -110,7 +110,9 @@ MESSAGES: dict[SystemEventKind, str] = {
     ),
     K.CASE_SETTINGS_OK: str(QT_TRANSLATE_NOOP("SystemEvents", "The case settings file is read again: {0}")),
     K.CASE_EXPORT_FAILING: str(
-        QT_TRANSLATE_NOOP("SystemEvents", "Cases cannot be sent to the city platform; they wait in the outbox")
+        QT_TRANSLATE_NOOP(
+            "SystemEvents", "Cases cannot be sent to the city platform; they wait in the outbox"
+        )
     ),
     K.CASE_EXPORT_OK: str(QT_TRANSLATE_NOOP("SystemEvents", "Cases are sent to the city platform again")),
 }

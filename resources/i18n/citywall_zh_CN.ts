@@ -1055,6 +1055,10 @@
         <translation>{0} 的巡航已保存</translation>
     </message>
     <message>
+        <source>Operator</source>
+        <translation>值班员</translation>
+    </message>
+    <message>
         <source>No other screen to put a wall on</source>
         <translation>没有其他屏幕可打开视频墙</translation>
     </message>

@@ -80,3 +80,15 @@ def test_who_is_on_shift_comes_from_the_option_else_the_last_shift_and_never_the
     from app.services.ptz_hub import operator
 
     assert operator("").name == "—" and operator("李四").id == "operator:李四"
+
+
+def test_the_role_on_shift_comes_from_the_option_else_last_time_else_operator(tmp_path: Path) -> None:
+    from app.core.cases import Role
+    from app.ui.runner import role_on_shift
+
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    assert role_on_shift(RunOptions(offscreen=True), settings) is Role.OPERATOR
+    assert role_on_shift(RunOptions(offscreen=True, role="shift_leader"), settings) is Role.SHIFT_LEADER
+    assert role_on_shift(RunOptions(offscreen=True), settings) is Role.SHIFT_LEADER  # remembered
+    settings.setValue("operator/role", "department")  # never taken from an edited settings file
+    assert role_on_shift(RunOptions(offscreen=True), settings) is Role.OPERATOR

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QInputDialog, QLineEdit, QWidget
 translate = QCoreApplication.translate
 
 OPERATOR_KEY = "operator/name"
+ROLE_KEY = "operator/role"  # operator or shift_leader: what the person may do to cases
 
 
 def remembered_operator(settings: QSettings) -> str:
