@@ -30,6 +30,10 @@ class Text:
         "the file contains the character {code}{name}, which YAML does not allow; the file may be "
         "damaged or saved by a word processor: save it again as plain UTF-8 text"
     )
+    BAD_DATE = (
+        "not a date that exists (YYYY-MM-DD: month 01-12, a day within the month); "
+        "write it in quotes if it is meant as text"
+    )
     TOO_DEEP = "nested more than {limit} levels deep; a site file needs about 10: is the file damaged?"
 
 
@@ -92,9 +96,35 @@ def _parse_with(loader_class: type[yaml.SafeLoader], text: str) -> tuple[Node | 
     loader = loader_class(text)
     try:
         node = loader.get_single_node()
-        return node, loader.construct_document(node) if node is not None else None
+        if node is None:
+            return None, None
+        try:
+            return node, loader.construct_document(node)
+        except ValueError:  # PyYAML builds 2026-02-30 as a date and lets datetime's error through
+            raise YamlSyntaxError(YamlProblem(_impossible_date(node), "", Text.BAD_DATE)) from None
     finally:
         loader.dispose()
+
+
+def _impossible_date(root: Node) -> Mark | None:
+    """Where the first timestamp that is no real date is written."""
+    stack = [root]
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:timestamp":
+            try:
+                yaml.SafeLoader("").construct_yaml_timestamp(node)
+            except ValueError:
+                return mark_of(node)
+        elif isinstance(node, SequenceNode):
+            stack.extend(reversed(node.value))
+        elif isinstance(node, MappingNode):
+            stack.extend(n for pair in reversed(node.value) for n in reversed(pair))
+    return None
 
 
 def _check_characters(text: str) -> None:
