@@ -101,17 +101,17 @@ def _parse_with(loader_class: type[yaml.SafeLoader], text: str) -> tuple[Node | 
         try:
             return node, loader.construct_document(node)
         except ValueError:  # PyYAML builds 2026-02-30 as a date and lets datetime's error through
-            raise YamlSyntaxError(YamlProblem(_impossible_date(node), "", Text.BAD_DATE)) from None
+            raise YamlSyntaxError(_impossible_date(node)) from None
     finally:
         loader.dispose()
 
 
-def _impossible_date(root: Node) -> Mark | None:
-    """Where the first timestamp that is no real date is written."""
-    stack = [root]
+def _impossible_date(root: Node) -> YamlProblem:
+    """Where the first timestamp that is no real date is written, and its field path."""
+    stack: list[tuple[Node, Loc]] = [(root, ())]
     seen: set[int] = set()
     while stack:
-        node = stack.pop()
+        node, loc = stack.pop()
         if id(node) in seen:
             continue
         seen.add(id(node))
@@ -119,12 +119,14 @@ def _impossible_date(root: Node) -> Mark | None:
             try:
                 yaml.SafeLoader("").construct_yaml_timestamp(node)
             except ValueError:
-                return mark_of(node)
+                return YamlProblem(mark_of(node), format_path(loc), Text.BAD_DATE)
         elif isinstance(node, SequenceNode):
-            stack.extend(reversed(node.value))
+            stack.extend((item, (*loc, i)) for i, item in reversed(list(enumerate(node.value))))
         elif isinstance(node, MappingNode):
-            stack.extend(n for pair in reversed(node.value) for n in reversed(pair))
-    return None
+            for key, value in reversed(node.value):
+                name = str(key.value) if isinstance(key, ScalarNode) else "?"
+                stack.extend([(value, (*loc, name)), (key, loc)])
+    return YamlProblem(None, "", Text.BAD_DATE)
 
 
 def _check_characters(text: str) -> None:
