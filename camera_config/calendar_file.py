@@ -18,7 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BeforeValidator, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, ValidationError, ValidationInfo, field_validator
 from yaml.nodes import MappingNode, Node
 
 from camera_config import yaml_nodes
@@ -39,6 +39,7 @@ class Text:
     BAD_RANGE = "must be HH:MM-HH:MM, e.g. 08:30-12:00"
     BAD_TIME = "holds a time that does not exist (hours 00-24, minutes 00-59)"
     BACKWARDS = "ends before it starts; working hours stay within one day (24:00 is the latest end)"
+    NO_HOURS = "needs at least one range of working hours, e.g. 08:30-12:00"
     OVERLAP = "overlaps working_hours[{other}] ({text})"
     BAD_DATE = "must be a date written YYYY-MM-DD, e.g. 2026-10-08"
     BOTH = "{day} is also listed under {other}; a day is either a holiday or a working day"
@@ -96,7 +97,7 @@ class CalendarSettings(Model):
     """A working calendar file as written. All fields are optional; the defaults are China's."""
 
     time_zone: Annotated[str, Field(pattern=TIMEZONE_PATTERN, max_length=64)] | None = None  # site's
-    working_hours: Annotated[tuple[WorkingRange, ...], Field(min_length=1)] = ("08:30-12:00", "14:00-17:30")
+    working_hours: tuple[WorkingRange, ...] = ("08:30-12:00", "14:00-17:30")
     weekend: tuple[Weekday, ...] = ("saturday", "sunday")
     use_national_holidays: bool = True
     extra_holidays: tuple[Day, ...] = ()
@@ -105,29 +106,44 @@ class CalendarSettings(Model):
     # Years whose holidays this file lists in full (a year the library does not know yet).
     known_years: tuple[Year, ...] = ()
 
-    @model_validator(mode="after")
-    def _consistent(self) -> CalendarSettings:
+    # Field validators, not one model validator: each runs even when another field is wrong, so
+    # every problem of the file is reported in one pass.
+    @field_validator("working_hours")
+    @classmethod
+    def _no_overlaps(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if not value:
+            raise SiteRuleError([RuleViolation((), Text.NO_HOURS)])
         violations: list[RuleViolation] = []
-        taken: list[tuple[int, int, int]] = []
-        for index, text in enumerate(self.working_hours):
-            start, end = range_minutes(text)
-            for other, (o_start, o_end, _) in enumerate(taken):
+        ranges = [range_minutes(text) for text in value]
+        for index, (start, end) in enumerate(ranges):
+            for other, (o_start, o_end) in enumerate(ranges[:index]):
                 if start < o_end and o_start < end:
-                    message = Text.OVERLAP.format(other=other, text=self.working_hours[other])
-                    violations.append(RuleViolation(("working_hours", index), message))
+                    message = Text.OVERLAP.format(other=other, text=value[other])
+                    violations.append(RuleViolation((index,), message))
                     break
-            taken.append((start, end, index))
-        if len(set(self.weekend)) >= 7:
-            violations.append(RuleViolation(("weekend",), Text.ALL_WEEK))
-        holidays = set(self.extra_holidays)
-        for field in ("extra_working_days", "removed_holidays"):
-            for index, day in enumerate(getattr(self, field)):
-                if day in holidays:
-                    message = Text.BOTH.format(day=day.isoformat(), other="extra_holidays")
-                    violations.append(RuleViolation((field, index), message))
         if violations:
             raise SiteRuleError(violations)
-        return self
+        return value
+
+    @field_validator("weekend")
+    @classmethod
+    def _some_day_works(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if len(set(value)) >= len(WEEKDAYS):
+            raise ValueError(Text.ALL_WEEK)
+        return value
+
+    @field_validator("extra_working_days", "removed_holidays")
+    @classmethod
+    def _not_also_a_holiday(cls, value: tuple[date, ...], info: ValidationInfo) -> tuple[date, ...]:
+        holidays = set(info.data.get("extra_holidays", ()))
+        violations = [
+            RuleViolation((index,), Text.BOTH.format(day=day.isoformat(), other="extra_holidays"))
+            for index, day in enumerate(value)
+            if day in holidays
+        ]
+        if violations:
+            raise SiteRuleError(violations)
+        return value
 
     def intervals(self) -> tuple[tuple[int, int], ...]:
         """Working hours as (start, end) minutes after midnight, in the order written."""
