@@ -73,7 +73,8 @@ class NationalHolidays:
 
 @dataclass(frozen=True)
 class WorkCalendar:
-    """Working days and hours of one site. Raises ValueError when built inconsistent."""
+    """Working days and hours of one site. ValueError when built inconsistent; an unknown
+    ``time_zone`` raises ``zoneinfo.ZoneInfoNotFoundError`` (the calendar file checks it first)."""
 
     time_zone: str = "Asia/Shanghai"
     working_hours: tuple[WorkingInterval, ...] = DEFAULT_WORKING_HOURS
