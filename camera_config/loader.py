@@ -225,6 +225,12 @@ def _timezone_issues(path: Path, root: Node, data: dict[str, Any]) -> list[Confi
     return [ConfigIssue(path, mark.line, mark.column, format_path(loc), message)]
 
 
+def known_timezone(name: str) -> bool:
+    """False only when this machine has a time-zone database and ``name`` is not in it."""
+    known = _known_timezones()
+    return not known or name in known
+
+
 @functools.cache
 def _known_timezones() -> frozenset[str]:
     try:

@@ -30,6 +30,10 @@ class Text:
         "the file contains the character {code}{name}, which YAML does not allow; the file may be "
         "damaged or saved by a word processor: save it again as plain UTF-8 text"
     )
+    BAD_DATE = (
+        "not a date that exists (YYYY-MM-DD: month 01-12, a day within the month); "
+        "write it in quotes if it is meant as text"
+    )
     TOO_DEEP = "nested more than {limit} levels deep; a site file needs about 10: is the file damaged?"
 
 
@@ -92,9 +96,37 @@ def _parse_with(loader_class: type[yaml.SafeLoader], text: str) -> tuple[Node | 
     loader = loader_class(text)
     try:
         node = loader.get_single_node()
-        return node, loader.construct_document(node) if node is not None else None
+        if node is None:
+            return None, None
+        try:
+            return node, loader.construct_document(node)
+        except ValueError:  # PyYAML builds 2026-02-30 as a date and lets datetime's error through
+            raise YamlSyntaxError(_impossible_date(node)) from None
     finally:
         loader.dispose()
+
+
+def _impossible_date(root: Node) -> YamlProblem:
+    """Where the first timestamp that is no real date is written, and its field path."""
+    stack: list[tuple[Node, Loc]] = [(root, ())]
+    seen: set[int] = set()
+    while stack:
+        node, loc = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:timestamp":
+            try:
+                yaml.SafeLoader("").construct_yaml_timestamp(node)
+            except ValueError:
+                return YamlProblem(mark_of(node), format_path(loc), Text.BAD_DATE)
+        elif isinstance(node, SequenceNode):
+            stack.extend((item, (*loc, i)) for i, item in reversed(list(enumerate(node.value))))
+        elif isinstance(node, MappingNode):
+            for key, value in reversed(node.value):
+                name = str(key.value) if isinstance(key, ScalarNode) else "?"
+                stack.extend([(value, (*loc, name)), (key, loc)])
+    return YamlProblem(None, "", Text.BAD_DATE)
 
 
 def _check_characters(text: str) -> None:

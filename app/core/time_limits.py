@@ -10,8 +10,11 @@ Which days are working days and which hours are working hours is the site's work
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from enum import StrEnum
+
+HOUR_SECONDS = 3600.0
 
 
 class DeadlineUnit(StrEnum):
@@ -28,3 +31,6 @@ class TimeLimit:
     def __post_init__(self) -> None:
         if not self.amount > 0:
             raise ValueError(f"a time limit must be more than 0 {self.unit.value} (got {self.amount})")
+        if self.unit is DeadlineUnit.WORK_DAYS and self.amount != math.floor(self.amount):
+            # The deadline is the end of a working day: half a day has no such end (use 工作时).
+            raise ValueError(f"working days count whole days (got {self.amount})")

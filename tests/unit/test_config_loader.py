@@ -92,6 +92,13 @@ def test_tab_indentation_is_explained(tmp_path: Path) -> None:
     assert "tab" in issue.message
 
 
+def test_a_date_that_does_not_exist_is_pointed_at(tmp_path: Path) -> None:
+    # PyYAML reads 2026-02-30 as a date and lets datetime's ValueError through: it was a crash.
+    [issue] = issues_of(write(tmp_path, "site:\n  name: 2026-02-30\n"))
+    assert (issue.line, issue.column, issue.path) == (2, 9, "site.name")
+    assert "not a date that exists" in issue.message
+
+
 def test_wrong_types_are_each_reported() -> None:
     issues = issues_of(DATA / "bad_types.yaml")
     cam_id = find(issues, "cameras[0].id")
