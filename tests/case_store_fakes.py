@@ -144,5 +144,8 @@ class ClockCalendar:
         hours = limit.amount * (8 if limit.unit is DeadlineUnit.WORK_DAYS else 1)
         return start + hours * 3600.0
 
-    def working_seconds_between(self, start: float, end: float) -> float:
-        return max(0.0, end - start)
+    def extend(self, due_at: float, extension: TimeLimit) -> float:
+        return self.deadline(due_at, extension)
+
+    def resume(self, due_at: float, paused_at: float, resumed_at: float, unit: DeadlineUnit) -> float:
+        return due_at if paused_at >= due_at else resumed_at + (due_at - paused_at)

@@ -89,7 +89,9 @@ class RoutingInfo(Protocol):
 class CalendarInfo(Protocol):
     def deadline(self, start: float, limit: TimeLimit) -> float: ...
 
-    def working_seconds_between(self, start: float, end: float) -> float: ...
+    def extend(self, due_at: float, extension: TimeLimit) -> float: ...
+
+    def resume(self, due_at: float, paused_at: float, resumed_at: float, unit: DeadlineUnit) -> float: ...
 
 
 @dataclass(frozen=True)
@@ -331,8 +333,10 @@ class CaseService:
             change = flow.close(case, actor, now, note)
         elif command in (C.REQUEST_DEFERRAL, C.REQUEST_EXTENSION):
             kind = RequestKind.DEFERRAL if command is C.REQUEST_DEFERRAL else RequestKind.EXTENSION
-            amount = args.get("amount")
-            change = flow.request(case, actor, now, kind, note, None if amount is None else float(amount))
+            amount = None if args.get("amount") is None else float(args["amount"])
+            if amount is not None and case.time_limit is not None:
+                TimeLimit(amount, case.time_limit.unit)  # refused now, not at approval (½ 工作日)
+            change = flow.request(case, actor, now, kind, note, amount)
         elif command is C.APPROVE:
             change = flow.approve(case, actor, now, new_due_at=self._extended_due(case), note=note)
         elif command is C.REJECT:
@@ -351,18 +355,13 @@ class CaseService:
             return None
         if case.time_limit is None or case.due_at is None:
             return None
-        return self._calendar().deadline(case.due_at, TimeLimit(pending.amount, case.time_limit.unit))
+        return self._calendar().extend(case.due_at, TimeLimit(pending.amount, case.time_limit.unit))
 
     def _resumed_due(self, case: Case, now: float) -> float:
-        """The time that was left when it was deferred, counted again from now on the calendar
-        (working time for working-hour and working-day limits, clock time for urgent hours)."""
+        """What was left when it was deferred is left again, counted from now on the calendar."""
         if case.due_at is None or case.deferred_at is None or case.time_limit is None:
             return case.due_at or now
-        calendar = self._calendar()
-        if case.time_limit.unit is DeadlineUnit.URGENT_HOURS:
-            return now + max(0.0, case.due_at - case.deferred_at)
-        left_h = calendar.working_seconds_between(case.deferred_at, case.due_at) / 3600.0
-        return calendar.deadline(now, TimeLimit(left_h, DeadlineUnit.WORK_HOURS)) if left_h > 0 else now
+        return self._calendar().resume(case.due_at, case.deferred_at, now, case.time_limit.unit)
 
     def _create_by_hand(
         self,

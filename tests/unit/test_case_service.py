@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from app.core.alerts import AlertChange, AlertState, EvidenceKind, EvidenceRef
+from app.core.alerts import AlertChange, AlertState, Rule, EvidenceKind, EvidenceRef
 from app.core.case_ports import CaseConflict, CaseQuery, OutboxItem
 from app.core.cases import (
     Actor,
@@ -233,3 +233,21 @@ def test_alert_state_is_untouched_by_case_failures() -> None:
     alerts, change = confirmed_alert()
     assert change.after.state is AlertState.CONFIRMED
     assert alerts.get("a1").state is AlertState.CONFIRMED
+
+
+def test_the_deadline_is_counted_on_the_sites_working_calendar() -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from app.core.work_calendar import WorkCalendar
+
+    tz = ZoneInfo("Asia/Shanghai")
+    friday_5pm = datetime(2026, 11, 27, 17, 0, tzinfo=tz).timestamp()
+    clock = FakeClock(friday_5pm)
+    repo = MemoryCaseRepository()
+    svc = CaseService(repo, clock, catalogue=FakeCatalogue, routing=FakeRouting, calendar=WorkCalendar)
+    svc.on_alert_change(confirmed_alert(code="0102", rule=Rule.BIN_OVERFLOW)[1])  # 4 工作时
+    settle(svc)
+    case = next(iter(repo.cases.values()))
+    case = svc.dispatch(case.id, LEAD, case.version).result(timeout=5)
+    assert datetime.fromtimestamp(case.due_at or 0, tz) == datetime(2026, 11, 30, 12, 0, tzinfo=tz)  # Monday
