@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from app.core.alerts import AlertChange, AlertState, Rule, EvidenceKind, EvidenceRef
+from app.core.alerts import AlertChange, AlertState, EvidenceKind, EvidenceRef, Rule
 from app.core.case_ports import CaseConflict, CaseQuery, OutboxItem
 from app.core.cases import (
     Actor,
