@@ -34,6 +34,16 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+# Paths in site-wide sections that mean "next to the site file" when relative (the writer keeps
+# them relative when the file moves).
+RELATIVE_PATHS: tuple[tuple[str, str], ...] = (
+    ("site", "shared_views"),
+    ("detection", "evidence_dir"),
+    ("cases", "catalogue"),
+    ("cases", "routing"),
+    ("cases", "calendar"),
+)
+
 
 class Text:
     """Every message of this module, in one place for translation."""
@@ -192,7 +202,7 @@ def _resolve_clip_paths(data: dict[str, Any], base: Path) -> dict[str, Any]:
     Returns a copy where a path changed (the caller's data, e.g. the site writer's, stays as read).
     """
     data = dict(data)
-    for section, key in (("site", "shared_views"), ("detection", "evidence_dir")):
+    for section, key in RELATIVE_PATHS:
         info = data.get(section)
         if isinstance(info, dict) and isinstance(info.get(key), str):
             folder = Path(info[key]).expanduser()
