@@ -61,7 +61,11 @@ class Category:
     verify_locally: bool = True  # a seeded code nobody at the site has confirmed yet
 
     def __post_init__(self) -> None:
-        if not (self.code.isdigit() and len(self.code) > len(self.class_code) and self.code.startswith(self.class_code)):
+        if not (
+            self.code.isdigit()
+            and len(self.code) > len(self.class_code)
+            and self.code.startswith(self.class_code)
+        ):
             raise ValueError(
                 f"subclass code {self.code!r} must be digits starting with its class code {self.class_code!r}"
             )
@@ -125,7 +129,9 @@ class Catalogue:
             self._by_ref[category.ref] = category
         self._alerts: dict[tuple[str, str], Category] = {}
         for mapping in alert_mappings:
-            self._alerts[(mapping.rule, mapping.event_code)] = self.category(mapping.category.code, mapping.category.kind)
+            self._alerts[(mapping.rule, mapping.event_code)] = self.category(
+                mapping.category.code, mapping.category.kind
+            )
 
     def category(self, code: str, kind: CaseKind = CaseKind.EVENT) -> Category:
         """The category; :class:`UnknownCategory` (naming the known codes) when there is none."""
@@ -202,7 +208,9 @@ class RoutingRule:
 
     def __post_init__(self) -> None:
         if self.category != ANY and not (self.category.isdigit() and len(self.category) >= 2):
-            raise ValueError(f"a routing rule names a category code, a class code or '*' (got {self.category!r})")
+            raise ValueError(
+                f"a routing rule names a category code, a class code or '*' (got {self.category!r})"
+            )
         if (self.grid_prefix and not self.grid_prefix.isdigit()) or len(self.grid_prefix) > GRID_CODE_MAX:
             raise ValueError(f"a grid prefix is up to {GRID_CODE_MAX} digits (got {self.grid_prefix!r})")
 
@@ -257,7 +265,9 @@ class Routing:
             by_id[department.id] = department
         for rule in self.rules:
             if rule.department_id not in by_id:
-                raise ValueError(f"a routing rule names department {rule.department_id!r}, which is not listed")
+                raise ValueError(
+                    f"a routing rule names department {rule.department_id!r}, which is not listed"
+                )
         ordered = sorted(self.rules, key=lambda r: (-len(r.grid_prefix), -r.scope))  # stable: file order
         object.__setattr__(self, "_by_id", by_id)
         object.__setattr__(self, "_ordered", tuple(ordered))
