@@ -199,14 +199,14 @@ def _catalogue_violations(catalogue: CatalogueFile) -> Iterator[RuleViolation]:
             yield RuleViolation(
                 ("alerts", k, "category"), _unknown_category(mapping.kind, mapping.category, known)
             )
-        key = (mapping.rule, mapping.event_code)
-        if key in mapped:
+        pair = (mapping.rule, mapping.event_code)
+        if pair in mapped:
             yield RuleViolation(
                 ("alerts", k, "event_code"),
-                Text.DUPLICATE_ALERT.format(rule=key[0], code=key[1], where=f"alerts[{mapped[key]}]"),
+                Text.DUPLICATE_ALERT.format(rule=pair[0], code=pair[1], where=f"alerts[{mapped[pair]}]"),
             )
         else:
-            mapped[key] = k
+            mapped[pair] = k
 
 
 def _unknown_category(kind: str, code: str, known: Collection[tuple[str, str]]) -> str:
