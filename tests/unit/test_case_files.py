@@ -401,9 +401,9 @@ def test_the_cases_section_round_trips_through_the_site_writer(tmp_path: Path) -
     cases = CaseSettings(
         catalogue=tmp_path / "cases" / "catalogue.yaml",
         routing=tmp_path / "cases" / "routing.yaml",
-        auto_create={"on_confirm": False, "after_open_minutes": 30},  # type: ignore[arg-type]
+        auto_create={"on_confirm": False, "after_open_minutes": 30},
         due_soon_share=0.2,
-        export={"endpoint": "http://127.0.0.1:8900/cases", "token_env": "TEST_PLATFORM_TOKEN"},  # type: ignore[arg-type]
+        export={"endpoint": "http://127.0.0.1:8900/cases", "token_env": "TEST_PLATFORM_TOKEN"},
     )
     site = SiteConfig(site=SiteInfo(name="测试中心"), cases=cases)
     path = tmp_path / "site.yaml"
