@@ -28,11 +28,24 @@ __all__ = [
     "load_site_report",
     "parse_site_text",
     "read_site_file",
+    "read_text",
     "save_site",
     "site_from_nodes",
+    "validation_issue",
+    "yaml_issue",
 ]
 
 log = logging.getLogger(__name__)
+
+# Paths in site-wide sections that mean "next to the site file" when relative (the writer keeps
+# them relative when the file moves).
+RELATIVE_PATHS: tuple[tuple[str, str], ...] = (
+    ("site", "shared_views"),
+    ("detection", "evidence_dir"),
+    ("cases", "catalogue"),
+    ("cases", "routing"),
+    ("cases", "calendar"),
+)
 
 
 class Text:
@@ -71,7 +84,7 @@ def load_site_report(
 ) -> tuple[SiteConfig, list[ConfigIssue]]:
     """Like :func:`load_site`, and also return warnings (problems that do not stop start-up)."""
     path = Path(path)
-    return parse_site_text(_read_text(path), path, env, resolve_secrets=resolve_secrets)
+    return parse_site_text(read_text(path), path, env, resolve_secrets=resolve_secrets)
 
 
 def parse_site_text(
@@ -82,7 +95,7 @@ def parse_site_text(
     try:
         root, data = yaml_nodes.parse(text)
     except yaml_nodes.YamlSyntaxError as exc:
-        raise ConfigError([_issue(path, exc.problem)]) from None
+        raise ConfigError([yaml_issue(path, exc.problem)]) from None
     return site_from_nodes(root, data, path, env, resolve_secrets=resolve_secrets)
 
 
@@ -101,7 +114,7 @@ def site_from_nodes(
         mark = yaml_nodes.mark_of(root)
         message = Text.NOT_MAPPING.format(what=yaml_nodes.describe(root))
         raise ConfigError([ConfigIssue(path, mark.line, mark.column, "", message)])
-    issues = [_issue(path, p) for p in yaml_nodes.duplicate_keys(root)]
+    issues = [yaml_issue(path, p) for p in yaml_nodes.duplicate_keys(root)]
     data = _resolve_clip_paths(data, path.absolute().parent)
     context = {"env": os.environ if env is None else env} if resolve_secrets else None
     issues.extend(_timezone_issues(path, root, data))
@@ -109,10 +122,10 @@ def site_from_nodes(
         site = SiteConfig.model_validate(data, context=context)
     except ValidationError as exc:
         problems = explain(exc, SiteConfig)
-        issues.extend(_validation_issue(path, root, p) for p in problems)
+        issues.extend(validation_issue(path, root, p) for p in problems)
         # The site-wide rules run only on a valid site: check the raw data now, in the same pass.
         rules = [Problem(v.path, v.message, "value_error") for v in raw_site_violations(data)]
-        issues.extend(_validation_issue(path, root, p) for p in rules)
+        issues.extend(validation_issue(path, root, p) for p in rules)
         raise ConfigError(issues) from None
     if issues:
         raise ConfigError(issues)
@@ -132,7 +145,8 @@ def read_site_file(path: Path) -> tuple[bytes, str]:
     return raw, _decode(Path(path), raw)
 
 
-def _read_text(path: Path) -> str:
+def read_text(path: Path) -> str:
+    """The text of a configuration file; :class:`ConfigError` (not found, not UTF-8, ...)."""
     return _decode(path, _read_bytes(path))
 
 
@@ -160,14 +174,16 @@ def _decode(path: Path, raw: bytes) -> str:
         raise ConfigError([ConfigIssue(path, line, column, "", Text.NOT_UTF8)]) from None
 
 
-def _issue(path: Path, problem: yaml_nodes.YamlProblem) -> ConfigIssue:
+def yaml_issue(path: Path, problem: yaml_nodes.YamlProblem) -> ConfigIssue:
+    """A YAML problem (syntax, duplicate key) of the file at ``path``."""
     mark = problem.mark
     return ConfigIssue(
         path, mark.line if mark else None, mark.column if mark else None, problem.path, problem.message
     )
 
 
-def _validation_issue(path: Path, root: Node, problem: Problem) -> ConfigIssue:
+def validation_issue(path: Path, root: Node, problem: Problem) -> ConfigIssue:
+    """A validation problem of the file at ``path``, at the line of its field in ``root``."""
     mark, node = yaml_nodes.locate(root, problem.loc, at_parent=problem.at_parent)
     message = problem.message
     if problem.type == "string_type" and isinstance(node, ScalarNode) and node.tag != "tag:yaml.org,2002:str":
@@ -192,7 +208,7 @@ def _resolve_clip_paths(data: dict[str, Any], base: Path) -> dict[str, Any]:
     Returns a copy where a path changed (the caller's data, e.g. the site writer's, stays as read).
     """
     data = dict(data)
-    for section, key in (("site", "shared_views"), ("detection", "evidence_dir")):
+    for section, key in RELATIVE_PATHS:
         info = data.get(section)
         if isinstance(info, dict) and isinstance(info.get(key), str):
             folder = Path(info[key]).expanduser()

@@ -15,8 +15,6 @@ from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     PrivateAttr,
     SecretStr,
@@ -25,38 +23,24 @@ from pydantic import (
     model_validator,
 )
 
+from camera_config import model_base
+from camera_config.case_settings import CaseSettings
+from camera_config.model_base import NAME_MAX, SITE_NAME_MAX, Model, has_userinfo, password_from_env
 from camera_config.rules import RuleViolation, SiteRuleError
 
-CAMERA_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
-ENV_NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
-TIMEZONE_PATTERN = r"^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}$"
-SITE_NAME_MAX = 64  # the title bar, snapshots' captions and the site's data folder are named after it
-NAME_MAX = 120  # cameras, groups, zones: what fits a tile's caption and a list
-TEXT_MAX = 2048  # any other text (a URL): longer is a pasted mistake, not a setting
+# Defined with the base model; named here too, where the site's modules have always found them.
+CAMERA_ID_PATTERN = model_base.CAMERA_ID_PATTERN
+ENV_NAME_PATTERN = model_base.ENV_NAME_PATTERN
+TIMEZONE_PATTERN = model_base.TIMEZONE_PATTERN
 
 Tag = Annotated[str, Field(min_length=1, max_length=64)]
-
-
-class Model(BaseModel):
-    """Base for every config model: immutable, unknown keys are errors, no text is absurdly long."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, str_max_length=TEXT_MAX)
-
-
-def _has_userinfo(url: str) -> bool:
-    """``user:pass@`` even when the password holds '#', '?' or '/', which defeat urlsplit."""
-    rest = url.partition("://")[2]
-    if "@" not in rest:
-        return False
-    head = rest[: rest.rfind("@")]
-    return "/" not in head or not re.match(r"^[^/:]*(:\d+)?/", head)
 
 
 def _check_stream_url(value: str, schemes: tuple[str, ...]) -> str:
     parts = urlsplit(value)
     if parts.scheme.lower() not in schemes:
         raise ValueError(f"URL scheme must be one of {', '.join(schemes)}, got {parts.scheme or 'none'!r}")
-    if parts.username or parts.password or _has_userinfo(value):
+    if parts.username or parts.password or has_userinfo(value):
         # Site files are shared and versioned: a password in a URL would leak everywhere.
         raise ValueError(
             "URL must not carry a user name or password; put them under `credentials:` "
@@ -70,25 +54,6 @@ def _check_stream_url(value: str, schemes: tuple[str, ...]) -> str:
         # Not the parser's text: it quotes the port part, which may be a fragment of a password.
         raise ValueError("URL has an invalid port; it must be a number from 1 to 65535") from None
     return value
-
-
-def password_from_env(password_env: str | None, info: ValidationInfo, what: str) -> SecretStr | None:
-    """The password held by the environment variable ``password_env`` (the loader's environment,
-    in the validation context); None when none is named or no environment is given."""
-    env = (info.context or {}).get("env") if info.context is not None else None
-    if password_env is None or env is None:
-        return None
-    value = env.get(password_env)
-    if value is None:
-        # A rule violation, so that the loader points at `password_env`, not the whole block.
-        raise SiteRuleError(
-            [
-                RuleViolation(
-                    ("password_env",), f"environment variable {password_env} is not set; it must hold {what}"
-                )
-            ]
-        )
-    return SecretStr(value)
 
 
 class Credentials(Model):
@@ -532,7 +497,7 @@ class DatabaseSettings(Model):
                 f"must be a PostgreSQL URL (postgresql://user@host:5432/citywall), got scheme "
                 f"{parts.scheme or 'none'!r}; without a database section alerts are kept in SQLite"
             )
-        if parts.password or (_has_userinfo(value) and ":" in value.partition("://")[2].rpartition("@")[0]):
+        if parts.password or (has_userinfo(value) and ":" in value.partition("://")[2].rpartition("@")[0]):
             raise ValueError(
                 "the URL must not carry a password; name the environment variable that holds it "
                 "in `password_env` (or use PGPASSWORD / ~/.pgpass)"
@@ -569,6 +534,7 @@ class SiteConfig(Model):
     ingest: IngestSettings = IngestSettings()
     detection: DetectionSettings = DetectionSettings()
     database: DatabaseSettings | None = None  # None: alerts in SQLite in the site's data folder
+    cases: CaseSettings = CaseSettings()
 
     @model_validator(mode="after")
     def _cross_references(self) -> SiteConfig:

@@ -57,7 +57,7 @@ from yaml.nodes import Node
 from camera_config import yaml_nodes
 from camera_config.files import write_atomic
 from camera_config.issues import ConfigError, ConfigIssue
-from camera_config.loader import parse_site_text, read_site_file, site_from_nodes
+from camera_config.loader import RELATIVE_PATHS, parse_site_text, read_site_file, site_from_nodes
 from camera_config.models import Camera, Group, SiteConfig
 from camera_config.yaml_render import block_yaml
 from camera_config.yaml_splice import REMOVE, Editor, Fields, SpliceError, data_at, plain
@@ -353,7 +353,7 @@ class SiteDocument:
     def _rebase(self, folder: Path) -> None:
         """Relative clip and view paths keep pointing at the same files from ``folder``."""
         old = self.path.absolute().parent
-        for at in (("site", "shared_views"), ("detection", "evidence_dir")):
+        for at in RELATIVE_PATHS:
             where = self._data_at(at)
             if isinstance(where, str) and not Path(where).expanduser().is_absolute():
                 self.set(at, _portable(old / where, folder))

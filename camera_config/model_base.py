@@ -1,0 +1,51 @@
+"""What every configuration model shares: the immutable base model, name and text limits, and
+reading a secret from the environment. The site file's models (:mod:`camera_config.models`) and
+the case files' (:mod:`camera_config.case_files`) build on it."""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel, ConfigDict, SecretStr, ValidationInfo
+
+from camera_config.rules import RuleViolation, SiteRuleError
+
+CAMERA_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
+ENV_NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
+TIMEZONE_PATTERN = r"^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}$"
+SITE_NAME_MAX = 64  # the title bar, snapshots' captions and the site's data folder are named after it
+NAME_MAX = 120  # cameras, groups, zones: what fits a tile's caption and a list
+TEXT_MAX = 2048  # any other text (a URL): longer is a pasted mistake, not a setting
+
+
+class Model(BaseModel):
+    """Base for every config model: immutable, unknown keys are errors, no text is absurdly long."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, str_max_length=TEXT_MAX)
+
+
+def has_userinfo(url: str) -> bool:
+    """``user:pass@`` even when the password holds '#', '?' or '/', which defeat urlsplit."""
+    rest = url.partition("://")[2]
+    if "@" not in rest:
+        return False
+    head = rest[: rest.rfind("@")]
+    return "/" not in head or not re.match(r"^[^/:]*(:\d+)?/", head)
+
+
+def password_from_env(
+    password_env: str | None, info: ValidationInfo, what: str, *, field: str = "password_env"
+) -> SecretStr | None:
+    """The password held by the environment variable ``password_env`` (the loader's environment,
+    in the validation context); None when none is named or no environment is given. ``field``:
+    the key that names the variable, where a missing one is reported."""
+    env = (info.context or {}).get("env") if info.context is not None else None
+    if password_env is None or env is None:
+        return None
+    value = env.get(password_env)
+    if value is None:
+        # A rule violation, so that the loader points at `password_env`, not the whole block.
+        raise SiteRuleError(
+            [RuleViolation((field,), f"environment variable {password_env} is not set; it must hold {what}")]
+        )
+    return SecretStr(value)
