@@ -25,7 +25,8 @@ from camera_config import yaml_nodes
 from camera_config.explain import explain
 from camera_config.issues import ConfigError, ConfigIssue, format_path
 from camera_config.loader import known_timezone, read_site_file
-from camera_config.models import TIMEZONE_PATTERN, Model
+from camera_config.model_base import Model
+from camera_config.models import TIMEZONE_PATTERN
 from camera_config.rules import RuleViolation, SiteRuleError
 
 __all__ = ["WEEKDAYS", "CalendarSettings", "load_calendar_file", "parse_calendar_text"]
