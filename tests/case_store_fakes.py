@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from app.core.alert_ports import StoreFault, StoreUnavailable
 from app.core.audit import GENESIS, AuditDraft, AuditEvent, seal
+from app.core.case_catalogue import CaseKind
 from app.core.case_ports import CaseConflict, CaseQuery, OutboxItem
 from app.core.cases import Case, CaseFacts, CaseState, facts_of
 from app.core.time_limits import DeadlineUnit, TimeLimit
@@ -104,6 +105,7 @@ class FakeCategory:
     code: str
     time_limit: TimeLimit
     urgent: bool = False
+    kind: CaseKind = CaseKind.EVENT
 
 
 @dataclass
@@ -117,8 +119,8 @@ class FakeCatalogue:
         ("vending", "0501"): "0501", ("vending", "0504"): "0504", ("bin_overflow", "0102"): "0102",
     })  # fmt: skip
 
-    def get(self, code: str) -> FakeCategory:
-        return self.categories[code]
+    def category(self, code: str, kind: CaseKind = CaseKind.EVENT) -> FakeCategory:
+        return self.categories[code]  # KeyError is a LookupError, like UnknownCategory
 
     def category_for_alert(self, rule: str, event_code: str) -> FakeCategory | None:
         code = self.for_alerts.get((rule, event_code))
@@ -130,11 +132,18 @@ class FakeDepartment:
     id: str
 
 
+@dataclass(frozen=True)
+class FakeSuggestion:
+    department: FakeDepartment
+
+
 class FakeRouting:
     """Vending to the enforcement squad, everything else to sanitation."""
 
-    def suggest(self, category: FakeCategory, grid_code: str | None) -> FakeDepartment | None:
-        return FakeDepartment("enforcement" if category.code.startswith("05") else "sanitation")
+    def suggest(self, category: FakeCategory, grid_code: str | None) -> FakeSuggestion | None:
+        return FakeSuggestion(
+            FakeDepartment("enforcement" if category.code.startswith("05") else "sanitation")
+        )
 
 
 class ClockCalendar:

@@ -34,6 +34,7 @@ from typing import Any
 
 from app.core.alerts import EvidenceKind, EvidenceRef
 from app.core.audit import AuditDraft
+from app.core.case_catalogue import CaseKind
 from app.core.time_limits import DeadlineUnit, TimeLimit
 
 
@@ -203,6 +204,7 @@ class Case:
     category_code: str  # from the site's catalogue (事件/部件, 大类+小类: 0501 无照经营游商)
     created_at: float
     created_by: str
+    category_kind: CaseKind = CaseKind.EVENT  # 事件 or 部件 (a code may exist in both)
     camera_id: str | None = None
     preset: str | None = None
     zone_id: str | None = None
@@ -267,7 +269,7 @@ class Case:
 
 
 # --- records (JSON-able dicts for the store, the audit chain and the export) -----------------------
-_ENUMS: dict[str, type[StrEnum]] = {"source": CaseSource, "state": CaseState}
+_ENUMS: dict[str, type[StrEnum]] = {"source": CaseSource, "state": CaseState, "category_kind": CaseKind}
 
 
 def _ref_record(ref: EvidenceRef) -> dict[str, Any]:
@@ -340,6 +342,7 @@ class Edit:
     """What may be corrected before dispatch; None leaves a field as it is."""
 
     category_code: str | None = None
+    category_kind: CaseKind | None = None
     grid_code: str | None = None
     address: str | None = None
     description: str | None = None

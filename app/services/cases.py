@@ -33,6 +33,7 @@ from app.core import cases as flow
 from app.core.alert_ports import Clock, StoreUnavailable
 from app.core.alerts import Alert, AlertChange, AlertState
 from app.core.audit import AuditEvent
+from app.core.case_catalogue import CaseKind
 from app.core.case_ports import CaseConflict, CaseQuery, CaseRepository, OutboxItem
 from app.core.cases import (
     Actor,
@@ -63,6 +64,9 @@ class CategoryInfo(Protocol):
     def code(self) -> str: ...
 
     @property
+    def kind(self) -> CaseKind: ...
+
+    @property
     def time_limit(self) -> TimeLimit: ...
 
     @property
@@ -70,20 +74,21 @@ class CategoryInfo(Protocol):
 
 
 class CatalogueInfo(Protocol):
-    def get(self, code: str) -> CategoryInfo:
-        """The category of ``code``; raises KeyError (UnknownCategory) for a code it does not know."""
+    """What the service reads of :class:`~app.core.case_catalogue.Catalogue`."""
+
+    def category(self, code: str, kind: CaseKind = CaseKind.EVENT) -> Any:
+        """The category (a CategoryInfo); raises LookupError (UnknownCategory) for an unknown code."""
         ...
 
-    def category_for_alert(self, rule: str, event_code: str) -> CategoryInfo | None: ...
-
-
-class DepartmentInfo(Protocol):
-    @property
-    def id(self) -> str: ...
+    def category_for_alert(self, rule: str, event_code: str) -> Any: ...
 
 
 class RoutingInfo(Protocol):
-    def suggest(self, category: Any, grid_code: str | None) -> DepartmentInfo | None: ...
+    """What the service reads of :class:`~app.core.case_catalogue.Routing`."""
+
+    def suggest(self, category: Any, grid_code: str | None) -> Any:
+        """A suggestion with ``.department.id`` (None: no rule matches)."""
+        ...
 
 
 class CalendarInfo(Protocol):
@@ -176,15 +181,15 @@ class CaseService:
     def suggest_department(self, case: Case) -> str | None:
         """What the routing table proposes for the case's category and grid (None: no rule)."""
         try:
-            category = self._catalogue().get(case.category_code)
-        except KeyError:
+            category = self._catalogue().category(case.category_code, case.category_kind)
+        except LookupError:
             return None
-        department = self._routing().suggest(category, case.grid_code)
-        return department.id if department is not None else None
+        suggestion = self._routing().suggest(category, case.grid_code)
+        return str(suggestion.department.id) if suggestion is not None else None
 
     def due_at(self, case: Case, start: float) -> float | None:
         """The deadline if the case were dispatched at ``start`` (for the dispatch dialog)."""
-        limit = case.time_limit or self._limit_of(case.category_code)
+        limit = case.time_limit or self._limit_of(case)
         return None if limit is None else self._calendar().deadline(start, limit)
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
@@ -205,6 +210,7 @@ class CaseService:
         actor: Actor,
         *,
         category_code: str,
+        category_kind: CaseKind = CaseKind.EVENT,
         camera_id: str | None = None,
         description: str = "",
         evidence: tuple[CaseEvidence, ...] = (),
@@ -214,7 +220,8 @@ class CaseService:
     ) -> Future[Case]:
         """A case made by hand (at a tile: its snapshot, a category, the camera's grid prefilled)."""
         return self._submit(lambda: self._create_by_hand(
-            actor, category_code, camera_id, description, evidence, grid_code, address, file_now
+            actor, category_code, category_kind, camera_id, description, evidence, grid_code, address,
+            file_now,
         ))  # fmt: skip
 
     def execute(
@@ -291,10 +298,14 @@ class CaseService:
             raise CaseConflict(case_id, expected_version, case.version, case.updated_by)
         return case
 
-    def _limit_of(self, category_code: str) -> TimeLimit | None:
+    def _category(self, case: Case) -> CategoryInfo:
+        category: CategoryInfo = self._catalogue().category(case.category_code, case.category_kind)
+        return category
+
+    def _limit_of(self, case: Case) -> TimeLimit | None:
         try:
-            return self._catalogue().get(category_code).time_limit
-        except KeyError:
+            return self._category(case).time_limit
+        except LookupError:
             return None
 
     def _command(
@@ -304,7 +315,7 @@ class CaseService:
         now = self._clock.now()
         note = str(args.get("note", "") or "")
         if command is C.FILE:
-            category = self._catalogue().get(case.category_code)
+            category = self._category(case)
             change = flow.file(
                 case, actor, now, time_limit=category.time_limit, urgent=category.urgent, note=note
             )
@@ -312,7 +323,7 @@ class CaseService:
             department = args.get("department_id") or case.department_id or self.suggest_department(case)
             if not department:
                 raise ValueError(f"case {case_id}: no department given and the routing table has none")
-            limit = case.time_limit or self._catalogue().get(case.category_code).time_limit
+            limit = case.time_limit or self._category(case).time_limit
             due = self._calendar().deadline(now, limit)
             change = flow.dispatch(case, actor, now, department_id=str(department), due_at=due, note=note)
         elif command is C.REDISPATCH:
@@ -367,6 +378,7 @@ class CaseService:
         self,
         actor: Actor,
         category_code: str,
+        category_kind: CaseKind,
         camera_id: str | None,
         description: str,
         evidence: tuple[CaseEvidence, ...],
@@ -374,11 +386,12 @@ class CaseService:
         address: str | None,
         file_now: bool,
     ) -> Case:
-        category = self._catalogue().get(category_code)  # an unknown code is refused here
+        category: CategoryInfo = self._catalogue().category(category_code, category_kind)  # unknown: refused
         now = self._clock.now()
         place = self._place_of(camera_id) if camera_id else Place()
         case = Case(
-            id=new_case_id(now), source=CaseSource.OPERATOR, category_code=category.code, created_at=now,
+            id=new_case_id(now), source=CaseSource.OPERATOR, category_code=category.code,
+            category_kind=category.kind, created_at=now,
             created_by=actor.name, camera_id=camera_id, grid_code=grid_code or place.grid_code,
             lon=place.lon, lat=place.lat, address=place.address if address is None else address,
             description=description, evidence=evidence, urgent=category.urgent,
@@ -415,7 +428,9 @@ class CaseService:
         existing = self._repo.case_for_alert(alert.id)
         if existing is not None:
             return existing  # made before (a retry, or another workstation)
-        category = self._catalogue().category_for_alert(alert.rule.value, alert.event_code)
+        category: CategoryInfo | None = self._catalogue().category_for_alert(
+            alert.rule.value, alert.event_code
+        )
         if category is None:
             log.warning("alert %s: no case category for %s/%s", alert.id, alert.rule.value, alert.event_code)
             return None
@@ -427,7 +442,8 @@ class CaseService:
         evidence = tuple(CaseEvidence(ref, EvidenceStage.REPORT, actor.name, now) for ref in alert.evidence)
         words = alert.zone_name or alert.zone_id
         case = Case(
-            id=new_case_id(now), source=CaseSource.VIDEO, category_code=category.code, created_at=now,
+            id=new_case_id(now), source=CaseSource.VIDEO, category_code=category.code,
+            category_kind=category.kind, created_at=now,
             created_by=actor.name, camera_id=alert.camera_id, preset=alert.preset, zone_id=alert.zone_id,
             grid_code=alert.grid_code or place.grid_code, lon=place.lon, lat=place.lat,
             address=" ".join(p for p in (place.address, words) if p), description=alert.note,

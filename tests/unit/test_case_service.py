@@ -251,3 +251,29 @@ def test_the_deadline_is_counted_on_the_sites_working_calendar() -> None:
     case = next(iter(repo.cases.values()))
     case = svc.dispatch(case.id, LEAD, case.version).result(timeout=5)
     assert datetime.fromtimestamp(case.due_at or 0, tz) == datetime(2026, 11, 30, 12, 0, tzinfo=tz)  # Monday
+
+
+def test_the_shipped_catalogue_and_routing_file_the_demos_vending_alert() -> None:
+    from app.services.case_config import (
+        DEFAULT_CATALOGUE,
+        DEFAULT_ROUTING,
+        catalogue_from_text,
+        routing_from_text,
+    )
+
+    catalogue = catalogue_from_text(DEFAULT_CATALOGUE.read_text(encoding="utf-8"), DEFAULT_CATALOGUE)
+    routing = routing_from_text(DEFAULT_ROUTING.read_text(encoding="utf-8"), DEFAULT_ROUTING, catalogue)
+    repo = MemoryCaseRepository()
+    svc = CaseService(
+        repo, FakeClock(T0), catalogue=lambda: catalogue, routing=lambda: routing, calendar=ClockCalendar,
+        place_of=lambda cam: Place("370199099001001"),
+    )  # fmt: skip
+    svc.on_alert_change(confirmed_alert()[1])
+    settle(svc)
+    [case] = repo.cases.values()
+    assert (case.category_code, case.category_kind.value, case.department_id) == (
+        "0501",
+        "event",
+        "chengguan-xinhua",
+    )
+    assert case.time_limit == catalogue.category("0501").time_limit
