@@ -169,6 +169,8 @@ def event_message(event: SystemEvent, camera_name: Callable[[str], str]) -> str:
     first = camera_name(event.camera_id) if event.camera_id else event.subject
     second = "" if event.value is None else f"{round(event.value, 1):g}"
     template = MESSAGES[event.kind]
+    if event.kind == K.CASE_SETTINGS_INVALID and event.detail:
+        first = event.detail.split("; ")[0]  # file:line: field: why (the first problem; all in the tooltip)
     if event.kind == K.DETECTION_PROBLEM and event.subject in _FAULT_VALUES:
         template = DETECTION_FAULTS[DetectionFault(event.subject)]
         first = camera_name(event.camera_id) if event.camera_id else ""
