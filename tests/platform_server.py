@@ -32,6 +32,7 @@ class PlatformState:
     plan: deque[str] = field(default_factory=deque)  # "503", "422", "slow", "hold", "redirect", "echo", "ok"
     reject_keys: set[str] = field(default_factory=set)  # always answered 422
     slow_s: float = 2.0
+    held: list[str] = field(default_factory=list)  # keys whose answer was held
     echo_pad: int = 0  # characters before the echoed Authorization header
     holding: threading.Event = field(default_factory=threading.Event)
     release: threading.Event = field(default_factory=threading.Event)
@@ -93,13 +94,18 @@ class _Handler(BaseHTTPRequestHandler):
             state.release.wait(state.slow_s)  # the client times out meanwhile
             self._accept(key, body)
         elif action == "hold":
-            self._accept(key, body)  # committed on our side; the client never hears
+            answer = self._commit(key, body)  # committed on our side; the client never hears
+            state.held.append(key)
             state.holding.set()
             state.release.wait(60)
+            self._answer(*answer)
         else:
             self._accept(key, body)
 
     def _accept(self, key: str, body: dict[str, Any]) -> None:
+        self._answer(*self._commit(key, body))
+
+    def _commit(self, key: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         state = self.server.state
         with state.lock:
             duplicate = key in state.accepted
@@ -107,7 +113,7 @@ class _Handler(BaseHTTPRequestHandler):
                 state.accepted.append(key)
         status = 409 if duplicate else 201
         self._record(key, status, body)
-        self._answer(status, {"error": "duplicate"} if duplicate else {"id": f"P-{len(state.accepted)}"})
+        return status, {"error": "duplicate"} if duplicate else {"id": f"P-{len(state.accepted)}"}
 
     def _record(self, key: str, status: int, body: dict[str, Any] | None = None) -> None:
         with self.server.state.lock:
