@@ -149,3 +149,11 @@ def test_retries_back_off_5_10_20_seconds_up_to_ten_minutes():
     assert next_attempt(500, 0.0) == 600.0  # no overflow after days of failures
     fast = RetryPolicy(first_s=0.1, cap_s=0.4)
     assert [fast.delay(n) for n in (0, 1, 2, 3, 4)] == [0.0, 0.1, 0.2, 0.4, 0.4]
+
+
+def test_the_guide_explains_every_field_of_the_schema():
+    guide = (Path(__file__).parents[2] / "docs" / "case-export.md").read_text("utf-8")
+    missing = [name for name in SCHEMA["properties"] if f"`{name}`" not in guide]
+    assert missing == []
+    payload = export_payload(case_versions(1)[-1], zone=SHANGHAI)
+    assert sorted(payload) == sorted(SCHEMA["properties"])  # the code and the schema agree
