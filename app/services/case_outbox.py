@@ -167,7 +167,6 @@ class OutboxPump:
             if outcome is _Outcome.STORE_FAILED:
                 break  # try again later
             if outcome is _Outcome.RETRY:
-                waiting.setdefault(case_id, []).append(version)
                 break  # the platform gets a rest until the next round
             waiting[case_id] = [v for v in waiting.get(case_id, []) if v != version]
             delivered += outcome is _Outcome.DELIVERED
