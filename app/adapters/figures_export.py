@@ -10,13 +10,12 @@ fractions shown as percentages in the workbook, and an empty cell where nothing 
 CSV is UTF-8 with a byte-order mark, so Excel opens Chinese text correctly; one file per table,
 named ``<stem>-<table>.csv`` beside the path given. Files are written atomically (a temporary file,
 then a rename): a failed export leaves the previous file as it was, and raises
-:class:`ExportError` naming the file and why (read-only folder, disk full …).
+:class:`~app.adapters.export_files.ExportError` naming the file and why (read-only folder, disk full …).
 """
 
 from __future__ import annotations
 
 import csv
-import errno
 import io
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -29,10 +28,10 @@ from openpyxl.cell.cell import Cell as SheetCell
 from openpyxl.styles import Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from app.adapters.export_files import write_export
 from app.core.case_figures import AlertFigures, AlertGroup, Figures, Group, judged_cases, on_time
 from app.core.cases import CaseFacts
 from app.core.site_time import offset_label
-from camera_config.files import write_atomic
 
 Cell = str | int | float | datetime | None
 Progress = Callable[[int, int], None]  # (rows written, rows in all)
@@ -110,14 +109,6 @@ GROUP_COLUMNS = (
     "created", "due", "closed", "closed_on_time", "closure_rate", "on_time_rate", "handled",
     "reworked", "rework_rate", "deferred", "open_due", "mean_to_feedback_h", "mean_to_close_h",
 )  # fmt: skip
-
-
-class ExportError(RuntimeError):
-    """An export could not be written: which file, and why in words."""
-
-    def __init__(self, path: Path, reason: str) -> None:
-        super().__init__(f"cannot write {path}: {reason}")
-        self.path, self.reason = path, reason
 
 
 @dataclass(frozen=True)
@@ -269,7 +260,7 @@ def _summary(
 def write_xlsx(
     path: Path, tables: Sequence[Table], *, english_row: bool = True, progress: Progress | None = None
 ) -> Path:
-    """One sheet per table. Raises :class:`ExportError` naming the file."""
+    """One sheet per table. Raises ExportError (app.adapters.export_files) naming the file."""
     path = Path(path)
     book = Workbook(write_only=True)
     total, done = sum(len(t.rows) for t in tables), 0
@@ -290,7 +281,7 @@ def write_xlsx(
                 progress(done, total)
     buffer = io.BytesIO()
     book.save(buffer)
-    _write(path, buffer.getvalue())
+    write_export(path, buffer.getvalue())
     if progress is not None:
         progress(total, total)
     return path
@@ -314,30 +305,11 @@ def write_csv(
             if progress is not None and done % PROGRESS_EVERY == 0:
                 progress(done, total)
         target = path.with_name(f"{path.stem}-{t.key}.csv")
-        _write(target, "\ufeff".encode() + text.getvalue().encode("utf-8"))
+        write_export(target, "\ufeff".encode() + text.getvalue().encode("utf-8"))
         written.append(target)
     if progress is not None:
         progress(total, total)
     return written
-
-
-def _write(path: Path, data: bytes) -> None:
-    try:
-        write_atomic(path, data)
-    except OSError as exc:
-        raise ExportError(path, _reason(exc)) from exc
-
-
-def _reason(exc: OSError) -> str:
-    if exc.errno == errno.ENOSPC:
-        return "disk full"
-    if exc.errno == errno.EROFS:
-        return "read-only folder"
-    if exc.errno in (errno.EACCES, errno.EPERM):
-        return "permission denied"
-    if exc.errno == errno.ENOENT:
-        return "the folder does not exist"
-    return exc.strerror or str(exc)
 
 
 def _sheet_title(title: str) -> str:

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from app.adapters.figures_export import ENGLISH, ExportError, Names, figure_tables, write_csv, write_xlsx
+from app.adapters.export_files import ExportError
+from app.adapters.figures_export import ENGLISH, Names, figure_tables, write_csv, write_xlsx
 from app.core.alerts import AlertState, DismissReason
 from app.core.case_figures import alert_figures, figures
 from tests.alert_samples import sample_alert
