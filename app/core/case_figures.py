@@ -46,7 +46,7 @@ cleared by the detector without a decision: not judged, counted apart.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 
@@ -183,17 +183,14 @@ class Group:
             return None
         return self.closure_rate >= targets.closure and self.on_time_rate >= targets.on_time
 
-    def _add(self, case: CaseFacts, now: float) -> None:
+    def _add(self, outcome: _Outcome) -> None:
         self.due += 1
-        dispatched = case.dispatched_at or 0.0
-        if case.handled_at is not None and case.handled_at <= now:
-            self.handled += 1
-            self._to_feedback += case.handled_at - dispatched
-            self.reworked += case.rework_count > 0
-        if closed_by(case, now) and case.closed_at is not None:
-            self.closed += 1
-            self._to_close += case.closed_at - dispatched
-            self.closed_on_time += on_time(case, now)
+        self.handled += outcome.handled
+        self.reworked += outcome.reworked
+        self.closed += outcome.closed
+        self.closed_on_time += outcome.on_time
+        self._to_feedback += outcome.to_feedback
+        self._to_close += outcome.to_close
 
 
 @dataclass(frozen=True)
@@ -235,33 +232,56 @@ def ranked(groups: Iterable[Group]) -> list[Group]:
     return sorted(groups, key=order)
 
 
-_GROUPINGS: tuple[tuple[str, Callable[[CaseFacts], str | None]], ...] = (
-    ("by_source", lambda c: c.source.value),
-    ("by_category", lambda c: c.category_code),
-    ("by_grid", lambda c: c.grid_code),
-    ("by_department", lambda c: c.department_id),
-)
-
-
 def figures(facts: Sequence[CaseFacts] | Iterable[CaseFacts], period: Period, now: float) -> Figures:
     """The period's figures as known at ``now`` (definitions: the module's docstring)."""
     out = Figures(period, now)
+    start, end = period.start, period.end
+    tables = (out.by_source, out.by_category, out.by_grid, out.by_department)
     for case in facts:
-        groups = [out.all, *(_group(getattr(out, name), key(case)) for name, key in _GROUPINGS)]
+        created = start <= case.created_at < end
+        at = reckoned_at(case, now)
+        judged = at is not None and start <= at < end
+        if not (created or judged):
+            continue  # most of a year's cases, for a month's figures
+        keys = (case.source.value, case.category_code, case.grid_code, case.department_id)
+        groups = [out.all, *(_group(table, key) for table, key in zip(tables, keys, strict=True))]
         if case.urgent:
             groups.append(out.urgent)
-        if case.created_at in period:
-            for g in groups:
-                g.created += 1
-        at = reckoned_at(case, now)
-        if at is None or at not in period:
-            continue
         for g in groups:
-            if case.was_deferred:
+            g.created += created
+        if not judged:
+            continue
+        if case.was_deferred:
+            for g in groups:
                 g.deferred += 1
-            else:
-                g._add(case, now)
+            continue
+        outcome = _Outcome.of(case, now)
+        for g in groups:
+            g._add(outcome)
     return out
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """One judged case, worked out once for all its groups."""
+
+    handled: bool
+    reworked: bool
+    closed: bool
+    on_time: bool
+    to_feedback: float
+    to_close: float
+
+    @classmethod
+    def of(cls, case: CaseFacts, now: float) -> _Outcome:
+        dispatched = case.dispatched_at or 0.0
+        handled = case.handled_at is not None and case.handled_at <= now
+        closed = closed_by(case, now)
+        return cls(
+            handled, handled and case.rework_count > 0, closed, on_time(case, now),
+            (case.handled_at or 0.0) - dispatched if handled else 0.0,
+            (case.closed_at or 0.0) - dispatched if closed else 0.0,
+        )  # fmt: skip
 
 
 def _group(groups: dict[str | None, Group], key: str | None) -> Group:
