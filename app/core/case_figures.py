@@ -31,7 +31,8 @@ so departments can be ranked; urgent cases have their own group (DOMAIN.md: they
 ``created`` counts the cases reported in the period (any state): the intake per source or category.
 
 Pass every case that may be reckoned in the period (e.g. the store's facts for cases created
-before ``period.end``); cases reckoned elsewhere are ignored.
+before ``period.end``); cases neither created nor judged in the period are ignored, so a group
+(a department …) appears only when it has a case in the period.
 
 **Alerts** (:func:`alert_figures`): alerts raised in the period, per rule and per camera, judged by
 what the operator did. *False alarms* are dismissals as 误检 (false detection), 固定设施 (a fixed
