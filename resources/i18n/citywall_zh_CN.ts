@@ -266,6 +266,10 @@
         <translation>查找类别：编码或名称</translation>
     </message>
     <message>
+        <source>No category matches these words.</source>
+        <translation>没有与这些字词匹配的类别。</translation>
+    </message>
+    <message>
         <source>What is seen, where exactly</source>
         <translation>看到了什么，具体位置</translation>
     </message>

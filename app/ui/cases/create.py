@@ -65,6 +65,9 @@ class CreateCaseDialog(QDialog):
             item = QListWidgetItem(f"{code} {name}")
             item.setData(CodeRole, code)
             self.categories.addItem(item)
+        self.no_match = QLabel(translate("Cases", "No category matches these words."), self)
+        self.no_match.setStyleSheet("color: #e0b050;")
+        self.no_match.hide()
         self.description = QPlainTextEdit(self)
         self.description.setPlaceholderText(translate("Cases", "What is seen, where exactly"))
         self.description.setFixedHeight(70)
@@ -83,6 +86,7 @@ class CreateCaseDialog(QDialog):
         form = QFormLayout()
         form.addRow(translate("Cases", "Category:"), self.search)
         form.addRow("", self.categories)
+        form.addRow("", self.no_match)
         form.addRow(translate("Cases", "Description:"), self.description)
         form.addRow(translate("Cases", "Grid:"), self.grid)
         row = QHBoxLayout()
@@ -117,6 +121,7 @@ class CreateCaseDialog(QDialog):
             item.setHidden(hidden)
             if not hidden and first is None:
                 first = item
+        self.no_match.setVisible(first is None)
         current = self.categories.currentItem()
         if first is not None and (current is None or current.isHidden()):
             self.categories.setCurrentItem(first)

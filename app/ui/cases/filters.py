@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLineEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
 from app.core.case_ports import CaseQuery
 from app.core.cases import OPEN_STATES, CaseSource, CaseState
@@ -62,11 +62,19 @@ class CaseFilters(QWidget):
         self.overdue.toggled.connect(lambda _on: self.changed.emit())
         self.grid.textChanged.connect(lambda _t: self._typing.start())
         self.text.textChanged.connect(lambda _t: self._typing.start())
-        layout = QHBoxLayout(self)
+        # Two rows: the search box keeps its room on a 1280-pixel screen too.
+        choices, words = QHBoxLayout(), QHBoxLayout()
+        for widget in (self.state, self.category, self.department, self.source):
+            choices.addWidget(widget)
+        choices.addStretch(1)
+        words.addWidget(self.text, 1)
+        words.addWidget(self.grid)
+        words.addWidget(self.overdue)
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.state, self.category, self.department, self.source, self.grid, self.overdue):
-            layout.addWidget(widget)
-        layout.addWidget(self.text, 1)
+        layout.setSpacing(4)
+        layout.addLayout(choices)
+        layout.addLayout(words)
         self.setFocusProxy(self.text)
 
     def query(self, now: float, base: CaseQuery) -> CaseQuery:

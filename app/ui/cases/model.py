@@ -44,15 +44,15 @@ from app.ui.cases.words import (
 translate = QCoreApplication.translate
 
 PAGE = 100
-COLUMNS = (
+COLUMNS = (  # what supervision needs first: the state, the colour's word, the deadline
     "id",
     "state",
     "supervision",
+    "due",
     "category",
+    "department",
     "grid",
     "address",
-    "department",
-    "due",
     "source",
     "created",
 )
@@ -160,7 +160,7 @@ class CaseTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.BackgroundRole:
             colour = ROW_BACKGROUND.get(supervision(case, self._now()))
             return QBrush(colour) if colour is not None else None
-        if role == Qt.ItemDataRole.ToolTipRole and column in ("address", "category"):
+        if role == Qt.ItemDataRole.ToolTipRole and column in ("address", "category", "due"):
             return self._text(case, column)
         if role == CaseRole:
             return case

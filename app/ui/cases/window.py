@@ -48,6 +48,7 @@ from app.ui.cases.words import CaseNames, command_words, done_words, error_words
 
 translate = QCoreApplication.translate
 AttachPicture = Callable[[Path, str | None], EvidenceRef]  # keeps a picture file as evidence
+WIDEST = {"address": 180, "category": 170, "due": 230}  # px: long texts are elided, shown in full as tips
 NOTICE_MS = 250  # a burst of notices is one redraw
 TICK_MS = 30_000  # "due soon" and "overdue" follow the clock
 STAGE_OF = {CaseCommand.FEEDBACK: EvidenceStage.FEEDBACK, CaseCommand.VERIFY: EvidenceStage.VERIFICATION,
@@ -91,6 +92,7 @@ class CaseWindow(QMainWindow):
         self.total = 0
         self._want: str | None = None  # the case to select when the page comes
         self._busy = False
+        self._sized = False
         self.dialog: CommandDialog | CreateCaseDialog | None = None
         self.model = CaseTableModel(names, tz, now, self)
         self.filters = CaseFilters(names, self)
@@ -154,6 +156,7 @@ class CaseWindow(QMainWindow):
         split.addWidget(right)
         split.setStretchFactor(0, 5)
         split.setStretchFactor(1, 4)
+        split.setSizes([880, 720])  # the list a little wider; kept in proportion when resized
         self.setCentralWidget(split)
         self._shortcuts()
         self._pages = PageAnswer(self)
@@ -247,6 +250,12 @@ class CaseWindow(QMainWindow):
         keep = self._want or (self.detail.case.id if self.detail.case is not None else None)
         self.total = total
         self.model.set_cases(cases)
+        if cases and not self._sized:  # once: then the widths are the operator's
+            self._sized = True
+            self.table.resizeColumnsToContents()
+            for name, most in WIDEST.items():
+                column = COLUMNS.index(name)
+                self.table.setColumnWidth(column, min(self.table.columnWidth(column), most))
         self.count.setText(translate("Cases", "{0} cases").format(f"{total:,}"))
         pages = max(1, -(-total // PAGE))
         page = self._base.offset // PAGE + 1
