@@ -2758,6 +2758,10 @@
         <translation>放大查看其摄像机画面（不改动已保存的视图）</translation>
     </message>
     <message>
+        <source>Show its case in the case window</source>
+        <translation>在案件窗口中显示它的案件</translation>
+    </message>
+    <message>
         <source>Next list (open, not yet taken, confirmed …)</source>
         <translation>切换列表（未处理、待签收、已确认违规…）</translation>
     </message>

@@ -307,3 +307,31 @@ def test_chinese_words_in_the_window(qtbot, world) -> None:
     assert window.buttons[C.FEEDBACK].text() == "反馈"
     assert "超期" in window.detail.values["deadline"].text()
     window.shutdown()
+
+
+def test_o_in_the_alert_list_shows_the_confirmed_alerts_case(qtbot, world) -> None:
+    from PySide6.QtTest import QTest
+
+    from app.ui.alerts.view import TriageView
+    from tests.ui.alert_fakes import alert
+    from tests.ui.alert_fakes import make_service as alert_service_for_ui
+
+    service, _repo, _clock, _ = world
+    window, _cases = open_window(qtbot, world)
+    alerts, alert_clock = alert_service_for_ui()
+    alerts.subscribe(service.on_alert_change)  # as the composition root wires them
+    alerts.detector_raised(alert(1))  # a vending alert, 店外经营 0504
+    view = TriageView(alerts, camera_name=str, operator=lambda: "张三", now=alert_clock.now)
+    qtbot.addWidget(view)
+    view.show()
+    view.case_requested.connect(window.show_case_for_alert)
+    view.select("a001")
+    QTest.keyClick(view.table, Qt.Key.Key_C)  # confirmed: the case service files a case from it
+    qtbot.waitUntil(lambda: service.case_for_alert("a001") is not None, timeout=5000)
+    made = service.case_for_alert("a001")
+    assert made is not None and made.category_code == "0504"
+    view.set_filter("confirmed")  # it left the open alerts; the confirmed ones list it
+    view.select("a001")
+    QTest.keyClick(view.table, Qt.Key.Key_O)
+    qtbot.waitUntil(lambda: showing(window, made.id))
+    window.shutdown()
