@@ -335,3 +335,44 @@ def test_o_in_the_alert_list_shows_the_confirmed_alerts_case(qtbot, world) -> No
     QTest.keyClick(view.table, Qt.Key.Key_O)
     qtbot.waitUntil(lambda: showing(window, made.id))
     window.shutdown()
+
+
+def test_feedback_with_a_picture_becomes_the_after_picture(qtbot, world, tmp_path) -> None:
+    service, repo, clock, store = world
+    cases = morning(service, clock, store)
+
+    def attach(path, camera_id):
+        return store.put(path.read_bytes(), kind=EvidenceKind.STILL, media_type="image/jpeg",
+                         captured_at=clock.t, camera_id=camera_id or "", stream="main")  # fmt: skip
+
+    window = CaseWindow(service, FakeNames(), OP, SHANGHAI, load_evidence=store.read,
+                        attach_picture=attach, now=clock.now)  # fmt: skip
+    qtbot.addWidget(window)
+    window.show()
+    fine = cases["fine"]
+    window.show_case(fine.id)
+    qtbot.waitUntil(lambda: showing(window, fine.id))
+    window.run(C.FEEDBACK)
+    dialog = window.dialog
+    assert isinstance(dialog, CommandDialog) and dialog.picture_button is not None
+    assert not dialog.ok.isEnabled()  # the department's note is required
+    photo = tmp_path / "after.jpg"
+    photo.write_bytes(picture("反馈", QColor(30, 120, 60)))
+    dialog.set_picture(photo)
+    dialog.note.setPlainText("垃圾已清运")
+    dialog.ok.click()
+    qtbot.waitUntil(lambda: repo.cases[fine.id].state is CaseState.HANDLED, timeout=5000)
+    [after] = repo.cases[fine.id].evidence_at(EvidenceStage.FEEDBACK)
+    assert after.note == "垃圾已清运" and after.ref.captured_at == clock.t
+    qtbot.waitUntil(lambda: window.detail.pair.after.item == after)
+    window.shutdown()
+
+
+def test_only_the_newest_page_asked_is_shown(qtbot, world) -> None:
+    window, cases = open_window(qtbot, world)
+    asked = window._asked
+    window._page_came(asked - 1, [cases["done"]], 1, "")  # an older answer arriving late
+    assert window.model.rowCount() == 4 and window.count.text() == "4 cases"
+    window._page_came(asked, [cases["done"]], 1, "")
+    assert window.model.rowCount() == 1 and window.count.text() == "1 cases"
+    window.shutdown()
