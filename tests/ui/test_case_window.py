@@ -376,3 +376,14 @@ def test_only_the_newest_page_asked_is_shown(qtbot, world) -> None:
     window._page_came(asked, [cases["done"]], 1, "")
     assert window.model.rowCount() == 1 and window.count.text() == "1 cases"
     window.shutdown()
+
+
+def test_the_language_switch_reaches_the_window(qtbot, world) -> None:
+    window, cases = open_window(qtbot, world)
+    window.show_case(cases["overdue"].id)
+    qtbot.waitUntil(lambda: showing(window, cases["overdue"].id))
+    Translations().set_language("zh_CN")
+    assert window.windowTitle() == "案件" and window.buttons[C.FEEDBACK].text() == "反馈"
+    assert window.model.headerData(column("supervision"), Qt.Orientation.Horizontal) == "督办"
+    assert "超期" in window.detail.values["deadline"].text()
+    window.shutdown()

@@ -17,7 +17,7 @@ from datetime import tzinfo
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QModelIndex, QObject, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, QObject, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -489,6 +489,15 @@ class CaseWindow(QMainWindow):
             button.setText(command_words(command))
             button.setToolTip(f"{command_words(command)} ({key})")
         self._update_buttons()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
+        if event.type() == QEvent.Type.LanguageChange:  # Ctrl+L: the words follow (filters: on reopen)
+            self.retranslate()
+            self.detail.retranslate()
+            self.detail.refresh_header()
+            self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
+            self.model.tick()
+        super().changeEvent(event)
 
     def shutdown(self) -> None:
         """At the app's end: no more notices, the reads and commands in flight finished."""
