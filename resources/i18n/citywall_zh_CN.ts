@@ -256,6 +256,743 @@
     </message>
 </context>
 <context>
+    <name>Cases</name>
+    <message>
+        <source>New case at {0}</source>
+        <translation>在 {0} 新建案件</translation>
+    </message>
+    <message>
+        <source>Find a category: code or words</source>
+        <translation>查找类别：编码或名称</translation>
+    </message>
+    <message>
+        <source>No category matches these words.</source>
+        <translation>没有与这些字词匹配的类别。</translation>
+    </message>
+    <message>
+        <source>What is seen, where exactly</source>
+        <translation>看到了什么，具体位置</translation>
+    </message>
+    <message>
+        <source>unit grid code</source>
+        <translation>单元网格编码</translation>
+    </message>
+    <message>
+        <source>Make the case</source>
+        <translation>新建案件</translation>
+    </message>
+    <message>
+        <source>Category:</source>
+        <translation>类别：</translation>
+    </message>
+    <message>
+        <source>Description:</source>
+        <translation>描述：</translation>
+    </message>
+    <message>
+        <source>Grid:</source>
+        <translation>网格：</translation>
+    </message>
+    <message>
+        <source>No snapshot</source>
+        <translation>无抓拍图</translation>
+    </message>
+    <message>
+        <source>The snapshot could not be read</source>
+        <translation>抓拍图无法读取</translation>
+    </message>
+    <message>
+        <source>Loading the picture…</source>
+        <translation>正在载入图片…</translation>
+    </message>
+    <message>
+        <source>Case</source>
+        <translation>案件号</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Department</source>
+        <translation>处置部门</translation>
+    </message>
+    <message>
+        <source>Deadline</source>
+        <translation>处理时限</translation>
+    </message>
+    <message>
+        <source>Reported</source>
+        <translation>上报</translation>
+    </message>
+    <message>
+        <source>Latest note</source>
+        <translation>最新说明</translation>
+    </message>
+    <message>
+        <source>Choose a case in the list.</source>
+        <translation>请在列表中选择一个案件。</translation>
+    </message>
+    <message>
+        <source>{0}:</source>
+        <translation>{0}：</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>人员</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <source>Timeline</source>
+        <translation>处理过程</translation>
+    </message>
+    <message>
+        <source>Evidence ({0})</source>
+        <translation>证据（{0}）</translation>
+    </message>
+    <message>
+        <source>{0}, waiting: {1}</source>
+        <translation>{0}，待审批：{1}</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>{0} (chosen by {1})</source>
+        <translation>{0}（{1} 指定）</translation>
+    </message>
+    <message>
+        <source>suggested: {0}</source>
+        <translation>建议：{0}</translation>
+    </message>
+    <message>
+        <source>not chosen yet</source>
+        <translation>尚未指定</translation>
+    </message>
+    <message>
+        <source>{0} {1} by {2} ({3})</source>
+        <translation>{0} {1}，{2}（{3}）</translation>
+    </message>
+    <message>
+        <source>; seen {0} times</source>
+        <translation>；共发现 {0} 次</translation>
+    </message>
+    <message>
+        <source>starts at dispatch</source>
+        <translation>派遣时开始计时</translation>
+    </message>
+    <message>
+        <source>starts at dispatch ({0})</source>
+        <translation>派遣时开始计时（{0}）</translation>
+    </message>
+    <message>
+        <source>the clock is stopped</source>
+        <translation>缓办中，停止计时</translation>
+    </message>
+    <message>
+        <source>{0} ({1})</source>
+        <translation>{0}（{1}）</translation>
+    </message>
+    <message>
+        <source>{0:g} working hours</source>
+        <translation>{0:g} 工作时</translation>
+    </message>
+    <message>
+        <source>{0:g} urgent hours</source>
+        <translation>{0:g} 紧急工作时</translation>
+    </message>
+    <message>
+        <source>{0:g} working days</source>
+        <translation>{0:g} 工作日</translation>
+    </message>
+    <message>
+        <source>deferral asked by {0}: {1}</source>
+        <translation>{0} 申请缓办：{1}</translation>
+    </message>
+    <message>
+        <source>extension of {0:g} asked by {1}: {2}</source>
+        <translation>{1} 申请延期 {0:g}：{2}</translation>
+    </message>
+    <message>
+        <source>Times in {0}</source>
+        <translation>时间为 {0}</translation>
+    </message>
+    <message>
+        <source>What the department did (required):</source>
+        <translation>处置情况（必填）：</translation>
+    </message>
+    <message>
+        <source>Reason (required):</source>
+        <translation>理由（必填）：</translation>
+    </message>
+    <message>
+        <source>Note (optional):</source>
+        <translation>说明（选填）：</translation>
+    </message>
+    <message>
+        <source>{0}: case {1}</source>
+        <translation>{0}：案件 {1}</translation>
+    </message>
+    <message>
+        <source>Department:</source>
+        <translation>处置部门：</translation>
+    </message>
+    <message>
+        <source>Suggested by the routing table: {0}</source>
+        <translation>派遣匹配建议：{0}</translation>
+    </message>
+    <message>
+        <source>no time limit known for this category</source>
+        <translation>该类别没有处理时限</translation>
+    </message>
+    <message>
+        <source>Deadline if dispatched now:</source>
+        <translation>现在派遣的处理时限：</translation>
+    </message>
+    <message>
+        <source>Extend by:</source>
+        <translation>延期：</translation>
+    </message>
+    <message>
+        <source>{0} asks: {1}</source>
+        <translation>{0} 申请：{1}</translation>
+    </message>
+    <message>
+        <source>Request:</source>
+        <translation>申请：</translation>
+    </message>
+    <message>
+        <source>Choose a picture…</source>
+        <translation>选择图片…</translation>
+    </message>
+    <message>
+        <source>no picture</source>
+        <translation>无图片</translation>
+    </message>
+    <message>
+        <source>Picture (optional):</source>
+        <translation>图片（选填）：</translation>
+    </message>
+    <message>
+        <source>Picture</source>
+        <translation>图片</translation>
+    </message>
+    <message>
+        <source>Pictures ({0})</source>
+        <translation>图片（{0}）</translation>
+    </message>
+    <message>
+        <source>working hours</source>
+        <translation>工作时</translation>
+    </message>
+    <message>
+        <source>urgent hours</source>
+        <translation>紧急工作时</translation>
+    </message>
+    <message>
+        <source>working days</source>
+        <translation>工作日</translation>
+    </message>
+    <message>
+        <source>{0}, taken {1}</source>
+        <translation>{0}，拍摄于 {1}</translation>
+    </message>
+    <message>
+        <source>clip</source>
+        <translation>录像</translation>
+    </message>
+    <message>
+        <source>picture</source>
+        <translation>图片</translation>
+    </message>
+    <message>
+        <source>{0} {1}
+{2}</source>
+        <translation>{0}{1}
+{2}</translation>
+    </message>
+    <message>
+        <source>No report picture</source>
+        <translation>无上报图片</translation>
+    </message>
+    <message>
+        <source>No feedback or check picture yet</source>
+        <translation>尚无反馈或核查图片</translation>
+    </message>
+    <message>
+        <source>Before</source>
+        <translation>处置前</translation>
+    </message>
+    <message>
+        <source>After</source>
+        <translation>处置后</translation>
+    </message>
+    <message>
+        <source>{0}: {1}</source>
+        <translation>{0}：{1}</translation>
+    </message>
+    <message>
+        <source>Double-click to open</source>
+        <translation>双击打开</translation>
+    </message>
+    <message>
+        <source>The picture could not be read: {0}</source>
+        <translation>图片无法读取：{0}</translation>
+    </message>
+    <message>
+        <source>Evidence of case {0}</source>
+        <translation>案件 {0} 的证据</translation>
+    </message>
+    <message>
+        <source>No clip goes with this picture.</source>
+        <translation>此图片没有对应的录像。</translation>
+    </message>
+    <message>
+        <source>No picture goes with this clip.</source>
+        <translation>此录像没有对应的图片。</translation>
+    </message>
+    <message>
+        <source>Open cases</source>
+        <translation>未结案件</translation>
+    </message>
+    <message>
+        <source>All states</source>
+        <translation>全部状态</translation>
+    </message>
+    <message>
+        <source>All categories</source>
+        <translation>全部类别</translation>
+    </message>
+    <message>
+        <source>All departments</source>
+        <translation>全部部门</translation>
+    </message>
+    <message>
+        <source>All sources</source>
+        <translation>全部来源</translation>
+    </message>
+    <message>
+        <source>Grid code (start)</source>
+        <translation>网格编码（前几位）</translation>
+    </message>
+    <message>
+        <source>Overdue only</source>
+        <translation>只看超期</translation>
+    </message>
+    <message>
+        <source>Search: number, address, description (Ctrl+F)</source>
+        <translation>搜索：案件号、地址、描述（Ctrl+F）</translation>
+    </message>
+    <message>
+        <source>Search the cases</source>
+        <translation>搜索案件</translation>
+    </message>
+    <message>
+        <source>Read the list again</source>
+        <translation>重新读取列表</translation>
+    </message>
+    <message>
+        <source>Next page</source>
+        <translation>下一页</translation>
+    </message>
+    <message>
+        <source>Previous page</source>
+        <translation>上一页</translation>
+    </message>
+    <message>
+        <source>Open the report picture and clip</source>
+        <translation>打开上报图片和录像</translation>
+    </message>
+    <message>
+        <source>Supervision</source>
+        <translation>督办</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Reported at</source>
+        <translation>上报时间</translation>
+    </message>
+    <message>
+        <source>Reading…</source>
+        <translation>正在读取…</translation>
+    </message>
+    <message>
+        <source>The cases could not be read: {0}</source>
+        <translation>案件无法读取：{0}</translation>
+    </message>
+    <message>
+        <source>{0} cases</source>
+        <translation>共 {0} 件</translation>
+    </message>
+    <message>
+        <source>page {0} / {1}</source>
+        <translation>第 {0} / {1} 页</translation>
+    </message>
+    <message>
+        <source>Saving: {0}…</source>
+        <translation>正在保存：{0}…</translation>
+    </message>
+    <message>
+        <source>Making the case…</source>
+        <translation>正在新建案件…</translation>
+    </message>
+    <message>
+        <source>Case {0} made: {1}.</source>
+        <translation>案件 {0} 已新建：{1}。</translation>
+    </message>
+    <message>
+        <source>No case was made from this alert (yet).</source>
+        <translation>此告警（尚）未生成案件。</translation>
+    </message>
+    <message>
+        <source>Case {0} is not in the store.</source>
+        <translation>案件库中没有案件 {0}。</translation>
+    </message>
+    <message>
+        <source>Case {0} is shown; the list&apos;s filters leave it out.</source>
+        <translation>已显示案件 {0}；它不在当前筛选的列表中。</translation>
+    </message>
+    <message>
+        <source>Cases</source>
+        <translation>案件</translation>
+    </message>
+    <message>
+        <source>Filed</source>
+        <translation>已立案</translation>
+    </message>
+    <message>
+        <source>Not filed</source>
+        <translation>不予立案</translation>
+    </message>
+    <message>
+        <source>Dispatched</source>
+        <translation>已派遣</translation>
+    </message>
+    <message>
+        <source>Being handled</source>
+        <translation>处置中</translation>
+    </message>
+    <message>
+        <source>Reported back</source>
+        <translation>已反馈</translation>
+    </message>
+    <message>
+        <source>Checked</source>
+        <translation>核查通过</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>已结案</translation>
+    </message>
+    <message>
+        <source>Deferred</source>
+        <translation>缓办</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>修改</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>立案</translation>
+    </message>
+    <message>
+        <source>Do not file</source>
+        <translation>不予立案</translation>
+    </message>
+    <message>
+        <source>Dispatch</source>
+        <translation>派遣</translation>
+    </message>
+    <message>
+        <source>Dispatch to another department</source>
+        <translation>改派</translation>
+    </message>
+    <message>
+        <source>Handling started</source>
+        <translation>开始处置</translation>
+    </message>
+    <message>
+        <source>Report back</source>
+        <translation>反馈</translation>
+    </message>
+    <message>
+        <source>Check passed</source>
+        <translation>核查通过</translation>
+    </message>
+    <message>
+        <source>Return for rework</source>
+        <translation>返工</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>结案</translation>
+    </message>
+    <message>
+        <source>Ask to defer</source>
+        <translation>申请缓办</translation>
+    </message>
+    <message>
+        <source>Ask for an extension</source>
+        <translation>申请延期</translation>
+    </message>
+    <message>
+        <source>Approve the request</source>
+        <translation>批准申请</translation>
+    </message>
+    <message>
+        <source>Refuse the request</source>
+        <translation>驳回申请</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>恢复处置</translation>
+    </message>
+    <message>
+        <source>Seen again</source>
+        <translation>再次发现</translation>
+    </message>
+    <message>
+        <source>Add a picture</source>
+        <translation>添加图片</translation>
+    </message>
+    <message>
+        <source>Case {0} filed.</source>
+        <translation>案件 {0} 已立案。</translation>
+    </message>
+    <message>
+        <source>Case {0} not filed.</source>
+        <translation>案件 {0} 不予立案。</translation>
+    </message>
+    <message>
+        <source>Case {0} dispatched.</source>
+        <translation>案件 {0} 已派遣。</translation>
+    </message>
+    <message>
+        <source>Case {0} dispatched to another department.</source>
+        <translation>案件 {0} 已改派。</translation>
+    </message>
+    <message>
+        <source>Case {0}: handling started.</source>
+        <translation>案件 {0}：已开始处置。</translation>
+    </message>
+    <message>
+        <source>Case {0}: reported back.</source>
+        <translation>案件 {0}：已反馈。</translation>
+    </message>
+    <message>
+        <source>Case {0}: check passed.</source>
+        <translation>案件 {0}：核查通过。</translation>
+    </message>
+    <message>
+        <source>Case {0} returned for rework.</source>
+        <translation>案件 {0} 已返工。</translation>
+    </message>
+    <message>
+        <source>Case {0} closed.</source>
+        <translation>案件 {0} 已结案。</translation>
+    </message>
+    <message>
+        <source>Case {0}: deferral requested.</source>
+        <translation>案件 {0}：已申请缓办。</translation>
+    </message>
+    <message>
+        <source>Case {0}: extension requested.</source>
+        <translation>案件 {0}：已申请延期。</translation>
+    </message>
+    <message>
+        <source>Case {0}: request approved.</source>
+        <translation>案件 {0}：申请已批准。</translation>
+    </message>
+    <message>
+        <source>Case {0}: request refused.</source>
+        <translation>案件 {0}：申请已驳回。</translation>
+    </message>
+    <message>
+        <source>Case {0} resumed.</source>
+        <translation>案件 {0} 已恢复处置。</translation>
+    </message>
+    <message>
+        <source>Case {0}: picture added.</source>
+        <translation>案件 {0}：已添加图片。</translation>
+    </message>
+    <message>
+        <source>Case {0} saved.</source>
+        <translation>案件 {0} 已保存。</translation>
+    </message>
+    <message>
+        <source>Deferral approved</source>
+        <translation>批准缓办</translation>
+    </message>
+    <message>
+        <source>Extension approved</source>
+        <translation>批准延期</translation>
+    </message>
+    <message>
+        <source>Operator</source>
+        <translation>座席员</translation>
+    </message>
+    <message>
+        <source>Shift leader</source>
+        <translation>值班长</translation>
+    </message>
+    <message>
+        <source>System</source>
+        <translation>系统</translation>
+    </message>
+    <message>
+        <source>Video monitoring</source>
+        <translation>视频监控</translation>
+    </message>
+    <message>
+        <source>Made at a tile</source>
+        <translation>画面手动上报</translation>
+    </message>
+    <message>
+        <source>Imported</source>
+        <translation>外部导入</translation>
+    </message>
+    <message>
+        <source>Report</source>
+        <translation>上报</translation>
+    </message>
+    <message>
+        <source>Feedback</source>
+        <translation>反馈</translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation>核查</translation>
+    </message>
+    <message>
+        <source>On time</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <source>Due soon</source>
+        <translation>即将超期</translation>
+    </message>
+    <message>
+        <source>Overdue</source>
+        <translation>超期</translation>
+    </message>
+    <message>
+        <source>{0} d {1} h</source>
+        <translation>{0} 天 {1} 小时</translation>
+    </message>
+    <message>
+        <source>{0} h {1} min</source>
+        <translation>{0} 小时 {1} 分</translation>
+    </message>
+    <message>
+        <source>{0} min</source>
+        <translation>{0} 分</translation>
+    </message>
+    <message>
+        <source>overdue by {0}</source>
+        <translation>超期 {0}</translation>
+    </message>
+    <message>
+        <source>reported back in time</source>
+        <translation>按期反馈</translation>
+    </message>
+    <message>
+        <source>{0} left</source>
+        <translation>剩余 {0}</translation>
+    </message>
+    <message>
+        <source>the disk is full</source>
+        <translation>磁盘已满</translation>
+    </message>
+    <message>
+        <source>the database is read-only</source>
+        <translation>数据库只读</translation>
+    </message>
+    <message>
+        <source>the database is busy at another workstation</source>
+        <translation>数据库正被其他工作站占用</translation>
+    </message>
+    <message>
+        <source>the database server cannot be reached</source>
+        <translation>无法连接数据库服务器</translation>
+    </message>
+    <message>
+        <source>the database file is damaged</source>
+        <translation>数据库文件已损坏</translation>
+    </message>
+    <message>
+        <source>the database refused it</source>
+        <translation>数据库拒绝写入</translation>
+    </message>
+    <message>
+        <source>A case with this number exists already; nothing was saved.</source>
+        <translation>已有相同编号的案件；未保存任何内容。</translation>
+    </message>
+    <message>
+        <source>The case was changed by {0}; it has been reloaded. Please do it again.</source>
+        <translation>案件已被 {0} 修改，已重新载入；请重新操作。</translation>
+    </message>
+    <message>
+        <source>The case was changed at another workstation; it has been reloaded. Please do it again.</source>
+        <translation>案件已在其他工作站被修改，已重新载入；请重新操作。</translation>
+    </message>
+    <message>
+        <source>As {0} you may not do this ({1}); nothing was changed.</source>
+        <translation>{0}无权执行此操作（{1}）；未做任何修改。</translation>
+    </message>
+    <message>
+        <source>The case is {0}: “{1}” is not possible now; nothing was changed.</source>
+        <translation>案件状态为“{0}”，现在不能“{1}”；未做任何修改。</translation>
+    </message>
+    <message>
+        <source>A reason is needed; nothing was changed.</source>
+        <translation>需要填写理由；未做任何修改。</translation>
+    </message>
+    <message>
+        <source>Not saved: {0} ({1}). Nothing was changed; try again.</source>
+        <translation>未保存：{0}（{1}）。未做任何修改，请重试。</translation>
+    </message>
+    <message>
+        <source>Not known here: {0}; nothing was changed.</source>
+        <translation>未知：{0}；未做任何修改。</translation>
+    </message>
+    <message>
+        <source>Not saved: {0}</source>
+        <translation>未保存：{0}</translation>
+    </message>
+</context>
+<context>
     <name>Detection</name>
     <message>
         <source>waiting for the first check</source>
@@ -2023,6 +2760,10 @@
     <message>
         <source>Show its camera in focus (the saved view stays as it is)</source>
         <translation>放大查看其摄像机画面（不改动已保存的视图）</translation>
+    </message>
+    <message>
+        <source>Show its case in the case window</source>
+        <translation>在案件窗口中显示它的案件</translation>
     </message>
     <message>
         <source>Next list (open, not yet taken, confirmed …)</source>

@@ -65,6 +65,7 @@ TRIAGE_KEYS: tuple[TriageKey, ...] = (
         (K.Key_G, K.Key_Return, K.Key_Enter),
         ("G", "Enter"),
     ),
+    _key("case", QT_TRANSLATE_NOOP("Triage", "Show its case in the case window"), (K.Key_O,), ("O",)),
     _key(
         "filter",
         QT_TRANSLATE_NOOP("Triage", "Next list (open, not yet taken, confirmed …)"),

@@ -54,6 +54,7 @@ class TriageView(QWidget):
     camera_requested = Signal(str, object)  # camera id, preset: show it in focus (never edit the view)
     evidence_opened = Signal(object)  # the window showing an alert's evidence
     counts_changed = Signal(int, int)  # open alerts, not yet taken
+    case_requested = Signal(str)  # alert id: show the case made from it (the case window)
 
     def __init__(
         self,
@@ -239,6 +240,8 @@ class TriageView(QWidget):
             self.evidence_opened.emit(self._open_evidence(alert, self))
         elif key_id == "goto":
             self.goto()
+        elif key_id == "case":
+            self.case_requested.emit(alert.id)
 
     def goto(self) -> None:
         alert = self.current_alert()

@@ -1,0 +1,247 @@
+"""One case beside the list: what it is and where (header), what happened to it (the timeline from
+its audit events), and what was seen (before/after and the gallery)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import tzinfo
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QLabel,
+    QSplitter,
+    QTabWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.audit import AuditEvent
+from app.core.cases import Case, CaseState
+from app.ui.alerts.thumbnails import LoadEvidence, Thumbnails
+from app.ui.cases.evidence import GALLERY_THUMB, PAIR_PICTURE, BeforeAfter, Gallery
+from app.ui.cases.words import (
+    CaseNames,
+    Supervision,
+    action_words,
+    category_words,
+    department_words,
+    role_words,
+    seconds_words,
+    source_words,
+    state_words,
+    supervision,
+    supervision_words,
+    time_left_words,
+    when_words,
+    zone_words,
+)
+
+translate = QCoreApplication.translate
+FIELDS = ("id", "category", "state", "grid", "address", "department", "deadline", "reported", "note")
+STATE_COLOUR = {Supervision.DUE_SOON: "#f0c050", Supervision.OVERDUE: "#ff6b6b"}
+
+
+def field_words(name: str) -> str:
+    words = {
+        "id": translate("Cases", "Case"),
+        "category": translate("Cases", "Category"),
+        "state": translate("Cases", "State"),
+        "grid": translate("Cases", "Grid"),
+        "address": translate("Cases", "Address"),
+        "department": translate("Cases", "Department"),
+        "deadline": translate("Cases", "Deadline"),
+        "reported": translate("Cases", "Reported"),
+        "note": translate("Cases", "Latest note"),
+    }
+    return words[name]
+
+
+class CaseDetail(QWidget):
+    evidence_requested = Signal(object)  # CaseEvidence
+
+    def __init__(
+        self,
+        names: CaseNames,
+        tz: tzinfo,
+        load_evidence: LoadEvidence | None,
+        now: Callable[[], float] = time.time,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("caseDetail")
+        self._names, self._tz, self._now = names, tz, now
+        self.case: Case | None = None
+        self.events: list[AuditEvent] = []
+        self.empty = QLabel(translate("Cases", "Choose a case in the list."), self)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.values: dict[str, QLabel] = {}
+        header = QFrame(self)
+        grid = QGridLayout(header)
+        grid.setContentsMargins(4, 4, 4, 4)
+        grid.setHorizontalSpacing(10)
+        grid.setVerticalSpacing(2)
+        self._field_labels: dict[str, QLabel] = {}
+        for n, name in enumerate(FIELDS):
+            key = self._field_labels[name] = QLabel(header)
+            key.setStyleSheet("color: #8a90a0;")
+            value = self.values[name] = QLabel(header)
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            grid.addWidget(key, n, 0, Qt.AlignmentFlag.AlignTop)
+            grid.addWidget(value, n, 1)
+        grid.setColumnStretch(1, 1)
+        self.values["id"].setStyleSheet("font-weight: bold;")
+        self.pair = BeforeAfter(Thumbnails(load_evidence, self, size=PAIR_PICTURE), tz, self)
+        self.gallery = Gallery(Thumbnails(load_evidence, self, size=GALLERY_THUMB), tz, self)
+        self.timeline = QTreeWidget(self)
+        self.timeline.setRootIsDecorated(False)
+        self.timeline.setAlternatingRowColors(True)
+        self.timeline.setWordWrap(True)
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(self.timeline, "")
+        self.tabs.addTab(self.gallery, "")
+        split = QSplitter(Qt.Orientation.Vertical, self)
+        split.addWidget(self.pair)
+        split.addWidget(self.tabs)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 3)
+        self.body = QWidget(self)
+        body = QVBoxLayout(self.body)
+        body.setContentsMargins(0, 0, 0, 0)
+        body.addWidget(header)
+        body.addWidget(split, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.body, 1)
+        self.pair.open_requested.connect(self.evidence_requested)
+        self.gallery.open_requested.connect(self.evidence_requested)
+        self.retranslate()
+        self.show_case(None)
+
+    def retranslate(self) -> None:
+        for name, label in self._field_labels.items():
+            label.setText(translate("Cases", "{0}:").format(field_words(name)))
+        self.timeline.setHeaderLabels([
+            translate("Cases", "Time"), translate("Cases", "Who"), translate("Cases", "Role"),
+            translate("Cases", "Action"), translate("Cases", "Note"),
+        ])  # fmt: skip
+        self.tabs.setTabText(0, translate("Cases", "Timeline"))
+        self._gallery_tab()
+
+    def _gallery_tab(self) -> None:
+        count = len(self.case.evidence) if self.case is not None else 0
+        self.tabs.setTabText(1, translate("Cases", "Evidence ({0})").format(count))
+
+    def show_case(self, case: Case | None, events: list[AuditEvent] | None = None) -> None:
+        """The case as stored now; ``events`` None keeps the timeline (it is being read)."""
+        same = case is not None and self.case is not None and case.id == self.case.id
+        self.case = case
+        self.empty.setVisible(case is None)
+        self.body.setVisible(case is not None)
+        if case is None:
+            self.events = []
+            self.timeline.clear()
+            return
+        self.refresh_header()
+        if events is not None:
+            self.show_timeline(events)
+        elif not same:
+            self.timeline.clear()
+        self.pair.show_case(case)
+        self.gallery.show_case(case)
+        self._gallery_tab()
+
+    def refresh_header(self) -> None:
+        case = self.case
+        if case is None:
+            return
+        now = self._now()
+        level = supervision(case, now)
+        state = state_words(case.state)
+        if case.pending is not None:
+            state = translate("Cases", "{0}, waiting: {1}").format(state, self._pending_words(case))
+        words = supervision_words(level)
+        self.values["id"].setText(case.id)
+        self.values["category"].setText(category_words(self._names, case.category_code))
+        self.values["state"].setText(f"{state} · {words}" if words else state)
+        self.values["state"].setStyleSheet(f"color: {STATE_COLOUR[level]};" if level in STATE_COLOUR else "")
+        self.values["grid"].setText(case.grid_code or translate("Cases", "none"))
+        self.values["address"].setText(case.address or case.description)
+        department = department_words(self._names, case.department_id)
+        suggested = case.suggested_department_id
+        if department and case.department_chosen_by and case.department_chosen_by != "routing":
+            department = translate("Cases", "{0} (chosen by {1})").format(
+                department, case.department_chosen_by
+            )
+        elif not department and suggested:
+            department = translate("Cases", "suggested: {0}").format(department_words(self._names, suggested))
+        self.values["department"].setText(department or translate("Cases", "not chosen yet"))
+        self.values["deadline"].setText(self._deadline_words(case, now))
+        reported = translate("Cases", "{0} {1} by {2} ({3})").format(
+            when_words(case.created_at, self._tz), zone_words(self._tz, case.created_at), case.created_by,
+            source_words(case.source),
+        )  # fmt: skip
+        if case.occurrences > 1:
+            reported += translate("Cases", "; seen {0} times").format(case.occurrences)
+        self.values["reported"].setText(reported)
+        self.values["note"].setText(case.note or case.description or "—")
+
+    def _deadline_words(self, case: Case, now: float) -> str:
+        if case.due_at is None:
+            if case.time_limit is None:
+                return translate("Cases", "starts at dispatch")
+            return translate("Cases", "starts at dispatch ({0})").format(self._limit_words(case))
+        left = time_left_words(case, now)
+        text = f"{when_words(case.due_at, self._tz)} {zone_words(self._tz, case.due_at)}"
+        if case.state is CaseState.DEFERRED:
+            left = translate("Cases", "the clock is stopped")
+        return translate("Cases", "{0} ({1})").format(text, left) if left else text
+
+    def _limit_words(self, case: Case) -> str:
+        assert case.time_limit is not None
+        unit = {
+            "work_hours": translate("Cases", "{0:g} working hours"),
+            "urgent_hours": translate("Cases", "{0:g} urgent hours"),
+            "work_days": translate("Cases", "{0:g} working days"),
+        }[case.time_limit.unit.value]
+        return unit.format(case.time_limit.amount)
+
+    def _pending_words(self, case: Case) -> str:
+        pending = case.pending
+        assert pending is not None
+        if pending.kind.value == "deferral":
+            return translate("Cases", "deferral asked by {0}: {1}").format(pending.by, pending.reason)
+        return translate("Cases", "extension of {0:g} asked by {1}: {2}").format(
+            pending.amount or 0, pending.by, pending.reason
+        )
+
+    def show_timeline(self, events: list[AuditEvent]) -> None:
+        self.events = list(events)
+        self.timeline.clear()
+        rows = []
+        for event in events:
+            role = str(event.data.get("by_role", ""))
+            note = event.note
+            if event.action == "dispatch" or event.action == "redispatch":
+                department = department_words(self._names, str(event.data.get("department_id") or ""))
+                note = event.note if event.action == "redispatch" else ""
+                note = "; ".join(p for p in (department, note) if p)
+            row = QTreeWidgetItem([
+                seconds_words(event.at, self._tz), event.actor, role_words(role),
+                action_words(event.action, event.reason), note,
+            ])  # fmt: skip
+            row.setToolTip(4, note)
+            rows.append(row)
+        self.timeline.addTopLevelItems(rows)
+        for column in range(4):
+            self.timeline.resizeColumnToContents(column)
+        if events:
+            self.timeline.headerItem().setToolTip(
+                0, translate("Cases", "Times in {0}").format(zone_words(self._tz, events[-1].at))
+            )

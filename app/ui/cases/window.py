@@ -1,0 +1,511 @@
+"""The case window (案件): a top-level window of its own (the shift leader keeps it on a second
+screen) with the case list and its filters on the left, the chosen case on the right, and the
+commands the person on shift may give under it.
+
+Nothing here waits on the store on the GUI thread: pages, timelines and commands run in a small
+thread pool and come back by queued signals; the newest page asked is the one shown. The case
+service's notices (heard on its writer thread) come through a signal too and, a burst at a time,
+redraw the rows they touch and ask the page again (a case may have left or joined the filter).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import tzinfo
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, QObject, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.alerts import EvidenceKind, EvidenceRef
+from app.core.case_ports import CaseConflict, CaseQuery, SortKey
+from app.core.cases import Actor, Case, CaseCommand, CaseEvidence, EvidenceStage, allowed_commands
+from app.services.cases import CaseNotice, CaseService
+from app.ui.alerts.thumbnails import LoadEvidence
+from app.ui.cases.create import CreateCaseDialog
+from app.ui.cases.detail import CaseDetail
+from app.ui.cases.dialogs import ASKS, Answer, CommandDialog
+from app.ui.cases.evidence import CaseEvidenceWindow
+from app.ui.cases.filters import CaseFilters
+from app.ui.cases.keys import COMMAND_KEYS, WINDOW_KEYS
+from app.ui.cases.model import COLUMNS, PAGE, CaseTableModel, Job, PageAnswer, PageQuestion, Work
+from app.ui.cases.words import CaseNames, command_words, done_words, error_words, role_words
+
+translate = QCoreApplication.translate
+AttachPicture = Callable[[Path, str | None], EvidenceRef]  # keeps a picture file as evidence
+WIDEST = {"address": 180, "category": 170, "due": 230}  # px: long texts are elided, shown in full as tips
+NOTICE_MS = 250  # a burst of notices is one redraw
+TICK_MS = 30_000  # "due soon" and "overdue" follow the clock
+STAGE_OF = {CaseCommand.FEEDBACK: EvidenceStage.FEEDBACK, CaseCommand.VERIFY: EvidenceStage.VERIFICATION,
+            CaseCommand.RETURN: EvidenceStage.VERIFICATION}  # fmt: skip
+
+
+class _Notices(QObject):
+    heard = Signal(object)  # CaseNotice, emitted on the case writer's thread: queued to the GUI
+
+
+class CaseWindow(QMainWindow):
+    case_shown = Signal(str)  # the case now in the detail
+    case_created = Signal(object)  # a Case made by hand
+
+    def __init__(
+        self,
+        service: CaseService,
+        names: CaseNames,
+        actor: Actor,
+        tz: tzinfo,
+        *,
+        load_evidence: LoadEvidence | None = None,
+        attach_picture: AttachPicture | None = None,
+        camera_name: Callable[[str], str] = str,
+        now: Callable[[], float] = time.time,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("caseWindow")
+        self.service, self.names, self.actor, self._tz = service, names, actor, tz
+        self._load, self._attach, self._camera_name, self._now = (
+            load_evidence,
+            attach_picture,
+            camera_name,
+            now,
+        )
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(2)
+        self._base = CaseQuery(limit=PAGE)
+        self._asked = 0
+        self.total = 0
+        self._want: str | None = None  # the case to select when the page comes
+        self._busy = False
+        self._sized = False
+        self.dialog: CommandDialog | CreateCaseDialog | None = None
+        self.model = CaseTableModel(names, tz, now, self)
+        self.filters = CaseFilters(names, self)
+        self.filters.changed.connect(lambda: self.reload(first_page=True))
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(COLUMNS.index("created"), Qt.SortOrder.DescendingOrder)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.table.doubleClicked.connect(lambda _i: self.open_report_evidence())
+        self.count = QLabel(self)
+        self.page_label = QLabel(self)
+        self.previous = QPushButton(self)
+        self.next = QPushButton(self)
+        self.previous.clicked.connect(lambda: self.turn(-1))
+        self.next.clicked.connect(lambda: self.turn(1))
+        self.banner = QLabel(self)
+        self.banner.setObjectName("caseBanner")
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet("background: #5a1e22; color: #ffe0e0; padding: 6px;")
+        self.banner.hide()
+        self.detail = CaseDetail(names, tz, load_evidence, now, self)
+        self.detail.evidence_requested.connect(self.open_evidence)
+        self.buttons: dict[CaseCommand, QPushButton] = {}
+        actions = QHBoxLayout()
+        for command, key in COMMAND_KEYS.items():
+            button = self.buttons[command] = QPushButton(self)
+            button.setShortcut(QKeySequence(key))
+            button.setAutoDefault(False)
+            button.clicked.connect(lambda _c=False, c=command: self.run(c))
+            actions.addWidget(button)
+        actions.addStretch(1)
+        self.who = QLabel(self)
+        actions.addWidget(self.who)
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.filters)
+        left_layout.addWidget(self.table, 1)
+        paging = QHBoxLayout()
+        paging.addWidget(self.count)
+        paging.addStretch(1)
+        paging.addWidget(self.previous)
+        paging.addWidget(self.page_label)
+        paging.addWidget(self.next)
+        left_layout.addLayout(paging)
+        right = QWidget(self)
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.banner)
+        right_layout.addWidget(self.detail, 1)
+        right_layout.addLayout(actions)
+        split = QSplitter(Qt.Orientation.Horizontal, self)
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setStretchFactor(0, 5)
+        split.setStretchFactor(1, 4)
+        split.setSizes([880, 720])  # the list a little wider; kept in proportion when resized
+        self.setCentralWidget(split)
+        self._shortcuts()
+        self._pages = PageAnswer(self)
+        self._pages.done.connect(self._page_came)
+        self._work = Work(self)
+        self._work.done.connect(self._work_came)
+        self._notices = _Notices(self)
+        self._notices.heard.connect(self._heard)
+        self._heard_ids: dict[str, Case] = {}
+        self._coalesce = QTimer(self, singleShot=True, interval=NOTICE_MS)
+        self._coalesce.timeout.connect(self._apply_notices)
+        unsubscribe = self._unsubscribe = service.subscribe(self._notices.heard.emit)
+        self.destroyed.connect(lambda *_: unsubscribe())
+        self._tick = QTimer(self, interval=TICK_MS)
+        self._tick.timeout.connect(self._clock)
+        self._tick.start()
+        self.model.sort_requested.connect(self._sort)  # after the header's first sort indicator
+        self.retranslate()
+        self.resize(1600, 900)
+        self.reload()
+
+    # --- the lead's API -----------------------------------------------------------------------------
+    def set_actor(self, actor: Actor) -> None:
+        """The person on shift changed (or acts in another role): the buttons follow."""
+        self.actor = actor
+        self._update_buttons()
+
+    def show_case(self, case_id: str) -> None:
+        """Select ``case_id`` in the list when it is on this page, and show it in the detail."""
+        self._want = case_id
+        row = self.model.row_of(case_id)
+        if row >= 0:
+            self.table.selectRow(row)
+        else:
+            self._ask(("case", case_id), lambda: self.service.get(case_id))
+        self.raise_()
+        self.activateWindow()
+
+    def show_case_for_alert(self, alert_id: str) -> None:
+        """The case of a confirmed alert (one key in the alert list): found off the GUI thread."""
+        self._ask(("for_alert", alert_id), lambda: self.service.case_for_alert(alert_id))
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
+    def create_from_tile(
+        self, camera_id: str, snapshot: EvidenceRef | None, grid_code: str | None
+    ) -> CreateCaseDialog:
+        """The tile's context menu: a new case at this camera, its snapshot as the report picture."""
+        dialog = CreateCaseDialog(
+            self.names, self._camera_name(camera_id), snapshot, grid_code, self._load, self
+        )
+        dialog.accepted.connect(lambda: self._create(camera_id, snapshot, dialog))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def reload(self, *, first_page: bool = False) -> None:
+        if first_page:
+            self._base = replace(self._base, offset=0)
+        query = self.filters.query(self._now(), self._base)
+        self._asked += 1
+        self.count.setText(translate("Cases", "Reading…"))
+        self.pool.start(PageQuestion(self._asked, self.service, query, self._pages))
+
+    def turn(self, pages: int) -> None:
+        offset = self._base.offset + pages * PAGE
+        if 0 <= offset < max(self.total, 1):
+            self._base = replace(self._base, offset=offset)
+            self.reload()
+
+    def current_case(self) -> Case | None:
+        return self.detail.case
+
+    def wait_idle(self, ms: int = 5000) -> bool:
+        """Tests and shutdown: let the reads and commands in flight finish."""
+        return self.pool.waitForDone(ms)
+
+    # --- the list ----------------------------------------------------------------------------------
+    def _sort(self, key: SortKey, descending: bool) -> None:
+        self._base = replace(self._base, sort=key, descending=descending, offset=0)
+        self.reload()
+
+    def _page_came(self, number: int, cases: list[Case], total: int, error: str) -> None:
+        if number != self._asked:
+            return  # an older question: a newer one is on its way
+        if error:
+            self.count.setText(translate("Cases", "The cases could not be read: {0}").format(error))
+            return
+        keep = self._want or (self.detail.case.id if self.detail.case is not None else None)
+        self.total = total
+        self.model.set_cases(cases)
+        if cases and not self._sized:  # once: then the widths are the operator's
+            self._sized = True
+            self.table.resizeColumnsToContents()
+            for name, most in WIDEST.items():
+                column = COLUMNS.index(name)
+                self.table.setColumnWidth(column, min(self.table.columnWidth(column), most))
+        self.count.setText(translate("Cases", "{0} cases").format(f"{total:,}"))
+        pages = max(1, -(-total // PAGE))
+        page = self._base.offset // PAGE + 1
+        self.page_label.setText(translate("Cases", "page {0} / {1}").format(page, pages))
+        self.previous.setEnabled(page > 1)
+        self.next.setEnabled(page < pages)
+        row = self.model.row_of(keep) if keep else -1
+        if row >= 0:
+            self.table.selectRow(row)
+            self._want = None
+        elif keep is None and cases:
+            self.table.selectRow(0)
+
+    def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        case = self.model.case_at(current.row())
+        if case is not None:
+            self._show(case, reload_timeline=case.id != (self.detail.case.id if self.detail.case else None))
+
+    def _show(self, case: Case, *, reload_timeline: bool = True) -> None:
+        if self.detail.case is None or case.id != self.detail.case.id:
+            self.banner.hide()
+        self.detail.show_case(case)
+        self.case_shown.emit(case.id)
+        self._update_buttons()
+        if reload_timeline:
+            self._ask(("timeline", case.id), lambda: self.service.timeline(case.id))
+
+    # --- notices from the service (any workstation's changes) ---------------------------------------
+    def _heard(self, notice: CaseNotice) -> None:
+        self._heard_ids[notice.case.id] = notice.case
+        if not self._coalesce.isActive():
+            self._coalesce.start()
+
+    def _apply_notices(self) -> None:
+        heard, self._heard_ids = self._heard_ids, {}
+        for case in heard.values():
+            self.model.replace_case(case)
+        shown = self.detail.case
+        if shown is not None and shown.id in heard and heard[shown.id].version > shown.version:
+            self._show(heard[shown.id])
+        self.reload()
+
+    def _clock(self) -> None:
+        self.model.tick()
+        self.detail.refresh_header()
+
+    # --- commands ----------------------------------------------------------------------------------
+    def run(self, command: CaseCommand) -> None:
+        case = self.detail.case
+        button = self.buttons.get(command)
+        if case is None or self._busy or button is None or not button.isVisible() or not button.isEnabled():
+            return
+        if command not in ASKS:
+            self._give(case, command, Answer(""))
+            return
+        suggested = (
+            self.service.suggest_department(case)
+            if command in (CaseCommand.DISPATCH, CaseCommand.REDISPATCH)
+            else None
+        )
+        due = self.service.due_at(case, self._now()) if command is CaseCommand.DISPATCH else None
+        dialog = CommandDialog(
+            command, case, self.names, self._tz, suggested_department=suggested, due_preview=due,
+            can_attach=self._attach is not None, parent=self,
+        )  # fmt: skip
+        dialog.accepted.connect(lambda: self._give(case, command, dialog.answer()))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.dialog = dialog
+        dialog.open()
+
+    def _give(self, case: Case, command: CaseCommand, answer: Answer) -> None:
+        actor, attach, now = self.actor, self._attach, self._now
+
+        def work() -> Case:
+            args: dict[str, Any] = {"note": answer.note}
+            if answer.department_id is not None:
+                args["department_id"] = answer.department_id
+            if answer.amount is not None:
+                args["amount"] = answer.amount
+            if answer.picture is not None and attach is not None:
+                ref = attach(answer.picture, case.camera_id)
+                args["evidence"] = (CaseEvidence(ref, STAGE_OF[command], actor.name, now(), answer.note),)
+            return self.service.execute(case.id, command, actor, case.version, **args).result(timeout=60)
+
+        self._set_busy(True, translate("Cases", "Saving: {0}…").format(command_words(command)))
+        self._ask(("command", command, case.id), work)
+
+    def _create(self, camera_id: str, snapshot: EvidenceRef | None, dialog: CreateCaseDialog) -> None:
+        new, actor = dialog.answer(), self.actor
+        evidence = (
+            ()
+            if snapshot is None
+            else (CaseEvidence(snapshot, EvidenceStage.REPORT, actor.name, snapshot.captured_at),)
+        )
+
+        def work() -> Case:
+            return self.service.create(
+                actor, category_code=new.category_code, camera_id=camera_id, description=new.description,
+                evidence=evidence, grid_code=new.grid_code,
+            ).result(timeout=60)  # fmt: skip
+
+        self._set_busy(True, translate("Cases", "Making the case…"))
+        self._ask(("create", camera_id), work)
+
+    def _set_busy(self, busy: bool, text: str = "") -> None:
+        self._busy = busy
+        if text:
+            self.statusBar().showMessage(text)
+        self._update_buttons()
+
+    def _ask(self, token: tuple[Any, ...], work: Callable[[], object]) -> None:
+        self.pool.start(Job(token, work, self._work))
+
+    def _work_came(self, token: tuple[Any, ...], result: object, error: BaseException | None) -> None:
+        what = token[0]
+        if what == "timeline":
+            if self.detail.case is not None and self.detail.case.id == token[1] and error is None:
+                self.detail.show_timeline(result)  # type: ignore[arg-type]
+            return
+        if what in ("case", "for_alert"):
+            self._found(token, result, error)
+            return
+        self._set_busy(False)
+        if what == "create":
+            if error is not None:
+                self._failed(error, None)
+                return
+            assert isinstance(result, Case)
+            self.statusBar().showMessage(
+                translate("Cases", "Case {0} made: {1}.").format(result.id, result.category_code)
+            )
+            self.case_created.emit(result)
+            self._want = result.id
+            self._show(result)
+            self.reload()
+            return
+        command, case_id = token[1], token[2]
+        if error is not None:
+            self._failed(error, command, case_id)
+            return
+        assert isinstance(result, Case)
+        self.banner.hide()
+        self.statusBar().showMessage(done_words(command).format(result.id))
+        if self.detail.case is not None and self.detail.case.id == result.id:
+            self._show(result)
+
+    def _found(self, token: tuple[Any, ...], result: object, error: BaseException | None) -> None:
+        if error is not None:
+            self._say(error_words(error))
+            return
+        if not isinstance(result, Case):
+            if token[0] == "for_alert":
+                self._say(translate("Cases", "No case was made from this alert (yet)."))
+            else:
+                self._say(translate("Cases", "Case {0} is not in the store.").format(token[1]))
+            return
+        self._want = result.id
+        row = self.model.row_of(result.id)
+        if row >= 0:
+            self.table.selectRow(row)
+            self._show(result)
+        else:
+            self.table.clearSelection()
+            self._show(result)
+            self.statusBar().showMessage(
+                translate("Cases", "Case {0} is shown; the list's filters leave it out.").format(result.id)
+            )
+
+    def _failed(self, error: BaseException, command: CaseCommand | None, case_id: str | None = None) -> None:
+        self._say(error_words(error, command))
+        if isinstance(error, CaseConflict) and case_id is not None:
+            self._ask(("case", case_id), lambda: self.service.get(case_id))  # theirs, as stored
+
+    def _say(self, text: str) -> None:
+        self.banner.setText(text)
+        self.banner.show()
+        self.statusBar().showMessage(text)
+
+    def _update_buttons(self) -> None:
+        case = self.detail.case
+        allowed = set(allowed_commands(case.state, self.actor.role)) if case is not None else set()
+        for command, button in self.buttons.items():
+            show = command in allowed
+            if command in (CaseCommand.APPROVE, CaseCommand.REJECT):
+                show = show and case is not None and case.pending is not None
+            if command in (CaseCommand.REQUEST_DEFERRAL, CaseCommand.REQUEST_EXTENSION):
+                show = show and case is not None and case.pending is None
+            button.setVisible(show)
+            button.setEnabled(show and not self._busy)
+        self.who.setText(
+            translate("Cases", "{0} ({1})").format(self.actor.name, role_words(self.actor.role.value))
+        )
+
+    # --- evidence ----------------------------------------------------------------------------------
+    def open_evidence(self, item: CaseEvidence | None) -> QWidget | None:
+        case = self.detail.case
+        if item is None or case is None or self._load is None:
+            return None
+        window = CaseEvidenceWindow(case, item, self._load, self._tz, self)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.show()
+        return window
+
+    def open_report_evidence(self) -> QWidget | None:
+        case = self.detail.case
+        if case is None:
+            return None
+        items = case.evidence_at(EvidenceStage.REPORT, EvidenceKind.STILL) or case.evidence_at(
+            EvidenceStage.REPORT
+        )
+        return self.open_evidence(items[0]) if items else None
+
+    # --- keys, words, closing -------------------------------------------------------------------------
+    def _shortcuts(self) -> None:
+        handlers: dict[str, Callable[[], object]] = {
+            "search": lambda: self.filters.text.setFocus(Qt.FocusReason.ShortcutFocusReason),
+            "reload": self.reload,
+            "next_page": lambda: self.turn(1),
+            "previous_page": lambda: self.turn(-1),
+            "evidence": self.open_report_evidence,
+        }
+        for key_id, (key, _text) in WINDOW_KEYS.items():
+            QShortcut(QKeySequence(key), self, handlers[key_id])
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(translate("Cases", "Cases"))
+        self.previous.setText(translate("Cases", "Previous page"))
+        self.next.setText(translate("Cases", "Next page"))
+        for command, button in self.buttons.items():
+            key = QKeySequence(COMMAND_KEYS[command]).toString(QKeySequence.SequenceFormat.NativeText)
+            button.setText(command_words(command))
+            button.setToolTip(f"{command_words(command)} ({key})")
+        self._update_buttons()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
+        if event.type() == QEvent.Type.LanguageChange:  # Ctrl+L: the words follow (filters: on reopen)
+            self.retranslate()
+            self.detail.retranslate()
+            self.detail.refresh_header()
+            self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
+            self.model.tick()
+        super().changeEvent(event)
+
+    def shutdown(self) -> None:
+        """At the app's end: no more notices, the reads and commands in flight finished."""
+        self._unsubscribe()
+        self._tick.stop()
+        self.pool.waitForDone(5000)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+        for dialog in self.findChildren(CaseEvidenceWindow):
+            dialog.close()  # their players stop; the case window itself only hides
+        super().closeEvent(event)
