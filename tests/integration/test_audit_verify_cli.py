@@ -92,7 +92,7 @@ def evidence_path(site: Site, content: bytes, media: str = "jpg") -> Path:
 def test_an_intact_record_passes_with_a_summary(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     code, out = site.verify(capsys)
     assert code == 0
-    assert out.strip() == "4 events, 3 alerts, 4 evidence files: intact"
+    assert out.strip() == "4 events, 3 alerts, 0 cases, 4 evidence files: intact"
 
 
 def test_an_edited_event_is_named(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
@@ -193,4 +193,4 @@ def test_a_sites_own_store_is_found_from_its_site_file(
     repository.close()
     args = ["audit", "verify", "--site", str(site_file), "--data-dir", str(tmp_path / "sites")]
     assert main(args) == 0
-    assert capsys.readouterr().out.strip() == "1 events, 1 alerts, 0 evidence files: intact"
+    assert capsys.readouterr().out.strip() == "1 events, 1 alerts, 0 cases, 0 evidence files: intact"
