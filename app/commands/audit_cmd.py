@@ -26,8 +26,8 @@ class Text:
     VERIFY_HELP = "check the audit chain, every alert and case against it and every evidence file"
     VERIFY_DESCRIPTION = (
         "Checks that no audit event was edited, deleted or moved, that every alert and case in the "
-        "database matches its audit record, and that every evidence file is there and unchanged. One line per "
-        "problem; exit code 1 when there is any."
+        "database matches its audit record, and that every evidence file is there and unchanged. "
+        "One line per problem; exit code 1 when there is any."
     )
     SITE_HELP = "the site file (its database, data folder and evidence folder)"
     DATABASE_HELP = (

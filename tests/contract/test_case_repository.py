@@ -9,13 +9,16 @@ chain, and ``audit verify`` names a case row changed behind the app's back.
 from __future__ import annotations
 
 import dataclasses
+import shutil
 import threading
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 
 from app.adapters.storage.cases import SqlCaseRepository
+from app.adapters.storage.migrate import MIGRATIONS
 from app.adapters.storage.repository import SqlAlertRepository
 from app.adapters.storage.verify import verify_store
 from app.core import cases as core
@@ -337,3 +340,23 @@ def test_audit_verify_names_each_case_row_changed_behind_the_apps_back(store: St
         "case CW-999999: its row is not in the audit record (added or changed directly in the database)",
         "case CW-000004: in the audit record, but its row is gone",
     ]
+
+
+def test_an_alert_database_of_before_cases_is_backed_up_and_upgraded(store: Store, tmp_path: Path) -> None:
+    before_cases = tmp_path / "migrations_0001"
+    shutil.copytree(MIGRATIONS, before_cases, ignore=shutil.ignore_patterns("__pycache__", "0002_*"))
+    old, book = store.open(migrations=before_cases), AlertBook()
+    for n in (1, 2):
+        change = book.raise_alert(sample_alert(n))
+        old.append(change.after, change.draft)
+    old.close()
+    cases = store.open_cases()
+    assert cases.upgrade is not None and (cases.upgrade.before, cases.upgrade.after) == ("0001", "0002")
+    if store.dialect == "sqlite":
+        assert cases.upgrade.backup is not None and "r0001" in cases.upgrade.backup.name
+    case = write(cases, reported(sample_case(1, alerts=("al-00001",)), T0))
+    alerts = store.open()
+    assert {a.id for a in alerts.all_alerts()} == {"al-00001", "al-00002"}
+    assert cases.case_for_alert("al-00001") == case
+    result = verify_store(alerts, None)
+    assert result.problems == [] and (result.events, result.alerts, result.cases) == (3, 2, 1)
