@@ -326,17 +326,20 @@ def test_audit_verify_names_each_case_row_changed_behind_the_apps_back(store: St
         store,
         "UPDATE cases SET state = 'closed' WHERE id = 'CW-000001'",  # a column only
         # the record only
-        "UPDATE cases SET record = replace(record, '北门广场东侧', '别处') WHERE id = 'CW-000002'",
+        "UPDATE case_records SET record = replace(record, '北门广场东侧', '别处') WHERE id = 'CW-000002'",
         "UPDATE cases SET rework_count = 0, version = 9 WHERE id = 'CW-000003'",
         "DELETE FROM cases WHERE id = 'CW-000004'",
-        "INSERT INTO cases (id, state, source, category_code, created_at, version, record)"
-        " VALUES ('CW-999999', 'closed', 'video', '0501', 1.0, 1, '{}')",
+        "DELETE FROM case_records WHERE id = 'CW-000005'",
+        "INSERT INTO cases (id, state, source, category_code, created_at, version)"
+        " VALUES ('CW-999999', 'closed', 'video', '0501', 1.0, 1)",
+        "INSERT INTO case_records (id, record) VALUES ('CW-999999', '{}')",
     )
     problems = verify_store(alerts, None).problems
     assert problems == [
         "case CW-000001: its row was edited directly in the database (state='closed', recorded 'reported')",
         "case CW-000002: its record differs from the audit record (address)",
         "case CW-000003: its row was edited directly in the database (version=9, recorded 1)",
+        "case CW-000005: its record is gone (deleted directly in the database)",
         "case CW-999999: its row is not in the audit record (added or changed directly in the database)",
         "case CW-000004: in the audit record, but its row is gone",
     ]

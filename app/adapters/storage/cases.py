@@ -45,7 +45,7 @@ from app.adapters.storage.repository import (
     open_engines,
     row_event,
 )
-from app.adapters.storage.schema import audit_events, case_alerts, case_outbox, cases
+from app.adapters.storage.schema import audit_events, case_alerts, case_outbox, case_records, cases
 from app.core.audit import AuditDraft, AuditEvent, canonical, seal
 from app.core.case_ports import CaseConflict, CaseQuery, DeliveryState, OutboxItem
 from app.core.cases import (
@@ -60,6 +60,7 @@ from app.core.cases import (
 )
 
 CASE_PREFIX = "case:"
+RECORD = case_records.c.record
 
 # The columns a list filters, sorts or counts by, each a copy of the record's field of that name.
 COLUMNS = (
@@ -136,15 +137,17 @@ class SqlCaseRepository(OutboxQueries):
             )  # fmt: skip
 
     def _write_case(self, conn: Connection, case: Case, record: str, expected: int | None) -> None:
-        row = _case_row(case, record)
+        row = _case_row(case)
         if expected is None:
             conn.execute(insert(cases).values(row))
+            conn.execute(insert(case_records).values(id=case.id, record=record))
             return
         done = conn.execute(
             update(cases).where(cases.c.id == case.id, cases.c.version == expected).values(row)
         )
         if done.rowcount != 1:  # cannot happen under the lock; the version condition is the guard
             raise CaseConflict(case.id, expected, None, None)
+        conn.execute(update(case_records).where(case_records.c.id == case.id).values(record=record))
 
     def _link_alerts(self, conn: Connection, case: Case) -> None:
         if not case.alert_ids:
@@ -155,12 +158,13 @@ class SqlCaseRepository(OutboxQueries):
 
     # --- reading -----------------------------------------------------------------------------
     def get(self, case_id: str) -> Case | None:
-        rows = self._fetch(select(cases.c.record).where(cases.c.id == case_id))
+        rows = self._fetch(select(case_records.c.record).where(case_records.c.id == case_id))
         return _case(rows[0]) if rows else None
 
     def open_case_for(self, camera_id: str, zone_id: str, category_code: str) -> Case | None:
         stmt = (
-            select(cases.c.record)
+            select(RECORD)
+            .join(case_records, case_records.c.id == cases.c.id)
             .where(
                 cases.c.camera_id == camera_id,
                 cases.c.zone_id == zone_id,
@@ -175,8 +179,8 @@ class SqlCaseRepository(OutboxQueries):
 
     def case_for_alert(self, alert_id: str) -> Case | None:
         stmt = (
-            select(cases.c.record)
-            .join(case_alerts, case_alerts.c.case_id == cases.c.id)
+            select(RECORD)
+            .join(case_alerts, case_alerts.c.case_id == case_records.c.id)
             .where(case_alerts.c.alert_id == alert_id)
         )
         rows = self._fetch(stmt)
@@ -190,8 +194,16 @@ class SqlCaseRepository(OutboxQueries):
         if query.sort.value not in _NOT_NULL:
             ordered = ordered.nulls_last()
         tiebreak = cases.c.id.desc() if query.descending else cases.c.id.asc()
-        stmt = select(cases.c.record).where(*_filters(query)).order_by(ordered, tiebreak)
-        return [_case(row) for row in self._fetch(stmt.limit(query.limit).offset(query.offset))]
+        page = select(cases.c.id).where(*_filters(query)).order_by(ordered, tiebreak)
+        # The page's ids from the slim columns first, then only their records.
+        try:
+            with self._read.connect() as conn:
+                ids = [row.id for row in conn.execute(page.limit(query.limit).offset(query.offset))]
+                stmt = select(case_records.c.id, RECORD).where(case_records.c.id.in_(ids))
+                found = {str(r.id): str(r.record) for r in conn.execute(stmt)} if ids else {}
+        except (SQLAlchemyError, OSError) as exc:
+            raise engines.store_error(exc, self.where, self._folder) from exc
+        return [case_from_record(json.loads(found[i])) for i in ids if i in found]
 
     def count(self, query: CaseQuery) -> int:
         rows = self._fetch(select(func.count()).select_from(cases).where(*_filters(query)))
@@ -204,14 +216,11 @@ class SqlCaseRepository(OutboxQueries):
             window.append(cases.c.created_at >= created_from)
         if created_to is not None:
             window.append(cases.c.created_at < created_to)
-        linked = (
-            select(case_alerts.c.case_id, case_alerts.c.alert_id)
-            .join(cases, cases.c.id == case_alerts.c.case_id)
-            .where(*window)
-            .order_by(case_alerts.c.case_id, case_alerts.c.position)
-        )
+        linked = select(case_alerts.c.case_id, case_alerts.c.alert_id, case_alerts.c.position)
+        if window:
+            linked = linked.join(cases, cases.c.id == case_alerts.c.case_id).where(*window)
         alert_ids: dict[str, list[str]] = {}
-        for row in self._fetch(linked):
+        for row in sorted(self._fetch(linked), key=lambda r: r.position):  # sorted here: cheaper
             alert_ids.setdefault(row.case_id, []).append(row.alert_id)
         stmt = select(*(cases.c[c] for c in _FACTS)).where(*window).order_by(cases.c.created_at, cases.c.id)
         return [_facts(r, alert_ids.get(r.id, ())) for r in self._fetch(stmt)]
@@ -221,15 +230,22 @@ class SqlCaseRepository(OutboxQueries):
         return [row_event(row) for row in self._fetch(stmt.order_by(audit_events.c.seq))]
 
     def all_cases(self) -> Iterator[Case]:
-        return self._stream(select(cases.c.record).order_by(cases.c.created_at, cases.c.id), _case)
+        stmt = select(RECORD).join(cases, cases.c.id == case_records.c.id)
+        return self._stream(stmt.order_by(cases.c.created_at, cases.c.id), _case)
 
     def changed_since(self, updated_after: float) -> list[Case]:
-        stmt = select(cases.c.record).where(cases.c.updated_at > updated_after)
+        stmt = (
+            select(RECORD)
+            .join(cases, cases.c.id == case_records.c.id)
+            .where(cases.c.updated_at > updated_after)
+        )
         return [_case(row) for row in self._fetch(stmt.order_by(cases.c.updated_at, cases.c.id))]
 
     def case_rows(self) -> Iterator[Row[Any]]:
-        """Every case row with its columns as stored (for ``audit verify``)."""
-        return self._stream(select(cases).order_by(cases.c.id), lambda row: row)
+        """Every case row with its columns and its record (None when gone) as stored (for ``audit
+        verify``)."""
+        stmt = select(cases, RECORD).outerjoin(case_records, case_records.c.id == cases.c.id)
+        return self._stream(stmt.order_by(cases.c.id), lambda row: row)
 
     def case_count(self) -> int:
         return int(self._fetch(select(func.count()).select_from(cases))[0][0])
@@ -307,8 +323,8 @@ def _prefix(column: Any, prefix: str) -> ColumnElement[bool]:
 
 
 # --- rows ------------------------------------------------------------------------------------
-def _case_row(case: Case, record: str) -> dict[str, Any]:
-    row: dict[str, Any] = {"id": case.id, "record": record}
+def _case_row(case: Case) -> dict[str, Any]:
+    row: dict[str, Any] = {"id": case.id}
     for name in COLUMNS:
         value = getattr(case, name)
         row[name] = value.value if isinstance(value, CaseState | CaseSource) else value

@@ -116,7 +116,10 @@ def _case_problems(
         seen.add(CASE_PREFIX + row.id)
         event = latest.get(CASE_PREFIX + row.id)
         record = None if event is None else {k: v for k, v in event.items() if k not in CASE_ONLY_IN_EVENT}
-        problems += _row_problems(row, record, kind="case", columns=case_store.COLUMNS)
+        if row.record is None:
+            problems.append(f"case {row.id}: its record is gone (deleted directly in the database)")
+        else:
+            problems += _row_problems(row, record, kind="case", columns=case_store.COLUMNS)
         if result.cases % 1000 == 0:
             report("cases", result.cases, total)
     report("cases", result.cases, total)

@@ -1,5 +1,5 @@
-"""Cases (their searchable columns beside the record), which case each alert became, and the
-outbox of deliveries to the city platform.
+"""Cases (their searchable columns, and their records in a table beside), which case each alert
+became, and the outbox of deliveries to the city platform.
 
 Revision ID: 0002
 Revises: 0001
@@ -42,7 +42,6 @@ def upgrade() -> None:
         sa.Column("address", sa.Text, nullable=False, server_default=""),
         sa.Column("description", sa.Text, nullable=False, server_default=""),
         sa.Column("note", sa.Text, nullable=False, server_default=""),
-        sa.Column("record", sa.Text, nullable=False),
     )
     for name, columns in (
         ("ix_cases_created", ["created_at", "id"]),
@@ -57,6 +56,11 @@ def upgrade() -> None:
         ("ix_cases_key", ["camera_id", "zone_id", "category_code", "state"]),
     ):
         op.create_index(name, "cases", columns)
+    op.create_table(  # the record apart: scans of the columns stay small
+        "case_records",
+        sa.Column("id", sa.String(64), primary_key=True),
+        sa.Column("record", sa.Text, nullable=False),
+    )
     op.create_table(
         "case_alerts",
         sa.Column("alert_id", sa.String(64), primary_key=True),
