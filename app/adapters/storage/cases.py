@@ -223,7 +223,7 @@ class SqlCaseRepository(OutboxQueries):
         for row in sorted(self._fetch(linked), key=lambda r: r.position):  # sorted here: cheaper
             alert_ids.setdefault(row.case_id, []).append(row.alert_id)
         stmt = select(*(cases.c[c] for c in _FACTS)).where(*window).order_by(cases.c.created_at, cases.c.id)
-        return [_facts(r, alert_ids.get(r.id, ())) for r in self._fetch(stmt)]
+        return [_facts(tuple(r), alert_ids.get(r[0], ())) for r in self._fetch(stmt)]
 
     def events(self, case_id: str) -> list[AuditEvent]:
         stmt = select(audit_events).where(audit_events.c.subject == CASE_PREFIX + case_id)
@@ -340,11 +340,17 @@ def _outbox_row(item: OutboxItem) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _facts(r: Row[Any], alert_ids: Sequence[str]) -> CaseFacts:
+_SOURCES = {s.value: s for s in CaseSource}  # a dict lookup: 200,000 enum calls cost a second
+_STATES = {s.value: s for s in CaseState}
+
+
+def _facts(r: tuple[Any, ...], alert_ids: Sequence[str]) -> CaseFacts:
+    """One row of the ``_FACTS`` columns (by position: a year's cases in well under a second)."""
+    (case_id, source, category, grid, department, state, created, dispatched, due, handled, closed,
+     rework, deferred, urgent) = r  # fmt: skip
     return CaseFacts(
-        r.id, CaseSource(r.source), r.category_code, r.grid_code, r.department_id, CaseState(r.state),
-        r.created_at, r.dispatched_at, r.due_at, r.handled_at, r.closed_at, int(r.rework_count),
-        bool(r.was_deferred), bool(r.urgent), tuple(alert_ids),
+        case_id, _SOURCES[source], category, grid, department, _STATES[state], created, dispatched, due,
+        handled, closed, int(rework), bool(deferred), bool(urgent), tuple(alert_ids),
     )  # fmt: skip
 
 
