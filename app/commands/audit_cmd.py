@@ -1,8 +1,9 @@
-"""`citywall audit verify`: is the alert record intact? The chain, the alert rows, the evidence files.
+"""`citywall audit verify`: is the record intact? The chain, the alert and case rows, the evidence
+files.
 
-Prints one line per problem, naming the event's sequence number, the alert's id or the file, and
-exits 1 when there is any; otherwise one summary line and exit 0. Exit 2: the database could not
-be opened at all. The database is only read (an older schema is reported, never upgraded).
+Prints one line per problem, naming the event's sequence number, the alert's or case's id or the
+file, and exits 1 when there is any; otherwise one summary line and exit 0. Exit 2: the database
+could not be opened at all. The database is only read (an older schema is reported, never upgraded).
 """
 
 from __future__ import annotations
@@ -21,12 +22,12 @@ if TYPE_CHECKING:
 class Text:
     """Every message of this module, in one place for translation."""
 
-    HELP = "check the tamper-evident alert record"
-    VERIFY_HELP = "check the audit chain, every alert against it and every evidence file"
+    HELP = "check the tamper-evident record of alerts and cases"
+    VERIFY_HELP = "check the audit chain, every alert and case against it and every evidence file"
     VERIFY_DESCRIPTION = (
-        "Checks that no audit event was edited, deleted or moved, that every alert in the database "
-        "matches its audit record, and that every evidence file is there and unchanged. One line per "
-        "problem; exit code 1 when there is any."
+        "Checks that no audit event was edited, deleted or moved, that every alert and case in the "
+        "database matches its audit record, and that every evidence file is there and unchanged. "
+        "One line per problem; exit code 1 when there is any."
     )
     SITE_HELP = "the site file (its database, data folder and evidence folder)"
     DATABASE_HELP = (
@@ -39,8 +40,10 @@ class Text:
     NO_FILE = "{file}: no such database file"
     CANNOT_OPEN = "cannot check {where}: {reason}"
     PROGRESS = "checking {what}: {done}/{total}"
-    INTACT = "{events} events, {alerts} alerts, {files} evidence files: intact"
-    NOT_INTACT = "{count} problem(s): the alert record is NOT intact ({events} events, {alerts} alerts)"
+    INTACT = "{events} events, {alerts} alerts, {cases} cases, {files} evidence files: intact"
+    NOT_INTACT = (
+        "{count} problem(s): the record is NOT intact ({events} events, {alerts} alerts, {cases} cases)"
+    )
 
 
 def register(sub: Any) -> None:
@@ -88,7 +91,7 @@ def verify_command(args: argparse.Namespace) -> int:
         repository.close()
     for problem in result.problems:
         print(problem)
-    counts = {"events": result.events, "alerts": result.alerts}
+    counts = {"events": result.events, "alerts": result.alerts, "cases": result.cases}
     if result.problems:
         print(Text.NOT_INTACT.format(count=len(result.problems), **counts))
         return 1

@@ -1,6 +1,6 @@
 """`citywall audit verify` finds what a person with access to the database or the evidence folder
-changed behind the app's back, and names it: edited, deleted and reordered events, alert rows
-edited in the database, replaced and deleted evidence files. On SQLite and on PostgreSQL."""
+changed behind the app's back, and names it: edited, deleted and reordered events, alert and case
+rows edited in the database, replaced and deleted evidence files. On SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -92,7 +92,7 @@ def evidence_path(site: Site, content: bytes, media: str = "jpg") -> Path:
 def test_an_intact_record_passes_with_a_summary(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     code, out = site.verify(capsys)
     assert code == 0
-    assert out.strip() == "4 events, 3 alerts, 4 evidence files: intact"
+    assert out.strip() == "4 events, 3 alerts, 0 cases, 4 evidence files: intact"
 
 
 def test_an_edited_event_is_named(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
@@ -193,4 +193,43 @@ def test_a_sites_own_store_is_found_from_its_site_file(
     repository.close()
     args = ["audit", "verify", "--site", str(site_file), "--data-dir", str(tmp_path / "sites")]
     assert main(args) == 0
-    assert capsys.readouterr().out.strip() == "1 events, 1 alerts, 0 evidence files: intact"
+    assert capsys.readouterr().out.strip() == "1 events, 1 alerts, 0 cases, 0 evidence files: intact"
+
+
+def test_a_case_row_edited_and_its_picture_replaced_are_named(
+    site: Site, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from app.adapters.storage.cases import open_case_repository
+    from app.core import cases as core
+    from app.core.cases import CaseEvidence, EvidenceStage
+    from tests.case_samples import DEPARTMENT, T0, dispatched, reported, sample_case
+
+    cases = open_case_repository(site.url, site.evidence.parent)
+    photo = EvidenceFiles(site.evidence).put(
+        b"after photo", kind=EvidenceKind.STILL, media_type="image/jpeg", captured_at=T0 + 900,
+        camera_id="cam001", stream="main",
+    )  # fmt: skip
+    new = reported(sample_case(1, alerts=("al-00001",)), T0)
+    cases.append(new.after, new.draft, expected_version=None)
+    case = new.after
+    for change in dispatched(case, T0 + 600):
+        cases.append(change.after, change.draft, expected_version=change.after.version - 1)
+        case = change.after
+    done = core.feedback(
+        case, DEPARTMENT, T0 + 900, "已清理", (CaseEvidence(photo, EvidenceStage.FEEDBACK, "中队", T0 + 900),)
+    )
+    cases.append(done.after, done.draft, expected_version=case.version)
+    cases.close()
+    code, out = site.verify(capsys)
+    assert (code, out.strip()) == (0, "8 events, 3 alerts, 1 cases, 5 evidence files: intact")
+
+    site.sql("UPDATE cases SET state = 'closed' WHERE id = 'CW-000001'")
+    evidence_path(site, b"after photo").write_bytes(b"another photo")
+    code, out = site.verify(capsys)
+    assert code == 1
+    assert (
+        "case CW-000001: its row was edited directly in the database (state='closed', recorded 'handled')"
+        in out
+    )
+    assert photo.sha256 in out
+    assert "2 problem(s): the record is NOT intact (8 events, 3 alerts, 1 cases)" in out

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from app.adapters.storage import engines
 from app.adapters.storage.migrate import MIGRATIONS, Upgrade, upgrade_on_start
 from app.adapters.storage.schema import alerts, audit_events, evidence
 from app.core.alert_ports import AlertQuery
-from app.core.alerts import OPEN_STATES, Alert, AlertState, alert_from_record, alert_to_record
+from app.core.alerts import OPEN_STATES, Alert, AlertState, EvidenceRef, alert_from_record, alert_to_record
 from app.core.audit import GENESIS, AuditDraft, AuditEvent, canonical, seal
 
 PG_APPEND_LOCK = 0x43575F41  # "CW_A": the advisory lock every appender takes
@@ -53,18 +54,11 @@ class SqlAlertRepository:
         events: list[AuditEvent] = []
         try:
             with self._write.begin() as conn:
-                if self.dialect == "postgresql":
-                    conn.execute(select(_advisory_lock()))
-                last = conn.execute(
-                    select(audit_events.c.seq, audit_events.c.hash)
-                    .order_by(audit_events.c.seq.desc())
-                    .limit(1)
-                ).first()
-                seq, prev = (last.seq, last.hash) if last is not None else (0, GENESIS)
+                seq, prev = lock_chain(conn)
                 for alert, draft in changes:
                     event = seal(draft, seq + 1, prev)
                     seq, prev = event.seq, event.hash
-                    conn.execute(insert(audit_events).values(_event_row(event)))
+                    conn.execute(insert(audit_events).values(event_row(event)))
                     self._upsert_alert(conn, alert, canonical(alert_to_record(alert)))
                     self._insert_evidence(conn, alert)
                     events.append(event)
@@ -78,20 +72,10 @@ class SqlAlertRepository:
         conn.execute(stmt.on_conflict_do_update(index_elements=[alerts.c.id], set_=row))
 
     def _insert_evidence(self, conn: Connection, alert: Alert) -> None:
-        if not alert.evidence:
-            return
-        rows = [
-            {
-                "sha256": ref.sha256, "kind": ref.kind.value, "media_type": ref.media_type,
-                "size": ref.size, "captured_at": ref.captured_at, "camera_id": ref.camera_id,
-                "stream": ref.stream, "note": ref.note,
-            }
-            for ref in alert.evidence
-        ]  # fmt: skip
-        conn.execute(self._insert(evidence).values(rows).on_conflict_do_nothing(index_elements=["sha256"]))
+        insert_evidence(conn, self.dialect, alert.evidence)
 
     def _insert(self, table: Any) -> Any:
-        return (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(table)
+        return dialect_insert(self.dialect, table)
 
     # --- reading -----------------------------------------------------------------------------
     def get(self, alert_id: str) -> Alert | None:
@@ -166,6 +150,11 @@ class SqlAlertRepository:
         except (SQLAlchemyError, OSError) as exc:
             raise engines.store_error(exc, self.where, self._folder) from exc
 
+    @property
+    def engines(self) -> tuple[Engine, Engine]:
+        """(write, read): for the case store beside the alerts in the same database."""
+        return self._write, self._read
+
     def close(self) -> None:
         self._write.dispose()
         self._read.dispose()
@@ -187,6 +176,24 @@ def open_repository(
     for a newer schema and :class:`~app.core.alert_ports.StoreUnavailable` when the database
     cannot be opened (read-only or full folder, server down, wrong password). ``upgrade`` False
     (a check) opens an existing database as it is: :class:`SchemaNotCurrent` when it is older."""
+    opened = open_engines(url, data_dir, password=password, migrations=migrations, upgrade=upgrade)
+    repository = SqlAlertRepository(opened.write, opened.read, opened.where)
+    repository.upgrade = opened.upgrade
+    return repository
+
+
+@dataclass(frozen=True)
+class OpenedStore:
+    write: Engine
+    read: Engine
+    where: str
+    upgrade: Upgrade
+
+
+def open_engines(
+    url: str | None, data_dir: Path, *, password: str | None, migrations: Path, upgrade: bool
+) -> OpenedStore:
+    """The engines of a site's database, its schema brought up to date (see :func:`open_repository`)."""
     target = engines.database_url(url, data_dir, password)
     where = engines.describe(target)
     sqlite_file = target.get_backend_name() == "sqlite"
@@ -205,9 +212,40 @@ def open_repository(
         write.dispose()
         read.dispose()
         raise
-    repository = SqlAlertRepository(write, read, where)
-    repository.upgrade = done
-    return repository
+    return OpenedStore(write, read, where, done)
+
+
+def lock_chain(conn: Connection) -> tuple[int, str]:
+    """Take the append lock (PostgreSQL: an advisory lock held to the end of the transaction;
+    SQLite: BEGIN IMMEDIATE has taken it) and read the chain's head: (last seq, its hash). Alerts
+    and cases are sealed under the same lock, into one chain."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(select(_advisory_lock()))
+    last = conn.execute(
+        select(audit_events.c.seq, audit_events.c.hash).order_by(audit_events.c.seq.desc()).limit(1)
+    ).first()
+    return (int(last.seq), str(last.hash)) if last is not None else (0, GENESIS)
+
+
+def dialect_insert(dialect: str, table: Any) -> Any:
+    """An INSERT that knows ON CONFLICT on this dialect."""
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+
+
+def insert_evidence(conn: Connection, dialect: str, refs: Sequence[EvidenceRef]) -> None:
+    """A row per evidence file (kept once per sha256)."""
+    if not refs:
+        return
+    rows = [
+        {
+            "sha256": ref.sha256, "kind": ref.kind.value, "media_type": ref.media_type,
+            "size": ref.size, "captured_at": ref.captured_at, "camera_id": ref.camera_id,
+            "stream": ref.stream, "note": ref.note,
+        }
+        for ref in {r.sha256: r for r in refs}.values()  # one file twice in one statement: once
+    ]  # fmt: skip
+    stmt = dialect_insert(dialect, evidence).values(rows).on_conflict_do_nothing(index_elements=["sha256"])
+    conn.execute(stmt)
 
 
 def _advisory_lock() -> Any:
@@ -226,7 +264,7 @@ def _alert_row(alert: Alert, record: str) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _event_row(event: AuditEvent) -> dict[str, Any]:
+def event_row(event: AuditEvent) -> dict[str, Any]:
     return {
         "seq": event.seq, "subject": event.subject, "action": event.action, "actor": event.actor,
         "at": event.at, "reason": event.reason, "note": event.note, "data": canonical(event.data),

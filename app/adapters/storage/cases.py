@@ -1,0 +1,358 @@
+"""The case store over SQLAlchemy Core: :class:`~app.core.case_ports.CaseRepository` and
+:class:`~app.core.case_ports.OutboxStore` for SQLite and PostgreSQL, in the alerts' database.
+
+``append`` writes a case change in one transaction with everything that belongs to it: the audit
+event (sealed under the same lock as the alerts', so alerts and cases make one chain), the case
+row, which alerts it holds, its evidence rows and the outbox item that reports it to the city
+platform. The stored version is checked under that lock, and the UPDATE carries the version too:
+a change made on an older version (another workstation was quicker) is refused with
+:class:`~app.core.case_ports.CaseConflict`, and nothing of it is written.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    Row,
+    Select,
+    and_,
+    false,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.adapters.storage import engines
+from app.adapters.storage.case_outbox import OutboxQueries
+from app.adapters.storage.migrate import MIGRATIONS, Upgrade
+from app.adapters.storage.repository import (
+    BATCH,
+    SqlAlertRepository,
+    dialect_insert,
+    event_row,
+    insert_evidence,
+    lock_chain,
+    open_engines,
+    row_event,
+)
+from app.adapters.storage.schema import audit_events, case_alerts, case_outbox, case_records, cases
+from app.core.audit import AuditDraft, AuditEvent, canonical, seal
+from app.core.case_ports import CaseConflict, CaseQuery, DeliveryState, OutboxItem
+from app.core.cases import (
+    OPEN_STATES,
+    WORKING,
+    Case,
+    CaseFacts,
+    CaseSource,
+    CaseState,
+    case_from_record,
+    case_to_record,
+)
+
+CASE_PREFIX = "case:"
+RECORD = case_records.c.record
+
+# The columns a list filters, sorts or counts by, each a copy of the record's field of that name.
+COLUMNS = (
+    "state", "source", "category_code", "grid_code", "department_id", "camera_id", "zone_id",
+    "created_at", "dispatched_at", "due_at", "handled_at", "closed_at", "updated_at", "updated_by",
+    "rework_count", "was_deferred", "urgent", "version", "address", "description", "note",
+)  # fmt: skip
+_FACTS = (
+    "id", "source", "category_code", "grid_code", "department_id", "state", "created_at",
+    "dispatched_at", "due_at", "handled_at", "closed_at", "rework_count", "was_deferred", "urgent",
+)  # fmt: skip
+_NOT_NULL = frozenset({"created_at", "state", "category_code"})  # sorts that need no NULLS LAST
+
+
+class SqlCaseRepository(OutboxQueries):
+    """Cases, their outbox and their part of the audit chain. ``append`` and the outbox's marks
+    may be called from any thread (each takes the database's write lock); reads from any."""
+
+    def __init__(
+        self, write_engine: Engine, read_engine: Engine, where: str, *, owns_engines: bool = True
+    ) -> None:
+        self._write, self._read, self.where = write_engine, read_engine, where
+        database = write_engine.url.database
+        self._folder = (
+            Path(database).parent if write_engine.url.get_backend_name() == "sqlite" and database else None
+        )
+        self.dialect = write_engine.dialect.name
+        self._owns_engines = owns_engines
+        self.upgrade: Upgrade | None = None
+
+    @classmethod
+    def beside(cls, alerts: SqlAlertRepository) -> SqlCaseRepository:
+        """The cases of the alert store's database, on its engines (closing it leaves them open)."""
+        write, read = alerts.engines
+        return cls(write, read, alerts.where, owns_engines=False)
+
+    # --- writing -----------------------------------------------------------------------------
+    def append(
+        self,
+        case: Case,
+        draft: AuditDraft,
+        *,
+        expected_version: int | None,
+        outbox: OutboxItem | None = None,
+    ) -> AuditEvent:
+        if draft.subject != CASE_PREFIX + case.id:
+            raise ValueError(f"case {case.id}: its audit draft is about {draft.subject}")
+        if outbox is not None and outbox.case_id != case.id:
+            raise ValueError(f"case {case.id}: its outbox item is for case {outbox.case_id}")
+        record = canonical(case_to_record(case))
+        try:
+            with self._write.begin() as conn:
+                seq, prev = lock_chain(conn)  # every appender waits here: the check below holds
+                self._check_version(conn, case.id, expected_version)
+                event = seal(draft, seq + 1, prev)
+                conn.execute(insert(audit_events).values(event_row(event)))
+                self._write_case(conn, case, record, expected_version)
+                self._link_alerts(conn, case)
+                insert_evidence(conn, self.dialect, [e.ref for e in case.evidence])
+                if outbox is not None:
+                    conn.execute(insert(case_outbox).values(_outbox_row(outbox)))
+        except (SQLAlchemyError, OSError) as exc:
+            raise engines.store_error(exc, self.where, self._folder) from exc
+        return event
+
+    def _check_version(self, conn: Connection, case_id: str, expected: int | None) -> None:
+        found = conn.execute(select(cases.c.version, cases.c.updated_by).where(cases.c.id == case_id)).first()
+        if expected is None and found is not None:
+            raise CaseConflict(case_id, None, int(found.version), found.updated_by)
+        if expected is not None and (found is None or int(found.version) != expected):
+            raise CaseConflict(
+                case_id, expected, None if found is None else int(found.version),
+                None if found is None else found.updated_by,
+            )  # fmt: skip
+
+    def _write_case(self, conn: Connection, case: Case, record: str, expected: int | None) -> None:
+        row = _case_row(case)
+        if expected is None:
+            conn.execute(insert(cases).values(row))
+            conn.execute(insert(case_records).values(id=case.id, record=record))
+            return
+        done = conn.execute(
+            update(cases).where(cases.c.id == case.id, cases.c.version == expected).values(row)
+        )
+        if done.rowcount != 1:  # cannot happen under the lock; the version condition is the guard
+            raise CaseConflict(case.id, expected, None, None)
+        conn.execute(update(case_records).where(case_records.c.id == case.id).values(record=record))
+
+    def _link_alerts(self, conn: Connection, case: Case) -> None:
+        if not case.alert_ids:
+            return
+        rows = [{"alert_id": a, "case_id": case.id, "position": n} for n, a in enumerate(case.alert_ids)]
+        stmt = dialect_insert(self.dialect, case_alerts).values(rows)
+        conn.execute(stmt.on_conflict_do_nothing(index_elements=["alert_id"]))  # an alert keeps its case
+
+    # --- reading -----------------------------------------------------------------------------
+    def get(self, case_id: str) -> Case | None:
+        rows = self._fetch(select(case_records.c.record).where(case_records.c.id == case_id))
+        return _case(rows[0]) if rows else None
+
+    def open_case_for(self, camera_id: str, zone_id: str, category_code: str) -> Case | None:
+        stmt = (
+            select(RECORD)
+            .join(case_records, case_records.c.id == cases.c.id)
+            .where(
+                cases.c.camera_id == camera_id,
+                cases.c.zone_id == zone_id,
+                cases.c.category_code == category_code,
+                cases.c.state.in_(sorted(s.value for s in OPEN_STATES)),
+            )
+            .order_by(cases.c.created_at.desc(), cases.c.id.desc())
+            .limit(1)
+        )
+        rows = self._fetch(stmt)
+        return _case(rows[0]) if rows else None
+
+    def case_for_alert(self, alert_id: str) -> Case | None:
+        stmt = (
+            select(RECORD)
+            .join(case_alerts, case_alerts.c.case_id == case_records.c.id)
+            .where(case_alerts.c.alert_id == alert_id)
+        )
+        rows = self._fetch(stmt)
+        return _case(rows[0]) if rows else None
+
+    def search(self, query: CaseQuery) -> list[Case]:
+        """``created_from`` ≤ created_at < ``created_to``; sorted by ``query.sort`` (empty values
+        last in both directions), then by id in the same direction."""
+        column = cases.c[query.sort.value]
+        ordered = column.desc() if query.descending else column.asc()
+        if query.sort.value not in _NOT_NULL:
+            ordered = ordered.nulls_last()
+        tiebreak = cases.c.id.desc() if query.descending else cases.c.id.asc()
+        page = select(cases.c.id).where(*_filters(query)).order_by(ordered, tiebreak)
+        # The page's ids from the slim columns first, then only their records.
+        try:
+            with self._read.connect() as conn:
+                ids = [row.id for row in conn.execute(page.limit(query.limit).offset(query.offset))]
+                stmt = select(case_records.c.id, RECORD).where(case_records.c.id.in_(ids))
+                found = {str(r.id): str(r.record) for r in conn.execute(stmt)} if ids else {}
+        except (SQLAlchemyError, OSError) as exc:
+            raise engines.store_error(exc, self.where, self._folder) from exc
+        return [case_from_record(json.loads(found[i])) for i in ids if i in found]
+
+    def count(self, query: CaseQuery) -> int:
+        rows = self._fetch(select(func.count()).select_from(cases).where(*_filters(query)))
+        return int(rows[0][0])
+
+    def facts(self, created_from: float | None = None, created_to: float | None = None) -> list[CaseFacts]:
+        """From the columns (no record is parsed), with the alerts each case holds."""
+        window: list[ColumnElement[bool]] = []
+        if created_from is not None:
+            window.append(cases.c.created_at >= created_from)
+        if created_to is not None:
+            window.append(cases.c.created_at < created_to)
+        linked = select(case_alerts.c.case_id, case_alerts.c.alert_id, case_alerts.c.position)
+        if window:
+            linked = linked.join(cases, cases.c.id == case_alerts.c.case_id).where(*window)
+        alert_ids: dict[str, list[str]] = {}
+        for row in sorted(self._fetch(linked), key=lambda r: r.position):  # sorted here: cheaper
+            alert_ids.setdefault(row.case_id, []).append(row.alert_id)
+        stmt = select(*(cases.c[c] for c in _FACTS)).where(*window).order_by(cases.c.created_at, cases.c.id)
+        return [_facts(tuple(r), alert_ids.get(r[0], ())) for r in self._fetch(stmt)]
+
+    def events(self, case_id: str) -> list[AuditEvent]:
+        stmt = select(audit_events).where(audit_events.c.subject == CASE_PREFIX + case_id)
+        return [row_event(row) for row in self._fetch(stmt.order_by(audit_events.c.seq))]
+
+    def all_cases(self) -> Iterator[Case]:
+        stmt = select(RECORD).join(cases, cases.c.id == case_records.c.id)
+        return self._stream(stmt.order_by(cases.c.created_at, cases.c.id), _case)
+
+    def changed_since(self, updated_after: float) -> list[Case]:
+        stmt = (
+            select(RECORD)
+            .join(cases, cases.c.id == case_records.c.id)
+            .where(cases.c.updated_at > updated_after)
+        )
+        return [_case(row) for row in self._fetch(stmt.order_by(cases.c.updated_at, cases.c.id))]
+
+    def case_rows(self) -> Iterator[Row[Any]]:
+        """Every case row with its columns and its record (None when gone) as stored (for ``audit
+        verify``)."""
+        stmt = select(cases, RECORD).outerjoin(case_records, case_records.c.id == cases.c.id)
+        return self._stream(stmt.order_by(cases.c.id), lambda row: row)
+
+    def case_count(self) -> int:
+        return int(self._fetch(select(func.count()).select_from(cases))[0][0])
+
+    def _fetch(self, stmt: Select[Any]) -> list[Row[Any]]:
+        try:
+            with self._read.connect() as conn:
+                return list(conn.execute(stmt))
+        except (SQLAlchemyError, OSError) as exc:
+            raise engines.store_error(exc, self.where, self._folder) from exc
+
+    def _stream(self, stmt: Select[Any], convert: Callable[[Row[Any]], Any]) -> Iterator[Any]:
+        try:
+            with self._read.connect() as conn:
+                for row in conn.execution_options(yield_per=BATCH).execute(stmt):
+                    yield convert(row)
+        except (SQLAlchemyError, OSError) as exc:
+            raise engines.store_error(exc, self.where, self._folder) from exc
+
+    def close(self) -> None:
+        if self._owns_engines:
+            self._write.dispose()
+            self._read.dispose()
+
+
+def open_case_repository(
+    url: str | None,
+    data_dir: Path,
+    *,
+    password: str | None = None,
+    migrations: Path = MIGRATIONS,
+    upgrade: bool = True,
+) -> SqlCaseRepository:
+    """The case store of a site: the same database as its alerts (see
+    :func:`~app.adapters.storage.repository.open_repository` for ``url``, ``password``, the
+    schema upgrade and what it raises)."""
+    opened = open_engines(url, data_dir, password=password, migrations=migrations, upgrade=upgrade)
+    repository = SqlCaseRepository(opened.write, opened.read, opened.where)
+    repository.upgrade = opened.upgrade
+    return repository
+
+
+# --- queries ---------------------------------------------------------------------------------
+def _filters(query: CaseQuery) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = []
+    if query.states is not None:
+        where.append(cases.c.state.in_(sorted(s.value for s in query.states)))
+    if query.category_codes is not None:
+        codes = sorted(query.category_codes)
+        where.append(or_(*(_prefix(cases.c.category_code, c) for c in codes)) if codes else false())
+    if query.grid_prefix:
+        where.append(_prefix(cases.c.grid_code, query.grid_prefix))
+    if query.department_ids is not None:
+        where.append(cases.c.department_id.in_(sorted(query.department_ids)))
+    if query.sources is not None:
+        where.append(cases.c.source.in_(sorted(s.value for s in query.sources)))
+    if query.overdue_at is not None:
+        where.append(cases.c.state.in_([s.value for s in WORKING]))
+        where.append(cases.c.due_at < query.overdue_at)
+    if query.created_from is not None:
+        where.append(cases.c.created_at >= query.created_from)
+    if query.created_to is not None:
+        where.append(cases.c.created_at < query.created_to)
+    if query.text:
+        columns = (cases.c.id, cases.c.address, cases.c.description, cases.c.note)
+        where.append(or_(*(c.icontains(query.text, autoescape=True) for c in columns)))
+    return where
+
+
+def _prefix(column: Any, prefix: str) -> ColumnElement[bool]:
+    """``column`` starts with ``prefix``: a range an index can serve (codes are digits and
+    letters), kept exact by LIKE."""
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return and_(column >= prefix, column < upper, column.startswith(prefix, autoescape=True))
+
+
+# --- rows ------------------------------------------------------------------------------------
+def _case_row(case: Case) -> dict[str, Any]:
+    row: dict[str, Any] = {"id": case.id}
+    for name in COLUMNS:
+        value = getattr(case, name)
+        row[name] = value.value if isinstance(value, CaseState | CaseSource) else value
+    return row
+
+
+def _outbox_row(item: OutboxItem) -> dict[str, Any]:
+    return {
+        "key": item.key, "case_id": item.case_id, "version": item.version, "payload": item.payload,
+        "created_at": item.created_at, "state": DeliveryState.PENDING.value, "attempts": 0,
+        "next_attempt_at": item.created_at, "last_error": "", "last_attempt_at": None,
+        "delivered_at": None, "receipt": "",
+    }  # fmt: skip
+
+
+_SOURCES = {s.value: s for s in CaseSource}  # a dict lookup: 200,000 enum calls cost a second
+_STATES = {s.value: s for s in CaseState}
+
+
+def _facts(r: tuple[Any, ...], alert_ids: Sequence[str]) -> CaseFacts:
+    """One row of the ``_FACTS`` columns (by position: a year's cases in well under a second)."""
+    (case_id, source, category, grid, department, state, created, dispatched, due, handled, closed,
+     rework, deferred, urgent) = r  # fmt: skip
+    return CaseFacts(
+        case_id, _SOURCES[source], category, grid, department, _STATES[state], created, dispatched, due,
+        handled, closed, int(rework), bool(deferred), bool(urgent), tuple(alert_ids),
+    )  # fmt: skip
+
+
+def _case(row: Row[Any]) -> Case:
+    return case_from_record(json.loads(row.record))

@@ -1,0 +1,365 @@
+"""The case store's contract, on SQLite and on PostgreSQL: what the case service relies on.
+
+A case comes back exactly as written, field by field; a change made on an older version (another
+workstation was quicker) is refused and overwrites nothing; the case list finds by every filter
+and sorts by every key; the figures' facts come from the columns; alerts and cases make one audit
+chain, and ``audit verify`` names a case row changed behind the app's back.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+import threading
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from app.adapters.storage.cases import SqlCaseRepository
+from app.adapters.storage.migrate import MIGRATIONS
+from app.adapters.storage.repository import SqlAlertRepository
+from app.adapters.storage.verify import verify_store
+from app.core import cases as core
+from app.core.alerts import AlertBook
+from app.core.audit import verify_chain
+from app.core.case_ports import CaseConflict, CaseQuery, SortKey
+from app.core.cases import Case, CaseChange, CaseSource, CaseState, Edit, facts_of
+from tests.alert_samples import sample_alert
+from tests.case_samples import (
+    DEPARTMENT,
+    LEADER,
+    LIMIT,
+    OPERATOR,
+    T0,
+    dispatched,
+    outbox_item,
+    reported,
+    sample_case,
+    with_every_field,
+)
+from tests.contract.conftest import Store
+
+
+def write(repo: SqlCaseRepository, *changes: CaseChange) -> Case:
+    for change in changes:
+        expected = None if change.before is None else change.before.version
+        repo.append(change.after, change.draft, expected_version=expected)
+    return changes[-1].after
+
+
+def test_a_case_comes_back_exactly_as_written_with_every_field(cases: SqlCaseRepository) -> None:
+    change = reported(with_every_field(sample_case(1)), T0)  # report() makes it new: REPORTED, version 1
+    full = change.after
+    defaults = Case(id="x", source=CaseSource.IMPORTED, category_code="", created_at=0.0, created_by="")
+    unset = [f.name for f in dataclasses.fields(Case) if getattr(full, f.name) == getattr(defaults, f.name)]
+    assert unset == ["state"], "the sample must set every field, or the round trip proves less"
+    event = cases.append(change.after, change.draft, expected_version=None)
+    assert (event.seq, event.subject, event.action) == (1, "case:CW-000001", "report")
+    assert cases.get("CW-000001") == change.after
+    assert cases.get("nobody") is None
+
+    case = write(cases, core.add_occurrence(change.after, OPERATOR, T0 + 90, "al-00009"))
+    assert cases.get(case.id) == case and case.version == 2
+    assert [e.action for e in cases.events(case.id)] == ["report", "add_occurrence"]
+    assert cases.events("nobody") == []
+    assert list(cases.all_cases()) == [case]
+
+
+def test_a_whole_life_is_stored_step_by_step(cases: SqlCaseRepository) -> None:
+    case = write(cases, reported(sample_case(1), T0))
+    steps: list[CaseChange] = dispatched(case, T0 + 600)
+    case = write(cases, *steps)
+    for step in (
+        lambda c: core.start(c, DEPARTMENT, T0 + 900),
+        lambda c: core.feedback(c, DEPARTMENT, T0 + 1200, "已劝离"),
+        lambda c: core.return_for_rework(c, OPERATOR, T0 + 1300, "摊位仍在"),
+        lambda c: core.feedback(c, DEPARTMENT, T0 + 1500, "已清理"),
+        lambda c: core.verify(c, OPERATOR, T0 + 1600),
+        lambda c: core.close(c, LEADER, T0 + 1700),
+    ):
+        case = write(cases, step(case))
+        assert cases.get(case.id) == case
+    assert (case.state, case.rework_count, case.version) == (CaseState.CLOSED, 1, 9)
+    actions = [e.action for e in cases.events(case.id)]
+    assert actions == [
+        "report",
+        "file",
+        "dispatch",
+        "start",
+        "feedback",
+        "return",
+        "feedback",
+        "verify",
+        "close",
+    ]
+
+
+def test_a_stale_change_from_another_workstation_is_refused_and_overwrites_nothing(store: Store) -> None:
+    first, second = store.open_cases(), store.open_cases()  # two workstations, one database
+    case = write(first, reported(sample_case(1), T0))
+    seen_by_second = second.get(case.id)
+    assert seen_by_second == case
+    quicker = core.edit(case, LEADER, T0 + 10, Edit(description="两辆三轮车"))
+    first.append(quicker.after, quicker.draft, expected_version=1, outbox=outbox_item(quicker))
+    stale = core.edit(seen_by_second, OPERATOR, T0 + 11, Edit(description="一辆"))
+    with pytest.raises(CaseConflict) as refused:
+        second.append(stale.after, stale.draft, expected_version=1, outbox=outbox_item(stale))
+    assert (refused.value.expected, refused.value.found, refused.value.by) == (1, 2, "李强")
+    assert "李强" in str(refused.value) and "version 2" in str(refused.value)
+    assert second.get(case.id) == quicker.after  # nothing overwritten
+    assert [e.actor for e in second.events(case.id)] == ["王芳", "李强"]  # no event of the refused one
+    assert [e.item.version for e in second.entries()] == [2]  # its outbox item was not queued
+    again = core.edit(second.get(case.id), OPERATOR, T0 + 12, Edit(description="一辆"))  # type: ignore[arg-type]
+    second.append(again.after, again.draft, expected_version=2)  # reloaded: accepted
+    assert first.get(case.id) == again.after
+
+
+def test_a_new_case_whose_id_is_taken_is_refused(cases: SqlCaseRepository) -> None:
+    first = write(cases, reported(sample_case(1), T0))
+    twin = reported(sample_case(1, description="另一个"), T0 + 5, actor=LEADER)
+    with pytest.raises(CaseConflict, match="exists already") as refused:
+        cases.append(twin.after, twin.draft, expected_version=None)
+    assert (refused.value.expected, refused.value.found, refused.value.by) == (None, 1, "王芳")
+    assert cases.get(first.id) == first
+    ghost = core.edit(sample_case(2), OPERATOR, T0, Edit(address="x"))
+    with pytest.raises(CaseConflict):  # a change to a case that was never stored
+        cases.append(ghost.after, ghost.draft, expected_version=0)
+    assert cases.get("CW-000002") is None and len(cases.events("CW-000002")) == 0
+
+
+def test_the_open_case_of_a_place_and_the_case_of_an_alert(cases: SqlCaseRepository) -> None:
+    old = write(cases, reported(sample_case(1, alerts=("al-1",)), T0))
+    write(cases, core.cancel(old, LEADER, T0 + 5, "重复上报"))
+    open_one = write(cases, reported(sample_case(2, alerts=("al-2",)), T0 + 10))
+    write(cases, reported(sample_case(3, zone="z2", alerts=("al-3",)), T0 + 20))
+    write(cases, reported(sample_case(4, category="0102", alerts=("al-4",)), T0 + 30))
+    assert cases.open_case_for("cam001", "z1", "0501") == open_one  # the cancelled one is not open
+    assert cases.open_case_for("cam001", "z1", "0999") is None
+    assert cases.open_case_for("cam009", "z1", "0501") is None
+    repeat = write(cases, core.add_occurrence(open_one, SYSTEM_ACTOR, T0 + 40, "al-5"))
+    assert cases.case_for_alert("al-5") == repeat
+    assert cases.case_for_alert("al-2") == repeat
+    assert cases.case_for_alert("al-1").id == "CW-000001"  # type: ignore[union-attr]
+    assert cases.case_for_alert("al-404") is None
+    assert cases.facts()[1].alert_ids == ("al-2", "al-5")  # in the order the case holds them
+
+
+SYSTEM_ACTOR = core.Actor("system", core.Role.SYSTEM)
+
+
+@pytest.fixture
+def listed(cases: SqlCaseRepository) -> dict[str, Case]:
+    """Six cases that differ in every field the list filters or sorts by."""
+    made: list[Case] = []
+    c1 = write(cases, reported(sample_case(1), T0 + 100))
+    made.append(write(cases, *dispatched(c1, T0 + 150, due_in=850.0)))  # due T0+1000
+    south = sample_case(
+        2, category="0502", grid="110101001001002", source=CaseSource.OPERATOR, address="南门 Market Day"
+    )
+    c2 = write(cases, reported(south, T0 + 200))
+    c2 = write(cases, *dispatched(c2, T0 + 250, due_in=4750.0))  # due T0+5000
+    made.append(write(cases, core.start(c2, DEPARTMENT, T0 + 260)))
+    bins = sample_case(3, category="0102", grid="110102000001001", camera="cam002")
+    made.append(write(cases, reported(bins, T0 + 300)))
+    imported = sample_case(4, grid="110102000001002", source=CaseSource.IMPORTED, description="100%_ sure")
+    c4 = write(cases, reported(imported, T0 + 300))
+    c4 = write(cases, *dispatched(c4, T0 + 320, department="dept-hw", due_in=1180.0))  # due T0+1500
+    made.append(write(cases, core.feedback(c4, DEPARTMENT, T0 + 2000, "已处置")))
+    c5 = write(cases, reported(sample_case(5, category="0599", grid=None), T0 + 400))
+    made.append(write(cases, core.cancel(c5, LEADER, T0 + 410, "重复上报")))
+    c6 = write(cases, reported(sample_case(6, category="0601", grid="210101000000001"), T0 + 500))
+    made.append(write(cases, core.file(c6, OPERATOR, T0 + 510, time_limit=LIMIT)))
+    return {c.id[-1]: c for c in made}
+
+
+def ids(repo: SqlCaseRepository, **query: object) -> list[str]:
+    return [c.id[-1] for c in repo.search(CaseQuery(**query))]  # type: ignore[arg-type]
+
+
+def test_the_list_finds_by_every_filter(cases: SqlCaseRepository, listed: dict[str, Case]) -> None:
+    assert ids(cases) == ["6", "5", "4", "3", "2", "1"]  # newest first; 3 and 4 tie: by id
+    assert ids(cases, states=frozenset({CaseState.DISPATCHED, CaseState.IN_PROGRESS})) == ["2", "1"]
+    assert ids(cases, states=frozenset()) == []
+    assert ids(cases, category_codes=frozenset({"05"})) == ["5", "4", "2", "1"]  # a class: its subclasses
+    assert ids(cases, category_codes=frozenset({"0501"})) == ["4", "1"]
+    assert ids(cases, category_codes=frozenset({"0102", "06"})) == ["6", "3"]
+    assert ids(cases, category_codes=frozenset()) == []
+    assert ids(cases, grid_prefix="110101") == ["2", "1"]
+    assert ids(cases, grid_prefix="1101") == ["4", "3", "2", "1"]
+    assert ids(cases, grid_prefix="110102000001002") == ["4"]
+    assert ids(cases, department_ids=frozenset({"dept-hw"})) == ["4"]
+    assert ids(cases, department_ids=frozenset({"dept-cg", "dept-hw"})) == ["4", "2", "1"]
+    assert ids(cases, sources=frozenset({CaseSource.OPERATOR, CaseSource.IMPORTED})) == ["4", "2"]
+    assert ids(cases, overdue_at=T0 + 999) == []
+    assert ids(cases, overdue_at=T0 + 1001) == ["1"]  # 4 was late too, but it is handled
+    assert ids(cases, overdue_at=T0 + 6000) == ["2", "1"]
+    assert ids(cases, created_from=T0 + 300) == ["6", "5", "4", "3"]
+    assert ids(cases, created_to=T0 + 300) == ["2", "1"]  # the end is not included
+    assert ids(cases, created_from=T0 + 200, created_to=T0 + 400) == ["4", "3", "2"]
+    assert ids(cases, text="market") == ["2"]  # the address, any case
+    assert ids(cases, text="cw-000003") == ["3"]  # the id
+    assert ids(cases, text="100%_") == ["4"]  # the description; % and _ are plain characters
+    assert ids(cases, text="重复") == ["5"]  # the note (the cancel reason)
+    assert ids(cases, text="已处置") == ["4"]
+    assert ids(cases, text="北门广场") == ["6", "5", "4", "3", "1"]
+    both = {"category_codes": frozenset({"05"}), "states": frozenset({CaseState.DISPATCHED})}
+    assert ids(cases, **both) == ["1"]
+    assert ids(cases, limit=2) == ["6", "5"]
+    assert ids(cases, limit=2, offset=2) == ["4", "3"]
+    assert ids(cases, limit=10, offset=6) == []
+    for query in (CaseQuery(), CaseQuery(category_codes=frozenset({"05"})), CaseQuery(text="北门", limit=1)):
+        assert cases.count(query) == len(cases.search(replace(query, limit=1000)))
+    assert cases.count(CaseQuery(overdue_at=T0 + 6000)) == 2
+
+
+def _expected(listed: dict[str, Case], key: SortKey, descending: bool) -> list[str]:
+    """Values in order, empty ones last either way, then the id in the same direction."""
+    have = [c for c in listed.values() if getattr(c, key.value) is not None]
+    empty = [c for c in listed.values() if getattr(c, key.value) is None]
+    have.sort(key=lambda c: (getattr(c, key.value), c.id), reverse=descending)
+    empty.sort(key=lambda c: c.id, reverse=descending)
+    return [c.id[-1] for c in have + empty]
+
+
+@pytest.mark.parametrize("key", list(SortKey))
+def test_the_list_sorts_by_every_key_both_ways(
+    cases: SqlCaseRepository, listed: dict[str, Case], key: SortKey
+) -> None:
+    for descending in (False, True):
+        assert ids(cases, sort=key, descending=descending) == _expected(listed, key, descending), descending
+        assert (
+            ids(cases, sort=key, descending=descending, limit=3, offset=2)
+            == _expected(listed, key, descending)[2:5]
+        )
+
+
+def test_sorting_by_the_deadline_puts_cases_without_one_last(
+    cases: SqlCaseRepository, listed: dict[str, Case]
+) -> None:
+    assert ids(cases, sort=SortKey.DUE, descending=False) == ["1", "4", "2", "3", "5", "6"]
+    assert ids(cases, sort=SortKey.DUE, descending=True) == ["2", "4", "1", "6", "5", "3"]
+    assert ids(cases, sort=SortKey.GRID, descending=False)[-1] == "5"  # no grid
+
+
+def test_facts_come_from_the_columns(cases: SqlCaseRepository, listed: dict[str, Case]) -> None:
+    in_order = sorted(listed.values(), key=lambda c: (c.created_at, c.id))
+    assert cases.facts() == [facts_of(c) for c in in_order]
+    assert [f.id[-1] for f in cases.facts(T0 + 200, T0 + 400)] == ["2", "3", "4"]
+    assert [f.id[-1] for f in cases.facts(created_from=T0 + 400)] == ["5", "6"]
+    assert cases.facts(T0 + 9000) == []
+
+
+def test_changed_since_gives_the_changes_after_a_time(
+    cases: SqlCaseRepository, listed: dict[str, Case]
+) -> None:
+    assert [c.id[-1] for c in cases.changed_since(T0 + 400)] == ["5", "6", "4"]  # by update time
+    assert cases.changed_since(T0 + 2000) == []
+
+
+def test_alerts_and_cases_make_one_chain(store: Store) -> None:
+    alerts, cases, book = store.open(), store.open_cases(), AlertBook()
+    raised = book.raise_alert(sample_alert(1))
+    alerts.append(raised.after, raised.draft)
+    case = write(cases, reported(sample_case(1, alerts=("al-00001",)), T0))
+    confirmed = book.confirm("al-00001", "王芳", T0 + 1)
+    alerts.append(confirmed.after, confirmed.draft)
+    write(cases, *dispatched(case, T0 + 100))
+
+    per_writer, errors = 25, list[BaseException]()
+
+    def alert_writer(repo: SqlAlertRepository) -> None:
+        try:
+            for n in range(100, 100 + per_writer):
+                change = book.raise_alert(sample_alert(n, camera="cam100"))
+                repo.append(change.after, change.draft)
+        except BaseException as exc:
+            errors.append(exc)
+
+    def case_writer(repo: SqlCaseRepository) -> None:
+        try:
+            for n in range(100, 100 + per_writer):
+                write(repo, reported(sample_case(n), T0 + n))
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [
+        threading.Thread(target=alert_writer, args=(store.open(),)),
+        threading.Thread(target=case_writer, args=(store.open_cases(),)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    events = list(alerts.events())
+    assert [e.seq for e in events] == list(range(1, 5 + 2 * per_writer + 1))
+    assert verify_chain(events) == []
+    assert [e.subject for e in events[:5]] == [
+        "alert:al-00001",
+        "case:CW-000001",
+        "alert:al-00001",
+        "case:CW-000001",
+        "case:CW-000001",
+    ]
+    result = verify_store(alerts, None)
+    assert result.problems == [] and (result.alerts, result.cases) == (1 + per_writer, 1 + per_writer)
+
+
+def _tamper(store: Store, *statements: str) -> None:
+    engine = create_engine(store.sql_url)
+    try:
+        with engine.begin() as conn:
+            for statement in statements:
+                conn.execute(text(statement))
+    finally:
+        engine.dispose()
+
+
+def test_audit_verify_names_each_case_row_changed_behind_the_apps_back(store: Store) -> None:
+    alerts, cases = store.open(), store.open_cases()
+    for n in range(1, 6):
+        write(cases, *([reported(sample_case(n), T0 + n)]))
+    assert verify_store(alerts, None).intact
+    _tamper(
+        store,
+        "UPDATE cases SET state = 'closed' WHERE id = 'CW-000001'",  # a column only
+        # the record only
+        "UPDATE case_records SET record = replace(record, '北门广场东侧', '别处') WHERE id = 'CW-000002'",
+        "UPDATE cases SET rework_count = 0, version = 9 WHERE id = 'CW-000003'",
+        "DELETE FROM cases WHERE id = 'CW-000004'",
+        "DELETE FROM case_records WHERE id = 'CW-000005'",
+        "INSERT INTO cases (id, state, source, category_code, created_at, version)"
+        " VALUES ('CW-999999', 'closed', 'video', '0501', 1.0, 1)",
+        "INSERT INTO case_records (id, record) VALUES ('CW-999999', '{}')",
+    )
+    problems = verify_store(alerts, None).problems
+    assert problems == [
+        "case CW-000001: its row was edited directly in the database (state='closed', recorded 'reported')",
+        "case CW-000002: its record differs from the audit record (address)",
+        "case CW-000003: its row was edited directly in the database (version=9, recorded 1)",
+        "case CW-000005: its record is gone (deleted directly in the database)",
+        "case CW-999999: its row is not in the audit record (added or changed directly in the database)",
+        "case CW-000004: in the audit record, but its row is gone",
+    ]
+
+
+def test_an_alert_database_of_before_cases_is_backed_up_and_upgraded(store: Store, tmp_path: Path) -> None:
+    before_cases = tmp_path / "migrations_0001"
+    shutil.copytree(MIGRATIONS, before_cases, ignore=shutil.ignore_patterns("__pycache__", "0002_*"))
+    old, book = store.open(migrations=before_cases), AlertBook()
+    for n in (1, 2):
+        change = book.raise_alert(sample_alert(n))
+        old.append(change.after, change.draft)
+    old.close()
+    cases = store.open_cases()
+    assert cases.upgrade is not None and (cases.upgrade.before, cases.upgrade.after) == ("0001", "0002")
+    if store.dialect == "sqlite":
+        assert cases.upgrade.backup is not None and "r0001" in cases.upgrade.backup.name
+    case = write(cases, reported(sample_case(1, alerts=("al-00001",)), T0))
+    alerts = store.open()
+    assert {a.id for a in alerts.all_alerts()} == {"al-00001", "al-00002"}
+    assert cases.case_for_alert("al-00001") == case
+    result = verify_store(alerts, None)
+    assert result.problems == [] and (result.events, result.alerts, result.cases) == (3, 2, 1)
