@@ -68,7 +68,8 @@ def with_every_field(case: Case) -> Case:
     still = evidence_ref(b"before", kind=EvidenceKind.STILL)
     clip = evidence_ref(b"clip", kind=EvidenceKind.CLIP)
     return replace(
-        case, category_kind=CaseKind.COMPONENT, preset="3", lon=116.397_128, lat=39.916_527, address="东城区 北门广场 “东侧”",
+        case, category_kind=CaseKind.COMPONENT, preset="3", lon=116.397_128, lat=39.916_527,
+        address="东城区 北门广场 “东侧”",
         description="占道经营，三轮车 2 辆", alert_ids=("al-00001", "al-00007"), occurrences=2,
         last_seen_at=T0 + 70.5,
         evidence=(
