@@ -16,14 +16,15 @@ from app.adapters.json_store import workstation_name
 from app.adapters.onvif.service import OnvifService
 from app.adapters.onvif.streams import OnvifStreamResolver
 from app.adapters.storage.evidence_files import EvidenceFiles
-from app.adapters.storage.repository import open_repository
+from app.adapters.storage.repository import SqlAlertRepository, open_repository
 from app.adapters.storage.writer import AlertWriter
-from app.core.alert_ports import AlertRepository, EvidenceStore, StoreFault, StoreUnavailable
+from app.core.alert_ports import EvidenceStore, StoreFault, StoreUnavailable
 from app.core.alerts import Alert
 from app.core.site_time import site_zone
 from app.core.stream_health import StreamState
 from app.core.system_events import EventSink, SystemEvent, SystemEventKind
 from app.log_setup import configure_logging
+from app.main_cases import open_cases
 from app.media.specs import camera_spec_or_error, site_specs
 from app.media.supervisor import IngestSupervisor
 from app.run_options import RunOptions
@@ -179,7 +180,7 @@ class WallClock:
 class Alerts:
     """The alerts of a run: the store, its one writer, the service that owns them, their evidence."""
 
-    repository: AlertRepository
+    repository: SqlAlertRepository
     service: AlertService
     evidence: EvidenceStore
 
@@ -368,6 +369,7 @@ def run_site(
     alert_wiring = AlertWiring(
         alerts.service, intake, alerts.evidence, site.site.timezone, alerts.repository, data / "sounds"
     )
+    cases = open_cases(site, data, events, alerts.service, alerts.repository, WallClock())
     try:
         code = run_wall(
             supervisor,
@@ -380,6 +382,7 @@ def run_site(
             detection=wiring,
             events=events,
             alerts=alert_wiring,
+            cases=cases.wiring(alerts.evidence, site.cases.due_soon_share),
         )
         note_live()
     finally:
@@ -392,6 +395,7 @@ def run_site(
         if detection is not None:
             detection[1].stop()
             detection[0].stop()
+        cases.close()
         alerts.close()
         if ptz is not None:
             ptz.stop()

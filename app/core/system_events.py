@@ -51,6 +51,7 @@ class SystemEventKind(StrEnum):
     CASE_SETTINGS_OK = "case_settings_ok"  # subject: the file; read again without problems
     CASE_EXPORT_FAILING = "case_export_failing"  # subject: the platform; detail: why; value: waiting
     CASE_EXPORT_OK = "case_export_ok"  # the platform takes cases again
+    HOLIDAYS_UNKNOWN = "holidays_unknown"  # subject: the year whose public holidays nobody gave
 
 
 DEFAULT_SEVERITY: dict[SystemEventKind, Severity] = {
@@ -82,6 +83,7 @@ DEFAULT_SEVERITY: dict[SystemEventKind, Severity] = {
     SystemEventKind.CASE_SETTINGS_OK: Severity.INFO,
     SystemEventKind.CASE_EXPORT_FAILING: Severity.WARNING,
     SystemEventKind.CASE_EXPORT_OK: Severity.INFO,
+    SystemEventKind.HOLIDAYS_UNKNOWN: Severity.WARNING,
 }
 
 # An event of the second kind ends the condition that the first kind announced (for the same

@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_CALENDAR = DEFAULT_CATALOGUE.parent / "calendar.yaml"
 CalendarParse = Callable[[str, Path], WorkCalendar]
+YEAR_AHEAD_S = 45 * 86400.0  # deadlines are days, extensions weeks: warn this far ahead
 
 
 class CaseRules:
@@ -66,6 +67,19 @@ class CaseRules:
         self._report(self._catalogue.path, self._catalogue.load())
         self._report(self._routing.path, self._routing.load())
         self._report(self._calendar.path, self._calendar.load())
+        self._told_years: set[int] = set()
+
+    def check_years(self, now: float, ahead_s: float = YEAR_AHEAD_S) -> list[int]:
+        """Years from now to ``ahead_s`` later whose public holidays the calendar does not know:
+        each told once (a deadline there counts only weekends as days off)."""
+        unknown = self.calendar().unknown_years_between(now, now + ahead_s)
+        for year in unknown:
+            if year not in self._told_years:
+                self._told_years.add(year)
+                log.warning("public holidays of %d are not known: deadlines count only weekends", year)
+                if self._events is not None:
+                    self._events(SystemEvent.of(SystemEventKind.HOLIDAYS_UNKNOWN, subject=str(year)))
+        return unknown
 
     def catalogue(self) -> Catalogue:
         return self._catalogue.current.value

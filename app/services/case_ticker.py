@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 
 from app.core.alerts import Alert
@@ -50,6 +51,7 @@ class CaseTicker:
         try:
             if self._rules is not None:
                 self._rules.refresh()
+                self._rules.check_years(time.time())
             self._service.tick(self._open_alerts())
         except Exception:  # a bad tick must not end the ticking
             log.exception("case tick failed")

@@ -386,7 +386,12 @@ class CaseService:
         address: str | None,
         file_now: bool,
     ) -> Case:
-        category: CategoryInfo = self._catalogue().category(category_code, category_kind)  # unknown: refused
+        catalogue = self._catalogue()
+        try:
+            category: CategoryInfo = catalogue.category(category_code, category_kind)
+        except LookupError:  # a picker that offers codes only: a component code (部件) is one too
+            other = CaseKind.COMPONENT if category_kind is CaseKind.EVENT else CaseKind.EVENT
+            category = catalogue.category(category_code, other)  # unknown in both: refused
         now = self._clock.now()
         place = self._place_of(camera_id) if camera_id else Place()
         case = Case(

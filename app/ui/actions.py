@@ -77,6 +77,13 @@ ACTIONS: tuple[ActionSpec, ...] = (
     _spec("search", QT_TRANSLATE_NOOP("Actions", "Find a camera (name, id, grid code)"), ("Ctrl+F",), VIEWS),
     _spec("edit_zones", QT_TRANSLATE_NOOP("Actions", "Detection zones of this camera…"), ("Ctrl+D",), VIEWS),
     _spec("alerts", QT_TRANSLATE_NOOP("Actions", "Show / hide alerts"), ("Ctrl+A",), VIEWS),
+    _spec("cases", QT_TRANSLATE_NOOP("Actions", "Cases (list, detail, figures)"), ("Ctrl+J",), VIEWS),
+    _spec(
+        "new_case",
+        QT_TRANSLATE_NOOP("Actions", "Make a case at the selected tile…"),
+        ("Ctrl+N",),
+        WALL,
+    ),
     _spec(
         "system_events",
         QT_TRANSLATE_NOOP("Actions", "Show / hide system events (camera, disk, worker faults)"),

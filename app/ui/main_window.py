@@ -51,6 +51,7 @@ from app.ui.alerts.history import Searchable
 from app.ui.alerts.words import rule_words
 from app.ui.alerts.workspace import AlertsWorkspace
 from app.ui.camera_tree import CameraTree
+from app.ui.cases.wiring import CasesHub, CaseWiring
 from app.ui.detection.alert_signals import AlertSignals
 from app.ui.detection.overlay_feed import OverlayFeed
 from app.ui.detection.zone_editor import ZoneEditorDialog
@@ -138,6 +139,7 @@ class MainWindow(QMainWindow):
         patrol_store: PatrolStore | None = None,
         detection: DetectionWiring | None = None,
         alerts: AlertWiring | None = None,
+        cases: CaseWiring | None = None,
         events: SystemEventLog | None = None,
         operator_name: str = "",
         operator_role: Role = Role.OPERATOR,
@@ -146,6 +148,7 @@ class MainWindow(QMainWindow):
         self._operator_name = operator_name.strip()  # who is on shift (asked at start)
         self._operator_role = operator_role  # what they may do to cases
         self.alert_wiring = alerts
+        self.case_wiring = cases
         self.events = events if events is not None else SystemEventLog()
         self.setObjectName("CityWallMain")
         self._source, self._site, self.library = source, site, library
@@ -220,6 +223,8 @@ class MainWindow(QMainWindow):
             "discover": self.discover_cameras,
             "edit_zones": self.edit_zones,
             "alerts": lambda: self.alerts_dock.setVisible(not self.alerts_dock.isVisible()),
+            "cases": self.toggle_cases,
+            "new_case": self.new_case_at_selected_tile,
             "system_events": self.toggle_events,
             "help": lambda: self.help.toggle(),
             "quit": self._quit,
@@ -402,6 +407,8 @@ class MainWindow(QMainWindow):
         self.refresh_status()
 
     def stop(self) -> None:
+        if self.cases is not None:
+            self.cases.shutdown()
         self._status_timer.stop()
         self._detect_timer.stop()
         self._alert_timer.stop()
@@ -497,6 +504,15 @@ class MainWindow(QMainWindow):
             self.alerts.triage.counts_changed.connect(lambda *_: self.refresh_status_soon())
             self.alert_signals.changed.connect(self._alert_changed)
             self.overlay_feed.show_alerts(wiring.service.open_alerts())
+        self.cases: CasesHub | None = None
+        if self.case_wiring is not None:
+            self.cases = CasesHub(
+                self.case_wiring, self.actor, lambda: self._translations.language,
+                site_zone(wiring.timezone if wiring is not None else "Asia/Shanghai"),
+                self._camera_name, self,
+            )  # fmt: skip
+            if self.alerts is not None:  # O in the alert list: the confirmed alert's case
+                self.alerts.triage.case_requested.connect(self.cases.show_case_for_alert)
         self.alerts_dock.setVisible(self.alerts is not None)
         self._alert_timer = QTimer(self, interval=1000)  # snoozes end, refused writes are retried
         if wiring is not None:
@@ -694,6 +710,8 @@ class MainWindow(QMainWindow):
         name = ask_operator(self, self._operator_name)
         if name:
             self._operator_name = name
+            if self.cases is not None:
+                self.cases.set_actor(self.actor())
             self._settings.setValue(OPERATOR_KEY, name)
             self.statusBar().showMessage(translate("Main", "On shift now: {0}").format(name), 10000)
             self.refresh_status()
@@ -1015,6 +1033,22 @@ class MainWindow(QMainWindow):
 
     def toggle_language(self) -> None:
         self.set_language("en" if self._translations.language != "en" else "zh_CN")
+
+    def toggle_cases(self) -> None:
+        if self.cases is None:
+            self.statusBar().showMessage(translate("Main", "Cases are not available in this run"), 5000)
+            return
+        self.cases.toggle()
+
+    def new_case_at_selected_tile(self) -> None:
+        if self.cases is None:
+            self.statusBar().showMessage(translate("Main", "Cases are not available in this run"), 5000)
+            return
+        compositor = self._pane().compositor
+        tile = compositor.still_frame(compositor.selected)
+        why = self.cases.create_from_tile(tile, self._site.name, None)
+        if why is not None:
+            self.statusBar().showMessage(why, 8000)
 
     def snapshot_selected(self) -> None:
         compositor = self._pane().compositor

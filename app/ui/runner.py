@@ -19,6 +19,7 @@ from app.services.patrol_store import PatrolStore
 from app.services.ptz_hub import PtzHub
 from app.services.system_events import SystemEventLog
 from app.services.view_library import ViewLibrary
+from app.ui.cases.wiring import CaseWiring
 from app.ui.dialogs.shift import OPERATOR_KEY, ROLE_KEY, ask_operator, remembered_operator
 from app.ui.i18n import DEFAULT_LANGUAGE, Translations
 from app.ui.main_window import AlertWiring, DetectionWiring, MainWindow, SiteUi
@@ -56,6 +57,7 @@ def build_window(
     detection: DetectionWiring | None = None,
     events: SystemEventLog | None = None,
     alerts: AlertWiring | None = None,
+    cases: CaseWiring | None = None,
 ) -> MainWindow:
     folder = profile_dir(options)
     folder.mkdir(parents=True, exist_ok=True)
@@ -81,6 +83,7 @@ def build_window(
         patrol_store=patrol_store,
         detection=detection,
         alerts=alerts,
+        cases=cases,
         events=events,
         operator_name=name,
         operator_role=role,
@@ -108,10 +111,13 @@ def run_wall(
     detection: DetectionWiring | None = None,
     events: SystemEventLog | None = None,
     alerts: AlertWiring | None = None,
+    cases: CaseWiring | None = None,
 ) -> int:
     """Show the wall until the user closes it (or ``options.seconds`` pass); returns Qt's exit code."""
     app = ensure_application(options.offscreen)
-    window = build_window(source, site, shared_views, options, ptz, patrol_store, detection, events, alerts)
+    window = build_window(
+        source, site, shared_views, options, ptz, patrol_store, detection, events, alerts, cases
+    )
     window.show()
     window.start()
     ticker = QTimer(interval=250)

@@ -115,6 +115,13 @@ MESSAGES: dict[SystemEventKind, str] = {
         )
     ),
     K.CASE_EXPORT_OK: str(QT_TRANSLATE_NOOP("SystemEvents", "Cases are sent to the city platform again")),
+    K.HOLIDAYS_UNKNOWN: str(
+        QT_TRANSLATE_NOOP(
+            "SystemEvents",
+            "The public holidays of {0} are not known: deadlines count only weekends as days off "
+            "(list them in the calendar file, or update CityWall)",
+        )
+    ),
 }
 # A detection problem is worded by its fault (the event's subject); {0}: the camera's name.
 DETECTION_FAULTS: dict[DetectionFault, str] = {

@@ -160,6 +160,14 @@
         <translation>显示 / 隐藏告警</translation>
     </message>
     <message>
+        <source>Cases (list, detail, figures)</source>
+        <translation>案件（列表、详情、考核）</translation>
+    </message>
+    <message>
+        <source>Make a case at the selected tile…</source>
+        <translation>在选中画面上报案件…</translation>
+    </message>
+    <message>
         <source>Show / hide system events (camera, disk, worker faults)</source>
         <translation>显示/隐藏系统事件（摄像机、磁盘、进程故障）</translation>
     </message>
@@ -990,6 +998,26 @@
     <message>
         <source>Not saved: {0}</source>
         <translation>未保存：{0}</translation>
+    </message>
+    <message>
+        <source>The picture could not be encoded</source>
+        <translation>图片无法编码</translation>
+    </message>
+    <message>
+        <source>Select a tile with a picture first</source>
+        <translation>请先选中有图像的画面</translation>
+    </message>
+    <message>
+        <source>The picture could not be kept: {0}</source>
+        <translation>图片未能保存：{0}</translation>
+    </message>
+    <message>
+        <source>No evidence folder</source>
+        <translation>没有证据文件夹</translation>
+    </message>
+    <message>
+        <source>Only JPEG and PNG pictures can be attached</source>
+        <translation>只能附加 JPEG 或 PNG 图片</translation>
     </message>
 </context>
 <context>
@@ -1840,6 +1868,10 @@
         <translation>当前值班：{0}</translation>
     </message>
     <message>
+        <source>Cases are not available in this run</source>
+        <translation>本次运行未启用案件功能</translation>
+    </message>
+    <message>
         <source>Select a tile with a picture first</source>
         <translation>请先选中有图像的画面</translation>
     </message>
@@ -2582,6 +2614,10 @@
     <message>
         <source>Cases are sent to the city platform again</source>
         <translation>案件已恢复发送到城市管理平台</translation>
+    </message>
+    <message>
+        <source>The public holidays of {0} are not known: deadlines count only weekends as days off (list them in the calendar file, or update CityWall)</source>
+        <translation>{0} 年的法定节假日未知：处理时限只把周末算作休息日（请在工作日历文件中列出，或更新 CityWall）</translation>
     </message>
     <message>
         <source>Detection is off: it cannot read the cameras&apos; pictures</source>

@@ -122,7 +122,7 @@ def test_fifty_alerts_triaged_by_keyboard_are_all_back_after_a_restart_and_verif
             assert still is not None and again.evidence.read(still)[:2] == b"\xff\xd8"  # the JPEG is there
         history = again.repository.events()
         assert sum(1 for e in history if e.actor == "王芳") == 50
-        result = verify_store(again.repository, EvidenceFiles(data / "evidence"))  # type: ignore[arg-type]
+        result = verify_store(again.repository, EvidenceFiles(data / "evidence"))
         assert result.intact and result.alerts == 50 and result.evidence_files == 50, result.problems
         # The next window shows them in history (nothing open is left to ask about).
         win2 = window(qtbot, tmp_path, again)

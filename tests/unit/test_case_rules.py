@@ -62,3 +62,22 @@ def test_the_dispatch_table_is_read_again_after_a_catalogue_change(tmp_path: Pat
     assert any(
         "routing.yaml" in e.subject and e.kind is SystemEventKind.CASE_SETTINGS_INVALID for e in events
     )
+
+
+def test_a_year_without_known_holidays_is_told_once(tmp_path: Path) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from app.core.work_calendar import NationalHolidays
+
+    national = NationalHolidays(frozenset(), frozenset(), frozenset({2026}), "test")
+    events: list[SystemEvent] = []
+
+    def parse(text: str, path: Path) -> WorkCalendar:
+        return calendar_from_settings(parse_calendar_text(text, path), national)
+
+    rules = CaseRules(CaseSettings(), tmp_path, parse, events=events.append)
+    december = datetime(2026, 12, 7, tzinfo=ZoneInfo("Asia/Shanghai")).timestamp()
+    assert rules.check_years(december - 90 * 86400) == []
+    assert rules.check_years(december) == [2027] and rules.check_years(december) == [2027]
+    assert [(e.kind, e.subject) for e in events] == [(SystemEventKind.HOLIDAYS_UNKNOWN, "2027")]

@@ -1,0 +1,142 @@
+"""Everything the case workflow adds to the main window, built in one place.
+
+The composition root hands the window a :class:`CaseWiring` (the case service, the catalogue and
+dispatch table in force, the evidence store, the site's zone and calendar). :class:`CasesHub`
+makes the case window when it is first asked for, keeps it in step with the person on shift, and
+offers what the wall needs: show the case window, make a case from the selected tile (its picture
+kept as the report evidence), show the case of an alert.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import tzinfo
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QObject
+from PySide6.QtWidgets import QWidget
+
+from app.core.alert_ports import EvidenceProblem, EvidenceStore
+from app.core.alerts import EvidenceKind, EvidenceRef
+from app.core.case_catalogue import Catalogue, Routing
+from app.core.cases import Actor
+from app.core.work_calendar import WorkCalendar
+from app.services.cases import CaseService
+from app.ui.cases.catalogue_names import CatalogueNames
+from app.ui.cases.window import CaseWindow
+from app.ui.snapshot import render_snapshot
+from app.ui.wall.compositor import TileState
+
+translate = QCoreApplication.translate
+PICTURE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
+
+
+@dataclass
+class CaseWiring:
+    service: CaseService
+    catalogue: Callable[[], Catalogue]
+    routing: Callable[[], Routing]
+    calendar: Callable[[], WorkCalendar] | None = None
+    evidence: EvidenceStore | None = None
+    due_soon_share: float = 0.25
+
+
+def jpeg_bytes(tile: TileState, site_name: str) -> bytes:
+    """The tile's picture with its caption band (camera, grid, capture time), as JPEG."""
+    image = render_snapshot(tile, site_name)
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not image.save(buffer, b"JPG", 90):
+        raise OSError(translate("Cases", "The picture could not be encoded"))
+    return bytes(data.data())
+
+
+class CasesHub(QObject):
+    def __init__(
+        self,
+        wiring: CaseWiring,
+        actor: Callable[[], Actor],
+        language: Callable[[], str],
+        tz: tzinfo,
+        camera_name: Callable[[str], str],
+        parent: QWidget,
+    ) -> None:
+        super().__init__(parent)
+        self.wiring, self._actor, self._tz, self._camera_name = wiring, actor, tz, camera_name
+        self._parent = parent
+        self.names = CatalogueNames(wiring.catalogue, wiring.routing, language)
+        self.window: CaseWindow | None = None
+
+    def case_window(self) -> CaseWindow:
+        if self.window is None:
+            store = self.wiring.evidence
+            self.window = CaseWindow(
+                self.wiring.service, self.names, self._actor(), self._tz,
+                load_evidence=store.read if store is not None else None,
+                attach_picture=self.attach_picture if store is not None else None,
+                camera_name=self._camera_name,
+            )  # fmt: skip
+            self.window.resize(1600, 900)
+        return self.window
+
+    def show(self) -> CaseWindow:
+        window = self.case_window()
+        window.set_actor(self._actor())
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        return window
+
+    def toggle(self) -> None:
+        if self.window is not None and self.window.isVisible():
+            self.window.hide()
+        else:
+            self.show()
+
+    def set_actor(self, actor: Actor) -> None:
+        if self.window is not None:
+            self.window.set_actor(actor)
+
+    def show_case_for_alert(self, alert_id: str) -> None:
+        self.show().show_case_for_alert(alert_id)
+
+    def create_from_tile(self, tile: TileState | None, site_name: str, grid_code: str | None) -> str | None:
+        """The dialog to make a case at the selected tile; its picture becomes the report evidence.
+        Returns why not (translated), or None when the dialog is open."""
+        if tile is None or tile.info is None:
+            return translate("Cases", "Select a tile with a picture first")
+        snapshot: EvidenceRef | None = None
+        store = self.wiring.evidence
+        if store is not None and tile.buffer is not None and tile.meta is not None:
+            try:
+                data = jpeg_bytes(tile, site_name)
+                snapshot = store.put(
+                    data, kind=EvidenceKind.STILL, media_type="image/jpeg",
+                    captured_at=tile.meta.captured_wall_ns / 1e9, camera_id=tile.info.camera_id,
+                    stream="sub", note="tile",
+                )  # fmt: skip
+            except (OSError, EvidenceProblem) as exc:
+                return translate("Cases", "The picture could not be kept: {0}").format(exc)
+        self.show().create_from_tile(tile.info.camera_id, snapshot, grid_code or tile.info.grid_code)
+        return None
+
+    def attach_picture(self, path: Path, camera_id: str | None) -> EvidenceRef:
+        """A picture file (the department's photo) kept as evidence; its capture time is the file's."""
+        store = self.wiring.evidence
+        if store is None:
+            raise EvidenceProblem(translate("Cases", "No evidence folder"))
+        media = PICTURE_TYPES.get(path.suffix.lower())
+        if media is None:
+            raise EvidenceProblem(translate("Cases", "Only JPEG and PNG pictures can be attached"))
+        data = path.read_bytes()
+        return store.put(
+            data, kind=EvidenceKind.STILL, media_type=media, captured_at=path.stat().st_mtime,
+            camera_id=camera_id or "", stream="file", note=path.name,
+        )  # fmt: skip
+
+    def shutdown(self) -> None:
+        if self.window is not None:
+            self.window.shutdown()
+            self.window.close()
