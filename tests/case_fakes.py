@@ -1,19 +1,16 @@
-"""Outbox stores for tests: in memory, and in a SQLite file (durable across kill -9).
+"""An outbox store in memory for the pump's unit tests, and cases at several versions.
 
 The real store is the SQL one of app/adapters/storage (table case_outbox, written in the case's
-transaction); these implement the same port, app.core.case_ports.OutboxStore, so the pump and its
-faults are tested without it. ``SqliteFileOutbox`` exists only for the kill test: a child process
-must find the queue where its killed predecessor left it.
+transaction; the kill test runs on it); this implements the same port,
+app.core.case_ports.OutboxStore, so the pump and its faults are tested fast without it.
 """
 
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 import threading
 from collections.abc import Sequence
 from dataclasses import replace
-from pathlib import Path
 
 from app.core.alert_ports import StoreFault, StoreUnavailable
 from app.core.alerts import EvidenceKind, EvidenceRef
@@ -91,112 +88,6 @@ class MemoryOutbox:
             return sorted(chosen, key=lambda e: (e.item.created_at, e.item.version))[:limit]
 
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS outbox (
-    key TEXT PRIMARY KEY, case_id TEXT NOT NULL, version INTEGER NOT NULL, payload TEXT NOT NULL,
-    created_at REAL NOT NULL, state TEXT NOT NULL, attempts INTEGER NOT NULL,
-    next_attempt_at REAL NOT NULL, last_error TEXT NOT NULL, delivered_at REAL
-)
-"""
-
-
-class SqliteFileOutbox:
-    """OutboxStore in a SQLite file (each call its own connection and transaction: safe across
-    threads, and whatever a call returned from is on disk when the process is killed)."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        with self._db() as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute(_SCHEMA)
-
-    def _db(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
-        db.execute("PRAGMA synchronous=FULL")
-        return db
-
-    def _write(self, sql: str, args: Sequence[object]) -> None:
-        db = self._db()
-        try:
-            db.execute("BEGIN IMMEDIATE")
-            db.execute(sql, args)
-            db.execute("COMMIT")
-        finally:
-            db.close()
-
-    def _read(self, sql: str, args: Sequence[object] = ()) -> list[OutboxEntry]:
-        db = self._db()
-        try:
-            rows = db.execute(sql, args).fetchall()
-        finally:
-            db.close()
-        return [
-            OutboxEntry(OutboxItem(r[0], r[1], r[2], r[3], r[4]), DeliveryState(r[5]), r[6], r[7], r[8], r[9])
-            for r in rows
-        ]
-
-    _COLUMNS = (
-        "key, case_id, version, payload, created_at, state, attempts, next_attempt_at, last_error, "
-        "delivered_at"
-    )
-
-    def add(self, item: OutboxItem) -> None:
-        self._write(
-            f"INSERT OR IGNORE INTO outbox ({self._COLUMNS}) "
-            "VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, '', NULL)",
-            (item.key, item.case_id, item.version, item.payload, item.created_at, item.created_at),
-        )
-
-    def due(self, now: float, limit: int = 50) -> list[OutboxEntry]:
-        return self._read(
-            f"SELECT {self._COLUMNS} FROM outbox WHERE state = 'pending' AND next_attempt_at <= ? "
-            "ORDER BY created_at, version LIMIT ?",
-            (now, limit),
-        )
-
-    def mark_delivered(self, key: str, at: float, note: str = "") -> None:
-        self._write(
-            "UPDATE outbox SET state = 'delivered', delivered_at = ?, attempts = attempts + 1, "
-            "last_error = '' WHERE key = ?",
-            (at, key),
-        )
-
-    def mark_failed(self, key: str, at: float, error: str, next_attempt_at: float) -> None:
-        self._write(
-            "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE key = ?",
-            (error, next_attempt_at, key),
-        )
-
-    def mark_rejected(self, key: str, at: float, error: str) -> None:
-        self._write(
-            "UPDATE outbox SET state = 'rejected', attempts = attempts + 1, last_error = ? WHERE key = ?",
-            (error, key),
-        )
-
-    def latest_for(self, case_id: str) -> OutboxEntry | None:
-        rows = self._read(
-            f"SELECT {self._COLUMNS} FROM outbox WHERE case_id = ? ORDER BY version DESC LIMIT 1", (case_id,)
-        )
-        return rows[0] if rows else None
-
-    def counts(self) -> dict[DeliveryState, int]:
-        out = dict.fromkeys(DeliveryState, 0)
-        for entry in self._read(f"SELECT {self._COLUMNS} FROM outbox"):
-            out[entry.state] += 1
-        return out
-
-    def entries(self, states: Sequence[DeliveryState] | None = None, limit: int = 500) -> list[OutboxEntry]:
-        chosen = [s.value for s in (states or list(DeliveryState))]
-        marks = ", ".join("?" for _ in chosen)
-        return self._read(
-            f"SELECT {self._COLUMNS} FROM outbox WHERE state IN ({marks}) "
-            "ORDER BY created_at, version LIMIT ?",
-            (*chosen, limit),
-        )
-
-
-# --- sample cases ------------------------------------------------------------------------------------
-T0 = 1_715_000_000.0  # 2024-05-06 20:53:20 +08:00
 OPERATOR = Actor("wang", Role.OPERATOR)
 LEADER = Actor("li", Role.SHIFT_LEADER)
 
