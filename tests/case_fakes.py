@@ -88,6 +88,7 @@ class MemoryOutbox:
             return sorted(chosen, key=lambda e: (e.item.created_at, e.item.version))[:limit]
 
 
+T0 = 1_715_000_000.0  # 2024-05-06 20:53:20 +08:00
 OPERATOR = Actor("wang", Role.OPERATOR)
 LEADER = Actor("li", Role.SHIFT_LEADER)
 
