@@ -61,9 +61,18 @@ def with_demo_patrols(site: SiteConfig) -> SiteConfig:
     return site.model_copy(update={"cameras": tuple(cameras)})
 
 
+def with_demo_city_platform(site: SiteConfig, url: str) -> SiteConfig:
+    """Cases are sent to the demo's local city platform (as a site's would be to the city's)."""
+    from camera_config.case_settings import ExportSettings
+
+    cases = site.cases.model_copy(update={"export": ExportSettings(endpoint=url)})
+    return site.model_copy(update={"cases": cases})
+
+
 def handle(args: argparse.Namespace) -> int:
     from app.adapters.data_folder import DataFolderError, check_folder
     from app.core.alert_ports import SchemaTooNew, StoreUnavailable
+    from app.demo.city_platform import DemoCityPlatform
     from app.demo.clips import generate_demo_clips
     from app.demo.panorama import generate_panorama_clip
     from app.demo.rtsp_server import DemoRtspServer, DemoServerError, free_port
@@ -122,6 +131,9 @@ def handle(args: argparse.Namespace) -> int:
         print(f"CityWall demo cannot start its RTSP server: {exc}", file=sys.stderr)
         return 1
     ptz = start_demo_ptz(site, server, presets_dir=demo_dir / "ptz")
+    platform = DemoCityPlatform(demo_dir / "city_platform" if writable else Path(tempfile.mkdtemp())).start()
+    site = with_demo_city_platform(site, platform.url)
+    print(f"Cases go to the demo city platform: {platform.received}", file=sys.stderr)
     try:
         target = ptz.discovery.address if ptz.discovery is not None else None
         options = run_options(args)
@@ -135,6 +147,7 @@ def handle(args: argparse.Namespace) -> int:
     except (SchemaTooNew, StoreUnavailable) as exc:
         return alert_store_problem(exc, offscreen=args.offscreen)
     finally:
+        platform.stop()
         ptz.stop()
         server.stop()
     if args.seconds is not None:
