@@ -84,6 +84,8 @@ TOOLBAR_TEXT = {
     "save_view": str(QT_TRANSLATE_NOOP("Main", "Save view")),
     "tour": str(QT_TRANSLATE_NOOP("Main", "Tour")),
     "snapshot": str(QT_TRANSLATE_NOOP("Main", "Snapshot")),
+    "new_case": str(QT_TRANSLATE_NOOP("Main", "Report case")),
+    "cases": str(QT_TRANSLATE_NOOP("Main", "Cases")),
     "help": str(QT_TRANSLATE_NOOP("Main", "Shortcuts")),
 }
 
@@ -300,6 +302,9 @@ class MainWindow(QMainWindow):
         bar.addWidget(self._bar_labels[2])
         bar.addSeparator()
         bar.addAction(self.actions_by_id["snapshot"])
+        if self.case_wiring is not None:
+            bar.addAction(self.actions_by_id["new_case"])
+            bar.addAction(self.actions_by_id["cases"])
         if self.alerts is not None:
             bar.addAction(self.alerts.sound.action)  # the alarm sound's mute, always in reach
         bar.addAction(self.actions_by_id["help"])

@@ -1760,6 +1760,14 @@
         <translation>抓拍</translation>
     </message>
     <message>
+        <source>Report case</source>
+        <translation>上报案件</translation>
+    </message>
+    <message>
+        <source>Cases</source>
+        <translation>案件</translation>
+    </message>
+    <message>
         <source>Shortcuts</source>
         <translation>快捷键</translation>
     </message>
