@@ -152,6 +152,15 @@ class ExportActions(QObject):
             self._catalogue() if self._catalogue else None, self._routing() if self._routing else None
         )
 
+    def loader(self, case_ids: Sequence[str]) -> Callable[[], list[Case]]:
+        """Reads the cases of ``case_ids`` (when called, off the GUI thread); gone ones left out."""
+        reader = self._cases
+
+        def load() -> list[Case]:
+            return [c for i in case_ids if (c := reader.get(i)) is not None]
+
+        return load
+
     # --- the figures ---------------------------------------------------------------------------------
     def export_figures(self, result: FiguresResult, kind: str = "xlsx") -> bool:
         """Ask where, then write the shown figures as XLSX (one workbook) or CSV (a file per table)."""
