@@ -2,7 +2,7 @@
 printable report (PDF).
 
 Each asks where (a file dialog), then writes off the GUI thread behind a progress dialog (with
-Cancel where the writer can stop without leaving half a file), and says how it went: the files
+Cancel where the writer can stop cleanly: the case files), and says how it went: the files
 written with a button that opens their folder, or the error translated, naming the file.
 """
 
@@ -17,7 +17,7 @@ from typing import Protocol
 
 from PySide6.QtCore import QCoreApplication, QLocale, QObject, QRunnable, Qt, QThreadPool, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QPushButton, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
 from app.adapters.case_files_export import CaseExportError, ExportResult, export_cases
 from app.adapters.case_report import NoCjkFont, write_case_report
@@ -194,19 +194,15 @@ class ExportActions(QObject):
                 result.figures, result.cases, zone=zone, words=words, names=names, alerts=result.alerts
             )
 
-            def step(done: int, total: int) -> None:
-                if stop():
-                    raise Cancelled  # the workbook is saved only at its end: nothing was written
-                progress(done, total)
-
             if kind == "xlsx":
-                return ExportOutcome(kind, [write_xlsx(path, tables, progress=step)])
+                return ExportOutcome(kind, [write_xlsx(path, tables, progress=progress)])
             return ExportOutcome(
                 kind, write_csv(path, tables, progress=progress)
             )  # files one by one: no stop
 
+        # No Cancel: the writers cannot stop cleanly half-way (openpyxl's streams), and they are quick.
         label = translate("Figures", "Writing {0} …").format(path.name)
-        return self._run(kind, work, label, can_cancel=kind == "xlsx")
+        return self._run(kind, work, label, can_cancel=False)
 
     # --- cases as files ------------------------------------------------------------------------------
     def export_case_files(self, load: Callable[[], Sequence[Case]]) -> bool:
@@ -331,8 +327,7 @@ class ExportActions(QObject):
             box.setText(self._written_text(outcome))
         box.addButton(QMessageBox.StandardButton.Close)
         if folder is not None:
-            opener = QPushButton(translate("Figures", "Open the folder"))
-            box.addButton(opener, QMessageBox.ButtonRole.ActionRole)
+            opener = box.addButton(translate("Figures", "Open the folder"), QMessageBox.ButtonRole.ActionRole)
             target = folder
             opener.clicked.connect(lambda: self._open_folder(target))
         box.setWindowModality(Qt.WindowModality.WindowModal)
