@@ -1574,6 +1574,831 @@
     </message>
 </context>
 <context>
+    <name>Figures</name>
+    <message>
+        <source>Period:</source>
+        <translation>统计时段：</translation>
+    </message>
+    <message>
+        <source>This shift</source>
+        <translation>本班次</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <source>This month</source>
+        <translation>本月</translation>
+    </message>
+    <message>
+        <source>Previous month</source>
+        <translation>上月</translation>
+    </message>
+    <message>
+        <source>Chosen days</source>
+        <translation>自定义日期</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Export Excel</source>
+        <translation>导出 Excel</translation>
+    </message>
+    <message>
+        <source>Export CSV</source>
+        <translation>导出 CSV</translation>
+    </message>
+    <message>
+        <source>Export case files…</source>
+        <translation>导出案件文件…</translation>
+    </message>
+    <message>
+        <source>Each case made or judged in the period as JSON with its evidence files</source>
+        <translation>本时段新增或考核的每件案件，导出为 JSON 及其证据文件</translation>
+    </message>
+    <message>
+        <source>Closure rate</source>
+        <translation>结案率</translation>
+    </message>
+    <message>
+        <source>On-time closure rate</source>
+        <translation>按期结案率</translation>
+    </message>
+    <message>
+        <source>Urgent cases on time</source>
+        <translation>紧急案件按期结案率</translation>
+    </message>
+    <message>
+        <source>Rework rate</source>
+        <translation>返工率</translation>
+    </message>
+    <message>
+        <source>Mean handling time (hours)</source>
+        <translation>平均处置时长（小时）</translation>
+    </message>
+    <message>
+        <source>Cases due</source>
+        <translation>应结案件数</translation>
+    </message>
+    <message>
+        <source>{0} closed · {1} not closed
+{2} new · {3} deferred (left out)</source>
+        <translation>已结案 {0} · 应结未结 {1}
+新增 {2} · 缓办（不计入）{3}</translation>
+    </message>
+    <message>
+        <source>Cases</source>
+        <translation>案件清单</translation>
+    </message>
+    <message>
+        <source>Working out the figures …</source>
+        <translation>正在计算考核指标…</translation>
+    </message>
+    <message>
+        <source>The figures cannot be worked out: {0}</source>
+        <translation>无法计算考核指标：{0}</translation>
+    </message>
+    <message>
+        <source>{0} to {1} ({2}), worked out at {3}</source>
+        <translation>{0} 至 {1}（{2}），计算于 {3}</translation>
+    </message>
+    <message>
+        <source>No case gave feedback in this period: nothing to judge (not 0%).</source>
+        <translation>本时段没有已反馈的应结案件：无从计算（不是 0%）。</translation>
+    </message>
+    <message>
+        <source>{0} of {1} with feedback returned</source>
+        <translation>{1} 件已反馈中返工 {0} 件</translation>
+    </message>
+    <message>
+        <source>dispatch to feedback; to closure {0} h</source>
+        <translation>派遣至反馈；派遣至结案 {0} 小时</translation>
+    </message>
+    <message>
+        <source>Wall-clock hours from dispatch, over the cases due in the period</source>
+        <translation>自派遣起的自然小时数，按本时段应结案件平均</translation>
+    </message>
+    <message>
+        <source>(not set)</source>
+        <translation>（未指定）</translation>
+    </message>
+    <message>
+        <source>New cases by category</source>
+        <translation>各类别新增案件</translation>
+    </message>
+    <message>
+        <source>New cases by grid (top 10)</source>
+        <translation>各网格新增案件（前 10）</translation>
+    </message>
+    <message>
+        <source>target ≥ {0}</source>
+        <translation>目标 ≥ {0}</translation>
+    </message>
+    <message>
+        <source> · no case due</source>
+        <translation> · 无应结案件</translation>
+    </message>
+    <message>
+        <source>No case was due in this period: nothing to judge (not 0%).</source>
+        <translation>本时段没有应结案件：无从计算（不是 0%）。</translation>
+    </message>
+    <message>
+        <source>met</source>
+        <translation>达标</translation>
+    </message>
+    <message>
+        <source>not met</source>
+        <translation>未达标</translation>
+    </message>
+    <message>
+        <source>target {0}</source>
+        <translation>目标 {0}</translation>
+    </message>
+    <message>
+        <source> · no urgent case due</source>
+        <translation> · 无应结紧急案件</translation>
+    </message>
+    <message>
+        <source>No urgent case was due in this period: nothing to judge (not 0%).</source>
+        <translation>本时段没有应结的紧急案件：无从计算（不是 0%）。</translation>
+    </message>
+    <message>
+        <source>Cannot write {0}: no font with Chinese characters was found (install fonts-wqy-microhei).</source>
+        <translation>无法写入 {0}：本机没有可显示中文的字体（请安装 fonts-wqy-microhei）。</translation>
+    </message>
+    <message>
+        <source>Cannot write {0}: {1}.</source>
+        <translation>无法写入 {0}：{1}。</translation>
+    </message>
+    <message>
+        <source>Cannot write the case files to {0}: {1}.</source>
+        <translation>无法将案件文件写入 {0}：{1}。</translation>
+    </message>
+    <message>
+        <source>The export failed: {0}</source>
+        <translation>导出失败：{0}</translation>
+    </message>
+    <message>
+        <source>figures</source>
+        <translation>考核评价</translation>
+    </message>
+    <message>
+        <source>Export the figures (Excel)</source>
+        <translation>导出考核指标（Excel）</translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Export the figures (CSV)</source>
+        <translation>导出考核指标（CSV）</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Writing {0} …</source>
+        <translation>正在写入 {0}…</translation>
+    </message>
+    <message>
+        <source>Export the cases as files into …</source>
+        <translation>将案件文件导出到…</translation>
+    </message>
+    <message>
+        <source>Writing the case files …</source>
+        <translation>正在写入案件文件…</translation>
+    </message>
+    <message>
+        <source>case-report</source>
+        <translation>案件报告</translation>
+    </message>
+    <message>
+        <source>Print the case report (PDF)</source>
+        <translation>打印案件报告（PDF）</translation>
+    </message>
+    <message>
+        <source>PDF document (*.pdf)</source>
+        <translation>PDF 文档 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>The export was cancelled; nothing was written.</source>
+        <translation>导出已取消，未写入任何文件。</translation>
+    </message>
+    <message>
+        <source>Open the folder</source>
+        <translation>打开所在文件夹</translation>
+    </message>
+    <message>
+        <source>{0} case(s) written to {1}.</source>
+        <translation>已将 {0} 件案件写入 {1}。</translation>
+    </message>
+    <message>
+        <source>Cancelled: the cases written so far are complete and stay.</source>
+        <translation>已取消：此前写入的案件完整保留。</translation>
+    </message>
+    <message>
+        <source>{0}: {1}</source>
+        <translation>{0}：{1}</translation>
+    </message>
+    <message>
+        <source>{0} case(s) left out (evidence damaged or missing):</source>
+        <translation>{0} 件案件未导出（证据文件损坏或缺失）：</translation>
+    </message>
+    <message>
+        <source>The case report was written to {0}.</source>
+        <translation>案件报告已保存到 {0}。</translation>
+    </message>
+    <message>
+        <source>The figures were written to:</source>
+        <translation>考核指标已写入：</translation>
+    </message>
+    <message>
+        <source>Departments: closure and on-time rates</source>
+        <translation>各部门结案率与按期结案率</translation>
+    </message>
+    <message>
+        <source> (left out: {0} with no case due)</source>
+        <translation>（未列出：{0} 个无应结案件的部门）</translation>
+    </message>
+    <message>
+        <source>: no case was due</source>
+        <translation>：无应结案件</translation>
+    </message>
+    <message>
+        <source>On-time rate</source>
+        <translation>按期结案率</translation>
+    </message>
+    <message>
+        <source>{0} due</source>
+        <translation>应结 {0} 件</translation>
+    </message>
+    <message>
+        <source>: no new case</source>
+        <translation>：无新增案件</translation>
+    </message>
+    <message>
+        <source>New cases</source>
+        <translation>新增案件</translation>
+    </message>
+    <message>
+        <source>New cases by source</source>
+        <translation>各来源新增案件</translation>
+    </message>
+    <message>
+        <source>Alerts by rule: false-alarm share</source>
+        <translation>各规则告警与误报率</translation>
+    </message>
+    <message>
+        <source>: cannot be read ({0})</source>
+        <translation>：无法读取（{0}）</translation>
+    </message>
+    <message>
+        <source>: no alert</source>
+        <translation>：无告警</translation>
+    </message>
+    <message>
+        <source>Confirmed</source>
+        <translation>确认属实</translation>
+    </message>
+    <message>
+        <source>False alarms</source>
+        <translation>误报</translation>
+    </message>
+    <message>
+        <source>Permitted</source>
+        <translation>合规经营</translation>
+    </message>
+    <message>
+        <source>Not judged</source>
+        <translation>未判定</translation>
+    </message>
+    <message>
+        <source>false-alarm share {0}</source>
+        <translation>误报率 {0}</translation>
+    </message>
+    <message>
+        <source>video</source>
+        <translation>视频监控</translation>
+    </message>
+    <message>
+        <source>operator report</source>
+        <translation>座席上报</translation>
+    </message>
+    <message>
+        <source>imported</source>
+        <translation>外部导入</translation>
+    </message>
+    <message>
+        <source>street vending</source>
+        <translation>占道经营</translation>
+    </message>
+    <message>
+        <source>overflowing bin</source>
+        <translation>垃圾满溢</translation>
+    </message>
+    <message>
+        <source>the disk is full</source>
+        <translation>磁盘已满</translation>
+    </message>
+    <message>
+        <source>the folder is read-only</source>
+        <translation>文件夹为只读</translation>
+    </message>
+    <message>
+        <source>permission denied</source>
+        <translation>没有写入权限</translation>
+    </message>
+    <message>
+        <source>the folder does not exist</source>
+        <translation>文件夹不存在</translation>
+    </message>
+    <message>
+        <source>Summary</source>
+        <translation>汇总</translation>
+    </message>
+    <message>
+        <source>Departments</source>
+        <translation>按部门</translation>
+    </message>
+    <message>
+        <source>Categories</source>
+        <translation>按类别</translation>
+    </message>
+    <message>
+        <source>Grids</source>
+        <translation>按网格</translation>
+    </message>
+    <message>
+        <source>Sources</source>
+        <translation>按来源</translation>
+    </message>
+    <message>
+        <source>Alerts</source>
+        <translation>告警</translation>
+    </message>
+    <message>
+        <source>Figure</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <source>Period start</source>
+        <translation>统计开始</translation>
+    </message>
+    <message>
+        <source>Period end</source>
+        <translation>统计结束</translation>
+    </message>
+    <message>
+        <source>Computed at</source>
+        <translation>计算时间</translation>
+    </message>
+    <message>
+        <source>Time zone</source>
+        <translation>时区</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Urgent cases</source>
+        <translation>紧急案件</translation>
+    </message>
+    <message>
+        <source>Urgent target met (100%)</source>
+        <translation>紧急案件达标（100%）</translation>
+    </message>
+    <message>
+        <source>Department</source>
+        <translation>部门</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Rank</source>
+        <translation>排名</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>应结案数</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>结案数</translation>
+    </message>
+    <message>
+        <source>Closed on time</source>
+        <translation>按期结案数</translation>
+    </message>
+    <message>
+        <source>With feedback</source>
+        <translation>已反馈数</translation>
+    </message>
+    <message>
+        <source>Reworked</source>
+        <translation>返工案件数</translation>
+    </message>
+    <message>
+        <source>Deferred (left out)</source>
+        <translation>缓办（不计入）</translation>
+    </message>
+    <message>
+        <source>Due, not closed</source>
+        <translation>应结未结</translation>
+    </message>
+    <message>
+        <source>Mean to feedback (h)</source>
+        <translation>平均处置时长（小时）</translation>
+    </message>
+    <message>
+        <source>Mean to closure (h)</source>
+        <translation>平均结案时长（小时）</translation>
+    </message>
+    <message>
+        <source>Case number</source>
+        <translation>案件编号</translation>
+    </message>
+    <message>
+        <source>Category name</source>
+        <translation>类别名称</translation>
+    </message>
+    <message>
+        <source>Department name</source>
+        <translation>部门名称</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Urgent</source>
+        <translation>紧急</translation>
+    </message>
+    <message>
+        <source>Dispatched</source>
+        <translation>派遣时间</translation>
+    </message>
+    <message>
+        <source>Deadline</source>
+        <translation>处理时限</translation>
+    </message>
+    <message>
+        <source>Feedback</source>
+        <translation>反馈时间</translation>
+    </message>
+    <message>
+        <source>Closed at</source>
+        <translation>结案时间</translation>
+    </message>
+    <message>
+        <source>Counted</source>
+        <translation>计入考核</translation>
+    </message>
+    <message>
+        <source>On time</source>
+        <translation>按期</translation>
+    </message>
+    <message>
+        <source>Reworks</source>
+        <translation>返工次数</translation>
+    </message>
+    <message>
+        <source>Rule</source>
+        <translation>规则</translation>
+    </message>
+    <message>
+        <source>Camera</source>
+        <translation>摄像机</translation>
+    </message>
+    <message>
+        <source>Alerts raised</source>
+        <translation>告警数</translation>
+    </message>
+    <message>
+        <source>False-alarm share</source>
+        <translation>误报率</translation>
+    </message>
+    <message>
+        <source>Confirmed share</source>
+        <translation>属实率</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>no (deferred)</source>
+        <translation>否（缓办）</translation>
+    </message>
+    <message>
+        <source>reported</source>
+        <translation>已受理</translation>
+    </message>
+    <message>
+        <source>filed</source>
+        <translation>已立案</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>不予立案</translation>
+    </message>
+    <message>
+        <source>dispatched</source>
+        <translation>已派遣</translation>
+    </message>
+    <message>
+        <source>in progress</source>
+        <translation>处置中</translation>
+    </message>
+    <message>
+        <source>handled</source>
+        <translation>已反馈</translation>
+    </message>
+    <message>
+        <source>verified</source>
+        <translation>核查通过</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>已结案</translation>
+    </message>
+    <message>
+        <source>deferred</source>
+        <translation>缓办</translation>
+    </message>
+    <message>
+        <source>Case report</source>
+        <translation>案件报告</translation>
+    </message>
+    <message>
+        <source>Generated</source>
+        <translation>生成时间</translation>
+    </message>
+    <message>
+        <source>Page {n} of {total}</source>
+        <translation>第 {n} 页 / 共 {total} 页</translation>
+    </message>
+    <message>
+        <source>Case particulars</source>
+        <translation>案件信息</translation>
+    </message>
+    <message>
+        <source>Before and after</source>
+        <translation>处置前后对比</translation>
+    </message>
+    <message>
+        <source>Other evidence</source>
+        <translation>其他证据</translation>
+    </message>
+    <message>
+        <source>Handling (audit record)</source>
+        <translation>处置过程（审计记录）</translation>
+    </message>
+    <message>
+        <source>No picture before handling</source>
+        <translation>无处置前照片</translation>
+    </message>
+    <message>
+        <source>No picture after handling yet</source>
+        <translation>尚无处置后照片</translation>
+    </message>
+    <message>
+        <source>Unit grid</source>
+        <translation>单元网格</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Coordinates (longitude, latitude)</source>
+        <translation>坐标（经度，纬度）</translation>
+    </message>
+    <message>
+        <source>Camera / preset</source>
+        <translation>摄像机 / 预置位</translation>
+    </message>
+    <message>
+        <source>Handling department</source>
+        <translation>处置部门</translation>
+    </message>
+    <message>
+        <source>Filed</source>
+        <translation>立案时间</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>描述</translation>
+    </message>
+    <message>
+        <source>Department&apos;s note</source>
+        <translation>反馈说明</translation>
+    </message>
+    <message>
+        <source>Related alerts</source>
+        <translation>关联告警</translation>
+    </message>
+    <message>
+        <source>Before</source>
+        <translation>处置前</translation>
+    </message>
+    <message>
+        <source>After</source>
+        <translation>处置后</translation>
+    </message>
+    <message>
+        <source>Captured</source>
+        <translation>抓拍时间</translation>
+    </message>
+    <message>
+        <source>SHA-256</source>
+        <translation>SHA-256</translation>
+    </message>
+    <message>
+        <source>The evidence file cannot be read: {why}</source>
+        <translation>证据文件无法读取：{why}</translation>
+    </message>
+    <message>
+        <source>The evidence file was altered: it no longer matches its SHA-256</source>
+        <translation>证据文件已被改动：内容与登记的 SHA-256 不符</translation>
+    </message>
+    <message>
+        <source>(video clip, cannot be printed)</source>
+        <translation>（视频片段，无法打印）</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>人员</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <source>Record hash</source>
+        <translation>记录哈希</translation>
+    </message>
+    <message>
+        <source>report</source>
+        <translation>上报</translation>
+    </message>
+    <message>
+        <source>department feedback</source>
+        <translation>部门反馈</translation>
+    </message>
+    <message>
+        <source>verification</source>
+        <translation>核查</translation>
+    </message>
+    <message>
+        <source>snapshot</source>
+        <translation>抓拍</translation>
+    </message>
+    <message>
+        <source>video clip</source>
+        <translation>视频片段</translation>
+    </message>
+    <message>
+        <source>snapshot when gone</source>
+        <translation>消失时抓拍</translation>
+    </message>
+    <message>
+        <source>operator</source>
+        <translation>座席员</translation>
+    </message>
+    <message>
+        <source>shift leader</source>
+        <translation>值班长</translation>
+    </message>
+    <message>
+        <source>department</source>
+        <translation>处置部门</translation>
+    </message>
+    <message>
+        <source>system</source>
+        <translation>系统</translation>
+    </message>
+    <message>
+        <source>accept</source>
+        <translation>受理</translation>
+    </message>
+    <message>
+        <source>edit</source>
+        <translation>修改</translation>
+    </message>
+    <message>
+        <source>file</source>
+        <translation>立案</translation>
+    </message>
+    <message>
+        <source>not filed</source>
+        <translation>不予立案</translation>
+    </message>
+    <message>
+        <source>dispatch</source>
+        <translation>派遣</translation>
+    </message>
+    <message>
+        <source>redispatch</source>
+        <translation>改派</translation>
+    </message>
+    <message>
+        <source>start handling</source>
+        <translation>开始处置</translation>
+    </message>
+    <message>
+        <source>feedback</source>
+        <translation>反馈</translation>
+    </message>
+    <message>
+        <source>verify</source>
+        <translation>核查通过</translation>
+    </message>
+    <message>
+        <source>return for rework</source>
+        <translation>返工</translation>
+    </message>
+    <message>
+        <source>close</source>
+        <translation>结案</translation>
+    </message>
+    <message>
+        <source>request deferral</source>
+        <translation>申请缓办</translation>
+    </message>
+    <message>
+        <source>request extension</source>
+        <translation>申请延期</translation>
+    </message>
+    <message>
+        <source>approve</source>
+        <translation>批准</translation>
+    </message>
+    <message>
+        <source>reject</source>
+        <translation>驳回</translation>
+    </message>
+    <message>
+        <source>resume handling</source>
+        <translation>恢复处置</translation>
+    </message>
+    <message>
+        <source>seen again</source>
+        <translation>再次发现</translation>
+    </message>
+    <message>
+        <source>add evidence</source>
+        <translation>补充证据</translation>
+    </message>
+</context>
+<context>
     <name>Help</name>
     <message>
         <source>Drag</source>

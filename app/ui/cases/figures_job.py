@@ -1,0 +1,96 @@
+"""The figures of a period, worked out off the GUI thread (a month may judge 17,000 of a year's
+200,000 cases). Requests are numbered; only the newest one's result is shown."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from app.core.alerts import Alert
+from app.core.case_figures import AlertFigures, Figures, Period, alert_figures, figures, reckoned_at
+from app.core.cases import CaseFacts
+
+# CaseService.facts(created_from, created_to): every case that may be reckoned in the period is one
+# created before its end (a deadline can fall long after the case was made).
+FactsSource = Callable[[float | None, float | None], Sequence[CaseFacts]]
+AlertsSource = Callable[[Period], Iterable[Alert]]  # the alerts raised in the period
+
+
+@dataclass(frozen=True)
+class FiguresResult:
+    period: Period
+    figures: Figures
+    cases: list[CaseFacts] = field(default_factory=list)  # made or judged in the period: the export's
+    alerts: AlertFigures | None = None
+    alerts_error: str = ""  # the alerts could not be read (the cases' figures still stand)
+
+
+def compute(period: Period, now: float, facts: FactsSource, alerts: AlertsSource | None) -> FiguresResult:
+    found = facts(None, period.end)
+    mine = [
+        c
+        for c in found
+        if c.created_at in period or ((at := reckoned_at(c, now)) is not None and at in period)
+    ]
+    result = figures(mine, period, now)
+    if alerts is None:
+        return FiguresResult(period, result, mine)
+    try:
+        counted = alert_figures(alerts(period), period)
+    except Exception as exc:  # the alert store is another database: its failure leaves the cases' figures
+        return FiguresResult(period, result, mine, None, str(exc) or type(exc).__name__)
+    return FiguresResult(period, result, mine, counted)
+
+
+class _Signals(QObject):
+    done = Signal(int, object, str)  # request number, FiguresResult or None, error
+
+
+class _Run(QRunnable):
+    def __init__(self, number: int, work: Callable[[], FiguresResult], signals: _Signals) -> None:
+        super().__init__()
+        self._number, self._work, self._signals = number, work, signals
+
+    def run(self) -> None:
+        try:
+            result = self._work()
+        except Exception as exc:  # the case store is gone or refuses: said on the dashboard
+            self._signals.done.emit(self._number, None, str(exc) or type(exc).__name__)
+            return
+        self._signals.done.emit(self._number, result, "")
+
+
+class FiguresJobs(QObject):
+    """Runs :func:`compute`; ``finished`` only for the newest request."""
+
+    finished = Signal(object, str)  # FiguresResult or None, error
+
+    def __init__(
+        self,
+        facts: FactsSource,
+        alerts: AlertsSource | None = None,
+        pool: QThreadPool | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._facts, self._alerts = facts, alerts
+        self._pool = pool or QThreadPool.globalInstance()
+        self._signals = _Signals(self)
+        self._signals.done.connect(self._done)
+        self._number = 0
+        self.running = False
+
+    def start(self, period: Period, now: float) -> int:
+        self._number += 1
+        self.running = True
+        facts, alerts = self._facts, self._alerts
+        self._pool.start(_Run(self._number, lambda: compute(period, now, facts, alerts), self._signals))
+        return self._number
+
+    def _done(self, number: int, result: FiguresResult | None, error: str) -> None:
+        if number != self._number:
+            return  # an older request: a newer one is on its way
+        self.running = False
+        self.finished.emit(result, error)

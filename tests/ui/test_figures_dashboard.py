@@ -1,0 +1,152 @@
+"""The 考核评价 dashboard: the hand-computed figures shown, "—" where nothing was due, a period
+switch recomputing off the GUI thread, and a realistic month rendered in Chinese."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QThreadPool
+from pytestqt.qtbot import QtBot
+
+from app.core.alerts import Alert
+from app.core.case_figures import Period
+from app.core.cases import CaseFacts
+from app.ui.cases.dashboard import FiguresDashboard
+from app.ui.cases.figures_period import PeriodChoice, Shifts, period_for, shift_of
+from tests.ui.figures_fakes import (
+    NOW,
+    SH,
+    at,
+    catalogue,
+    four_cases,
+    month_of_alerts,
+    month_of_cases,
+    routing,
+)
+
+
+class Facts:
+    """CaseService.facts over a list, recording which thread asked (never the GUI's)."""
+
+    def __init__(self, cases: Sequence[CaseFacts]) -> None:
+        self.cases, self.gate = list(cases), threading.Event()
+        self.threads: list[str] = []
+        self.gate.set()
+
+    def __call__(self, created_from: float | None, created_to: float | None) -> list[CaseFacts]:
+        self.threads.append(threading.current_thread().name)
+        assert self.gate.wait(10)
+        return [c for c in self.cases if created_to is None or c.created_at < created_to]
+
+
+def dashboard(
+    qtbot: QtBot, facts: Facts, choice: PeriodChoice = PeriodChoice.PREVIOUS_MONTH, **kw
+) -> FiguresDashboard:
+    view = FiguresDashboard(facts, lambda: NOW, SH, catalogue=catalogue, routing=routing, **kw)
+    qtbot.addWidget(view)
+    view.set_period(choice)
+    qtbot.waitUntil(lambda: not view.jobs.running and view.result is not None)
+    return view
+
+
+def test_the_headline_shows_the_hand_computed_figures_with_their_targets(qtbot: QtBot) -> None:
+    facts = Facts(four_cases())
+    view = dashboard(qtbot, facts)
+    assert view.result is not None and view.result.period == Period.month(2024, 5, SH)
+    assert view.closure.value.text() == "66.7%"
+    assert "target ≥ 90%" in view.closure.note.text() and "not met" in view.closure.note.text()
+    assert "2/3" in view.closure.note.text()
+    assert view.on_time.value.text() == "33.3%" and "1/3" in view.on_time.note.text()
+    assert view.rework.value.text() == "50.0%"  # B returned once, of A and B with feedback
+    assert view.handling.value.text() == "48.0"  # feedback after 1 and 3 days
+    assert view.counts.value.text() == "3"
+    assert "2 closed · 1 not closed" in view.counts.note.text() and "4 new" in view.counts.note.text()
+    assert view.urgent.value.text() == "—" and "no urgent case due" in view.urgent.note.text()
+    assert threading.main_thread().name not in facts.threads
+
+
+def test_nothing_due_shows_a_dash_with_its_reason_never_zero(qtbot: QtBot) -> None:
+    view = dashboard(qtbot, Facts(four_cases()), PeriodChoice.MONTH)  # June: nothing due yet
+    for tile in (view.closure, view.on_time, view.rework):
+        assert tile.value.text() == "—"
+        assert "not 0%" in tile.toolTip()
+    assert "no case due" in view.closure.note.text()
+    assert "0.0%" not in view.closure.value.text()
+
+
+def test_a_period_switch_recomputes_and_the_newest_request_wins(qtbot: QtBot) -> None:
+    facts = Facts(four_cases())
+    view = dashboard(qtbot, facts, PeriodChoice.MONTH)
+    assert view.closure.value.text() == "—"
+    facts.gate.clear()  # the store is slow: two requests are under way at once
+    view.set_period(PeriodChoice.CUSTOM, (date(2024, 5, 1), date(2024, 5, 5)))
+    view.set_period(PeriodChoice.PREVIOUS_MONTH)
+    assert view.busy.isVisibleTo(view) and "Working out" in view.status.text()
+    assert not view.xlsx_button.isEnabled()  # what is shown is not the period asked for
+    facts.gate.set()
+    qtbot.waitUntil(lambda: not view.jobs.running)
+    assert view.result is not None and view.result.period == Period.month(2024, 5, SH)
+    assert view.closure.value.text() == "66.7%" and not view.busy.isVisibleTo(view)
+    view.set_period(PeriodChoice.CUSTOM, (date(2024, 5, 1), date(2024, 5, 5)))  # A alone: closed on time
+    qtbot.waitUntil(lambda: view.result is not None and view.result.period.end == at(5, 6, 0))
+    assert view.closure.value.text() == "100.0%" and "met" in view.closure.note.text()
+
+
+def test_a_store_that_fails_is_said_on_the_dashboard(qtbot: QtBot) -> None:
+    def broken(created_from: float | None, created_to: float | None) -> list[CaseFacts]:
+        raise OSError("database is locked")
+
+    view = FiguresDashboard(broken, lambda: NOW, SH)
+    qtbot.addWidget(view)
+    qtbot.waitUntil(lambda: not view.jobs.running)
+    assert "database is locked" in view.status.text() and not view.busy.isVisibleTo(view)
+
+
+def test_shifts_follow_each_other_from_their_start() -> None:
+    day = Shifts()  # 08:00 + 12 h
+    assert shift_of(at(5, 3, 9), SH, day) == Period(at(5, 3, 8), at(5, 3, 20))
+    assert shift_of(at(5, 3, 21), SH, day) == Period(at(5, 3, 20), at(5, 4, 8))
+    assert shift_of(at(5, 3, 2), SH, day) == Period(at(5, 2, 20), at(5, 3, 8))  # last night's
+    assert period_for(PeriodChoice.PREVIOUS_MONTH, at(1, 15), SH) == Period.month(2023, 12, SH)
+    assert period_for(PeriodChoice.CUSTOM, NOW, SH, days=(date(2024, 5, 2), date(2024, 5, 1))) == Period(
+        at(5, 1, 0), at(5, 3, 0)
+    )
+
+
+@pytest.mark.parametrize("language", ["zh_CN"])
+def test_a_month_in_chinese_renders(qtbot: QtBot, tmp_path: Path, language: str) -> None:
+    """A busy May in Chinese at 1600×900 (set CITYWALL_SHOTS=folder to keep the picture)."""
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from app.ui.cases.export_actions import ExportActions
+    from app.ui.i18n import Translations
+    from app.ui.theme import apply_theme
+    from tests.ui.figures_fakes import FakeCases
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    apply_theme(app)
+    Translations().set_language(language)
+    alerts = month_of_alerts()
+
+    def alerts_in(period: Period) -> list[Alert]:
+        return [a for a in alerts if a.raised_at in period]
+
+    host = QWidget()
+    qtbot.addWidget(host)
+    exports = ExportActions(host, FakeCases([]), lambda ref: b"", tz=SH, now=lambda: NOW)
+    view = dashboard(qtbot, Facts(month_of_cases()), alerts=alerts_in, exports=exports, pool=QThreadPool())
+    view.resize(1600, 900)
+    view.show()
+    qtbot.wait(50)
+    assert view.closure.title.text() == "结案率" and view.on_time.title.text() == "按期结案率"
+    assert view.rework.title.text() == "返工率"
+    assert view.department_chart.chart().title().startswith("各部门")
+    assert view.xlsx_button.text() == "导出 Excel" and view.xlsx_button.isEnabled()
+    shot = Path(os.environ.get("CITYWALL_SHOTS", tmp_path)) / "figures-dashboard.png"
+    assert view.grab().save(str(shot))
