@@ -382,7 +382,7 @@ def run_site(
             detection=wiring,
             events=events,
             alerts=alert_wiring,
-            cases=cases.wiring(alerts.evidence, site.cases.due_soon_share),
+            cases=cases.wiring(alerts.evidence, site.cases.due_soon_share, alerts.repository),
         )
         note_live()
     finally:

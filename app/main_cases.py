@@ -11,9 +11,11 @@ from app.adapters.city_platform import HttpCaseDelivery
 from app.adapters.holidays import calendar_from_settings, national_holidays
 from app.adapters.storage.cases import SqlCaseRepository
 from app.adapters.storage.repository import SqlAlertRepository
-from app.core.alert_ports import Clock, EvidenceStore
+from app.core.alert_ports import AlertQuery, Clock, EvidenceStore
+from app.core.alerts import Alert
 from app.core.case_catalogue import Catalogue
 from app.core.case_export import CategoryNames, outbox_item
+from app.core.case_figures import Period
 from app.core.case_ports import OutboxItem
 from app.core.cases import Case
 from app.core.site_time import site_zone
@@ -40,14 +42,16 @@ class Cases:
     ticker: CaseTicker
     pump: OutboxPump | None = None
 
-    def wiring(self, evidence: EvidenceStore, due_soon_share: float) -> CaseWiring:
+    def wiring(
+        self, evidence: EvidenceStore, due_soon_share: float, alerts: SqlAlertRepository
+    ) -> CaseWiring:
+        rules = self.rules
+
+        def alerts_in(period: Period) -> list[Alert]:  # a month of alerts for the false-alarm figures
+            return alerts.search(AlertQuery(raised_from=period.start, raised_to=period.end, limit=1_000_000))
+
         return CaseWiring(
-            self.service,
-            self.rules.catalogue,
-            self.rules.routing,
-            self.rules.calendar,
-            evidence,
-            due_soon_share,
+            self.service, rules.catalogue, rules.routing, rules.calendar, evidence, due_soon_share, alerts_in
         )
 
     def close(self) -> None:

@@ -77,7 +77,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     _spec("search", QT_TRANSLATE_NOOP("Actions", "Find a camera (name, id, grid code)"), ("Ctrl+F",), VIEWS),
     _spec("edit_zones", QT_TRANSLATE_NOOP("Actions", "Detection zones of this camera…"), ("Ctrl+D",), VIEWS),
     _spec("alerts", QT_TRANSLATE_NOOP("Actions", "Show / hide alerts"), ("Ctrl+A",), VIEWS),
-    _spec("cases", QT_TRANSLATE_NOOP("Actions", "Cases (list, detail, figures)"), ("Ctrl+J",), VIEWS),
+    _spec("cases", QT_TRANSLATE_NOOP("Actions", "Cases (list and detail)"), ("Ctrl+J",), VIEWS),
+    _spec("figures", QT_TRANSLATE_NOOP("Actions", "Figures (考核评价)"), ("Ctrl+Shift+J",), VIEWS),
     _spec(
         "new_case",
         QT_TRANSLATE_NOOP("Actions", "Make a case at the selected tile…"),

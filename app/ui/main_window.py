@@ -227,6 +227,7 @@ class MainWindow(QMainWindow):
             "alerts": lambda: self.alerts_dock.setVisible(not self.alerts_dock.isVisible()),
             "cases": self.toggle_cases,
             "new_case": self.new_case_at_selected_tile,
+            "figures": self.show_figures,
             "system_events": self.toggle_events,
             "help": lambda: self.help.toggle(),
             "quit": self._quit,
@@ -1044,6 +1045,12 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(translate("Main", "Cases are not available in this run"), 5000)
             return
         self.cases.toggle()
+
+    def show_figures(self) -> None:
+        if self.cases is None:
+            self.statusBar().showMessage(translate("Main", "Cases are not available in this run"), 5000)
+            return
+        self.cases.show_figures()
 
     def new_case_at_selected_tile(self) -> None:
         if self.cases is None:

@@ -160,8 +160,12 @@
         <translation>显示 / 隐藏告警</translation>
     </message>
     <message>
-        <source>Cases (list, detail, figures)</source>
-        <translation>案件（列表、详情、考核）</translation>
+        <source>Cases (list and detail)</source>
+        <translation>案件（列表与详情）</translation>
+    </message>
+    <message>
+        <source>Figures (考核评价)</source>
+        <translation>考核评价</translation>
     </message>
     <message>
         <source>Make a case at the selected tile…</source>
@@ -1002,6 +1006,10 @@
     <message>
         <source>The picture could not be encoded</source>
         <translation>图片无法编码</translation>
+    </message>
+    <message>
+        <source>Figures (考核评价)</source>
+        <translation>考核评价</translation>
     </message>
     <message>
         <source>Select a tile with a picture first</source>

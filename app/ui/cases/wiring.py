@@ -9,13 +9,14 @@ kept as the report evidence), show the case of an alert.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import tzinfo
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QObject
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QMainWindow, QWidget
 
 from app.core.alert_ports import EvidenceProblem, EvidenceStore
 from app.core.alerts import EvidenceKind, EvidenceRef
@@ -24,11 +25,20 @@ from app.core.cases import Actor
 from app.core.work_calendar import WorkCalendar
 from app.services.cases import CaseService
 from app.ui.cases.catalogue_names import CatalogueNames
+from app.ui.cases.dashboard import FiguresDashboard
+from app.ui.cases.export_actions import ExportActions
+from app.ui.cases.figures_job import AlertsSource
 from app.ui.cases.window import CaseWindow
 from app.ui.snapshot import render_snapshot
 from app.ui.wall.compositor import TileState
 
 translate = QCoreApplication.translate
+
+
+def _no_evidence(ref: EvidenceRef) -> bytes:
+    raise EvidenceProblem(translate("Cases", "No evidence folder"))
+
+
 PICTURE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
 
 
@@ -40,6 +50,7 @@ class CaseWiring:
     calendar: Callable[[], WorkCalendar] | None = None
     evidence: EvidenceStore | None = None
     due_soon_share: float = 0.25
+    alerts_in: AlertsSource | None = None  # the alerts raised in a period (the false-alarm figures)
 
 
 def jpeg_bytes(tile: TileState, site_name: str) -> bytes:
@@ -68,6 +79,13 @@ class CasesHub(QObject):
         self._parent = parent
         self.names = CatalogueNames(wiring.catalogue, wiring.routing, language)
         self.window: CaseWindow | None = None
+        self.figures_window: QMainWindow | None = None
+        self.dashboard: FiguresDashboard | None = None
+        store = wiring.evidence
+        self.exports = ExportActions(
+            parent, wiring.service, store.read if store is not None else _no_evidence, tz=tz, now=time.time,
+            catalogue=wiring.catalogue, routing=wiring.routing,
+        )  # fmt: skip
 
     def case_window(self) -> CaseWindow:
         if self.window is None:
@@ -94,6 +112,23 @@ class CasesHub(QObject):
             self.window.hide()
         else:
             self.show()
+
+    def show_figures(self) -> FiguresDashboard:
+        """The 考核评价 window (a shift leader's second screen): figures of a shift, day or month."""
+        if self.figures_window is None or self.dashboard is None:
+            self.figures_window = QMainWindow()
+            self.figures_window.setObjectName("figuresWindow")
+            self.dashboard = FiguresDashboard(
+                self.wiring.service.facts, time.time, self._tz, alerts=self.wiring.alerts_in,
+                exports=self.exports, catalogue=self.wiring.catalogue, routing=self.wiring.routing,
+            )  # fmt: skip
+            self.figures_window.setCentralWidget(self.dashboard)
+            self.figures_window.resize(1600, 900)
+        self.figures_window.setWindowTitle(translate("Cases", "Figures (考核评价)"))
+        self.figures_window.show()
+        self.figures_window.raise_()
+        self.dashboard.refresh()
+        return self.dashboard
 
     def set_actor(self, actor: Actor) -> None:
         if self.window is not None:
@@ -137,6 +172,8 @@ class CasesHub(QObject):
         )  # fmt: skip
 
     def shutdown(self) -> None:
+        if self.figures_window is not None:
+            self.figures_window.close()
         if self.window is not None:
             self.window.shutdown()
             self.window.close()
