@@ -16,6 +16,7 @@ from datetime import tzinfo
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QObject
+from PySide6.QtGui import QImageWriter
 from PySide6.QtWidgets import QMainWindow, QWidget
 
 from app.core.alert_ports import EvidenceProblem, EvidenceStore
@@ -59,7 +60,9 @@ def jpeg_bytes(tile: TileState, site_name: str) -> bytes:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    if not image.save(buffer, b"JPG", 90):
+    writer = QImageWriter(buffer, QByteArray(b"jpg"))
+    writer.setQuality(90)
+    if not writer.write(image):
         raise OSError(translate("Cases", "The picture could not be encoded"))
     return bytes(data.data())
 
