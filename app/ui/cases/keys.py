@@ -13,6 +13,7 @@ from app.core.cases import CaseCommand
 C = CaseCommand
 # In the order the buttons stand (the workflow's order).
 COMMAND_KEYS: dict[CaseCommand, str] = {
+    C.EDIT: "Alt+M",  # 修改 (modify): before dispatch only
     C.FILE: "Alt+F",
     C.DISPATCH: "Alt+D",
     C.START: "Alt+S",
