@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from app.core.alerts import EvidenceKind, EvidenceRef
 from app.core.case_ports import CaseConflict, CaseQuery, SortKey
 from app.core.cases import Actor, Case, CaseCommand, CaseEvidence, EvidenceStage
+from app.core.work_calendar import WorkCalendar
 from app.services.cases import CaseNotice, CaseService
 from app.ui.alerts.thumbnails import LoadEvidence
 from app.ui.cases.commands import AttachPicture, CaseCommands, Dialog
@@ -43,7 +44,8 @@ from app.ui.cases.evidence import CaseEvidenceWindow
 from app.ui.cases.filters import CaseFilters
 from app.ui.cases.keys import WINDOW_KEYS
 from app.ui.cases.model import COLUMNS, PAGE, CaseTableModel, Job, PageAnswer, PageQuestion, Work
-from app.ui.cases.words import CaseNames, done_words, error_words
+from app.ui.cases.supervise import Supervisor
+from app.ui.cases.words import DUE_SOON_SHARE, CaseNames, done_words, error_words
 
 translate = QCoreApplication.translate
 WIDEST = {"address": 180, "category": 170, "due": 230}  # px: long texts are elided, shown in full as tips
@@ -70,6 +72,8 @@ class CaseWindow(QMainWindow):
         attach_picture: AttachPicture | None = None,
         camera_name: Callable[[str], str] = str,
         now: Callable[[], float] = time.time,
+        calendar: Callable[[], WorkCalendar] | None = None,
+        due_soon_share: float = DUE_SOON_SHARE,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -83,7 +87,9 @@ class CaseWindow(QMainWindow):
         self.total = 0
         self._want: str | None = None  # the case to select when the page comes
         self._sized = False
-        self.model = CaseTableModel(names, tz, now, self)
+        # 督办 on the site's working calendar (None: on the clock, nights and weekends counted).
+        self.supervisor = Supervisor(calendar, due_soon_share)
+        self.model = CaseTableModel(names, tz, now, self, supervisor=self.supervisor)
         self.filters = CaseFilters(names, self)
         self.filters.changed.connect(lambda: self.reload(first_page=True))
         self.table = QTableView(self)
@@ -109,7 +115,7 @@ class CaseWindow(QMainWindow):
         self.banner.setWordWrap(True)
         self.banner.setStyleSheet("background: #5a1e22; color: #ffe0e0; padding: 6px;")
         self.banner.hide()
-        self.detail = CaseDetail(names, tz, load_evidence, now, self)
+        self.detail = CaseDetail(names, tz, load_evidence, now, self, supervisor=self.supervisor)
         self.detail.evidence_requested.connect(self.open_evidence)
         self.commands = CaseCommands(
             service, names, actor, tz, self.pool, lambda: self.detail.case, load_evidence=load_evidence,
