@@ -432,3 +432,35 @@ def test_edit_before_dispatch_sends_only_what_changed(qtbot, world) -> None:
     qtbot.waitUntil(lambda: current(window).category_code == "0504")
     assert window.detail.values["department"].text().startswith("环卫所")
     window.shutdown()
+
+
+def test_the_filters_follow_a_language_switch_and_keep_the_choice(qtbot, world) -> None:
+    window, _cases = open_window(qtbot, world)
+    window.filters.select(window.filters.department, "sanitation")
+    qtbot.waitUntil(lambda: window.count.text() == "1 cases")
+    asked = window._asked
+    Translations().set_language("zh_CN")
+    assert window.filters.state.currentText() == "未结案件"
+    assert window.filters.source.itemText(0) == "全部来源" and window.filters.overdue.text() == "只看超期"
+    assert window.filters.department.currentData() == "sanitation"  # the same choice, in new words
+    assert window._asked == asked  # and not a new question to the store
+    window.shutdown()
+
+
+def test_f1_shows_the_case_windows_keys(qtbot, world) -> None:
+    from PySide6.QtTest import QTest
+
+    Translations().set_language("zh_CN")
+    window, _cases = open_window(qtbot, world)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.table.setFocus()
+    QTest.keyClick(window.table, Qt.Key.Key_F1)
+    assert window.help.isVisible()
+    texts = window.help.texts()
+    assert "修改" in texts and "Alt+M" in texts and "派遣" in texts and "Alt+D" in texts
+    assert "搜索案件" in texts and "Ctrl+F" in texts and "案件窗口" in texts
+    assert window.help.font_px() is not None  # it fits the window
+    QTest.keyClick(window.help, Qt.Key.Key_Escape)
+    assert not window.help.isVisible()
+    window.shutdown()

@@ -10,10 +10,12 @@ redraw the rows they touch and ask the page again (a case may have left or joine
 
 from __future__ import annotations
 
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import tzinfo
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, QObject, Qt, QThreadPool, QTimer, Signal
@@ -27,13 +29,14 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from app.core.alerts import EvidenceKind, EvidenceRef
 from app.core.case_ports import CaseConflict, CaseQuery, SortKey
-from app.core.cases import Actor, Case, CaseCommand, CaseEvidence, EvidenceStage
+from app.core.cases import Actor, Case, CaseCommand, CaseEvidence, EvidenceStage, Role
 from app.core.work_calendar import WorkCalendar
 from app.services.cases import CaseNotice, CaseService
 from app.ui.alerts.thumbnails import LoadEvidence
@@ -42,8 +45,10 @@ from app.ui.cases.create import CreateCaseDialog
 from app.ui.cases.detail import CaseDetail
 from app.ui.cases.evidence import CaseEvidenceWindow
 from app.ui.cases.filters import CaseFilters
+from app.ui.cases.help import CaseHelp
 from app.ui.cases.keys import WINDOW_KEYS
 from app.ui.cases.model import COLUMNS, PAGE, CaseTableModel, Job, PageAnswer, PageQuestion, Work
+from app.ui.cases.overdue import OverdueBanner, OverdueSound
 from app.ui.cases.supervise import Supervisor
 from app.ui.cases.words import DUE_SOON_SHARE, CaseNames, done_words, error_words
 
@@ -74,6 +79,7 @@ class CaseWindow(QMainWindow):
         now: Callable[[], float] = time.time,
         calendar: Callable[[], WorkCalendar] | None = None,
         due_soon_share: float = DUE_SOON_SHARE,
+        overdue_sound: OverdueSound | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -126,6 +132,16 @@ class CaseWindow(QMainWindow):
         self.commands.made.connect(self._made)
         self.commands.failed.connect(self._failed)
         self.commands.saying.connect(lambda text: self.statusBar().showMessage(text))
+        # Overdue: a banner for everyone, a tone for the shift leader (the mute beside their name).
+        self.overdue = OverdueBanner(names, self)
+        self.overdue.show_requested.connect(self.show_case)
+        self.sound = overdue_sound or OverdueSound(
+            Path(tempfile.gettempdir()) / "citywall-sounds", parent=self
+        )
+        self.sound.problem.connect(lambda text: self.statusBar().showMessage(text))
+        self.mute = QToolButton(self)
+        self.mute.setDefaultAction(self.sound.action)
+        self.commands.extra.addWidget(self.mute)
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -150,7 +166,14 @@ class CaseWindow(QMainWindow):
         split.setStretchFactor(0, 5)
         split.setStretchFactor(1, 4)
         split.setSizes([880, 720])  # the list a little wider; kept in proportion when resized
-        self.setCentralWidget(split)
+        central = QWidget(self)
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(0, 0, 0, 0)
+        central_layout.setSpacing(2)
+        central_layout.addWidget(self.overdue)
+        central_layout.addWidget(split, 1)
+        self.setCentralWidget(central)
+        self.help = CaseHelp(self)
         self._shortcuts()
         self._pages = PageAnswer(self)
         self._pages.done.connect(self._page_came)
@@ -159,6 +182,7 @@ class CaseWindow(QMainWindow):
         self._notices = _Notices(self)
         self._notices.heard.connect(self._heard)
         self._heard_ids: dict[str, Case] = {}
+        self._heard_overdue: list[Case] = []
         self._coalesce = QTimer(self, singleShot=True, interval=NOTICE_MS)
         self._coalesce.timeout.connect(self._apply_notices)
         unsubscribe = self._unsubscribe = service.subscribe(self._notices.heard.emit)
@@ -167,6 +191,7 @@ class CaseWindow(QMainWindow):
         self._tick.timeout.connect(self._clock)
         self._tick.start()
         self.model.sort_requested.connect(self._sort)  # after the header's first sort indicator
+        self.mute.setVisible(actor.role is Role.SHIFT_LEADER)
         self.retranslate()
         self.resize(1600, 900)
         self.reload()
@@ -181,6 +206,7 @@ class CaseWindow(QMainWindow):
         """The person on shift changed (or acts in another role): the buttons follow."""
         self.actor = actor
         self.commands.set_actor(actor)
+        self.mute.setVisible(actor.role is Role.SHIFT_LEADER)
 
     def show_case(self, case_id: str) -> None:
         """Select ``case_id`` in the list when it is on this page, and show it in the detail."""
@@ -281,11 +307,18 @@ class CaseWindow(QMainWindow):
     # --- notices from the service (any workstation's changes) ---------------------------------------
     def _heard(self, notice: CaseNotice) -> None:
         self._heard_ids[notice.case.id] = notice.case
+        if notice.overdue:
+            self._heard_overdue.append(notice.case)
         if not self._coalesce.isActive():
             self._coalesce.start()
 
     def _apply_notices(self) -> None:
         heard, self._heard_ids = self._heard_ids, {}
+        overdue, self._heard_overdue = self._heard_overdue, []
+        if overdue:  # a burst (the first check after a start may find many) is one banner, one tone
+            self.overdue.tell(overdue)
+            if self.actor.role is Role.SHIFT_LEADER:
+                self.sound.play()
         for case in heard.values():
             self.model.replace_case(case)
         shown = self.detail.case
@@ -383,6 +416,7 @@ class CaseWindow(QMainWindow):
             "next_page": lambda: self.turn(1),
             "previous_page": lambda: self.turn(-1),
             "evidence": self.open_report_evidence,
+            "help": self.help.toggle,
         }
         for key_id, (key, _text) in WINDOW_KEYS.items():
             QShortcut(QKeySequence(key), self, handlers[key_id])
@@ -392,10 +426,13 @@ class CaseWindow(QMainWindow):
         self.previous.setText(translate("Cases", "Previous page"))
         self.next.setText(translate("Cases", "Next page"))
         self.commands.retranslate()
+        self.sound.retranslate()
+        self.overdue.retranslate()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
-        if event.type() == QEvent.Type.LanguageChange:  # Ctrl+L: the words follow (filters: on reopen)
+        if event.type() == QEvent.Type.LanguageChange:  # Ctrl+L: the words follow
             self.retranslate()
+            self.filters.retranslate()
             self.detail.retranslate()
             self.detail.refresh_header()
             self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
