@@ -4,7 +4,8 @@
     QT_QPA_PLATFORM=offscreen PYTHONPATH=. .venv/bin/python scripts/case_screens.py /tmp/cases
 
 A morning's cases from the UI tests' fakes (tests/ui/case_fakes.py), the closed one with its
-report, feedback and check pictures selected; at 1600×900 and 1280×720, and the dispatch dialog.
+report, feedback and check pictures selected; at 1600×900 and 1280×720 with the overdue banner
+(the service's overdue check has run), F1's keys, and the dispatch, edit and new-case dialogs.
 """
 
 from __future__ import annotations
@@ -45,7 +46,9 @@ def main() -> int:
     store = MemoryEvidenceStore()
     cases = morning(service, clock, store, frames=True)
     window = CaseWindow(service, FakeNames(), LEAD, SHANGHAI, load_evidence=store.read, now=clock.now)
+    window.sound.set_muted(True)  # the banner is what is looked at here
     window.show()
+    service.tick()  # the overdue case is told: the banner
     window.filters.select(window.filters.state, None)
     wait(app, lambda: window.model.row_of(cases["done"].id) >= 0)
     for size, name in (((1600, 900), "cases-1600x900.png"), ((1280, 720), "cases-1280x720.png")):
@@ -54,9 +57,15 @@ def main() -> int:
         wait(app, lambda: window.detail.timeline.topLevelItemCount() > 0)
         wait(app, lambda: window.detail.pair.after.picture.pixmap() is not None
              and not window.detail.pair.after.picture.pixmap().isNull())  # fmt: skip
+        wait(app, window.overdue.isVisible)
         for _ in range(20):
             app.processEvents()
         window.grab().save(str(out / name))
+        window.help.show()
+        for _ in range(5):
+            app.processEvents()
+        window.grab().save(str(out / name.replace("cases-", "cases-help-")))
+        window.help.hide()
     window.resize(1600, 900)
     window.show_case(cases["overdue"].id)
     wait(app, lambda: window.detail.timeline.topLevelItemCount() >= 3)
@@ -70,6 +79,12 @@ def main() -> int:
         app.processEvents()
     if window.dialog is not None:
         window.dialog.grab().save(str(out / "cases-dispatch-dialog.png"))
+        window.dialog.reject()
+    window.run(CaseCommand.EDIT)
+    for _ in range(20):
+        app.processEvents()
+    if window.dialog is not None:
+        window.dialog.grab().save(str(out / "cases-edit-dialog.png"))
         window.dialog.reject()
     dialog = window.create_from_tile("cam001", store.refs[0], "330105001001001")
     dialog.search.setText("游商")

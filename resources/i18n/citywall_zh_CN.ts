@@ -644,6 +644,18 @@
         <translation>打开上报图片和录像</translation>
     </message>
     <message>
+        <source>Show or hide these keys</source>
+        <translation>显示或隐藏这些快捷键</translation>
+    </message>
+    <message>
+        <source>Case commands (only those allowed now are shown)</source>
+        <translation>案件操作（只显示当前可用的）</translation>
+    </message>
+    <message>
+        <source>Case window</source>
+        <translation>案件窗口</translation>
+    </message>
+    <message>
         <source>Supervision</source>
         <translation>督办</translation>
     </message>
@@ -1026,6 +1038,58 @@
     <message>
         <source>Only JPEG and PNG pictures can be attached</source>
         <translation>只能附加 JPEG 或 PNG 图片</translation>
+    </message>
+    <message>
+        <source>Urgent case</source>
+        <translation>紧急案件</translation>
+    </message>
+    <message>
+        <source>Save the changes</source>
+        <translation>保存修改</translation>
+    </message>
+    <message>
+        <source>Address:</source>
+        <translation>地址：</translation>
+    </message>
+    <message>
+        <source>The overdue sound cannot be made: {0}</source>
+        <translation>无法生成超期提示音：{0}</translation>
+    </message>
+    <message>
+        <source>Overdue sound</source>
+        <translation>超期提示音</translation>
+    </message>
+    <message>
+        <source>A tone when a case goes overdue (click to mute)</source>
+        <translation>案件超期时响提示音（点击静音）</translation>
+    </message>
+    <message>
+        <source>Overdue sound muted (click to turn it on)</source>
+        <translation>超期提示音已静音（点击开启）</translation>
+    </message>
+    <message>
+        <source>No sound device plays the overdue tone: check the speakers.</source>
+        <translation>没有可播放超期提示音的声音设备：请检查扬声器。</translation>
+    </message>
+    <message>
+        <source>Show it</source>
+        <translation>查看</translation>
+    </message>
+    <message>
+        <source>Got it</source>
+        <translation>知道了</translation>
+    </message>
+    <message>
+        <source>Case {0} is overdue ({1})</source>
+        <translation>案件 {0} 已超期（{1}）</translation>
+    </message>
+    <message>
+        <source>Case {0} is overdue</source>
+        <translation>案件 {0} 已超期</translation>
+    </message>
+    <message>
+        <source>; {0} more overdue</source>
+        <translation>；另有 {0} 件超期</translation>
     </message>
 </context>
 <context>

@@ -384,6 +384,83 @@ def test_the_language_switch_reaches_the_window(qtbot, world) -> None:
     qtbot.waitUntil(lambda: showing(window, cases["overdue"].id))
     Translations().set_language("zh_CN")
     assert window.windowTitle() == "案件" and window.buttons[C.FEEDBACK].text() == "反馈"
+    assert window.buttons[C.FEEDBACK].shortcut().toString() == "Alt+B"  # new words keep the key
     assert window.model.headerData(column("supervision"), Qt.Orientation.Horizontal) == "督办"
     assert "超期" in window.detail.values["deadline"].text()
+    window.shutdown()
+
+
+def test_edit_before_dispatch_sends_only_what_changed(qtbot, world) -> None:
+    from PySide6.QtTest import QTest
+
+    from app.ui.cases.edit import EditCaseDialog
+
+    _service, repo, _clock, _ = world
+    window, cases = open_window(qtbot, world)
+    window.show_case(cases["overdue"].id)  # dispatched: no more corrections
+    qtbot.waitUntil(lambda: showing(window, cases["overdue"].id))
+    assert not window.buttons[C.EDIT].isVisible()
+    filed = cases["filed"]
+    window.show_case(filed.id)
+    qtbot.waitUntil(lambda: showing(window, filed.id))
+    assert window.buttons[C.EDIT].isVisible()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.table.setFocus()
+    QTest.keyClick(window.table, Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier)  # Alt+M
+    qtbot.waitUntil(lambda: isinstance(window.dialog, EditCaseDialog))
+    dialog = window.dialog
+    assert isinstance(dialog, EditCaseDialog)
+    assert dialog.picker.code() == "0501" and dialog.grid.text() == filed.grid_code
+    assert not dialog.ok.isEnabled()  # nothing changed yet
+    dialog.picker.search.setText("店外")
+    dialog.grid.setText("330106001001009")
+    dialog.department.setCurrentIndex(dialog.department.findData("sanitation"))
+    dialog.urgent.setChecked(True)
+    dialog.note.setPlainText("类别有误")
+    assert dialog.ok.isEnabled()
+    events = len(repo.events(filed.id))
+    dialog.ok.click()
+    qtbot.waitUntil(lambda: repo.cases[filed.id].version > filed.version, timeout=5000)
+    after = repo.cases[filed.id]
+    assert (after.category_code, after.grid_code, after.department_id, after.urgent) == (
+        "0504", "330106001001009", "sanitation", True,
+    )  # fmt: skip
+    assert (after.address, after.description, after.state) == (filed.address, filed.description, filed.state)
+    [event] = repo.events(filed.id)[events:]
+    assert event.action == "edit" and event.note == "类别有误"
+    qtbot.waitUntil(lambda: current(window).category_code == "0504")
+    assert window.detail.values["department"].text().startswith("环卫所")
+    window.shutdown()
+
+
+def test_the_filters_follow_a_language_switch_and_keep_the_choice(qtbot, world) -> None:
+    window, _cases = open_window(qtbot, world)
+    window.filters.select(window.filters.department, "sanitation")
+    qtbot.waitUntil(lambda: window.count.text() == "1 cases")
+    asked = window._asked
+    Translations().set_language("zh_CN")
+    assert window.filters.state.currentText() == "未结案件"
+    assert window.filters.source.itemText(0) == "全部来源" and window.filters.overdue.text() == "只看超期"
+    assert window.filters.department.currentData() == "sanitation"  # the same choice, in new words
+    assert window._asked == asked  # and not a new question to the store
+    window.shutdown()
+
+
+def test_f1_shows_the_case_windows_keys(qtbot, world) -> None:
+    from PySide6.QtTest import QTest
+
+    Translations().set_language("zh_CN")
+    window, _cases = open_window(qtbot, world)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.table.setFocus()
+    QTest.keyClick(window.table, Qt.Key.Key_F1)
+    assert window.help.isVisible()
+    texts = window.help.texts()
+    assert "修改" in texts and "Alt+M" in texts and "派遣" in texts and "Alt+D" in texts
+    assert "搜索案件" in texts and "Ctrl+F" in texts and "案件窗口" in texts
+    assert window.help.font_px() is not None  # it fits the window
+    QTest.keyClick(window.help, Qt.Key.Key_Escape)
+    assert not window.help.isVisible()
     window.shutdown()

@@ -14,8 +14,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
@@ -23,11 +21,11 @@ from PySide6.QtWidgets import (
 
 from app.core.alerts import EvidenceRef
 from app.ui.alerts.thumbnails import LoadEvidence, Thumbnails
+from app.ui.cases.picker import CategoryPicker
 from app.ui.cases.words import CaseNames
 
 translate = QCoreApplication.translate
 SNAPSHOT = QSize(320, 240)
-CodeRole = Qt.ItemDataRole.UserRole + 1
 
 
 @dataclass(frozen=True)
@@ -57,17 +55,8 @@ class CreateCaseDialog(QDialog):
         self.picture.setStyleSheet("background: #101218; color: #8a90a0;")
         self._thumbs = Thumbnails(load_evidence, self, size=SNAPSHOT)
         self._thumbs.ready.connect(lambda _sha: self._show_snapshot())
-        self.search = QLineEdit(self)
-        self.search.setPlaceholderText(translate("Cases", "Find a category: code or words"))
-        self.search.setClearButtonEnabled(True)
-        self.categories = QListWidget(self)
-        for code, name in names.category_choices():
-            item = QListWidgetItem(f"{code} {name}")
-            item.setData(CodeRole, code)
-            self.categories.addItem(item)
-        self.no_match = QLabel(translate("Cases", "No category matches these words."), self)
-        self.no_match.setStyleSheet("color: #e0b050;")
-        self.no_match.hide()
+        self.picker = CategoryPicker(names, self)
+        self.search, self.categories = self.picker.search, self.picker.categories
         self.description = QPlainTextEdit(self)
         self.description.setPlaceholderText(translate("Cases", "What is seen, where exactly"))
         self.description.setFixedHeight(70)
@@ -80,13 +69,10 @@ class CreateCaseDialog(QDialog):
         self.ok.setText(translate("Cases", "Make the case"))
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
-        self.search.textChanged.connect(self._filter)
-        self.search.returnPressed.connect(self._pick_first)
-        self.categories.currentItemChanged.connect(lambda *_: self._check())
+        self.picker.changed.connect(self._check)
+        self.picker.chosen.connect(self._pick_first)
         form = QFormLayout()
-        form.addRow(translate("Cases", "Category:"), self.search)
-        form.addRow("", self.categories)
-        form.addRow("", self.no_match)
+        form.addRow(translate("Cases", "Category:"), self.picker)
         form.addRow(translate("Cases", "Description:"), self.description)
         form.addRow(translate("Cases", "Grid:"), self.grid)
         row = QHBoxLayout()
@@ -112,31 +98,14 @@ class CreateCaseDialog(QDialog):
         else:
             self.picture.setText(translate("Cases", "Loading the picture…"))
 
-    def _filter(self, text: str) -> None:
-        words = text.strip().casefold().split()
-        first = None
-        for n in range(self.categories.count()):
-            item = self.categories.item(n)
-            hidden = not all(w in item.text().casefold() for w in words)
-            item.setHidden(hidden)
-            if not hidden and first is None:
-                first = item
-        self.no_match.setVisible(first is None)
-        current = self.categories.currentItem()
-        if first is not None and (current is None or current.isHidden()):
-            self.categories.setCurrentItem(first)
-
     def _pick_first(self) -> None:
         if self.ok.isEnabled():
             self.accept()
 
     def _check(self) -> None:
-        item = self.categories.currentItem()
-        self.ok.setEnabled(item is not None and not item.isHidden())
+        self.ok.setEnabled(self.picker.code() is not None)
 
     def answer(self) -> NewCase:
-        item = self.categories.currentItem()
-        assert item is not None
-        return NewCase(
-            str(item.data(CodeRole)), self.description.toPlainText().strip(), self.grid.text().strip() or None
-        )
+        code = self.picker.code()
+        assert code is not None
+        return NewCase(code, self.description.toPlainText().strip(), self.grid.text().strip() or None)

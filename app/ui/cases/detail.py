@@ -24,6 +24,7 @@ from app.core.audit import AuditEvent
 from app.core.cases import Case, CaseState
 from app.ui.alerts.thumbnails import LoadEvidence, Thumbnails
 from app.ui.cases.evidence import GALLERY_THUMB, PAIR_PICTURE, BeforeAfter, Gallery
+from app.ui.cases.supervise import Supervisor
 from app.ui.cases.words import (
     CaseNames,
     Supervision,
@@ -34,9 +35,7 @@ from app.ui.cases.words import (
     seconds_words,
     source_words,
     state_words,
-    supervision,
     supervision_words,
-    time_left_words,
     when_words,
     zone_words,
 )
@@ -71,10 +70,13 @@ class CaseDetail(QWidget):
         load_evidence: LoadEvidence | None,
         now: Callable[[], float] = time.time,
         parent: QWidget | None = None,
+        *,
+        supervisor: Supervisor | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("caseDetail")
         self._names, self._tz, self._now = names, tz, now
+        self.supervisor = supervisor or Supervisor()
         self.case: Case | None = None
         self.events: list[AuditEvent] = []
         self.empty = QLabel(translate("Cases", "Choose a case in the list."), self)
@@ -162,7 +164,7 @@ class CaseDetail(QWidget):
         if case is None:
             return
         now = self._now()
-        level = supervision(case, now)
+        level = self.supervisor.level(case, now)
         state = state_words(case.state)
         if case.pending is not None:
             state = translate("Cases", "{0}, waiting: {1}").format(state, self._pending_words(case))
@@ -197,7 +199,7 @@ class CaseDetail(QWidget):
             if case.time_limit is None:
                 return translate("Cases", "starts at dispatch")
             return translate("Cases", "starts at dispatch ({0})").format(self._limit_words(case))
-        left = time_left_words(case, now)
+        left = self.supervisor.left_words(case, now)
         text = f"{when_words(case.due_at, self._tz)} {zone_words(self._tz, case.due_at)}"
         if case.state is CaseState.DEFERRED:
             left = translate("Cases", "the clock is stopped")

@@ -3,6 +3,7 @@ overdue only, and a search box. Typing waits a moment before the store is asked 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
@@ -22,38 +23,15 @@ class CaseFilters(QWidget):
 
     def __init__(self, names: CaseNames, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.state = QComboBox(self)
-        self.state.addItem(translate("Cases", "Open cases"), OPEN)
-        self.state.addItem(translate("Cases", "All states"), None)
-        for state in CaseState:
-            self.state.addItem(state_words(state), state)
-        self.category = QComboBox(self)
-        self.category.addItem(translate("Cases", "All categories"), None)
-        classes = list(names.category_classes())
-        for code, name in classes:
-            self.category.addItem(f"{code} {name}", code)
-            for sub, sub_name in names.category_choices():
-                if sub.startswith(code) and sub != code:
-                    self.category.addItem(f"    {sub} {sub_name}", sub)
-        class_codes = [code for code, _ in classes]
-        for sub, sub_name in names.category_choices():  # subclasses of no listed class
-            if not any(sub.startswith(c) for c in class_codes):
-                self.category.addItem(f"{sub} {sub_name}", sub)
-        self.department = QComboBox(self)
-        self.department.addItem(translate("Cases", "All departments"), None)
-        for department_id, name in names.department_choices():
-            self.department.addItem(name or department_id, department_id)
-        self.source = QComboBox(self)
-        self.source.addItem(translate("Cases", "All sources"), None)
-        for source in CaseSource:
-            self.source.addItem(source_words(source), source)
+        self._names = names
+        self.state, self.category = QComboBox(self), QComboBox(self)
+        self.department, self.source = QComboBox(self), QComboBox(self)
         self.grid = QLineEdit(self)
-        self.grid.setPlaceholderText(translate("Cases", "Grid code (start)"))
         self.grid.setMaximumWidth(150)
-        self.overdue = QCheckBox(translate("Cases", "Overdue only"), self)
+        self.overdue = QCheckBox(self)
         self.text = QLineEdit(self)
-        self.text.setPlaceholderText(translate("Cases", "Search: number, address, description (Ctrl+F)"))
         self.text.setClearButtonEnabled(True)
+        self.retranslate()
         self._typing = QTimer(self, singleShot=True, interval=TYPING_MS)
         self._typing.timeout.connect(self.changed)
         for combo in (self.state, self.category, self.department, self.source):
@@ -62,20 +40,65 @@ class CaseFilters(QWidget):
         self.overdue.toggled.connect(lambda _on: self.changed.emit())
         self.grid.textChanged.connect(lambda _t: self._typing.start())
         self.text.textChanged.connect(lambda _t: self._typing.start())
-        # Two rows: the search box keeps its room on a 1280-pixel screen too.
+        # Two rows: the choices (and "overdue only") above, the typed words below with the room
+        # the search box needs, at 1280 pixels too.
         choices, words = QHBoxLayout(), QHBoxLayout()
         for widget in (self.state, self.category, self.department, self.source):
             choices.addWidget(widget)
+        choices.addWidget(self.overdue)
         choices.addStretch(1)
         words.addWidget(self.text, 1)
         words.addWidget(self.grid)
-        words.addWidget(self.overdue)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
         layout.addLayout(choices)
         layout.addLayout(words)
         self.setFocusProxy(self.text)
+
+    def retranslate(self) -> None:
+        """The choices in the interface's language (a language switch), the chosen ones kept."""
+        names = self._names
+        fills: list[tuple[QComboBox, Sequence[tuple[str, object]]]] = [
+            (self.state, [(translate("Cases", "Open cases"), OPEN), (translate("Cases", "All states"), None)]
+             + [(state_words(state), state) for state in CaseState]),
+            (self.category, [(translate("Cases", "All categories"), None), *self._categories()]),
+            (self.department, [(translate("Cases", "All departments"), None)]
+             + [(name or dep, dep) for dep, name in names.department_choices()]),
+            (self.source, [(translate("Cases", "All sources"), None)]
+             + [(source_words(source), source) for source in CaseSource]),
+        ]  # fmt: skip
+        for combo, items in fills:
+            chosen = combo.currentData() if combo.count() else None
+            combo.blockSignals(True)  # the same choice in new words: not a new question to the store
+            combo.clear()
+            for text, value in items:
+                combo.addItem(text, value)
+            index = combo.findData(chosen) if chosen is not None else 0
+            combo.setCurrentIndex(max(index, 0))
+            combo.blockSignals(False)
+        self.grid.setPlaceholderText(translate("Cases", "Grid code (start)"))
+        self.overdue.setText(translate("Cases", "Overdue only"))
+        self.text.setPlaceholderText(translate("Cases", "Search: number, address, description (Ctrl+F)"))
+
+    def _categories(self) -> list[tuple[str, object]]:
+        """Each class (大类) followed by its subclasses, indented; then subclasses of no listed class."""
+        names, out = self._names, list[tuple[str, object]]()
+        classes = list(names.category_classes())
+        for code, name in classes:
+            out.append((f"{code} {name}", code))
+            out += [
+                (f"    {sub} {sub_name}", sub)
+                for sub, sub_name in names.category_choices()
+                if sub.startswith(code) and sub != code
+            ]
+        class_codes = [code for code, _ in classes]
+        out += [
+            (f"{sub} {sub_name}", sub)
+            for sub, sub_name in names.category_choices()
+            if not any(sub.startswith(c) for c in class_codes)
+        ]
+        return out
 
     def query(self, now: float, base: CaseQuery) -> CaseQuery:
         """``base`` (its sort and paging) with the filters as they are now."""

@@ -13,6 +13,7 @@ from app.core.cases import CaseCommand
 C = CaseCommand
 # In the order the buttons stand (the workflow's order).
 COMMAND_KEYS: dict[CaseCommand, str] = {
+    C.EDIT: "Alt+M",  # 修改 (modify): before dispatch only
     C.FILE: "Alt+F",
     C.DISPATCH: "Alt+D",
     C.START: "Alt+S",
@@ -34,6 +35,9 @@ WINDOW_KEYS: dict[str, tuple[str, str]] = {
     "next_page": ("Ctrl+PgDown", str(QT_TRANSLATE_NOOP("Cases", "Next page"))),
     "previous_page": ("Ctrl+PgUp", str(QT_TRANSLATE_NOOP("Cases", "Previous page"))),
     "evidence": ("Ctrl+Return", str(QT_TRANSLATE_NOOP("Cases", "Open the report picture and clip"))),
+    "help": ("F1", str(QT_TRANSLATE_NOOP("Cases", "Show or hide these keys"))),
 }
+COMMANDS_GROUP = str(QT_TRANSLATE_NOOP("Cases", "Case commands (only those allowed now are shown)"))
+WINDOW_GROUP = str(QT_TRANSLATE_NOOP("Cases", "Case window"))
 # Proposed for the alert list (app/ui/alerts/keys.py): O opens the confirmed alert's case here.
 ALERT_TO_CASE_KEY = "O"

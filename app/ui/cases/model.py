@@ -28,6 +28,7 @@ from PySide6.QtGui import QBrush, QColor
 from app.core.case_ports import CaseQuery, SortKey
 from app.core.cases import Case
 from app.services.cases import CaseService
+from app.ui.cases.supervise import Supervisor
 from app.ui.cases.words import (
     CaseNames,
     Supervision,
@@ -35,9 +36,7 @@ from app.ui.cases.words import (
     department_words,
     source_words,
     state_words,
-    supervision,
     supervision_words,
-    time_left_words,
     when_words,
 )
 
@@ -100,15 +99,22 @@ class CaseTableModel(QAbstractTableModel):
         tz: tzinfo,
         now: Callable[[], float] = time.time,
         parent: QObject | None = None,
+        *,
+        supervisor: Supervisor | None = None,
     ) -> None:
         super().__init__(parent)
         self._names, self._tz, self._now = names, tz, now
+        self.supervisor = supervisor or Supervisor()
         self._cases: list[Case] = []
+        # (case id, version) -> colour and time left: working time is counted on the calendar
+        # once per case and tick, not for every cell painted.
+        self._marks: dict[tuple[str, int], tuple[Supervision, str]] = {}
 
     # --- contents ---------------------------------------------------------------------------------
     def set_cases(self, cases: list[Case]) -> None:
         self.beginResetModel()
         self._cases = list(cases)
+        self._marks.clear()
         self.endResetModel()
 
     def cases(self) -> list[Case]:
@@ -126,11 +132,13 @@ class CaseTableModel(QAbstractTableModel):
         if row < 0:
             return False
         self._cases[row] = case
+        self._marks.pop((case.id, case.version), None)
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
         return True
 
     def tick(self) -> None:
         """Time passes: "due soon" and "overdue" change without any notice."""
+        self._marks.clear()
         if self._cases:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._cases) - 1, len(COLUMNS) - 1))
 
@@ -158,15 +166,27 @@ class CaseTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(case, column)
         if role == Qt.ItemDataRole.BackgroundRole:
-            colour = ROW_BACKGROUND.get(supervision(case, self._now()))
+            colour = ROW_BACKGROUND.get(self.mark(case)[0])
             return QBrush(colour) if colour is not None else None
         if role == Qt.ItemDataRole.ToolTipRole and column in ("address", "category", "due"):
             return self._text(case, column)
         if role == CaseRole:
             return case
         if role == SupervisionRole:
-            return supervision(case, self._now())
+            return self.mark(case)[0]
         return None
+
+    def mark(self, case: Case) -> tuple[Supervision, str]:
+        """The case's colour and the time it has left (as of the last tick)."""
+        key = (case.id, case.version)
+        mark = self._marks.get(key)
+        if mark is None:
+            now = self._now()
+            mark = self._marks[key] = (
+                self.supervisor.level(case, now),
+                self.supervisor.left_words(case, now),
+            )
+        return mark
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         key = SORT_OF.get(COLUMNS[column])
@@ -174,13 +194,12 @@ class CaseTableModel(QAbstractTableModel):
             self.sort_requested.emit(key, order is Qt.SortOrder.DescendingOrder)
 
     def _text(self, case: Case, column: str) -> str:
-        now = self._now()
         if column == "id":
             return case.id
         if column == "state":
             return state_words(case.state)
         if column == "supervision":
-            return supervision_words(supervision(case, now))
+            return supervision_words(self.mark(case)[0])
         if column == "category":
             return category_words(self._names, case.category_code)
         if column == "grid":
@@ -190,7 +209,7 @@ class CaseTableModel(QAbstractTableModel):
         if column == "department":
             return department_words(self._names, case.department_id)
         if column == "due":
-            left = time_left_words(case, now)
+            left = self.mark(case)[1]
             due = when_words(case.due_at, self._tz)
             return translate("Cases", "{0} ({1})").format(due, left) if left else due
         if column == "source":

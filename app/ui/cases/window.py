@@ -10,6 +10,7 @@ redraw the rows they touch and ask the page again (a case may have left or joine
 
 from __future__ import annotations
 
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -28,31 +29,33 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from app.core.alerts import EvidenceKind, EvidenceRef
 from app.core.case_ports import CaseConflict, CaseQuery, SortKey
-from app.core.cases import Actor, Case, CaseCommand, CaseEvidence, EvidenceStage, allowed_commands
+from app.core.cases import Actor, Case, CaseCommand, CaseEvidence, EvidenceStage, Role
+from app.core.work_calendar import WorkCalendar
 from app.services.cases import CaseNotice, CaseService
 from app.ui.alerts.thumbnails import LoadEvidence
+from app.ui.cases.commands import AttachPicture, CaseCommands, Dialog
 from app.ui.cases.create import CreateCaseDialog
 from app.ui.cases.detail import CaseDetail
-from app.ui.cases.dialogs import ASKS, Answer, CommandDialog
 from app.ui.cases.evidence import CaseEvidenceWindow
 from app.ui.cases.filters import CaseFilters
-from app.ui.cases.keys import COMMAND_KEYS, WINDOW_KEYS
+from app.ui.cases.help import CaseHelp
+from app.ui.cases.keys import WINDOW_KEYS
 from app.ui.cases.model import COLUMNS, PAGE, CaseTableModel, Job, PageAnswer, PageQuestion, Work
-from app.ui.cases.words import CaseNames, command_words, done_words, error_words, role_words
+from app.ui.cases.overdue import OverdueBanner, OverdueSound
+from app.ui.cases.supervise import Supervisor
+from app.ui.cases.words import DUE_SOON_SHARE, CaseNames, done_words, error_words
 
 translate = QCoreApplication.translate
-AttachPicture = Callable[[Path, str | None], EvidenceRef]  # keeps a picture file as evidence
 WIDEST = {"address": 180, "category": 170, "due": 230}  # px: long texts are elided, shown in full as tips
 NOTICE_MS = 250  # a burst of notices is one redraw
 TICK_MS = 30_000  # "due soon" and "overdue" follow the clock
-STAGE_OF = {CaseCommand.FEEDBACK: EvidenceStage.FEEDBACK, CaseCommand.VERIFY: EvidenceStage.VERIFICATION,
-            CaseCommand.RETURN: EvidenceStage.VERIFICATION}  # fmt: skip
 
 
 class _Notices(QObject):
@@ -74,27 +77,25 @@ class CaseWindow(QMainWindow):
         attach_picture: AttachPicture | None = None,
         camera_name: Callable[[str], str] = str,
         now: Callable[[], float] = time.time,
+        calendar: Callable[[], WorkCalendar] | None = None,
+        due_soon_share: float = DUE_SOON_SHARE,
+        overdue_sound: OverdueSound | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("caseWindow")
         self.service, self.names, self.actor, self._tz = service, names, actor, tz
-        self._load, self._attach, self._camera_name, self._now = (
-            load_evidence,
-            attach_picture,
-            camera_name,
-            now,
-        )
+        self._load, self._now = load_evidence, now
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(2)
         self._base = CaseQuery(limit=PAGE)
         self._asked = 0
         self.total = 0
         self._want: str | None = None  # the case to select when the page comes
-        self._busy = False
         self._sized = False
-        self.dialog: CommandDialog | CreateCaseDialog | None = None
-        self.model = CaseTableModel(names, tz, now, self)
+        # 督办 on the site's working calendar (None: on the clock, nights and weekends counted).
+        self.supervisor = Supervisor(calendar, due_soon_share)
+        self.model = CaseTableModel(names, tz, now, self, supervisor=self.supervisor)
         self.filters = CaseFilters(names, self)
         self.filters.changed.connect(lambda: self.reload(first_page=True))
         self.table = QTableView(self)
@@ -120,19 +121,27 @@ class CaseWindow(QMainWindow):
         self.banner.setWordWrap(True)
         self.banner.setStyleSheet("background: #5a1e22; color: #ffe0e0; padding: 6px;")
         self.banner.hide()
-        self.detail = CaseDetail(names, tz, load_evidence, now, self)
+        self.detail = CaseDetail(names, tz, load_evidence, now, self, supervisor=self.supervisor)
         self.detail.evidence_requested.connect(self.open_evidence)
-        self.buttons: dict[CaseCommand, QPushButton] = {}
-        actions = QHBoxLayout()
-        for command, key in COMMAND_KEYS.items():
-            button = self.buttons[command] = QPushButton(self)
-            button.setShortcut(QKeySequence(key))
-            button.setAutoDefault(False)
-            button.clicked.connect(lambda _c=False, c=command: self.run(c))
-            actions.addWidget(button)
-        actions.addStretch(1)
-        self.who = QLabel(self)
-        actions.addWidget(self.who)
+        self.commands = CaseCommands(
+            service, names, actor, tz, self.pool, lambda: self.detail.case, load_evidence=load_evidence,
+            attach_picture=attach_picture, camera_name=camera_name, now=now, parent=self,
+        )  # fmt: skip
+        self.buttons = self.commands.buttons
+        self.commands.stored.connect(self._stored)
+        self.commands.made.connect(self._made)
+        self.commands.failed.connect(self._failed)
+        self.commands.saying.connect(lambda text: self.statusBar().showMessage(text))
+        # Overdue: a banner for everyone, a tone for the shift leader (the mute beside their name).
+        self.overdue = OverdueBanner(names, self)
+        self.overdue.show_requested.connect(self.show_case)
+        self.sound = overdue_sound or OverdueSound(
+            Path(tempfile.gettempdir()) / "citywall-sounds", parent=self
+        )
+        self.sound.problem.connect(lambda text: self.statusBar().showMessage(text))
+        self.mute = QToolButton(self)
+        self.mute.setDefaultAction(self.sound.action)
+        self.commands.extra.addWidget(self.mute)
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -150,14 +159,21 @@ class CaseWindow(QMainWindow):
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.banner)
         right_layout.addWidget(self.detail, 1)
-        right_layout.addLayout(actions)
+        right_layout.addWidget(self.commands)
         split = QSplitter(Qt.Orientation.Horizontal, self)
         split.addWidget(left)
         split.addWidget(right)
         split.setStretchFactor(0, 5)
         split.setStretchFactor(1, 4)
         split.setSizes([880, 720])  # the list a little wider; kept in proportion when resized
-        self.setCentralWidget(split)
+        central = QWidget(self)
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(0, 0, 0, 0)
+        central_layout.setSpacing(2)
+        central_layout.addWidget(self.overdue)
+        central_layout.addWidget(split, 1)
+        self.setCentralWidget(central)
+        self.help = CaseHelp(self)
         self._shortcuts()
         self._pages = PageAnswer(self)
         self._pages.done.connect(self._page_came)
@@ -166,6 +182,7 @@ class CaseWindow(QMainWindow):
         self._notices = _Notices(self)
         self._notices.heard.connect(self._heard)
         self._heard_ids: dict[str, Case] = {}
+        self._heard_overdue: list[Case] = []
         self._coalesce = QTimer(self, singleShot=True, interval=NOTICE_MS)
         self._coalesce.timeout.connect(self._apply_notices)
         unsubscribe = self._unsubscribe = service.subscribe(self._notices.heard.emit)
@@ -174,15 +191,22 @@ class CaseWindow(QMainWindow):
         self._tick.timeout.connect(self._clock)
         self._tick.start()
         self.model.sort_requested.connect(self._sort)  # after the header's first sort indicator
+        self.mute.setVisible(actor.role is Role.SHIFT_LEADER)
         self.retranslate()
         self.resize(1600, 900)
         self.reload()
 
     # --- the lead's API -----------------------------------------------------------------------------
+    @property
+    def dialog(self) -> Dialog | None:
+        """The command's dialog opened last (tests, screenshots)."""
+        return self.commands.dialog
+
     def set_actor(self, actor: Actor) -> None:
         """The person on shift changed (or acts in another role): the buttons follow."""
         self.actor = actor
-        self._update_buttons()
+        self.commands.set_actor(actor)
+        self.mute.setVisible(actor.role is Role.SHIFT_LEADER)
 
     def show_case(self, case_id: str) -> None:
         """Select ``case_id`` in the list when it is on this page, and show it in the detail."""
@@ -206,14 +230,11 @@ class CaseWindow(QMainWindow):
         self, camera_id: str, snapshot: EvidenceRef | None, grid_code: str | None
     ) -> CreateCaseDialog:
         """The tile's context menu: a new case at this camera, its snapshot as the report picture."""
-        dialog = CreateCaseDialog(
-            self.names, self._camera_name(camera_id), snapshot, grid_code, self._load, self
-        )
-        dialog.accepted.connect(lambda: self._create(camera_id, snapshot, dialog))
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.dialog = dialog
-        dialog.open()
-        return dialog
+        return self.commands.create_from_tile(camera_id, snapshot, grid_code)
+
+    def run(self, command: CaseCommand) -> None:
+        """A command's button (or its key): its dialog first where it asks something."""
+        self.commands.run(command)
 
     def reload(self, *, first_page: bool = False) -> None:
         if first_page:
@@ -279,18 +300,25 @@ class CaseWindow(QMainWindow):
             self.banner.hide()
         self.detail.show_case(case)
         self.case_shown.emit(case.id)
-        self._update_buttons()
+        self.commands.update_buttons()
         if reload_timeline:
             self._ask(("timeline", case.id), lambda: self.service.timeline(case.id))
 
     # --- notices from the service (any workstation's changes) ---------------------------------------
     def _heard(self, notice: CaseNotice) -> None:
         self._heard_ids[notice.case.id] = notice.case
+        if notice.overdue:
+            self._heard_overdue.append(notice.case)
         if not self._coalesce.isActive():
             self._coalesce.start()
 
     def _apply_notices(self) -> None:
         heard, self._heard_ids = self._heard_ids, {}
+        overdue, self._heard_overdue = self._heard_overdue, []
+        if overdue:  # a burst (the first check after a start may find many) is one banner, one tone
+            self.overdue.tell(overdue)
+            if self.actor.role is Role.SHIFT_LEADER:
+                self.sound.play()
         for case in heard.values():
             self.model.replace_case(case)
         shown = self.detail.case
@@ -302,70 +330,7 @@ class CaseWindow(QMainWindow):
         self.model.tick()
         self.detail.refresh_header()
 
-    # --- commands ----------------------------------------------------------------------------------
-    def run(self, command: CaseCommand) -> None:
-        case = self.detail.case
-        button = self.buttons.get(command)
-        if case is None or self._busy or button is None or not button.isVisible() or not button.isEnabled():
-            return
-        if command not in ASKS:
-            self._give(case, command, Answer(""))
-            return
-        suggested = (
-            self.service.suggest_department(case)
-            if command in (CaseCommand.DISPATCH, CaseCommand.REDISPATCH)
-            else None
-        )
-        due = self.service.due_at(case, self._now()) if command is CaseCommand.DISPATCH else None
-        dialog = CommandDialog(
-            command, case, self.names, self._tz, suggested_department=suggested, due_preview=due,
-            can_attach=self._attach is not None, parent=self,
-        )  # fmt: skip
-        dialog.accepted.connect(lambda: self._give(case, command, dialog.answer()))
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.dialog = dialog
-        dialog.open()
-
-    def _give(self, case: Case, command: CaseCommand, answer: Answer) -> None:
-        actor, attach, now = self.actor, self._attach, self._now
-
-        def work() -> Case:
-            args: dict[str, Any] = {"note": answer.note}
-            if answer.department_id is not None:
-                args["department_id"] = answer.department_id
-            if answer.amount is not None:
-                args["amount"] = answer.amount
-            if answer.picture is not None and attach is not None:
-                ref = attach(answer.picture, case.camera_id)
-                args["evidence"] = (CaseEvidence(ref, STAGE_OF[command], actor.name, now(), answer.note),)
-            return self.service.execute(case.id, command, actor, case.version, **args).result(timeout=60)
-
-        self._set_busy(True, translate("Cases", "Saving: {0}…").format(command_words(command)))
-        self._ask(("command", command, case.id), work)
-
-    def _create(self, camera_id: str, snapshot: EvidenceRef | None, dialog: CreateCaseDialog) -> None:
-        new, actor = dialog.answer(), self.actor
-        evidence = (
-            ()
-            if snapshot is None
-            else (CaseEvidence(snapshot, EvidenceStage.REPORT, actor.name, snapshot.captured_at),)
-        )
-
-        def work() -> Case:
-            return self.service.create(
-                actor, category_code=new.category_code, camera_id=camera_id, description=new.description,
-                evidence=evidence, grid_code=new.grid_code,
-            ).result(timeout=60)  # fmt: skip
-
-        self._set_busy(True, translate("Cases", "Making the case…"))
-        self._ask(("create", camera_id), work)
-
-    def _set_busy(self, busy: bool, text: str = "") -> None:
-        self._busy = busy
-        if text:
-            self.statusBar().showMessage(text)
-        self._update_buttons()
-
+    # --- what the commands and reads came to ------------------------------------------------------------
     def _ask(self, token: tuple[Any, ...], work: Callable[[], object]) -> None:
         self.pool.start(Job(token, work, self._work))
 
@@ -374,33 +339,23 @@ class CaseWindow(QMainWindow):
         if what == "timeline":
             if self.detail.case is not None and self.detail.case.id == token[1] and error is None:
                 self.detail.show_timeline(result)  # type: ignore[arg-type]
-            return
-        if what in ("case", "for_alert"):
+        elif what in ("case", "for_alert"):
             self._found(token, result, error)
-            return
-        self._set_busy(False)
-        if what == "create":
-            if error is not None:
-                self._failed(error, None)
-                return
-            assert isinstance(result, Case)
-            self.statusBar().showMessage(
-                translate("Cases", "Case {0} made: {1}.").format(result.id, result.category_code)
-            )
-            self.case_created.emit(result)
-            self._want = result.id
-            self._show(result)
-            self.reload()
-            return
-        command, case_id = token[1], token[2]
-        if error is not None:
-            self._failed(error, command, case_id)
-            return
-        assert isinstance(result, Case)
+
+    def _made(self, case: Case) -> None:
+        self.statusBar().showMessage(
+            translate("Cases", "Case {0} made: {1}.").format(case.id, case.category_code)
+        )
+        self.case_created.emit(case)
+        self._want = case.id
+        self._show(case)
+        self.reload()
+
+    def _stored(self, command: CaseCommand, case: Case) -> None:
         self.banner.hide()
-        self.statusBar().showMessage(done_words(command).format(result.id))
-        if self.detail.case is not None and self.detail.case.id == result.id:
-            self._show(result)
+        self.statusBar().showMessage(done_words(command).format(case.id))
+        if self.detail.case is not None and self.detail.case.id == case.id:
+            self._show(case)
 
     def _found(self, token: tuple[Any, ...], result: object, error: BaseException | None) -> None:
         if error is not None:
@@ -434,21 +389,6 @@ class CaseWindow(QMainWindow):
         self.banner.show()
         self.statusBar().showMessage(text)
 
-    def _update_buttons(self) -> None:
-        case = self.detail.case
-        allowed = set(allowed_commands(case.state, self.actor.role)) if case is not None else set()
-        for command, button in self.buttons.items():
-            show = command in allowed
-            if command in (CaseCommand.APPROVE, CaseCommand.REJECT):
-                show = show and case is not None and case.pending is not None
-            if command in (CaseCommand.REQUEST_DEFERRAL, CaseCommand.REQUEST_EXTENSION):
-                show = show and case is not None and case.pending is None
-            button.setVisible(show)
-            button.setEnabled(show and not self._busy)
-        self.who.setText(
-            translate("Cases", "{0} ({1})").format(self.actor.name, role_words(self.actor.role.value))
-        )
-
     # --- evidence ----------------------------------------------------------------------------------
     def open_evidence(self, item: CaseEvidence | None) -> QWidget | None:
         case = self.detail.case
@@ -476,6 +416,7 @@ class CaseWindow(QMainWindow):
             "next_page": lambda: self.turn(1),
             "previous_page": lambda: self.turn(-1),
             "evidence": self.open_report_evidence,
+            "help": self.help.toggle,
         }
         for key_id, (key, _text) in WINDOW_KEYS.items():
             QShortcut(QKeySequence(key), self, handlers[key_id])
@@ -484,15 +425,14 @@ class CaseWindow(QMainWindow):
         self.setWindowTitle(translate("Cases", "Cases"))
         self.previous.setText(translate("Cases", "Previous page"))
         self.next.setText(translate("Cases", "Next page"))
-        for command, button in self.buttons.items():
-            key = QKeySequence(COMMAND_KEYS[command]).toString(QKeySequence.SequenceFormat.NativeText)
-            button.setText(command_words(command))
-            button.setToolTip(f"{command_words(command)} ({key})")
-        self._update_buttons()
+        self.commands.retranslate()
+        self.sound.retranslate()
+        self.overdue.retranslate()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
-        if event.type() == QEvent.Type.LanguageChange:  # Ctrl+L: the words follow (filters: on reopen)
+        if event.type() == QEvent.Type.LanguageChange:  # Ctrl+L: the words follow
             self.retranslate()
+            self.filters.retranslate()
             self.detail.retranslate()
             self.detail.refresh_header()
             self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)

@@ -183,16 +183,16 @@ class Supervision(StrEnum):
 DUE_SOON_SHARE = 0.25
 
 
-def supervision(case: Case, now: float) -> Supervision:
-    """The colour of a case's row. The share left is measured on the clock from dispatch to due
-    (simple for now: the working calendar's nights and weekends count as time too)."""
+def supervision(case: Case, now: float, share: float = DUE_SOON_SHARE) -> Supervision:
+    """The colour of a case's row on the clock: the share left is measured from dispatch to due,
+    nights and weekends counted too (:mod:`app.ui.cases.supervise` measures on the calendar)."""
     if case.overdue(now):
         return Supervision.OVERDUE
     if case.state not in CLOCK_STATES or case.due_at is None or case.state is CaseState.HANDLED:
         return Supervision.NONE
     start = case.dispatched_at if case.dispatched_at is not None else case.due_at
     total = max(case.due_at - start, 1.0)
-    return Supervision.DUE_SOON if case.due_at - now <= DUE_SOON_SHARE * total else Supervision.NORMAL
+    return Supervision.DUE_SOON if case.due_at - now <= share * total else Supervision.NORMAL
 
 
 def supervision_words(level: Supervision) -> str:
