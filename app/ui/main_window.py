@@ -515,7 +515,8 @@ class MainWindow(QMainWindow):
             self.cases = CasesHub(
                 self.case_wiring, self.actor, lambda: self._translations.language,
                 site_zone(wiring.timezone if wiring is not None else "Asia/Shanghai"),
-                self._camera_name, self,
+                self._camera_name, self, sounds=wiring.sounds if wiring is not None else None,
+                settings=self._settings,
             )  # fmt: skip
             if self.alerts is not None:  # O in the alert list: the confirmed alert's case
                 self.alerts.triage.case_requested.connect(self.cases.show_case_for_alert)

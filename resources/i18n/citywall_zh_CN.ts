@@ -1091,6 +1091,22 @@
         <source>; {0} more overdue</source>
         <translation>；另有 {0} 件超期</translation>
     </message>
+    <message>
+        <source>Choose a case first</source>
+        <translation>请先选择一个案件</translation>
+    </message>
+    <message>
+        <source>Print report (PDF)</source>
+        <translation>打印案件报告（PDF）</translation>
+    </message>
+    <message>
+        <source>Export case files…</source>
+        <translation>导出案件文件…</translation>
+    </message>
+    <message>
+        <source>Figures</source>
+        <translation>考核评价</translation>
+    </message>
 </context>
 <context>
     <name>Detection</name>

@@ -25,6 +25,7 @@ from app.services.case_config import (
     routing_from_text,
 )
 from app.services.cases import CaseService, Place
+from app.ui.cases.create import CreateCaseDialog
 from app.ui.cases.wiring import CaseWiring
 from app.ui.main_window import AlertWiring, MainWindow, SiteUi
 from app.ui.runner import build_window
@@ -84,13 +85,18 @@ def test_ctrl_n_makes_a_case_at_the_selected_tile_with_its_picture(qtbot: QtBot,
     win.actions_by_id["new_case"].trigger()
     assert win.cases is not None and win.cases.window is not None
     dialog = win.cases.window.dialog
-    assert dialog is not None and dialog.isVisible()
-    dialog.accept()  # the category picker's first choice, the camera's grid prefilled
+    assert isinstance(dialog, CreateCaseDialog) and dialog.isVisible()
+    assert not dialog.ok.isEnabled()  # a category first
+    dialog.search.setText("无照")  # 0501 无照经营游商, found by its name
+    dialog.picker.select("0501")
+    assert dialog.ok.isEnabled()
+    dialog.ok.click()
     qtbot.waitUntil(lambda: cases.count(CaseQuery()) == 1)
     [case] = cases.search(CaseQuery())
-    assert (case.source, case.state, case.camera_id, case.grid_code) == (
-        CaseSource.OPERATOR, CaseState.FILED, "cam1", "370199099001001",
+    assert (case.source, case.state, case.camera_id, case.grid_code, case.category_code) == (
+        CaseSource.OPERATOR, CaseState.FILED, "cam1", "370199099001001", "0501",
     )  # fmt: skip
+    assert case.department_id == "chengguan-xinhua"  # routing by the tile's grid
     [picture] = case.evidence
     assert picture.ref.kind is EvidenceKind.STILL and evidence.read(picture.ref)[:2] == b"\xff\xd8"
 

@@ -253,6 +253,10 @@ class CaseWindow(QMainWindow):
     def current_case(self) -> Case | None:
         return self.detail.case
 
+    def current_query(self) -> CaseQuery:
+        """The list's filters and sort as they are now (this page)."""
+        return self.filters.query(self._now(), self._base)
+
     def wait_idle(self, ms: int = 5000) -> bool:
         """Tests and shutdown: let the reads and commands in flight finish."""
         return self.pool.waitForDone(ms)

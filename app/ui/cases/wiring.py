@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import tzinfo
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QObject
+from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QObject, QSettings
 from PySide6.QtGui import QImageWriter
 from PySide6.QtWidgets import QMainWindow, QWidget
 
@@ -29,7 +29,9 @@ from app.ui.cases.catalogue_names import CatalogueNames
 from app.ui.cases.dashboard import FiguresDashboard
 from app.ui.cases.export_actions import ExportActions
 from app.ui.cases.figures_job import AlertsSource
+from app.ui.cases.overdue import OverdueSound
 from app.ui.cases.window import CaseWindow
+from app.ui.cases.window_exports import CaseWindowExports
 from app.ui.snapshot import render_snapshot
 from app.ui.wall.compositor import TileState
 
@@ -76,8 +78,12 @@ class CasesHub(QObject):
         tz: tzinfo,
         camera_name: Callable[[str], str],
         parent: QWidget,
+        *,
+        sounds: Path | None = None,
+        settings: QSettings | None = None,
     ) -> None:
         super().__init__(parent)
+        self._sounds, self._settings = sounds, settings
         self.wiring, self._actor, self._tz, self._camera_name = wiring, actor, tz, camera_name
         self._parent = parent
         self.names = CatalogueNames(wiring.catalogue, wiring.routing, language)
@@ -93,12 +99,15 @@ class CasesHub(QObject):
     def case_window(self) -> CaseWindow:
         if self.window is None:
             store = self.wiring.evidence
+            sound = OverdueSound(self._sounds, self._settings) if self._sounds is not None else None
             self.window = CaseWindow(
                 self.wiring.service, self.names, self._actor(), self._tz,
                 load_evidence=store.read if store is not None else None,
                 attach_picture=self.attach_picture if store is not None else None,
-                camera_name=self._camera_name,
+                camera_name=self._camera_name, calendar=self.wiring.calendar,
+                due_soon_share=self.wiring.due_soon_share, overdue_sound=sound,
             )  # fmt: skip
+            self.window_exports = CaseWindowExports(self.window, self.exports, self.show_figures)
             self.window.resize(1600, 900)
         return self.window
 
