@@ -51,8 +51,9 @@ class Cases:
             return alerts.search(AlertQuery(raised_from=period.start, raised_to=period.end, limit=1_000_000))
 
         return CaseWiring(
-            self.service, rules.catalogue, rules.routing, rules.calendar, evidence, due_soon_share, alerts_in
-        )
+            self.service, rules.catalogue, rules.routing, rules.calendar, evidence, due_soon_share, alerts_in,
+            self.repository.latest_for if self.pump is not None else None,
+        )  # fmt: skip
 
     def close(self) -> None:
         self.ticker.stop()

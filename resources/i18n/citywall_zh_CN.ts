@@ -354,6 +354,10 @@
         <translation>最新说明</translation>
     </message>
     <message>
+        <source>City platform</source>
+        <translation>上报平台</translation>
+    </message>
+    <message>
         <source>Choose a case in the list.</source>
         <translation>请在列表中选择一个案件。</translation>
     </message>
@@ -416,6 +420,30 @@
     <message>
         <source>; seen {0} times</source>
         <translation>；共发现 {0} 次</translation>
+    </message>
+    <message>
+        <source>sent once filed</source>
+        <translation>立案后发送</translation>
+    </message>
+    <message>
+        <source>nothing sent</source>
+        <translation>未发送</translation>
+    </message>
+    <message>
+        <source>version {0} delivered {1}</source>
+        <translation>第 {0} 版已送达（{1}）</translation>
+    </message>
+    <message>
+        <source>version {0} refused by the platform: {1}</source>
+        <translation>第 {0} 版被平台拒收：{1}</translation>
+    </message>
+    <message>
+        <source>version {0} waiting, {1} tries so far (last: {2})</source>
+        <translation>第 {0} 版等待重发，已试 {1} 次（最近：{2}）</translation>
+    </message>
+    <message>
+        <source>version {0} waiting to be sent</source>
+        <translation>第 {0} 版等待发送</translation>
     </message>
     <message>
         <source>starts at dispatch</source>

@@ -464,3 +464,33 @@ def test_f1_shows_the_case_windows_keys(qtbot, world) -> None:
     QTest.keyClick(window.help, Qt.Key.Key_Escape)
     assert not window.help.isVisible()
     window.shutdown()
+
+
+def test_the_city_platforms_word_on_the_shown_case(qtbot, world) -> None:
+    from app.core.case_ports import DeliveryState, OutboxEntry, OutboxItem
+
+    service, _repo, clock, store = world
+    cases = morning(service, clock, store)
+    answers: dict[str, OutboxEntry | None] = {}
+    window = CaseWindow(
+        service, FakeNames(), OP, SHANGHAI, load_evidence=store.read, now=clock.now, delivery=answers.get
+    )
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.model.rowCount() > 0, timeout=5000)
+    case = next(c for c in cases.values() if c.state is CaseState.DISPATCHED)
+    item = OutboxItem(f"{case.id}:{case.version}", case.id, case.version, "{}", T0)
+    answers[case.id] = OutboxEntry(item, DeliveryState.PENDING, 3, T0 + 60, "connection refused")
+    window.show_case(case.id)
+    label = window.detail.values["delivery"]
+    qtbot.waitUntil(lambda: "connection refused" in label.text(), timeout=5000)
+    assert label.isVisible() and f"{case.version}" in label.text() and "3" in label.text()
+    answers[case.id] = OutboxEntry(item, DeliveryState.DELIVERED, 4, T0 + 60, "", delivered_at=T0 + 90)
+    window._clock()  # the clock's tick asks again: the outbox works on its own
+    qtbot.waitUntil(lambda: "connection refused" not in label.text(), timeout=5000)
+    assert str(case.version) in label.text()
+
+
+def test_no_platform_row_without_a_platform(qtbot, world) -> None:
+    window, _cases = open_window(qtbot, world)
+    assert not window.detail.values["delivery"].isVisible()

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.audit import AuditEvent
+from app.core.case_ports import DeliveryState, OutboxEntry
 from app.core.cases import Case, CaseState
 from app.ui.alerts.thumbnails import LoadEvidence, Thumbnails
 from app.ui.cases.evidence import GALLERY_THUMB, PAIR_PICTURE, BeforeAfter, Gallery
@@ -41,7 +42,9 @@ from app.ui.cases.words import (
 )
 
 translate = QCoreApplication.translate
-FIELDS = ("id", "category", "state", "grid", "address", "department", "deadline", "reported", "note")
+FIELDS = (
+    "id", "category", "state", "grid", "address", "department", "deadline", "reported", "note", "delivery",
+)  # fmt: skip
 STATE_COLOUR = {Supervision.DUE_SOON: "#f0c050", Supervision.OVERDUE: "#ff6b6b"}
 
 
@@ -56,6 +59,7 @@ def field_words(name: str) -> str:
         "deadline": translate("Cases", "Deadline"),
         "reported": translate("Cases", "Reported"),
         "note": translate("Cases", "Latest note"),
+        "delivery": translate("Cases", "City platform"),
     }
     return words[name]
 
@@ -98,6 +102,7 @@ class CaseDetail(QWidget):
             grid.addWidget(value, n, 1)
         grid.setColumnStretch(1, 1)
         self.values["id"].setStyleSheet("font-weight: bold;")
+        self.set_delivery_shown(False)  # only where the site sends cases to a city platform
         self.pair = BeforeAfter(Thumbnails(load_evidence, self, size=PAIR_PICTURE), tz, self)
         self.gallery = Gallery(Thumbnails(load_evidence, self, size=GALLERY_THUMB), tz, self)
         self.timeline = QTreeWidget(self)
@@ -193,6 +198,36 @@ class CaseDetail(QWidget):
             reported += translate("Cases", "; seen {0} times").format(case.occurrences)
         self.values["reported"].setText(reported)
         self.values["note"].setText(case.note or case.description or "—")
+
+    def set_delivery_shown(self, shown: bool) -> None:
+        self._field_labels["delivery"].setVisible(shown)
+        self.values["delivery"].setVisible(shown)
+
+    def show_delivery(self, entry: OutboxEntry | None) -> None:
+        """How the shown case's latest version fared with the city platform (the outbox)."""
+        case = self.case
+        if entry is None:
+            text = (
+                translate("Cases", "sent once filed")
+                if case is not None and case.state is CaseState.REPORTED
+                else translate("Cases", "nothing sent")
+            )
+        elif entry.state is DeliveryState.DELIVERED:
+            text = translate("Cases", "version {0} delivered {1}").format(
+                entry.item.version, when_words(entry.delivered_at or 0.0, self._tz)
+            )
+        elif entry.state is DeliveryState.REJECTED:
+            text = translate("Cases", "version {0} refused by the platform: {1}").format(
+                entry.item.version, entry.last_error
+            )
+        elif entry.attempts:
+            text = translate("Cases", "version {0} waiting, {1} tries so far (last: {2})").format(
+                entry.item.version, entry.attempts, entry.last_error
+            )
+        else:
+            text = translate("Cases", "version {0} waiting to be sent").format(entry.item.version)
+        self.values["delivery"].setText(text)
+        self.values["delivery"].setToolTip(entry.item.key if entry is not None else "")
 
     def _deadline_words(self, case: Case, now: float) -> str:
         if case.due_at is None:

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.alerts import EvidenceKind, EvidenceRef
-from app.core.case_ports import CaseConflict, CaseQuery, SortKey
+from app.core.case_ports import CaseConflict, CaseQuery, OutboxEntry, SortKey
 from app.core.cases import Actor, Case, CaseCommand, CaseEvidence, EvidenceStage, Role
 from app.core.work_calendar import WorkCalendar
 from app.services.cases import CaseNotice, CaseService
@@ -80,6 +80,7 @@ class CaseWindow(QMainWindow):
         calendar: Callable[[], WorkCalendar] | None = None,
         due_soon_share: float = DUE_SOON_SHARE,
         overdue_sound: OverdueSound | None = None,
+        delivery: Callable[[str], OutboxEntry | None] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -123,6 +124,8 @@ class CaseWindow(QMainWindow):
         self.banner.hide()
         self.detail = CaseDetail(names, tz, load_evidence, now, self, supervisor=self.supervisor)
         self.detail.evidence_requested.connect(self.open_evidence)
+        self._delivery = delivery  # the city platform's outbox, where the site has one
+        self.detail.set_delivery_shown(delivery is not None)
         self.commands = CaseCommands(
             service, names, actor, tz, self.pool, lambda: self.detail.case, load_evidence=load_evidence,
             attach_picture=attach_picture, camera_name=camera_name, now=now, parent=self,
@@ -307,6 +310,13 @@ class CaseWindow(QMainWindow):
         self.commands.update_buttons()
         if reload_timeline:
             self._ask(("timeline", case.id), lambda: self.service.timeline(case.id))
+        self._ask_delivery()
+
+    def _ask_delivery(self) -> None:
+        case, delivery = self.detail.case, self._delivery
+        if case is not None and delivery is not None:
+            case_id = case.id
+            self._ask(("delivery", case_id), lambda: delivery(case_id))
 
     # --- notices from the service (any workstation's changes) ---------------------------------------
     def _heard(self, notice: CaseNotice) -> None:
@@ -333,6 +343,7 @@ class CaseWindow(QMainWindow):
     def _clock(self) -> None:
         self.model.tick()
         self.detail.refresh_header()
+        self._ask_delivery()  # the outbox works on its own: its word on the shown case follows
 
     # --- what the commands and reads came to ------------------------------------------------------------
     def _ask(self, token: tuple[Any, ...], work: Callable[[], object]) -> None:
@@ -343,6 +354,9 @@ class CaseWindow(QMainWindow):
         if what == "timeline":
             if self.detail.case is not None and self.detail.case.id == token[1] and error is None:
                 self.detail.show_timeline(result)  # type: ignore[arg-type]
+        elif what == "delivery":
+            if self.detail.case is not None and self.detail.case.id == token[1] and error is None:
+                self.detail.show_delivery(result)  # type: ignore[arg-type]
         elif what in ("case", "for_alert"):
             self._found(token, result, error)
 

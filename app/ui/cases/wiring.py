@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QMainWindow, QWidget
 from app.core.alert_ports import EvidenceProblem, EvidenceStore
 from app.core.alerts import EvidenceKind, EvidenceRef
 from app.core.case_catalogue import Catalogue, Routing
+from app.core.case_ports import OutboxEntry
 from app.core.cases import Actor
 from app.core.work_calendar import WorkCalendar
 from app.services.cases import CaseService
@@ -54,6 +55,7 @@ class CaseWiring:
     evidence: EvidenceStore | None = None
     due_soon_share: float = 0.25
     alerts_in: AlertsSource | None = None  # the alerts raised in a period (the false-alarm figures)
+    delivery: Callable[[str], OutboxEntry | None] | None = None  # a case's latest send to the platform
 
 
 def jpeg_bytes(tile: TileState, site_name: str) -> bytes:
@@ -105,7 +107,7 @@ class CasesHub(QObject):
                 load_evidence=store.read if store is not None else None,
                 attach_picture=self.attach_picture if store is not None else None,
                 camera_name=self._camera_name, calendar=self.wiring.calendar,
-                due_soon_share=self.wiring.due_soon_share, overdue_sound=sound,
+                due_soon_share=self.wiring.due_soon_share, overdue_sound=sound, delivery=self.wiring.delivery,
             )  # fmt: skip
             self.window_exports = CaseWindowExports(self.window, self.exports, self.show_figures)
             self.window.resize(1600, 900)
