@@ -209,7 +209,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0099_test"
-down_revision = "0002"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
@@ -229,17 +229,17 @@ def test_an_older_schema_is_backed_up_then_upgraded(store: Store, tmp_path: Path
 
     upgraded = store.open(migrations=later)
     assert upgraded.upgrade is not None
-    assert (upgraded.upgrade.before, upgraded.upgrade.after) == ("0002", "0099_test")
+    assert (upgraded.upgrade.before, upgraded.upgrade.after) == ("0003", "0099_test")
     assert {a.id for a in upgraded.all_alerts()} == {"al-00001", "al-00002"}
     change = book.acknowledge("al-00001", "zhao", 1_780_000_900.0)
     assert upgraded.append(change.after, change.draft).seq == 3
     if store.dialect == "sqlite":
         backup = upgraded.upgrade.backup
         assert backup is not None and backup.parent == store.data_dir / "backups"
-        assert "r0002" in backup.name
+        assert "r0003" in backup.name
         with sqlite3.connect(backup) as copy:
             assert copy.execute("SELECT count(*) FROM alerts").fetchone() == (2,)
-            assert copy.execute("SELECT version_num FROM alembic_version").fetchone() == ("0002",)
+            assert copy.execute("SELECT version_num FROM alembic_version").fetchone() == ("0003",)
             assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     else:
         assert upgraded.upgrade.backup is None  # a server's backups are its administrator's
@@ -252,7 +252,7 @@ def test_an_up_to_date_schema_is_opened_without_a_backup(store: Store) -> None:
     store.open().close()
     again = store.open()
     assert again.upgrade is not None and again.upgrade.backup is None
-    assert again.upgrade.before == again.upgrade.after == "0002"
+    assert again.upgrade.before == again.upgrade.after == "0003"
 
 
 def _url(store: Store) -> str:

@@ -15,9 +15,9 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 
-from app.adapters.storage.cases import SqlCaseRepository
+from app.adapters.storage.cases import SqlCaseRepository, open_case_repository
 from app.adapters.storage.migrate import MIGRATIONS
 from app.adapters.storage.repository import SqlAlertRepository
 from app.adapters.storage.verify import verify_store
@@ -347,14 +347,15 @@ def test_audit_verify_names_each_case_row_changed_behind_the_apps_back(store: St
 
 def test_an_alert_database_of_before_cases_is_backed_up_and_upgraded(store: Store, tmp_path: Path) -> None:
     before_cases = tmp_path / "migrations_0001"
-    shutil.copytree(MIGRATIONS, before_cases, ignore=shutil.ignore_patterns("__pycache__", "0002_*"))
+    ignore = shutil.ignore_patterns("__pycache__", "0002_*", "0003_*")
+    shutil.copytree(MIGRATIONS, before_cases, ignore=ignore)
     old, book = store.open(migrations=before_cases), AlertBook()
     for n in (1, 2):
         change = book.raise_alert(sample_alert(n))
         old.append(change.after, change.draft)
     old.close()
     cases = store.open_cases()
-    assert cases.upgrade is not None and (cases.upgrade.before, cases.upgrade.after) == ("0001", "0002")
+    assert cases.upgrade is not None and (cases.upgrade.before, cases.upgrade.after) == ("0001", "0003")
     if store.dialect == "sqlite":
         assert cases.upgrade.backup is not None and "r0001" in cases.upgrade.backup.name
     case = write(cases, reported(sample_case(1, alerts=("al-00001",)), T0))
@@ -363,3 +364,61 @@ def test_an_alert_database_of_before_cases_is_backed_up_and_upgraded(store: Stor
     assert cases.case_for_alert("al-00001") == case
     result = verify_store(alerts, None)
     assert result.problems == [] and (result.events, result.alerts, result.cases) == (3, 2, 1)
+
+
+def _statements(repo: SqlCaseRepository) -> list[str]:
+    """The SQL the store sends from now on (a list that grows)."""
+    sent: list[str] = []
+    event.listen(repo._read, "before_cursor_execute", lambda *a: sent.append(str(a[2])))
+    return sent
+
+
+def test_text_search_by_trigrams_or_by_scan_finds_the_same(store: Store) -> None:
+    """Three characters or more are looked up in the trigram index (SQLite's FTS5 table; on
+    PostgreSQL pg_trgm's index serves the LIKE itself); one or two cannot be: LIKE alone. Either way
+    a substring, any case, % and _ plain, and a case's text as changed, never as it was."""
+    cases = store.open_cases()
+    made = write(cases, reported(sample_case(1, address="幸福路 12号 North Gate"), T0))
+    write(cases, reported(sample_case(2, address="解放路 8号", description="50%_off 地摊"), T0 + 10))
+    sent = _statements(cases)
+    assert (
+        ids(cases, text="幸福路") == ["1"]
+        and ids(cases, text="幸福") == ["1"]
+        and ids(cases, text="幸") == ["1"]
+    )
+    assert ids(cases, text="north gATE") == ["1"] and ids(cases, text="no") == ["1"]
+    assert (
+        ids(cases, text="0%_o") == ["2"] and ids(cases, text="%_") == ["2"] and ids(cases, text="%") == ["2"]
+    )
+    assert ids(cases, text="8号") == ["2"] and ids(cases, text="号") == ["2", "1"]
+    assert ids(cases, text="cw-00000") == ["2", "1"] and ids(cases, text="路 1") == ["1"]
+    assert ids(cases, text="幸福路 12号 North Gate!") == [] and ids(cases, text='"') == []
+    assert cases.count(CaseQuery(text="路 ")) == 2
+    if store.dialect == "sqlite":  # the index for 3+ characters, LIKE alone below
+        matched = [s for s in sent if "MATCH" in s]
+        assert len(matched) == 6, "幸福路, north gATE, 0%_o, cw-00000, 路 1 and the one not found"
+    edited = write(cases, core.edit(made, OPERATOR, T0 + 20, Edit(address="光明路 3号")))
+    assert ids(cases, text="幸福路") == [] and ids(cases, text="光明路") == ["1"]
+    if store.dialect == "sqlite":  # the index itself forgot the old text
+        with create_engine(store.sql_url).connect() as conn:
+            old = conn.execute(text("""SELECT count(*) FROM cases_text WHERE cases_text MATCH '"幸福路"'"""))
+            assert old.scalar_one() == 0
+    write(cases, core.cancel(edited, LEADER, T0 + 30, "重复上报已合并"))
+    assert ids(cases, text="已合并") == ["1"] and ids(cases, text="光明路") == ["1"]
+    if store.dialect == "postgresql":
+        with create_engine(store.sql_url).connect() as conn:
+            found = conn.execute(text("SELECT indexname FROM pg_indexes WHERE tablename = 'cases'"))
+            assert "ix_cases_text_trgm" in {r[0] for r in found}
+
+
+def test_cases_written_before_the_text_index_are_found_by_it(store: Store, tmp_path: Path) -> None:
+    """A database of revision 0002 with cases: the upgrade indexes their text as it was."""
+    before_index = tmp_path / "migrations_0002"
+    shutil.copytree(MIGRATIONS, before_index, ignore=shutil.ignore_patterns("__pycache__", "0003_*"))
+    early = open_case_repository(store.url, store.data_dir, migrations=before_index)
+    store.opened.append(early)
+    write(early, reported(sample_case(1, address="人民路 100号"), T0))
+    early.close()
+    cases = store.open_cases()
+    assert cases.upgrade is not None and (cases.upgrade.before, cases.upgrade.after) == ("0002", "0003")
+    assert ids(cases, text="人民路 100") == ["1"] and ids(cases, text="人民") == ["1"]

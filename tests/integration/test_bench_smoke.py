@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from app.demo.clips import ClipSet
 from tests.integration.conftest import TEST_CLIP_SECONDS
+from tests.pg_server import pg_bin_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 INGEST_RESULT_KEYS = (
@@ -139,3 +142,29 @@ def test_alerts_bench_runs_and_ends_with_result_line(demo_clips: ClipSet) -> Non
     command += ["--size", "960x540"]
     keys = result_keys(command, demo_clips, 300)
     assert keys == {"gui_p999_ms", "write_p99_ms", "evidence_cpu_ms", "ring_mib_per_camera"}
+
+
+@pytest.mark.slow
+@pytest.mark.peer
+def test_cases_bench_runs_and_ends_with_result_line(tmp_path: Path) -> None:
+    """A small year (2,000 cases, built into a cache of its own) and 4 s of list queries; PostgreSQL
+    measured where it is installed (CI), else the bench says it could not start it."""
+    command = [sys.executable, str(ROOT / "bench" / "cases.py"), "--cases", "2000", "--seconds", "4"]
+    pg_cache = Path(tempfile.mkdtemp(prefix="citywall-bench-pg-"))  # in /tmp: the server's owner reaches it
+    command += ["--repeats", "2", "--cache", str(tmp_path / "cache"), "--pg-cache", str(pg_cache)]
+    try:
+        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
+    finally:
+        shutil.rmtree(pg_cache, ignore_errors=True)
+    output = f"stdout:\n{done.stdout}\nstderr:\n{done.stderr}"
+    assert done.returncode == 0, output
+    last = done.stdout.strip().splitlines()[-1]
+    assert last.startswith("RESULT "), output
+    values = dict(item.split("=", 1) for item in last.removeprefix("RESULT ").split())
+    assert set(values) == {"list_p95_ms", "figures_ms", "list_p95_ms_pg", "figures_ms_pg", "text_p95_ms"}
+    assert "building 2,000 cases" in done.stdout and "text 1-2 chars" in done.stdout
+    if pg_bin_dir() is not None:
+        assert "== PostgreSQL: the case list" in done.stdout, output
+        assert values["list_p95_ms_pg"] != "nan"
+    else:
+        assert "PostgreSQL: not measured, it could not be started" in done.stdout, output

@@ -23,11 +23,15 @@ from sqlalchemy import (
     Row,
     Select,
     and_,
+    bindparam,
+    column,
     false,
     func,
     insert,
+    literal_column,
     or_,
     select,
+    table,
     update,
 )
 from sqlalchemy.exc import SQLAlchemyError
@@ -72,6 +76,10 @@ _FACTS = (
     "id", "source", "category_code", "grid_code", "department_id", "state", "created_at",
     "dispatched_at", "due_at", "handled_at", "closed_at", "rework_count", "was_deferred", "urgent",
 )  # fmt: skip
+# SQLite's trigram index of the searchable text (migration 0003): a text shorter than a trigram
+# cannot be looked up there and is found by LIKE alone, a scan of every case.
+CASES_TEXT = table("cases_text", column("id"))
+TRIGRAM = 3
 _NOT_NULL = frozenset({"created_at", "state", "category_code"})  # sorts that need no NULLS LAST
 
 
@@ -90,6 +98,7 @@ class SqlCaseRepository(OutboxQueries):
         self.dialect = write_engine.dialect.name
         self._owns_engines = owns_engines
         self.upgrade: Upgrade | None = None
+        self._text_index = self.dialect == "sqlite" and _has_text_index(read_engine)
 
     @classmethod
     def beside(cls, alerts: SqlAlertRepository) -> SqlCaseRepository:
@@ -194,7 +203,7 @@ class SqlCaseRepository(OutboxQueries):
         if query.sort.value not in _NOT_NULL:
             ordered = ordered.nulls_last()
         tiebreak = cases.c.id.desc() if query.descending else cases.c.id.asc()
-        page = select(cases.c.id).where(*_filters(query)).order_by(ordered, tiebreak)
+        page = select(cases.c.id).where(*_filters(query, self._text_index)).order_by(ordered, tiebreak)
         # The page's ids from the slim columns first, then only their records.
         try:
             with self._read.connect() as conn:
@@ -206,7 +215,7 @@ class SqlCaseRepository(OutboxQueries):
         return [case_from_record(json.loads(found[i])) for i in ids if i in found]
 
     def count(self, query: CaseQuery) -> int:
-        rows = self._fetch(select(func.count()).select_from(cases).where(*_filters(query)))
+        rows = self._fetch(select(func.count()).select_from(cases).where(*_filters(query, self._text_index)))
         return int(rows[0][0])
 
     def facts(self, created_from: float | None = None, created_to: float | None = None) -> list[CaseFacts]:
@@ -289,7 +298,9 @@ def open_case_repository(
 
 
 # --- queries ---------------------------------------------------------------------------------
-def _filters(query: CaseQuery) -> list[ColumnElement[bool]]:
+def _filters(query: CaseQuery, text_index: bool = False) -> list[ColumnElement[bool]]:
+    """``text_index``: SQLite's ``cases_text`` (migration 0003) exists; PostgreSQL's trigram index
+    serves the LIKE itself."""
     where: list[ColumnElement[bool]] = []
     if query.states is not None:
         where.append(cases.c.state.in_(sorted(s.value for s in query.states)))
@@ -311,8 +322,27 @@ def _filters(query: CaseQuery) -> list[ColumnElement[bool]]:
         where.append(cases.c.created_at < query.created_to)
     if query.text:
         columns = (cases.c.id, cases.c.address, cases.c.description, cases.c.note)
-        where.append(or_(*(c.icontains(query.text, autoescape=True) for c in columns)))
+        if text_index and len(query.text) >= TRIGRAM:
+            where.append(cases.c.id.in_(select(CASES_TEXT.c.id).where(_matches(query.text))))
+        where.append(or_(*(c.icontains(query.text, autoescape=True) for c in columns)))  # the exact test
     return where
+
+
+def _matches(text: str) -> ColumnElement[bool]:
+    """The FTS5 phrase of ``text``: its trigrams in a row, in any column, case folded (more than
+    LIKE's ASCII folding: the LIKE beside it decides)."""
+    phrase = '"' + text.replace('"', '""') + '"'
+    return literal_column("cases_text").op("MATCH")(bindparam("text_phrase", phrase))
+
+
+def _has_text_index(engine: Engine) -> bool:
+    """Whether SQLite's ``cases_text`` exists (an unreadable file: no, and the search scans)."""
+    try:
+        with engine.connect() as conn:
+            found = conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'cases_text'")
+            return found.first() is not None
+    except (SQLAlchemyError, OSError):
+        return False
 
 
 def _prefix(column: Any, prefix: str) -> ColumnElement[bool]:
