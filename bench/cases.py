@@ -19,8 +19,9 @@ Measured on each database, for ``--seconds`` (split between them):
   grid prefix (district, street, community), department, overdue, source, text search (three or
   more characters; one or two), each with a sort (created, due, state, department; both
   directions). Per kind p50/p95/max of search+count; ``list_p95_ms`` is the p95 over all.
-- the monthly figures: ``facts`` of the cases created in one month, then ``figures(...)`` for it,
-  median of ``--repeats`` over several months → ``figures_ms``.
+- the monthly figures as the 考核评价 window works them out (``app.ui.cases.figures_job.compute``):
+  ``facts_in_period`` (the cases made, due or closed in the month), those judged in it kept, then
+  ``figures(...)``, median of ``--repeats`` over several months → ``figures_ms``.
 
 Goals: list_p95_ms ≤ 100, figures_ms ≤ 1,000. A measurement: it exits 0 whatever the numbers.
 Last line ``RESULT list_p95_ms=… figures_ms=… list_p95_ms_pg=… figures_ms_pg=… text_p95_ms=…``
@@ -53,9 +54,10 @@ from sqlalchemy import Connection, Select, insert, select
 from app.adapters.storage.cases import SqlCaseRepository, open_case_repository
 from app.adapters.storage.engines import SQLITE_FILE
 from app.adapters.storage.schema import audit_events, case_alerts, case_records, cases, evidence
-from app.core.case_figures import Period, figures
+from app.core.case_figures import Period
 from app.core.case_ports import CaseQuery, SortKey
 from app.core.cases import WORKING, CaseSource, CaseState
+from app.ui.cases.figures_job import compute
 from bench import case_pg
 from bench.case_year import NOW, YEAR, ZONE, Rows, build, grid_codes
 
@@ -236,7 +238,7 @@ def measure(repo: SqlCaseRepository, where: str, seconds: float, seed: int, repe
         month = months[n % len(months)]
         period = Period.month(YEAR, month, ZONE)
         started = time.perf_counter()
-        done = figures(repo.facts(period.start, period.end), period, NOW)
+        done = compute(period, NOW, repo.facts_in_period, None).figures
         figures_ms.append((time.perf_counter() - started) * 1000)
         assert done.all.created > 0
     return Measured(where, mix, figures_ms, [f"{YEAR}-{m:02d}" for m in months[:repeats]])
@@ -256,7 +258,10 @@ def report(done: Measured) -> None:
         )
     spent = ", ".join(f"{v:.0f}" for v in done.figures_ms)
     months = ", ".join(done.months)
-    print(f"== {done.where}: monthly figures (facts of a month + figures), ms: {spent} ({months})")
+    print(
+        f"== {done.where}: monthly figures (cases made, due or closed in it + figures), ms: {spent}"
+        f" ({months})"
+    )
 
 
 def goal_line(where: str, key: str, value: float) -> str:

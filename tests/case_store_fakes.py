@@ -69,6 +69,13 @@ class MemoryCaseRepository:
                 if (created_from is None or c.created_at >= created_from)
                 and (created_to is None or c.created_at < created_to)]  # fmt: skip
 
+    def facts_in_period(self, start: float, end: float) -> list[CaseFacts]:
+        def within(at: float | None) -> bool:
+            return at is not None and start <= at < end
+
+        return [facts_of(c) for c in self.cases.values() if within(c.created_at) or within(c.due_at)
+                or within(c.closed_at)]  # fmt: skip
+
     def events(self, case_id: str) -> list[AuditEvent]:
         return [e for e in self.chain if e.subject == f"case:{case_id}"]
 

@@ -122,6 +122,11 @@ class CaseRepository(Protocol):
         """What the figures need, for cases created in [from, to) (all when None)."""
         ...
 
+    def facts_in_period(self, start: float, end: float) -> list[CaseFacts]:
+        """What the figures of [start, end) need: the cases made in it, or due in it, or closed in
+        it (a case is judged at its closure or its deadline, whichever comes first)."""
+        ...
+
     def events(self, case_id: str) -> list[AuditEvent]:
         """One case's audit events in order (its timeline)."""
         ...

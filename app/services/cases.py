@@ -172,6 +172,9 @@ class CaseService:
     def facts(self, created_from: float | None = None, created_to: float | None = None) -> list[CaseFacts]:
         return self._repo.facts(created_from, created_to)
 
+    def facts_in_period(self, start: float, end: float) -> list[CaseFacts]:
+        return self._repo.facts_in_period(start, end)
+
     def timeline(self, case_id: str) -> list[AuditEvent]:
         return self._repo.events(case_id)
 

@@ -251,6 +251,17 @@ def test_facts_come_from_the_columns(cases: SqlCaseRepository, listed: dict[str,
     assert cases.facts(T0 + 9000) == []
 
 
+def test_the_facts_of_a_period_are_the_cases_made_due_or_closed_in_it(
+    cases: SqlCaseRepository, listed: dict[str, Case]
+) -> None:
+    assert [f.id[-1] for f in cases.facts_in_period(T0 + 900, T0 + 1100)] == ["1"]  # due in it
+    assert [f.id[-1] for f in cases.facts_in_period(T0 + 450, T0 + 1600)] == ["1", "4", "6"]  # due, made
+    checked = core.verify(listed["4"], OPERATOR, T0 + 2500)
+    closed = write(cases, checked, core.close(checked.after, LEADER, T0 + 3000))
+    assert [f.id[-1] for f in cases.facts_in_period(T0 + 2900, T0 + 3100)] == [closed.id[-1]]  # closed in it
+    assert cases.facts_in_period(T0 + 9000, T0 + 9999) == []
+
+
 def test_changed_since_gives_the_changes_after_a_time(
     cases: SqlCaseRepository, listed: dict[str, Case]
 ) -> None:

@@ -31,14 +31,15 @@ from tests.ui.figures_fakes import (
 
 
 class Facts:
-    """CaseService.facts over a list, recording which thread asked (never the GUI's)."""
+    """CaseService.facts_in_period over a list (more than asked: compute keeps what it needs),
+    recording which thread asked (never the GUI's)."""
 
     def __init__(self, cases: Sequence[CaseFacts]) -> None:
         self.cases, self.gate = list(cases), threading.Event()
         self.threads: list[str] = []
         self.gate.set()
 
-    def __call__(self, created_from: float | None, created_to: float | None) -> list[CaseFacts]:
+    def __call__(self, start: float, created_to: float) -> list[CaseFacts]:
         self.threads.append(threading.current_thread().name)
         assert self.gate.wait(10)
         return [c for c in self.cases if created_to is None or c.created_at < created_to]
@@ -98,7 +99,7 @@ def test_a_period_switch_recomputes_and_the_newest_request_wins(qtbot: QtBot) ->
 
 
 def test_a_store_that_fails_is_said_on_the_dashboard(qtbot: QtBot) -> None:
-    def broken(created_from: float | None, created_to: float | None) -> list[CaseFacts]:
+    def broken(start: float, end: float) -> list[CaseFacts]:
         raise OSError("database is locked")
 
     view = FiguresDashboard(broken, lambda: NOW, SH)

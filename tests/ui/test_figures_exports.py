@@ -46,7 +46,7 @@ def set_up(qtbot: QtBot, cases: FakeCases | None = None, evidence: dict[str, byt
 def month_dashboard(qtbot: QtBot, exports: ExportActions, count: int = 1200) -> FiguresDashboard:
     facts = month_of_cases(count)
     view = FiguresDashboard(
-        lambda f, t: [c for c in facts if t is None or c.created_at < t], lambda: NOW, SH, exports=exports,
+        lambda f, t: [c for c in facts if c.created_at < t], lambda: NOW, SH, exports=exports,
         catalogue=catalogue, routing=routing,
     )  # fmt: skip
     qtbot.addWidget(view)

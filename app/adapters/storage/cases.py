@@ -234,6 +234,23 @@ class SqlCaseRepository(OutboxQueries):
         stmt = select(*(cases.c[c] for c in _FACTS)).where(*window).order_by(cases.c.created_at, cases.c.id)
         return [_facts(tuple(r), alert_ids.get(r[0], ())) for r in self._fetch(stmt)]
 
+    def facts_in_period(self, start: float, end: float) -> list[CaseFacts]:
+        """Three indexed ranges (made, due, closed in the period) instead of the whole history."""
+        window = or_(
+            and_(cases.c.created_at >= start, cases.c.created_at < end),
+            and_(cases.c.due_at >= start, cases.c.due_at < end),
+            and_(cases.c.closed_at >= start, cases.c.closed_at < end),
+        )
+        ids = select(cases.c.id).where(window).subquery()
+        linked = select(case_alerts.c.case_id, case_alerts.c.alert_id, case_alerts.c.position).where(
+            case_alerts.c.case_id.in_(select(ids.c.id))
+        )
+        alert_ids: dict[str, list[str]] = {}
+        for row in sorted(self._fetch(linked), key=lambda r: r.position):
+            alert_ids.setdefault(row.case_id, []).append(row.alert_id)
+        stmt = select(*(cases.c[c] for c in _FACTS)).where(window).order_by(cases.c.created_at, cases.c.id)
+        return [_facts(tuple(r), alert_ids.get(r[0], ())) for r in self._fetch(stmt)]
+
     def events(self, case_id: str) -> list[AuditEvent]:
         stmt = select(audit_events).where(audit_events.c.subject == CASE_PREFIX + case_id)
         return [row_event(row) for row in self._fetch(stmt.order_by(audit_events.c.seq))]

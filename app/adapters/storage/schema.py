@@ -108,6 +108,7 @@ cases = Table(
     Index("ix_cases_created", "created_at", "id"),
     Index("ix_cases_updated", "updated_at", "id"),
     Index("ix_cases_due", "due_at", "id"),
+    Index("ix_cases_closed", "closed_at", "id"),  # 0003: the figures of a period
     Index("ix_cases_state", "state", "created_at", "id"),
     Index("ix_cases_state_due", "state", "due_at"),  # overdue: dispatched/in progress, past due
     Index("ix_cases_category", "category_code", "id"),

@@ -71,7 +71,8 @@ class Tile(QFrame):
 
 
 class FiguresDashboard(QWidget):
-    """The 考核评价 tab. ``facts`` is CaseService.facts; ``alerts(period)`` the alerts raised in it."""
+    """The 考核评价 tab. ``facts`` is CaseService.facts_in_period; ``alerts(period)`` the alerts
+    raised in it."""
 
     computed = Signal(object)  # FiguresResult, when shown
     failed = Signal(str)

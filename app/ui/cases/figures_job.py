@@ -12,9 +12,9 @@ from app.core.alerts import Alert
 from app.core.case_figures import AlertFigures, Figures, Period, alert_figures, figures, reckoned_at
 from app.core.cases import CaseFacts
 
-# CaseService.facts(created_from, created_to): every case that may be reckoned in the period is one
-# created before its end (a deadline can fall long after the case was made).
-FactsSource = Callable[[float | None, float | None], Sequence[CaseFacts]]
+# CaseService.facts_in_period(start, end): at least every case made, due or closed in the period (a
+# case is judged at its closure or its deadline); compute() keeps those made or judged in it.
+FactsSource = Callable[[float, float], Sequence[CaseFacts]]
 AlertsSource = Callable[[Period], Iterable[Alert]]  # the alerts raised in the period
 
 
@@ -28,7 +28,7 @@ class FiguresResult:
 
 
 def compute(period: Period, now: float, facts: FactsSource, alerts: AlertsSource | None) -> FiguresResult:
-    found = facts(None, period.end)
+    found = facts(period.start, period.end)
     mine = [
         c
         for c in found

@@ -133,7 +133,7 @@ class CasesHub(QObject):
             self.figures_window = QMainWindow()
             self.figures_window.setObjectName("figuresWindow")
             self.dashboard = FiguresDashboard(
-                self.wiring.service.facts, time.time, self._tz, alerts=self.wiring.alerts_in,
+                self.wiring.service.facts_in_period, time.time, self._tz, alerts=self.wiring.alerts_in,
                 exports=self.exports, catalogue=self.wiring.catalogue, routing=self.wiring.routing,
             )  # fmt: skip
             self.figures_window.setCentralWidget(self.dashboard)
