@@ -91,7 +91,9 @@ def test_ctrl_n_makes_a_case_at_the_selected_tile_with_its_picture(qtbot: QtBot,
     dialog.picker.select("0501")
     assert dialog.ok.isEnabled()
     dialog.ok.click()
-    qtbot.waitUntil(lambda: cases.count(CaseQuery()) == 1)
+    qtbot.waitUntil(
+        lambda: cases.count(CaseQuery(states=frozenset({CaseState.FILED}))) == 1
+    )  # reported, filed
     [case] = cases.search(CaseQuery())
     assert (case.source, case.state, case.camera_id, case.grid_code, case.category_code) == (
         CaseSource.OPERATOR, CaseState.FILED, "cam1", "370199099001001", "0501",
