@@ -138,6 +138,7 @@ class RecentSeconds(Generic[K]):
 class OverlayPainter:
     def __init__(self) -> None:
         self._fonts: dict[tuple[int, bool], tuple[QFont, QFontMetrics]] = {}
+        self._widths: dict[tuple[tuple[int, bool], str], int] = {}  # the clock's room, by font
         self._tags: dict[tuple[str, int, int, int, tuple[int, int]], QImage] = {}
         self._box_images: dict[tuple[object, ...], tuple[QPoint, QImage]] = {}
         self._mark_tags: dict[tuple[int, int, int, bool], tuple[QPoint, QImage]] = {}  # by tile place
@@ -161,6 +162,15 @@ class OverlayPainter:
             font.setBold(bold)
             self._fonts[key] = (font, QFontMetrics(font))
         return self._fonts[key]
+
+    def _width(self, font_key: tuple[int, bool], text: str) -> int:
+        """How wide ``text`` is, measured once: a tile's overlay is made again whenever its fps
+        changes (a few tiles every health poll), and measuring text lays it out every time."""
+        key = (font_key, text)
+        width = self._widths.get(key)
+        if width is None:
+            width = self._widths[key] = self._font(*font_key)[1].horizontalAdvance(text)
+        return width
 
     def _tag(self, text: str, pixel_size: int, fg: QColor, bg: QColor, pad: tuple[int, int]) -> QImage:
         """``text`` on a ``bg`` label, laid out once and kept: labels on alert tiles are drawn on
@@ -254,7 +264,7 @@ class OverlayPainter:
         font_key = _footer_font(_text_px(rect))
         _, metrics = self._font(*font_key)
         top = rect.bottom() - metrics.height() - 1
-        return QRect(rect.left() + 4, top, metrics.horizontalAdvance("00:00:00") + 2, metrics.height())
+        return QRect(rect.left() + 4, top, self._width(font_key, "00:00:00") + 2, metrics.height())
 
     def _clocked(
         self, tile: TileState, rect: QRect, footer_key: tuple[object, ...], footer: QImage
@@ -415,7 +425,6 @@ class OverlayPainter:
         changes."""
         assert tile.info is not None
         font_key = _footer_font(text_px)
-        _, metrics = self._font(*font_key)
         texts: list[tuple[int, QImage]] = []
         right = ""
         health = tile.health
@@ -427,7 +436,7 @@ class OverlayPainter:
         right_w = right_image.width() if right_image is not None else 0
         used = 0
         if tile.meta is not None or not with_clock:  # without it, the clock's place is kept for its blit
-            used = metrics.horizontalAdvance("00:00:00  ")
+            used = self._width(font_key, "00:00:00  ")
         if tile.meta is not None and with_clock:
             texts.append((CLOCK_AT.x(), self._clock_image(_second(tile), font_key)))
         if tile.info.grid_code:
