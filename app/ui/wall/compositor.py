@@ -10,11 +10,8 @@ the next poll (33 ms later) sees the newer frame and repaints. Frames never trav
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
-from typing import cast
+from dataclasses import replace
 
-import numpy as np
 from PySide6.QtCore import QEvent, QMimeData, QPoint, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
@@ -34,10 +31,9 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication, QSizePolicy, QToolTip, QWidget
 
 from app.core.wall_layout import WallLayout, grid_layout
-from app.media.frame_board import BgraImage, FrameMeta, FrameRef
+from app.media.frame_board import BgraImage, FrameRef
 from app.media.protocol import ViewMode
 from app.media.source import FrameSource
-from app.media.supervisor import CameraHealth
 from app.ui.wall.overlay import (
     BORDER_PX,
     Box,
@@ -45,9 +41,12 @@ from app.ui.wall.overlay import (
     border_rects,
     pulse_colour,
     shows_border,
-    shows_live,
     tile_tooltip,
 )
+from app.ui.wall.tiles import TileInfo as TileInfo  # (re-exported: the wall's callers name it here)
+from app.ui.wall.tiles import TileState as TileState
+from app.ui.wall.tiles import fit_rect as fit_rect
+from app.ui.wall.tiles import frame_only, overlay_key, picture_only, region_rects
 
 BACKGROUND = QColor(8, 10, 14)
 TILE_BACKGROUND = QColor(18, 21, 28)
@@ -58,58 +57,6 @@ HEALTH_POLL_MS = 250  # state badges and fps; the overlay clock follows the fram
 GAP = 2  # px between tiles: enough to separate pictures, not enough to waste a 100-tile wall
 MIME_CAMERA = "application/x-citywall-camera"  # dragged from the camera tree
 MIME_TILE = "application/x-citywall-tile"  # dragged from another tile of the same wall
-
-
-@dataclass(frozen=True)
-class TileInfo:
-    camera_id: str
-    name: str
-    grid_code: str | None = None
-    group: str | None = None
-
-
-@dataclass
-class TileState:
-    """What one cell of the wall shows right now."""
-
-    info: TileInfo | None
-    number: int = 0  # as typed on a CCTV keyboard, 1-based over all pages
-    buffer: BgraImage | None = None  # the frame shown, in place in shared memory (see FrameRef)
-    frame: FrameRef | None = None
-    image: QImage | None = None
-    count: int = 0  # frames seen from the tile (sub) stream
-    count_main: int = 0  # and from the main stream while focused
-    from_main: bool = False
-    meta: FrameMeta | None = None
-    health: CameraHealth | None = None
-    boxes: list[Box] = field(default_factory=list)
-    flash_until: float = 0.0
-    awaiting: bool = False  # an alert on this camera nobody has taken yet: marked until someone does
-    muted: bool = False  # an alert of this camera is snoozed: the tile says so while it lasts
-    target: QRect | None = None  # where the picture goes in the tile (letterboxed)
-    bars: list[QRect] = field(default_factory=list)  # the letterbox bars around it
-    overlay: list[tuple[QPoint, QImage]] | None = None  # prepared overlay of a live tile
-    overlay_key: tuple[object, ...] = ()  # what the prepared overlay shows
-    overlay_clock: int = 0  # the capture second its clock shows
-    clock_spill: list[QRect] = field(default_factory=list)  # the clock's place outside the picture
-    health_key: tuple[object, ...] = ()  # what of its health the overlay was made for
-    origin: QPoint | None = None  # where the picture is blitted 1:1; None when it must be scaled
-
-
-def region_rects(region: QRegion) -> list[QRect]:
-    """The rectangles of a region (PySide iterates QRegion; its type stubs do not say so)."""
-    return list(cast(Iterable[QRect], region))
-
-
-def fit_rect(width: int, height: int, box: QRect) -> QRect:
-    """Centre a ``width`` × ``height`` picture in ``box`` keeping its aspect (letterbox)."""
-    if width <= 0 or height <= 0:
-        return QRect(box)
-    scale = min(box.width() / width, box.height() / height)
-    if 1.0 <= scale < 1.03:
-        scale = 1.0  # decoded at tile size already: blit 1:1 instead of resampling for 2 pixels
-    w, h = round(width * scale), round(height * scale)
-    return QRect(box.left() + (box.width() - w) // 2, box.top() + (box.height() - h) // 2, w, h)
 
 
 class WallCompositor(QWidget):
@@ -406,7 +353,7 @@ class WallCompositor(QWidget):
             # labels; its pulsing border gets its own repaint). Those go to Qt as one region at
             # the end of the poll.
             target = tile.target
-            if target is not None and _picture_only(tile):
+            if target is not None and picture_only(tile):
                 if index in fresh:
                     fresh[index].extend(spill)  # a paint may cover two polls
                 else:
@@ -469,7 +416,7 @@ class WallCompositor(QWidget):
             if tile.info is None:
                 continue
             health = self._source.health(tile.info.camera_id)
-            key = _overlay_key(health)
+            key = overlay_key(health)
             tile.health = health
             if key != tile.health_key:  # state, reason, fps or staleness: the overlay says it
                 tile.health_key = key
@@ -516,10 +463,10 @@ class WallCompositor(QWidget):
                 continue
             tile = tiles[index]
             target = tile.target
-            if target is None or not _picture_only(tile):  # (changed since the poll: painted whole)
+            if target is None or not picture_only(tile):  # (changed since the poll: painted whole)
                 continue
             clip(target)
-            if _frame_only(tile):
+            if frame_only(tile):
                 self._paint_picture(painter, tile, target)
             else:  # what an alert put over the picture, clipped to it (the border follows)
                 self._paint_image(painter, tile, target)
@@ -549,7 +496,7 @@ class WallCompositor(QWidget):
                 continue
             target = tile.target
             if (
-                _frame_only(tile)
+                frame_only(tile)
                 and target is not None
                 and target.contains(exposed.intersected(cell).boundingRect())
             ):
@@ -717,33 +664,3 @@ class WallCompositor(QWidget):
             return
         self.set_selected(target)
         event.acceptProposedAction()
-
-
-def _picture_only(tile: TileState) -> bool:
-    """Does a new frame of this tile change its picture alone (live, with a prepared overlay)?
-    Boxes, labels and a flash over it are drawn again over the picture, clipped to it."""
-    return tile.overlay is not None and tile.image is not None
-
-
-def _frame_only(tile: TileState) -> bool:
-    """Can a new frame of this tile be painted over its last one (live, no boxes, no flash)?"""
-    return (
-        tile.overlay is not None
-        and tile.image is not None
-        and not tile.boxes
-        and not tile.flash_until
-        and not tile.awaiting
-        and not tile.muted
-    )
-
-
-def _overlay_key(health: CameraHealth) -> tuple[object, ...]:
-    """What of a camera's health its tile shows (the capture clock follows the frames)."""
-    fps = (round(health.fps), round(health.main_fps))
-    return (health.state, health.reason, health.last_error, fps, health.attempts, shows_live(health))
-
-
-def blank_ratio(image: BgraImage) -> float:
-    """Share of near-black pixels; used by checks that a tile shows a picture."""
-    grey = image[..., :3].max(axis=2)
-    return int(np.count_nonzero(grey < 16)) / max(1, int(grey.size))

@@ -21,7 +21,7 @@ from app.ui.stream_reasons import failure_label, failure_tooltip
 
 if TYPE_CHECKING:
     from app.media.supervisor import CameraHealth
-    from app.ui.wall.compositor import TileState
+    from app.ui.wall.tiles import TileState
 
 DOWN_STATES = (StreamState.RECONNECTING, StreamState.OFFLINE, StreamState.STALLED)
 STALE_AFTER_S = 3.0  # a "live" tile whose picture is older than this says so
