@@ -298,7 +298,7 @@ def run_wall(site: SiteConfig, args: argparse.Namespace, evidence: Callable[[], 
     from app.run_options import RunOptions
     from app.services.detection.protocol import AlertRaised
     from app.ui.main_window import AlertWiring
-    from app.ui.runner import build_window, ensure_application
+    from app.ui.runner import build_window, ensure_application, settle_heap
 
     run = Run()
     app = ensure_application(offscreen=True)
@@ -323,6 +323,7 @@ def run_wall(site: SiteConfig, args: argparse.Namespace, evidence: Callable[[], 
     service.subscribe(clock.end)  # after the window's
     window.show()
     window.start()
+    settle_heap()  # as run_wall does
     cameras = [t.info.camera_id for t in window.pane.compositor.tiles() if t.info is not None]
     t_live = time.monotonic()
     while time.monotonic() - t_live < LIVE_TIMEOUT_S:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Callable
@@ -120,6 +121,7 @@ def run_wall(
     )
     window.show()
     window.start()
+    settle_heap()
     ticker = QTimer(interval=250)
     if on_tick is not None:
         ticker.timeout.connect(on_tick)
@@ -139,6 +141,16 @@ def run_wall(
     if window.isVisible():
         window.close()
     return code
+
+
+def settle_heap() -> None:
+    """Call once the wall is up. What start-up built (modules, the site, the window and its
+    widgets: most of the process's objects) lives as long as the app, so it is moved out of the
+    cyclic garbage collector's sight: else every full collection walks all of it on the GUI
+    thread, a 50-100 ms freeze that comes during alert bursts, when new objects pile up
+    (bench/alerts.py). Collections of what the app makes later still run."""
+    gc.collect()
+    gc.freeze()
 
 
 HEADLESS_PLATFORMS = frozenset({"offscreen", "minimal"})  # no screen: no one to ask

@@ -162,6 +162,27 @@ def test_evidence_rows_are_kept_once_per_file(repo: SqlAlertRepository) -> None:
     assert repo.get("al-00001").evidence == (still, clip)  # type: ignore[union-attr]
 
 
+def test_a_batch_keeps_every_change_in_order_and_each_alert_as_last_changed(repo: SqlAlertRepository) -> None:
+    """The writer's batch (one transaction): one alert raised, taken and dismissed, another raised
+    with a picture the first also has; every event chained in order, each row its last state."""
+    book = AlertBook()
+    still = evidence_ref(b"still")
+    changes = [
+        book.raise_alert(sample_alert(1, evidence=(still,))),
+        book.raise_alert(sample_alert(2, evidence=(still,))),
+        book.acknowledge("al-00001", "张伟", 1_780_000_050.0),
+        book.dismiss("al-00001", "张伟", 1_780_000_060.0, DismissReason.FALSE_DETECTION),
+    ]
+    events = repo.append_many([(c.after, c.draft) for c in changes])
+    assert [e.seq for e in events] == [1, 2, 3, 4]
+    stored = list(repo.events())
+    assert stored == events and verify_chain(stored) == []
+    assert [e.action for e in repo.events("alert:al-00001")] == ["raise", "acknowledge", "dismiss"]
+    assert repo.get("al-00001") == changes[-1].after
+    assert repo.get("al-00002") == changes[1].after
+    assert [row.sha256 for row in repo.evidence_rows()] == [still.sha256]
+
+
 def test_the_audit_table_refuses_update_and_delete(store: Store, repo: SqlAlertRepository) -> None:
     raise_all(repo, AlertBook(), [sample_alert(1)])
     engine = create_engine(_url(store))

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from typing import Literal
 
 import numpy as np
+import psutil
 import pytest
 
 from app.core.stream_health import HealthPolicy, StreamState
@@ -144,6 +145,7 @@ def test_a_crashed_decoder_process_takes_down_only_its_cameras(rtsp_server: Star
         assert victims and others
         pid = supervisor.worker_pids()[0]
         assert pid is not None
+        assert psutil.Process(pid).nice() != psutil.Process().nice()  # decoding yields to the GUI
         before = {n: frames(supervisor, n) for n in others}
         os.kill(pid, signal.SIGKILL)
         wait_until(
@@ -155,6 +157,8 @@ def test_a_crashed_decoder_process_takes_down_only_its_cameras(rtsp_server: Star
         assert all_in(supervisor, {StreamState.LIVE}, others)
         wait_until(lambda: all_in(supervisor, {StreamState.LIVE}), 15, "the restarted worker's cameras")
         assert supervisor.worker_pids()[0] != pid
+        restarted = supervisor.worker_pids()[0]
+        assert restarted is not None and psutil.Process(restarted).nice() != psutil.Process().nice()
         assert supervisor.worker_restarts == 1
         assert all(frames(supervisor, n) > before[n] for n in others)
 

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QImage, QPainter
+import pytest
+from PySide6.QtCore import QPoint, QRect, QSize, Qt
+from PySide6.QtGui import QColor, QImage, QPainter
 from pytestqt.qtbot import QtBot
 
 from app.core.wall_layout import grid_layout
 from app.media.frame_board import FrameMeta
+from app.ui.wall import compositor, overlay
 from app.ui.wall.compositor import TileInfo, TileState, WallCompositor
-from app.ui.wall.overlay import CLOCK_SECONDS_KEPT, OverlayPainter
+from app.ui.wall.overlay import CLOCK_SECONDS_KEPT, Box, OverlayPainter
 from tests.ui.fakes import FakeSource, image_array
 
 CAMERAS = [f"cam{i:03d}" for i in range(1, 10)]
@@ -191,3 +193,73 @@ def test_paging_through_cameras_keeps_only_the_shown_tiles_bands(qtbot: QtBot) -
         assert len(wall._overlay._bands) <= 2, len(wall._overlay._bands)
     shown = wall.tiles()[0]
     assert shown.number == 1 and shown.info == infos[0]
+
+
+def test_alert_tiles_repaint_in_parts_yet_look_fully_repainted(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tiles with an alert's marks (boxes, the not-yet-taken tag and its pulsing border, a muted
+    tag) repaint their picture with its marks and their border alone, not the whole tile, and
+    the wall is pixel for pixel a full repaint's: when the marks are there and after they go."""
+    pulse = QColor(200, 30, 30)  # the border's pulse, held still so two paints can be compared
+    for module in (compositor, overlay):
+        monkeypatch.setattr(module, "pulse_colour", lambda: pulse)
+    source = FakeSource(CAMERAS)
+    wall = WallCompositor(source, client_id="test")
+    qtbot.addWidget(wall)
+    wall.resize(960, 540)
+    infos = [TileInfo(c, f"路口 {c}", f"3701990010{i:04d}") for i, c in enumerate(CAMERAS)]
+    wall.show_page(grid_layout(3, 3), list(infos))
+    wall.show()
+    qtbot.waitExposed(wall)
+    stall = [Box(0.05, 0.4, 0.5, 0.98, "占道经营", (255, 80, 0)), Box(0.6, 0.1, 0.95, 0.5, "垃圾满溢")]
+    for camera in CAMERAS[:6]:
+        wall.decorate(camera, stall)
+    wall.set_awaiting({"cam001", "cam002", "cam005", "cam007"})
+    wall.set_muted({"cam003"})
+    wall.set_selected(4)  # an awaiting tile: the selection stays over its border
+    wall.start()
+    qtbot.wait(100)
+    paints, planned = wall.paints, wall.fresh_paints
+    qtbot.wait(1300)
+    assert wall.paints - paints > 10
+    assert wall.fresh_paints - planned >= 0.8 * (wall.paints - paints)  # in parts, not whole tiles
+
+    def settled_wall_is_a_full_repaint() -> None:
+        wall.stop()
+        qtbot.wait(80)
+        incremental = on_screen(wall)
+        full = image_array(wall.grab().toImage().convertToFormat(QImage.Format.Format_RGB32))
+        differing = np.any(incremental != full, axis=2)
+        assert differing.mean() < 0.001, f"{differing.sum()} pixels differ from a full repaint"
+
+    settled_wall_is_a_full_repaint()
+    border = image_array(wall.grab(wall.tile_rect(0)).toImage())[1, 20]
+    assert tuple(border) == (pulse.blue(), pulse.green(), pulse.red())
+    wall.start()
+    wall.set_awaiting(set())  # taken: the borders and tags go, on the next paints
+    wall.decorate("cam001", [])
+    qtbot.wait(300)
+    settled_wall_is_a_full_repaint()
+    assert tuple(image_array(wall.grab(wall.tile_rect(0)).toImage())[1, 20]) != tuple(border)
+
+
+def test_boxes_are_drawn_once_into_the_part_of_the_picture_they_cover() -> None:
+    """The boxes' image covers their part of the picture only, and put in its place it is the
+    picture-sized drawing, pixel for pixel (labels included)."""
+    painter = OverlayPainter()
+    picture = QSize(213, 120)
+    boxes = [Box(0.05, 0.4, 0.5, 0.98, "占道经营", (255, 80, 0)), Box(0.0, 0.0, 0.2, 0.3, "垃圾满溢")]
+    offset, part = painter._boxes_image(picture, boxes, 13)
+    assert part.width() * part.height() < 0.7 * picture.width() * picture.height()
+    placed = QImage(picture, QImage.Format.Format_ARGB32_Premultiplied)
+    placed.fill(Qt.GlobalColor.transparent)
+    canvas = QPainter(placed)
+    canvas.drawImage(offset, part)
+    canvas.end()
+    whole = QImage(picture, QImage.Format.Format_ARGB32_Premultiplied)
+    whole.fill(Qt.GlobalColor.transparent)
+    canvas = QPainter(whole)
+    painter._boxes(canvas, QRect(QPoint(0, 0), picture), boxes, 13)
+    canvas.end()
+    assert np.array_equal(image_array(placed), image_array(whole))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,6 +42,7 @@ class SqlAlertRepository:
             Path(database).parent if write_engine.url.get_backend_name() == "sqlite" and database else None
         )
         self.dialect = write_engine.dialect.name
+        self._statements = _WriteStatements(self.dialect)
         self.upgrade: Upgrade | None = None
 
     # --- writing -----------------------------------------------------------------------------
@@ -50,32 +51,30 @@ class SqlAlertRepository:
 
     def append_many(self, changes: Sequence[tuple[Alert, AuditDraft]]) -> list[AuditEvent]:
         """Several changes in one transaction (one commit, one sync to disk): all kept or none,
-        chained in the order given."""
+        chained in the order given. Each table gets one executemany of statements built once:
+        building a statement per row cost ~2 ms of the writer's CPU per write (SQLAlchemy's
+        construction and cache keys), which a busy GUI thread turned into tens of ms of latency."""
         events: list[AuditEvent] = []
+        event_rows: list[dict[str, Any]] = []
+        alert_rows: list[dict[str, Any]] = []
+        evidence_rows: list[dict[str, Any]] = []
         try:
             with self._write.begin() as conn:
                 seq, prev = lock_chain(conn)
                 for alert, draft in changes:
                     event = seal(draft, seq + 1, prev)
                     seq, prev = event.seq, event.hash
-                    conn.execute(insert(audit_events).values(event_row(event)))
-                    self._upsert_alert(conn, alert, canonical(alert_to_record(alert)))
-                    self._insert_evidence(conn, alert)
+                    event_rows.append(event_row(event))
+                    alert_rows.append(_alert_row(alert, canonical(alert_to_record(alert))))
+                    evidence_rows += _evidence_records(alert.evidence)
                     events.append(event)
+                conn.execute(self._statements.insert_event, event_rows)
+                conn.execute(self._statements.upsert_alert, alert_rows)  # in order: the last one stays
+                if evidence_rows:
+                    conn.execute(self._statements.insert_evidence, evidence_rows)
         except (SQLAlchemyError, OSError) as exc:
             raise engines.store_error(exc, self.where, self._folder) from exc
         return events
-
-    def _upsert_alert(self, conn: Connection, alert: Alert, record: str) -> None:
-        row = _alert_row(alert, record)
-        stmt = self._insert(alerts).values(row)
-        conn.execute(stmt.on_conflict_do_update(index_elements=[alerts.c.id], set_=row))
-
-    def _insert_evidence(self, conn: Connection, alert: Alert) -> None:
-        insert_evidence(conn, self.dialect, alert.evidence)
-
-    def _insert(self, table: Any) -> Any:
-        return dialect_insert(self.dialect, table)
 
     # --- reading -----------------------------------------------------------------------------
     def get(self, alert_id: str) -> Alert | None:
@@ -234,18 +233,37 @@ def dialect_insert(dialect: str, table: Any) -> Any:
 
 def insert_evidence(conn: Connection, dialect: str, refs: Sequence[EvidenceRef]) -> None:
     """A row per evidence file (kept once per sha256)."""
-    if not refs:
-        return
-    rows = [
+    rows = _evidence_records({r.sha256: r for r in refs}.values())  # one file twice in one statement: once
+    if rows:
+        conn.execute(
+            dialect_insert(dialect, evidence).values(rows).on_conflict_do_nothing(index_elements=["sha256"])
+        )
+
+
+class _WriteStatements:
+    """The writer's statements, built once: rows go in as parameters (an upsert sets every column
+    from the row it tried to insert, as ``excluded``)."""
+
+    def __init__(self, dialect: str) -> None:
+        make = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        self.insert_event = insert(audit_events)
+        upsert = make(alerts)
+        self.upsert_alert = upsert.on_conflict_do_update(
+            index_elements=[alerts.c.id],
+            set_={c.name: upsert.excluded[c.name] for c in alerts.c if c.name != "id"},
+        )
+        self.insert_evidence = make(evidence).on_conflict_do_nothing(index_elements=["sha256"])
+
+
+def _evidence_records(refs: Iterable[EvidenceRef]) -> list[dict[str, Any]]:
+    return [
         {
             "sha256": ref.sha256, "kind": ref.kind.value, "media_type": ref.media_type,
             "size": ref.size, "captured_at": ref.captured_at, "camera_id": ref.camera_id,
             "stream": ref.stream, "note": ref.note,
         }
-        for ref in {r.sha256: r for r in refs}.values()  # one file twice in one statement: once
+        for ref in refs
     ]  # fmt: skip
-    stmt = dialect_insert(dialect, evidence).values(rows).on_conflict_do_nothing(index_elements=["sha256"])
-    conn.execute(stmt)
 
 
 def _advisory_lock() -> Any:

@@ -10,11 +10,8 @@ the next poll (33 ms later) sees the newer frame and repaints. Frames never trav
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
-from typing import cast
+from dataclasses import replace
 
-import numpy as np
 from PySide6.QtCore import QEvent, QMimeData, QPoint, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
@@ -34,11 +31,22 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication, QSizePolicy, QToolTip, QWidget
 
 from app.core.wall_layout import WallLayout, grid_layout
-from app.media.frame_board import BgraImage, FrameMeta, FrameRef
+from app.media.frame_board import BgraImage, FrameRef
 from app.media.protocol import ViewMode
 from app.media.source import FrameSource
-from app.media.supervisor import CameraHealth
-from app.ui.wall.overlay import Box, OverlayPainter, shows_live, tile_tooltip
+from app.ui.wall.overlay import (
+    BORDER_PX,
+    Box,
+    OverlayPainter,
+    border_rects,
+    pulse_colour,
+    shows_border,
+    tile_tooltip,
+)
+from app.ui.wall.tiles import TileInfo as TileInfo  # (re-exported: the wall's callers name it here)
+from app.ui.wall.tiles import TileState as TileState
+from app.ui.wall.tiles import fit_rect as fit_rect
+from app.ui.wall.tiles import frame_only, overlay_key, picture_only, region_rects
 
 BACKGROUND = QColor(8, 10, 14)
 TILE_BACKGROUND = QColor(18, 21, 28)
@@ -49,58 +57,6 @@ HEALTH_POLL_MS = 250  # state badges and fps; the overlay clock follows the fram
 GAP = 2  # px between tiles: enough to separate pictures, not enough to waste a 100-tile wall
 MIME_CAMERA = "application/x-citywall-camera"  # dragged from the camera tree
 MIME_TILE = "application/x-citywall-tile"  # dragged from another tile of the same wall
-
-
-@dataclass(frozen=True)
-class TileInfo:
-    camera_id: str
-    name: str
-    grid_code: str | None = None
-    group: str | None = None
-
-
-@dataclass
-class TileState:
-    """What one cell of the wall shows right now."""
-
-    info: TileInfo | None
-    number: int = 0  # as typed on a CCTV keyboard, 1-based over all pages
-    buffer: BgraImage | None = None  # the frame shown, in place in shared memory (see FrameRef)
-    frame: FrameRef | None = None
-    image: QImage | None = None
-    count: int = 0  # frames seen from the tile (sub) stream
-    count_main: int = 0  # and from the main stream while focused
-    from_main: bool = False
-    meta: FrameMeta | None = None
-    health: CameraHealth | None = None
-    boxes: list[Box] = field(default_factory=list)
-    flash_until: float = 0.0
-    awaiting: bool = False  # an alert on this camera nobody has taken yet: marked until someone does
-    muted: bool = False  # an alert of this camera is snoozed: the tile says so while it lasts
-    target: QRect | None = None  # where the picture goes in the tile (letterboxed)
-    bars: list[QRect] = field(default_factory=list)  # the letterbox bars around it
-    overlay: list[tuple[QPoint, QImage]] | None = None  # prepared overlay of a live tile
-    overlay_key: tuple[object, ...] = ()  # what the prepared overlay shows
-    overlay_clock: int = 0  # the capture second its clock shows
-    clock_spill: list[QRect] = field(default_factory=list)  # the clock's place outside the picture
-    health_key: tuple[object, ...] = ()  # what of its health the overlay was made for
-    origin: QPoint | None = None  # where the picture is blitted 1:1; None when it must be scaled
-
-
-def region_rects(region: QRegion) -> list[QRect]:
-    """The rectangles of a region (PySide iterates QRegion; its type stubs do not say so)."""
-    return list(cast(Iterable[QRect], region))
-
-
-def fit_rect(width: int, height: int, box: QRect) -> QRect:
-    """Centre a ``width`` × ``height`` picture in ``box`` keeping its aspect (letterbox)."""
-    if width <= 0 or height <= 0:
-        return QRect(box)
-    scale = min(box.width() / width, box.height() / height)
-    if 1.0 <= scale < 1.03:
-        scale = 1.0  # decoded at tile size already: blit 1:1 instead of resampling for 2 pixels
-    w, h = round(width * scale), round(height * scale)
-    return QRect(box.left() + (box.width() - w) // 2, box.top() + (box.height() - h) // 2, w, h)
 
 
 class WallCompositor(QWidget):
@@ -131,10 +87,16 @@ class WallCompositor(QWidget):
         self._rubber_band: QRect | None = None
         self._overlay = OverlayPainter()
         self._images: dict[int, tuple[BgraImage, QImage]] = {}  # id(frame in shared memory) → its QImage
-        # Tiles dirtied by a new frame alone since the last paint, each with the parts of its clock
-        # outside the picture when the clock moved on; and the region of all that.
+        # What the next paint must cover, tile by tile, and the region of all that (a paint whose
+        # region is exactly this one paints these parts alone): tiles with a new frame (their
+        # picture, and the parts of their clock outside it when the clock moved on), the alert
+        # borders to pulse (the border alone), and tiles to repaint whole.
         self._fresh: dict[int, list[QRect]] = {}
-        self._fresh_region = QRegion()
+        self._rings: set[int] = set()
+        self._ring_region: tuple[set[int], QRegion] = (set(), QRegion())  # of the last rings
+        self._sides: dict[int, list[QRect]] = {}  # each tile's border (overlay.border_rects)
+        self._whole: set[int] = set()
+        self._planned = QRegion()
         self._flashing: set[int] = set()  # tiles whose alert border pulses
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -252,11 +214,11 @@ class WallCompositor(QWidget):
     def decorate(self, camera_id: str, boxes: list[Box], flash_s: float = 0.0) -> None:
         """Draw detection ``boxes`` on a camera's tile; ``flash_s`` > 0 flashes its border (alerts)."""
         self._decorations[camera_id] = (boxes, time.monotonic() + flash_s if flash_s else 0.0)
-        for index, (tile, rect) in enumerate(zip(self._tiles, self._rects, strict=False)):
+        for index, tile in enumerate(self._tiles):
             if tile.info is not None and tile.info.camera_id == camera_id:
                 tile.boxes, tile.flash_until = self._decorations[camera_id]
                 self._note_flash(index)
-                self.update(rect)
+                self._repaint(index)
 
     def set_awaiting(self, camera_ids: frozenset[str] | set[str]) -> None:
         """Mark the tiles of these cameras until their alerts are taken (the mark does not time out)."""
@@ -264,12 +226,12 @@ class WallCompositor(QWidget):
         if camera_ids == self._awaiting:
             return
         self._awaiting = camera_ids
-        for index, (tile, rect) in enumerate(zip(self._tiles, self._rects, strict=False)):
+        for index, tile in enumerate(self._tiles):
             awaiting = tile.info is not None and tile.info.camera_id in camera_ids
             if awaiting != tile.awaiting:
                 tile.awaiting = awaiting
                 self._note_flash(index)
-                self.update(rect)
+                self._repaint(index)
 
     @property
     def awaiting(self) -> frozenset[str]:
@@ -281,11 +243,18 @@ class WallCompositor(QWidget):
         if camera_ids == self._muted:
             return
         self._muted = camera_ids
-        for tile, rect in zip(self._tiles, self._rects, strict=False):
+        for index, tile in enumerate(self._tiles):
             muted = tile.info is not None and tile.info.camera_id in camera_ids
             if muted != tile.muted:
                 tile.muted = muted
-                self.update(rect)
+                self._repaint(index)
+
+    def _repaint(self, index: int) -> None:
+        """The whole tile at the next paint (its decoration, health or text changed)."""
+        if index < len(self._rects):
+            self._whole.add(index)
+            self._planned += self._rects[index]
+            self.update(self._rects[index])
 
     def _note_flash(self, index: int) -> None:
         if self._tiles[index].flash_until or self._tiles[index].awaiting:
@@ -312,6 +281,7 @@ class WallCompositor(QWidget):
             for cell, rect in zip(self._areas, self._rects, strict=True)
         ]
         self._flashing.clear()
+        self._ring_region, self._sides = (set(), QRegion()), {}
         for index, (tile, rect) in enumerate(zip(self._tiles, self._rects, strict=False)):
             if tile.info is not None and tile.info.camera_id in self._decorations:
                 tile.boxes, tile.flash_until = self._decorations[tile.info.camera_id]
@@ -352,7 +322,7 @@ class WallCompositor(QWidget):
             seen = [-1 if tile.from_main else tile.count for tile in tiles]
             arrivals = [(index, ref, False) for index, ref in self._source.new_frames(self._ids, seen)]
         # 1,500 tile frames a second pass through this loop: locals, no widget attributes.
-        fresh, region, dirty = self._fresh, self._fresh_region, False
+        fresh, region, dirty = self._fresh, self._planned, False
         for index, ref, from_main in arrivals:
             tile, rect = tiles[index], rects[index]
             meta = ref.meta
@@ -363,8 +333,8 @@ class WallCompositor(QWidget):
                 resized = tile.buffer is None or tile.buffer.shape != ref.pixels.shape
                 tile.buffer = ref.pixels
                 tile.image = self._image_of(ref.pixels)
-                if resized:
-                    self._place(tile, rect)
+                if resized and self._place(tile, rect):
+                    self._repaint(index)
             if from_main:
                 tile.count_main = meta.count
             else:
@@ -372,16 +342,18 @@ class WallCompositor(QWidget):
             if from_main != tile.from_main:
                 tile.from_main = from_main
                 tile.meta = meta
-                self._place(tile, rect)
+                if self._place(tile, rect):
+                    self._repaint(index)
             tile.meta = meta
             spill: list[QRect] = []
             if tile.overlay is not None and meta.captured_wall_ns // 1_000_000_000 != tile.overlay_clock:
                 spill = self._tick_clock(tile, rect)  # the burned-in capture clock moved on a second
-            # A plain new frame dirties the picture alone (and the clock, once a second): the
-            # letterbox bars and gaps around it are unchanged. Those go to Qt as one region at
+            # A new frame dirties the picture alone (and the clock, once a second): the letterbox
+            # bars and gaps around it are unchanged, and so is what an alert put over it (boxes,
+            # labels; its pulsing border gets its own repaint). Those go to Qt as one region at
             # the end of the poll.
             target = tile.target
-            if target is not None and _frame_only(tile):
+            if target is not None and picture_only(tile):
                 if index in fresh:
                     fresh[index].extend(spill)  # a paint may cover two polls
                 else:
@@ -393,20 +365,36 @@ class WallCompositor(QWidget):
             else:
                 self.update(rect)
         if dirty:
-            self._fresh_region = region
+            self._planned = region
             self.update(region)
 
     def _pulse_flashes(self) -> None:
-        """Keep the alert borders pulsing, and clear each once over."""
+        """Keep the alert borders pulsing (the border alone: it is opaque, what is under it needs
+        no repaint), and clear each once over (the whole tile)."""
         now = time.monotonic()
+        rings: set[int] = set()
         for index in list(self._flashing):
             tile = self._tiles[index]
-            rect = self._rects[index]
-            self.update(QRegion(rect).subtracted(QRegion(rect.adjusted(6, 6, -6, -6))))  # the border only
-            if tile.flash_until and now > tile.flash_until + 0.5:
+            if tile.flash_until and now > tile.flash_until:
                 tile.flash_until = 0.0
+                self._repaint(index)  # the flash is over: its border goes
             if not tile.flash_until and not tile.awaiting:
                 self._flashing.discard(index)
+            elif shows_border(tile, now):
+                rings.add(index)
+        if not rings:
+            return
+        if self._ring_region[0] != rings:  # the same tiles poll after poll: their region is kept
+            region = QRegion()
+            for index in rings:
+                rect = self._rects[index]
+                inner = rect.adjusted(BORDER_PX, BORDER_PX, -BORDER_PX, -BORDER_PX)
+                region += QRegion(rect).subtracted(QRegion(inner))
+                self._sides[index] = border_rects(rect)
+            self._ring_region = (rings, region)
+        self._rings = rings
+        self._planned += self._ring_region[1]
+        self.update(self._ring_region[1])
 
     def _image_of(self, pixels: BgraImage) -> QImage:
         """A QImage over a frame in shared memory, made once per board buffer and size.
@@ -424,29 +412,30 @@ class WallCompositor(QWidget):
         return entry[1]
 
     def _poll_health(self) -> None:
-        for tile, rect in zip(self._tiles, self._rects, strict=False):
+        for index, (tile, rect) in enumerate(zip(self._tiles, self._rects, strict=False)):
             if tile.info is None:
                 continue
             health = self._source.health(tile.info.camera_id)
-            key = _overlay_key(health)
+            key = overlay_key(health)
             tile.health = health
             if key != tile.health_key:  # state, reason, fps or staleness: the overlay says it
                 tile.health_key = key
                 self._prepare_overlay(tile, rect)
-                self.update(rect)
+                self._repaint(index)
 
     # --- painting -----------------------------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt API)
         started = time.thread_time()
         painter = QPainter(self)
         exposed = event.region()
-        fresh, self._fresh = self._fresh, {}
-        fresh_region, self._fresh_region = self._fresh_region, QRegion()
+        fresh, rings, whole, planned = self._fresh, self._rings, self._whole, self._planned
+        self._fresh, self._rings, self._whole, self._planned = {}, set(), set(), QRegion()
         # Each tile is painted under its own rectangular clip. Under the paint event's clip alone
         # (dozens of dirty rectangles) Qt's raster engine leaves its blit path for span filling,
         # which it hands to a thread pool: 4x the CPU per tile, much of it thread hand-over.
-        if fresh and exposed == fresh_region:
-            self._paint_fresh(painter, fresh)  # the common paint: new frames and nothing else
+        if (fresh or rings or whole) and exposed == planned:
+            # The common paint: new frames, pulsing borders, a few tiles whose looks changed.
+            self._paint_planned(painter, fresh, rings, whole)
             self.fresh_paints += 1
         else:
             self._paint_exposed(painter, exposed)
@@ -458,23 +447,48 @@ class WallCompositor(QWidget):
         self.paint_seconds += time.thread_time() - started
         self.paints += 1
 
-    def _paint_fresh(self, painter: QPainter, fresh: dict[int, list[QRect]]) -> None:
+    def _paint_planned(
+        self, painter: QPainter, fresh: dict[int, list[QRect]], rings: set[int], whole: set[int]
+    ) -> None:
         tiles, rects, selected = self._tiles, self._rects, self._selected
         clip = painter.setClipRect
+        whole = {index for index in whole if index < len(tiles)}
+        for index in whole:
+            clip(rects[index])
+            self._paint_tile(painter, tiles[index], rects[index])
+            if index == selected:
+                self._paint_selection(painter, rects[index])
         for index, spill in fresh.items():
-            if index >= len(tiles):
+            if index >= len(tiles) or index in whole:
                 continue
             tile = tiles[index]
             target = tile.target
-            if target is None or not _frame_only(tile):  # (changed since the poll: a full paint follows)
+            if target is None or not picture_only(tile):  # (changed since the poll: painted whole)
                 continue
             clip(target)
-            self._paint_picture(painter, tile, target)
+            if frame_only(tile):
+                self._paint_picture(painter, tile, target)
+            else:  # what an alert put over the picture, clipped to it (the border follows)
+                self._paint_image(painter, tile, target)
+                self._overlay.paint_marks(painter, rects[index], tile, target)
             if index == selected:
                 self._paint_selection(painter, rects[index])
             for part in spill:  # the clock where it lies over the letterbox bar
                 clip(part)
                 self._paint_tile(painter, tile, rects[index])
+        # Every pulsing border, the same colour on every tile, in one call. A border drawn over a
+        # new frame above (clipped to the picture) is drawn here in full.
+        now = time.monotonic()
+        borders = [i for i in rings if i not in whole and i < len(tiles) and shows_border(tiles[i], now)]
+        if borders:
+            painter.setClipping(False)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(pulse_colour())
+            sides = self._sides
+            painter.drawRects([side for i in borders for side in sides.get(i) or border_rects(rects[i])])
+            painter.setBrush(Qt.BrushStyle.NoBrush)  # (the selection and rubber band are outlines)
+            if selected in borders:
+                self._paint_selection(painter, rects[selected])
 
     def _paint_exposed(self, painter: QPainter, exposed: QRegion) -> None:
         for index, (tile, rect, cell) in enumerate(zip(self._tiles, self._rects, self._areas, strict=False)):
@@ -482,7 +496,7 @@ class WallCompositor(QWidget):
                 continue
             target = tile.target
             if (
-                _frame_only(tile)
+                frame_only(tile)
                 and target is not None
                 and target.contains(exposed.intersected(cell).boundingRect())
             ):
@@ -514,15 +528,20 @@ class WallCompositor(QWidget):
         for position, band in tile.overlay:
             painter.drawImage(position, band)
 
+    @staticmethod
+    def _paint_image(painter: QPainter, tile: TileState, target: QRect) -> None:
+        assert tile.image is not None
+        if tile.origin is not None:
+            painter.drawImage(tile.origin, tile.image)  # decoded at tile size: a plain blit
+        else:
+            painter.drawImage(target, tile.image)
+
     def _paint_tile(self, painter: QPainter, tile: TileState, rect: QRect) -> None:
         image, target = tile.image, tile.target
         if image is not None and target is not None:
             for bar in tile.bars:
                 painter.fillRect(bar, TILE_BACKGROUND)  # letterbox bars only
-            if tile.origin is not None:
-                painter.drawImage(tile.origin, image)  # decoded at tile size: a plain blit
-            else:
-                painter.drawImage(target, image)
+            self._paint_image(painter, tile, target)
         else:
             painter.fillRect(rect, TILE_BACKGROUND)
         if tile.overlay is not None and not (tile.boxes or tile.flash_until or tile.awaiting or tile.muted):
@@ -531,8 +550,9 @@ class WallCompositor(QWidget):
         else:
             self._overlay.paint(painter, rect, tile, target)
 
-    def _place(self, tile: TileState, rect: QRect) -> None:
-        """Work out where a tile's picture and overlay go; only when its size or health changes."""
+    def _place(self, tile: TileState, rect: QRect) -> bool:
+        """Work out where a tile's picture and overlay go; only when its size or health changes.
+        True when the overlay changed (the tile needs repainting whole)."""
         if tile.buffer is not None:
             height, width = tile.buffer.shape[:2]
             tile.target = fit_rect(width, height, rect)
@@ -541,17 +561,17 @@ class WallCompositor(QWidget):
             tile.origin = tile.target.topLeft() if same_size else None
         else:
             tile.target, tile.bars, tile.origin = None, [], None
-        self._prepare_overlay(tile, rect)
+        return self._prepare_overlay(tile, rect)
 
-    def _prepare_overlay(self, tile: TileState, rect: QRect) -> None:
+    def _prepare_overlay(self, tile: TileState, rect: QRect) -> bool:
+        """The tile's overlay for what it shows now; True when it changed."""
         before = tile.overlay
         tile.overlay = self._overlay.prepare(tile, rect)  # the same list when nothing it shows changed
         if tile.overlay is not None:  # (also when only the picture moved within the tile)
             box = QRegion(self._overlay.clock_box(rect))
             picture = tile.target
             tile.clock_spill = region_rects(box.subtracted(QRegion(picture)) if picture is not None else box)
-        if tile.overlay is not before:
-            self.update(rect)  # new text: also where the overlay lies outside the picture
+        return tile.overlay is not before  # new text: also where the overlay lies outside the picture
 
     def _tick_clock(self, tile: TileState, rect: QRect) -> list[QRect]:
         """Show the capture second of the tile's frame; returns what a paint must cover besides
@@ -644,27 +664,3 @@ class WallCompositor(QWidget):
             return
         self.set_selected(target)
         event.acceptProposedAction()
-
-
-def _frame_only(tile: TileState) -> bool:
-    """Can a new frame of this tile be painted over its last one (live, no boxes, no flash)?"""
-    return (
-        tile.overlay is not None
-        and tile.image is not None
-        and not tile.boxes
-        and not tile.flash_until
-        and not tile.awaiting
-        and not tile.muted
-    )
-
-
-def _overlay_key(health: CameraHealth) -> tuple[object, ...]:
-    """What of a camera's health its tile shows (the capture clock follows the frames)."""
-    fps = (round(health.fps), round(health.main_fps))
-    return (health.state, health.reason, health.last_error, fps, health.attempts, shows_live(health))
-
-
-def blank_ratio(image: BgraImage) -> float:
-    """Share of near-black pixels; used by checks that a tile shows a picture."""
-    grey = image[..., :3].max(axis=2)
-    return int(np.count_nonzero(grey < 16)) / max(1, int(grey.size))

@@ -21,7 +21,7 @@ from app.ui.stream_reasons import failure_label, failure_tooltip
 
 if TYPE_CHECKING:
     from app.media.supervisor import CameraHealth
-    from app.ui.wall.compositor import TileState
+    from app.ui.wall.tiles import TileState
 
 DOWN_STATES = (StreamState.RECONNECTING, StreamState.OFFLINE, StreamState.STALLED)
 STALE_AFTER_S = 3.0  # a "live" tile whose picture is older than this says so
@@ -38,6 +38,7 @@ def shows_live(health: CameraHealth | None) -> bool:
     return health is not None and health.state == StreamState.LIVE and age is not None and age < STALE_AFTER_S
 
 
+BORDER_PX = 4  # the alert border's width, inside the tile's edge
 BOX_IMAGES_KEPT = 256  # tiles × box sets on the wall at once, with room
 TAGS_KEPT = 512  # label images kept (texts × sizes × colours on the wall at once, with room)
 
@@ -137,8 +138,10 @@ class RecentSeconds(Generic[K]):
 class OverlayPainter:
     def __init__(self) -> None:
         self._fonts: dict[tuple[int, bool], tuple[QFont, QFontMetrics]] = {}
+        self._widths: dict[tuple[tuple[int, bool], str], int] = {}  # the clock's room, by font
         self._tags: dict[tuple[str, int, int, int, tuple[int, int]], QImage] = {}
-        self._box_images: dict[tuple[object, ...], QImage] = {}
+        self._box_images: dict[tuple[object, ...], tuple[QPoint, QImage]] = {}
+        self._mark_tags: dict[tuple[int, int, int, bool], tuple[QPoint, QImage]] = {}  # by tile place
         self._bands: dict[tuple[int, str], tuple[tuple[object, ...], QImage]] = {}
         self._texts: dict[tuple[tuple[int, bool], int, str], QImage] = {}
         self._clocked_footers: RecentSeconds[tuple[object, ...]] = RecentSeconds()  # by footer key
@@ -159,6 +162,15 @@ class OverlayPainter:
             font.setBold(bold)
             self._fonts[key] = (font, QFontMetrics(font))
         return self._fonts[key]
+
+    def _width(self, font_key: tuple[int, bool], text: str) -> int:
+        """How wide ``text`` is, measured once: a tile's overlay is made again whenever its fps
+        changes (a few tiles every health poll), and measuring text lays it out every time."""
+        key = (font_key, text)
+        width = self._widths.get(key)
+        if width is None:
+            width = self._widths[key] = self._font(*font_key)[1].horizontalAdvance(text)
+        return width
 
     def _tag(self, text: str, pixel_size: int, fg: QColor, bg: QColor, pad: tuple[int, int]) -> QImage:
         """``text`` on a ``bg`` label, laid out once and kept: labels on alert tiles are drawn on
@@ -252,7 +264,7 @@ class OverlayPainter:
         font_key = _footer_font(_text_px(rect))
         _, metrics = self._font(*font_key)
         top = rect.bottom() - metrics.height() - 1
-        return QRect(rect.left() + 4, top, metrics.horizontalAdvance("00:00:00") + 2, metrics.height())
+        return QRect(rect.left() + 4, top, self._width(font_key, "00:00:00") + 2, metrics.height())
 
     def _clocked(
         self, tile: TileState, rect: QRect, footer_key: tuple[object, ...], footer: QImage
@@ -309,22 +321,32 @@ class OverlayPainter:
         state = health.state if health else StreamState.CONNECTING
         age = health.last_frame_age_s if health else None
         if tile.overlay is not None:
-            if tile.boxes and picture is not None:
-                painter.drawImage(picture.topLeft(), self._boxes_image(picture.size(), tile.boxes, text_px))
-            for position, image in tile.overlay:
-                painter.drawImage(position, image)
+            self.paint_marks(painter, rect, tile, picture)
         else:
             painter.fillRect(rect, QColor(0, 0, 0, 170))  # never let a stale picture pass for live
             self._header(painter, rect, tile, state, text_px)
             if _has_footer(rect):
                 self._footer(painter, rect, tile, text_px, state)
             self._centre_message(painter, rect, tile, state, age, text_px)
-        if tile.awaiting:
-            self._awaiting(painter, rect, text_px)
-        elif tile.muted:
-            self._muted(painter, rect, text_px)
-        elif tile.flash_until and time.monotonic() < tile.flash_until:
+            tag = self._mark_tag(rect, tile)
+            if tag is not None:
+                painter.drawImage(*tag)
+        if shows_border(tile, time.monotonic()):
             self._flash(painter, rect)
+
+    def paint_marks(self, painter: QPainter, rect: QRect, tile: TileState, picture: QRect | None) -> None:
+        """Over a live tile's picture: its boxes, its prepared overlay, and the tag of an alert
+        (not yet taken, or muted); all ready-made images (the border is the caller's)."""
+        text_px = _text_px(rect)
+        draw = painter.drawImage
+        if tile.boxes and picture is not None:
+            offset, image = self._boxes_image(picture.size(), tile.boxes, text_px)
+            draw(picture.topLeft() + offset, image)
+        for position, image in tile.overlay or ():
+            draw(position, image)
+        tag = self._mark_tag(rect, tile)
+        if tag is not None:
+            draw(*tag)
 
     def _band(
         self,
@@ -403,7 +425,6 @@ class OverlayPainter:
         changes."""
         assert tile.info is not None
         font_key = _footer_font(text_px)
-        _, metrics = self._font(*font_key)
         texts: list[tuple[int, QImage]] = []
         right = ""
         health = tile.health
@@ -415,7 +436,7 @@ class OverlayPainter:
         right_w = right_image.width() if right_image is not None else 0
         used = 0
         if tile.meta is not None or not with_clock:  # without it, the clock's place is kept for its blit
-            used = metrics.horizontalAdvance("00:00:00  ")
+            used = self._width(font_key, "00:00:00  ")
         if tile.meta is not None and with_clock:
             texts.append((CLOCK_AT.x(), self._clock_image(_second(tile), font_key)))
         if tile.info.grid_code:
@@ -495,23 +516,29 @@ class OverlayPainter:
                 rect, Qt.AlignmentFlag.AlignCenter, QCoreApplication.translate("Wall", "drop a camera here")
             )
 
-    def _boxes_image(self, size: QSize, boxes: Sequence[Box], text_px: int) -> QImage:
+    def _boxes_image(self, size: QSize, boxes: Sequence[Box], text_px: int) -> tuple[QPoint, QImage]:
         """The boxes and their labels over a picture of ``size``, drawn once and kept until the
-        boxes or the size change: an alert tile repaints with every frame, its boxes do not."""
+        boxes or the size change (an alert tile repaints with every frame, its boxes do not), as
+        an image of the part they cover and where it goes in the picture: blending a whole
+        picture's worth of transparent pixels on every frame cost more than the rest."""
         key = (size.width(), size.height(), tuple(boxes), text_px)
-        image = self._box_images.get(key)
-        if image is None:
+        entry = self._box_images.get(key)
+        if entry is None:
             if len(self._box_images) >= BOX_IMAGES_KEPT:
                 self._box_images.clear()
-            image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
+            picture = QRect(QPoint(0, 0), size)
+            covered = self._boxes(None, picture, boxes, text_px).intersected(picture)
+            image = QImage(covered.size().expandedTo(QSize(1, 1)), QImage.Format.Format_ARGB32_Premultiplied)
             image.fill(Qt.GlobalColor.transparent)
             painter = QPainter(image)
-            self._boxes(painter, QRect(QPoint(0, 0), size), boxes, text_px)
+            painter.translate(-covered.topLeft())
+            self._boxes(painter, picture, boxes, text_px)
             painter.end()
-            self._box_images[key] = image
-        return image
+            entry = self._box_images[key] = (covered.topLeft(), image)
+        return entry
 
-    def _boxes(self, painter: QPainter, picture: QRect, boxes: Sequence[Box], text_px: int) -> None:
+    def _boxes(self, painter: QPainter | None, picture: QRect, boxes: Sequence[Box], text_px: int) -> QRect:
+        """Draw the boxes and labels (with no painter: only find where); returns what they cover."""
         pixel_size = max(8, text_px - 2)
         metrics = self._font(pixel_size, bold=True)[1]
         areas = [
@@ -530,36 +557,76 @@ class OverlayPainter:
         ]
         widths = [image.width() if image is not None else 0 for image in images]
         tags = label_rects(areas, widths, QRectF(picture), metrics.height())
+        covered = QRectF()
+        for area in areas:
+            covered = covered.united(area.adjusted(-2, -2, 2, 2))  # the 2 px pen straddles the edge
+        for tag in tags:
+            covered = covered.united(tag) if tag is not None else covered
+        if painter is None:
+            return covered.toAlignedRect()
         for box, area in zip(boxes, areas, strict=True):
             painter.setPen(QPen(QColor(*box.colour), 2))
             painter.drawRect(area)
         for image, tag in zip(images, tags, strict=True):  # labels over every box: all readable
             if tag is not None and image is not None:
                 painter.drawImage(tag.topLeft(), image)
+        return covered.toAlignedRect()
 
-    def _awaiting(self, painter: QPainter, rect: QRect, text_px: int) -> None:
-        """An alert nobody has taken: the pulsing border and, under the header, a tag that says so
-        (it stays until an operator takes the alert, however long that is)."""
-        self._flash(painter, rect)
-        pixel_size = max(9, text_px)
-        label = QCoreApplication.translate("Wall", "Alert: not yet taken")
-        image = self._tag(label, pixel_size, QColor(255, 255, 255), QColor(210, 36, 36), (12, 4))
-        top = rect.top() + self._font(pixel_size, True)[1].height() + 8
-        painter.drawImage(QPoint(rect.left() + 6, top), image)
+    def _mark_tag(self, rect: QRect, tile: TileState) -> tuple[QPoint, QImage] | None:
+        """Under the header, the tag of an alert nobody has taken (it stays until an operator
+        takes it, however long that is; its border pulses), or a quiet grey one where an alert
+        is snoozed. Looked up on every frame of an alert tile: kept by the tile's place."""
+        if not (tile.awaiting or tile.muted):
+            return None
+        key = (rect.x(), rect.y(), rect.height(), tile.awaiting)
+        tag = self._mark_tags.get(key)
+        if tag is None:
+            if tile.awaiting:
+                label = QCoreApplication.translate("Wall", "Alert: not yet taken")
+                fg, bg = QColor(255, 255, 255), QColor(210, 36, 36)
+            else:
+                label = QCoreApplication.translate("Wall", "Alert muted")
+                fg, bg = QColor(235, 235, 235), QColor(96, 100, 110)
+            if len(self._mark_tags) >= TAGS_KEPT:
+                self._mark_tags.clear()
+            pixel_size = max(9, _text_px(rect))
+            top = rect.top() + self._font(pixel_size, True)[1].height() + 8
+            tag = self._mark_tags[key] = (
+                QPoint(rect.left() + 6, top),
+                self._tag(label, pixel_size, fg, bg, (12, 4)),
+            )
+        return tag
 
-    def _muted(self, painter: QPainter, rect: QRect, text_px: int) -> None:
-        """A snoozed alert: a quiet grey tag where the untaken alert's red one would be."""
-        pixel_size = max(9, text_px)
-        label = QCoreApplication.translate("Wall", "Alert muted")
-        image = self._tag(label, pixel_size, QColor(235, 235, 235), QColor(96, 100, 110), (12, 4))
-        top = rect.top() + self._font(pixel_size, True)[1].height() + 8
-        painter.drawImage(QPoint(rect.left() + 6, top), image)
+    @staticmethod
+    def _flash(painter: QPainter, rect: QRect) -> None:
+        colour = pulse_colour()
+        for side in border_rects(rect):
+            painter.fillRect(side, colour)
 
-    def _flash(self, painter: QPainter, rect: QRect) -> None:
-        phase = 0.5 + 0.5 * math.sin(time.monotonic() * 2 * math.pi * 1.5)  # 1.5 Hz pulse: seen, not frantic
-        # Opaque, from dark to bright red: a translucent 4 px pen costs ~7× more per tile to paint.
-        painter.setPen(QPen(QColor(int(110 + 120 * phase), int(18 + 22 * phase), int(18 + 22 * phase)), 4))
-        painter.drawRect(rect.adjusted(2, 2, -2, -2))
+
+def shows_border(tile: TileState, now: float) -> bool:
+    """Does the tile show the pulsing alert border: an alert nobody has taken, or a flash (not
+    over a snoozed alert's tag)?"""
+    return tile.awaiting or (not tile.muted and bool(tile.flash_until) and now < tile.flash_until)
+
+
+def pulse_colour() -> QColor:
+    """The alert border's colour now: a 1.5 Hz pulse (seen, not frantic), opaque, from dark to
+    bright red. Opaque: a translucent border costs ~7× more to paint, and an opaque one covers
+    what is under it, so the compositor repaints the border alone as it pulses."""
+    phase = 0.5 + 0.5 * math.sin(time.monotonic() * 2 * math.pi * 1.5)
+    return QColor(int(110 + 120 * phase), int(18 + 22 * phase), int(18 + 22 * phase))
+
+
+def border_rects(rect: QRect) -> list[QRect]:
+    """The alert border's four sides, ``BORDER_PX`` wide inside the tile's edge."""
+    w, h, b = rect.width(), rect.height(), BORDER_PX
+    return [
+        QRect(rect.left(), rect.top(), w, b),
+        QRect(rect.left(), rect.bottom() - b + 1, w, b),
+        QRect(rect.left(), rect.top() + b, b, h - 2 * b),
+        QRect(rect.right() - b + 1, rect.top() + b, b, h - 2 * b),
+    ]
 
 
 def label_rects(areas: list[QRectF], widths: list[int], picture: QRectF, height: int) -> list[QRectF | None]:
