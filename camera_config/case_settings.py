@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated
-from urllib.parse import urlsplit
 
 from pydantic import Field, PrivateAttr, SecretStr, ValidationInfo, field_validator, model_validator
 
-from camera_config.model_base import ENV_NAME_PATTERN, Model, has_userinfo, password_from_env
+from camera_config.model_base import ENV_NAME_PATTERN, Model, check_url, password_from_env
 
 MINUTES_PER_DAY = 24 * 60
 
@@ -37,22 +36,8 @@ class ExportSettings(Model):
     def _url(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        parts = urlsplit(value)
-        if parts.scheme.lower() not in ("http", "https"):
-            raise ValueError(f"must be an http or https URL, got scheme {parts.scheme or 'none'!r}")
-        if parts.username or parts.password or has_userinfo(value):
-            # Site files are shared and versioned: a secret in the URL would leak everywhere.
-            raise ValueError(
-                "the URL must not carry a user name or password; name the environment variable "
-                "that holds the platform's token in `token_env`"
-            )
-        if not parts.hostname:
-            raise ValueError("URL has no host")
-        try:
-            _ = parts.port
-        except ValueError:
-            raise ValueError("URL has an invalid port; it must be a number from 1 to 65535") from None
-        return value
+        hint = "name the environment variable that holds the platform's token in `token_env`"
+        return check_url(value, ("http", "https"), hint)
 
     @model_validator(mode="after")
     def _resolve_token(self, info: ValidationInfo) -> ExportSettings:

@@ -5,6 +5,7 @@ the case files' (:mod:`camera_config.case_files`) build on it."""
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, SecretStr, ValidationInfo
 
@@ -49,3 +50,25 @@ def password_from_env(
             [RuleViolation((field,), f"environment variable {password_env} is not set; it must hold {what}")]
         )
     return SecretStr(value)
+
+
+CREDENTIALS_HINT = "put them under `credentials:` (username plus password_env naming an environment variable)"
+
+
+def check_url(value: str, schemes: tuple[str, ...], secret_hint: str = CREDENTIALS_HINT) -> str:
+    """A URL of one of ``schemes`` with a host and a sane port, and no secret in it: ``secret_hint``
+    says where the secret goes instead."""
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in schemes:
+        raise ValueError(f"URL scheme must be one of {', '.join(schemes)}, got {parts.scheme or 'none'!r}")
+    if parts.username or parts.password or has_userinfo(value):
+        # Site files are shared and versioned: a password in a URL would leak everywhere.
+        raise ValueError(f"URL must not carry a user name or password; {secret_hint}")
+    if not parts.hostname:
+        raise ValueError("URL has no host")
+    try:
+        _ = parts.port
+    except ValueError:
+        # Not the parser's text: it quotes the port part, which may be a fragment of a password.
+        raise ValueError("URL has an invalid port; it must be a number from 1 to 65535") from None
+    return value

@@ -25,7 +25,14 @@ from pydantic import (
 
 from camera_config import model_base
 from camera_config.case_settings import CaseSettings
-from camera_config.model_base import NAME_MAX, SITE_NAME_MAX, Model, has_userinfo, password_from_env
+from camera_config.model_base import (
+    NAME_MAX,
+    SITE_NAME_MAX,
+    Model,
+    check_url,
+    has_userinfo,
+    password_from_env,
+)
 from camera_config.rules import RuleViolation, SiteRuleError
 
 # Defined with the base model; named here too, where the site's modules have always found them.
@@ -34,26 +41,6 @@ ENV_NAME_PATTERN = model_base.ENV_NAME_PATTERN
 TIMEZONE_PATTERN = model_base.TIMEZONE_PATTERN
 
 Tag = Annotated[str, Field(min_length=1, max_length=64)]
-
-
-def _check_stream_url(value: str, schemes: tuple[str, ...]) -> str:
-    parts = urlsplit(value)
-    if parts.scheme.lower() not in schemes:
-        raise ValueError(f"URL scheme must be one of {', '.join(schemes)}, got {parts.scheme or 'none'!r}")
-    if parts.username or parts.password or has_userinfo(value):
-        # Site files are shared and versioned: a password in a URL would leak everywhere.
-        raise ValueError(
-            "URL must not carry a user name or password; put them under `credentials:` "
-            "(username plus password_env naming an environment variable)"
-        )
-    if not parts.hostname:
-        raise ValueError("URL has no host")
-    try:
-        _ = parts.port
-    except ValueError:
-        # Not the parser's text: it quotes the port part, which may be a fragment of a password.
-        raise ValueError("URL has an invalid port; it must be a number from 1 to 65535") from None
-    return value
 
 
 class Credentials(Model):
@@ -89,7 +76,7 @@ class RtspSource(Model):
     @field_validator("main", "sub")
     @classmethod
     def _url(cls, value: str | None) -> str | None:
-        return None if value is None else _check_stream_url(value, ("rtsp", "rtsps"))
+        return None if value is None else check_url(value, ("rtsp", "rtsps"))
 
 
 class OnvifSource(Model):
@@ -104,7 +91,7 @@ class OnvifSource(Model):
     @field_validator("endpoint")
     @classmethod
     def _url(cls, value: str) -> str:
-        return _check_stream_url(value, ("http", "https"))
+        return check_url(value, ("http", "https"))
 
 
 class FileSource(Model):
@@ -312,7 +299,7 @@ class PtzSettings(Model):
     @field_validator("endpoint")
     @classmethod
     def _url(cls, value: str) -> str:
-        return _check_stream_url(value, ("http", "https"))
+        return check_url(value, ("http", "https"))
 
 
 class Location(Model):

@@ -370,7 +370,7 @@ def test_the_cases_section_reads_paths_beside_the_site_and_the_token_from_the_en
             "is not set",
         ),
         ("https://platform", "https://user:pw@platform", 11, "cases.export.endpoint", "must not carry"),
-        ("https://platform", "ftp://platform", 11, "cases.export.endpoint", "http or https"),
+        ("https://platform", "ftp://platform", 11, "cases.export.endpoint", "one of http, https"),
         ("due_soon_share: 0.3", "due_soon_share: 1.5", 9, "cases.due_soon_share", "less than 1"),
         (
             "after_open_minutes: 15",

@@ -10,26 +10,23 @@ version 4 before version 3 and overwrites the newer state with the older.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, Row, Select, and_, exists, func, select, update
+from sqlalchemy import Engine, Row, and_, exists, func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.adapters.storage import engines
+from app.adapters.storage.reads import StoreReads
 from app.adapters.storage.schema import case_outbox
 from app.core.case_ports import DeliveryState, OutboxEntry, OutboxItem
 
 PENDING = DeliveryState.PENDING.value
 
 
-class OutboxQueries:
+class OutboxQueries(StoreReads):
     """The outbox half of the case store (it shares the case store's engines)."""
 
     _write: Engine
-    _read: Engine
-    _folder: Path | None
-    where: str
 
     def due(self, now: float, limit: int = 50) -> list[OutboxEntry]:
         """Pending items whose next try is due, oldest first, none behind an older pending
@@ -46,7 +43,7 @@ class OutboxQueries:
             .order_by(case_outbox.c.created_at, case_outbox.c.key)
             .limit(limit)
         )
-        return [_entry(row) for row in self._outbox_fetch(stmt)]
+        return [_entry(row) for row in self._fetch(stmt)]
 
     def mark_delivered(self, key: str, at: float, note: str = "") -> None:
         """Delivered (``note``: the platform's receipt). Marking it again changes nothing."""
@@ -83,12 +80,12 @@ class OutboxQueries:
             .order_by(case_outbox.c.version.desc())
             .limit(1)
         )
-        rows = self._outbox_fetch(stmt)
+        rows = self._fetch(stmt)
         return _entry(rows[0]) if rows else None
 
     def counts(self) -> dict[DeliveryState, int]:
         stmt = select(case_outbox.c.state, func.count().label("n")).group_by(case_outbox.c.state)
-        found = {str(row.state): int(row.n) for row in self._outbox_fetch(stmt)}
+        found = {str(row.state): int(row.n) for row in self._fetch(stmt)}
         return {state: found.get(state.value, 0) for state in DeliveryState}
 
     def entries(self, states: Sequence[DeliveryState] | None = None, limit: int = 500) -> list[OutboxEntry]:
@@ -97,7 +94,7 @@ class OutboxQueries:
         if states is not None:
             stmt = stmt.where(case_outbox.c.state.in_(sorted(s.value for s in states)))
         stmt = stmt.order_by(case_outbox.c.created_at.desc(), case_outbox.c.key.desc()).limit(limit)
-        return [_entry(row) for row in self._outbox_fetch(stmt)]
+        return [_entry(row) for row in self._fetch(stmt)]
 
     def _mark(self, key: str, condition: Any, **values: Any) -> None:
         """Update one item if ``condition`` holds; KeyError for a key that is not there."""
@@ -110,13 +107,6 @@ class OutboxQueries:
                     there = conn.execute(select(case_outbox.c.key).where(case_outbox.c.key == key)).first()
                     if there is None:
                         raise KeyError(f"no outbox item {key!r}")
-        except (SQLAlchemyError, OSError) as exc:
-            raise engines.store_error(exc, self.where, self._folder) from exc
-
-    def _outbox_fetch(self, stmt: Select[Any]) -> list[Row[Any]]:
-        try:
-            with self._read.connect() as conn:
-                return list(conn.execute(stmt))
         except (SQLAlchemyError, OSError) as exc:
             raise engines.store_error(exc, self.where, self._folder) from exc
 

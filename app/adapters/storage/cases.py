@@ -12,7 +12,7 @@ a change made on an older version (another workstation was quicker) is refused w
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,6 @@ from sqlalchemy import (
     Connection,
     Engine,
     Row,
-    Select,
     and_,
     bindparam,
     column,
@@ -40,7 +39,6 @@ from app.adapters.storage import engines
 from app.adapters.storage.case_outbox import OutboxQueries
 from app.adapters.storage.migrate import MIGRATIONS, Upgrade
 from app.adapters.storage.repository import (
-    BATCH,
     SqlAlertRepository,
     dialect_insert,
     event_row,
@@ -275,21 +273,6 @@ class SqlCaseRepository(OutboxQueries):
 
     def case_count(self) -> int:
         return int(self._fetch(select(func.count()).select_from(cases))[0][0])
-
-    def _fetch(self, stmt: Select[Any]) -> list[Row[Any]]:
-        try:
-            with self._read.connect() as conn:
-                return list(conn.execute(stmt))
-        except (SQLAlchemyError, OSError) as exc:
-            raise engines.store_error(exc, self.where, self._folder) from exc
-
-    def _stream(self, stmt: Select[Any], convert: Callable[[Row[Any]], Any]) -> Iterator[Any]:
-        try:
-            with self._read.connect() as conn:
-                for row in conn.execution_options(yield_per=BATCH).execute(stmt):
-                    yield convert(row)
-        except (SQLAlchemyError, OSError) as exc:
-            raise engines.store_error(exc, self.where, self._folder) from exc
 
     def close(self) -> None:
         if self._owns_engines:

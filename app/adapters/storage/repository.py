@@ -11,27 +11,27 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, Select, and_, insert, or_, select, text
+from sqlalchemy import Connection, Engine, Row, and_, insert, or_, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.adapters.storage import engines
 from app.adapters.storage.migrate import MIGRATIONS, Upgrade, upgrade_on_start
+from app.adapters.storage.reads import StoreReads
 from app.adapters.storage.schema import alerts, audit_events, evidence
 from app.core.alert_ports import AlertQuery
 from app.core.alerts import OPEN_STATES, Alert, AlertState, EvidenceRef, alert_from_record, alert_to_record
 from app.core.audit import GENESIS, AuditDraft, AuditEvent, canonical, seal
 
 PG_APPEND_LOCK = 0x43575F41  # "CW_A": the advisory lock every appender takes
-BATCH = 500  # rows fetched at a time by the iterators
 
 
-class SqlAlertRepository:
+class SqlAlertRepository(StoreReads):
     """Alerts and their audit chain in one database. ``append`` is called from one writer thread
     (:class:`~app.adapters.storage.writer.AlertWriter`); reads from any thread."""
 
@@ -133,21 +133,6 @@ class SqlAlertRepository:
         chosen = {"alerts": alerts, "audit_events": audit_events, "evidence": evidence}[table]
         rows = self._fetch(select(text("count(*)")).select_from(chosen))
         return int(rows[0][0])
-
-    def _fetch(self, stmt: Select[Any]) -> list[Row[Any]]:
-        try:
-            with self._read.connect() as conn:
-                return list(conn.execute(stmt))
-        except (SQLAlchemyError, OSError) as exc:
-            raise engines.store_error(exc, self.where, self._folder) from exc
-
-    def _stream(self, stmt: Select[Any], convert: Callable[[Row[Any]], Any]) -> Iterator[Any]:
-        try:
-            with self._read.connect() as conn:
-                for row in conn.execution_options(yield_per=BATCH).execute(stmt):
-                    yield convert(row)
-        except (SQLAlchemyError, OSError) as exc:
-            raise engines.store_error(exc, self.where, self._folder) from exc
 
     @property
     def engines(self) -> tuple[Engine, Engine]:
