@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, event, text
 
+import app.adapters.storage.cases as case_store
 from app.adapters.storage.cases import SqlCaseRepository, open_case_repository
 from app.adapters.storage.migrate import MIGRATIONS
 from app.adapters.storage.repository import SqlAlertRepository
@@ -406,7 +407,7 @@ def test_text_search_by_trigrams_or_by_scan_finds_the_same(store: Store) -> None
     assert ids(cases, text="幸福路 12号 North Gate!") == [] and ids(cases, text='"') == []
     assert cases.count(CaseQuery(text="路 ")) == 2
     if store.dialect == "sqlite":  # the index for 3+ characters, LIKE alone below
-        matched = [s for s in sent if "MATCH" in s]
+        matched = [s for s in sent if "MATCH" in s and s.startswith("SELECT cases.id")]  # the pages'
         assert len(matched) == 6, "幸福路, north gATE, 0%_o, cw-00000, 路 1 and the one not found"
     edited = write(cases, core.edit(made, OPERATOR, T0 + 20, Edit(address="光明路 3号")))
     assert ids(cases, text="幸福路") == [] and ids(cases, text="光明路") == ["1"]
@@ -420,6 +421,28 @@ def test_text_search_by_trigrams_or_by_scan_finds_the_same(store: Store) -> None
         with create_engine(store.sql_url).connect() as conn:
             found = conn.execute(text("SELECT indexname FROM pg_indexes WHERE tablename = 'cases'"))
             assert "ix_cases_text_trgm" in {r[0] for r in found}
+
+
+def test_a_text_many_cases_hold_is_read_in_order_and_counted_by_the_index(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above SELECTIVE cases the page is read in its order with LIKE (quick to fill 100 rows) and
+    the count of the text alone comes from the index: the same answers as the index path."""
+    cases = store.open_cases()
+    for n in range(1, 6):
+        write(cases, reported(sample_case(n, address=f"新华路 {n}号"), T0 + n))
+    write(cases, reported(sample_case(6, address="解放路 6号"), T0 + 6))
+    indexed = (ids(cases, text="新华路"), cases.count(CaseQuery(text="新华路")))
+    monkeypatch.setattr(case_store, "SELECTIVE", 0)
+    fresh = store.open_cases()  # its own idea of how many cases hold a text
+    sent = _statements(fresh)
+    assert (ids(fresh, text="新华路"), fresh.count(CaseQuery(text="新华路"))) == indexed
+    assert indexed == (["5", "4", "3", "2", "1"], 5)
+    assert (
+        fresh.count(CaseQuery(text="新华路", states=frozenset({CaseState.REPORTED}))) == 5
+    )  # with a filter: LIKE
+    if store.dialect == "sqlite":
+        assert not [s for s in sent if "MATCH" in s and s.startswith("SELECT cases.id")]
 
 
 def test_cases_written_before_the_text_index_are_found_by_it(store: Store, tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +50,7 @@ from app.adapters.storage.repository import (
 )
 from app.adapters.storage.schema import audit_events, case_alerts, case_outbox, case_records, cases
 from app.core.audit import AuditDraft, AuditEvent, canonical, seal
-from app.core.case_ports import CaseConflict, CaseQuery, DeliveryState, OutboxItem
+from app.core.case_ports import CaseConflict, CaseQuery, DeliveryState, OutboxItem, SortKey
 from app.core.cases import (
     OPEN_STATES,
     WORKING,
@@ -78,6 +79,10 @@ _FACTS = (
 # cannot be looked up there and is found by LIKE alone, a scan of every case.
 CASES_TEXT = table("cases_text", column("id"))
 TRIGRAM = 3
+# A text that many cases hold (a street's name) is quicker found by reading the list in its order
+# and testing each row than by looking up every case the index names: above this many, the list
+# reads in order and the count asks the index alone.
+SELECTIVE = 2_000
 _NOT_NULL = frozenset({"created_at", "state", "category_code"})  # sorts that need no NULLS LAST
 
 
@@ -97,6 +102,7 @@ class SqlCaseRepository(OutboxQueries):
         self._owns_engines = owns_engines
         self.upgrade: Upgrade | None = None
         self._text_index = self.dialect == "sqlite" and _has_text_index(read_engine)
+        self._candidate_counts: dict[str, int] = {}  # text → cases the index names (this session)
 
     @classmethod
     def beside(cls, alerts: SqlAlertRepository) -> SqlCaseRepository:
@@ -201,7 +207,7 @@ class SqlCaseRepository(OutboxQueries):
         if query.sort.value not in _NOT_NULL:
             ordered = ordered.nulls_last()
         tiebreak = cases.c.id.desc() if query.descending else cases.c.id.asc()
-        page = select(cases.c.id).where(*_filters(query, self._text_index)).order_by(ordered, tiebreak)
+        page = select(cases.c.id).where(*_filters(query, self._indexed(query))).order_by(ordered, tiebreak)
         # The page's ids from the slim columns first, then only their records.
         try:
             with self._read.connect() as conn:
@@ -213,8 +219,35 @@ class SqlCaseRepository(OutboxQueries):
         return [case_from_record(json.loads(found[i])) for i in ids if i in found]
 
     def count(self, query: CaseQuery) -> int:
-        rows = self._fetch(select(func.count()).select_from(cases).where(*_filters(query, self._text_index)))
+        text = query.text
+        if text and self._text_index and len(text) >= TRIGRAM and _only_text(query) and _one_case(text):
+            # The index's phrase is the same substring test (for text whose letters have one case,
+            # Chinese and ASCII): it counts alone, however many cases hold the text.
+            return self._candidates(text, fresh=True)
+        rows = self._fetch(
+            select(func.count()).select_from(cases).where(*_filters(query, self._indexed(query)))
+        )
         return int(rows[0][0])
+
+    def _indexed(self, query: CaseQuery) -> bool:
+        """Whether the text search starts from the trigram index: SQLite's index exists, the text
+        has a trigram, and few cases hold it (see SELECTIVE)."""
+        text = query.text
+        if not (self._text_index and text and len(text) >= TRIGRAM):
+            return False
+        return self._candidates(text) <= SELECTIVE
+
+    def _candidates(self, text: str, *, fresh: bool = False) -> int:
+        """How many cases the index says hold ``text`` (remembered for the choice of the list's
+        next question; ``fresh`` asks again, for a count shown to the user)."""
+        known = None if fresh else self._candidate_counts.get(text)
+        if known is None:
+            stmt = select(func.count()).select_from(CASES_TEXT).where(_matches(text))
+            known = int(self._fetch(stmt)[0][0])
+            if len(self._candidate_counts) > 64:
+                self._candidate_counts.clear()
+            self._candidate_counts[text] = known
+        return known
 
     def facts(self, created_from: float | None = None, created_to: float | None = None) -> list[CaseFacts]:
         """From the columns (no record is parsed), with the alerts each case holds."""
@@ -326,6 +359,18 @@ def _filters(query: CaseQuery, text_index: bool = False) -> list[ColumnElement[b
             where.append(cases.c.id.in_(select(CASES_TEXT.c.id).where(_matches(query.text))))
         where.append(or_(*(c.icontains(query.text, autoescape=True) for c in columns)))  # the exact test
     return where
+
+
+def _only_text(query: CaseQuery) -> bool:
+    """The query filters by its text alone (a count the index can give by itself)."""
+    return replace(query, text=None, sort=SortKey.CREATED, descending=True, limit=0, offset=0) == CaseQuery(
+        sort=SortKey.CREATED, descending=True, limit=0, offset=0
+    )
+
+
+def _one_case(text: str) -> bool:
+    """No letter beyond ASCII that has an upper and a lower case (where FTS5 folds more than LIKE)."""
+    return all(ch.isascii() or ch.lower() == ch.upper() for ch in text)
 
 
 def _matches(text: str) -> ColumnElement[bool]:
