@@ -219,7 +219,8 @@ def _expected(listed: dict[str, Case], key: SortKey, descending: bool) -> list[s
     """Values in order, empty ones last either way, then the id in the same direction."""
     have = [c for c in listed.values() if getattr(c, key.value) is not None]
     empty = [c for c in listed.values() if getattr(c, key.value) is None]
-    have.sort(key=lambda c: (getattr(c, key.value), c.id), reverse=descending)
+    then = (lambda c: (c.created_at, c.id)) if key is SortKey.STATE else (lambda c: (c.id,))  # state: by time
+    have.sort(key=lambda c: (getattr(c, key.value), *then(c)), reverse=descending)
     empty.sort(key=lambda c: c.id, reverse=descending)
     return [c.id[-1] for c in have + empty]
 
@@ -234,6 +235,28 @@ def test_the_list_sorts_by_every_key_both_ways(
             ids(cases, sort=key, descending=descending, limit=3, offset=2)
             == _expected(listed, key, descending)[2:5]
         )
+
+
+@pytest.mark.parametrize("key", list(SortKey))
+def test_walking_the_sort_order_finds_the_same_pages(
+    cases: SqlCaseRepository, listed: dict[str, Case], key: SortKey, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where many cases match (here: any), SQLite walks the sort order's index and tests each row:
+    the same pages, empty values last, and the count the page asked for on the way."""
+    monkeypatch.setattr(case_store, "WALK_FROM", 1)
+    wide = {"states": frozenset(CaseState), "sources": frozenset(CaseSource)}
+    for descending in (False, True):
+        assert ids(cases, sort=key, descending=descending, **wide) == _expected(listed, key, descending)
+        assert (
+            ids(cases, sort=key, descending=descending, limit=2, offset=1, **wide)
+            == (_expected(listed, key, descending)[1:3])
+        )
+    assert cases.count(CaseQuery(**wide)) == 6  # type: ignore[arg-type]
+    walked = ids(cases, category_codes=frozenset({"05"}), sort=key)
+    monkeypatch.setattr(case_store, "WALK_FROM", 10**9)
+    assert walked == ids(
+        cases, category_codes=frozenset({"05"}), sort=key
+    )  # as the filter's index finds them
 
 
 def test_sorting_by_the_deadline_puts_cases_without_one_last(
