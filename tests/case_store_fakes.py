@@ -61,8 +61,9 @@ class MemoryCaseRepository:
         )
         return found[query.offset : query.offset + query.limit]
 
-    def count(self, query: CaseQuery) -> int:
-        return sum(1 for c in self.cases.values() if _matches(c, query))
+    def count(self, query: CaseQuery, at_most: int | None = None) -> int:
+        found = sum(1 for c in self.cases.values() if _matches(c, query))
+        return found if at_most is None else min(found, at_most + 1)
 
     def facts(self, created_from: float | None = None, created_to: float | None = None) -> list[CaseFacts]:
         return [facts_of(c) for c in self.cases.values()

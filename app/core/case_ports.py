@@ -116,7 +116,10 @@ class CaseRepository(Protocol):
 
     def search(self, query: CaseQuery) -> list[Case]: ...
 
-    def count(self, query: CaseQuery) -> int: ...
+    def count(self, query: CaseQuery, at_most: int | None = None) -> int:
+        """How many cases match; with ``at_most`` it stops counting there (an answer of
+        ``at_most + 1`` means "more than at_most": a list needs no exact 150,000)."""
+        ...
 
     def facts(self, created_from: float | None = None, created_to: float | None = None) -> list[CaseFacts]:
         """What the figures need, for cases created in [from, to) (all when None)."""

@@ -166,8 +166,8 @@ class CaseService:
     def search(self, query: CaseQuery) -> list[Case]:
         return self._repo.search(query)
 
-    def count(self, query: CaseQuery) -> int:
-        return self._repo.count(query)
+    def count(self, query: CaseQuery, at_most: int | None = None) -> int:
+        return self._repo.count(query, at_most)
 
     def facts(self, created_from: float | None = None, created_to: float | None = None) -> list[CaseFacts]:
         return self._repo.facts(created_from, created_to)

@@ -704,6 +704,10 @@
         <translation>案件无法读取：{0}</translation>
     </message>
     <message>
+        <source>more than {0} cases</source>
+        <translation>超过 {0} 件</translation>
+    </message>
+    <message>
         <source>{0} cases</source>
         <translation>共 {0} 件</translation>
     </message>

@@ -259,6 +259,16 @@ def test_walking_the_sort_order_finds_the_same_pages(
     )  # as the filter's index finds them
 
 
+def test_a_count_may_stop_early(cases: SqlCaseRepository, listed: dict[str, Case]) -> None:
+    """The list counts up to a bound ("more than 10,000"): past it the answer is the bound plus one."""
+    everything = CaseQuery()
+    assert cases.count(everything) == 6 and cases.count(everything, at_most=10) == 6
+    assert cases.count(everything, at_most=2) == 3
+    assert cases.count(CaseQuery(text="cw-"), at_most=4) == 5  # a text search too
+    cases.search(CaseQuery(states=frozenset(CaseState)))  # its count, kept for the next question
+    assert cases.count(CaseQuery(states=frozenset(CaseState)), at_most=1) == 2
+
+
 def test_sorting_by_the_deadline_puts_cases_without_one_last(
     cases: SqlCaseRepository, listed: dict[str, Case]
 ) -> None:

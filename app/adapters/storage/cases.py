@@ -232,17 +232,24 @@ class SqlCaseRepository(OutboxQueries):
             raise engines.store_error(exc, self.where, self._folder) from exc
         return [case_from_record(json.loads(found[i])) for i in ids if i in found]
 
-    def count(self, query: CaseQuery) -> int:
+    def count(self, query: CaseQuery, at_most: int | None = None) -> int:
+        def capped(found: int) -> int:
+            return found if at_most is None else min(found, at_most + 1)
+
         counted, self._counted = self._counted, None
         if counted is not None and counted[0] == _count_key(query) and time.monotonic() - counted[2] < 1.0:
-            return counted[1]  # the page's own count, a moment ago (the window asks for both)
+            return capped(counted[1])  # the page's own count, a moment ago (the window asks for both)
         text = query.text
         if text and self._text_index and len(text) >= TRIGRAM and _only_text(query) and _one_case(text):
             # The index's phrase is the same substring test (for text whose letters have one case,
             # Chinese and ASCII): it counts alone, however many cases hold the text.
-            return self._candidates(text, fresh=True)
+            return capped(self._candidates(text, fresh=True))
         where = _filters(query, self._indexed(query), sqlite_text=self.dialect == "sqlite")
-        return int(self._fetch(select(func.count()).select_from(cases).where(*where))[0][0])
+        if at_most is None:
+            return int(self._fetch(select(func.count()).select_from(cases).where(*where))[0][0])
+        # A search that scans (a character or two) stops after at_most + 1 matches.
+        some = select(cases.c.id).where(*where).limit(at_most + 1).subquery()
+        return int(self._fetch(select(func.count()).select_from(some))[0][0])
 
     def _walk_sort_order(self, query: CaseQuery) -> bool:
         """SQLite, without statistics, looks a filter up by its index and then sorts every case

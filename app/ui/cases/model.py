@@ -43,6 +43,7 @@ from app.ui.cases.words import (
 translate = QCoreApplication.translate
 
 PAGE = 100
+COUNT_AT_MOST = 10_000  # the list counts up to here ("more than 10,000"): a scan stops early
 COLUMNS = (  # what supervision needs first: the state, the colour's word, the deadline
     "id",
     "state",
@@ -236,7 +237,7 @@ class PageQuestion(QRunnable):
     def run(self) -> None:
         try:
             cases = self._service.search(self._query)
-            total = self._service.count(self._query)
+            total = self._service.count(self._query, COUNT_AT_MOST)
         except Exception as exc:  # the store is gone: the list says so and keeps what it showed
             self._answer.done.emit(self._number, [], -1, str(exc) or type(exc).__name__)
             return

@@ -47,7 +47,16 @@ from app.ui.cases.evidence import CaseEvidenceWindow
 from app.ui.cases.filters import CaseFilters
 from app.ui.cases.help import CaseHelp
 from app.ui.cases.keys import WINDOW_KEYS
-from app.ui.cases.model import COLUMNS, PAGE, CaseTableModel, Job, PageAnswer, PageQuestion, Work
+from app.ui.cases.model import (
+    COLUMNS,
+    COUNT_AT_MOST,
+    PAGE,
+    CaseTableModel,
+    Job,
+    PageAnswer,
+    PageQuestion,
+    Work,
+)
 from app.ui.cases.overdue import OverdueBanner, OverdueSound
 from app.ui.cases.supervise import Supervisor
 from app.ui.cases.words import DUE_SOON_SHARE, CaseNames, done_words, error_words
@@ -284,7 +293,10 @@ class CaseWindow(QMainWindow):
             for name, most in WIDEST.items():
                 column = COLUMNS.index(name)
                 self.table.setColumnWidth(column, min(self.table.columnWidth(column), most))
-        self.count.setText(translate("Cases", "{0} cases").format(f"{total:,}"))
+        if total > COUNT_AT_MOST:
+            self.count.setText(translate("Cases", "more than {0} cases").format(f"{COUNT_AT_MOST:,}"))
+        else:
+            self.count.setText(translate("Cases", "{0} cases").format(f"{total:,}"))
         pages = max(1, -(-total // PAGE))
         page = self._base.offset // PAGE + 1
         self.page_label.setText(translate("Cases", "page {0} / {1}").format(page, pages))
