@@ -30,6 +30,8 @@ from enum import IntEnum, StrEnum
 from typing import Any
 
 from app.core.audit import AuditDraft
+from app.core.voice import VoicePlay
+from app.core.voice_ladder import Ladder
 
 
 class AlertState(StrEnum):
@@ -156,6 +158,7 @@ class EvidenceKind(StrEnum):
     STILL = "still"  # the picture the alert was raised on, boxes drawn, caption outside it
     CLIP = "clip"  # ~10 s before and ~20 s after the raise, as the camera sent it
     CLEAR_STILL = "clear_still"  # the picture it cleared on
+    AUDIO = "audio"  # a voice prompt as it was sent to the speakers (audio/wav, 8 kHz)
 
 
 @dataclass(frozen=True)
@@ -203,6 +206,9 @@ class Alert:
     snoozed_until: float | None = None
     note: str = ""  # the latest reason or remark a person gave
     updated_at: float | None = None
+    plays: tuple[VoicePlay, ...] = ()  # voice prompts played for it (who, what, where, reached or not)
+    ladder: Ladder | None = None  # the escalation ladder, where its rule has one
+    resolved_by_prompt: bool = False  # cleared after a prompt reached its speaker (no case needed)
 
     @property
     def key(self) -> AlertKey:
@@ -245,6 +251,10 @@ def alert_to_record(alert: Alert) -> dict[str, Any]:
             value = [box.__dict__.copy() for box in value]
         elif name == "evidence":
             value = [{**ref.__dict__, "kind": ref.kind.value} for ref in value]
+        elif name == "plays":
+            value = [play.to_record() for play in value]
+        elif name == "ladder":
+            value = value.to_record() if value is not None else None
         elif isinstance(value, StrEnum):
             value = value.value
         elif isinstance(value, IntEnum):
@@ -264,6 +274,10 @@ def alert_from_record(record: Mapping[str, Any]) -> Alert:
             value = tuple(Box(**box) for box in value)
         elif name == "evidence":
             value = tuple(EvidenceRef(**{**ref, "kind": EvidenceKind(ref["kind"])}) for ref in value)
+        elif name == "plays":
+            value = tuple(VoicePlay.from_record(play) for play in value)
+        elif name == "ladder":
+            value = Ladder.from_record(value) if value is not None else None
         elif name in _ENUM_FIELDS and value is not None:
             value = _ENUM_FIELDS[name](value)
         values[name] = value
@@ -419,6 +433,28 @@ class AlertBook:
         after = replace(alert, evidence=alert.evidence + fresh, updated_at=at)
         note = ", ".join(f"{r.kind.value} {r.sha256[:12]}" for r in fresh)
         return self._put(alert, after, _draft(after, "evidence", "system", at, note=note))
+
+    def record_play(
+        self, alert_id: str, play: VoicePlay, evidence: tuple[EvidenceRef, ...] = ()
+    ) -> AlertChange:
+        """A voice prompt was played for the alert (whatever its state): kept with the audio sent."""
+        alert = self.get(alert_id)
+        known = {(e.sha256, e.kind) for e in alert.evidence}
+        fresh = tuple(r for r in evidence if (r.sha256, r.kind) not in known)
+        plays, kept = (*alert.plays, play), alert.evidence + fresh
+        after = replace(alert, plays=plays, evidence=kept, updated_at=play.at)
+        reached = "delivered" if play.reached else "not_delivered"
+        note = f"{play.prompt_name} → {', '.join(play.speakers) or '-'}"
+        draft = _draft(after, "voice_prompt", play.by, play.at, reason=reached, note=note)
+        return self._put(alert, after, draft)
+
+    def set_ladder(self, alert_id: str, ladder: Ladder, by: str, at: float) -> AlertChange:
+        """The escalation ladder moved on (its step is the record's action: ``ladder_waiting`` …);
+        a ladder that resolved the alert counts it "resolved by prompt"."""
+        alert = self.get(alert_id)
+        resolved = alert.resolved_by_prompt or ladder.step.value == "resolved"
+        after = replace(alert, ladder=ladder, resolved_by_prompt=resolved, updated_at=at)
+        return self._put(alert, after, _draft(after, f"ladder_{ladder.step.value}", by, at, note=ladder.note))
 
     def end_snooze(self, alert_id: str, at: float) -> AlertChange | None:
         """A snooze whose time is up (None when it is not, or the alert is not snoozed)."""
