@@ -37,7 +37,8 @@ def _alaw_encode(pcm: npt.NDArray[np.int16]) -> npt.NDArray[np.uint8]:
     mag = np.minimum(np.where(x >= 0, x, -x - 1), 0xFFF)
     exponent = _exponent(mag, 4)
     mantissa = np.where(exponent == 0, mag >> 1, mag >> exponent) & 0x0F
-    return (((sign | (exponent << 4) | mantissa) ^ 0x55) & 0xFF).astype(np.uint8)
+    coded: npt.NDArray[np.uint8] = (((sign | (exponent << 4) | mantissa) ^ 0x55) & 0xFF).astype(np.uint8)
+    return coded
 
 
 def _ulaw_table() -> npt.NDArray[np.int16]:
