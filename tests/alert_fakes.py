@@ -25,14 +25,15 @@ class FakeWriter:
         self.events: list[AuditEvent] = []
         self.failing = False
 
-    def submit(self, alert: Alert, draft: AuditDraft) -> Future[AuditEvent]:
+    def submit(self, alert: Alert | None, draft: AuditDraft) -> Future[AuditEvent]:
         future: Future[AuditEvent] = Future()
         if self.failing:
             future.set_exception(OSError(28, "No space left on device"))
             return future
         event = seal(draft, len(self.events) + 1, self.events[-1].hash if self.events else GENESIS)
         self.events.append(event)
-        self.rows[alert.id] = alert
+        if alert is not None:
+            self.rows[alert.id] = alert
         future.set_result(event)
         return future
 

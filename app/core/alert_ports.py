@@ -67,7 +67,7 @@ class AlertRepository(Protocol):
         """Store ``alert`` as it is now and seal ``draft`` as the next audit event, atomically."""
         ...
 
-    def append_many(self, changes: Sequence[tuple[Alert, AuditDraft]]) -> list[AuditEvent]:
+    def append_many(self, changes: Sequence[tuple[Alert | None, AuditDraft]]) -> list[AuditEvent]:
         """Several changes in one transaction, chained in the order given: all kept or none."""
         ...
 
@@ -93,7 +93,9 @@ class AlertRepository(Protocol):
 class AlertWriter(Protocol):
     """The one writer: changes are written in the order submitted, off the caller's thread."""
 
-    def submit(self, alert: Alert, draft: AuditDraft) -> Future[AuditEvent]: ...
+    def submit(self, alert: Alert | None, draft: AuditDraft) -> Future[AuditEvent]:
+        """``alert`` None: an event of its own (a voice prompt played where no alert was open)."""
+        ...
 
     def close(self) -> object:
         """Finish what was submitted, then stop (what it returns is the writer's own business)."""

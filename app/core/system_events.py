@@ -52,6 +52,8 @@ class SystemEventKind(StrEnum):
     CASE_EXPORT_FAILING = "case_export_failing"  # subject: the platform; detail: why; value: waiting
     CASE_EXPORT_OK = "case_export_ok"  # the platform takes cases again
     HOLIDAYS_UNKNOWN = "holidays_unknown"  # subject: the year whose public holidays nobody gave
+    SPEAKER_DOWN = "speaker_down"  # subject: the speaker's name; detail: why its latest play failed
+    SPEAKER_UP = "speaker_up"  # a play reached it again
 
 
 DEFAULT_SEVERITY: dict[SystemEventKind, Severity] = {
@@ -84,6 +86,8 @@ DEFAULT_SEVERITY: dict[SystemEventKind, Severity] = {
     SystemEventKind.CASE_EXPORT_FAILING: Severity.WARNING,
     SystemEventKind.CASE_EXPORT_OK: Severity.INFO,
     SystemEventKind.HOLIDAYS_UNKNOWN: Severity.WARNING,
+    SystemEventKind.SPEAKER_DOWN: Severity.WARNING,
+    SystemEventKind.SPEAKER_UP: Severity.INFO,
 }
 
 # An event of the second kind ends the condition that the first kind announced (for the same
@@ -97,6 +101,7 @@ RESOLVED_BY: dict[SystemEventKind, SystemEventKind] = {
     SystemEventKind.CASE_NOT_STORED: SystemEventKind.CASES_STORED,
     SystemEventKind.CASE_SETTINGS_INVALID: SystemEventKind.CASE_SETTINGS_OK,
     SystemEventKind.CASE_EXPORT_FAILING: SystemEventKind.CASE_EXPORT_OK,
+    SystemEventKind.SPEAKER_DOWN: SystemEventKind.SPEAKER_UP,
 }
 
 

@@ -17,6 +17,8 @@ not play now (None: it may).
 from __future__ import annotations
 
 import hashlib
+import io
+import wave
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -288,3 +290,14 @@ def play_of(
         ),
         text=clip.text, repeats=repeats, audio_sha256=audio_sha256, ladder_attempt=ladder_attempt,
     )  # fmt: skip
+
+
+def wav_bytes(pcm: bytes, rate: int = SAMPLE_RATE) -> bytes:
+    """16-bit mono PCM as a WAV file (the audio kept as evidence: any player opens it)."""
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(pcm)
+    return buffer.getvalue()

@@ -29,8 +29,10 @@ from app.core.alerts import (
     InvalidAlertTransition,
     UnknownAlert,
 )
-from app.core.audit import AuditEvent
+from app.core.audit import AuditDraft, AuditEvent
 from app.core.system_events import EventSink, SystemEvent, SystemEventKind
+from app.core.voice import VoicePlay
+from app.core.voice_ladder import Ladder
 
 log = logging.getLogger(__name__)
 
@@ -143,6 +145,33 @@ class AlertService:
 
     def snooze(self, alert_id: str, by: str, minutes: float) -> AlertChange:
         return self._change(lambda book: book.snooze(alert_id, by, self._clock.now(), minutes))
+
+    def record_play(
+        self, alert_id: str, play: VoicePlay, evidence: tuple[EvidenceRef, ...] = ()
+    ) -> AlertChange:
+        """A voice prompt played for the alert: in its record and its audit chain, audio kept."""
+        return self._change(lambda book: book.record_play(alert_id, play, evidence))
+
+    def set_ladder(self, alert_id: str, ladder: Ladder, by: str = "system") -> AlertChange:
+        return self._change(lambda book: book.set_ladder(alert_id, ladder, by, self._clock.now()))
+
+    def record_event(self, draft: AuditDraft) -> Future[AuditEvent]:
+        """An event of its own in the audit chain (a prompt played where no alert was open)."""
+        try:
+            future = self._writer.submit(None, draft)
+        except Exception as exc:  # the writer itself is gone
+            future = Future()
+            future.set_exception(exc)
+        future.add_done_callback(self._event_written)
+        return future
+
+    def _event_written(self, future: Future[AuditEvent]) -> None:
+        exc = future.exception()
+        if exc is None:
+            return
+        log.error("audit event not stored: %s", exc)
+        if self._events is not None:
+            self._events(SystemEvent.of(SystemEventKind.ALERT_NOT_STORED, subject=STORE, detail=str(exc)))
 
     def tick(self) -> list[AlertChange]:
         """Snoozes whose time is up end, and writes the store refused are tried again (call about

@@ -254,6 +254,15 @@ class CaseService:
             actor = Actor(alert.confirmed_by, Role.OPERATOR)
             self._background(lambda: self._case_from_alert(alert, actor, file_now=True))
 
+    def case_from_alert(self, alert: Alert, actor: Actor = SYSTEM) -> Future[Case | None]:
+        """A case for ``alert`` made by a rule (the escalation ladder: still there after its last
+        prompt): reported in ``actor``'s name with the alert's evidence (stills, clips, the audio of
+        the prompts); filed when a person makes it (立案 is a person's 核实). An open case of the
+        same (camera, zone, category) gets the alert as an occurrence instead."""
+        return self._submit(
+            lambda: self._case_from_alert(alert, actor, file_now=actor.role is not Role.SYSTEM)
+        )
+
     def tick(self, open_alerts: list[Alert] | None = None) -> None:
         """About every few seconds: alerts open too long become cases, refused ones are tried
         again, cases that went overdue are told once, and other workstations' changes are picked up."""

@@ -42,6 +42,7 @@ from app.core.detection_faults import DetectionFault
 from app.core.system_events import RESOLVED_BY, Severity, SystemEvent, SystemEventKind
 from app.services.system_events import SystemEventLog
 from app.ui.stream_reasons import failure_hint, failure_label
+from app.ui.voice.words import failure_word
 
 translate = QCoreApplication.translate
 CONTEXT = "SystemEvents"
@@ -122,6 +123,8 @@ MESSAGES: dict[SystemEventKind, str] = {
             "(list them in the calendar file, or update CityWall)",
         )
     ),
+    K.SPEAKER_DOWN: str(QT_TRANSLATE_NOOP("SystemEvents", "Loudspeaker {0} cannot be reached: {1}")),
+    K.SPEAKER_UP: str(QT_TRANSLATE_NOOP("SystemEvents", "Loudspeaker {0} plays again")),
 }
 # A detection problem is worded by its fault (the event's subject); {0}: the camera's name.
 DETECTION_FAULTS: dict[DetectionFault, str] = {
@@ -181,6 +184,8 @@ def event_message(event: SystemEvent, camera_name: Callable[[str], str]) -> str:
     if event.kind == K.DETECTION_PROBLEM and event.subject in _FAULT_VALUES:
         template = DETECTION_FAULTS[DetectionFault(event.subject)]
         first = camera_name(event.camera_id) if event.camera_id else ""
+    if event.kind == K.SPEAKER_DOWN:
+        second = failure_word(event.detail)  # the delivery failure, in the operator's words
     text = translate(CONTEXT, template).format(first, second)
     if event.reason is not None:
         text = translate("SystemEvents", "{0}: {1}").format(text, failure_label(event.reason))

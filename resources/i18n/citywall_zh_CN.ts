@@ -3573,6 +3573,14 @@
         <translation>{0} 年的法定节假日未知：处理时限只把周末算作休息日（请在工作日历文件中列出，或更新 CityWall）</translation>
     </message>
     <message>
+        <source>Loudspeaker {0} cannot be reached: {1}</source>
+        <translation>音柱 {0} 无法播放：{1}</translation>
+    </message>
+    <message>
+        <source>Loudspeaker {0} plays again</source>
+        <translation>音柱 {0} 已恢复播放</translation>
+    </message>
+    <message>
         <source>Detection is off: it cannot read the cameras&apos; pictures</source>
         <translation>检测已关闭：无法读取摄像机画面</translation>
     </message>
@@ -4189,6 +4197,81 @@
     <message>
         <source>Shift hand-over…</source>
         <translation>交接班小结…</translation>
+    </message>
+</context>
+<context>
+    <name>Voice</name>
+    <message>
+        <source>no connection</source>
+        <translation>无法连接</translation>
+    </message>
+    <message>
+        <source>no answer in time</source>
+        <translation>应答超时</translation>
+    </message>
+    <message>
+        <source>busy</source>
+        <translation>忙</translation>
+    </message>
+    <message>
+        <source>call not answered</source>
+        <translation>呼叫无人接听</translation>
+    </message>
+    <message>
+        <source>refused by the speaker</source>
+        <translation>被音柱拒绝</translation>
+    </message>
+    <message>
+        <source>user name or password refused</source>
+        <translation>用户名或密码被拒绝</translation>
+    </message>
+    <message>
+        <source>unexpected answer</source>
+        <translation>应答异常</translation>
+    </message>
+    <message>
+        <source>the device has no audio output</source>
+        <translation>设备没有音频输出</translation>
+    </message>
+    <message>
+        <source>interrupted by a more urgent announcement</source>
+        <translation>被更紧急的广播打断</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>not set up (delivery type or password missing)</source>
+        <translation>未配置（缺少播放方式或密码）</translation>
+    </message>
+    <message>
+        <source>Voice prompt {0} playing</source>
+        <translation>第 {0} 次喊话播放中</translation>
+    </message>
+    <message>
+        <source>Prompt {0} played, recheck in {1}</source>
+        <translation>第 {0} 次喊话已播放，{1} 后复核</translation>
+    </message>
+    <message>
+        <source>Rechecking after prompt {0}</source>
+        <translation>第 {0} 次喊话后复核中</translation>
+    </message>
+    <message>
+        <source>Resolved by voice prompt</source>
+        <translation>喊话后已离开</translation>
+    </message>
+    <message>
+        <source>Still there after {0} prompts: case created</source>
+        <translation>{0} 次喊话后仍在：已转案件</translation>
+    </message>
+    <message>
+        <source>Voice escalation stopped by {2}</source>
+        <translation>喊话升级已由 {2} 停止</translation>
+    </message>
+    <message>
+        <source>Voice escalation ended</source>
+        <translation>喊话升级已结束</translation>
     </message>
 </context>
 <context>

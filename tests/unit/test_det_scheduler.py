@@ -175,6 +175,21 @@ def test_the_boost_ends_when_the_alert_clears_and_the_operator_lets_go() -> None
 
 
 # --- motion gating --------------------------------------------------------------------------------------
+def test_a_recheck_goes_before_every_other_camera_once() -> None:
+    """The escalation ladder's recheck after a voice prompt: the camera is checked next, then it
+    is back in the fair rotation (not checked first again and again)."""
+    clock = FakeClock()
+    sched = scheduler(50, clock, cpu_share=0.3, min_interval_s=0.0)
+    sched.check_soon("cam037")
+    sched.check_soon("cam037")  # asked twice: still one recheck
+    run = simulate(sched, clock, 20.0)
+    assert run.checks[0][1] == "cam037"
+    assert run.times("cam037")[1] - run.times("cam037")[0] > 5.0  # then it waits its turn
+    other = FakeClock()
+    plain = simulate(scheduler(50, other, cpu_share=0.3, min_interval_s=0.0), other, 20.0)
+    assert plain.checks[0][1] != "cam037"  # without the request it was not first
+
+
 def test_still_cameras_are_checked_less_often_but_never_beyond_revisit() -> None:
     clock = FakeClock()
     sched = scheduler(20, clock, cpu_share=0.2, min_interval_s=0.0, still_weight=0.25, revisit_s=10.0)

@@ -49,7 +49,7 @@ class SqlAlertRepository(StoreReads):
     def append(self, alert: Alert, draft: AuditDraft) -> AuditEvent:
         return self.append_many([(alert, draft)])[0]
 
-    def append_many(self, changes: Sequence[tuple[Alert, AuditDraft]]) -> list[AuditEvent]:
+    def append_many(self, changes: Sequence[tuple[Alert | None, AuditDraft]]) -> list[AuditEvent]:
         """Several changes in one transaction (one commit, one sync to disk): all kept or none,
         chained in the order given. Each table gets one executemany of statements built once:
         building a statement per row cost ~2 ms of the writer's CPU per write (SQLAlchemy's
@@ -65,11 +65,14 @@ class SqlAlertRepository(StoreReads):
                     event = seal(draft, seq + 1, prev)
                     seq, prev = event.seq, event.hash
                     event_rows.append(event_row(event))
+                    events.append(event)
+                    if alert is None:  # an event of its own (no alert row to keep)
+                        continue
                     alert_rows.append(_alert_row(alert, canonical(alert_to_record(alert))))
                     evidence_rows += _evidence_records(alert.evidence)
-                    events.append(event)
                 conn.execute(self._statements.insert_event, event_rows)
-                conn.execute(self._statements.upsert_alert, alert_rows)  # in order: the last one stays
+                if alert_rows:
+                    conn.execute(self._statements.upsert_alert, alert_rows)  # in order: the last one stays
                 if evidence_rows:
                     conn.execute(self._statements.insert_evidence, evidence_rows)
         except (SQLAlchemyError, OSError) as exc:

@@ -42,7 +42,7 @@ class WriteDone:
 
 @dataclass(frozen=True)
 class _Job:
-    alert: Alert
+    alert: Alert | None
     draft: AuditDraft
     future: Future[AuditEvent]
     submitted: float
@@ -70,7 +70,7 @@ class AlertWriter:
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
 
-    def submit(self, alert: Alert, draft: AuditDraft) -> Future[AuditEvent]:
+    def submit(self, alert: Alert | None, draft: AuditDraft) -> Future[AuditEvent]:
         """Queue the write; never blocks. After :meth:`close` the future fails at once."""
         future: Future[AuditEvent] = Future()
         if self._closed.is_set():
@@ -142,7 +142,7 @@ class AlertWriter:
         error = (
             exc if isinstance(exc, StoreUnavailable) else StoreUnavailable("?", StoreFault.OTHER, repr(exc))
         )
-        log.error("alert %s not saved (%s): %s", job.alert.id, job.draft.action, error)
+        log.error("%s not saved (%s): %s", job.draft.subject, job.draft.action, error)
         self._done(job, ok=False)
         job.future.set_exception(error)
         self._failing = True
@@ -153,7 +153,7 @@ class AlertWriter:
         latency = time.perf_counter() - job.submitted
         self.latencies_s.append(latency)
         if self._on_written is not None:
-            done = WriteDone(job.alert.id, latency, ok)
+            done = WriteDone(job.draft.subject.removeprefix("alert:"), latency, ok)
             self._call(lambda: self._on_written(done) if self._on_written else None)
 
     @staticmethod

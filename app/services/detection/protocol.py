@@ -54,6 +54,13 @@ class AlertBoost:
 
 
 @dataclass(frozen=True)
+class CheckSoon:
+    """Check this camera before the others, once (the escalation ladder's recheck after a prompt)."""
+
+    camera_id: str
+
+
+@dataclass(frozen=True)
 class BinClassifierChanged:
     """Judge bins with the classifier at ``path`` from now on (e.g. retrained from the site's pictures)."""
 

@@ -30,6 +30,7 @@ from app.services.detection.protocol import (
     AlertCleared,
     BinClassifierChanged,
     BinsClean,
+    CheckSoon,
     DetectionProblem,
     DetectionUpdate,
     OverlayBox,
@@ -251,6 +252,8 @@ class DetectionRuntime:
             self._on_zones(message)
         elif isinstance(message, AlertBoost) and message.camera_id in self._cams:
             self.scheduler.set_alert(message.camera_id, message.boosted)  # the alert service says
+        elif isinstance(message, CheckSoon) and message.camera_id in self._cams:
+            self.scheduler.check_soon(message.camera_id)
         elif isinstance(message, BinClassifierChanged):
             self._on_bin_classifier(Path(message.path))
         elif isinstance(message, BinsClean) and message.camera_id in self._cams:

@@ -87,6 +87,7 @@ class _Camera:
     picture: bool = True
     alert: bool = False
     boost: bool = False
+    soon: bool = False  # asked to go first once (a recheck)
     epoch: int = 0
     in_flight: Ticket | None = None
     last_checked: float | None = None  # for the UI
@@ -116,6 +117,7 @@ class DetectionScheduler:
         self._refilled = clock()
         self._done: deque[float] = deque()  # completion times of checks, for samples_per_s
         self._flying: dict[str, _Camera] = {}  # cameras with a check in flight
+        self._soon = 0  # cameras asked to go first (check_soon)
         self.wake_at = -math.inf  # after next_check() gave None: when asking again is worth it
         self._eligible: list[_Camera] | None = None  # cache of who may be checked; None: stale
         self._eligible_until = math.inf  # … and when a warm-up ends (the cache goes stale then)
@@ -188,6 +190,12 @@ class DetectionScheduler:
         if cam.boost != on:
             cam.boost = on
             self._ring = None
+
+    def check_soon(self, camera_id: str) -> None:
+        """Check the camera before every other as soon as it may be checked (once)."""
+        cam = self._cams[camera_id]
+        if not cam.soon:
+            cam.soon, self._soon = True, self._soon + 1
 
     def _pause(self, cam: _Camera) -> None:
         """The view changed: a planned check is void and the revisit interval starts again."""
@@ -296,6 +304,9 @@ class DetectionScheduler:
                 oldest, oldest_age = cam, now - ref
         if oldest is None:
             return None
+        soon = next((c for c in candidates.values() if c.soon), None) if self._soon else None
+        if soon is not None:  # a recheck asked for: it goes first, and pays for it
+            oldest, oldest_age = soon, math.inf
         if oldest_age >= cfg.revisit_s - cfg.guard_s:  # overdue: it goes first, and pays for it
             cam = oldest
             cost = cam.cost or self._mean_cost
@@ -303,6 +314,8 @@ class DetectionScheduler:
         else:
             cam = self._round_robin(candidates, eligible)
         ticket = Ticket(cam.camera_id, cam.preset, cam.epoch, now)
+        if cam.soon:
+            cam.soon, self._soon = False, max(0, self._soon - 1)
         cam.in_flight = ticket
         self._flying[cam.camera_id] = cam
         return ticket

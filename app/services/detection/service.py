@@ -45,6 +45,7 @@ from app.services.detection.protocol import (
     AlertRaised,
     BinClassifierChanged,
     BinsClean,
+    CheckSoon,
     DetectionProblem,
     DetectionUpdate,
     RevisitStats,
@@ -307,6 +308,18 @@ class DetectionService:
             else:
                 self._boosts.pop(camera_id, None)
         self._send(message)
+
+    def check_soon(self, camera_id: str) -> None:
+        """Check the camera before the others, once (a recheck: is the vendor still there?)."""
+        self._send(CheckSoon(camera_id))
+
+    def last_checked(self, camera_id: str) -> float | None:
+        """When the camera was last checked, in wall-clock seconds (from the latest statistics)."""
+        stats = self.stats()
+        found = next((c for c in stats.cameras if c.camera_id == camera_id), None) if stats else None
+        if found is None or found.last_checked is None:
+            return None
+        return time.time() - (time.monotonic() - found.last_checked)  # the worker's monotonic clock
 
     def set_bin_classifier(self, path: Path) -> None:
         """Judge bins with the classifier at ``path`` (the site's own, retrained from its pictures)."""
