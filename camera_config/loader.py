@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from camera_config import voice, yaml_nodes
+from camera_config import voice_refs, yaml_nodes
 from camera_config.explain import Problem, explain
 from camera_config.issues import ConfigError, ConfigIssue, format_path
 from camera_config.models import TIMEZONE_PATTERN, FileSource, SiteConfig, raw_site_violations
@@ -261,9 +261,9 @@ def _zone_warnings(site: SiteConfig, path: Path, root: Node) -> list[ConfigIssue
     rules = site.voice.rules
     if not (any(s.zones for s in site.speakers) or rules.vending.zones or rules.bin_overflow.zones):
         return []
-    facts = voice.camera_facts(site.cameras)
+    facts = voice_refs.camera_facts(site.cameras)
     warnings = []
-    for v in voice.zone_warnings(site.speakers, site.voice, facts, voice.Text.ZONES_IN_FILE):
+    for v in voice_refs.zone_warnings(site.speakers, site.voice, facts, voice_refs.Text.ZONES_IN_FILE):
         mark, _ = yaml_nodes.locate(root, v.path, at_parent=False)
         warnings.append(ConfigIssue(path, mark.line, mark.column, format_path(v.path), v.message))
     return warnings

@@ -35,13 +35,8 @@ from camera_config.model_base import (
     unknown_message,
 )
 from camera_config.rules import RuleViolation, SiteRuleError
-from camera_config.voice import (
-    SpeakerSpec,
-    VoiceSettings,
-    camera_facts,
-    raw_camera_facts,
-    voice_violations,
-)
+from camera_config.voice import SpeakerSpec, VoiceSettings
+from camera_config.voice_refs import camera_facts, raw_camera_facts, voice_violations
 
 # Defined with the base model; named here too, where the site's modules have always found them.
 CAMERA_ID_PATTERN = model_base.CAMERA_ID_PATTERN

@@ -11,7 +11,8 @@ from app.core.voice import Codec, DeliveryKind, QuietHours, Speaker, VoicePolicy
 from app.core.voice_ladder import LadderConfig
 from camera_config.issues import format_path
 from camera_config.models import RtspSource, SiteConfig, ZoneSpec
-from camera_config.voice import CameraFacts, SpeakerSpec, zone_warnings
+from camera_config.voice import SpeakerSpec
+from camera_config.voice_refs import CameraFacts, zone_warnings
 
 
 def speakers(site: SiteConfig) -> tuple[Speaker, ...]:

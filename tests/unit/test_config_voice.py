@@ -17,7 +17,7 @@ from camera_config.issues import ConfigError, ConfigIssue
 from camera_config.loader import load_site, load_site_report
 from camera_config.models import SiteConfig, ZoneSpec
 from camera_config.site_writer import create_site
-from camera_config.voice import LADDER_DEFAULTS, POLICY_DEFAULTS, RULE_NAMES
+from camera_config.voice import LADDER_DEFAULTS, POLICY_DEFAULTS, RULE_NAMES, SpeakerSpec
 
 SECRET = "Pa5s#NotARealOne!7"
 CAM_SECRET = "Cam#NotARealOne!3"
@@ -246,6 +246,8 @@ BAD = [
      "speakers[1].ttl", "ttl: 3", "rtp speakers only"),
     ("password without a user", "    username: paging\n", "",
      "speakers[1].password_env", "password_env: PA_SIP_PASSWORD", "needs `username`"),
+    ("zones without cameras", "    cameras: [cam-2]\n", "    zones: [gate]\n",
+     "speakers[1].zones", "    zones: [gate]\n  - id: pa-http", "`zones` needs `cameras`"),
     ("a literal password", "    password_env: PA_HTTP_PASSWORD\n", "    password: Hunter2\n",
      "speakers[2].password", "password: Hunter2", "never written in the site file"),
     ("a missing variable", "password_env: PA_HTTP_PASSWORD", "password_env: PA_UNSET_PASSWORD",
@@ -294,6 +296,25 @@ def test_each_mistake_is_named_by_file_line_and_field(
     assert issue.file == path and issue.line == line_of(text, written), str(issue)
     assert words in issue.message, str(issue)
     assert str(issue).startswith(f"{path}:{issue.line}:")
+
+
+GOOD_ADDRESSES = [
+    ("rtp", "rtp://[ff02::1]:5004", True),
+    ("rtp", "rtp://239.255.0.1:5004", True),
+    ("rtp", "rtp://10.0.0.21:6000", False),
+    ("rtp", "rtp://speaker-01.street.local:5004", False),
+    ("sip", "sip:pa@10.0.0.5", False),
+    ("sip", "sips:pa.east@speaker.local:5061", False),
+    ("sip", "sip:801@[2001:db8::1]:5060", False),
+    ("onvif_backchannel", "rtsp://10.0.0.1:554/Streaming/Channels/101?transportmode=unicast", False),
+    ("http", "http://10.0.0.6:8080/api/play", False),
+]
+
+
+@pytest.mark.parametrize(("kind", "address", "multicast"), GOOD_ADDRESSES)
+def test_the_addresses_speakers_take(kind: str, address: str, multicast: bool) -> None:
+    spec = SpeakerSpec.model_validate({"id": "s", "kind": kind, "address": address, "cameras": ["c"]})
+    assert spec.address == address and spec.multicast is multicast
 
 
 def test_a_speaker_mistake_is_reported_beside_other_problems_in_one_pass(tmp_path: Path) -> None:
