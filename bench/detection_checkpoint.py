@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/detection_checkpoint.py [--seconds 90] [--cameras 100] [--writes 5]
 
-The demo's two scene views (the street stall, 占道经营, and the overflowing bin, 垃圾满溢; the demo
+The demo's scene views (the street stalls, 占道经营, and the overflowing bin, 垃圾满溢; the demo
 detection settings: the weight-free stationary detector, bin references, 60 s dwell, 2 s revisit)
 are checked for ``--seconds`` of scene time at the revisit, as the worker checks them; their
 checkpoints (rules, background, bin references, one open alert each) stand in for every camera of a
@@ -32,13 +32,8 @@ if str(ROOT) not in sys.path:
 from app.core.alerts import Alert, Rule  # noqa: E402
 from app.demo.clips import find_vtest  # noqa: E402
 from app.demo.encode import SUB  # noqa: E402
-from app.demo.scenes import (  # noqa: E402
-    SceneKey,
-    demo_detection_settings,
-    make_scenes,
-    scene_zones,
-    source_frames,
-)
+from app.demo.scene_clips import source_frames  # noqa: E402
+from app.demo.scenes import SceneKey, demo_detection_settings, make_scenes, scene_zones  # noqa: E402
 from app.demo.variants import shrink  # noqa: E402
 from app.services.detection.protocol import ViewCheckpoint  # noqa: E402
 from app.services.detection.saved_views import SavedViews  # noqa: E402

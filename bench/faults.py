@@ -3,8 +3,8 @@
     .venv/bin/python bench/faults.py [--seconds 150] [--cameras 40] [--workers 2] [--phase-s 5]
                                      [--kill-after 45] [--no-kill]
 
-The demo RTSP server serves ``--cameras`` demo cameras (the two scripted scenes among them:
-a stall that stands on the pavement from 15 s of its clip, a bin that fills up) on
+The demo RTSP server serves ``--cameras`` demo cameras (the scripted scenes among them: a
+stall that stands on the pavement from 15 s of its clip, a bin that fills up, another stall) on
 ``--workers`` decoder workers, every camera decoded live at a wall tile's size. One ordinary
 camera is served by a server of its own that cycles, ``--phase-s`` seconds each, through
 garbage H.264 → nobody there (connection refused) → good video → garbage …; the detection
@@ -224,7 +224,8 @@ def measure(args: argparse.Namespace) -> Result:
     from app.demo.clips import generate_demo_clips
     from app.demo.paths import default_cache_dir
     from app.demo.rtsp_server import DemoRtspServer
-    from app.demo.scenes import DEMO_DWELL_S, add_demo_scenes, generate_scene_clips, with_scene_mounts
+    from app.demo.scene_clips import generate_scene_clips
+    from app.demo.scenes import DEMO_DWELL_S, SCENE_CAMERAS, add_demo_scenes, with_scene_mounts
     from app.demo.site import build_demo_site, demo_manifest
     from app.media.protocol import SecretUrl
     from app.media.specs import site_specs
@@ -237,7 +238,8 @@ def measure(args: argparse.Namespace) -> Result:
     scenes = generate_scene_clips(args.scene_cache or default_cache_dir(), streams=("sub",))
 
     def demo_site(base: str) -> SiteConfig:
-        return add_demo_scenes(build_demo_site(base, n_cameras=args.cameras - 2, clips=clips), base, scenes)
+        ordinary = build_demo_site(base, n_cameras=args.cameras - len(SCENE_CAMERAS), clips=clips)
+        return add_demo_scenes(ordinary, base, scenes)
 
     manifest = demo_manifest(demo_site("rtsp://127.0.0.1:1"), clips, tcp_only=True)  # paths only
     server = DemoRtspServer(with_scene_mounts(manifest, demo_site("rtsp://127.0.0.1:1"), scenes), port=0)
@@ -347,7 +349,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
     ap.add_argument("--seconds", type=float, default=150.0, help="length of the run (default 150)")
     ap.add_argument(
-        "--cameras", type=int, default=40, help="demo cameras, the two scenes included (default 40)"
+        "--cameras", type=int, default=40, help="demo cameras, the scripted scenes included (default 40)"
     )
     ap.add_argument("--workers", type=int, default=2, help="decoder workers (default 2)")
     ap.add_argument(
@@ -363,8 +365,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     ap.add_argument("--scene-cache", type=Path, default=None, help="scene clip cache (default: the demo's)")
     args = ap.parse_args(argv)
-    if args.cameras < 4 or args.seconds <= 0 or args.workers < 1 or args.phase_s <= 0:
-        ap.error("--cameras must be >= 4, --seconds and --phase-s > 0, --workers >= 1")
+    if args.cameras < 5 or args.seconds <= 0 or args.workers < 1 or args.phase_s <= 0:
+        ap.error("--cameras must be >= 5, --seconds and --phase-s > 0, --workers >= 1")
     return args
 
 

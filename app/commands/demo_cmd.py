@@ -76,7 +76,8 @@ def handle(args: argparse.Namespace) -> int:
     from app.demo.clips import generate_demo_clips
     from app.demo.panorama import generate_panorama_clip
     from app.demo.rtsp_server import DemoRtspServer, DemoServerError, free_port
-    from app.demo.scenes import SCENE_CAMERAS, add_demo_scenes, generate_scene_clips, with_scene_mounts
+    from app.demo.scene_clips import generate_scene_clips
+    from app.demo.scenes import SCENE_CAMERAS, add_demo_scenes, with_scene_mounts
     from app.demo.site import (
         add_demo_ptz,
         build_demo_site,
@@ -108,7 +109,8 @@ def handle(args: argparse.Namespace) -> int:
     scenes = generate_scene_clips(progress=_progress) if args.cameras > len(SCENE_CAMERAS) else None
     port = free_port()
     base = f"rtsp://127.0.0.1:{port}"
-    # The scripted scenes (a stall that comes and goes, a bin that fills up) take two of the places.
+    # The scripted scenes (a stall that stays, a bin that fills up, a stall that leaves when asked)
+    # take three of the places.
     ordinary = args.cameras - (len(SCENE_CAMERAS) if scenes is not None else 0)
     site = with_demo_patrols(add_demo_ptz(build_demo_site(base, n_cameras=ordinary, clips=clips), base))
     if scenes is not None:

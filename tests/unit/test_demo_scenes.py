@@ -12,20 +12,21 @@ import pytest
 
 from app.demo.clips import ClipSet, find_vtest
 from app.demo.encode import MAIN, SUB
+from app.demo.scene_clips import SceneClips, generate_scene_clips, source_frames
+from app.demo.scene_sprites import REAL_BAGS, burn_clock
 from app.demo.scenes import (
-    REAL_BAGS,
+    MOVED_ON_ALERT_S,
+    MOVED_ON_CLEAR_AFTER_S,
+    MOVED_ON_SCRIPT,
     SCENE_GROUP,
     BinScene,
     BinScript,
-    SceneClips,
     VendingScene,
     VendingScript,
     add_demo_scenes,
     demo_detection_settings,
-    generate_scene_clips,
     make_scenes,
     scene_zones,
-    source_frames,
     with_scene_mounts,
 )
 from app.demo.site import build_demo_site, demo_manifest
@@ -37,6 +38,7 @@ from detectors.types import BinRoi, HitState, Mask, SceneGeometry, Zone
 
 SHORT_VENDING = VendingScript(length_s=6.0, appear_s=2.0, leave_s=4.0, push_s=0.5)
 SHORT_BIN = BinScript(length_s=6.0, fill_from_s=1.0, full_at_s=2.5, emptied_s=4.5)
+SHORT_MOVED_ON = VendingScript(length_s=6.0, appear_s=1.0, leave_s=3.0, push_s=0.5)
 FPS = SUB.fps
 
 
@@ -68,6 +70,9 @@ def test_scripts_say_what_is_there_when_and_loop() -> None:
     script = VendingScript()
     assert not script.present(14.9) and script.present(15.0) and script.present(114.9)
     assert not script.present(115.0) and script.present(180.0 + 20.0)
+    moved_on = MOVED_ON_SCRIPT  # the same loop, a later stall that leaves long before the other
+    assert not moved_on.present(24.9) and moved_on.present(25.0) and moved_on.present(103.9)
+    assert not moved_on.present(104.0) and moved_on.length_s == script.length_s
     bins = BinScript()
     assert [bins.items_at(t, 9) for t in (0, 24.9, 25, 70, 139.9, 140, 205)] == [0, 0, 1, 9, 9, 0, 1]
     assert bins.items_at(47.5, 9) == 5  # one more item every (70 - 25) / 8 s
@@ -83,10 +88,17 @@ def test_default_timeline_fits_the_demo_rules_in_one_loop() -> None:
     settings = demo_detection_settings()
     vending = VendingParams.model_validate(settings.rules["vending"]).persistence
     bins = BinParams.model_validate(settings.rules["bins"]).persistence
-    v, b = VendingScript(), BinScript()
+    b = BinScript()
     found_after_s = 10.0  # the stationary detector: ~7 s to see a new object, plus sampling
-    assert v.appear_s + found_after_s + vending.dwell_s < v.leave_s
-    assert v.leave_s + v.push_s + vending.clear_window_s + vending.cooldown_s < v.length_s + v.appear_s
+    for v in (VendingScript(), MOVED_ON_SCRIPT):
+        assert v.appear_s + found_after_s + vending.dwell_s < v.leave_s
+        assert v.leave_s + v.push_s + vending.clear_window_s + vending.cooldown_s < v.length_s + v.appear_s
+    # the moved-on scene's measured alert and clear: while the stall stands, and within the loop
+    v = MOVED_ON_SCRIPT
+    assert v.appear_s + vending.dwell_s <= MOVED_ON_ALERT_S[0] and MOVED_ON_ALERT_S[1] < v.leave_s
+    # a clear needs a window of misses (all but one: 1 hit in 11 samples is below the clear ratio)
+    assert vending.clear_window_s - 2 * settings.revisit_s <= MOVED_ON_CLEAR_AFTER_S[0]
+    assert v.leave_s + MOVED_ON_CLEAR_AFTER_S[1] + vending.cooldown_s < v.length_s + v.appear_s
     assert b.full_at_s + bins.dwell_s < b.emptied_s
     assert b.emptied_s + bins.clear_window_s + bins.cooldown_s < b.length_s + b.fill_from_s
 
@@ -104,6 +116,23 @@ def test_the_stall_is_pushed_in_stands_and_is_pushed_away() -> None:
     for t, there in ((1.0, False), (2.0, True), (3.9, True), (4.6, False), (6.0 + 3.0, True)):
         diff = region_diff(scene.frame(street(), t, 0), base, spot)
         assert (diff > 25) == there, (t, diff)
+
+
+def test_the_moved_on_stall_stands_on_the_mirrored_street_until_it_is_pushed_away() -> None:
+    scene = make_scenes(size=MAIN.size, moved_on=SHORT_MOVED_ON)["moved_on"]
+    assert isinstance(scene, VendingScene) and scene.mirror
+    plain = VendingScene(SHORT_MOVED_ON, MAIN.size)
+    base = render(scene.view, street(), MAIN.size)[:, ::-1]  # the street from its other side
+    spot, other_side = box_px(scene.stall_box(), MAIN.size), box_px(plain.stall_box(), MAIN.size)
+    x1, _, x2, _ = scene.stall_box()
+    assert x2 < 0.5 < plain.stall_box()[0] and x1 == pytest.approx(1 - plain.stall_box()[2])
+    for t, there in ((0.4, False), (1.0, True), (2.9, True), (3.6, False), (6.0 + 2.0, True)):
+        picture = scene.frame(street(), t, 0)
+        assert (region_diff(picture, base, spot) > 25) == there, t
+        assert region_diff(picture, base, other_side) < 1.0  # nothing where the other scene's stands
+    expected = np.ascontiguousarray(base)  # with the stall gone: the mirrored street, and the
+    burn_clock(expected, 5.0)  # clock burned in the right way round, as on every camera
+    assert np.array_equal(scene.frame(street(), 5.0, 0), expected)
 
 
 def test_bags_pile_up_and_are_taken_away() -> None:
@@ -138,7 +167,11 @@ def decode(path: Path) -> list[np.ndarray]:
 @pytest.fixture(scope="module")
 def short_clips(tmp_path_factory: pytest.TempPathFactory) -> SceneClips:
     return generate_scene_clips(
-        tmp_path_factory.mktemp("scenes"), vending=SHORT_VENDING, bins=SHORT_BIN, photos=None
+        tmp_path_factory.mktemp("scenes"),
+        vending=SHORT_VENDING,
+        bins=SHORT_BIN,
+        moved_on=SHORT_MOVED_ON,
+        photos=None,
     )
 
 
@@ -147,18 +180,24 @@ def test_clips_show_the_object_at_the_scripted_times(short_clips: SceneClips) ->
     src = find_vtest()
     count = round(SHORT_VENDING.length_s * FPS)
     streets = list(source_frames(src, FPS, count))
-    scenes = make_scenes(SHORT_VENDING, SHORT_BIN, MAIN.size)
-    vending = scenes["vending"]
-    assert isinstance(vending, VendingScene)
-    for stream, profile in (("sub", SUB), ("main", MAIN)):
-        frames = decode(short_clips.clip("vending", stream))  # type: ignore[arg-type]
-        assert len(frames) == count and frames[0].shape == (profile.height, profile.width, 3)
-        spot = box_px(vending.stall_box(), profile.size)
-        for t, there in ((0.5, False), (2.3, True), (3.7, True), (5.5, False)):
-            n = round(t * FPS)
-            bare = shrink(render(vending.view, streets[n], MAIN.size), profile.size)
-            diff = region_diff(frames[n], bare, spot)
-            assert (diff > 20) == there, (stream, t, diff)
+    scenes = make_scenes(SHORT_VENDING, SHORT_BIN, MAIN.size, moved_on=SHORT_MOVED_ON)
+    stands = {  # when each stall is (not) there in the short scripts
+        "vending": ((0.5, False), (2.3, True), (3.7, True), (5.5, False)),
+        "moved_on": ((0.3, False), (1.2, True), (2.8, True), (4.0, False), (5.5, False)),
+    }
+    for key, times in stands.items():
+        vending = scenes[key]  # type: ignore[index]
+        assert isinstance(vending, VendingScene)
+        for stream, profile in (("sub", SUB), ("main", MAIN)):
+            frames = decode(short_clips.clip(key, stream))  # type: ignore[arg-type]
+            assert len(frames) == count and frames[0].shape == (profile.height, profile.width, 3)
+            spot = box_px(vending.stall_box(), profile.size)
+            for t, there in times:
+                n = round(t * FPS)
+                bare = render(vending.view, streets[n], MAIN.size)
+                bare = shrink(bare[:, ::-1] if vending.mirror else bare, profile.size)
+                diff = region_diff(frames[n], bare, spot)
+                assert (diff > 20) == there, (key, stream, t, diff)
     bin_scene = scenes["bin"]
     assert isinstance(bin_scene, BinScene)
     frames = decode(short_clips.clip("bin", "sub"))
@@ -173,11 +212,23 @@ def test_clips_are_cached(short_clips: SceneClips) -> None:
         short_clips.directory,
         vending=SHORT_VENDING,
         bins=SHORT_BIN,
+        moved_on=SHORT_MOVED_ON,
         photos=None,
         progress=lambda _f, m: messages.append(m),
     )
     assert again.sub == short_clips.sub and again.main == short_clips.main
-    assert messages == [f"demo scenes ready (0 made, 4 cached) in {short_clips.directory}"]
+    assert messages == [f"demo scenes ready (0 made, 6 cached) in {short_clips.directory}"]
+    assert again.moved_on == SHORT_MOVED_ON
+    other = generate_scene_clips(  # another script for the moved-on scene: its clips alone are new
+        short_clips.directory,
+        vending=SHORT_VENDING,
+        bins=SHORT_BIN,
+        moved_on=VendingScript(length_s=6.0, appear_s=1.0, leave_s=2.0, push_s=0.5),
+        photos=None,
+        streams=("sub",),
+    )
+    assert other.sub["vending"] == short_clips.sub["vending"]
+    assert other.sub["moved_on"] != short_clips.sub["moved_on"] and other.sub["moved_on"].exists()
 
 
 # --- the demo site --------------------------------------------------------------------------------
@@ -187,18 +238,24 @@ def test_scene_cameras_come_first_with_zones_and_their_own_mounts(short_clips: S
     base = "rtsp://127.0.0.1:8554"
     site = add_demo_scenes(build_demo_site(base, n_cameras=4), base, short_clips)
     SiteConfig.model_validate(site.model_dump())  # still a valid site
-    assert [c.id for c in site.cameras[:2]] == ["scn001", "scn002"] and len(site.cameras) == 6
-    vending, bin_camera = site.cameras[0], site.cameras[1]
-    assert vending.group == SCENE_GROUP and "60" in vending.name and "60" in bin_camera.name
+    assert [c.id for c in site.cameras[:3]] == ["scn001", "scn002", "scn003"] and len(site.cameras) == 7
+    vending, bin_camera, moved_on = site.cameras[:3]
+    assert all(c.group == SCENE_GROUP and "60" in c.name for c in (vending, bin_camera, moved_on))
     assert vending.detection == CameraDetection(zones=scene_zones()["vending"])
+    assert moved_on.detection == CameraDetection(zones=scene_zones()["moved_on"])
+    assert moved_on.name.startswith("演示 喊话劝离 人行道")
+    vending_zones = [z.id for c in site.cameras[:3] for z in c.detection.zones if z.kind == "no_vending"]  # type: ignore[union-attr]
+    assert vending_zones == ["no-vending-1", "no-vending-3"]  # (the voice settings tell them apart)
     kinds = [z.kind for z in bin_camera.detection.zones]  # type: ignore[union-attr]
     assert kinds == ["bin", "mask"]
     assert site.detection == demo_detection_settings() and site.detection.revisit_s == 2.0
     manifest = with_scene_mounts(demo_manifest(site, _clip_set(short_clips)), site, short_clips)
     by_path = {m["path"]: m for m in manifest["mounts"]}
-    assert len(by_path) == len(manifest["mounts"]) == 12  # one sub and one main per camera
+    assert len(by_path) == len(manifest["mounts"]) == 14  # one sub and one main per camera
     assert by_path["scn001"]["file"] == str(short_clips.clip("vending", "sub"))
     assert by_path["scn002_main"]["file"] == str(short_clips.clip("bin", "main"))
+    assert by_path["scn003"]["file"] == str(short_clips.clip("moved_on", "sub"))
+    assert by_path["scn003_main"]["file"] == str(short_clips.clip("moved_on", "main"))
     assert by_path["scn001"]["offset_frames"] == 0  # the story starts at the beginning
     with pytest.raises(ValueError, match="already has cameras scn001"):
         add_demo_scenes(site, base, short_clips)
@@ -275,3 +332,9 @@ def test_every_rule_raises_and_clears_in_one_loop_of_the_demo_scenes() -> None:
     (raised, t_raised), (cleared, t_cleared) = hits["bin"]
     assert (raised, cleared) == (HitState.RAISED, HitState.CLEARED)
     assert b.fill_from_s + 60 <= t_raised < b.emptied_s and b.emptied_s < t_cleared < length
+    # the moved-on stall: within the measured ranges the demo's voice ladder is timed against
+    (raised, t_raised), (cleared, t_cleared) = hits["moved_on"]
+    assert (raised, cleared) == (HitState.RAISED, HitState.CLEARED)
+    assert MOVED_ON_ALERT_S[0] <= t_raised <= MOVED_ON_ALERT_S[1]
+    gone = MOVED_ON_SCRIPT.leave_s
+    assert gone + MOVED_ON_CLEAR_AFTER_S[0] <= t_cleared <= gone + MOVED_ON_CLEAR_AFTER_S[1]

@@ -13,13 +13,8 @@ import pytest
 
 from app.demo.clips import find_vtest
 from app.demo.encode import SUB
-from app.demo.scenes import (
-    VendingScene,
-    VendingScript,
-    demo_detection_settings,
-    make_scenes,
-    source_frames,
-)
+from app.demo.scene_clips import source_frames
+from app.demo.scenes import VendingScene, VendingScript, demo_detection_settings, make_scenes
 from app.demo.variants import shrink
 from detectors.bins import BinMonitor
 from detectors.pipeline import PipelineConfig, PipelineState, ScenePipeline
