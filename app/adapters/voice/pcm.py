@@ -39,6 +39,11 @@ def _db(value: float) -> float:
 def to_8k_mono(samples: npt.NDArray[np.int16], rate: int, channels: int = 1) -> Samples:
     """``samples`` (interleaved when ``channels`` > 1) at ``rate`` → 8 kHz mono, through PyAV's
     resampler (swresample: a proper low-pass before decimation, no aliasing)."""
+    return resample_mono(samples, rate, channels, SAMPLE_RATE)
+
+
+def resample_mono(samples: npt.NDArray[np.int16], rate: int, channels: int, out_rate: int) -> Samples:
+    """``samples`` (interleaved) at ``rate`` → mono at ``out_rate`` (a sound card's, to listen)."""
     if channels < 1 or rate < 1:
         raise ValueError(f"not audio: {channels} channel(s) at {rate} Hz")
     frames = len(samples) // channels
@@ -51,7 +56,7 @@ def to_8k_mono(samples: npt.NDArray[np.int16], rate: int, channels: int = 1) -> 
         layout = "mono"
     frame = av.AudioFrame.from_ndarray(data.reshape(1, -1), format="s16", layout=layout)
     frame.sample_rate = rate
-    resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
+    resampler = av.AudioResampler(format="s16", layout="mono", rate=out_rate)
     return join_frames([*resampler.resample(frame), *resampler.resample(None)])
 
 
