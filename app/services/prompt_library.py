@@ -5,7 +5,8 @@ Shipped prompts live in ``resources/voice`` (``prompts.json`` and one 8 kHz WAV 
 ``scripts/render_prompts.py``), so they play on a workstation without eSpeak NG. They can be
 renamed (the new name is kept with the site's prompts), never deleted.
 
-The site's prompts are kept in a folder (``prompts.json`` and ``audio/<sha256>.wav``)::
+The site's prompts are kept in a folder (``prompts.json``, ``audio/<sha256>.wav``, and with
+:meth:`PromptLibrary.in_folder` the text-to-speech cache ``tts-cache/``)::
 
     {"version": 1, "prompts": {"p-3f9a0c21d4e5": {"name": "…", "text": "…", "language": "zh",
         "source": "tts", "audio_sha256": "…", "duration_s": 4.2, "created_by": "张三",
@@ -122,6 +123,11 @@ class PromptLibrary:
         self.listeners: list[Callable[[], None]] = []  # called after every change (any thread)
         self.reload()
 
+    @classmethod
+    def in_folder(cls, folder: Path, *, events: EventSink | None = None) -> PromptLibrary:
+        """The library of a site's data folder: prompts in ``folder``, spoken text cached beside them."""
+        return cls(folder, TextToSpeech(Path(folder) / "tts-cache"), events=events)
+
     # -- reading ---------------------------------------------------------------------------------------
     def reload(self) -> list[str]:
         """(Re-)read the shipped prompts and the site's file; return (and keep) the problems found."""
@@ -193,13 +199,13 @@ class PromptLibrary:
         text = " ".join(text.split())
         if not text:
             raise TtsError(TtsProblem.EMPTY_TEXT)
-        name = self._free_name(name or _name_from(text))
+        name = self._free_name(name) if name.strip() else self._unique_name(_name_from(text))
         pcm = self.tts.render(text, language, speed)
         return self._add(pcm, name, text, language, PromptSource.TTS, by)
 
     def add_file(self, path: Path, *, name: str = "", text: str = "", by: str = "") -> Prompt:
         """Import a sound file. Raises ClipImportError (naming the file), PromptError, OSError."""
-        name = self._free_name(name or Path(path).stem)
+        name = self._free_name(name) if name.strip() else self._unique_name(Path(path).stem)
         pcm = import_clip(Path(path))
         return self._add(pcm, name, text.strip(), TtsLanguage.ZH, PromptSource.IMPORTED, by)
 
@@ -274,6 +280,15 @@ class PromptLibrary:
         if any(p.name == name and p.id != but for p in self.prompts()):
             raise PromptError(LibraryProblem.NAME_TAKEN, name)
         return name
+
+    def _unique_name(self, name: str) -> str:
+        """``name``, or ``name (2)``, ``name (3)`` … when it is taken (a name nobody typed)."""
+        base = " ".join(name.split())[: MAX_NAME - 5] or "prompt"
+        taken = {p.name for p in self.prompts()}
+        candidate, n = base, 2
+        while candidate in taken:
+            candidate, n = f"{base} ({n})", n + 1
+        return candidate
 
     def _changed(self) -> None:
         for listener in list(self.listeners):

@@ -195,3 +195,15 @@ def test_a_prompt_from_text_gets_a_name_from_its_first_words(tmp_path: Path, tts
     pcm = library.clip(prompt.id).pcm
     assert hashlib.sha256(pcm).hexdigest() == prompt.audio_sha256
     assert prompt.duration_s == pytest.approx(len(pcm) / 2 / SAMPLE_RATE)
+
+
+@needs_ffmpeg
+def test_a_name_nobody_typed_is_made_unique_a_typed_one_is_refused(tmp_path: Path) -> None:
+    library = PromptLibrary.in_folder(tmp_path / "voice")
+    sound = tone(tmp_path / "铃声.wav")
+    names = [library.add_file(sound).name for _ in range(3)]
+    assert names == ["铃声", "铃声 (2)", "铃声 (3)"]
+    with pytest.raises(PromptError) as caught:
+        library.add_file(sound, name="铃声")
+    assert caught.value.problem is LibraryProblem.NAME_TAKEN
+    assert library.tts is not None and library.tts.cache_dir == tmp_path / "voice" / "tts-cache"
