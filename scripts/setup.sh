@@ -26,6 +26,9 @@ APT_PACKAGES=(
 # The alert store's contract tests run against a real PostgreSQL server too (a throwaway cluster
 # that tests/pg_server.py makes with initdb/pg_ctl; the app itself needs no server).
 if [ "$WITH_TESTS" = 1 ]; then APT_PACKAGES+=(postgresql); fi
+# The prompt editor's listen and record are tested against a sound server of the test's own
+# (PulseAudio with a null sink as loudspeaker and its monitor as microphone).
+if [ "$WITH_TESTS" = 1 ]; then APT_PACKAGES+=(pulseaudio pulseaudio-utils); fi
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 missing=()

@@ -56,7 +56,8 @@ class Preview(QObject):
         self._buffer.setData(QByteArray(pcm))
         self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
         self._sink = QAudioSink(self._device, fmt, self)
-        self._sink.stateChanged.connect(self._state)
+        self._sink.stateChanged.connect(self._state_changed)  # no argument: PySide 6.11 passes a
+        # QAudio.State that a slot typed QtAudio.State refuses
         self._sink.start(self._buffer)
 
     def playing(self) -> bool:
@@ -64,14 +65,15 @@ class Preview(QObject):
 
     def stop(self) -> None:
         if self._sink is not None:
-            self._sink.stateChanged.disconnect(self._state)
+            self._sink.stateChanged.disconnect(self._state_changed)
             self._sink.stop()
             self._sink.deleteLater()
             self._sink = None
             self.finished.emit()
 
-    def _state(self, state: QtAudio.State) -> None:
-        if state in (QtAudio.State.IdleState, QtAudio.State.StoppedState):
+    def _state_changed(self) -> None:
+        done = (QtAudio.State.IdleState, QtAudio.State.StoppedState)
+        if self._sink is not None and self._sink.state() in done:
             self.stop()
 
 
