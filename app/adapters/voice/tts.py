@@ -11,7 +11,7 @@ installer's ``%ProgramFiles%\\eSpeak NG\\espeak-ng.exe``, else Homebrew's. Witho
 :class:`TtsError` says so (:attr:`TtsProblem.NOT_INSTALLED`); the shipped standard prompts
 (resources/voice) are pre-rendered and play all the same.
 
-What was measured before choosing (Debian 12, 2 cores; see also the project's README):
+What was measured before choosing (Debian 12, 2 cores):
 
 - eSpeak NG 1.51 (Debian's ``espeak-ng``): 0.01-0.07 s for a 12-character prompt, ~9 MB of memory.
   Its voice ``cmn`` is broken in 1.51: the dictionary's pinyin is read letter by letter *in
