@@ -33,6 +33,7 @@ def test_setup_script_installs_what_the_demo_and_tests_need() -> None:
         "gir1.2-gst-rtsp-server-1.0",
         "python3-gi",
         "fonts-wqy-microhei",
+        "espeak-ng",
         "strace",
         "xvfb",
     ):
