@@ -25,6 +25,9 @@ APT_PACKAGES=(
 # The alert store's contract tests run against a real PostgreSQL server too (a throwaway cluster
 # that tests/pg_server.py makes with initdb/pg_ctl; the app itself needs no server).
 if [ "$WITH_TESTS" = 1 ]; then APT_PACKAGES+=(postgresql); fi
+# The voice tests: SIPp plays the SIP speaker; it and the multicast receivers run in a private network
+# namespace (unshare from util-linux, ip from iproute2).
+if [ "$WITH_TESTS" = 1 ]; then APT_PACKAGES+=(sip-tester iproute2 util-linux); fi
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 missing=()

@@ -114,6 +114,8 @@ class SipTransport:
             delivery = call.run(frames)
         except OSError as exc:  # before the answer (after it, the call keeps what it sent)
             delivery = Delivery(speaker.id, False, DeliveryFailure.UNREACHABLE, f"{uri}: {rtp.reason(exc)}")
+        except ValueError as exc:  # the peer said something we cannot follow (an address, a number)
+            delivery = Delivery(speaker.id, False, DeliveryFailure.BAD_RESPONSE, f"{uri}: {exc}")
         finally:
             if call is not None:
                 call.close()

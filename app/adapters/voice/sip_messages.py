@@ -105,6 +105,9 @@ def parse_message(data: bytes) -> SipMessage:
         key = name.strip().lower()
         headers.append((_COMPACT.get(key, key), value.strip()))
     message = SipMessage(start, headers, body)
+    cseq = message.header("cseq")
+    if cseq is not None and not re.fullmatch(r"\d+\s+[A-Za-z]+", cseq):
+        raise ValueError(f"bad CSeq: {cseq[:40]!r}")
     length = message.header("content-length")
     if length is not None and length.isdigit():
         message.body = body[: int(length)]
