@@ -85,8 +85,9 @@ def _start(command: list[str], log: Path) -> subprocess.Popen[bytes]:
         )
 
 
-def rtp_multicast(codec: str, seconds: float, folder: str) -> dict[str, Any]:
-    """One multicast prompt heard by GStreamer, FFmpeg and a Python receiver in the group at once."""
+def rtp_multicast(codec: str, seconds: float, folder: str, interface: str | None = None) -> dict[str, Any]:
+    """One multicast prompt heard by GStreamer, FFmpeg and a Python receiver in the group at once
+    (``interface``: the transport's outgoing interface; None, the routes')."""
     from app.adapters.voice.rtp import RtpTransport
     from app.core.voice import Clip, Codec, DeliveryKind, Speaker
     from tests import voice_peers
@@ -100,7 +101,7 @@ def rtp_multicast(codec: str, seconds: float, folder: str) -> dict[str, Any]:
                 receivers.append(voice_peers.start_receiver(kind, GROUP, port, chosen, Path(folder)))
             address = f"rtp://{GROUP}:{port}?ttl=3"
             speaker = Speaker("mc", "Group", DeliveryKind.RTP, address, chosen, ttl=1)
-            delivery = RtpTransport().play(speaker, clip.frames(), threading.Event())
+            delivery = RtpTransport(interface=interface).play(speaker, clip.frames(), threading.Event())
             voice_peers.wait_packets(sink, seconds * 50)
         wavs = {r.name: str(r.wav) for r in receivers}
         for receiver in receivers:

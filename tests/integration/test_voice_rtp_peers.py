@@ -60,9 +60,13 @@ def test_packets_arrive_in_real_time(codec: Codec) -> None:
     assert sink.pcm(codec) == voice_peers.on_the_wire(clip.pcm, codec)
 
 
-@pytest.mark.parametrize("codec", [Codec.PCMU, Codec.PCMA])
-def test_multicast_prompt_is_heard_by_every_receiver_in_the_group(tmp_path: Path, codec: Codec) -> None:
-    found = run_in_netns("rtp_multicast", codec=codec.value, seconds=SECONDS, folder=str(tmp_path))
+@pytest.mark.parametrize(("codec", "interface"), [(Codec.PCMU, None), (Codec.PCMA, "127.0.0.1")])
+def test_multicast_prompt_is_heard_by_every_receiver_in_the_group(
+    tmp_path: Path, codec: Codec, interface: str | None
+) -> None:
+    found = run_in_netns(
+        "rtp_multicast", codec=codec.value, seconds=SECONDS, folder=str(tmp_path), interface=interface
+    )
     clip = Clip("prompt", voice_peers.speech_like(SECONDS))
     assert found["delivered"], found
     print(f"multicast {codec.value}: pacing {found['pacing']}")

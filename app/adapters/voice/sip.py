@@ -12,10 +12,10 @@ status line; no final answer in ``answer_timeout_s`` TIMEOUT.
 Why our own: the one pure-Python SIP library on PyPI that does calls, pyVoIP (1.6.8, January 2024),
 is a softphone that must REGISTER with a PBX before it can call, imports ``audioop`` (gone in Python
 3.13, which CityWall supports), offers PCMU only, never retransmits an INVITE (a lost datagram hangs
-the call), cannot CANCEL, reuses the INVITE's branch after a challenge and answers a 407 with the
-wrong header. The rest are a B2BUA server (sippy), asyncio frameworks with little use, or bindings
-to PJSIP's C library. A paging call needs one dialog and four transactions: about 400 lines here,
-tested against SIPp and a scripted UAS.
+the call), cannot CANCEL, reuses the INVITE's branch after a challenge and leaves 407 (proxy
+authentication) as a TODO. The rest are a B2BUA server (sippy), asyncio frameworks with little
+use, or bindings to PJSIP's C library. A paging call needs one dialog and four transactions: about
+800 lines here with :mod:`~app.adapters.voice.sip_messages`, tested against SIPp and a scripted UAS.
 
 The signalling socket is *connected* to the speaker: a speaker whose SIP port is closed answers
 ICMP "port unreachable", which only a connected UDP socket reports, so a dead speaker fails at once
@@ -189,9 +189,10 @@ class _Call:
         bye_problem = "" if self.hung_up else self._bye()
         delivery = rtp.outcome(self.speaker, done, f"RTP to {answer.address}:{answer.port}")
         if done.aborted:
-            played = f"{len(done.frames) * 0.02:.2f} s"
-            detail = f"{done.aborted} after {played}"
-            return replace(delivery, delivered=False, failure=DeliveryFailure.REFUSED, detail=detail)
+            # It hung up (it said no), or its signalling port closed under the call (it went away).
+            failure = DeliveryFailure.REFUSED if self.hung_up else DeliveryFailure.UNREACHABLE
+            detail = f"{done.aborted} after {len(done.frames) * 0.02:.2f} s"
+            return replace(delivery, delivered=False, failure=failure, detail=detail)
         if delivery.delivered and bye_problem:
             return replace(delivery, detail=bye_problem)
         return delivery
@@ -352,7 +353,13 @@ class _Call:
     def _between(self) -> str:
         """After each RTP packet: take what the speaker sent back; answer its signalling."""
         self._drain_rtp()
-        while (message := self._recv(0)) is not None:
+        while True:
+            try:
+                message = self._recv(0)
+            except OSError as exc:
+                return f"{self.uri}: {rtp.reason(exc)}"
+            if message is None:
+                return ""
             if message.is_response:
                 if message.method == "INVITE" and message.status < 300:
                     self._send_raw(self.ack_2xx)  # our ACK was lost: the 200 came again
@@ -360,7 +367,6 @@ class _Call:
                 self._answer_request(message)
             if self.hung_up:
                 return "the speaker hung up (BYE)"
-        return ""
 
     def _linger(self, seconds: float) -> None:
         end = self.clock() + seconds
