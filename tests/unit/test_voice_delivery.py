@@ -15,6 +15,7 @@ from app.core.voice import (
     DeliveryFailure,
     DeliveryKind,
     Speaker,
+    SpeakerPort,
     VoicePriority,
 )
 
@@ -89,6 +90,7 @@ def transport() -> ScriptedTransport:
 def router(transport: ScriptedTransport) -> Iterator[VoiceDelivery]:
     transports = {DeliveryKind.RTP: transport, DeliveryKind.SIP: transport}
     router = VoiceDelivery(transports, retry_delay_s=0.01, live_depth_frames=10)
+    _port: SpeakerPort = router  # mypy holds it to the core's port
     yield router
     router.close()
 

@@ -111,10 +111,9 @@ def stream(
 
     try:
         for frame in paced(source(), stop, clock=clock):
-            packet = packetizer.packet(frame)
-            if done.started_at is None:
+            send(packetizer.packet(frame))
+            if done.started_at is None:  # the first packet left (not merely tried to)
                 done.started_at, first_mono = wall(), clock()
-            send(packet)
             done.frames.append(frame)
             if between is not None and (why := between()):
                 done.aborted = why

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import select
 import socket
 import threading
 import time
@@ -415,13 +416,13 @@ class _Call:
             self._send_raw(response_to(request, 200, "OK").to_bytes())
 
     def _drain_rtp(self) -> None:
-        while True:
-            try:
-                packet = self.rtp.recv(2048, socket.MSG_DONTWAIT)
-            except OSError:  # nothing waiting (or an ICMP error: the next send reports it)
-                return
-            if self.t.received is not None:
-                self.t.received(self.speaker, packet)
+        try:
+            while select.select([self.rtp], [], [], 0)[0]:
+                packet = self.rtp.recv(2048)
+                if self.t.received is not None:
+                    self.t.received(self.speaker, packet)
+        except OSError:  # an ICMP error: the next send reports it too
+            return
 
     # --- the wire ------------------------------------------------------------------------------------
     def _request(
