@@ -64,6 +64,8 @@ def test_packets_arrive_in_real_time(codec: Codec) -> None:
 def test_multicast_prompt_is_heard_by_every_receiver_in_the_group(
     tmp_path: Path, codec: Codec, interface: str | None
 ) -> None:
+    voice_peers.need("gst-launch-1.0", "gstreamer1.0-tools")
+    voice_peers.need("ffmpeg", "ffmpeg")
     found = run_in_netns(
         "rtp_multicast", codec=codec.value, seconds=SECONDS, folder=str(tmp_path), interface=interface
     )

@@ -20,6 +20,7 @@ SECONDS = 1.0
 
 
 def call(tmp_path: Path, **kwargs: Any) -> dict[str, Any]:
+    voice_peers.need("sipp", "sip-tester")
     found = run_in_netns("sip_call", folder=str(tmp_path), seconds=SECONDS, **kwargs)
     print(f"SIPp {kwargs}: {found}")  # shown with -s
     return found
