@@ -265,7 +265,7 @@ class RtpSink:
         schedule = times[0] + np.arange(times.size) * nominal
         return {
             "packets": float(times.size),
-            "rate_error_pct": (span - expected) / expected * 100,
+            "rate_error_pct": float((span - expected) / expected * 100),
             "worst_late_ms": float(np.max(np.abs(times - schedule)) * 1000),
             "mean_gap_ms": float(np.mean(np.diff(times)) * 1000),
         }

@@ -21,7 +21,16 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 
 from app.adapters.voice.transport import Transport, paced
-from app.core.voice import Announcement, Clip, Delivery, DeliveryFailure, DeliveryKind, Speaker, VoicePriority
+from app.core.voice import (
+    SAMPLE_RATE,
+    Announcement,
+    Clip,
+    Delivery,
+    DeliveryFailure,
+    DeliveryKind,
+    Speaker,
+    VoicePriority,
+)
 
 log = logging.getLogger(__name__)
 
@@ -174,11 +183,11 @@ class VoiceDelivery:
                 log.warning("speaker %s: the pre-empted play did not end in time", play.speaker.id)
             delivery = self._attempts(play, transport, source, retry)
         finally:
-            if play.preempted_by is not None and not delivery.delivered:
+            if play.preempted_by is not None and delivery.failure is DeliveryFailure.STOPPED:
                 by = play.preempted_by.name.lower()
                 detail = f"a play of priority {by} took the speaker"
                 if delivery.sent_pcm:
-                    detail += f" after {len(delivery.sent_pcm) / 16000:.2f} s"
+                    detail += f" after {len(delivery.sent_pcm) / (2 * SAMPLE_RATE):.2f} s"
                 delivery = replace(delivery, failure=DeliveryFailure.PREEMPTED, detail=detail)
             with self._lock:
                 if self._playing.get(play.speaker.id) is play:

@@ -181,7 +181,8 @@ class _Call:
             self.rtp.connect((str(media[0]), int(media[1])))
         except OSError as exc:
             self._bye()
-            return self._failed(DeliveryFailure.UNREACHABLE, f"RTP to {answer.address}:{answer.port}: {exc}")
+            where = f"RTP to {answer.address}:{answer.port}"
+            return self._failed(DeliveryFailure.UNREACHABLE, f"{where}: {rtp.reason(exc)}")
         done = rtp.stream(
             self.rtp.send, codec, frames, self.stop, between=self._between, clock=self.clock, wall=self.t.wall
         )
