@@ -29,6 +29,9 @@ if [ "$WITH_TESTS" = 1 ]; then APT_PACKAGES+=(postgresql); fi
 # The prompt editor's listen and record are tested against a sound server of the test's own
 # (PulseAudio with a null sink as loudspeaker and its monitor as microphone).
 if [ "$WITH_TESTS" = 1 ]; then APT_PACKAGES+=(pulseaudio pulseaudio-utils); fi
+# The voice tests: SIPp plays the SIP speaker; it and the multicast receivers run in a private network
+# namespace (unshare from util-linux, ip from iproute2).
+if [ "$WITH_TESTS" = 1 ]; then APT_PACKAGES+=(sip-tester iproute2 util-linux); fi
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 missing=()
