@@ -97,6 +97,7 @@ class ClipSpeaker:
         self._current: HeardPlay | None = None
         self._timer: threading.Timer | None = None
         self._lock = threading.RLock()
+        self._announce = threading.local()  # an event to emit once this thread's answer is written
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -216,7 +217,7 @@ class ClipSpeaker:
         self._timer = threading.Timer(play.duration_s, self._finish, args=(play,))
         self._timer.daemon = True
         self._timer.start()
-        self.emit({"event": "play", "clip": clip_id, "volume": volume})
+        self._announce.event = {"event": "play", "clip": clip_id, "volume": volume}  # once answered
         return f"playing={clip_id}"
 
     def _stop(self, query: dict[str, str], headers: dict[str, str], body: bytes) -> str:
@@ -270,6 +271,12 @@ class ClipSpeaker:
             if parsed and parsed[0].params.get("uri") == target:
                 return None
         return self._digest.challenge()
+
+    def answered(self) -> None:
+        """The handler's thread wrote its answer: events that wait for that go out now."""
+        event, self._announce.event = getattr(self._announce, "event", None), None
+        if event is not None:
+            self.emit(event)
 
     def emit(self, event: dict[str, Any]) -> None:
         if self._on_event is not None:
@@ -339,6 +346,7 @@ class _Handler(BaseHTTPRequestHandler):
             body = self.rfile.read(int(length))
         status, text, extra = self.owner.handle(method, self.path, headers, body)
         self._reply(status, text, extra)
+        self.owner.answered()
         return None
 
     def _reply(self, status: int, text: str, extra: list[tuple[str, str]]) -> None:

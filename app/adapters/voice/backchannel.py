@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from app.adapters.voice.rtp_packets import RtpPacketizer
 from app.adapters.voice.rtsp import RtspConnection, RtspFailure, RtspResponse
 from app.adapters.voice.sdp import Media, SessionDescription, parse_sdp, resolve
-from app.adapters.voice.transport import paced
+from app.adapters.voice.transport import FRAME_S, paced
 from app.core.voice import FRAME_SAMPLES, SAMPLE_RATE, Codec, Delivery, DeliveryFailure, Speaker
 
 log = logging.getLogger(__name__)
@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 BACKCHANNEL_TAG = "www.onvif.org/ver20/backchannel"
 DEFAULT_SESSION_TIMEOUT_S = 60.0  # RFC 2326 12.37
 MIN_KEEPALIVE_S = 0.5
+DRAIN_S = 0.3  # after the last packet, before TEARDOWN (GStreamer's server drops the last one without)
 
 
 def choose_backchannel(sdp: SessionDescription, preferred: Codec) -> tuple[Media, Codec, int]:
@@ -137,6 +138,7 @@ def _udp_pair(host: str) -> tuple[socket.socket, socket.socket]:
 class _Progress:
     sent: list[bytes] = field(default_factory=list)
     started_at: float | None = None
+    last_sent_at: float | None = None
 
     @property
     def seconds(self) -> float:
@@ -184,7 +186,7 @@ class BackchannelTransport:
     ) -> Delivery:
         return Delivery(
             speaker.id, failure is None, failure, detail, started_at=progress.started_at,
-            ended_at=self._wall() if progress.started_at is not None else None,
+            ended_at=progress.last_sent_at + FRAME_S if progress.last_sent_at is not None else None,
             sent_pcm=b"".join(progress.sent),
         )  # fmt: skip
 
@@ -217,12 +219,20 @@ class BackchannelTransport:
                 raise RtspFailure(
                     exc.failure, f"{exc.detail} after {progress.seconds:.1f} s of audio"
                 ) from None
+            if not stop.is_set():  # let the camera's playout buffer run dry: TEARDOWN cuts what is in it
+                self._drain(conn, stop)
             try:
                 conn.request("TEARDOWN", aggregate, timeout_s=min(self.timeout_s, 2.0))
             except RtspFailure as exc:  # the audio has left; a lost goodbye changes nothing it heard
                 log.info("back-channel to %s: TEARDOWN unanswered (%s)", speaker.id, exc.detail)
         finally:
             sender.close()
+
+    @staticmethod
+    def _drain(conn: RtspConnection, stop: threading.Event) -> None:
+        end = time.monotonic() + DRAIN_S
+        while (left := end - time.monotonic()) > 0 and not stop.wait(min(left, 0.05)):
+            conn.poll()
 
     def _setup(self, conn: RtspConnection, url: str) -> _Sender:
         response = conn.request("SETUP", url, {"Transport": "RTP/AVP/TCP;unicast;interleaved=0-1"})
@@ -280,8 +290,9 @@ class BackchannelTransport:
             if payload_type != packetizer.payload_type:  # a dynamic type the camera mapped to G.711
                 packet = packet[:1] + bytes([(packet[1] & 0x80) | payload_type]) + packet[2:]
             sender.send(packet)
+            progress.last_sent_at = self._wall()
             if progress.started_at is None:
-                progress.started_at = self._wall()
+                progress.started_at = progress.last_sent_at
             progress.sent.append(frame)
             conn.poll()
             now = time.monotonic()
