@@ -39,6 +39,7 @@ from app.ui.wall.compositor import WallCompositor
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
 TICK_MS = 1000
+MARKS_COALESCE_MS = 50
 SAID_MS = 6000  # how long a status message stays
 OUTCOME_MS = 10000
 
@@ -103,10 +104,15 @@ class VoiceHub(QObject):
         self._outcome.connect(self._said_outcome, Qt.ConnectionType.QueuedConnection)
         self._notice.connect(self._noticed)
         self._unsubscribe = [self.service.subscribe(self._notice.emit)]
+        # A burst of alert changes (or of plays) redraws the badges once.
+        self._marks_soon = QTimer(self, singleShot=True, interval=MARKS_COALESCE_MS)
+        self._marks_soon.timeout.connect(self.refresh_marks)
         if alerts is not None:
             self._feed = AlertFeed(self)
-            self._feed.changed.connect(lambda _change: self.refresh_marks())
+            self._feed.changed.connect(lambda _change: self._marks_soon.start())
             self._unsubscribe.append(alerts.subscribe(self._feed))
+        listeners = list(self._unsubscribe)  # (each unsubscribe may be called twice)
+        self.destroyed.connect(lambda *_: [unsubscribe() for unsubscribe in listeners])
         self._timer = QTimer(self, interval=TICK_MS)
         self._timer.timeout.connect(self.tick)
         self.retranslate()
@@ -269,7 +275,7 @@ class VoiceHub(QObject):
         if not self.service.speakers_for(camera):
             self._say_no_speaker(camera)
             return
-        microphone = self.wiring.microphone() if self.wiring.microphone is not None else QtMicrophone(self)
+        microphone = self.wiring.microphone() if self.wiring.microphone is not None else QtMicrophone()
         frames = FrameQueue()
         why = microphone.start(frames.put)
         if why is not None:
@@ -353,7 +359,13 @@ class VoiceHub(QObject):
 
     # --- what the operator is told -----------------------------------------------------------------
     def _follow(self, request: _Request, handle: PlayHandle) -> None:
-        handle.result.add_done_callback(lambda future: self._outcome.emit(request, future))
+        def done(future: Future[VoicePlay]) -> None:
+            try:
+                self._outcome.emit(request, future)  # (from the transport's thread: queued)
+            except RuntimeError:  # the window closed while it played: the record is kept anyway
+                log.info("voice outcome after the window closed: %s", request)
+
+        handle.result.add_done_callback(done)
 
     def _said_outcome(self, request: _Request, future: Future[VoicePlay]) -> None:
         try:
@@ -412,7 +424,7 @@ class VoiceHub(QObject):
             key = (speaker, notice.priority)
             self._heard[key] = max(0, self._heard[key] + step)
         self._heard = +self._heard  # (drops the zeros)
-        self.refresh_marks()
+        self._marks_soon.start()
 
     def playing(self) -> dict[str, VoicePriority]:
         """What plays on each speaker now, by its most urgent play (a play this window did not

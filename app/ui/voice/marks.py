@@ -125,7 +125,8 @@ def tile_marks(
             texts.append(translate("Voice", "Speaker fault"))
             tone = MarkTone.FAULT
         if texts:
-            marks[camera] = VoiceMark(translate("Voice", " · ").join(texts), tone)
+            short = texts[0] if len(texts) > 1 else ""
+            marks[camera] = VoiceMark(translate("Voice", " · ").join(texts), tone, short)
     return marks
 
 

@@ -625,7 +625,10 @@ class OverlayPainter:
             if len(self._voice_tags) >= TAGS_KEPT:
                 self._voice_tags.clear()
             pixel_size = max(9, _text_px(rect) - 1)
-            image = speaker_badge(mark.text, str(mark.tone), self._font(pixel_size, bold=True)[0])
+            font = self._font(pixel_size, bold=True)[0]
+            image = speaker_badge(mark.text, str(mark.tone), font)
+            if mark.short and image.width() > rect.width() - 12:  # a 100-tile wall's tile
+                image = speaker_badge(mark.short, str(mark.tone), font)
             footer_h = self._font(*_footer_font(_text_px(rect)))[1].height() + 5 if _has_footer(rect) else 0
             top = max(rect.top(), rect.bottom() - footer_h - image.height() - 3)
             tag = self._voice_tags[key] = (QPoint(rect.left() + 6, top), image)

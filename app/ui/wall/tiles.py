@@ -37,6 +37,7 @@ class VoiceMark:
 
     text: str
     tone: MarkTone
+    short: str = ""  # what a tile too narrow for ``text`` shows instead (the tone still says a fault)
 
 
 @dataclass
