@@ -207,6 +207,38 @@
         <source>Quit</source>
         <translation>退出</translation>
     </message>
+    <message>
+        <source>Voice prompts</source>
+        <translation>喊话</translation>
+    </message>
+    <message>
+        <source>Play the prompt at the selected tile or alert</source>
+        <translation>向所选画面或告警处喊话</translation>
+    </message>
+    <message>
+        <source>Choose the prompt and how many times…</source>
+        <translation>选择喊话内容和遍数…</translation>
+    </message>
+    <message>
+        <source>Stop what plays at the selected camera</source>
+        <translation>停止所选摄像机处的喊话</translation>
+    </message>
+    <message>
+        <source>Talk live while the key is held</source>
+        <translation>按住讲话（松开结束）</translation>
+    </message>
+    <message>
+        <source>Stop the voice escalation of the selected alert</source>
+        <translation>停止所选告警的喊话升级</translation>
+    </message>
+    <message>
+        <source>Skip the escalation&apos;s wait: recheck now</source>
+        <translation>跳过喊话升级的等待：立即复核</translation>
+    </message>
+    <message>
+        <source>Emergency broadcast to every speaker (shift leader)…</source>
+        <translation>向全部音柱紧急广播（值班长）…</translation>
+    </message>
 </context>
 <context>
     <name>BinLabels</name>
@@ -4368,6 +4400,10 @@
         <translation>目标已离开（自动解除）</translation>
     </message>
     <message>
+        <source>Gone after a voice prompt</source>
+        <translation>喊话后已离开</translation>
+    </message>
+    <message>
         <source>False detection</source>
         <translation>误检</translation>
     </message>
@@ -4568,7 +4604,7 @@
     </message>
     <message>
         <source>Prompt {0} played, recheck in {1}</source>
-        <translation>第 {0} 次喊话已播放，{1} 后复核</translation>
+        <translation>{1} 后复核（第 {0} 次喊话已播放）</translation>
     </message>
     <message>
         <source>Rechecking after prompt {0}</source>
@@ -4589,6 +4625,190 @@
     <message>
         <source>Voice escalation ended</source>
         <translation>喊话升级已结束</translation>
+    </message>
+    <message>
+        <source>Voice prompt</source>
+        <translation>喊话</translation>
+    </message>
+    <message>
+        <source> time(s)</source>
+        <translation> 遍</translation>
+    </message>
+    <message>
+        <source>Times (1–5)</source>
+        <translation>播放遍数（1–5）</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>播放</translation>
+    </message>
+    <message>
+        <source>↑/↓ picks the prompt, 1–5 the times, Enter plays, Esc cancels.</source>
+        <translation>↑/↓ 选择喊话内容，1–5 设定遍数，回车播放，Esc 取消。</translation>
+    </message>
+    <message>
+        <source>An emergency broadcast plays on all {0} speakers of the site and interrupts every prompt and live talk playing there. Choose the prompt and confirm.</source>
+        <translation>紧急广播将在全部 {0} 个音柱上播放，并打断正在进行的所有喊话和讲话。请选择内容并确认。</translation>
+    </message>
+    <message>
+        <source>Emergency broadcast</source>
+        <translation>紧急广播</translation>
+    </message>
+    <message>
+        <source>Broadcast now</source>
+        <translation>立即广播</translation>
+    </message>
+    <message>
+        <source>↑/↓ picks the prompt, 1–5 the times; Enter alone cancels.</source>
+        <translation>↑/↓ 选择喊话内容，1–5 设定遍数；直接按回车将取消。</translation>
+    </message>
+    <message>
+        <source>Select a tile or an alert first.</source>
+        <translation>请先选择一个画面或一条告警。</translation>
+    </message>
+    <message>
+        <source>The prompt “{0}” is not in the prompt library.</source>
+        <translation>喊话内容「{0}」不在提示音库中。</translation>
+    </message>
+    <message>
+        <source>Playing “{1}” {2} times on {0}</source>
+        <translation>正在向 {0} 播放「{1}」{2} 遍</translation>
+    </message>
+    <message>
+        <source>Playing “{1}” on {0}</source>
+        <translation>正在向 {0} 播放「{1}」</translation>
+    </message>
+    <message>
+        <source>To the speakers at {0}: {1}</source>
+        <translation>向 {0} 的音柱喊话：{1}</translation>
+    </message>
+    <message>
+        <source>Stopped what played at {0}.</source>
+        <translation>已停止 {0} 处的喊话。</translation>
+    </message>
+    <message>
+        <source>Nothing plays at {0}.</source>
+        <translation>{0} 处没有正在播放的喊话。</translation>
+    </message>
+    <message>
+        <source>Only the shift leader may make an emergency broadcast.</source>
+        <translation>只有值班长可以发起紧急广播。</translation>
+    </message>
+    <message>
+        <source>No loudspeaker is set up in the site file.</source>
+        <translation>站点配置中没有音柱。</translation>
+    </message>
+    <message>
+        <source>Emergency broadcast cancelled.</source>
+        <translation>已取消紧急广播。</translation>
+    </message>
+    <message>
+        <source>Emergency broadcast of “{0}” on all {1} speakers</source>
+        <translation>正在向全部 {1} 个音柱紧急广播「{0}」</translation>
+    </message>
+    <message>
+        <source>the whole site</source>
+        <translation>全部音柱</translation>
+    </message>
+    <message>
+        <source>Talking to {0}: release {1} to end</source>
+        <translation>正在对 {0} 讲话，松开 {1} 结束</translation>
+    </message>
+    <message>
+        <source>Voice escalation at {0} stopped.</source>
+        <translation>已停止 {0} 的喊话升级。</translation>
+    </message>
+    <message>
+        <source>The prompt is playing: skip once it has ended.</source>
+        <translation>喊话正在播放，播放结束后才能跳过。</translation>
+    </message>
+    <message>
+        <source>Skipped: {0}</source>
+        <translation>已跳过：{0}</translation>
+    </message>
+    <message>
+        <source>There is no voice escalation in this run.</source>
+        <translation>本次运行没有启用喊话升级。</translation>
+    </message>
+    <message>
+        <source>The selected alert has no voice escalation under way.</source>
+        <translation>所选告警没有进行中的喊话升级。</translation>
+    </message>
+    <message>
+        <source>Nothing played: {0}</source>
+        <translation>未播放：{0}</translation>
+    </message>
+    <message>
+        <source>{0} reached</source>
+        <translation>{0} 已送达</translation>
+    </message>
+    <message>
+        <source>{0} not reached ({1})</source>
+        <translation>{0} 未送达（{1}）</translation>
+    </message>
+    <message>
+        <source>; </source>
+        <translation>；</translation>
+    </message>
+    <message>
+        <source>Live talk at {0} ended: {1}</source>
+        <translation>{0} 讲话结束：{1}</translation>
+    </message>
+    <message>
+        <source>“{0}” at {1}: {2}</source>
+        <translation>「{0}」（{1}）：{2}</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
+        <source>No loudspeaker serves {0}: nothing was played.</source>
+        <translation>没有音柱覆盖 {0}，未播放。</translation>
+    </message>
+    <message>
+        <source>Prompt {0} playing</source>
+        <translation>第 {0} 次喊话中</translation>
+    </message>
+    <message>
+        <source>Recheck {1}</source>
+        <translation>复核 {1}</translation>
+    </message>
+    <message>
+        <source>Rechecking</source>
+        <translation>复核中</translation>
+    </message>
+    <message>
+        <source>Prompt playing</source>
+        <translation>喊话中</translation>
+    </message>
+    <message>
+        <source>Live talk</source>
+        <translation>讲话中</translation>
+    </message>
+    <message>
+        <source>an operator</source>
+        <translation>座席员</translation>
+    </message>
+    <message>
+        <source>prompted {0} time(s)</source>
+        <translation>已喊话 {0} 次</translation>
+    </message>
+    <message>
+        <source> · </source>
+        <translation> · </translation>
+    </message>
+    <message>
+        <source>Speaker fault</source>
+        <translation>音柱故障</translation>
+    </message>
+    <message>
+        <source>No microphone on this computer: live talk is not possible. Connect one and try again.</source>
+        <translation>本机没有麦克风，无法讲话。请接上麦克风后再试。</translation>
+    </message>
+    <message>
+        <source>The microphone “{0}” cannot be opened.</source>
+        <translation>麦克风「{0}」无法打开。</translation>
     </message>
 </context>
 <context>
