@@ -239,6 +239,10 @@
         <source>Emergency broadcast to every speaker (shift leader)…</source>
         <translation>向全部音柱紧急广播（值班长）…</translation>
     </message>
+    <message>
+        <source>Prompt library: add, listen, rename…</source>
+        <translation>喊话语音库：添加、试听、改名…</translation>
+    </message>
 </context>
 <context>
     <name>BinLabels</name>
@@ -3928,6 +3932,10 @@
     <message>
         <source>Loudspeaker {0} plays again</source>
         <translation>音柱 {0} 已恢复播放</translation>
+    </message>
+    <message>
+        <source>Voice settings: {0}</source>
+        <translation>喊话设置：{0}</translation>
     </message>
     <message>
         <source>Detection is off: it cannot read the cameras&apos; pictures</source>

@@ -32,6 +32,7 @@ from app.ui.voice.dialogs import EmergencyDialog, PromptChooser
 from app.ui.voice.keys import TALK_KEY, VOICE_ACTIONS
 from app.ui.voice.marks import ladder_words, tile_marks
 from app.ui.voice.microphone import FrameQueue, Microphone, QtMicrophone
+from app.ui.voice.prompt_editor import open_prompt_editor
 from app.ui.voice.wiring import VoiceTarget, VoiceWiring
 from app.ui.voice.words import failure_word
 from app.ui.wall.compositor import WallCompositor
@@ -89,7 +90,7 @@ class VoiceHub(QObject):
         handlers: dict[str, Callable[[], object]] = {
             "voice_play": self.play, "voice_choose": self.choose, "voice_stop": self.stop,
             "voice_talk": self.start_talk, "ladder_stop": self.stop_ladder, "ladder_skip": self.skip_ladder,
-            "voice_emergency": self.emergency,
+            "voice_emergency": self.emergency, "voice_library": self.open_library,
         }  # fmt: skip
         for spec in VOICE_ACTIONS:
             action = QAction(self)
@@ -101,6 +102,7 @@ class VoiceHub(QObject):
             self.actions_by_id[spec.id] = action
         for key in ("ladder_stop", "ladder_skip"):
             self.actions_by_id[key].setVisible(wiring.ladder is not None)
+        self.actions_by_id["voice_library"].setVisible(wiring.library is not None)
         self._outcome.connect(self._said_outcome, Qt.ConnectionType.QueuedConnection)
         self._notice.connect(self._noticed)
         self._unsubscribe = [self.service.subscribe(self._notice.emit)]
@@ -133,6 +135,11 @@ class VoiceHub(QObject):
                 QKeySequence(s).toString(QKeySequence.SequenceFormat.NativeText) for s in spec.shortcuts
             )
             action.setToolTip(f"{spec.label()} ({keys})")
+
+    def open_library(self) -> None:
+        """The prompt library's editor (not modal: the wall goes on)."""
+        if self.wiring.library is not None:
+            self.dialog = open_prompt_editor(self.wiring.library, self._operator(), self._parent)
 
     def start(self) -> None:
         self._timer.start()

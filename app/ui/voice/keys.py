@@ -41,6 +41,9 @@ VOICE_ACTIONS: tuple[ActionSpec, ...] = (
         QT_TRANSLATE_NOOP("Actions", "Emergency broadcast to every speaker (shift leader)…"),
         ("Ctrl+Shift+H",),
     ),
+    _spec(
+        "voice_library", QT_TRANSLATE_NOOP("Actions", "Prompt library: add, listen, rename…"), ("Ctrl+Alt+H",)
+    ),
 )
 BY_ID = {spec.id: spec for spec in VOICE_ACTIONS}
 # What the alert list's context menu offers (about the alert under the mouse).

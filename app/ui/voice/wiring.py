@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from app.core.alerts import Alert, Rule
+from app.services.prompt_library import PromptLibrary
 from app.services.voice import VoiceService
 from app.services.voice_ladder import LadderDriver
 from app.ui.voice.microphone import Microphone
@@ -27,6 +28,16 @@ class PromptCatalogue(Protocol):
     def prompts(self) -> list[tuple[str, str]]:
         """(id, name) of every prompt, in the order to offer them."""
         ...
+
+
+class LibraryCatalogue:
+    """The prompt library as a :class:`PromptCatalogue`: (id, name) in the library's order."""
+
+    def __init__(self, library: PromptLibrary) -> None:
+        self._library = library
+
+    def prompts(self) -> list[tuple[str, str]]:
+        return [(p.id, p.name) for p in self._library.prompts()]
 
 
 @dataclass(frozen=True)
@@ -48,6 +59,7 @@ class VoiceWiring:
     tick_ladder: bool = True  # the window's one-second timer calls ``ladder.tick()``
     microphone: Callable[[], Microphone] | None = None  # None: the computer's default input
     clock: Callable[[], float] = time.time  # the clock the ladder's times are on (its countdowns)
+    library: PromptLibrary | None = None  # the prompt library's editor (None: no editor offered)
 
     def prompt_for(self, alert: Alert | None) -> str:
         if alert is None:
