@@ -73,6 +73,7 @@ class VoiceGroup:
     key: str  # "all", the hour ("00" … "23"), or "camera/zone"
     name: str = ""  # the zone's name, where the group is a zone
     camera_id: str = ""
+    zone_id: str = ""
     alerts: int = 0
     prompted: int = 0
     plays: int = 0
@@ -115,7 +116,7 @@ class VoiceFigures:
 
     def zones_ranked(self) -> list[VoiceGroup]:
         """Most alerts first (where the prompts matter most), then by camera and zone."""
-        return sorted(self.by_zone.values(), key=lambda g: (-g.alerts, g.camera_id, g.key))
+        return sorted(self.by_zone.values(), key=lambda g: (-g.alerts, g.camera_id, g.zone_id))
 
 
 def hour_of(at: float, zone: tzinfo) -> int:
