@@ -115,8 +115,11 @@ class VoiceFigures:
     by_hour: list[VoiceGroup] = field(default_factory=lambda: [VoiceGroup(f"{h:02d}") for h in range(24)])
 
     def zones_ranked(self) -> list[VoiceGroup]:
-        """Most alerts first (where the prompts matter most), then by camera and zone."""
-        return sorted(self.by_zone.values(), key=lambda g: (-g.alerts, g.camera_id, g.zone_id))
+        """Zones where prompts were played first (a zone without a speaker is no verdict on the
+        prompts), each part with the most alerts first, then by camera and zone."""
+        return sorted(
+            self.by_zone.values(), key=lambda g: (not g.prompted, -g.alerts, g.camera_id, g.zone_id)
+        )
 
 
 def hour_of(at: float, zone: tzinfo) -> int:
@@ -136,9 +139,10 @@ def voice_figures(
         key = (fact.camera_id, fact.zone_id)
         group = out.by_zone.get(key)
         if group is None:
-            group = out.by_zone[key] = VoiceGroup(
-                f"{fact.camera_id}/{fact.zone_id}", camera_id=fact.camera_id
+            group = VoiceGroup(
+                f"{fact.camera_id}/{fact.zone_id}", camera_id=fact.camera_id, zone_id=fact.zone_id
             )
+            out.by_zone[key] = group
         group.name = fact.zone_name or group.name or fact.zone_id
         group._add(fact)
         out.by_hour[hour_of(fact.raised_at, zone)]._add(fact)

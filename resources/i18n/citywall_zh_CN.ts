@@ -1970,6 +1970,10 @@
         <translation>劝离率</translation>
     </message>
     <message>
+        <source>Then a case</source>
+        <translation>转立案</translation>
+    </message>
+    <message>
         <source>Resolved by prompt alone, of the zone&apos;s vending alerts</source>
         <translation>仅靠喊话劝离（未立案）的告警占该区域占道经营告警的比例</translation>
     </message>

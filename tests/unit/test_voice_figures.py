@@ -79,7 +79,7 @@ def test_the_totals_count_vending_alerts_raised_in_the_period() -> None:
 def test_per_zone_a_zone_id_is_the_cameras_own() -> None:
     f = voice_figures(hand_set(), MAY_2, SH)
     north, market = f.zones_ranked()
-    assert (north.key, north.name, north.camera_id) == ("cam1/z1", "北门", "cam1")
+    assert (north.key, north.name, north.camera_id, north.zone_id) == ("cam1/z1", "北门", "cam1", "z1")
     assert (north.alerts, north.prompted, north.resolved, north.escalated) == (4, 3, 2, 1)
     assert north.share == pytest.approx(0.5) and north.share_of_prompted == pytest.approx(2 / 3)
     assert (market.key, market.name, market.alerts, market.resolved, market.escalated) == (

@@ -83,7 +83,7 @@ class VoiceSection(QFrame):
         head.setMinimumWidth(260)
         head.setMaximumWidth(360)
         self.hour_chart = charts.new_view()
-        self._hour_sets: list[QBarSet] = []
+        self.hour_sets: list[QBarSet] = []
         self.zones = QTableWidget(0, self.COLUMNS)
         self.zones.verticalHeader().hide()
         self.zones.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -107,7 +107,8 @@ class VoiceSection(QFrame):
         self.title.setText(translate("Figures", "Resolved by voice prompt alone (street vending)"))
         self.zones.setHorizontalHeaderLabels([
             translate("Figures", "Zone"), translate("Figures", "Alerts"), translate("Figures", "Prompted"),
-            translate("Figures", "Resolved"), translate("Figures", "Share"), translate("Figures", "Cases"),
+            translate("Figures", "Resolved"), translate("Figures", "Share"),
+            translate("Figures", "Then a case"),
         ])  # fmt: skip
         for column, tip in (
             (4, translate("Figures", "Resolved by prompt alone, of the zone's vending alerts")),
@@ -119,8 +120,8 @@ class VoiceSection(QFrame):
 
     def show_figures(self, figures: VoiceFigures | None, error: str = "") -> None:
         self.figures = figures
-        self._hour_sets = charts.voice_hours(self.hour_chart.chart(), figures, error)
-        for bar in self._hour_sets:
+        self.hour_sets = charts.voice_hours(self.hour_chart.chart(), figures, error)
+        for bar in self.hour_sets:
             bar.hovered.connect(self._hovered)
         self.zones.setRowCount(0)
         if figures is None:
