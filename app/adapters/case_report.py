@@ -108,6 +108,7 @@ WORDS: dict[str, str] = {
     "reason.false_detection": "误检", "reason.fixed_object": "固定设施", "reason.inside_shop": "店内经营",
     "reason.permitted": "合规经营", "reason.gone": "已离开", "reason.other": "其他",
     "kind.audio": "喊话录音", "not_printed_audio": "（喊话录音，无法打印：请导出案件文件收听）",
+    "actor.detector": "检测", "actor.system": "系统",
 }  # fmt: skip
 
 PAGE_W, PAGE_H = A4
@@ -347,7 +348,7 @@ def _timeline(
         rows.append(
             [
                 _p(at(e.at), st.small),
-                _p(e.actor, st.small),
+                _p(w.get(f"actor.{e.actor}", e.actor), st.small),
                 _p(w.get(f"role.{role}", role), st.small),
                 _p(w.get(f"action.{e.action}", e.action), st.small),
                 _p(note, st.small),

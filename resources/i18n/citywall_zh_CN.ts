@@ -924,6 +924,11 @@
         <translation>值班长</translation>
     </message>
     <message>
+        <source>, </source>
+        <comment>a list&apos;s separator</comment>
+        <translation>、</translation>
+    </message>
+    <message>
         <source>Detection</source>
         <translation>检测</translation>
     </message>
@@ -2920,6 +2925,10 @@
     <message>
         <source>voice prompt recording</source>
         <translation>喊话录音</translation>
+    </message>
+    <message>
+        <source>detection</source>
+        <translation>检测</translation>
     </message>
     <message>
         <source>(voice prompt recording, cannot be printed: export the case files to listen)</source>

@@ -108,8 +108,8 @@ def test_the_timeline_tells_the_whole_story_in_time_order(qtbot: QtBot) -> None:
     assert shown[0][1] == "Detection" and shown[2][1] == "System" and shown[-1][1] == "张三"
     assert shown[0][3] == "Street vending · 北门禁摆区"
     assert shown[4][3].startswith("snapshot ") and "still" not in shown[4][3]
-    assert shown[2][3] == "Prompt 1 of the escalation: “请勿占道经营” to 北门音柱、北门摄像机喇叭"
-    second = "Prompt 2 of the escalation: “请勿占道经营” to 北门音柱、北门摄像机喇叭"
+    assert shown[2][3] == "Prompt 1 of the escalation: “请勿占道经营” to 北门音柱, 北门摄像机喇叭"
+    second = "Prompt 2 of the escalation: “请勿占道经营” to 北门音柱, 北门摄像机喇叭"
     assert shown[7][3] == f"{second}; not reached: 北门音柱: no connection"
     partial = view.timeline.topLevelItem(7)
     assert partial is not None and "Alert al-0601" in partial.toolTip(3)
@@ -236,3 +236,34 @@ def test_a_laddered_case_renders_in_chinese(qtbot: QtBot, tmp_path: Path) -> Non
     view.tabs.setCurrentWidget(view.evidence_page)
     qtbot.wait(20)
     assert view.grab().save(str(folder / "case-detail-laddered-evidence.png"))
+
+
+def test_every_alert_event_is_worded(qtbot: QtBot) -> None:
+    """The operator's decisions on the alert, a stopped ladder and an event this version does not
+    know (shown as it is, never dropped)."""
+    from app.core.alerts import AlertBook, DismissReason
+    from app.core.audit import GENESIS, AuditDraft, seal
+    from app.core.voice_ladder import Ladder, LadderStep
+    from app.ui.cases.timeline_words import timeline_row
+
+    book = AlertBook()
+    alert = detected("a9")
+    drafts = [
+        book.raise_alert(alert).draft,
+        book.raise_alert(replace(alert, id="a10", raised_at=alert.raised_at + 60)).draft,  # continued
+        book.snooze("a9", "张三", alert.raised_at + 70, 5).draft,
+        book.set_ladder("a9", Ladder("a9", LadderStep.STOPPED, 1, 0.0, by="张三"), "张三", 80.0).draft,
+        book.dismiss("a9", "李四", alert.raised_at + 90, DismissReason.PERMITTED, "有证早餐车").draft,
+        AuditDraft("alert:a9", "something_new", "system", 100.0, note="kept as it is"),
+    ]
+    events = [seal(d, n, GENESIS) for n, d in enumerate(drafts, 1)]
+    words = [timeline_row(e, SHANGHAI, FakeNames(), SPEAKERS.__getitem__) for e in events]
+    assert [(w.who, w.action, w.note) for w in words] == [
+        ("Detection", "Alert raised", "Street vending · 北门禁摆区"),
+        ("Detection", "Seen again by detection", ""),
+        ("张三", "Alert muted", "5 min"),
+        ("张三", "Voice escalation stopped by 张三", ""),
+        ("李四", "Dismissed as false", "Permitted: 有证早餐车"),
+        ("System", "something_new", "kept as it is"),
+    ]
+    assert all(w.alert_id == "a9" for w in words)

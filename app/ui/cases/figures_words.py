@@ -260,6 +260,8 @@ def report_words() -> dict[str, str]:
         "reason.gone": translate("Figures", "gone"),
         "reason.other": translate("Figures", "other"),
         "kind.audio": translate("Figures", "voice prompt recording"),
+        "actor.detector": translate("Figures", "detection"),
+        "actor.system": translate("Figures", "system"),
         "not_printed_audio": translate(
             "Figures", "(voice prompt recording, cannot be printed: export the case files to listen)"
         ),

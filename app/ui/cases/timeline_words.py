@@ -8,7 +8,7 @@ the voice panel's (:data:`app.ui.voice.words.STEPS`), so a step reads the same o
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import tzinfo
 
@@ -38,6 +38,11 @@ class TimelineRow:
     audio: str | None = None  # the sha256 of the audio a prompt kept (a double click plays it)
     alert_id: str | None = None  # the row is the alert's, not the case's
     failed: bool = False  # a prompt that reached no speaker: shown in the warning colour
+
+
+def list_words(items: Iterable[str]) -> str:
+    """北门音柱、北门摄像机喇叭 (a comma in English)."""
+    return translate("Cases", ", ", "a list's separator").join(items)
 
 
 def who_words(actor: str) -> str:
@@ -85,7 +90,7 @@ def play_words(play: VoicePlay, speaker_name: SpeakerName) -> tuple[str, str, st
     name = play.prompt_name
     if play.repeats > 1 and "×" not in name:
         name = f"{name} ×{play.repeats}"
-    names = "、".join(speaker_name(s) for s in play.speakers) or translate("Cases", "no speaker")
+    names = list_words(speaker_name(s) for s in play.speakers) or translate("Cases", "no speaker")
     failures = "；".join(
         translate("Cases", "{0}: {1}").format(speaker_name(s), failure_word(why)) for s, why in play.failures
     )
@@ -118,7 +123,7 @@ def _alert_note(event: AuditEvent) -> str:
             reason = reason_words(DismissReason(event.reason))
         except ValueError:
             reason = event.reason
-        return "；".join(p for p in (reason, note) if p)
+        return translate("Cases", "{0}: {1}").format(reason, note) if note else reason
     if event.action == "snooze":
         return translate("Cases", "{0} min").format(note) if note and note != "0" else ""
     if event.action == "continue":
@@ -140,7 +145,7 @@ def _evidence_note(note: str) -> str:
     for part in (p.strip() for p in note.split(",") if p.strip()):
         kind, _, sha = part.partition(" ")
         parts.append(f"{kinds[kind]} {sha}".strip() if kind in kinds else part)
-    return "，".join(parts)
+    return list_words(parts)
 
 
 def timeline_row(
