@@ -140,12 +140,17 @@ def _walk(root: type[BaseModel], raw: tuple[str | int, ...]) -> _Walked:
         if isinstance(part, str):
             tagged = [m for m in models if _kind_of(m) == part] if len(models) > 1 else []
             owner = next((m for m in models if part in m.model_fields), None)
+            mappings = [o for o in options if get_origin(o) is dict and len(get_args(o)) == 2]
             if tagged:
                 options = tagged
             elif owner is not None:
                 container = owner
                 clean.append(part)
                 options = _options(owner.model_fields[part].annotation)
+            elif mappings:  # a key of a dict[str, Model] (e.g. a zone id): its value is that model
+                container = None
+                clean.append(part)
+                options = _options(get_args(mappings[0])[1])
             elif len(options) > 1:
                 branch = True  # e.g. 'int' or "literal['auto']" under int | Literal['auto']
             else:

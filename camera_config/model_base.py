@@ -5,6 +5,7 @@ the case files' (:mod:`camera_config.case_files`) build on it."""
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, SecretStr, ValidationInfo
@@ -72,3 +73,24 @@ def check_url(value: str, schemes: tuple[str, ...], secret_hint: str = CREDENTIA
         # Not the parser's text: it quotes the port part, which may be a fragment of a password.
         raise ValueError("URL has an invalid port; it must be a number from 1 to 65535") from None
     return value
+
+
+_CLOCK_TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
+
+
+def clock_minutes(value: str, *, end: bool) -> int:
+    """Minutes after midnight of "HH:MM" (an end may say 24:00); ValueError says what is wrong."""
+    m = _CLOCK_TIME.match(value)
+    hours, minutes = (int(m[1]), int(m[2])) if m else (-1, -1)
+    if not m or hours > 24 or minutes > 59 or (hours == 24 and (minutes or not end)):
+        allowed = "00:00 to 23:59, or 24:00 for an end" if end else "00:00 to 23:59"
+        raise ValueError(f"time must be written HH:MM ({allowed}), e.g. '08:30'; got {value[:20]!r}")
+    return hours * 60 + minutes
+
+
+def unknown_message(kind: str, value: str, known: Collection[str]) -> str:
+    """What to say of a reference to nothing: the unknown id, close ones, and some known ones."""
+    close = sorted(k for k in known if k.lower().startswith(value[:2].lower()))[:5]
+    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    choices = f" Known {kind}s: {', '.join(sorted(known)[:10])}" if known else f" No {kind}s are defined."
+    return f"unknown {kind} {value!r}{hint}.{choices}"

@@ -7,7 +7,6 @@ secrets are looked up in the ``env`` mapping passed as validation context.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -30,10 +29,14 @@ from camera_config.model_base import (
     SITE_NAME_MAX,
     Model,
     check_url,
+    clock_minutes,
     has_userinfo,
     password_from_env,
+    unknown_message,
 )
 from camera_config.rules import RuleViolation, SiteRuleError
+from camera_config.voice import SpeakerSpec, VoiceSettings
+from camera_config.voice_refs import camera_facts, raw_camera_facts, voice_violations
 
 # Defined with the base model; named here too, where the site's modules have always found them.
 CAMERA_ID_PATTERN = model_base.CAMERA_ID_PATTERN
@@ -107,17 +110,6 @@ StreamSource = Annotated[RtspSource | OnvifSource | FileSource, Field(discrimina
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_CLOCK_TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
-
-
-def _clock_minutes(value: str, *, end: bool) -> int:
-    """Minutes after midnight of "HH:MM" (an end may say 24:00); ValueError says what is wrong."""
-    m = _CLOCK_TIME.match(value)
-    hours, minutes = (int(m[1]), int(m[2])) if m else (-1, -1)
-    if not m or hours > 24 or minutes > 59 or (hours == 24 and (minutes or not end)):
-        allowed = "00:00 to 23:59, or 24:00 for an end" if end else "00:00 to 23:59"
-        raise ValueError(f"time must be written HH:MM ({allowed}), e.g. '08:30'; got {value[:20]!r}")
-    return hours * 60 + minutes
 
 
 class PatrolStep(Model):
@@ -168,13 +160,13 @@ class PatrolWindow(Model):
     @field_validator("start")
     @classmethod
     def _start(cls, value: str) -> str:
-        _clock_minutes(value, end=False)
+        clock_minutes(value, end=False)
         return value
 
     @field_validator("end")
     @classmethod
     def _end(cls, value: str) -> str:
-        _clock_minutes(value, end=True)
+        clock_minutes(value, end=True)
         return value
 
     @model_validator(mode="after")
@@ -194,12 +186,12 @@ class PatrolWindow(Model):
     @property
     def start_minute(self) -> int:
         """Minutes after midnight of ``start``."""
-        return _clock_minutes(self.start, end=False)
+        return clock_minutes(self.start, end=False)
 
     @property
     def end_minute(self) -> int:
         """Minutes after midnight of ``end`` (1440 for 24:00)."""
-        return _clock_minutes(self.end, end=True)
+        return clock_minutes(self.end, end=True)
 
     @property
     def overnight(self) -> bool:
@@ -518,8 +510,10 @@ class SiteConfig(Model):
     site: SiteInfo
     groups: tuple[Group, ...] = ()
     cameras: tuple[Camera, ...] = ()  # 10,000 check in seconds (bench/site_load.py)
+    speakers: tuple[SpeakerSpec, ...] = Field(default=(), max_length=4096)  # see camera_config.voice
     ingest: IngestSettings = IngestSettings()
     detection: DetectionSettings = DetectionSettings()
+    voice: VoiceSettings = VoiceSettings()
     database: DatabaseSettings | None = None  # None: alerts in SQLite in the site's data folder
     cases: CaseSettings = CaseSettings()
 
@@ -549,7 +543,9 @@ class SiteConfig(Model):
 def _site_violations(site: SiteConfig) -> Iterator[RuleViolation]:
     groups = [(i, g.id, g.parent) for i, g in enumerate(site.groups)]
     cameras = [(i, c.id, c.group, c.grid_code) for i, c in enumerate(site.cameras)]
-    return cross_reference_violations(groups, cameras, site.site.grid_code_digits)
+    yield from cross_reference_violations(groups, cameras, site.site.grid_code_digits)
+    if site.speakers:  # the table of cameras only for the speakers that refer to them
+        yield from voice_violations(list(enumerate(site.speakers)), camera_facts(site.cameras))
 
 
 def raw_site_violations(data: Any) -> list[RuleViolation]:
@@ -569,7 +565,10 @@ def raw_site_violations(data: Any) -> list[RuleViolation]:
     )
     groups = [(i, g.get("id"), g.get("parent")) for i, g in items("groups")]
     cameras = [(i, c.get("id"), c.get("group"), c.get("grid_code")) for i, c in items("cameras")]
-    return list(cross_reference_violations(groups, cameras, digits))
+    violations = list(cross_reference_violations(groups, cameras, digits))
+    if items("speakers"):
+        violations += voice_violations(items("speakers"), raw_camera_facts(items("cameras")))
+    return violations
 
 
 def cross_reference_violations(
@@ -597,11 +596,11 @@ def cross_reference_violations(
     group_ids = {g for _, g, _ in groups if isinstance(g, str)}
     for index, _, parent in groups:
         if isinstance(parent, str) and parent not in group_ids:
-            yield RuleViolation(("groups", index, "parent"), _unknown("group", parent, group_ids))
+            yield RuleViolation(("groups", index, "parent"), unknown_message("group", parent, group_ids))
     yield from _group_cycles(groups)
     for index, _, group, grid_code in cameras:
         if isinstance(group, str) and group not in group_ids:
-            yield RuleViolation(("cameras", index, "group"), _unknown("group", group, group_ids))
+            yield RuleViolation(("cameras", index, "group"), unknown_message("group", group, group_ids))
         if digits is not None and isinstance(grid_code, str) and len(grid_code) != digits:
             yield RuleViolation(
                 ("cameras", index, "grid_code"),
@@ -623,10 +622,3 @@ def _group_cycles(groups: Sequence[tuple[int, Any, Any]]) -> Iterator[RuleViolat
                 break  # a loop above this group: reported at the groups in it
             seen.add(parent)
             parent = parents[parent]
-
-
-def _unknown(kind: str, value: str, known: set[str]) -> str:
-    close = sorted(k for k in known if k.lower().startswith(value[:2].lower()))[:5]
-    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-    choices = f" Known {kind}s: {', '.join(sorted(known)[:10])}" if known else f" No {kind}s are defined."
-    return f"unknown {kind} {value!r}{hint}.{choices}"

@@ -182,7 +182,16 @@ class SiteDocument:
         self.set(("cameras", camera.id), camera)
 
     def remove_camera(self, camera_id: str) -> None:
+        """Remove the camera, and it from the speakers that serve it (its own speaker goes too)."""
         self._remove_item("cameras", "camera", camera_id)
+        speakers = self._data_at(("speakers",))
+        for index in reversed(range(len(speakers) if isinstance(speakers, list) else 0)):
+            speaker = speakers[index]
+            served = speaker.get("cameras") if isinstance(speaker, dict) else None
+            if isinstance(speaker, dict) and speaker.get("camera") == camera_id:
+                self._apply(lambda e, i=index: e.remove_item(("speakers",), i), ("speakers",), remove=index)
+            elif isinstance(served, list) and camera_id in served:
+                self.set(("speakers", index, "cameras"), [c for c in served if c != camera_id])
 
     def set_group(self, group_id: str, **fields: Any) -> None:
         for name, value in fields.items():

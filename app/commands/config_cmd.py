@@ -30,6 +30,20 @@ class Text:
     NO_GRID = "without grid code: {ids}"
     NO_LOCATION = "without location: {ids}"
     NONE = "none"
+    SPEAKERS = "speakers: {count}"
+    SPEAKER = "  {id}{name}: {kind} {address}{extra}, {codec} → {cameras}{zones}"
+    OWN_SPEAKER = " (camera {camera}'s own speaker)"
+    MULTICAST = " (multicast, ttl {ttl})"
+    SPEAKER_ZONES = " (zones {zones})"
+    NO_CAMERA = "no camera"
+    WITHOUT_SPEAKER = "cameras without a speaker: {ids}"
+    VOICE = "voice {rule}: auto-play {auto}, prompt {prompt}, ladder {ladder}{zones}"
+    LADDER_ON = "on ({prompts} prompts, wait {wait:g} s, recheck {recheck:g} s, then {then})"
+    LADDER_CASE = "a case"
+    LADDER_NO_CASE = "no case"
+    ON = "on"
+    OFF = "off"
+    ZONE_SETTINGS = "; zones with their own settings: {zones}"
     SECRETS = "secrets: {count} referenced, all set ({names})"
     NO_SECRETS = "secrets: none referenced"
     WARNING = "warning: {issue}"
@@ -146,14 +160,76 @@ def summary(site: SiteConfig) -> str:
     lines.append(Text.GROUPS.format(count=len(site.groups)))
     lines.append(Text.NO_GRID.format(ids=_ids([c.id for c in cams if c.grid_code is None])))
     lines.append(Text.NO_LOCATION.format(ids=_ids([c.id for c in cams if c.location is None])))
+    if site.speakers:
+        lines += _speaker_lines(site)
+    lines += _voice_lines(site)
     secrets = sorted(
         {c.credentials.password_env for c in cams if c.credentials and c.credentials.password_env}
+        | {s.password_env for s in site.speakers if s.password_env}
     )
     if secrets:
         lines.append(Text.SECRETS.format(count=len(secrets), names=_names(secrets)))
     else:
         lines.append(Text.NO_SECRETS)
     return "\n".join(lines)
+
+
+def _speaker_lines(site: SiteConfig) -> list[str]:
+    """Each speaker, how it is reached and what it serves (addresses never hold a secret: the
+    loader refuses one)."""
+    from camera_config.models import RtspSource
+
+    lines = [Text.SPEAKERS.format(count=len(site.speakers))]
+    for s in site.speakers:
+        address, extra = s.address or "", Text.MULTICAST.format(ttl=s.ttl) if s.multicast else ""
+        if s.camera is not None:
+            source = site.camera(s.camera).source
+            address = address or (source.main if isinstance(source, RtspSource) else "")
+            extra = Text.OWN_SPEAKER.format(camera=s.camera)
+        zones = Text.SPEAKER_ZONES.format(zones=_names(list(s.zones))) if s.zones else ""
+        lines.append(
+            Text.SPEAKER.format(
+                id=s.id,
+                name=f" {s.name}" if s.name else "",
+                kind=s.kind,
+                address=address,
+                extra=extra,
+                codec=s.codec,
+                cameras=_names(list(s.served_cameras)) or Text.NO_CAMERA,
+                zones=zones,
+            )
+        )
+    served = {c for s in site.speakers for c in s.served_cameras}
+    lines.append(Text.WITHOUT_SPEAKER.format(ids=_ids([c.id for c in site.cameras if c.id not in served])))
+    return lines
+
+
+def _voice_lines(site: SiteConfig) -> list[str]:
+    """What plays by itself, per rule (the rule's own settings; zones may differ, and are named)."""
+    from camera_config.voice import RULE_NAMES
+
+    lines = []
+    for rule in RULE_NAMES:
+        policy, ladder = site.voice.policy(rule), site.voice.ladder(rule)
+        then = Text.LADDER_CASE if ladder.create_case else Text.LADDER_NO_CASE
+        ladder_text = (
+            Text.LADDER_ON.format(
+                prompts=ladder.prompts, wait=ladder.wait_s, recheck=ladder.recheck_s, then=then
+            )
+            if ladder.enabled
+            else Text.OFF
+        )
+        zones = list(getattr(site.voice.rules, rule).zones)
+        lines.append(
+            Text.VOICE.format(
+                rule=rule,
+                auto=Text.ON if policy.auto_play else Text.OFF,
+                prompt=policy.prompt,
+                ladder=ladder_text,
+                zones=Text.ZONE_SETTINGS.format(zones=_names(zones)) if zones else "",
+            )
+        )
+    return lines
 
 
 def _ids(ids: list[str]) -> str:

@@ -85,6 +85,7 @@ def handle(args: argparse.Namespace) -> int:
         write_demo_site_yaml,
     )
     from app.demo.views import seed_demo_views
+    from app.demo.voice_site import add_demo_voice
     from app.log_setup import configure_logging
     from app.main import run_site
 
@@ -111,7 +112,8 @@ def handle(args: argparse.Namespace) -> int:
     ordinary = args.cameras - (len(SCENE_CAMERAS) if scenes is not None else 0)
     site = with_demo_patrols(add_demo_ptz(build_demo_site(base, n_cameras=ordinary, clips=clips), base))
     if scenes is not None:
-        site = add_demo_scenes(site, base, scenes)
+        # A loudspeaker at each scene (an RTP receiver on loopback) and the vending ladder on.
+        site = add_demo_voice(add_demo_scenes(site, base, scenes))
     shared_views = demo_dir / "shared_views.json"
     site = site.model_copy(update={"site": site.site.model_copy(update={"shared_views": shared_views})})
     site_file = demo_dir / "site.yaml"

@@ -84,6 +84,20 @@ class LadderDriver:
             if outcome[0] != ladder:
                 self._apply(alert.id, *outcome)
 
+    def resume(self) -> int:
+        """After a restart: a ladder that was playing a prompt when the app stopped goes on to its
+        wait (its play, if it was recorded, says whether it was heard); returns how many."""
+        now, n = self._clock.now(), 0
+        for alert in self._alerts.open_alerts():
+            ladder = alert.ladder
+            if ladder is None or ladder.step is not steps.LadderStep.PROMPTING:
+                continue
+            heard = any(p.ladder_attempt == ladder.attempt and p.reached for p in alert.plays)
+            problem = "" if heard else "interrupted: CityWall was restarted"
+            self._apply(alert.id, *steps.prompt_finished(ladder, self.config_for(alert), now, heard, problem))
+            n += 1
+        return n
+
     # --- people -----------------------------------------------------------------------------------
     def stop(self, alert_id: str, by: str) -> Ladder | None:
         """The operator stops the ladder (what plays for it now stops too)."""

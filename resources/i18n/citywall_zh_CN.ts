@@ -3442,6 +3442,288 @@
     </message>
 </context>
 <context>
+    <name>PromptEditor</name>
+    <message>
+        <source>Voice prompts</source>
+        <translation>语音提示</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>What it says</source>
+        <translation>播报内容</translation>
+    </message>
+    <message>
+        <source>Length</source>
+        <translation>时长</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Listen</source>
+        <translation>试听</translation>
+    </message>
+    <message>
+        <source>Play the prompt on this workstation (Space)</source>
+        <translation>在本机播放这条提示（空格键）</translation>
+    </message>
+    <message>
+        <source>Rename</source>
+        <translation>重命名</translation>
+    </message>
+    <message>
+        <source>Rename the prompt (F2)</source>
+        <translation>重命名这条提示（F2）</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Import file…</source>
+        <translation>导入文件…</translation>
+    </message>
+    <message>
+        <source>A WAV, MP3 or other sound file, at most 60 s (Ctrl+O)</source>
+        <translation>WAV、MP3 等声音文件，最长 60 秒（Ctrl+O）</translation>
+    </message>
+    <message>
+        <source>Record…</source>
+        <translation>录音…</translation>
+    </message>
+    <message>
+        <source>Record at this workstation&apos;s microphone (Ctrl+R)</source>
+        <translation>用本机麦克风录音（Ctrl+R）</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>New prompt from text</source>
+        <translation>由文字生成新提示</translation>
+    </message>
+    <message>
+        <source>&amp;Text</source>
+        <translation>文字(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Na&amp;me</source>
+        <translation>名称(&amp;M)</translation>
+    </message>
+    <message>
+        <source>What the loudspeaker says, e.g. 请勿占道经营，请自觉离开</source>
+        <translation>喇叭要播报的话，例如：请勿占道经营，请自觉离开</translation>
+    </message>
+    <message>
+        <source>Optional: taken from the first words</source>
+        <translation>可不填：取文字的开头</translation>
+    </message>
+    <message>
+        <source>Speak and add</source>
+        <translation>生成并添加</translation>
+    </message>
+    <message>
+        <source>Ctrl+N to type a new one</source>
+        <translation>按 Ctrl+N 输入新的文字</translation>
+    </message>
+    <message>
+        <source>Standard prompts cannot be deleted</source>
+        <translation>标准提示不能删除</translation>
+    </message>
+    <message>
+        <source>Delete the prompt (Delete)</source>
+        <translation>删除这条提示（Delete 键）</translation>
+    </message>
+    <message>
+        <source>Speaking “{0}”…</source>
+        <translation>正在生成语音“{0}”…</translation>
+    </message>
+    <message>
+        <source>Import a sound file</source>
+        <translation>导入声音文件</translation>
+    </message>
+    <message>
+        <source>Sound files ({0});;All files (*)</source>
+        <translation>声音文件 ({0});;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Importing {0}…</source>
+        <translation>正在导入 {0}…</translation>
+    </message>
+    <message>
+        <source>No microphone was found on this workstation, so nothing can be recorded. Connect one and try again, or import a recorded sound file.</source>
+        <translation>本机没有找到麦克风，无法录音。请连接麦克风后重试，或导入已录好的声音文件。</translation>
+    </message>
+    <message>
+        <source>Keeping the recording…</source>
+        <translation>正在保存录音…</translation>
+    </message>
+    <message>
+        <source>Added “{0}” ({1}).</source>
+        <translation>已添加“{0}”（{1}）。</translation>
+    </message>
+    <message>
+        <source>No sound output was found on this workstation, so the prompt cannot be heard here. It still plays on the loudspeakers at the scene.</source>
+        <translation>本机没有找到声音输出设备，无法在本机试听。提示仍可在现场喇叭播放。</translation>
+    </message>
+    <message>
+        <source>Playing “{0}” here…</source>
+        <translation>正在本机播放“{0}”…</translation>
+    </message>
+    <message>
+        <source>Renamed to “{0}”.</source>
+        <translation>已重命名为“{0}”。</translation>
+    </message>
+    <message>
+        <source>Standard prompts cannot be deleted.</source>
+        <translation>标准提示不能删除。</translation>
+    </message>
+    <message>
+        <source>Delete prompt</source>
+        <translation>删除提示</translation>
+    </message>
+    <message>
+        <source>Delete the prompt “{0}”?</source>
+        <translation>删除提示“{0}”吗？</translation>
+    </message>
+    <message>
+        <source>Deleted “{0}”.</source>
+        <translation>已删除“{0}”。</translation>
+    </message>
+    <message>
+        <source>Prompts cannot be made from text here.</source>
+        <translation>本机无法由文字生成提示。</translation>
+    </message>
+</context>
+<context>
+    <name>PromptWords</name>
+    <message>
+        <source>Standard</source>
+        <translation>标准</translation>
+    </message>
+    <message>
+        <source>From text</source>
+        <translation>文字生成</translation>
+    </message>
+    <message>
+        <source>Imported</source>
+        <translation>外部导入</translation>
+    </message>
+    <message>
+        <source>Recorded</source>
+        <translation>录音</translation>
+    </message>
+    <message>
+        <source>Mandarin</source>
+        <translation>普通话</translation>
+    </message>
+    <message>
+        <source>English</source>
+        <translation>英语</translation>
+    </message>
+    <message>
+        <source>{0:.1f} s</source>
+        <translation>{0:.1f} 秒</translation>
+    </message>
+    <message>
+        <source>eSpeak NG is not installed, so prompts cannot be made from text. The standard prompts still play; recorded and imported prompts can be added.</source>
+        <translation>未安装 eSpeak NG，无法由文字生成提示。标准提示照常播放，也仍可添加录音或导入的提示。</translation>
+    </message>
+    <message>
+        <source>eSpeak NG has no voice for this language.</source>
+        <translation>eSpeak NG 没有这种语言的语音。</translation>
+    </message>
+    <message>
+        <source>Type what the loudspeaker should say.</source>
+        <translation>请输入喇叭要播报的话。</translation>
+    </message>
+    <message>
+        <source>The text is too long: at most {0} characters.</source>
+        <translation>文字太长：最多 {0} 个字。</translation>
+    </message>
+    <message>
+        <source>eSpeak NG could not speak this text.</source>
+        <translation>eSpeak NG 无法朗读这段文字。</translation>
+    </message>
+    <message>
+        <source>eSpeak NG did not finish in time.</source>
+        <translation>eSpeak NG 未能按时完成。</translation>
+    </message>
+    <message>
+        <source>eSpeak NG produced no sound for this text.</source>
+        <translation>eSpeak NG 没有为这段文字生成声音。</translation>
+    </message>
+    <message>
+        <source>{0}: the file does not exist.</source>
+        <translation>{0}：文件不存在。</translation>
+    </message>
+    <message>
+        <source>{0}: the file cannot be read.</source>
+        <translation>{0}：无法读取文件。</translation>
+    </message>
+    <message>
+        <source>{0}: not a sound file that can be played.</source>
+        <translation>{0}：不是可以播放的声音文件。</translation>
+    </message>
+    <message>
+        <source>{0}: there is nothing to hear in it.</source>
+        <translation>{0}：文件里没有声音。</translation>
+    </message>
+    <message>
+        <source>{0}: too long for a prompt (at most {1:g} seconds).</source>
+        <translation>{0}：作为提示太长（最长 {1:g} 秒）。</translation>
+    </message>
+    <message>
+        <source>This prompt no longer exists.</source>
+        <translation>这条提示已不存在。</translation>
+    </message>
+    <message>
+        <source>Give the prompt a name.</source>
+        <translation>请给提示起个名称。</translation>
+    </message>
+    <message>
+        <source>Another prompt is already named “{0}”.</source>
+        <translation>已有提示名为“{0}”。</translation>
+    </message>
+    <message>
+        <source>Standard prompts cannot be deleted.</source>
+        <translation>标准提示不能删除。</translation>
+    </message>
+    <message>
+        <source>Prompts cannot be made from text on this workstation.</source>
+        <translation>本机无法由文字生成提示。</translation>
+    </message>
+    <message>
+        <source>The sound file of this prompt is missing: {0}</source>
+        <translation>这条提示的声音文件不见了：{0}</translation>
+    </message>
+    <message>
+        <source>The sound file of this prompt is damaged: {0}</source>
+        <translation>这条提示的声音文件已损坏：{0}</translation>
+    </message>
+    <message>
+        <source>Another workstation changed this prompt at the same time; its version is shown.</source>
+        <translation>另一台工作站同时修改了这条提示；现显示对方的版本。</translation>
+    </message>
+    <message>
+        <source>The prompt list is being saved by another workstation; try again.</source>
+        <translation>另一台工作站正在保存提示列表，请稍后重试。</translation>
+    </message>
+    <message>
+        <source>Not saved: the prompt folder cannot be written ({0}).</source>
+        <translation>未保存：提示文件夹无法写入（{0}）。</translation>
+    </message>
+    <message>
+        <source>Not done: {0}</source>
+        <translation>未完成：{0}</translation>
+    </message>
+</context>
+<context>
     <name>Ptz</name>
     <message>
         <source>on preset {0}</source>
@@ -3634,6 +3916,41 @@
     <message>
         <source>Camera locked for {0} min</source>
         <translation>摄像机已锁定 {0} 分钟</translation>
+    </message>
+</context>
+<context>
+    <name>RecordDialog</name>
+    <message>
+        <source>Record a prompt</source>
+        <translation>录制提示</translation>
+    </message>
+    <message>
+        <source>&amp;Name</source>
+        <translation>名称(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;What it says</source>
+        <translation>播报内容(&amp;W)</translation>
+    </message>
+    <message>
+        <source>Microphone</source>
+        <translation>麦克风</translation>
+    </message>
+    <message>
+        <source>Optional: the words, for the record</source>
+        <translation>可不填：录音说的话，便于查阅</translation>
+    </message>
+    <message>
+        <source>■ Stop</source>
+        <translation>■ 停止</translation>
+    </message>
+    <message>
+        <source>● Record</source>
+        <translation>● 录音</translation>
+    </message>
+    <message>
+        <source>{0:.1f} s of at most {1:g} s</source>
+        <translation>{0:.1f} 秒（最长 {1:g} 秒）</translation>
     </message>
 </context>
 <context>

@@ -116,7 +116,7 @@ def test_unknown_keys_top_level_and_nested() -> None:
     issues = issues_of(DATA / "unknown_keys.yaml")
     top = find(issues, "camera")
     assert (top.line, top.column) == (3, 1)
-    allowed = "version, site, groups, cameras, ingest, detection, database, cases"
+    allowed = "version, site, groups, cameras, speakers, ingest, detection, voice, database, cases"
     assert top.message == f"unknown key 'camera'; allowed keys here: {allowed}"
     nested = find(issues, "cameras[0].source.fps")
     assert nested.line == 11

@@ -234,8 +234,27 @@ EDITS: list[tuple[str, Edit, list[tuple[str, str]]]] = [
             ("enabled: false   # being", "enabled: true   # being"),
         ],
     ),
-    ("remove the first camera", lambda doc: doc.remove_camera("cam-001"), [(CAM_001, "")]),
-    ("remove a camera in the middle", lambda doc: doc.remove_camera("cam-002"), [(CAM_002, "")]),
+    (  # the speakers that served it no longer do; its own speaker goes with it
+        "remove the first camera",
+        lambda doc: doc.remove_camera("cam-001"),
+        [
+            (CAM_001, ""),
+            ("    cameras: [cam-001, cam-002]\n", "    cameras: [cam-002]\n"),
+            (
+                FULL[FULL.index("  - id: cam-001-own") : FULL.index("\n# -- detection")],
+                "",
+            ),
+        ],
+    ),
+    (
+        "remove a camera in the middle",
+        lambda doc: doc.remove_camera("cam-002"),
+        [
+            (CAM_002, ""),
+            ("    cameras: [cam-001, cam-002]\n", "    cameras: [cam-001]\n"),
+            ("    cameras:\n      - cam-002\n", "    cameras: []\n"),
+        ],
+    ),
     ("remove the last camera", lambda doc: doc.remove_camera("cam-003"), [(CAM_003, "")]),
     (
         "remove a group",

@@ -188,3 +188,18 @@ def test_evidence_disk_full_keeps_the_play_record_without_audio() -> None:
     (play,) = rig.alert().plays
     assert play.reached and play.audio_sha256 is None
     assert any(e.kind is SystemEventKind.EVIDENCE_NOT_SAVED for e in rig.events)
+
+
+def test_a_ladder_playing_when_the_app_stopped_goes_on_to_its_wait_after_a_restart() -> None:
+    rig = Rig()
+    rig.port.hold = True  # the prompt is still playing when the app stops
+    rig.alerts.detector_raised(detected("a1", at=rig.clock.t))
+    assert rig.step() is LadderStep.PROMPTING
+    stored = rig.alert()
+    restarted = Rig()
+    restarted.alerts.load([stored])
+    assert restarted.driver.resume() == 1
+    ladder = restarted.alert().ladder
+    assert ladder is not None and ladder.step is LadderStep.WAITING and "restarted" in ladder.note
+    restarted.later(CONFIG.wait_s)
+    assert restarted.step() is LadderStep.RECHECKING

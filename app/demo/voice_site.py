@@ -1,0 +1,161 @@
+"""The demo's loudspeakers and voice policy: one speaker per scripted scene camera, and the
+escalation ladder on for street vending with waits short enough to be seen in one loop.
+
+Each scene camera gets an ``rtp`` speaker at a local UDP port on 127.0.0.1, where the demo runs a
+receiver that records what it hears (:func:`speaker_ports` says which port is whose). The ladder's
+timing is chosen against the vending scene (:class:`app.demo.scenes.VendingScript`: the stall
+stands from 15 s to 115 s of a 180 s loop; the alert is raised at 78-82 s with the demo's 60 s
+dwell, sampling every 2 s). :func:`ladder_timeline` runs the core's ladder on that script, so
+the numbers below are checked by a test, not just written down::
+
+    ~80 s ALERT → prompt 1 (5.3 s) → wait 8 s → recheck (next check, ≤ 2 s): still there
+        → prompt 2 (5.3 s) → wait 8 s → recheck: still there → CASE at ~110 s (≤ 113 s)
+    115 s the stall is pushed away (the alert clears at 136-176 s)
+
+Waits of 20 s would not fit: the second recheck would come after the stall has left, while the
+alert is still open, and file a case about a vendor who had gone.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from app.core import voice_ladder
+from app.core.voice_ladder import LadderAction, LadderActionKind, LadderConfig, LadderStep
+from app.demo.scenes import SCENE_CAMERAS, SceneKey
+from camera_config.models import SiteConfig
+from camera_config.voice import (
+    CodecName,
+    LadderSettings,
+    PolicySettings,
+    RuleVoiceSettings,
+    SpeakerSpec,
+    VoiceRules,
+    VoiceSettings,
+)
+
+HOST = "127.0.0.1"
+PROMPT_S = 5.3  # "此处禁止占道经营，请自觉离开" as espeak-ng (cmn) says it at its default rate
+LADDER_WAIT_S = 8.0
+LADDER_RECHECK_S = 6.0  # the longest wait for the fresh check (the demo checks every 2 s)
+COOLDOWN_S = 5.0  # shorter than the wait, so the ladder's second prompt is not held back
+
+SPEAKER_NAMES: dict[SceneKey, str] = {"vending": "演示 人行道喇叭", "bin": "演示 草坪垃圾桶喇叭"}
+SPEAKER_ZONES: dict[SceneKey, tuple[str, ...]] = {"vending": ("no-vending-1",), "bin": ("bin-1",)}
+SPEAKER_CODECS: dict[SceneKey, CodecName] = {"vending": "pcmu", "bin": "pcma"}  # both laws are heard
+
+
+def free_udp_port() -> int:
+    """A UDP port free on loopback right now (for a speaker address needed before its receiver)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind((HOST, 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def speaker_id(camera_id: str) -> str:
+    return f"spk-{camera_id}"
+
+
+def demo_voice_settings() -> VoiceSettings:
+    """The ladder on for vending (two prompts, then a case), waits that fit the scene's loop."""
+    ladder = LadderSettings(
+        enabled=True, prompts=2, wait_s=LADDER_WAIT_S, recheck_s=LADDER_RECHECK_S, create_case=True
+    )
+    return VoiceSettings(
+        defaults=PolicySettings(cooldown_s=COOLDOWN_S),
+        rules=VoiceRules(vending=RuleVoiceSettings(prompt="no_vending", ladder=ladder)),
+    )
+
+
+def add_demo_voice(site: SiteConfig, ports: Mapping[str, int] | None = None) -> SiteConfig:
+    """``site`` with an rtp speaker for each scene camera it has (``ports``: camera id → UDP port
+    on 127.0.0.1; a free one each where not given) and :func:`demo_voice_settings`."""
+    ids = {c.id for c in site.cameras}
+    speakers = [
+        SpeakerSpec(
+            id=speaker_id(scene.camera_id),
+            name=SPEAKER_NAMES[scene.key],
+            kind="rtp",
+            address=f"rtp://{HOST}:{(ports or {}).get(scene.camera_id) or free_udp_port()}",
+            codec=SPEAKER_CODECS[scene.key],
+            cameras=(scene.camera_id,),
+            zones=SPEAKER_ZONES[scene.key],
+        )
+        for scene in SCENE_CAMERAS
+        if scene.camera_id in ids
+    ]
+    taken = {s.id for s in site.speakers} & {s.id for s in speakers}
+    if taken:
+        raise ValueError(f"the site already has speakers {', '.join(sorted(taken))}")
+    return site.model_copy(update={"speakers": (*site.speakers, *speakers), "voice": demo_voice_settings()})
+
+
+def speaker_ports(site: SiteConfig) -> dict[str, int]:
+    """Speaker id → the local UDP port its receiver listens on (the demo's rtp speakers)."""
+    ports = {}
+    for spec in site.speakers:
+        parts = urlsplit(spec.address or "")
+        if spec.kind == "rtp" and parts.hostname == HOST and parts.port is not None:
+            ports[spec.id] = parts.port
+    return ports
+
+
+@dataclass(frozen=True)
+class LadderEvent:
+    at_s: float  # clip time
+    what: str  # "alert", "prompt 1", "prompt 1 ends", "recheck", "still there", "case", …
+
+
+def ladder_timeline(
+    config: LadderConfig,
+    *,
+    alert_at_s: float,
+    prompt_s: float = PROMPT_S,
+    check_every_s: float = 2.0,
+    check_phase_s: float = 0.0,
+    until_s: float = 180.0,
+    step_s: float = 0.05,
+) -> list[LadderEvent]:
+    """What the core's ladder does for an alert raised at ``alert_at_s`` (clip time) when each
+    prompt plays ``prompt_s`` and the camera is checked every ``check_every_s`` (the alert stays
+    open throughout, as it does until the detector clears it well after the stall has left)."""
+    events = [LadderEvent(alert_at_s, "alert")]
+
+    def carry_out(t: float, actions: tuple[LadderAction, ...]) -> float | None:
+        until = None
+        for action in actions:
+            if action.kind is LadderActionKind.PLAY:
+                events.append(LadderEvent(t, f"prompt {action.attempt}"))
+                until = t + prompt_s
+            else:
+                events.append(LadderEvent(t, _ACTION_WORDS[action.kind]))
+        return until
+
+    ladder, actions = voice_ladder.start("demo", alert_at_s)
+    playing_until = carry_out(alert_at_s, actions)
+    n = 0
+    while ladder.active and (t := alert_at_s + n * step_s) <= until_s:
+        n += 1
+        if playing_until is not None and t >= playing_until:
+            events.append(LadderEvent(t, f"prompt {ladder.attempt} ends"))
+            playing_until = None
+            ladder, actions = voice_ladder.prompt_finished(ladder, config, t, delivered=True)
+        else:
+            checked_at = check_phase_s + ((t - check_phase_s) // check_every_s) * check_every_s
+            before = ladder.step
+            ladder, actions = voice_ladder.tick(ladder, config, t, checked_at)
+            if before is LadderStep.RECHECKING and ladder.step is not LadderStep.RECHECKING:
+                events.append(LadderEvent(t, "still there"))
+        playing_until = carry_out(t, actions) or playing_until
+    return events
+
+
+_ACTION_WORDS = {
+    LadderActionKind.RECHECK: "recheck",
+    LadderActionKind.CREATE_CASE: "case",
+    LadderActionKind.RESOLVED: "resolved by prompt",
+}
