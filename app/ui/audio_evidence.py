@@ -2,10 +2,11 @@
 3.2 秒 · 14:05:12", with a play button and "Save as WAV…".
 
 The audio is what actually left for the speakers (8 kHz mono WAV). It is read off the GUI thread
-and played on the workstation's sound output with Qt Multimedia's :class:`QAudioSink` (PCM as it
-is, nothing to decode). Where the workstation has no sound output (a control-room PC without
-speakers, a test machine), the row says so in words and offers to save the WAV for another
-player instead: never a silent button, never a broken picture.
+and played on the workstation's loudspeaker by the prompt editor's own player
+(:class:`app.ui.voice.audio_devices.Preview`: Qt Multimedia, resampled to what the card takes).
+Where the workstation has no sound output (a control-room PC without speakers, a test machine),
+the list says so in words and offers to save the WAV for another player instead: never a silent
+button, never a broken picture.
 """
 
 from __future__ import annotations
@@ -20,21 +21,19 @@ from pathlib import Path
 from typing import Protocol
 
 from PySide6.QtCore import (
-    QBuffer,
-    QByteArray,
     QCoreApplication,
-    QIODevice,
     QObject,
     QRunnable,
     QThreadPool,
     Signal,
+    SignalInstance,
 )
-from PySide6.QtMultimedia import QAudioDevice, QAudioFormat, QAudioSink, QMediaDevices, QtAudio
 from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.adapters.export_files import ExportError, write_export
 from app.core.alerts import EvidenceKind, EvidenceRef
 from app.core.voice import SAMPLE_RATE
+from app.ui.voice.audio_devices import Preview, loudspeaker
 
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
@@ -89,24 +88,25 @@ def parse_wav(data: bytes) -> Pcm:
         raise ValueError(f"not a WAV file ({exc})") from exc
 
 
-class Sink(Protocol):
-    """What the player needs of a :class:`QAudioSink` (a fake stands in for it in tests)."""
+class Sound(Protocol):
+    """What the player needs of :class:`app.ui.voice.audio_devices.Preview` (the workstation's
+    loudspeaker, 8 kHz mono PCM, resampled there to what the card takes)."""
 
-    def start(self, device: QIODevice) -> None: ...
+    @property
+    def finished(self) -> SignalInstance: ...
+
+    def play(self, pcm: bytes) -> None: ...
 
     def stop(self) -> None: ...
 
-    def state(self) -> QtAudio.State: ...
 
-    def error(self) -> QtAudio.Error: ...
-
-
-SinkFactory = Callable[[QAudioFormat, QObject], Sink]
+def default_sound(parent: QObject) -> Sound | None:
+    device = loudspeaker()
+    return None if device is None else Preview(device, parent)
 
 
-def default_sink(fmt: QAudioFormat, parent: QObject) -> Sink:
-    sink = QAudioSink(QMediaDevices.defaultAudioOutput(), fmt, parent)
-    return sink
+def has_loudspeaker() -> bool:
+    return loudspeaker() is not None
 
 
 class _Signals(QObject):
@@ -152,7 +152,7 @@ def _reason_words(reason: str) -> str:
 
 
 class AudioPlayer(QObject):
-    """Plays one recording at a time on the default sound output; says why it cannot."""
+    """Plays one recording at a time on the workstation's loudspeaker; says why it cannot."""
 
     changed = Signal(str)  # sha256 of the recording whose state changed
     saved = Signal(str, str, str)  # sha256, path, why ("" when saved)
@@ -162,25 +162,24 @@ class AudioPlayer(QObject):
         read: ReadEvidence,
         parent: QObject | None = None,
         *,
-        outputs: Callable[[], Sequence[QAudioDevice]] = QMediaDevices.audioOutputs,
-        sink: SinkFactory = default_sink,
+        available: Callable[[], bool] = has_loudspeaker,
+        sound: Callable[[QObject], Sound | None] = default_sound,
         pool: QThreadPool | None = None,
     ) -> None:
         super().__init__(parent)
-        self._read, self._outputs, self._make_sink = read, outputs, sink
+        self._read, self._available, self._make_sound = read, available, sound
         self._pool = pool or QThreadPool.globalInstance()
         self._signals = _Signals(self)
         self._signals.read.connect(self._arrived)
         self._signals.saved.connect(self.saved)
-        self.playing: str | None = None  # the recording that plays (or loads to play)
+        self.playing: str | None = None  # the recording that plays (or is read to play)
         self.loading = False
         self.problems: dict[str, str] = {}  # sha256 → why it cannot be played, in words
-        self._sink: Sink | None = None
-        self._buffer: QBuffer | None = None
+        self._sound: Sound | None = None
 
     def has_output(self) -> bool:
         try:
-            return bool(self._outputs())
+            return self._available()
         except Exception:  # a broken multimedia back end counts as no output
             log.exception("sound outputs not listed")
             return False
@@ -203,13 +202,9 @@ class AudioPlayer(QObject):
         self._pool.start(_Read(ref, self._read, self._signals))
 
     def stop(self) -> None:
-        sink, self._sink = self._sink, None
-        if sink is not None:
-            sink.stop()
-        if self._buffer is not None:
-            self._buffer.close()
-            self._buffer = None
         was, self.playing, self.loading = self.playing, None, False
+        if self._sound is not None:
+            self._sound.stop()
         if was is not None:
             self.changed.emit(was)
 
@@ -220,48 +215,42 @@ class AudioPlayer(QObject):
         if sha256 != self.playing:
             return  # stopped (or another one chosen) while it was read
         self.loading = False
+        if pcm is not None and (pcm.rate, pcm.channels, pcm.width) != (SAMPLE_RATE, 1, 2):
+            why = f"{pcm.rate} Hz, {pcm.channels} ch, {pcm.width * 8} bit"  # not what the speakers got
+            pcm = None
         if pcm is None:
-            self.problems[sha256] = translate("Evidence", "The recording could not be read: {0}").format(why)
-            self.stop()
-            self.changed.emit(sha256)
+            self._refuse(sha256, translate("Evidence", "The recording could not be read: {0}").format(why))
             return
-        fmt = QAudioFormat()
-        fmt.setSampleRate(pcm.rate)
-        fmt.setChannelCount(pcm.channels)
-        fmt.setSampleFormat(
-            QAudioFormat.SampleFormat.Int16 if pcm.width == 2 else QAudioFormat.SampleFormat.UInt8
-        )
-        self._buffer = QBuffer(self)
-        self._buffer.setData(QByteArray(pcm.data))
-        self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
         try:
-            self._sink = self._make_sink(fmt, self)
-            state_changed = getattr(self._sink, "stateChanged", None)
-            if state_changed is not None:
-                state_changed.connect(self._state)
-            self._sink.start(self._buffer)
+            if self._sound is None:
+                self._sound = self._make_sound(self)
+                if self._sound is not None:
+                    self._sound.finished.connect(self._finished)
+            if self._sound is None:
+                self._refuse(sha256, no_output_words())
+                return
+            self._sound.play(pcm.data)
         except Exception as exc:  # the output refused the format or went away
             log.warning("recording %s not played: %s", sha256[:12], exc)
-            self.problems[sha256] = translate(
-                "Evidence", "The sound output refused the recording: {0}"
-            ).format(str(exc) or type(exc).__name__)
-            self.stop()
-            self.changed.emit(sha256)
+            self._refuse(
+                sha256,
+                translate("Evidence", "The sound output refused the recording: {0}").format(
+                    str(exc) or type(exc).__name__
+                ),
+            )
             return
         self.changed.emit(sha256)
 
-    def _state(self, state: QtAudio.State) -> None:
-        sink, sha = self._sink, self.playing
-        if sink is None or sha is None:
-            return
-        if state is QtAudio.State.IdleState:  # played to the end
-            self.stop()
-        elif state is QtAudio.State.StoppedState and sink.error() is not QtAudio.Error.NoError:
-            self.problems[sha] = translate("Evidence", "The sound output stopped: {0}").format(
-                sink.error().name
-            )
-            self.stop()
-            self.changed.emit(sha)
+    def _refuse(self, sha256: str, why: str) -> None:
+        self.problems[sha256] = why
+        self.stop()
+        self.changed.emit(sha256)
+
+    def _finished(self) -> None:
+        """The loudspeaker played to the end (or was stopped)."""
+        if self.playing is not None and not self.loading:
+            was, self.playing = self.playing, None
+            self.changed.emit(was)
 
 
 class AudioRow(QFrame):

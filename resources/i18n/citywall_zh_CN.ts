@@ -1786,10 +1786,6 @@
         <translation>放音设备无法播放该录音：{0}</translation>
     </message>
     <message>
-        <source>The sound output stopped: {0}</source>
-        <translation>放音设备已停止：{0}</translation>
-    </message>
-    <message>
         <source>Save as WAV…</source>
         <translation>另存为 WAV…</translation>
     </message>

@@ -9,13 +9,11 @@ from __future__ import annotations
 import io
 import os
 import wave
-from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QIODevice, QObject, Qt, QThreadPool, Signal
-from PySide6.QtMultimedia import QAudioFormat, QtAudio
+from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
@@ -30,45 +28,39 @@ from tests.ui.case_fakes import SHANGHAI, FakeNames
 from tests.ui.voice_case_world import SPEAKERS, LadderedCase, laddered_case
 
 
-class FakeSink(QObject):
-    """Stands in for QAudioSink: keeps what it was given to play; ``finish`` plays it to the end."""
+class FakeSound(QObject):
+    """Stands in for the loudspeaker's player: keeps what it was given; ``finish`` plays it to the end."""
 
-    stateChanged = Signal(QtAudio.State)  # noqa: N815 (Qt's name)
-    made: list[FakeSink] = []  # noqa: RUF012 (the tests read it)
+    finished = Signal()
+    made: list[FakeSound] = []  # noqa: RUF012 (the tests read it)
 
-    def __init__(self, fmt: QAudioFormat, parent: QObject) -> None:
+    def __init__(self, parent: QObject) -> None:
         super().__init__(parent)
-        self.format, self.played, self.stopped = fmt, b"", False
-        FakeSink.made.append(self)
+        self.played: list[bytes] = []
+        self.playing = False
+        FakeSound.made.append(self)
 
-    def start(self, device: QIODevice) -> None:
-        self.played = bytes(device.readAll().data())
-        self.stateChanged.emit(QtAudio.State.ActiveState)
+    def play(self, pcm: bytes) -> None:
+        self.stop()
+        self.played.append(pcm)
+        self.playing = True
 
     def stop(self) -> None:
-        self.stopped = True
-
-    def state(self) -> QtAudio.State:
-        return QtAudio.State.ActiveState
-
-    def error(self) -> QtAudio.Error:
-        return QtAudio.Error.NoError
+        if self.playing:
+            self.playing = False
+            self.finished.emit()
 
     def finish(self) -> None:
-        self.stateChanged.emit(QtAudio.State.IdleState)
+        self.stop()
 
 
-def no_outputs() -> Sequence[object]:
-    return []
-
-
-def one_output() -> Sequence[object]:
-    return ["speakers"]
+def no_output() -> bool:
+    return False
 
 
 def detail_of(qtbot: QtBot, world: LadderedCase, player: AudioPlayer | None = None) -> CaseDetail:
     read = world.evidence.read
-    player = player or AudioPlayer(read, outputs=no_outputs, pool=QThreadPool())  # type: ignore[arg-type]
+    player = player or AudioPlayer(read, available=no_output, pool=QThreadPool())
     view = CaseDetail(
         FakeNames(), SHANGHAI, read, world.clock.now, speaker_name=SPEAKERS.__getitem__, audio_player=player
     )
@@ -138,38 +130,48 @@ def test_the_recording_is_a_row_with_play_and_save_never_a_picture_tile(qtbot: Q
 
 def test_a_device_unplugged_after_the_list_was_shown_is_said_on_play(qtbot: QtBot) -> None:
     world = laddered_case()
-    outputs: list[object] = ["speakers"]
-    player = AudioPlayer(world.evidence.read, outputs=lambda: outputs, pool=QThreadPool())  # type: ignore[arg-type,return-value]
+    present = [True]
+    player = AudioPlayer(world.evidence.read, available=lambda: present[0], pool=QThreadPool())
     view = detail_of(qtbot, world, player)
     (row,) = view.audio.rows
     assert row.play_button.isEnabled() and not view.audio.no_output.isVisibleTo(view.audio)
-    outputs.clear()
+    present[0] = False
     qtbot.mouseClick(row.play_button, Qt.MouseButton.LeftButton)
     assert row.status.isVisibleTo(row) and "no sound output" in row.status.text()
     assert player.playing is None
 
 
-def test_play_sends_the_recorded_pcm_to_the_sound_output_and_stops_at_the_end(qtbot: QtBot) -> None:
+def test_play_sends_the_recorded_pcm_to_the_loudspeaker_and_stops_at_the_end(qtbot: QtBot) -> None:
     world = laddered_case()
-    FakeSink.made.clear()
-    player = AudioPlayer(world.evidence.read, outputs=one_output, sink=FakeSink, pool=QThreadPool())  # type: ignore[arg-type]
+    FakeSound.made.clear()
+    player = AudioPlayer(world.evidence.read, available=lambda: True, sound=FakeSound, pool=QThreadPool())
     view = detail_of(qtbot, world, player)
     (row,) = view.audio.rows
     qtbot.mouseClick(row.play_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: len(FakeSink.made) == 1 and row.play_button.text() == "Stop")
-    sink = FakeSink.made[0]
-    data = world.evidence.read(row.ref)
-    with wave.open(io.BytesIO(data), "rb") as source:
-        assert sink.played == source.readframes(source.getnframes())
-    assert (sink.format.sampleRate(), sink.format.channelCount()) == (8000, 1)
-    assert sink.format.sampleFormat() is QAudioFormat.SampleFormat.Int16
-    sink.finish()
+    qtbot.waitUntil(lambda: row.play_button.text() == "Stop")
+    (sound,) = FakeSound.made
+    with wave.open(io.BytesIO(world.evidence.read(row.ref)), "rb") as source:
+        assert sound.played == [source.readframes(source.getnframes())]  # 8 kHz mono PCM as sent
+    sound.finish()
     assert row.play_button.text() == "Play" and player.playing is None
-    # stop before the end: the sink is stopped
+    # again, and stopped before the end: the loudspeaker stops (one player, used again)
     qtbot.mouseClick(row.play_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: len(FakeSink.made) == 2 and row.play_button.text() == "Stop")
+    qtbot.waitUntil(lambda: row.play_button.text() == "Stop")
     qtbot.mouseClick(row.play_button, Qt.MouseButton.LeftButton)
-    assert FakeSink.made[1].stopped and row.play_button.text() == "Play"
+    assert len(FakeSound.made) == 1 and len(sound.played) == 2 and not sound.playing
+    assert row.play_button.text() == "Play"
+
+
+def test_a_recording_that_cannot_be_read_is_said_in_its_row(qtbot: QtBot) -> None:
+    world = laddered_case()
+    audio = next(e.ref for e in world.case.evidence if e.ref.kind is EvidenceKind.AUDIO)
+    world.evidence.files[audio.sha256] = b"RIFF, but not a WAV"
+    player = AudioPlayer(world.evidence.read, available=lambda: True, sound=FakeSound, pool=QThreadPool())
+    view = detail_of(qtbot, world, player)
+    (row,) = view.audio.rows
+    qtbot.mouseClick(row.play_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "could not be read" in row.status.text())
+    assert row.play_button.text() == "Play" and player.playing is None
 
 
 def test_save_writes_the_wav_and_a_read_only_folder_is_said(
