@@ -390,7 +390,12 @@ def run_site(
             detection=wiring,
             events=events,
             alerts=alert_wiring,
-            cases=cases.wiring(alerts.evidence, site.cases.due_soon_share, alerts.repository),
+            cases=cases.wiring(
+                alerts.evidence,
+                site.cases.due_soon_share,
+                alerts.repository,
+                {s.id: s.name for s in site.speakers},  # the timeline names the loudspeakers
+            ),
             voice=voice.wiring(clock),
         )
         note_live()

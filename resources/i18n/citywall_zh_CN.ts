@@ -960,8 +960,113 @@
         <translation>值班长</translation>
     </message>
     <message>
+        <source>, </source>
+        <comment>a list&apos;s separator</comment>
+        <translation>、</translation>
+    </message>
+    <message>
+        <source>Detection</source>
+        <translation>检测</translation>
+    </message>
+    <message>
         <source>System</source>
         <translation>系统</translation>
+    </message>
+    <message>
+        <source>Alert raised</source>
+        <translation>告警产生</translation>
+    </message>
+    <message>
+        <source>Seen again by detection</source>
+        <translation>再次检测到</translation>
+    </message>
+    <message>
+        <source>Target gone (cleared by itself)</source>
+        <translation>目标已离开（自动解除）</translation>
+    </message>
+    <message>
+        <source>Alert taken</source>
+        <translation>告警已签收</translation>
+    </message>
+    <message>
+        <source>Alert assigned</source>
+        <translation>告警已指派</translation>
+    </message>
+    <message>
+        <source>Alert sent to the shift leader</source>
+        <translation>告警已上报值班长</translation>
+    </message>
+    <message>
+        <source>Confirmed violation</source>
+        <translation>已确认违规</translation>
+    </message>
+    <message>
+        <source>Dismissed as false</source>
+        <translation>误报已排除</translation>
+    </message>
+    <message>
+        <source>Alert muted</source>
+        <translation>告警已静音</translation>
+    </message>
+    <message>
+        <source>Mute ended</source>
+        <translation>静音结束</translation>
+    </message>
+    <message>
+        <source>Evidence kept</source>
+        <translation>证据已保存</translation>
+    </message>
+    <message>
+        <source>Voice prompt</source>
+        <translation>喊话</translation>
+    </message>
+    <message>
+        <source>Voice prompt reached the speakers</source>
+        <translation>喊话已送达喇叭</translation>
+    </message>
+    <message>
+        <source>Voice prompt reached {0} of {1} speakers</source>
+        <translation>喊话送达 {0}/{1} 个喇叭</translation>
+    </message>
+    <message>
+        <source>Voice prompt reached no speaker</source>
+        <translation>喊话未送达任何喇叭</translation>
+    </message>
+    <message>
+        <source>no speaker</source>
+        <translation>无喇叭</translation>
+    </message>
+    <message>
+        <source>“{0}” to {1}</source>
+        <translation>“{0}” → {1}</translation>
+    </message>
+    <message>
+        <source>Prompt {0} of the escalation: {1}</source>
+        <translation>升级流程第 {0} 次喊话：{1}</translation>
+    </message>
+    <message>
+        <source>{0}; not reached: {1}</source>
+        <translation>{0}；未送达：{1}</translation>
+    </message>
+    <message>
+        <source>{0}: reached</source>
+        <translation>{0}：已送达</translation>
+    </message>
+    <message>
+        <source>snapshot</source>
+        <translation>抓拍</translation>
+    </message>
+    <message>
+        <source>snapshot when gone</source>
+        <translation>消失时抓拍</translation>
+    </message>
+    <message>
+        <source>voice prompt recording</source>
+        <translation>喊话录音</translation>
+    </message>
+    <message>
+        <source>Alert {0}</source>
+        <translation>告警 {0}</translation>
     </message>
     <message>
         <source>Video monitoring</source>
@@ -1693,8 +1798,72 @@
         <translation>正在载入录像…</translation>
     </message>
     <message>
+        <source>Voice prompt recording</source>
+        <translation>喊话录音</translation>
+    </message>
+    <message>
+        <source>{0:.1f} s</source>
+        <translation>{0:.1f} 秒</translation>
+    </message>
+    <message>
+        <source>played {0} times</source>
+        <translation>播放 {0} 次</translation>
+    </message>
+    <message>
+        <source>This workstation has no sound output: save the recording as a WAV file to listen to it elsewhere.</source>
+        <translation>本机没有放音设备：可将录音另存为 WAV 文件，在其他设备上收听。</translation>
+    </message>
+    <message>
+        <source>The recording could not be read: {0}</source>
+        <translation>录音无法读取：{0}</translation>
+    </message>
+    <message>
+        <source>The sound output refused the recording: {0}</source>
+        <translation>放音设备无法播放该录音：{0}</translation>
+    </message>
+    <message>
+        <source>Save as WAV…</source>
+        <translation>另存为 WAV…</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在读取…</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
         <source>Play</source>
         <translation>播放</translation>
+    </message>
+    <message>
+        <source>voice-prompt</source>
+        <translation>喊话录音</translation>
+    </message>
+    <message>
+        <source>Save the recording</source>
+        <translation>保存喊话录音</translation>
+    </message>
+    <message>
+        <source>WAV audio (*.wav)</source>
+        <translation>WAV 音频（*.wav）</translation>
+    </message>
+    <message>
+        <source>Saving to {0} …</source>
+        <translation>正在保存到 {0} …</translation>
+    </message>
+    <message>
+        <source>Voice prompt recordings</source>
+        <translation>喊话录音</translation>
+    </message>
+    <message>
+        <source>Not saved to {0}: {1}</source>
+        <translation>未能保存到 {0}：{1}</translation>
+    </message>
+    <message>
+        <source>Saved to {0}</source>
+        <translation>已保存到 {0}</translation>
     </message>
     <message>
         <source>No picture was kept for this alert.</source>
@@ -1806,8 +1975,64 @@
 新增 {2} · 缓办（不计入）{3}</translation>
     </message>
     <message>
+        <source>{0} vending alerts · {1} prompts played, {2} reached a speaker · {3} with escalation · {4} resolved by prompt alone · {5} prompted, then a case</source>
+        <translation>占道经营告警 {0} 条 · 喊话 {1} 次，送达喇叭 {2} 次 · 启用升级流程 {3} 条 · 喊话劝离 {4} 条 · 喊话后转立案 {5} 条</translation>
+    </message>
+    <message>
+        <source>{0}:00–{1}:00: {2} vending alerts, {3} resolved by prompt ({4}), {5} cases</source>
+        <translation>{0}:00–{1}:00：占道经营告警 {2} 条，喊话劝离 {3} 条（{4}），转立案 {5} 条</translation>
+    </message>
+    <message>
+        <source>Resolved by voice prompt alone (street vending)</source>
+        <translation>喊话劝离率（占道经营）</translation>
+    </message>
+    <message>
+        <source>Zone</source>
+        <translation>区域</translation>
+    </message>
+    <message>
+        <source>Prompted</source>
+        <translation>已喊话</translation>
+    </message>
+    <message>
         <source>Cases</source>
         <translation>案件清单</translation>
+    </message>
+    <message>
+        <source>Resolved</source>
+        <translation>劝离</translation>
+    </message>
+    <message>
+        <source>Share</source>
+        <translation>劝离率</translation>
+    </message>
+    <message>
+        <source>Then a case</source>
+        <translation>转立案</translation>
+    </message>
+    <message>
+        <source>Resolved by prompt alone, of the zone&apos;s vending alerts</source>
+        <translation>仅靠喊话劝离（未立案）的告警占该区域占道经营告警的比例</translation>
+    </message>
+    <message>
+        <source>Prompted, and a case was made all the same</source>
+        <translation>已喊话，但仍转为案件</translation>
+    </message>
+    <message>
+        <source>No vending alert in this period: nothing to judge.</source>
+        <translation>本期没有占道经营告警：无可统计。</translation>
+    </message>
+    <message>
+        <source>{0} of {1} vending alerts; {2} of the prompted ones</source>
+        <translation>{1} 条占道经营告警中劝离 {0} 条；已喊话告警中占 {2}</translation>
+    </message>
+    <message>
+        <source>{0} ({1})</source>
+        <translation>{0}（{1}）</translation>
+    </message>
+    <message>
+        <source>{0}: {1} prompts, {2} reached a speaker; {3} of the prompted</source>
+        <translation>{0}：喊话 {1} 次，送达喇叭 {2} 次；已喊话告警中劝离 {3}</translation>
     </message>
     <message>
         <source>Working out the figures …</source>
@@ -2044,6 +2269,26 @@
     <message>
         <source>false-alarm share {0}</source>
         <translation>误报率 {0}</translation>
+    </message>
+    <message>
+        <source>Vending alerts by hour: resolved by prompt alone</source>
+        <translation>各时段占道经营告警：喊话劝离</translation>
+    </message>
+    <message>
+        <source>: no vending alert</source>
+        <translation>：无占道经营告警</translation>
+    </message>
+    <message>
+        <source>Resolved by prompt</source>
+        <translation>喊话劝离</translation>
+    </message>
+    <message>
+        <source>Prompted, then a case</source>
+        <translation>喊话后转立案</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>其他</translation>
     </message>
     <message>
         <source>video</source>
@@ -2318,6 +2563,54 @@
         <translation>缓办</translation>
     </message>
     <message>
+        <source>Voice prompts by zone</source>
+        <translation>喊话劝离（按区域）</translation>
+    </message>
+    <message>
+        <source>Voice prompts by hour</source>
+        <translation>喊话劝离（按时段）</translation>
+    </message>
+    <message>
+        <source>Zone id</source>
+        <translation>区域编号</translation>
+    </message>
+    <message>
+        <source>Hour</source>
+        <translation>时段</translation>
+    </message>
+    <message>
+        <source>Vending alerts</source>
+        <translation>占道经营告警</translation>
+    </message>
+    <message>
+        <source>Prompted alerts</source>
+        <translation>已喊话告警</translation>
+    </message>
+    <message>
+        <source>Prompts played</source>
+        <translation>喊话次数</translation>
+    </message>
+    <message>
+        <source>Prompts reaching a speaker</source>
+        <translation>送达喇叭次数</translation>
+    </message>
+    <message>
+        <source>With escalation</source>
+        <translation>启用升级流程</translation>
+    </message>
+    <message>
+        <source>Resolved by prompt alone</source>
+        <translation>喊话劝离（未立案）</translation>
+    </message>
+    <message>
+        <source>Resolved share</source>
+        <translation>喊话劝离占比</translation>
+    </message>
+    <message>
+        <source>Of prompted alerts</source>
+        <translation>占已喊话告警</translation>
+    </message>
+    <message>
         <source>Case report</source>
         <translation>案件报告</translation>
     </message>
@@ -2552,6 +2845,126 @@
     <message>
         <source>add evidence</source>
         <translation>补充证据</translation>
+    </message>
+    <message>
+        <source>alert raised</source>
+        <translation>告警产生</translation>
+    </message>
+    <message>
+        <source>seen again by detection</source>
+        <translation>再次检测到</translation>
+    </message>
+    <message>
+        <source>target gone (cleared by itself)</source>
+        <translation>目标已离开（自动解除）</translation>
+    </message>
+    <message>
+        <source>alert taken</source>
+        <translation>告警已签收</translation>
+    </message>
+    <message>
+        <source>alert assigned</source>
+        <translation>告警已指派</translation>
+    </message>
+    <message>
+        <source>alert sent to the shift leader</source>
+        <translation>告警已上报值班长</translation>
+    </message>
+    <message>
+        <source>confirmed violation</source>
+        <translation>已确认违规</translation>
+    </message>
+    <message>
+        <source>dismissed as false</source>
+        <translation>误报已排除</translation>
+    </message>
+    <message>
+        <source>alert muted</source>
+        <translation>告警已静音</translation>
+    </message>
+    <message>
+        <source>mute ended</source>
+        <translation>静音结束</translation>
+    </message>
+    <message>
+        <source>evidence kept</source>
+        <translation>证据已保存</translation>
+    </message>
+    <message>
+        <source>voice prompt</source>
+        <translation>喊话</translation>
+    </message>
+    <message>
+        <source>escalation: prompt played</source>
+        <translation>喊话升级：播放喊话</translation>
+    </message>
+    <message>
+        <source>escalation: waiting to recheck</source>
+        <translation>喊话升级：等待复核</translation>
+    </message>
+    <message>
+        <source>escalation: rechecking the scene</source>
+        <translation>喊话升级：复核现场</translation>
+    </message>
+    <message>
+        <source>gone after the prompt</source>
+        <translation>喊话后已离开</translation>
+    </message>
+    <message>
+        <source>still there after the prompts: case</source>
+        <translation>喊话后仍在：转案件</translation>
+    </message>
+    <message>
+        <source>escalation stopped</source>
+        <translation>喊话升级已停止</translation>
+    </message>
+    <message>
+        <source>escalation ended</source>
+        <translation>喊话升级已结束</translation>
+    </message>
+    <message>
+        <source>reached the speakers</source>
+        <translation>已送达喇叭</translation>
+    </message>
+    <message>
+        <source>reached no speaker</source>
+        <translation>未送达任何喇叭</translation>
+    </message>
+    <message>
+        <source>false detection</source>
+        <translation>误检</translation>
+    </message>
+    <message>
+        <source>fixed object</source>
+        <translation>固定设施</translation>
+    </message>
+    <message>
+        <source>inside the shop</source>
+        <translation>店内经营</translation>
+    </message>
+    <message>
+        <source>permitted</source>
+        <translation>合规经营</translation>
+    </message>
+    <message>
+        <source>gone</source>
+        <translation>已离开</translation>
+    </message>
+    <message>
+        <source>other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <source>voice prompt recording</source>
+        <translation>喊话录音</translation>
+    </message>
+    <message>
+        <source>detection</source>
+        <translation>检测</translation>
+    </message>
+    <message>
+        <source>(voice prompt recording, cannot be printed: export the case files to listen)</source>
+        <translation>（喊话录音，无法打印：请导出案件文件收听）</translation>
     </message>
 </context>
 <context>
