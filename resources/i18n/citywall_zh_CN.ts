@@ -237,7 +237,7 @@
     </message>
     <message>
         <source>Emergency broadcast to every speaker (shift leader)…</source>
-        <translation>向全部音柱紧急广播（值班长）…</translation>
+        <translation>向全部喇叭紧急广播（值班长）…</translation>
     </message>
     <message>
         <source>Prompt library: add, listen, rename…</source>
@@ -4340,11 +4340,11 @@
     </message>
     <message>
         <source>Loudspeaker {0} cannot be reached: {1}</source>
-        <translation>音柱 {0} 无法播放：{1}</translation>
+        <translation>喇叭 {0} 无法播放：{1}</translation>
     </message>
     <message>
         <source>Loudspeaker {0} plays again</source>
-        <translation>音柱 {0} 已恢复播放</translation>
+        <translation>喇叭 {0} 已恢复播放</translation>
     </message>
     <message>
         <source>Voice settings: {0}</source>
@@ -4993,7 +4993,7 @@
     </message>
     <message>
         <source>refused by the speaker</source>
-        <translation>被音柱拒绝</translation>
+        <translation>被喇叭拒绝</translation>
     </message>
     <message>
         <source>user name or password refused</source>
@@ -5069,7 +5069,7 @@
     </message>
     <message>
         <source>An emergency broadcast plays on all {0} speakers of the site and interrupts every prompt and live talk playing there. Choose the prompt and confirm.</source>
-        <translation>紧急广播将在全部 {0} 个音柱上播放，并打断正在进行的所有喊话和讲话。请选择内容并确认。</translation>
+        <translation>紧急广播将在全部 {0} 个喇叭上播放，并打断正在进行的所有喊话和讲话。请选择内容并确认。</translation>
     </message>
     <message>
         <source>Emergency broadcast</source>
@@ -5101,7 +5101,7 @@
     </message>
     <message>
         <source>To the speakers at {0}: {1}</source>
-        <translation>向 {0} 的音柱喊话：{1}</translation>
+        <translation>向 {0} 的喇叭喊话：{1}</translation>
     </message>
     <message>
         <source>Stopped what played at {0}.</source>
@@ -5117,7 +5117,7 @@
     </message>
     <message>
         <source>No loudspeaker is set up in the site file.</source>
-        <translation>站点配置中没有音柱。</translation>
+        <translation>站点配置中没有喇叭。</translation>
     </message>
     <message>
         <source>Emergency broadcast cancelled.</source>
@@ -5125,11 +5125,11 @@
     </message>
     <message>
         <source>Emergency broadcast of “{0}” on all {1} speakers</source>
-        <translation>正在向全部 {1} 个音柱紧急广播「{0}」</translation>
+        <translation>正在向全部 {1} 个喇叭紧急广播「{0}」</translation>
     </message>
     <message>
         <source>the whole site</source>
-        <translation>全部音柱</translation>
+        <translation>全部喇叭</translation>
     </message>
     <message>
         <source>Talking to {0}: release {1} to end</source>
@@ -5185,7 +5185,7 @@
     </message>
     <message>
         <source>No loudspeaker serves {0}: nothing was played.</source>
-        <translation>没有音柱覆盖 {0}，未播放。</translation>
+        <translation>没有喇叭覆盖 {0}，未播放。</translation>
     </message>
     <message>
         <source>Prompt {0} playing</source>
@@ -5221,7 +5221,7 @@
     </message>
     <message>
         <source>Speaker fault</source>
-        <translation>音柱故障</translation>
+        <translation>喇叭故障</translation>
     </message>
     <message>
         <source>No microphone on this computer: live talk is not possible. Connect one and try again.</source>

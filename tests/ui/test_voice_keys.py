@@ -88,7 +88,7 @@ def test_h_on_a_tile_plays_the_default_prompt_to_its_speakers_and_says_what_reac
     )
     qtbot.waitUntil(lambda: "cam1" in rig.win.pane.compositor.voice_marks, timeout=3000)
     mark = rig.win.pane.compositor.voice_marks["cam1"]
-    assert mark.tone is MarkTone.FAULT and mark.text == "音柱故障"  # the speaker that failed is down
+    assert mark.tone is MarkTone.FAULT and mark.text == "喇叭故障"  # the speaker that failed is down
 
 
 def test_h_on_an_alert_in_the_list_plays_its_rules_prompt_and_records_it_on_the_alert(
@@ -162,7 +162,7 @@ def test_a_camera_no_speaker_serves_says_so_and_plays_nothing(qtbot: QtBot, tmp_
     on_tile(rig, 2)
     key(rig, Qt.Key.Key_H)
     assert rig.port.calls == []
-    assert message(rig) == "没有音柱覆盖 测试点 cam3，未播放。"
+    assert message(rig) == "没有喇叭覆盖 测试点 cam3，未播放。"
     rig.win.pane.compositor.set_selected(-1)
     key(rig, Qt.Key.Key_H)
     assert message(rig) == "请先选择一个画面或一条告警。"
@@ -261,7 +261,7 @@ def test_emergency_broadcast_is_the_shift_leaders_and_is_confirmed(qtbot: QtBot,
     assert len(shown) == 1 and leader.port.calls == [] and message(leader) == "已取消紧急广播。"
 
     def confirm(dialog: QDialog) -> None:
-        assert isinstance(dialog, EmergencyDialog) and "全部 3 个音柱" in dialog.where.text()
+        assert isinstance(dialog, EmergencyDialog) and "全部 3 个喇叭" in dialog.where.text()
         dialog.ok.click()
 
     shown = answer(confirm)

@@ -116,7 +116,7 @@ def test_the_tile_badge_counts_down_and_repaints_only_itself(qtbot: QtBot, tmp_p
     )
     rig.port.dead = {"spk-north", "spk-cam1"}
     rig.later(31)  # the second prompt reaches nobody: the speakers are down, the ladder goes on
-    fault = VoiceMark("复核 1:00 · 音柱故障", MarkTone.FAULT, short="复核 1:00")
+    fault = VoiceMark("复核 1:00 · 喇叭故障", MarkTone.FAULT, short="复核 1:00")
     qtbot.waitUntil(lambda: compositor.voice_marks["cam1"] == fault, timeout=2000)
 
 
@@ -134,7 +134,7 @@ def test_voice_badges_repaint_in_parts_yet_the_wall_looks_fully_repainted(qtbot:
         wall.set_voice_marks({
             "cam001": VoiceMark(f"复核 0:{second:02d}", MarkTone.LADDER),
             "cam005": VoiceMark("喊话中", MarkTone.PLAYING),
-            "cam009": VoiceMark("音柱故障", MarkTone.FAULT),
+            "cam009": VoiceMark("喇叭故障", MarkTone.FAULT),
         })  # fmt: skip
         qtbot.wait(40)
     wall.stop()

@@ -96,7 +96,7 @@ def tile_marks(
     now: float,
 ) -> dict[str, VoiceMark]:
     """The badge of every camera that needs one: its alert's active ladder (step and countdown),
-    else what plays on its speakers; '音柱故障' added (in amber) when one of its speakers is down."""
+    else what plays on its speakers; '喇叭故障' added (in amber) when one of its speakers is down."""
     ladders: dict[str, Ladder] = {}
     for alert in alerts:
         ladder = alert.ladder
