@@ -25,6 +25,7 @@ from app.core.stream_health import StreamState
 from app.core.system_events import EventSink, SystemEvent, SystemEventKind
 from app.log_setup import configure_logging
 from app.main_cases import open_cases
+from app.main_voice import open_voice
 from app.media.specs import camera_spec_or_error, site_specs
 from app.media.supervisor import IngestSupervisor
 from app.run_options import RunOptions
@@ -370,6 +371,13 @@ def run_site(
         alerts.service, intake, alerts.evidence, site.site.timezone, alerts.repository, data / "sounds"
     )
     cases = open_cases(site, data, events, alerts.service, alerts.repository, WallClock())
+    clock = WallClock()
+    voice = open_voice(
+        site, data, events, alerts.service, alerts.evidence, clock,
+        recheck=detection[0].check_soon if detection is not None else lambda camera_id: None,
+        last_checked=detection[0].last_checked if detection is not None else lambda camera_id: None,
+        create_case=cases.service.case_from_alert,
+    )  # fmt: skip
     try:
         code = run_wall(
             supervisor,
@@ -382,7 +390,13 @@ def run_site(
             detection=wiring,
             events=events,
             alerts=alert_wiring,
-            cases=cases.wiring(alerts.evidence, site.cases.due_soon_share, alerts.repository),
+            cases=cases.wiring(
+                alerts.evidence,
+                site.cases.due_soon_share,
+                alerts.repository,
+                {s.id: s.name for s in site.speakers},  # the timeline names the loudspeakers
+            ),
+            voice=voice.wiring(clock),
         )
         note_live()
     finally:
@@ -395,6 +409,7 @@ def run_site(
         if detection is not None:
             detection[1].stop()
             detection[0].stop()
+        voice.close()
         cases.close()
         alerts.close()
         if ptz is not None:

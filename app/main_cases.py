@@ -3,7 +3,7 @@ alerts, the settings files in force, the case service, its ticker, and the city 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,9 +43,14 @@ class Cases:
     pump: OutboxPump | None = None
 
     def wiring(
-        self, evidence: EvidenceStore, due_soon_share: float, alerts: SqlAlertRepository
+        self,
+        evidence: EvidenceStore,
+        due_soon_share: float,
+        alerts: SqlAlertRepository,
+        speaker_names: Mapping[str, str] | None = None,
     ) -> CaseWiring:
         rules = self.rules
+        names = dict(speaker_names or {})
 
         def alerts_in(period: Period) -> list[Alert]:  # a month of alerts for the false-alarm figures
             return alerts.search(AlertQuery(raised_from=period.start, raised_to=period.end, limit=1_000_000))
@@ -53,6 +58,7 @@ class Cases:
         return CaseWiring(
             self.service, rules.catalogue, rules.routing, rules.calendar, evidence, due_soon_share, alerts_in,
             self.repository.latest_for if self.pump is not None else None,
+            speaker_name=lambda speaker_id: names.get(speaker_id) or speaker_id,
         )  # fmt: skip
 
     def close(self) -> None:

@@ -18,6 +18,7 @@ APT_PACKAGES=(
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
   gstreamer1.0-libav gstreamer1.0-plugins-ugly gir1.2-gst-rtsp-server-1.0 python3-gi
   fonts-wqy-microhei
+  espeak-ng  # voice prompts spoken from text, offline (app/adapters/voice/tts.py)
   libegl1 libgl1 libglib2.0-0 libfontconfig1 libdbus-1-3 libxkbcommon0 libxkbcommon-x11-0
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0
   libxcb-randr0 libxcb-xinerama0 libxcb-xkb1
@@ -25,6 +26,12 @@ APT_PACKAGES=(
 # The alert store's contract tests run against a real PostgreSQL server too (a throwaway cluster
 # that tests/pg_server.py makes with initdb/pg_ctl; the app itself needs no server).
 if [ "$WITH_TESTS" = 1 ]; then APT_PACKAGES+=(postgresql); fi
+# The prompt editor's listen and record are tested against a sound server of the test's own
+# (PulseAudio with a null sink as loudspeaker and its monitor as microphone).
+if [ "$WITH_TESTS" = 1 ]; then APT_PACKAGES+=(pulseaudio pulseaudio-utils); fi
+# The voice tests: SIPp plays the SIP speaker; it and the multicast receivers run in a private network
+# namespace (unshare from util-linux, ip from iproute2).
+if [ "$WITH_TESTS" = 1 ]; then APT_PACKAGES+=(sip-tester iproute2 util-linux); fi
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 missing=()

@@ -10,6 +10,7 @@ from app.core.alert_ports import StoreFault, StoreUnavailable
 from app.core.audit import GENESIS, AuditDraft, AuditEvent, seal
 from app.core.case_catalogue import CaseKind
 from app.core.case_ports import CaseConflict, CaseQuery, OutboxItem
+from app.core.case_timeline import merged
 from app.core.cases import Case, CaseFacts, CaseState, facts_of
 from app.core.time_limits import DeadlineUnit, TimeLimit
 
@@ -79,6 +80,15 @@ class MemoryCaseRepository:
 
     def events(self, case_id: str) -> list[AuditEvent]:
         return [e for e in self.chain if e.subject == f"case:{case_id}"]
+
+    def timeline(self, case_id: str) -> list[AuditEvent]:
+        case = self.cases.get(case_id)
+        subjects = {f"case:{case_id}", *(f"alert:{a}" for a in (case.alert_ids if case else ()))}
+        return merged(e for e in self.chain if e.subject in subjects)
+
+    def cased_alerts(self, raised_from: float, raised_to: float) -> set[str]:
+        """Every alert a case holds (the memory store keeps no alerts to know when they were raised)."""
+        return {a for c in self.cases.values() for a in c.alert_ids}
 
     def all_cases(self) -> Iterator[Case]:
         return iter(list(self.cases.values()))

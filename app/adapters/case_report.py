@@ -4,7 +4,8 @@ Made with reportlab (pure Python, BSD, maintained since 2000): Qt's QPdfWriter w
 Qt belongs in ``app/ui`` only, and the report must also be made where no GUI runs (an export job).
 
 Page 1 holds the case's particulars and the before/after evidence; the timeline (the case's audit
-events: time, who, role, action, note, and each event's hash) starts on a new page. Every picture
+events and those of its alerts — the raise, voice prompts, the escalation ladder — in time order:
+time, who, role, action, note, and each event's hash) starts on a new page. Every picture
 is shown with its capture time and full sha256; a file that is missing, or whose bytes no longer
 match its sha256, is said so in red in its place (the report is still made: it is the evidence
 of what is on record). Clips cannot be printed: they are listed with their hashes.
@@ -94,6 +95,20 @@ WORDS: dict[str, str] = {
     "action.close": "结案", "action.request_deferral": "申请缓办", "action.request_extension": "申请延期",
     "action.approve": "批准", "action.reject": "驳回", "action.resume": "恢复处置",
     "action.add_occurrence": "再次发现", "action.add_evidence": "补充证据",
+    # the events of the case's alerts (its timeline is their story too): the raise, prompts, the ladder
+    "action.raise": "告警产生", "action.continue": "再次检测到", "action.clear": "目标已离开（自动解除）",
+    "action.acknowledge": "告警已签收", "action.assign": "告警已指派", "action.escalate": "告警已上报值班长",
+    "action.confirm": "已确认违规", "action.dismiss": "误报已排除", "action.snooze": "告警已静音",
+    "action.snooze_ended": "静音结束", "action.evidence": "证据已保存", "action.voice_prompt": "喊话",
+    "action.ladder_prompting": "喊话升级：播放喊话", "action.ladder_waiting": "喊话升级：等待复核",
+    "action.ladder_rechecking": "喊话升级：复核现场", "action.ladder_resolved": "喊话后已离开",
+    "action.ladder_escalated": "喊话后仍在：转案件", "action.ladder_stopped": "喊话升级已停止",
+    "action.ladder_ended": "喊话升级已结束",
+    "reason.delivered": "已送达喇叭", "reason.not_delivered": "未送达任何喇叭",
+    "reason.false_detection": "误检", "reason.fixed_object": "固定设施", "reason.inside_shop": "店内经营",
+    "reason.permitted": "合规经营", "reason.gone": "已离开", "reason.other": "其他",
+    "kind.audio": "喊话录音", "not_printed_audio": "（喊话录音，无法打印：请导出案件文件收听）",
+    "actor.detector": "检测", "actor.system": "系统",
 }  # fmt: skip
 
 PAGE_W, PAGE_H = A4
@@ -292,6 +307,8 @@ def _evidence_cell(
     out: list[Flowable] = [_p(head, st.body)]
     if e.ref.media_type.startswith("image/"):
         out.append(_picture(e.ref, read, w, st))
+    elif e.ref.media_type.startswith("audio/"):
+        out.append(_p(w["not_printed_audio"], st.small))
     else:
         out.append(_p(w["not_picture"], st.small))
     sha = e.ref.sha256
@@ -325,13 +342,13 @@ def _timeline(
 ) -> Table:
     head = [_p(w[k], st.body) for k in ("time", "who", "role", "action", "note", "hash")]
     rows: list[list[Any]] = [head]
-    for e in sorted(events, key=lambda e: e.seq):
+    for e in sorted(events, key=lambda e: (e.at, e.seq)):  # the case's and its alerts', as they happened
         role = str(e.data.get("by_role", ""))
-        note = "：".join(x for x in (e.reason, e.note) if x)
+        note = "：".join(x for x in (w.get(f"reason.{e.reason}", e.reason), e.note) if x)
         rows.append(
             [
                 _p(at(e.at), st.small),
-                _p(e.actor, st.small),
+                _p(w.get(f"actor.{e.actor}", e.actor), st.small),
                 _p(w.get(f"role.{role}", role), st.small),
                 _p(w.get(f"action.{e.action}", e.action), st.small),
                 _p(note, st.small),

@@ -32,6 +32,7 @@ from app.adapters.export_files import write_export
 from app.core.case_figures import AlertFigures, AlertGroup, Figures, Group, judged_cases, on_time
 from app.core.cases import CaseFacts
 from app.core.site_time import offset_label
+from app.core.voice_figures import VoiceFigures, VoiceGroup
 
 Cell = str | int | float | datetime | None
 Progress = Callable[[int, int], None]  # (rows written, rows in all)
@@ -67,6 +68,12 @@ CHINESE: dict[str, str] = {
     "state.verified": "核查通过", "state.closed": "已结案", "state.deferred": "缓办",
     "source.video": "视频监控", "source.operator": "座席上报", "source.imported": "外部导入",
     "rule.vending": "占道经营", "rule.bin_overflow": "垃圾满溢",
+    # voice prompts (喊话劝离)
+    "voice_zones": "喊话劝离（按区域）", "voice_hours": "喊话劝离（按时段）", "zone": "区域",
+    "zone_id": "区域编号", "hour": "时段", "vending_alerts": "占道经营告警", "prompted": "已喊话告警",
+    "plays": "喊话次数", "reached": "送达喇叭次数", "laddered": "启用升级流程",
+    "resolved_by_prompt": "喊话劝离（未立案）", "escalated": "喊话后转立案", "share_resolved": "喊话劝离占比",
+    "share_of_prompted": "占已喊话告警",
 }  # fmt: skip
 
 ENGLISH: dict[str, str] = {
@@ -94,6 +101,12 @@ ENGLISH: dict[str, str] = {
     "state.verified": "verified", "state.closed": "closed", "state.deferred": "deferred",
     "source.video": "video", "source.operator": "operator", "source.imported": "imported",
     "rule.vending": "street vending", "rule.bin_overflow": "overflowing bin",
+    "voice_zones": "Voice prompts by zone", "voice_hours": "Voice prompts by hour", "zone": "Zone",
+    "zone_id": "Zone id", "hour": "Hour", "vending_alerts": "Vending alerts", "prompted": "Prompted alerts",
+    "plays": "Prompts",
+    "reached": "Prompts reaching a speaker", "laddered": "With escalation",
+    "resolved_by_prompt": "Resolved by prompt alone", "escalated": "Prompted, then a case",
+    "share_resolved": "Resolved share", "share_of_prompted": "Of prompted",
 }  # fmt: skip
 
 
@@ -145,8 +158,10 @@ def figure_tables(
     words: Mapping[str, str] | None = None,
     names: Names | None = None,
     alerts: AlertFigures | None = None,
+    voice: VoiceFigures | None = None,
 ) -> list[Table]:
-    """The tables of the export, in order (the alerts' only when ``alerts`` is given)."""
+    """The tables of the export, in order (the alerts' only when ``alerts`` is given, the voice
+    prompts' when ``voice`` is)."""
     w, names = _Words(words), names or Names()
     zone_text = offset_label(zone, figures.period.start)
 
@@ -198,7 +213,26 @@ def figure_tables(
         alert_rows += [(w(f"rule.{r.value}"), "", *_alert_cells(g)) for r, g in alerts.by_rule.items()]
         alert_rows += [("", g.key, *_alert_cells(g)) for g in alerts.cameras_by_false_alarms()]
         tables.append(table("alerts", alert_columns, alert_rows))
+    if voice is not None:
+        zone_rows: list[tuple[Cell, ...]] = [(w("all"), "", "", *_voice_cells(voice.all))]
+        zone_rows += [(g.name, g.camera_id, g.zone_id, *_voice_cells(g)) for g in voice.zones_ranked()]
+        tables.append(table("voice_zones", ("zone", "camera", "zone_id", *VOICE_COLUMNS), zone_rows))
+        hour_rows = [(f"{g.key}:00–{int(g.key) + 1:02d}:00", *_voice_cells(g)) for g in voice.by_hour]
+        tables.append(table("voice_hours", ("hour", *VOICE_COLUMNS), hour_rows, timed=("hour",)))
     return tables
+
+
+VOICE_COLUMNS = (
+    "vending_alerts", "prompted", "plays", "reached", "laddered", "resolved_by_prompt", "escalated",
+    "share_resolved", "share_of_prompted",
+)  # fmt: skip
+
+
+def _voice_cells(g: VoiceGroup) -> tuple[Cell, ...]:
+    return (
+        g.alerts, g.prompted, g.plays, g.reached, g.laddered, g.resolved, g.escalated, _rate(g.share),
+        _rate(g.share_of_prompted),
+    )  # fmt: skip
 
 
 def _case_row(

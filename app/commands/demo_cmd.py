@@ -75,6 +75,7 @@ def handle(args: argparse.Namespace) -> int:
     from app.demo.city_platform import DemoCityPlatform
     from app.demo.clips import generate_demo_clips
     from app.demo.panorama import generate_panorama_clip
+    from app.demo.rtp_speaker import RtpSpeaker
     from app.demo.rtsp_server import DemoRtspServer, DemoServerError, free_port
     from app.demo.scene_clips import generate_scene_clips
     from app.demo.scenes import SCENE_CAMERAS, add_demo_scenes, with_scene_mounts
@@ -86,7 +87,7 @@ def handle(args: argparse.Namespace) -> int:
         write_demo_site_yaml,
     )
     from app.demo.views import seed_demo_views
-    from app.demo.voice_site import add_demo_voice
+    from app.demo.voice_site import add_demo_voice, speaker_ports
     from app.log_setup import configure_logging
     from app.main import run_site
 
@@ -136,6 +137,10 @@ def handle(args: argparse.Namespace) -> int:
         return 1
     ptz = start_demo_ptz(site, server, presets_dir=demo_dir / "ptz")
     platform = DemoCityPlatform(demo_dir / "city_platform" if writable else Path(tempfile.mkdtemp())).start()
+    heard = demo_dir / "heard" if writable else Path(tempfile.mkdtemp(prefix="citywall-heard-"))
+    speakers = [RtpSpeaker(name, heard, port).start() for name, port in speaker_ports(site).items()]
+    if speakers:
+        print(f"The demo's loudspeakers keep what they hear in {heard}", file=sys.stderr)
     site = with_demo_city_platform(site, platform.url)
     print(f"Cases go to the demo city platform: {platform.received}", file=sys.stderr)
     try:
@@ -151,6 +156,8 @@ def handle(args: argparse.Namespace) -> int:
     except (SchemaTooNew, StoreUnavailable) as exc:
         return alert_store_problem(exc, offscreen=args.offscreen)
     finally:
+        for speaker in speakers:
+            speaker.stop()
         platform.stop()
         ptz.stop()
         server.stop()

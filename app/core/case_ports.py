@@ -131,7 +131,16 @@ class CaseRepository(Protocol):
         ...
 
     def events(self, case_id: str) -> list[AuditEvent]:
-        """One case's audit events in order (its timeline)."""
+        """One case's own audit events, in the order written."""
+        ...
+
+    def timeline(self, case_id: str) -> list[AuditEvent]:
+        """The case's whole story: its own events and those of the alerts it holds (raised,
+        prompted, the ladder's steps, confirmed …), in time order."""
+        ...
+
+    def cased_alerts(self, raised_from: float, raised_to: float) -> set[str]:
+        """The ids of the alerts raised in [from, to) that a case was made from (or joined)."""
         ...
 
     def all_cases(self) -> Iterator[Case]: ...

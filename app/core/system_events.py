@@ -54,6 +54,7 @@ class SystemEventKind(StrEnum):
     HOLIDAYS_UNKNOWN = "holidays_unknown"  # subject: the year whose public holidays nobody gave
     SPEAKER_DOWN = "speaker_down"  # subject: the speaker's name; detail: why its latest play failed
     SPEAKER_UP = "speaker_up"  # a play reached it again
+    VOICE_SETTINGS_PROBLEM = "voice_settings_problem"  # subject: field: why (a zone no camera has …)
 
 
 DEFAULT_SEVERITY: dict[SystemEventKind, Severity] = {
@@ -88,6 +89,7 @@ DEFAULT_SEVERITY: dict[SystemEventKind, Severity] = {
     SystemEventKind.HOLIDAYS_UNKNOWN: Severity.WARNING,
     SystemEventKind.SPEAKER_DOWN: Severity.WARNING,
     SystemEventKind.SPEAKER_UP: Severity.INFO,
+    SystemEventKind.VOICE_SETTINGS_PROBLEM: Severity.WARNING,
 }
 
 # An event of the second kind ends the condition that the first kind announced (for the same

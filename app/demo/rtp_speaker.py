@@ -61,7 +61,8 @@ class RtpSpeaker:
 
     def stop(self) -> None:
         self._stop.set()
-        self._thread.join(2.0)
+        if self._thread.is_alive():
+            self._thread.join(2.0)
         self._sock.close()
 
     def announcements(self) -> list[Heard]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 
@@ -51,6 +52,9 @@ class AlertService:
         self._unwritten: list[AlertChange] = []  # refused by the writer: sent again, in order
         self._failing = False
         self.last_write: Future[AuditEvent] | None = None
+        # Changes a listener makes while it hears another (the escalation ladder on a clear) wait
+        # until that one has reached every listener: each listener hears changes in their order.
+        self._telling = threading.local()
 
     # --- reading --------------------------------------------------------------------------------
     def load(self, alerts: Iterable[Alert]) -> int:
@@ -199,13 +203,22 @@ class AlertService:
         self._tell(listeners, change)
         return change
 
-    @staticmethod
-    def _tell(listeners: list[Listener], change: AlertChange) -> None:
-        for listener in listeners:
-            try:
-                listener(change)
-            except Exception:  # one view's bug must not stop the others or the store
-                log.exception("alert listener failed")
+    def _tell(self, listeners: list[Listener], change: AlertChange) -> None:
+        pending: deque[tuple[list[Listener], AlertChange]] | None = getattr(self._telling, "pending", None)
+        if pending is not None:  # made by a listener of an earlier change: told after that one
+            pending.append((listeners, change))
+            return
+        self._telling.pending = pending = deque([(listeners, change)])
+        try:
+            while pending:
+                told, next_change = pending.popleft()
+                for listener in told:
+                    try:
+                        listener(next_change)
+                    except Exception:  # one view's bug must not stop the others or the store
+                        log.exception("alert listener failed")
+        finally:
+            self._telling.pending = None
 
     def _write(self, changes: list[AlertChange]) -> None:
         """Hand earlier unwritten changes, then ``changes``, to the writer (under the lock). The row

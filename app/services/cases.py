@@ -176,7 +176,13 @@ class CaseService:
         return self._repo.facts_in_period(start, end)
 
     def timeline(self, case_id: str) -> list[AuditEvent]:
-        return self._repo.events(case_id)
+        """The case's events and its alerts' (the raise, each voice prompt, the ladder's steps, the
+        confirmation …), in time order."""
+        return self._repo.timeline(case_id)
+
+    def cased_alerts(self, raised_from: float, raised_to: float) -> set[str]:
+        """The alerts raised in [from, to) a case was made from (the voice figures' "escalated")."""
+        return self._repo.cased_alerts(raised_from, raised_to)
 
     def case_for_alert(self, alert_id: str) -> Case | None:
         return self._repo.case_for_alert(alert_id)

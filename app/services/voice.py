@@ -30,6 +30,7 @@ from app.core.voice import (
     AutoRefusal,
     Clip,
     Delivery,
+    DeliveryKind,
     Speaker,
     SpeakerPort,
     VoicePlay,
@@ -163,8 +164,9 @@ class VoiceService:
     def talk(
         self, frames: Iterator[bytes], *, camera_id: str, by: str, alert_id: str | None = None
     ) -> PlayHandle:
-        """Live talk from the microphone (20 ms frames until the iterator ends): pre-empts prompts."""
-        targets = self._targets(camera_id, None)
+        """Live talk from the microphone (20 ms frames until the iterator ends): pre-empts prompts.
+        HTTP clip speakers are left out: they play a clip only once it is whole (after the talk)."""
+        targets = [s for s in self._targets(camera_id, None) if s.kind is not DeliveryKind.HTTP]
         return self._start(
             frames, targets, VoicePriority.LIVE, by=by, camera_id=camera_id, alert_id=alert_id, repeats=1
         )

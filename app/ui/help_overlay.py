@@ -7,6 +7,7 @@ pixmap, so the wall repainting underneath at 30 Hz costs one blit here.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QRect, QRectF, Qt
@@ -178,6 +179,7 @@ class HelpOverlay(QWidget):
         self.setObjectName("helpOverlay")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._groups: list[HelpGroup] = []
+        self.extra: list[Callable[[], HelpGroup]] = []  # groups the window adds (voice keys), after the rest
         self._cache: QPixmap | None = None
         self._return_focus: QWidget | None = None
         self._host = parent
@@ -201,7 +203,7 @@ class HelpOverlay(QWidget):
         self.setVisible(not self.isVisible())
 
     def retranslate(self) -> None:
-        self._groups = help_groups()
+        self._groups = help_groups() + [group() for group in self.extra]
         self.setAccessibleName(self._title())
         self._cache = None
         self.update()

@@ -67,6 +67,9 @@ from app.ui.ptz.thumbnails import PresetThumbnails
 from app.ui.snapshot import save_snapshot
 from app.ui.store_messages import save_or_ask, save_or_warn
 from app.ui.system_events_view import StatusFaults, SystemEventsPanel
+from app.ui.voice.hub import VoiceHub
+from app.ui.voice.keys import ALERT_MENU, VOICE, voice_help_group
+from app.ui.voice.wiring import VoiceTarget, VoiceWiring
 from app.ui.wall.compositor import TileInfo, WallCompositor
 from app.ui.wall.pane import WallPane
 from app.ui.wall_window import WallWindow
@@ -142,6 +145,7 @@ class MainWindow(QMainWindow):
         detection: DetectionWiring | None = None,
         alerts: AlertWiring | None = None,
         cases: CaseWiring | None = None,
+        voice: VoiceWiring | None = None,
         events: SystemEventLog | None = None,
         operator_name: str = "",
         operator_role: Role = Role.OPERATOR,
@@ -151,6 +155,7 @@ class MainWindow(QMainWindow):
         self._operator_role = operator_role  # what they may do to cases
         self.alert_wiring = alerts
         self.case_wiring = cases
+        self.voice_wiring = voice
         self.events = events if events is not None else SystemEventLog()
         self.setObjectName("CityWallMain")
         self._source, self._site, self.library = source, site, library
@@ -183,6 +188,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.help = HelpOverlay(self)
         self._build_events()
+        self._build_voice()
         self._status = QLabel(self)
         # No stretch: a stretched permanent widget takes the whole bar and hides every message.
         self.statusBar().addPermanentWidget(self._status)
@@ -351,6 +357,8 @@ class MainWindow(QMainWindow):
         self.tour_mode.addItem(translate("Main", "pages"), "pages")
         self.tour_mode.addItem(translate("Main", "views"), "views")
         self.tree.retranslate()
+        if self.voice is not None:
+            self.voice.retranslate()
         self.overlay_feed.refresh()  # box labels on the tiles
         for wall in self.walls:
             wall.retranslate()
@@ -410,11 +418,15 @@ class MainWindow(QMainWindow):
         self._ptz_timer.start()
         for part in (self.tree, self.ptz_panel, self.overlay_feed, self.events_panel):
             part.set_running(True)
+        if self.voice is not None:
+            self.voice.start()
         self.refresh_status()
 
     def stop(self) -> None:
         if self.cases is not None:
             self.cases.shutdown()
+        if self.voice is not None:
+            self.voice.shutdown()
         self._status_timer.stop()
         self._detect_timer.stop()
         self._alert_timer.stop()
@@ -544,6 +556,41 @@ class MainWindow(QMainWindow):
             self.tabifyDockWidget(self.alerts_dock, self.events_dock)
             self.alerts_dock.raise_()
         self.status_faults = StatusFaults(self.statusBar(), self.events_panel, self.show_events)
+
+    def _build_voice(self) -> None:
+        """The voice keys, the 喊话 menu, the alert list's context menu, the tile badges."""
+        self.voice: VoiceHub | None = None
+        wiring = self.voice_wiring
+        if wiring is None:
+            return
+        hub = self.voice = VoiceHub(
+            wiring, self.alert_wiring.service if self.alert_wiring is not None else None,
+            operator=lambda: self.operator().name, role=lambda: self._operator_role, target=self.voice_target,
+            compositors=self._compositors, camera_name=self._camera_name, parent=self, now=wiring.clock,
+        )  # fmt: skip
+        hub.attach(self)
+        hub.message.connect(lambda text, ms: self.statusBar().showMessage(text, ms))
+        menu = self.menuBar().addMenu("")
+        for action_id, action in hub.actions_by_id.items():
+            if action_id in ("voice_talk", "voice_emergency"):
+                menu.addSeparator()
+            menu.addAction(action)
+        self._menus.append((menu, VOICE))
+        self.help.extra.append(voice_help_group)
+        self.help.retranslate()
+        if self.alerts is not None:  # right-click on an alert: its prompt, its escalation
+            table = self.alerts.triage.table
+            table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+            table.addActions([hub.actions_by_id[k] for k in ALERT_MENU if hub.actions_by_id[k].isVisible()])
+
+    def voice_target(self) -> VoiceTarget:
+        """What a voice key is about: the alert selected in the alert list when it has the
+        keyboard, else the selected (or focused) tile's camera."""
+        focus = QApplication.focusWidget()
+        if self.alerts is not None and focus is not None and self.alerts.triage.isAncestorOf(focus):
+            alert = self.alerts.triage.current_alert()
+            return VoiceTarget(alert.camera_id if alert is not None else None, alert)
+        return VoiceTarget(self.current_camera(self._pane()))
 
     def toggle_events(self) -> None:
         if self.events_dock.isVisible() and not self.events_dock.visibleRegion().isEmpty():
@@ -801,6 +848,8 @@ class MainWindow(QMainWindow):
         for spec in ACTIONS:
             if spec.group != WALL:
                 wall.addAction(self.actions_by_id[spec.id])  # app-wide keys work on the wall too
+        if self.voice is not None:
+            self.voice.attach(wall)  # H, F8, Z … on the extra screen's wall too
         wall.closed.connect(self._wall_closed)
         self._focus_controls[id(wall.pane)] = FocusPtzControl(wall.pane.compositor, self.ptz_panel)
         self.walls.append(wall)

@@ -26,6 +26,7 @@ from app.ui.i18n import DEFAULT_LANGUAGE, Translations
 from app.ui.main_window import AlertWiring, DetectionWiring, MainWindow, SiteUi
 from app.ui.qt_log import route_qt_messages
 from app.ui.theme import apply_theme
+from app.ui.voice.wiring import VoiceWiring
 
 
 def ensure_application(offscreen: bool) -> QApplication:
@@ -59,6 +60,7 @@ def build_window(
     events: SystemEventLog | None = None,
     alerts: AlertWiring | None = None,
     cases: CaseWiring | None = None,
+    voice: VoiceWiring | None = None,
 ) -> MainWindow:
     folder = profile_dir(options)
     folder.mkdir(parents=True, exist_ok=True)
@@ -85,6 +87,7 @@ def build_window(
         detection=detection,
         alerts=alerts,
         cases=cases,
+        voice=voice,
         events=events,
         operator_name=name,
         operator_role=role,
@@ -113,11 +116,12 @@ def run_wall(
     events: SystemEventLog | None = None,
     alerts: AlertWiring | None = None,
     cases: CaseWiring | None = None,
+    voice: VoiceWiring | None = None,
 ) -> int:
     """Show the wall until the user closes it (or ``options.seconds`` pass); returns Qt's exit code."""
     app = ensure_application(options.offscreen)
     window = build_window(
-        source, site, shared_views, options, ptz, patrol_store, detection, events, alerts, cases
+        source, site, shared_views, options, ptz, patrol_store, detection, events, alerts, cases, voice
     )
     window.show()
     window.start()

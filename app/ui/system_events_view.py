@@ -125,6 +125,7 @@ MESSAGES: dict[SystemEventKind, str] = {
     ),
     K.SPEAKER_DOWN: str(QT_TRANSLATE_NOOP("SystemEvents", "Loudspeaker {0} cannot be reached: {1}")),
     K.SPEAKER_UP: str(QT_TRANSLATE_NOOP("SystemEvents", "Loudspeaker {0} plays again")),
+    K.VOICE_SETTINGS_PROBLEM: str(QT_TRANSLATE_NOOP("SystemEvents", "Voice settings: {0}")),
 }
 # A detection problem is worded by its fault (the event's subject); {0}: the camera's name.
 DETECTION_FAULTS: dict[DetectionFault, str] = {

@@ -207,6 +207,42 @@
         <source>Quit</source>
         <translation>退出</translation>
     </message>
+    <message>
+        <source>Voice prompts</source>
+        <translation>喊话</translation>
+    </message>
+    <message>
+        <source>Play the prompt at the selected tile or alert</source>
+        <translation>向所选画面或告警处喊话</translation>
+    </message>
+    <message>
+        <source>Choose the prompt and how many times…</source>
+        <translation>选择喊话内容和遍数…</translation>
+    </message>
+    <message>
+        <source>Stop what plays at the selected camera</source>
+        <translation>停止所选摄像机处的喊话</translation>
+    </message>
+    <message>
+        <source>Talk live while the key is held</source>
+        <translation>按住讲话（松开结束）</translation>
+    </message>
+    <message>
+        <source>Stop the voice escalation of the selected alert</source>
+        <translation>停止所选告警的喊话升级</translation>
+    </message>
+    <message>
+        <source>Skip the escalation&apos;s wait: recheck now</source>
+        <translation>跳过喊话升级的等待：立即复核</translation>
+    </message>
+    <message>
+        <source>Emergency broadcast to every speaker (shift leader)…</source>
+        <translation>向全部喇叭紧急广播（值班长）…</translation>
+    </message>
+    <message>
+        <source>Prompt library: add, listen, rename…</source>
+        <translation>喊话语音库：添加、试听、改名…</translation>
+    </message>
 </context>
 <context>
     <name>BinLabels</name>
@@ -924,8 +960,113 @@
         <translation>值班长</translation>
     </message>
     <message>
+        <source>, </source>
+        <comment>a list&apos;s separator</comment>
+        <translation>、</translation>
+    </message>
+    <message>
+        <source>Detection</source>
+        <translation>检测</translation>
+    </message>
+    <message>
         <source>System</source>
         <translation>系统</translation>
+    </message>
+    <message>
+        <source>Alert raised</source>
+        <translation>告警产生</translation>
+    </message>
+    <message>
+        <source>Seen again by detection</source>
+        <translation>再次检测到</translation>
+    </message>
+    <message>
+        <source>Target gone (cleared by itself)</source>
+        <translation>目标已离开（自动解除）</translation>
+    </message>
+    <message>
+        <source>Alert taken</source>
+        <translation>告警已签收</translation>
+    </message>
+    <message>
+        <source>Alert assigned</source>
+        <translation>告警已指派</translation>
+    </message>
+    <message>
+        <source>Alert sent to the shift leader</source>
+        <translation>告警已上报值班长</translation>
+    </message>
+    <message>
+        <source>Confirmed violation</source>
+        <translation>已确认违规</translation>
+    </message>
+    <message>
+        <source>Dismissed as false</source>
+        <translation>误报已排除</translation>
+    </message>
+    <message>
+        <source>Alert muted</source>
+        <translation>告警已静音</translation>
+    </message>
+    <message>
+        <source>Mute ended</source>
+        <translation>静音结束</translation>
+    </message>
+    <message>
+        <source>Evidence kept</source>
+        <translation>证据已保存</translation>
+    </message>
+    <message>
+        <source>Voice prompt</source>
+        <translation>喊话</translation>
+    </message>
+    <message>
+        <source>Voice prompt reached the speakers</source>
+        <translation>喊话已送达喇叭</translation>
+    </message>
+    <message>
+        <source>Voice prompt reached {0} of {1} speakers</source>
+        <translation>喊话送达 {0}/{1} 个喇叭</translation>
+    </message>
+    <message>
+        <source>Voice prompt reached no speaker</source>
+        <translation>喊话未送达任何喇叭</translation>
+    </message>
+    <message>
+        <source>no speaker</source>
+        <translation>无喇叭</translation>
+    </message>
+    <message>
+        <source>“{0}” to {1}</source>
+        <translation>“{0}” → {1}</translation>
+    </message>
+    <message>
+        <source>Prompt {0} of the escalation: {1}</source>
+        <translation>升级流程第 {0} 次喊话：{1}</translation>
+    </message>
+    <message>
+        <source>{0}; not reached: {1}</source>
+        <translation>{0}；未送达：{1}</translation>
+    </message>
+    <message>
+        <source>{0}: reached</source>
+        <translation>{0}：已送达</translation>
+    </message>
+    <message>
+        <source>snapshot</source>
+        <translation>抓拍</translation>
+    </message>
+    <message>
+        <source>snapshot when gone</source>
+        <translation>消失时抓拍</translation>
+    </message>
+    <message>
+        <source>voice prompt recording</source>
+        <translation>喊话录音</translation>
+    </message>
+    <message>
+        <source>Alert {0}</source>
+        <translation>告警 {0}</translation>
     </message>
     <message>
         <source>Video monitoring</source>
@@ -1657,8 +1798,72 @@
         <translation>正在载入录像…</translation>
     </message>
     <message>
+        <source>Voice prompt recording</source>
+        <translation>喊话录音</translation>
+    </message>
+    <message>
+        <source>{0:.1f} s</source>
+        <translation>{0:.1f} 秒</translation>
+    </message>
+    <message>
+        <source>played {0} times</source>
+        <translation>播放 {0} 次</translation>
+    </message>
+    <message>
+        <source>This workstation has no sound output: save the recording as a WAV file to listen to it elsewhere.</source>
+        <translation>本机没有放音设备：可将录音另存为 WAV 文件，在其他设备上收听。</translation>
+    </message>
+    <message>
+        <source>The recording could not be read: {0}</source>
+        <translation>录音无法读取：{0}</translation>
+    </message>
+    <message>
+        <source>The sound output refused the recording: {0}</source>
+        <translation>放音设备无法播放该录音：{0}</translation>
+    </message>
+    <message>
+        <source>Save as WAV…</source>
+        <translation>另存为 WAV…</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在读取…</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
         <source>Play</source>
         <translation>播放</translation>
+    </message>
+    <message>
+        <source>voice-prompt</source>
+        <translation>喊话录音</translation>
+    </message>
+    <message>
+        <source>Save the recording</source>
+        <translation>保存喊话录音</translation>
+    </message>
+    <message>
+        <source>WAV audio (*.wav)</source>
+        <translation>WAV 音频（*.wav）</translation>
+    </message>
+    <message>
+        <source>Saving to {0} …</source>
+        <translation>正在保存到 {0} …</translation>
+    </message>
+    <message>
+        <source>Voice prompt recordings</source>
+        <translation>喊话录音</translation>
+    </message>
+    <message>
+        <source>Not saved to {0}: {1}</source>
+        <translation>未能保存到 {0}：{1}</translation>
+    </message>
+    <message>
+        <source>Saved to {0}</source>
+        <translation>已保存到 {0}</translation>
     </message>
     <message>
         <source>No picture was kept for this alert.</source>
@@ -1770,8 +1975,64 @@
 新增 {2} · 缓办（不计入）{3}</translation>
     </message>
     <message>
+        <source>{0} vending alerts · {1} prompts played, {2} reached a speaker · {3} with escalation · {4} resolved by prompt alone · {5} prompted, then a case</source>
+        <translation>占道经营告警 {0} 条 · 喊话 {1} 次，送达喇叭 {2} 次 · 启用升级流程 {3} 条 · 喊话劝离 {4} 条 · 喊话后转立案 {5} 条</translation>
+    </message>
+    <message>
+        <source>{0}:00–{1}:00: {2} vending alerts, {3} resolved by prompt ({4}), {5} cases</source>
+        <translation>{0}:00–{1}:00：占道经营告警 {2} 条，喊话劝离 {3} 条（{4}），转立案 {5} 条</translation>
+    </message>
+    <message>
+        <source>Resolved by voice prompt alone (street vending)</source>
+        <translation>喊话劝离率（占道经营）</translation>
+    </message>
+    <message>
+        <source>Zone</source>
+        <translation>区域</translation>
+    </message>
+    <message>
+        <source>Prompted</source>
+        <translation>已喊话</translation>
+    </message>
+    <message>
         <source>Cases</source>
         <translation>案件清单</translation>
+    </message>
+    <message>
+        <source>Resolved</source>
+        <translation>劝离</translation>
+    </message>
+    <message>
+        <source>Share</source>
+        <translation>劝离率</translation>
+    </message>
+    <message>
+        <source>Then a case</source>
+        <translation>转立案</translation>
+    </message>
+    <message>
+        <source>Resolved by prompt alone, of the zone&apos;s vending alerts</source>
+        <translation>仅靠喊话劝离（未立案）的告警占该区域占道经营告警的比例</translation>
+    </message>
+    <message>
+        <source>Prompted, and a case was made all the same</source>
+        <translation>已喊话，但仍转为案件</translation>
+    </message>
+    <message>
+        <source>No vending alert in this period: nothing to judge.</source>
+        <translation>本期没有占道经营告警：无可统计。</translation>
+    </message>
+    <message>
+        <source>{0} of {1} vending alerts; {2} of the prompted ones</source>
+        <translation>{1} 条占道经营告警中劝离 {0} 条；已喊话告警中占 {2}</translation>
+    </message>
+    <message>
+        <source>{0} ({1})</source>
+        <translation>{0}（{1}）</translation>
+    </message>
+    <message>
+        <source>{0}: {1} prompts, {2} reached a speaker; {3} of the prompted</source>
+        <translation>{0}：喊话 {1} 次，送达喇叭 {2} 次；已喊话告警中劝离 {3}</translation>
     </message>
     <message>
         <source>Working out the figures …</source>
@@ -2008,6 +2269,26 @@
     <message>
         <source>false-alarm share {0}</source>
         <translation>误报率 {0}</translation>
+    </message>
+    <message>
+        <source>Vending alerts by hour: resolved by prompt alone</source>
+        <translation>各时段占道经营告警：喊话劝离</translation>
+    </message>
+    <message>
+        <source>: no vending alert</source>
+        <translation>：无占道经营告警</translation>
+    </message>
+    <message>
+        <source>Resolved by prompt</source>
+        <translation>喊话劝离</translation>
+    </message>
+    <message>
+        <source>Prompted, then a case</source>
+        <translation>喊话后转立案</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>其他</translation>
     </message>
     <message>
         <source>video</source>
@@ -2282,6 +2563,54 @@
         <translation>缓办</translation>
     </message>
     <message>
+        <source>Voice prompts by zone</source>
+        <translation>喊话劝离（按区域）</translation>
+    </message>
+    <message>
+        <source>Voice prompts by hour</source>
+        <translation>喊话劝离（按时段）</translation>
+    </message>
+    <message>
+        <source>Zone id</source>
+        <translation>区域编号</translation>
+    </message>
+    <message>
+        <source>Hour</source>
+        <translation>时段</translation>
+    </message>
+    <message>
+        <source>Vending alerts</source>
+        <translation>占道经营告警</translation>
+    </message>
+    <message>
+        <source>Prompted alerts</source>
+        <translation>已喊话告警</translation>
+    </message>
+    <message>
+        <source>Prompts played</source>
+        <translation>喊话次数</translation>
+    </message>
+    <message>
+        <source>Prompts reaching a speaker</source>
+        <translation>送达喇叭次数</translation>
+    </message>
+    <message>
+        <source>With escalation</source>
+        <translation>启用升级流程</translation>
+    </message>
+    <message>
+        <source>Resolved by prompt alone</source>
+        <translation>喊话劝离（未立案）</translation>
+    </message>
+    <message>
+        <source>Resolved share</source>
+        <translation>喊话劝离占比</translation>
+    </message>
+    <message>
+        <source>Of prompted alerts</source>
+        <translation>占已喊话告警</translation>
+    </message>
+    <message>
         <source>Case report</source>
         <translation>案件报告</translation>
     </message>
@@ -2516,6 +2845,126 @@
     <message>
         <source>add evidence</source>
         <translation>补充证据</translation>
+    </message>
+    <message>
+        <source>alert raised</source>
+        <translation>告警产生</translation>
+    </message>
+    <message>
+        <source>seen again by detection</source>
+        <translation>再次检测到</translation>
+    </message>
+    <message>
+        <source>target gone (cleared by itself)</source>
+        <translation>目标已离开（自动解除）</translation>
+    </message>
+    <message>
+        <source>alert taken</source>
+        <translation>告警已签收</translation>
+    </message>
+    <message>
+        <source>alert assigned</source>
+        <translation>告警已指派</translation>
+    </message>
+    <message>
+        <source>alert sent to the shift leader</source>
+        <translation>告警已上报值班长</translation>
+    </message>
+    <message>
+        <source>confirmed violation</source>
+        <translation>已确认违规</translation>
+    </message>
+    <message>
+        <source>dismissed as false</source>
+        <translation>误报已排除</translation>
+    </message>
+    <message>
+        <source>alert muted</source>
+        <translation>告警已静音</translation>
+    </message>
+    <message>
+        <source>mute ended</source>
+        <translation>静音结束</translation>
+    </message>
+    <message>
+        <source>evidence kept</source>
+        <translation>证据已保存</translation>
+    </message>
+    <message>
+        <source>voice prompt</source>
+        <translation>喊话</translation>
+    </message>
+    <message>
+        <source>escalation: prompt played</source>
+        <translation>喊话升级：播放喊话</translation>
+    </message>
+    <message>
+        <source>escalation: waiting to recheck</source>
+        <translation>喊话升级：等待复核</translation>
+    </message>
+    <message>
+        <source>escalation: rechecking the scene</source>
+        <translation>喊话升级：复核现场</translation>
+    </message>
+    <message>
+        <source>gone after the prompt</source>
+        <translation>喊话后已离开</translation>
+    </message>
+    <message>
+        <source>still there after the prompts: case</source>
+        <translation>喊话后仍在：转案件</translation>
+    </message>
+    <message>
+        <source>escalation stopped</source>
+        <translation>喊话升级已停止</translation>
+    </message>
+    <message>
+        <source>escalation ended</source>
+        <translation>喊话升级已结束</translation>
+    </message>
+    <message>
+        <source>reached the speakers</source>
+        <translation>已送达喇叭</translation>
+    </message>
+    <message>
+        <source>reached no speaker</source>
+        <translation>未送达任何喇叭</translation>
+    </message>
+    <message>
+        <source>false detection</source>
+        <translation>误检</translation>
+    </message>
+    <message>
+        <source>fixed object</source>
+        <translation>固定设施</translation>
+    </message>
+    <message>
+        <source>inside the shop</source>
+        <translation>店内经营</translation>
+    </message>
+    <message>
+        <source>permitted</source>
+        <translation>合规经营</translation>
+    </message>
+    <message>
+        <source>gone</source>
+        <translation>已离开</translation>
+    </message>
+    <message>
+        <source>other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <source>voice prompt recording</source>
+        <translation>喊话录音</translation>
+    </message>
+    <message>
+        <source>detection</source>
+        <translation>检测</translation>
+    </message>
+    <message>
+        <source>(voice prompt recording, cannot be printed: export the case files to listen)</source>
+        <translation>（喊话录音，无法打印：请导出案件文件收听）</translation>
     </message>
 </context>
 <context>
@@ -3025,6 +3474,288 @@
     </message>
 </context>
 <context>
+    <name>PromptEditor</name>
+    <message>
+        <source>Voice prompts</source>
+        <translation>语音提示</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>What it says</source>
+        <translation>播报内容</translation>
+    </message>
+    <message>
+        <source>Length</source>
+        <translation>时长</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Listen</source>
+        <translation>试听</translation>
+    </message>
+    <message>
+        <source>Play the prompt on this workstation (Space)</source>
+        <translation>在本机播放这条提示（空格键）</translation>
+    </message>
+    <message>
+        <source>Rename</source>
+        <translation>重命名</translation>
+    </message>
+    <message>
+        <source>Rename the prompt (F2)</source>
+        <translation>重命名这条提示（F2）</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Import file…</source>
+        <translation>导入文件…</translation>
+    </message>
+    <message>
+        <source>A WAV, MP3 or other sound file, at most 60 s (Ctrl+O)</source>
+        <translation>WAV、MP3 等声音文件，最长 60 秒（Ctrl+O）</translation>
+    </message>
+    <message>
+        <source>Record…</source>
+        <translation>录音…</translation>
+    </message>
+    <message>
+        <source>Record at this workstation&apos;s microphone (Ctrl+R)</source>
+        <translation>用本机麦克风录音（Ctrl+R）</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>New prompt from text</source>
+        <translation>由文字生成新提示</translation>
+    </message>
+    <message>
+        <source>&amp;Text</source>
+        <translation>文字(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Na&amp;me</source>
+        <translation>名称(&amp;M)</translation>
+    </message>
+    <message>
+        <source>What the loudspeaker says, e.g. 请勿占道经营，请自觉离开</source>
+        <translation>喇叭要播报的话，例如：请勿占道经营，请自觉离开</translation>
+    </message>
+    <message>
+        <source>Optional: taken from the first words</source>
+        <translation>可不填：取文字的开头</translation>
+    </message>
+    <message>
+        <source>Speak and add</source>
+        <translation>生成并添加</translation>
+    </message>
+    <message>
+        <source>Ctrl+N to type a new one</source>
+        <translation>按 Ctrl+N 输入新的文字</translation>
+    </message>
+    <message>
+        <source>Standard prompts cannot be deleted</source>
+        <translation>标准提示不能删除</translation>
+    </message>
+    <message>
+        <source>Delete the prompt (Delete)</source>
+        <translation>删除这条提示（Delete 键）</translation>
+    </message>
+    <message>
+        <source>Speaking “{0}”…</source>
+        <translation>正在生成语音“{0}”…</translation>
+    </message>
+    <message>
+        <source>Import a sound file</source>
+        <translation>导入声音文件</translation>
+    </message>
+    <message>
+        <source>Sound files ({0});;All files (*)</source>
+        <translation>声音文件 ({0});;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Importing {0}…</source>
+        <translation>正在导入 {0}…</translation>
+    </message>
+    <message>
+        <source>No microphone was found on this workstation, so nothing can be recorded. Connect one and try again, or import a recorded sound file.</source>
+        <translation>本机没有找到麦克风，无法录音。请连接麦克风后重试，或导入已录好的声音文件。</translation>
+    </message>
+    <message>
+        <source>Keeping the recording…</source>
+        <translation>正在保存录音…</translation>
+    </message>
+    <message>
+        <source>Added “{0}” ({1}).</source>
+        <translation>已添加“{0}”（{1}）。</translation>
+    </message>
+    <message>
+        <source>No sound output was found on this workstation, so the prompt cannot be heard here. It still plays on the loudspeakers at the scene.</source>
+        <translation>本机没有找到声音输出设备，无法在本机试听。提示仍可在现场喇叭播放。</translation>
+    </message>
+    <message>
+        <source>Playing “{0}” here…</source>
+        <translation>正在本机播放“{0}”…</translation>
+    </message>
+    <message>
+        <source>Renamed to “{0}”.</source>
+        <translation>已重命名为“{0}”。</translation>
+    </message>
+    <message>
+        <source>Standard prompts cannot be deleted.</source>
+        <translation>标准提示不能删除。</translation>
+    </message>
+    <message>
+        <source>Delete prompt</source>
+        <translation>删除提示</translation>
+    </message>
+    <message>
+        <source>Delete the prompt “{0}”?</source>
+        <translation>删除提示“{0}”吗？</translation>
+    </message>
+    <message>
+        <source>Deleted “{0}”.</source>
+        <translation>已删除“{0}”。</translation>
+    </message>
+    <message>
+        <source>Prompts cannot be made from text here.</source>
+        <translation>本机无法由文字生成提示。</translation>
+    </message>
+</context>
+<context>
+    <name>PromptWords</name>
+    <message>
+        <source>Standard</source>
+        <translation>标准</translation>
+    </message>
+    <message>
+        <source>From text</source>
+        <translation>文字生成</translation>
+    </message>
+    <message>
+        <source>Imported</source>
+        <translation>外部导入</translation>
+    </message>
+    <message>
+        <source>Recorded</source>
+        <translation>录音</translation>
+    </message>
+    <message>
+        <source>Mandarin</source>
+        <translation>普通话</translation>
+    </message>
+    <message>
+        <source>English</source>
+        <translation>英语</translation>
+    </message>
+    <message>
+        <source>{0:.1f} s</source>
+        <translation>{0:.1f} 秒</translation>
+    </message>
+    <message>
+        <source>eSpeak NG is not installed, so prompts cannot be made from text. The standard prompts still play; recorded and imported prompts can be added.</source>
+        <translation>未安装 eSpeak NG，无法由文字生成提示。标准提示照常播放，也仍可添加录音或导入的提示。</translation>
+    </message>
+    <message>
+        <source>eSpeak NG has no voice for this language.</source>
+        <translation>eSpeak NG 没有这种语言的语音。</translation>
+    </message>
+    <message>
+        <source>Type what the loudspeaker should say.</source>
+        <translation>请输入喇叭要播报的话。</translation>
+    </message>
+    <message>
+        <source>The text is too long: at most {0} characters.</source>
+        <translation>文字太长：最多 {0} 个字。</translation>
+    </message>
+    <message>
+        <source>eSpeak NG could not speak this text.</source>
+        <translation>eSpeak NG 无法朗读这段文字。</translation>
+    </message>
+    <message>
+        <source>eSpeak NG did not finish in time.</source>
+        <translation>eSpeak NG 未能按时完成。</translation>
+    </message>
+    <message>
+        <source>eSpeak NG produced no sound for this text.</source>
+        <translation>eSpeak NG 没有为这段文字生成声音。</translation>
+    </message>
+    <message>
+        <source>{0}: the file does not exist.</source>
+        <translation>{0}：文件不存在。</translation>
+    </message>
+    <message>
+        <source>{0}: the file cannot be read.</source>
+        <translation>{0}：无法读取文件。</translation>
+    </message>
+    <message>
+        <source>{0}: not a sound file that can be played.</source>
+        <translation>{0}：不是可以播放的声音文件。</translation>
+    </message>
+    <message>
+        <source>{0}: there is nothing to hear in it.</source>
+        <translation>{0}：文件里没有声音。</translation>
+    </message>
+    <message>
+        <source>{0}: too long for a prompt (at most {1:g} seconds).</source>
+        <translation>{0}：作为提示太长（最长 {1:g} 秒）。</translation>
+    </message>
+    <message>
+        <source>This prompt no longer exists.</source>
+        <translation>这条提示已不存在。</translation>
+    </message>
+    <message>
+        <source>Give the prompt a name.</source>
+        <translation>请给提示起个名称。</translation>
+    </message>
+    <message>
+        <source>Another prompt is already named “{0}”.</source>
+        <translation>已有提示名为“{0}”。</translation>
+    </message>
+    <message>
+        <source>Standard prompts cannot be deleted.</source>
+        <translation>标准提示不能删除。</translation>
+    </message>
+    <message>
+        <source>Prompts cannot be made from text on this workstation.</source>
+        <translation>本机无法由文字生成提示。</translation>
+    </message>
+    <message>
+        <source>The sound file of this prompt is missing: {0}</source>
+        <translation>这条提示的声音文件不见了：{0}</translation>
+    </message>
+    <message>
+        <source>The sound file of this prompt is damaged: {0}</source>
+        <translation>这条提示的声音文件已损坏：{0}</translation>
+    </message>
+    <message>
+        <source>Another workstation changed this prompt at the same time; its version is shown.</source>
+        <translation>另一台工作站同时修改了这条提示；现显示对方的版本。</translation>
+    </message>
+    <message>
+        <source>The prompt list is being saved by another workstation; try again.</source>
+        <translation>另一台工作站正在保存提示列表，请稍后重试。</translation>
+    </message>
+    <message>
+        <source>Not saved: the prompt folder cannot be written ({0}).</source>
+        <translation>未保存：提示文件夹无法写入（{0}）。</translation>
+    </message>
+    <message>
+        <source>Not done: {0}</source>
+        <translation>未完成：{0}</translation>
+    </message>
+</context>
+<context>
     <name>Ptz</name>
     <message>
         <source>on preset {0}</source>
@@ -3217,6 +3948,41 @@
     <message>
         <source>Camera locked for {0} min</source>
         <translation>摄像机已锁定 {0} 分钟</translation>
+    </message>
+</context>
+<context>
+    <name>RecordDialog</name>
+    <message>
+        <source>Record a prompt</source>
+        <translation>录制提示</translation>
+    </message>
+    <message>
+        <source>&amp;Name</source>
+        <translation>名称(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;What it says</source>
+        <translation>播报内容(&amp;W)</translation>
+    </message>
+    <message>
+        <source>Microphone</source>
+        <translation>麦克风</translation>
+    </message>
+    <message>
+        <source>Optional: the words, for the record</source>
+        <translation>可不填：录音说的话，便于查阅</translation>
+    </message>
+    <message>
+        <source>■ Stop</source>
+        <translation>■ 停止</translation>
+    </message>
+    <message>
+        <source>● Record</source>
+        <translation>● 录音</translation>
+    </message>
+    <message>
+        <source>{0:.1f} s of at most {1:g} s</source>
+        <translation>{0:.1f} 秒（最长 {1:g} 秒）</translation>
     </message>
 </context>
 <context>
@@ -3574,11 +4340,15 @@
     </message>
     <message>
         <source>Loudspeaker {0} cannot be reached: {1}</source>
-        <translation>音柱 {0} 无法播放：{1}</translation>
+        <translation>喇叭 {0} 无法播放：{1}</translation>
     </message>
     <message>
         <source>Loudspeaker {0} plays again</source>
-        <translation>音柱 {0} 已恢复播放</translation>
+        <translation>喇叭 {0} 已恢复播放</translation>
+    </message>
+    <message>
+        <source>Voice settings: {0}</source>
+        <translation>喊话设置：{0}</translation>
     </message>
     <message>
         <source>Detection is off: it cannot read the cameras&apos; pictures</source>
@@ -4051,6 +4821,10 @@
         <translation>目标已离开（自动解除）</translation>
     </message>
     <message>
+        <source>Gone after a voice prompt</source>
+        <translation>喊话后已离开</translation>
+    </message>
+    <message>
         <source>False detection</source>
         <translation>误检</translation>
     </message>
@@ -4219,7 +4993,7 @@
     </message>
     <message>
         <source>refused by the speaker</source>
-        <translation>被音柱拒绝</translation>
+        <translation>被喇叭拒绝</translation>
     </message>
     <message>
         <source>user name or password refused</source>
@@ -4251,7 +5025,7 @@
     </message>
     <message>
         <source>Prompt {0} played, recheck in {1}</source>
-        <translation>第 {0} 次喊话已播放，{1} 后复核</translation>
+        <translation>{1} 后复核（第 {0} 次喊话已播放）</translation>
     </message>
     <message>
         <source>Rechecking after prompt {0}</source>
@@ -4272,6 +5046,190 @@
     <message>
         <source>Voice escalation ended</source>
         <translation>喊话升级已结束</translation>
+    </message>
+    <message>
+        <source>Voice prompt</source>
+        <translation>喊话</translation>
+    </message>
+    <message>
+        <source> time(s)</source>
+        <translation> 遍</translation>
+    </message>
+    <message>
+        <source>Times (1–5)</source>
+        <translation>播放遍数（1–5）</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>播放</translation>
+    </message>
+    <message>
+        <source>↑/↓ picks the prompt, 1–5 the times, Enter plays, Esc cancels.</source>
+        <translation>↑/↓ 选择喊话内容，1–5 设定遍数，回车播放，Esc 取消。</translation>
+    </message>
+    <message>
+        <source>An emergency broadcast plays on all {0} speakers of the site and interrupts every prompt and live talk playing there. Choose the prompt and confirm.</source>
+        <translation>紧急广播将在全部 {0} 个喇叭上播放，并打断正在进行的所有喊话和讲话。请选择内容并确认。</translation>
+    </message>
+    <message>
+        <source>Emergency broadcast</source>
+        <translation>紧急广播</translation>
+    </message>
+    <message>
+        <source>Broadcast now</source>
+        <translation>立即广播</translation>
+    </message>
+    <message>
+        <source>↑/↓ picks the prompt, 1–5 the times; Enter alone cancels.</source>
+        <translation>↑/↓ 选择喊话内容，1–5 设定遍数；直接按回车将取消。</translation>
+    </message>
+    <message>
+        <source>Select a tile or an alert first.</source>
+        <translation>请先选择一个画面或一条告警。</translation>
+    </message>
+    <message>
+        <source>The prompt “{0}” is not in the prompt library.</source>
+        <translation>喊话内容「{0}」不在提示音库中。</translation>
+    </message>
+    <message>
+        <source>Playing “{1}” {2} times on {0}</source>
+        <translation>正在向 {0} 播放「{1}」{2} 遍</translation>
+    </message>
+    <message>
+        <source>Playing “{1}” on {0}</source>
+        <translation>正在向 {0} 播放「{1}」</translation>
+    </message>
+    <message>
+        <source>To the speakers at {0}: {1}</source>
+        <translation>向 {0} 的喇叭喊话：{1}</translation>
+    </message>
+    <message>
+        <source>Stopped what played at {0}.</source>
+        <translation>已停止 {0} 处的喊话。</translation>
+    </message>
+    <message>
+        <source>Nothing plays at {0}.</source>
+        <translation>{0} 处没有正在播放的喊话。</translation>
+    </message>
+    <message>
+        <source>Only the shift leader may make an emergency broadcast.</source>
+        <translation>只有值班长可以发起紧急广播。</translation>
+    </message>
+    <message>
+        <source>No loudspeaker is set up in the site file.</source>
+        <translation>站点配置中没有喇叭。</translation>
+    </message>
+    <message>
+        <source>Emergency broadcast cancelled.</source>
+        <translation>已取消紧急广播。</translation>
+    </message>
+    <message>
+        <source>Emergency broadcast of “{0}” on all {1} speakers</source>
+        <translation>正在向全部 {1} 个喇叭紧急广播「{0}」</translation>
+    </message>
+    <message>
+        <source>the whole site</source>
+        <translation>全部喇叭</translation>
+    </message>
+    <message>
+        <source>Talking to {0}: release {1} to end</source>
+        <translation>正在对 {0} 讲话，松开 {1} 结束</translation>
+    </message>
+    <message>
+        <source>Voice escalation at {0} stopped.</source>
+        <translation>已停止 {0} 的喊话升级。</translation>
+    </message>
+    <message>
+        <source>The prompt is playing: skip once it has ended.</source>
+        <translation>喊话正在播放，播放结束后才能跳过。</translation>
+    </message>
+    <message>
+        <source>Skipped: {0}</source>
+        <translation>已跳过：{0}</translation>
+    </message>
+    <message>
+        <source>There is no voice escalation in this run.</source>
+        <translation>本次运行没有启用喊话升级。</translation>
+    </message>
+    <message>
+        <source>The selected alert has no voice escalation under way.</source>
+        <translation>所选告警没有进行中的喊话升级。</translation>
+    </message>
+    <message>
+        <source>Nothing played: {0}</source>
+        <translation>未播放：{0}</translation>
+    </message>
+    <message>
+        <source>{0} reached</source>
+        <translation>{0} 已送达</translation>
+    </message>
+    <message>
+        <source>{0} not reached ({1})</source>
+        <translation>{0} 未送达（{1}）</translation>
+    </message>
+    <message>
+        <source>; </source>
+        <translation>；</translation>
+    </message>
+    <message>
+        <source>Live talk at {0} ended: {1}</source>
+        <translation>{0} 讲话结束：{1}</translation>
+    </message>
+    <message>
+        <source>“{0}” at {1}: {2}</source>
+        <translation>「{0}」（{1}）：{2}</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
+        <source>No loudspeaker serves {0}: nothing was played.</source>
+        <translation>没有喇叭覆盖 {0}，未播放。</translation>
+    </message>
+    <message>
+        <source>Prompt {0} playing</source>
+        <translation>第 {0} 次喊话中</translation>
+    </message>
+    <message>
+        <source>Recheck {1}</source>
+        <translation>复核 {1}</translation>
+    </message>
+    <message>
+        <source>Rechecking</source>
+        <translation>复核中</translation>
+    </message>
+    <message>
+        <source>Prompt playing</source>
+        <translation>喊话中</translation>
+    </message>
+    <message>
+        <source>Live talk</source>
+        <translation>讲话中</translation>
+    </message>
+    <message>
+        <source>an operator</source>
+        <translation>座席员</translation>
+    </message>
+    <message>
+        <source>prompted {0} time(s)</source>
+        <translation>已喊话 {0} 次</translation>
+    </message>
+    <message>
+        <source> · </source>
+        <translation> · </translation>
+    </message>
+    <message>
+        <source>Speaker fault</source>
+        <translation>喇叭故障</translation>
+    </message>
+    <message>
+        <source>No microphone on this computer: live talk is not possible. Connect one and try again.</source>
+        <translation>本机没有麦克风，无法讲话。请接上麦克风后再试。</translation>
+    </message>
+    <message>
+        <source>The microphone “{0}” cannot be opened.</source>
+        <translation>麦克风「{0}」无法打开。</translation>
     </message>
 </context>
 <context>

@@ -11,6 +11,8 @@ from app.core.alerts import Alert, AlertState, DismissReason, EvidenceKind, Evid
 from app.core.audit import AuditEvent
 from app.core.case_catalogue import Catalogue, Routing
 from app.core.cases import Case, CaseEvidence, CaseFacts, CaseSource, CaseState, EvidenceStage
+from app.core.voice import VoicePlay, VoicePriority
+from app.core.voice_ladder import Ladder, LadderStep
 from app.services.case_config import (
     DEFAULT_CATALOGUE,
     DEFAULT_ROUTING,
@@ -126,6 +128,56 @@ def month_of_alerts(count: int = 900, seed: int = 11) -> list[Alert]:
             alert = replace(alert, state=AlertState.CLEARED)
         out.append(alert)
     return out
+
+
+VOICE_ZONES = (("cam012", "z1", "北门禁摆区"), ("cam012", "z2", "东侧人行道"), ("cam031", "z1", "菜场路口"),
+               ("cam044", "z1", "学校门口"), ("cam007", "z3", "地铁口"))  # fmt: skip
+
+
+def month_of_voice_alerts(count: int = 600, seed: int = 19) -> tuple[list[Alert], set[str]]:
+    """May 2024's vending alerts at five zones with loudspeakers, most during the day: the ladder
+    plays one or two prompts (a few not heard); the vendor leaves after a prompt more often in the
+    morning and at the school; otherwise a case. Returns the alerts and the ids that became cases."""
+    rng = random.Random(seed)
+    out: list[Alert] = []
+    cased: set[str] = set()
+    works = {"北门禁摆区": 0.55, "东侧人行道": 0.45, "菜场路口": 0.3, "学校门口": 0.7, "地铁口": 0.35}
+    for n in range(count):
+        camera, zone, name = rng.choices(VOICE_ZONES, weights=(5, 3, 4, 2, 3))[0]
+        day = rng.randint(1, 31)
+        hour = min(23, max(0, int(rng.gauss(13, 4.5))))
+        raised = at(5, day, hour + rng.random())
+        alert = Alert(f"va-{n:05d}", camera, "1", zone, Rule.VENDING, "0501", raised, 0.8, zone_name=name)
+        if rng.random() < 0.15:  # no ladder here (speaker off, or a person took it first)
+            if rng.random() < 0.6:
+                cased.add(alert.id)
+                alert = replace(alert, state=AlertState.CONFIRMED)
+            out.append(alert)
+            continue
+        chance = works[name] + (0.15 if hour < 11 else 0.0)
+        prompts = 1 if rng.random() < chance else 2
+        plays = []
+        for attempt in range(1, prompts + 1):
+            heard = rng.random() < 0.92
+            plays.append(VoicePlay(
+                "请勿占道经营", "system", raised + (attempt - 1) * 180, VoicePriority.AUTOMATIC,
+                ("spk-1", "spk-2"), ("spk-1", "spk-2") if heard else (),
+                () if heard else (("spk-1", "unreachable: timed out"), ("spk-2", "unreachable: timed out")),
+                ladder_attempt=attempt,
+            ))  # fmt: skip
+        resolved = rng.random() < chance * 1.2 and plays[-1].reached
+        step = LadderStep.RESOLVED if resolved else LadderStep.ESCALATED
+        ladder = Ladder(
+            alert.id, step, prompts, raised + prompts * 180, delivered=sum(p.reached for p in plays)
+        )
+        alert = replace(
+            alert, plays=tuple(plays), ladder=ladder, resolved_by_prompt=resolved,
+            state=AlertState.CLEARED if resolved else AlertState.RAISED,
+        )  # fmt: skip
+        if not resolved or rng.random() < 0.05:  # a few cleared ones an operator still made a case of
+            cased.add(alert.id)
+        out.append(alert)
+    return out, cased
 
 
 class FakeCases:

@@ -156,3 +156,25 @@ def test_a_listener_that_fails_does_not_stop_the_others_or_the_store(setup: Setu
     unsubscribe()
     service.acknowledge("a1", "张三")
     assert len(later) == 1 and len(seen) == 2
+
+
+def test_a_change_a_listener_makes_reaches_every_listener_after_the_one_that_caused_it() -> None:
+    """The escalation ladder answers a clear with a change of its own: a view that subscribed
+    after it must still see the clear first and the ladder's change last (else it keeps the
+    stale alert: 目标已离开 where it should read 喊话后已离开)."""
+    service = AlertService(FakeWriter(), FakeClock(1000.0))
+
+    def answers_the_acknowledgement(change: AlertChange) -> None:
+        if change.draft.action == "acknowledge":
+            service.assign(change.after.id, "system", "李四")
+
+    first: list[AlertChange] = []
+    service.subscribe(first.append)
+    service.subscribe(answers_the_acknowledgement)
+    view: list[AlertChange] = []
+    service.subscribe(view.append)
+    service.detector_raised(alert())
+    service.acknowledge("a1", "张三")
+    for heard in (first, view):
+        assert [c.draft.action for c in heard] == ["raise", "acknowledge", "assign"]
+    assert view[-1].after == service.get("a1") and view[-1].after.owner == "李四"

@@ -189,3 +189,49 @@ def test_no_cjk_font_and_a_read_only_folder_are_clear_errors(tmp_path: Path, mon
 def test_the_projects_cjk_font_is_found():
     # scripts/setup.sh installs fonts-wqy-microhei (or Windows' own Microsoft YaHei is used).
     assert find_cjk_font() is not None, "no CJK TrueType font: run scripts/setup.sh (fonts-wqy-microhei)"
+
+
+def test_the_alerts_prompts_and_recording_are_in_the_report(tmp_path: Path):
+    """A case whose alert went up the escalation ladder: the alert's raise, both prompts (one not
+    heard) and the ladder's steps are in the timeline, in time order among the case's own events,
+    and the recording is listed with its hash (audio cannot be printed)."""
+    from dataclasses import replace
+
+    from app.core.alerts import Alert, AlertBook, Rule
+    from app.core.voice import VoicePlay, VoicePriority, wav_bytes
+    from app.core.voice_ladder import Ladder, LadderStep
+
+    store = EvidenceFiles(tmp_path / "evidence")
+    case, events = worked_case(store)
+    audio = store.put(
+        wav_bytes(b"\x00\x10" * 8000), kind=EvidenceKind.AUDIO, media_type="audio/wav",
+        captured_at=at(6, 9.98), camera_id="cam012", stream="voice", note="请勿占道经营",
+    )  # fmt: skip
+    case = replace(
+        case, evidence=(*case.evidence, CaseEvidence(audio, EvidenceStage.REPORT, "system", at(6, 10)))
+    )
+    book = AlertBook()
+    drafts = [
+        book.raise_alert(
+            Alert("al-00017", "cam012", "1", "z-north", Rule.VENDING, "0501", at(6, 9.97), 0.9)
+        ).draft
+    ]
+    heard = VoicePlay("请勿占道经营", "system", at(6, 9.98), VoicePriority.AUTOMATIC, ("spk-1",), ("spk-1",))
+    deaf = replace(heard, at=at(6, 9.99), delivered=(), failures=(("spk-1", "timeout"),))
+    drafts.append(book.record_play("al-00017", heard, (audio,)).draft)
+    drafts.append(book.record_play("al-00017", deaf).draft)
+    ladder = Ladder("al-00017", LadderStep.ESCALATED, 2, at(6, 9.995))
+    drafts.append(book.set_ladder("al-00017", ladder, "system", at(6, 9.995)).draft)
+    prev, alert_events = events[-1].hash, []
+    for seq, draft in enumerate(drafts, 100):  # written after the case's: ordered by time in the report
+        alert_events.append(seal(draft, seq, prev))
+        prev = alert_events[-1].hash
+    path = write_case_report(case, events + alert_events, store.read, CATALOGUE, tmp_path / "r.pdf", SH)
+    text = "".join(text_of(path)).replace("\r\n", "")  # a narrow cell wraps its words
+    for words in ("告警产生", "喊话", "已送达喇叭", "未送达任何喇叭", "喊话后仍在：转案件"):
+        assert words in text
+    assert (
+        text.index("告警产生") < text.index("已送达喇叭") < text.index("未送达任何喇叭") < text.index("受理")
+    )
+    assert "喊话录音" in text and "无法打印" in text and audio.sha256[:32] in text
+    assert "detector" not in text and "system" not in text  # 检测, 系统

@@ -150,3 +150,27 @@ def test_a_read_only_folder_names_the_file_and_keeps_the_old_one(tmp_path: Path)
     assert old.read_bytes() == b"last month's export"
     with pytest.raises(ExportError, match="does not exist"):
         write_xlsx(tmp_path / "no-such-folder" / "f.xlsx", tables())
+
+
+def test_the_voice_figures_are_two_sheets_by_zone_and_by_hour(tmp_path: Path):
+    from app.core.voice_figures import voice_figures
+    from tests.unit.test_voice_figures import MAY_2, hand_set
+
+    voice = voice_figures(hand_set(), MAY_2, SH)
+    path = write_xlsx(tmp_path / "figures.xlsx", tables(voice=voice))
+    book = load_workbook(path)
+    assert book.sheetnames[-2:] == ["喊话劝离（按区域）", "喊话劝离（按时段）"]
+    zones = rows_of(book["喊话劝离（按区域）"])
+    assert zones[0][:4] == ["区域", "摄像机", "区域编号", "占道经营告警"]
+    assert zones[1][:4] == ["Zone", "Camera", "Zone id", "Vending alerts"]
+    # all, then 北门 (4 alerts) before 菜场 (2): alerts, prompted, plays, reached, laddered, resolved,
+    # escalated, resolved share, of prompted
+    assert zones[2] == ["全部", None, None, 6, 5, 7, 5, 5, 2, 2, pytest.approx(2 / 6), pytest.approx(2 / 5)]
+    assert zones[3][:3] == ["北门", "cam1", "z1"] and zones[3][3:10] == [4, 3, 5, 4, 3, 2, 1]
+    assert zones[4][:3] == ["菜场", "cam2", "z1"] and zones[4][-2:] == [0.0, 0.0]
+    assert book["喊话劝离（按区域）"]["K3"].number_format == "0.0%"
+    hours = rows_of(book["喊话劝离（按时段）"])
+    assert hours[0][0] == "时段（UTC+08:00）" and len(hours) == 2 + 24
+    assert hours[2][0] == "00:00–01:00" and hours[2][1] == 1  # the site's midnight
+    assert hours[11][:2] == ["09:00–10:00", 2] and hours[11][-2] == 1.0
+    assert hours[14][1] == 0 and hours[14][-2] is None  # no alert at noon: empty, not 0 %

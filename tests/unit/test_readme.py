@@ -33,8 +33,11 @@ def test_setup_script_installs_what_the_demo_and_tests_need() -> None:
         "gir1.2-gst-rtsp-server-1.0",
         "python3-gi",
         "fonts-wqy-microhei",
+        "espeak-ng",
         "strace",
         "xvfb",
+        "sip-tester",  # SIPp, the SIP speaker of the voice tests
+        "iproute2",  # ip: the voice tests' private network namespace
     ):
         assert package in setup
     assert 'pip install -q -e ".[dev]"' in setup

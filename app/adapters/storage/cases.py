@@ -23,16 +23,19 @@ from sqlalchemy import (
     Connection,
     Engine,
     Row,
+    String,
     and_,
     bindparam,
     column,
     false,
     func,
     insert,
+    literal,
     literal_column,
     or_,
     select,
     table,
+    union_all,
     update,
 )
 from sqlalchemy.exc import SQLAlchemyError
@@ -49,6 +52,7 @@ from app.adapters.storage.repository import (
     open_engines,
     row_event,
 )
+from app.adapters.storage.schema import alerts as alert_rows
 from app.adapters.storage.schema import audit_events, case_alerts, case_outbox, case_records, cases
 from app.core.audit import AuditDraft, AuditEvent, canonical, seal
 from app.core.case_ports import CaseConflict, CaseQuery, DeliveryState, OutboxItem, SortKey
@@ -64,6 +68,7 @@ from app.core.cases import (
 )
 
 CASE_PREFIX = "case:"
+ALERT_PREFIX = "alert:"
 RECORD = case_records.c.record
 
 # The columns a list filters, sorts or counts by, each a copy of the record's field of that name.
@@ -321,6 +326,24 @@ class SqlCaseRepository(OutboxQueries):
     def events(self, case_id: str) -> list[AuditEvent]:
         stmt = select(audit_events).where(audit_events.c.subject == CASE_PREFIX + case_id)
         return [row_event(row) for row in self._fetch(stmt.order_by(audit_events.c.seq))]
+
+    def timeline(self, case_id: str) -> list[AuditEvent]:
+        """The case's events and those of every alert it holds, in time order, in one query: the
+        subjects (``case:<id>`` and ``alert:<each alert id>``) looked up by the subject index."""
+        own = select(literal(CASE_PREFIX + case_id, String).label("subject"))
+        held = select((literal(ALERT_PREFIX, String) + case_alerts.c.alert_id).label("subject"))
+        subjects = union_all(own, held.where(case_alerts.c.case_id == case_id)).subquery()
+        stmt = select(audit_events).where(audit_events.c.subject.in_(select(subjects.c.subject)))
+        return [row_event(row) for row in self._fetch(stmt.order_by(audit_events.c.at, audit_events.c.seq))]
+
+    def cased_alerts(self, raised_from: float, raised_to: float) -> set[str]:
+        """The alerts raised in [from, to) that a case was made from (or joined as an occurrence)."""
+        stmt = (
+            select(case_alerts.c.alert_id)
+            .join(alert_rows, alert_rows.c.id == case_alerts.c.alert_id)
+            .where(alert_rows.c.raised_at >= raised_from, alert_rows.c.raised_at < raised_to)
+        )
+        return {str(row.alert_id) for row in self._fetch(stmt)}
 
     def all_cases(self) -> Iterator[Case]:
         stmt = select(RECORD).join(cases, cases.c.id == case_records.c.id)

@@ -2,15 +2,17 @@
 
 A separate top-level window (a second screen in the control room), opened from the menu. It
 follows :class:`~app.ui.alerts.attention.Attention`; A (or the button) takes the alert shown, and
-the next one waiting comes up. With nothing waiting it says so and shows no camera.
+the next one waiting comes up. With nothing waiting it says so and shows no camera. Where the
+alert's voice escalation runs, its step and countdown are under the caption (once a second).
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
 from datetime import tzinfo
 
-from PySide6.QtCore import QCoreApplication, QEvent, QRunnable, Qt, QThreadPool
+from PySide6.QtCore import QCoreApplication, QEvent, QRunnable, Qt, QThreadPool, QTimer
 from PySide6.QtGui import QImage, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -22,6 +24,7 @@ from app.ui.alerts.attention import Attention
 from app.ui.alerts.still_picture import Picture, StillLoaded
 from app.ui.alerts.thumbnails import LoadEvidence, still_of
 from app.ui.alerts.words import clock_words, rule_line, zone_words
+from app.ui.voice.marks import voice_line
 from app.ui.wall.compositor import TileInfo, WallCompositor
 
 translate = QCoreApplication.translate
@@ -51,11 +54,12 @@ class AlarmWindow(QWidget):
         load_evidence: LoadEvidence | None,
         tz: tzinfo | None = None,
         parent: QWidget | None = None,
+        now: Callable[[], float] = time.time,
     ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("alarmWindow")
         self._attention, self._service, self._cameras = attention, service, dict(cameras)
-        self._operator, self._load, self._tz = operator, load_evidence, tz
+        self._operator, self._load, self._tz, self._now = operator, load_evidence, tz, now
         self.alert: Alert | None = None
         self.live = WallCompositor(source, client_id="alarm-window", parent=self)
         self.live.setMinimumSize(480, 300)
@@ -79,6 +83,8 @@ class AlarmWindow(QWidget):
         layout.addLayout(pictures, 1)
         layout.addLayout(bottom)
         attention.waiting_changed.connect(lambda _w: self.show_alert(attention.newest()))
+        self._countdown = QTimer(self, interval=1000)  # the escalation's countdown in the caption
+        self._countdown.timeout.connect(self._tick)
         self.retranslate()
         self.resize(1100, 520)
         self.show_alert(attention.newest())
@@ -95,9 +101,17 @@ class AlarmWindow(QWidget):
 
     def showEvent(self, event: object) -> None:  # noqa: N802 (Qt API)
         self.live.start()
+        self._countdown.start()
 
     def hideEvent(self, event: object) -> None:  # noqa: N802 (Qt API)
         self.live.stop()  # no decoding asked for a window nobody looks at
+        self._countdown.stop()
+
+    def _tick(self) -> None:
+        alert = self._service.find(self.alert.id) if self.alert is not None else None
+        if alert is not None and (alert.ladder is not None or alert.plays):
+            self.alert = alert
+            self._caption()
 
     def show_alert(self, alert: Alert | None) -> None:
         same = alert is not None and self.alert is not None and alert.id == self.alert.id
@@ -147,6 +161,9 @@ class AlarmWindow(QWidget):
         waiting = len(self._attention.waiting)
         parts = [name, alert.zone_name, rule_line(alert).replace("\n", " "), when]
         text = " · ".join(p for p in parts if p)
+        voice = voice_line(alert, self._now())
+        if voice:
+            text += "\n" + voice
         if waiting > 1:
             text += "\n" + translate("Triage", "{0} more alert(s) not yet taken").format(waiting - 1)
         self.title.setText(text)

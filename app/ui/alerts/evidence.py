@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout, QWidget
 from app.core.alerts import Alert
 from app.ui.alerts.thumbnails import LoadEvidence
 from app.ui.alerts.words import clock_words, rule_line, zone_words
+from app.ui.audio_evidence import AudioList, AudioPlayer
 from app.ui.evidence_viewer import EvidenceViewer
 
 translate = QCoreApplication.translate
@@ -44,18 +45,24 @@ class EvidenceWindow(QDialog):
         self.caption = QLabel(" · ".join(p for p in parts if p), self)
         self.caption.setWordWrap(True)
         self.viewer = EvidenceViewer(load or _no_store, tz or UTC, self)
+        # The prompts played for it, as the speakers got them (hidden when none was kept).
+        self.audio = AudioList(AudioPlayer(load or _no_store, self), tz or UTC, self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.caption)
         layout.addWidget(self.viewer, 1)
+        layout.addWidget(self.audio)
         self.viewer.show_alert(alert)
+        self.audio.show_refs(alert.evidence)
         self.resize(1100, 560)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
         self.viewer.shutdown()
+        self.audio.player.stop()
         super().closeEvent(event)
 
-    def done(self, result: int) -> None:  # Esc and the window's close both stop the player
+    def done(self, result: int) -> None:  # Esc and the window's close both stop the players
         self.viewer.shutdown()
+        self.audio.player.stop()
         super().done(result)
 
 

@@ -2,7 +2,8 @@
 
 A change to one alert is one ``dataChanged`` for its row; a new alert is one ``rowsInserted`` at the
 end (the proxy sorts); never a reset per event: a shift leader's selection and scroll position stay
-while alerts pour in. The duration column ticks with one ``dataChanged`` over that column.
+while alerts pour in. The duration column ticks with one ``dataChanged`` over that column, and the
+state of a row whose voice escalation is under way (its countdown) with one for that cell.
 
 The service tells its listeners on whatever thread made the change (the detection side may be a
 worker thread): :class:`AlertFeed` carries each change to the GUI thread by a queued signal.
@@ -38,10 +39,12 @@ from app.ui.alerts.words import (
     when_words,
     zone_words,
 )
+from app.ui.voice.marks import ladder_mark
 
 translate = QCoreApplication.translate
 ALERT_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+VOICE_ROLE = Qt.ItemDataRole.UserRole + 3  # the escalation's badge over the picture (VoiceMark | None)
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -88,6 +91,7 @@ class AlertTableModel(QAbstractTableModel):
         self._camera_name, self._now, self.tz = camera_name, now, tz
         self._rows: list[Alert] = []
         self._row_of: dict[str, int] = {}
+        self._laddered: set[int] = set()  # rows whose escalation ladder runs (their state counts down)
         self.thumbnails = thumbnails
         if thumbnails is not None:
             thumbnails.ready.connect(self._thumbnail_ready)
@@ -98,6 +102,7 @@ class AlertTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._rows = list(alerts)
         self._row_of = {a.id: i for i, a in enumerate(self._rows)}
+        self._laddered = {i for i, a in enumerate(self._rows) if _laddered(a)}
         self.endResetModel()
 
     def apply(self, change: AlertChange) -> None:
@@ -106,18 +111,28 @@ class AlertTableModel(QAbstractTableModel):
         row = self._row_of.get(alert.id)
         if row is not None:
             self._rows[row] = alert
+            self._note_ladder(row, alert)
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(Col) - 1))
             return
         row = len(self._rows)
         self.beginInsertRows(QModelIndex(), row, row)
         self._rows.append(alert)
         self._row_of[alert.id] = row
+        self._note_ladder(row, alert)
         self.endInsertRows()
 
+    def _note_ladder(self, row: int, alert: Alert) -> None:
+        if _laddered(alert):
+            self._laddered.add(row)
+        else:
+            self._laddered.discard(row)
+
     def tick(self) -> None:
-        """The duration column moves on (one signal over the column)."""
+        """The duration column moves on (one signal over the column), and the escalation countdowns."""
         if self._rows:
             self.dataChanged.emit(self.index(0, Col.DURATION), self.index(len(self._rows) - 1, Col.DURATION))
+        for row in self._laddered:  # the badge over its picture and its state line
+            self.dataChanged.emit(self.index(row, Col.PICTURE), self.index(row, Col.STATE))
 
     def alert(self, row: int) -> Alert | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
@@ -165,6 +180,8 @@ class AlertTableModel(QAbstractTableModel):
         alert, col = self._rows[index.row()], Col(index.column())
         if role == ALERT_ROLE:
             return alert
+        if role == VOICE_ROLE:
+            return ladder_mark(alert, self._now()) if col == Col.PICTURE else None
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(alert, col)
         if role == SORT_ROLE:
@@ -234,6 +251,10 @@ class AlertTableModel(QAbstractTableModel):
             if ref is not None and ref.sha256 == sha256:
                 index = self.index(row, Col.PICTURE)
                 self.dataChanged.emit(index, index)
+
+
+def _laddered(alert: Alert) -> bool:
+    return alert.ladder is not None and alert.ladder.active
 
 
 # --- filters ------------------------------------------------------------------------------------

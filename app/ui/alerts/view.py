@@ -41,7 +41,7 @@ from app.ui.alerts.model import FILTERS, AlertFeed, AlertFilter, AlertTableModel
 from app.ui.alerts.strip import CommandStrip
 from app.ui.alerts.table import AlertTableView
 from app.ui.alerts.thumbnails import LoadEvidence, Thumbnails
-from app.ui.alerts.words import reason_words, rule_words, state_words
+from app.ui.alerts.words import alert_state_words, reason_words, rule_words
 
 translate = QCoreApplication.translate
 TICK_MS = 1000
@@ -278,7 +278,7 @@ class TriageView(QWidget):
             do()
         except (InvalidAlertTransition, MissingReason, UnknownAlert):
             state = self.service.find(alert.id)
-            now = state_words(state.state) if state is not None else "—"
+            now = alert_state_words(state) if state is not None else "—"
             self.note.setText(translate("Triage", "Not possible for this alert (it is: {0}).").format(now))
             return
         after = self.service.find(alert.id)
@@ -288,7 +288,7 @@ class TriageView(QWidget):
         self._update_buttons()
 
     def _done_words(self, alert: Alert) -> str:
-        what = state_words(alert.state)
+        what = alert_state_words(alert)
         if alert.state is AlertState.DISMISSED and alert.dismiss_reason is not None:
             what = translate("Triage", "{0}: {1}").format(what, reason_words(alert.dismiss_reason))
         return translate("Triage", "{0} — {1}").format(self._camera_name(alert.camera_id), what)

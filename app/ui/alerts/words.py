@@ -1,7 +1,8 @@
 """Alerts in the control room's words: rules, event codes, states, dismissal reasons, times.
 
 One word per meaning (DOMAIN.md): 签收 is "an operator has seen it", 确认违规 is "a real violation",
-误报已排除 is a dismissal, 目标已离开（自动解除） is the detector's clear.
+误报已排除 is a dismissal, 目标已离开（自动解除） is the detector's clear, and 喊话后已离开 the
+detector's clear after a voice prompt was heard (resolved by prompt: no case needed).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from datetime import datetime, tzinfo
 from PySide6.QtCore import QCoreApplication
 
 from app.core.alerts import Alert, AlertPriority, AlertState, DismissReason, Rule
+from app.ui.voice.marks import ladder_line, plays_words
 
 translate = QCoreApplication.translate
 
@@ -55,6 +57,13 @@ def state_words(state: AlertState) -> str:
     return words[state]
 
 
+def alert_state_words(alert: Alert) -> str:
+    """The alert's state; a clear after a heard prompt reads as such (not plain 目标已离开)."""
+    if alert.state is AlertState.CLEARED and alert.resolved_by_prompt:
+        return translate("Triage", "Gone after a voice prompt")
+    return state_words(alert.state)
+
+
 def reason_words(reason: DismissReason) -> str:
     words = {
         DismissReason.FALSE_DETECTION: translate("Triage", "False detection"),
@@ -88,7 +97,8 @@ def priority_words(priority: AlertPriority) -> str:
 
 
 def state_line(alert: Alert, now: float, tz: tzinfo | None) -> str:
-    """The state, and under it what else an operator must know: the reason, not yet seen, muted."""
+    """The state, and under it what else an operator must know: the voice escalation's step and
+    countdown with the prompts played, then the reason, not yet seen, muted."""
     details = []
     if alert.state is AlertState.DISMISSED and alert.dismiss_reason is not None:
         reason = reason_words(alert.dismiss_reason)
@@ -97,11 +107,10 @@ def state_line(alert: Alert, now: float, tz: tzinfo | None) -> str:
         details.append(translate("Triage", "not yet taken"))
     if alert.snoozed(now) and alert.snoozed_until is not None:
         details.append(translate("Triage", "muted until {0}").format(clock_words(alert.snoozed_until, tz)))
-    return "\n".join(
-        [state_words(alert.state), translate("Triage", ", ").join(details)]
-        if details
-        else [state_words(alert.state)]
-    )
+    played = plays_words(alert)  # (a narrow list: the ladder's step on a line of its own)
+    lines = [alert_state_words(alert), ladder_line(alert, now), translate("Triage", ", ").join(
+        [played, *details] if played else details)]  # fmt: skip
+    return "\n".join(line for line in lines if line)
 
 
 def ended_at(alert: Alert) -> float | None:

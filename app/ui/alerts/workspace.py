@@ -116,7 +116,7 @@ class AlertsWorkspace(QTabWidget):
     def show_alarm_window(self, shown: bool) -> None:
         if shown and self.alarm_window is None:
             self.alarm_window = AlarmWindow(self.attention, self._service, self._source, self._cameras,
-                                            self._operator, self._load, self._tz)  # fmt: skip
+                                            self._operator, self._load, self._tz, now=self._now)  # fmt: skip
         if self.alarm_window is not None:
             self.alarm_window.setVisible(shown)
 

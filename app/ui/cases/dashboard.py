@@ -2,7 +2,8 @@
 
 The headline figures stand large with their targets (结案率 ≥ 90 %, 按期结案率 ≥ 70 %, urgent cases
 100 %), met or not said in words and colour; where nothing was due a rate shows "—" (nothing to
-judge is not 0 %). Charts below: departments, categories, sources, grids, alerts per rule. The
+judge is not 0 %). Charts below: departments, categories, sources, grids, alerts per rule, and the
+voice prompts (喊话劝离: street vending resolved by a prompt alone, per hour and per zone). The
 figures are worked out off the GUI thread (app.ui.cases.figures_job), the busy state shown; a newer
 request wins over an older one. Exports (XLSX, CSV, case files) take what is shown.
 """
@@ -33,8 +34,9 @@ from app.core.case_figures import Group, Targets
 from app.core.site_time import offset_label
 from app.ui.cases import figures_charts as charts
 from app.ui.cases.export_actions import ExportActions, names_of
-from app.ui.cases.figures_job import AlertsSource, FactsSource, FiguresJobs, FiguresResult
+from app.ui.cases.figures_job import AlertsSource, CasedSource, FactsSource, FiguresJobs, FiguresResult
 from app.ui.cases.figures_period import PeriodChoice, Shifts, period_for
+from app.ui.cases.figures_voice import VoiceSection
 from app.ui.cases.figures_words import DASH, hours_text, rate_text
 
 translate = QCoreApplication.translate
@@ -72,7 +74,8 @@ class Tile(QFrame):
 
 class FiguresDashboard(QWidget):
     """The 考核评价 tab. ``facts`` is CaseService.facts_in_period; ``alerts(period)`` the alerts
-    raised in it."""
+    raised in it (the false-alarm and voice figures); ``cased`` CaseService.cased_alerts (which of
+    them became cases)."""
 
     computed = Signal(object)  # FiguresResult, when shown
     failed = Signal(str)
@@ -91,13 +94,15 @@ class FiguresDashboard(QWidget):
         targets: Targets | None = None,
         pool: QThreadPool | None = None,
         parent: QWidget | None = None,
+        cased: CasedSource | None = None,
+        camera_name: Callable[[str], str] = str,
     ) -> None:
         super().__init__(parent)
-        self._now, self._tz = now, tz
+        self._now, self._tz, self._camera_name = now, tz, camera_name
         self._shifts, self._targets = shifts or Shifts(), targets or Targets()
         self._catalogue, self._routing, self.exports = catalogue, routing, exports
         self._has_alerts = alerts is not None
-        self.jobs = FiguresJobs(facts, alerts, pool, self)
+        self.jobs = FiguresJobs(facts, alerts, pool, self, zone=tz, cased=cased)
         self.jobs.finished.connect(self._shown)
         self.result: FiguresResult | None = None
         self._build()
@@ -167,13 +172,16 @@ class FiguresDashboard(QWidget):
             self.alert_chart.hide()
         for column in range(3):
             grid.setColumnStretch(column, 1)
+        self.voice = VoiceSection(self._camera_name)  # from the alerts: shown where they are read
+        self.voice.setVisible(self._has_alerts)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 8)
         layout.addLayout(bar)
         layout.addWidget(self.period_label)
         layout.addLayout(tiles)
-        layout.addLayout(grid, 1)
+        layout.addLayout(grid, 2)
+        layout.addWidget(self.voice, 1)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
         if event.type() == QEvent.Type.LanguageChange:
@@ -210,6 +218,7 @@ class FiguresDashboard(QWidget):
         self.rework.title.setText(translate("Figures", "Rework rate"))
         self.handling.title.setText(translate("Figures", "Mean handling time (hours)"))
         self.counts.title.setText(translate("Figures", "Cases due"))
+        self.voice.retranslate()
 
     # --- the period ----------------------------------------------------------------------------------
     def choice_now(self) -> PeriodChoice:
@@ -323,6 +332,7 @@ class FiguresDashboard(QWidget):
         )  # fmt: skip
         if self._has_alerts:
             charts.alerts(self.alert_chart.chart(), result.alerts, result.alerts_error)
+            self.voice.show_figures(result.voice, result.alerts_error)
 
     def _rate_tile(self, tile: Tile, rate: float | None, target: float, part: int, due: int) -> None:
         goal = translate("Figures", "target ≥ {0}").format(rate_text(target).replace(".0%", "%"))
@@ -376,5 +386,5 @@ def _day(day: QDate) -> date:
 def chart_views(dashboard: FiguresDashboard) -> list[QChartView]:
     return [
         dashboard.department_chart, dashboard.category_chart, dashboard.source_chart,
-        dashboard.grid_chart, dashboard.alert_chart,
+        dashboard.grid_chart, dashboard.alert_chart, dashboard.voice.hour_chart,
     ]  # fmt: skip

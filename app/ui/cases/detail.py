@@ -4,10 +4,12 @@ its audit events), and what was seen (before/after and the gallery)."""
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable
 from datetime import tzinfo
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -20,20 +22,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.alerts import EvidenceRef
 from app.core.audit import AuditEvent
 from app.core.case_ports import DeliveryState, OutboxEntry
 from app.core.cases import Case, CaseState
 from app.ui.alerts.thumbnails import LoadEvidence, Thumbnails
+from app.ui.audio_evidence import AudioList, AudioPlayer, is_audio
 from app.ui.cases.evidence import GALLERY_THUMB, PAIR_PICTURE, BeforeAfter, Gallery
 from app.ui.cases.supervise import Supervisor
+from app.ui.cases.timeline_words import SpeakerName, timeline_row, who_words
 from app.ui.cases.words import (
     CaseNames,
     Supervision,
-    action_words,
     category_words,
     department_words,
-    role_words,
-    seconds_words,
     source_words,
     state_words,
     supervision_words,
@@ -46,6 +48,12 @@ FIELDS = (
     "id", "category", "state", "grid", "address", "department", "deadline", "reported", "note", "delivery",
 )  # fmt: skip
 STATE_COLOUR = {Supervision.DUE_SOON: "#f0c050", Supervision.OVERDUE: "#ff6b6b"}
+ALERT_ROW, FAILED_PROMPT = QColor("#9fb4d0"), QColor("#e0b050")  # the alert's rows; a prompt not heard
+AudioRole = Qt.ItemDataRole.UserRole + 2
+
+
+def _no_evidence(ref: EvidenceRef) -> bytes:
+    raise FileNotFoundError(translate("Cases", "No evidence folder"))
 
 
 def field_words(name: str) -> str:
@@ -76,10 +84,12 @@ class CaseDetail(QWidget):
         parent: QWidget | None = None,
         *,
         supervisor: Supervisor | None = None,
+        speaker_name: SpeakerName = str,
+        audio_player: AudioPlayer | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("caseDetail")
-        self._names, self._tz, self._now = names, tz, now
+        self._names, self._tz, self._now, self._speaker_name = names, tz, now, speaker_name
         self.supervisor = supervisor or Supervisor()
         self.case: Case | None = None
         self.events: list[AuditEvent] = []
@@ -105,13 +115,20 @@ class CaseDetail(QWidget):
         self.set_delivery_shown(False)  # only where the site sends cases to a city platform
         self.pair = BeforeAfter(Thumbnails(load_evidence, self, size=PAIR_PICTURE), tz, self)
         self.gallery = Gallery(Thumbnails(load_evidence, self, size=GALLERY_THUMB), tz, self)
+        self.audio = AudioList(audio_player or AudioPlayer(load_evidence or _no_evidence, self), tz, self)
+        self.evidence_page = QWidget(self)
+        evidence = QVBoxLayout(self.evidence_page)
+        evidence.setContentsMargins(0, 0, 0, 0)
+        evidence.addWidget(self.gallery, 1)
+        evidence.addWidget(self.audio)
         self.timeline = QTreeWidget(self)
         self.timeline.setRootIsDecorated(False)
         self.timeline.setAlternatingRowColors(True)
         self.timeline.setWordWrap(True)
+        self.timeline.itemActivated.connect(self._row_activated)
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.timeline, "")
-        self.tabs.addTab(self.gallery, "")
+        self.tabs.addTab(self.evidence_page, "")
         split = QSplitter(Qt.Orientation.Vertical, self)
         split.addWidget(self.pair)
         split.addWidget(self.tabs)
@@ -154,6 +171,7 @@ class CaseDetail(QWidget):
         if case is None:
             self.events = []
             self.timeline.clear()
+            self.audio.show_refs([])
             return
         self.refresh_header()
         if events is not None:
@@ -162,6 +180,10 @@ class CaseDetail(QWidget):
             self.timeline.clear()
         self.pair.show_case(case)
         self.gallery.show_case(case)
+        # The recordings again when they changed (the same ones stay: what plays goes on).
+        recordings = {e.ref.sha256 for e in case.evidence if is_audio(e.ref)}
+        if not same or recordings != {r.ref.sha256 for r in self.audio.rows}:
+            self.audio.show_refs([e.ref for e in case.evidence])
         self._gallery_tab()
 
     def refresh_header(self) -> None:
@@ -191,8 +213,8 @@ class CaseDetail(QWidget):
         self.values["department"].setText(department or translate("Cases", "not chosen yet"))
         self.values["deadline"].setText(self._deadline_words(case, now))
         reported = translate("Cases", "{0} {1} by {2} ({3})").format(
-            when_words(case.created_at, self._tz), zone_words(self._tz, case.created_at), case.created_by,
-            source_words(case.source),
+            when_words(case.created_at, self._tz), zone_words(self._tz, case.created_at),
+            who_words(case.created_by), source_words(case.source),
         )  # fmt: skip
         if case.occurrences > 1:
             reported += translate("Cases", "; seen {0} times").format(case.occurrences)
@@ -259,26 +281,44 @@ class CaseDetail(QWidget):
         )
 
     def show_timeline(self, events: list[AuditEvent]) -> None:
+        """The case's events and its alerts' (the raise, each voice prompt, the ladder's steps …),
+        in time order; a prompt's row opens its recording (double click or Enter)."""
         self.events = list(events)
         self.timeline.clear()
-        rows = []
+        rows, plays = [], Counter[str]()
         for event in events:
-            role = str(event.data.get("by_role", ""))
-            note = event.note
-            if event.action == "dispatch" or event.action == "redispatch":
-                department = department_words(self._names, str(event.data.get("department_id") or ""))
-                note = event.note if event.action == "redispatch" else ""
-                note = "; ".join(p for p in (department, note) if p)
-            row = QTreeWidgetItem([
-                seconds_words(event.at, self._tz), event.actor, role_words(role),
-                action_words(event.action, event.reason), note,
-            ])  # fmt: skip
-            row.setToolTip(4, note)
+            words = timeline_row(event, self._tz, self._names, self._speaker_name)
+            if words.audio:
+                plays[words.audio] += 1
+            row = QTreeWidgetItem([words.when, words.who, words.role, words.action, words.note])
+            row.setToolTip(4, words.note)
+            row.setToolTip(3, words.tip)
+            row.setData(0, AudioRole, words.audio)
+            if words.alert_id is not None:
+                for column in range(3):
+                    row.setForeground(column, QBrush(ALERT_ROW))
+            if words.failed:
+                row.setForeground(3, QBrush(FAILED_PROMPT))
+                row.setForeground(4, QBrush(FAILED_PROMPT))
             rows.append(row)
         self.timeline.addTopLevelItems(rows)
+        self.audio.set_plays(plays)
         for column in range(4):
             self.timeline.resizeColumnToContents(column)
         if events:
             self.timeline.headerItem().setToolTip(
                 0, translate("Cases", "Times in {0}").format(zone_words(self._tz, events[-1].at))
             )
+
+    def _row_activated(self, row: QTreeWidgetItem) -> None:
+        audio = row.data(0, AudioRole)
+        found = self.audio.row(audio) if audio else None
+        if found is None:
+            return
+        self.tabs.setCurrentWidget(self.evidence_page)
+        found.setFocus()
+        found.play_button.setFocus()
+
+    def shutdown(self) -> None:
+        """What plays stops (the window closes or the case goes)."""
+        self.audio.player.stop()

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from app.core.alerts import EvidenceKind, EvidenceRef
 from app.core.cases import Case, CaseEvidence, EvidenceStage
 from app.ui.alerts.thumbnails import LoadEvidence, Thumbnails
+from app.ui.audio_evidence import is_audio
 from app.ui.cases.words import seconds_words, stage_words, zone_words
 from app.ui.evidence_viewer import EvidenceViewer
 
@@ -70,10 +71,12 @@ class Gallery(QListWidget):
         thumbnails.ready.connect(self._ready)
 
     def show_case(self, case: Case) -> None:
+        """Pictures and clips (the prompts' recordings are listed apart, each with its play button)."""
         self.clear()
         for stage in STAGE_ORDER:
             for item in case.evidence_at(stage):
-                self._add(item)
+                if not is_audio(item.ref):
+                    self._add(item)
 
     def _add(self, item: CaseEvidence) -> None:
         kind = (

@@ -191,8 +191,9 @@ class ExportActions(QObject):
 
         def work(progress: Callable[[int, int], None], stop: Callable[[], bool]) -> ExportOutcome:
             tables = figure_tables(
-                result.figures, result.cases, zone=zone, words=words, names=names, alerts=result.alerts
-            )
+                result.figures, result.cases, zone=zone, words=words, names=names, alerts=result.alerts,
+                voice=result.voice,
+            )  # fmt: skip
 
             if kind == "xlsx":
                 return ExportOutcome(kind, [write_xlsx(path, tables, progress=progress)])

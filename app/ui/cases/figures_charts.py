@@ -17,6 +17,7 @@ from PySide6.QtCharts import (
     QHorizontalBarSeries,
     QHorizontalStackedBarSeries,
     QPieSeries,
+    QStackedBarSeries,
     QValueAxis,
 )
 from PySide6.QtCore import QCoreApplication, QMargins, Qt
@@ -24,6 +25,7 @@ from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import QApplication
 
 from app.core.case_figures import AlertFigures, Group
+from app.core.voice_figures import VoiceFigures
 from app.ui.cases.figures_words import rate_text, rule_words, source_words
 
 translate = QCoreApplication.translate
@@ -224,3 +226,37 @@ def alerts(chart: QChart, figures: AlertFigures | None, error: str = "") -> None
     series.attachAxis(labels)
     series.attachAxis(_value_axis(chart, _nice_top(max(g.raised for _, g in rules)), horizontal=True))
     chart.legend().setAlignment(Qt.AlignmentFlag.AlignTop)
+
+
+def voice_hours(chart: QChart, figures: VoiceFigures | None, error: str = "") -> list[QBarSet]:
+    """Vending alerts per hour of the day, stacked by how they ended: resolved by prompt alone,
+    prompted and then a case, the rest (no prompt, or a prompt that did not settle it). Returns
+    the bar sets (their hover tells the hour's share)."""
+    title = translate("Figures", "Vending alerts by hour: resolved by prompt alone")
+    _reset(chart, title)
+    if error:
+        chart.setTitle(title + translate("Figures", ": cannot be read ({0})").format(_short(error, 40)))
+        return []
+    if figures is None or not figures.all.alerts:
+        chart.setTitle(title + translate("Figures", ": no vending alert"))
+        return []
+    hours = figures.by_hour
+    series = QStackedBarSeries()
+    sets = [
+        _set(translate("Figures", "Resolved by prompt"), GREEN, [g.resolved for g in hours]),
+        _set(translate("Figures", "Prompted, then a case"), ORANGE, [g.escalated for g in hours]),
+        _set(translate("Figures", "Other"), GREY, [g.alerts - g.resolved - g.escalated for g in hours]),
+    ]
+    for bar in sets:
+        series.append(bar)
+    chart.addSeries(series)
+    labels = QBarCategoryAxis()
+    labels.append([str(h) for h in range(24)])
+    _axis_style(labels)
+    labels.setLabelsFont(_font(10))
+    labels.setGridLineVisible(False)
+    chart.addAxis(labels, Qt.AlignmentFlag.AlignBottom)
+    series.attachAxis(labels)
+    series.attachAxis(_value_axis(chart, _nice_top(max(g.alerts for g in hours)), horizontal=False))
+    chart.legend().setAlignment(Qt.AlignmentFlag.AlignTop)
+    return sets

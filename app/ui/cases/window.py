@@ -90,6 +90,7 @@ class CaseWindow(QMainWindow):
         due_soon_share: float = DUE_SOON_SHARE,
         overdue_sound: OverdueSound | None = None,
         delivery: Callable[[str], OutboxEntry | None] | None = None,
+        speaker_name: Callable[[str], str] = str,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -131,7 +132,9 @@ class CaseWindow(QMainWindow):
         self.banner.setWordWrap(True)
         self.banner.setStyleSheet("background: #5a1e22; color: #ffe0e0; padding: 6px;")
         self.banner.hide()
-        self.detail = CaseDetail(names, tz, load_evidence, now, self, supervisor=self.supervisor)
+        self.detail = CaseDetail(
+            names, tz, load_evidence, now, self, supervisor=self.supervisor, speaker_name=speaker_name
+        )
         self.detail.evidence_requested.connect(self.open_evidence)
         self._delivery = delivery  # the city platform's outbox, where the site has one
         self.detail.set_delivery_shown(delivery is not None)
@@ -473,9 +476,11 @@ class CaseWindow(QMainWindow):
         """At the app's end: no more notices, the reads and commands in flight finished."""
         self._unsubscribe()
         self._tick.stop()
+        self.detail.shutdown()
         self.pool.waitForDone(5000)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
         for dialog in self.findChildren(CaseEvidenceWindow):
             dialog.close()  # their players stop; the case window itself only hides
+        self.detail.shutdown()
         super().closeEvent(event)

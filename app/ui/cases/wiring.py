@@ -56,6 +56,7 @@ class CaseWiring:
     due_soon_share: float = 0.25
     alerts_in: AlertsSource | None = None  # the alerts raised in a period (the false-alarm figures)
     delivery: Callable[[str], OutboxEntry | None] | None = None  # a case's latest send to the platform
+    speaker_name: Callable[[str], str] = str  # a loudspeaker's name by its id (the timeline's prompts)
 
 
 def jpeg_bytes(tile: TileState, site_name: str) -> bytes:
@@ -108,6 +109,7 @@ class CasesHub(QObject):
                 attach_picture=self.attach_picture if store is not None else None,
                 camera_name=self._camera_name, calendar=self.wiring.calendar,
                 due_soon_share=self.wiring.due_soon_share, overdue_sound=sound, delivery=self.wiring.delivery,
+                speaker_name=self.wiring.speaker_name,
             )  # fmt: skip
             self.window_exports = CaseWindowExports(self.window, self.exports, self.show_figures)
             self.window.resize(1600, 900)
@@ -135,6 +137,7 @@ class CasesHub(QObject):
             self.dashboard = FiguresDashboard(
                 self.wiring.service.facts_in_period, time.time, self._tz, alerts=self.wiring.alerts_in,
                 exports=self.exports, catalogue=self.wiring.catalogue, routing=self.wiring.routing,
+                cased=self.wiring.service.cased_alerts, camera_name=self._camera_name,
             )  # fmt: skip
             self.figures_window.setCentralWidget(self.dashboard)
             self.figures_window.resize(1600, 900)

@@ -10,6 +10,7 @@ the next poll (33 ms later) sees the newer frame and repaints. Frames never trav
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import replace
 
 from PySide6.QtCore import QEvent, QMimeData, QPoint, QRect, QSize, Qt, QTimer, Signal
@@ -45,8 +46,8 @@ from app.ui.wall.overlay import (
 )
 from app.ui.wall.tiles import TileInfo as TileInfo  # (re-exported: the wall's callers name it here)
 from app.ui.wall.tiles import TileState as TileState
+from app.ui.wall.tiles import VoiceMark, frame_only, overlay_key, picture_only, region_rects
 from app.ui.wall.tiles import fit_rect as fit_rect
-from app.ui.wall.tiles import frame_only, overlay_key, picture_only, region_rects
 
 BACKGROUND = QColor(8, 10, 14)
 TILE_BACKGROUND = QColor(18, 21, 28)
@@ -83,6 +84,7 @@ class WallCompositor(QWidget):
         self._decorations: dict[str, tuple[list[Box], float]] = {}
         self._awaiting: frozenset[str] = frozenset()  # cameras with an alert nobody has taken yet
         self._muted: frozenset[str] = frozenset()  # cameras with a snoozed alert
+        self._voice: dict[str, VoiceMark] = {}  # cameras whose tiles carry the speakers' badge
         self._press: tuple[QPoint, int] | None = None
         self._rubber_band: QRect | None = None
         self._overlay = OverlayPainter()
@@ -96,6 +98,7 @@ class WallCompositor(QWidget):
         self._ring_region: tuple[set[int], QRegion] = (set(), QRegion())  # of the last rings
         self._sides: dict[int, list[QRect]] = {}  # each tile's border (overlay.border_rects)
         self._whole: set[int] = set()
+        self._parts: dict[int, list[QRect]] = {}  # parts of tiles to paint again (a badge's countdown)
         self._planned = QRegion()
         self._flashing: set[int] = set()  # tiles whose alert border pulses
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
@@ -249,6 +252,35 @@ class WallCompositor(QWidget):
                 tile.muted = muted
                 self._repaint(index)
 
+    def set_voice_marks(self, marks: Mapping[str, VoiceMark]) -> None:
+        """The speakers' badge on these cameras' tiles (none on the others). A badge that only
+        changes its text (the ladder's countdown, once a second) repaints its own rectangle."""
+        if marks == self._voice:
+            return
+        self._voice = dict(marks)
+        for index, tile in enumerate(self._tiles):
+            mark = marks.get(tile.info.camera_id) if tile.info is not None else None
+            if mark == tile.voice or index >= len(self._rects):
+                continue
+            rect = self._rects[index]
+            before = self._overlay.voice_rect(rect, tile)
+            tile.voice = mark
+            after = self._overlay.voice_rect(rect, tile)
+            if before is None or after is None:
+                self._repaint(index)  # it comes or goes: the tile's paint path changes with it
+            else:
+                self._repaint_part(index, before.united(after).intersected(rect))
+
+    @property
+    def voice_marks(self) -> dict[str, VoiceMark]:
+        return dict(self._voice)
+
+    def _repaint_part(self, index: int, part: QRect) -> None:
+        """Only ``part`` of the tile at the next paint (the tile painted under that clip)."""
+        self._parts.setdefault(index, []).append(part)
+        self._planned += part
+        self.update(part)
+
     def _repaint(self, index: int) -> None:
         """The whole tile at the next paint (its decoration, health or text changed)."""
         if index < len(self._rects):
@@ -287,6 +319,7 @@ class WallCompositor(QWidget):
                 tile.boxes, tile.flash_until = self._decorations[tile.info.camera_id]
             tile.awaiting = tile.info is not None and tile.info.camera_id in self._awaiting
             tile.muted = tile.info is not None and tile.info.camera_id in self._muted
+            tile.voice = self._voice.get(tile.info.camera_id) if tile.info is not None else None
             self._note_flash(index)
             self._place(tile, rect)
         self._publish_demands()
@@ -429,13 +462,14 @@ class WallCompositor(QWidget):
         painter = QPainter(self)
         exposed = event.region()
         fresh, rings, whole, planned = self._fresh, self._rings, self._whole, self._planned
-        self._fresh, self._rings, self._whole, self._planned = {}, set(), set(), QRegion()
+        parts = self._parts
+        self._fresh, self._rings, self._whole, self._planned, self._parts = {}, set(), set(), QRegion(), {}
         # Each tile is painted under its own rectangular clip. Under the paint event's clip alone
         # (dozens of dirty rectangles) Qt's raster engine leaves its blit path for span filling,
         # which it hands to a thread pool: 4x the CPU per tile, much of it thread hand-over.
-        if (fresh or rings or whole) and exposed == planned:
+        if (fresh or rings or whole or parts) and exposed == planned:
             # The common paint: new frames, pulsing borders, a few tiles whose looks changed.
-            self._paint_planned(painter, fresh, rings, whole)
+            self._paint_planned(painter, fresh, rings, whole, parts)
             self.fresh_paints += 1
         else:
             self._paint_exposed(painter, exposed)
@@ -448,7 +482,12 @@ class WallCompositor(QWidget):
         self.paints += 1
 
     def _paint_planned(
-        self, painter: QPainter, fresh: dict[int, list[QRect]], rings: set[int], whole: set[int]
+        self,
+        painter: QPainter,
+        fresh: dict[int, list[QRect]],
+        rings: set[int],
+        whole: set[int],
+        parts: dict[int, list[QRect]] | None = None,
     ) -> None:
         tiles, rects, selected = self._tiles, self._rects, self._selected
         clip = painter.setClipRect
@@ -458,6 +497,12 @@ class WallCompositor(QWidget):
             self._paint_tile(painter, tiles[index], rects[index])
             if index == selected:
                 self._paint_selection(painter, rects[index])
+        for index, pieces in (parts or {}).items():
+            if index in whole or index >= len(tiles):
+                continue
+            for piece in pieces:
+                clip(piece)
+                self._paint_tile(painter, tiles[index], rects[index])
         for index, spill in fresh.items():
             if index >= len(tiles) or index in whole:
                 continue
@@ -544,7 +589,8 @@ class WallCompositor(QWidget):
             self._paint_image(painter, tile, target)
         else:
             painter.fillRect(rect, TILE_BACKGROUND)
-        if tile.overlay is not None and not (tile.boxes or tile.flash_until or tile.awaiting or tile.muted):
+        marked = tile.boxes or tile.flash_until or tile.awaiting or tile.muted or tile.voice
+        if tile.overlay is not None and not marked:
             for position, band in tile.overlay:  # the common case: blit the prepared overlay
                 painter.drawImage(position, band)
         else:

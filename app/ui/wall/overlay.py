@@ -1,4 +1,5 @@
-"""Per-tile overlay: number, name, grid code, capture clock, state badge, fps, detection boxes, alert flash.
+"""Per-tile overlay: number, name, grid code, capture clock, state badge, fps, detection boxes, alert
+flash, and the loudspeakers' badge (escalation ladder step and countdown, playing, speaker down).
 
 Honest about staleness: a tile whose picture is not live is dimmed and says why.
 """
@@ -13,8 +14,8 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 import numpy as np
 import numpy.typing as npt
-from PySide6.QtCore import QCoreApplication, QPoint, QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPen
+from PySide6.QtCore import QCoreApplication, QPoint, QPointF, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPen, QPolygonF
 
 from app.core.stream_health import StreamState
 from app.ui.stream_reasons import failure_label, failure_tooltip
@@ -54,6 +55,13 @@ class Box:
     label: str = ""
     colour: tuple[int, int, int] = (255, 200, 0)
 
+
+# The speakers' badge: calm colours (it is information, not an alarm); a fault in amber.
+VOICE_COLOURS: dict[str, tuple[QColor, QColor]] = {  # MarkTone value → (text, background)
+    "ladder": (QColor(235, 244, 255), QColor(34, 92, 150, 225)),
+    "playing": (QColor(240, 255, 244), QColor(30, 122, 70, 225)),
+    "fault": (QColor(30, 24, 8), QColor(226, 160, 40, 235)),
+}
 
 STATE_COLOURS = {
     StreamState.LIVE: QColor(46, 160, 67),
@@ -142,6 +150,7 @@ class OverlayPainter:
         self._tags: dict[tuple[str, int, int, int, tuple[int, int]], QImage] = {}
         self._box_images: dict[tuple[object, ...], tuple[QPoint, QImage]] = {}
         self._mark_tags: dict[tuple[int, int, int, bool], tuple[QPoint, QImage]] = {}  # by tile place
+        self._voice_tags: dict[tuple[int, int, int, int, str, str], tuple[QPoint, QImage]] = {}
         self._bands: dict[tuple[int, str], tuple[tuple[object, ...], QImage]] = {}
         self._texts: dict[tuple[tuple[int, bool], int, str], QImage] = {}
         self._clocked_footers: RecentSeconds[tuple[object, ...]] = RecentSeconds()  # by footer key
@@ -331,6 +340,9 @@ class OverlayPainter:
             tag = self._mark_tag(rect, tile)
             if tag is not None:
                 painter.drawImage(*tag)
+            voice = self.voice_tag(rect, tile)
+            if voice is not None:
+                painter.drawImage(*voice)
         if shows_border(tile, time.monotonic()):
             self._flash(painter, rect)
 
@@ -347,6 +359,9 @@ class OverlayPainter:
         tag = self._mark_tag(rect, tile)
         if tag is not None:
             draw(*tag)
+        voice = self.voice_tag(rect, tile)
+        if voice is not None:
+            draw(*voice)
 
     def _band(
         self,
@@ -597,11 +612,82 @@ class OverlayPainter:
             )
         return tag
 
+    def voice_tag(self, rect: QRect, tile: TileState) -> tuple[QPoint, QImage] | None:
+        """The speakers' badge, bottom left above the footer (the alert tag is top left): a
+        speaker drawn, then the words. Its countdown changes once a second, so the compositor
+        repaints this rectangle alone (:meth:`voice_rect`); kept by the tile's place and text."""
+        mark = tile.voice
+        if mark is None:
+            return None
+        key = (rect.x(), rect.y(), rect.width(), rect.height(), mark.text, str(mark.tone))
+        tag = self._voice_tags.get(key)
+        if tag is None:
+            if len(self._voice_tags) >= TAGS_KEPT:
+                self._voice_tags.clear()
+            pixel_size = max(9, _text_px(rect) - 1)
+            font = self._font(pixel_size, bold=True)[0]
+            image = speaker_badge(mark.text, str(mark.tone), font)
+            if mark.short and image.width() > rect.width() - 12:  # a 100-tile wall's tile
+                image = speaker_badge(mark.short, str(mark.tone), font)
+            footer_h = self._font(*_footer_font(_text_px(rect)))[1].height() + 5 if _has_footer(rect) else 0
+            top = max(rect.top(), rect.bottom() - footer_h - image.height() - 3)
+            tag = self._voice_tags[key] = (QPoint(rect.left() + 6, top), image)
+        return tag
+
+    def voice_rect(self, rect: QRect, tile: TileState) -> QRect | None:
+        tag = self.voice_tag(rect, tile)
+        return QRect(tag[0], tag[1].size()) if tag is not None else None
+
     @staticmethod
     def _flash(painter: QPainter, rect: QRect) -> None:
         colour = pulse_colour()
         for side in border_rects(rect):
             painter.fillRect(side, colour)
+
+
+def speaker_badge(text: str, tone: str, font: QFont) -> QImage:
+    """The speakers' badge: a loudspeaker drawn, then ``text``, on the tone's colour (the tile's
+    and the alert row's picture carry the same one)."""
+    fg, bg = VOICE_COLOURS.get(tone, VOICE_COLOURS["ladder"])
+    metrics = QFontMetrics(font)
+    h = metrics.height() + 4
+    glyph = h  # the speaker's square
+    image = QImage(glyph + metrics.horizontalAdvance(text) + 10, h, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(bg)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    _draw_speaker(painter, QRectF(3, 2, glyph - 4, h - 4), fg, struck=tone == "fault")
+    painter.setFont(font)
+    painter.setPen(fg)
+    painter.drawText(QRect(glyph + 2, 0, image.width() - glyph - 4, h), Qt.AlignmentFlag.AlignVCenter, text)
+    painter.end()
+    return image
+
+
+def _draw_speaker(painter: QPainter, box: QRectF, colour: QColor, *, struck: bool) -> None:
+    """A loudspeaker in ``box`` (no emoji font is needed): its body and cone, then two sound
+    waves, or a cross when the speaker is down."""
+    x, y, w, h = box.x(), box.y(), box.width(), box.height()
+
+    def at(px: float, py: float) -> QPointF:
+        return QPointF(x + w * px, y + h * py)
+
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(colour)
+    painter.drawRect(QRectF(at(0.0, 0.34), at(0.22, 0.66)))
+    painter.drawPolygon(QPolygonF([at(0.2, 0.34), at(0.5, 0.08), at(0.5, 0.92), at(0.2, 0.66)]))
+    pen = QPen(colour, max(1.2, h / 10))
+    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+    painter.setPen(pen)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    if struck:
+        painter.drawLine(at(0.64, 0.3), at(0.96, 0.7))
+        painter.drawLine(at(0.64, 0.7), at(0.96, 0.3))
+        return
+    for reach in (0.22, 0.42):  # two arcs right of the cone
+        painter.drawArc(
+            QRectF(at(0.5 - reach, 0.5 - reach), at(0.5 + reach, 0.5 + reach)), -55 * 16, 110 * 16
+        )
 
 
 def shows_border(tile: TileState, now: float) -> bool:

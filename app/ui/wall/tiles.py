@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import cast
 
 import numpy as np
@@ -22,6 +23,21 @@ class TileInfo:
     name: str
     grid_code: str | None = None
     group: str | None = None
+
+
+class MarkTone(StrEnum):
+    LADDER = "ladder"  # the escalation ladder is under way (its step and countdown)
+    PLAYING = "playing"  # a prompt or live talk plays on the camera's speakers
+    FAULT = "fault"  # a speaker of the camera is down
+
+
+@dataclass(frozen=True)
+class VoiceMark:
+    """What a tile says about the loudspeakers at its camera, in one small badge."""
+
+    text: str
+    tone: MarkTone
+    short: str = ""  # what a tile too narrow for ``text`` shows instead (the tone still says a fault)
 
 
 @dataclass
@@ -42,6 +58,7 @@ class TileState:
     flash_until: float = 0.0
     awaiting: bool = False  # an alert on this camera nobody has taken yet: marked until someone does
     muted: bool = False  # an alert of this camera is snoozed: the tile says so while it lasts
+    voice: VoiceMark | None = None  # the speakers' badge: ladder step and countdown, playing, down
     target: QRect | None = None  # where the picture goes in the tile (letterboxed)
     bars: list[QRect] = field(default_factory=list)  # the letterbox bars around it
     overlay: list[tuple[QPoint, QImage]] | None = None  # prepared overlay of a live tile
@@ -83,6 +100,7 @@ def frame_only(tile: TileState) -> bool:
         and not tile.flash_until
         and not tile.awaiting
         and not tile.muted
+        and tile.voice is None
     )
 
 
