@@ -113,7 +113,7 @@ def measure(keys: Sequence[SceneKey], seconds: float, phases: int) -> dict[Scene
 
 
 def _range(values: Sequence[float]) -> str:
-    return f"{min(values):.1f}-{max(values):.1f}" if values else "none"
+    return f"{min(values):.1f}-{max(values):.1f} s" if values else "none"
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -143,8 +143,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for key, loops in results.items():
         for i, s in enumerate(loops):
             print(
-                f"{key} loop {i + 1}: alert {_range(s.raised)} s ({len(s.raised)} phases), "
-                f"cleared {_range(s.cleared_after)} s after the object left, uncleared at {s.uncleared}",
+                f"{key} loop {i + 1}: alert {_range(s.raised)} ({len(s.raised)} phases), "
+                f"cleared {_range(s.cleared_after)} after the object left, uncleared at {s.uncleared}",
                 flush=True,
             )
         raised = [t for s in loops for t in s.raised]

@@ -28,17 +28,19 @@ demo RTSP server.
 
 Timeline of one loop, as measured with the real detectors (``detectors.pipeline``) sampling every
 2 s, on the CIF stream, from several sampling phases (tests/unit/test_demo_scenes.py runs one of
-them; bench/demo_scenes.py runs them all)::
+them; bench/demo_scenes.py runs 30 over two loops of the vending scenes)::
 
-    vending  0 ── 11-15 s stall pushed in ── ~20 s seen ── 78-82 s ALERT ── 115-119 s pushed away
-             ── 136-176 s CLEARED ── cooldown 30 s ── 180 s loop (stall back at 195 s)
+    vending  0 ── 11-15 s stall pushed in ── ~20 s seen ── 78-84 s ALERT ── 115-119 s pushed away
+             ── 134-165 s CLEARED ── cooldown 30 s ── 180 s loop (stall back at 195 s)
     bin      0 ── 25 s first bag ── 70 s full ── 91-94 s ALERT ── 140 s emptied
              ── 158-172 s CLEARED ── 180 s loop
     moved_on 0 ── 21-25 s stall pushed in ── 86-92 s ALERT (prompt) ── 104-108 s pushed away
              ── 123-164 s CLEARED ── 180 s loop (stall back at 205 s)
 
-The stationary-object detector needs frequent samples: at 1-2 s both scenes raise and clear every
-loop; at 3 s the vending alert no longer clears, at 5 s walkers turn into stationary boxes. The demo
+The stationary-object detector needs frequent samples: at 1-2 s the scenes raise and clear every
+loop; at 3 s the vending alert no longer clears, at 5 s walkers turn into stationary boxes. (At one
+of the 30 sampling phases the vending scene's alert stays open past the loop: a ghost of the
+umbrella, where the detector's long-term background had learnt a passer-by, stays in the zone.) The demo
 settings therefore ask for ``revisit_s: 2``. The bin's threshold (0.7) keeps the clean bin quiet
 even where no clean reference picture was taken (the classifier alone gives it up to 0.55).
 """
@@ -139,7 +141,7 @@ MOVED_ON_SCRIPT = VendingScript(appear_s=25.0, leave_s=104.0)
 # Measured with the real detectors at every sampling phase of the 2 s revisit, over two loops
 # (bench/demo_scenes.py): when the alert comes, and how long after the stall left it clears.
 MOVED_ON_ALERT_S = (85.5, 92.0)  # measured 85.9-91.6
-MOVED_ON_CLEAR_AFTER_S = (19.0, 60.0)  # measured 19.4-57.1
+MOVED_ON_CLEAR_AFTER_S = (19.0, 60.0)  # measured 20.1-57.1
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,11 @@ timing is chosen against the vending scenes (:class:`app.demo.scenes.VendingScri
 the demo's 60 s dwell, sampling every 2 s). :func:`ladder_timeline` runs the core's ladder on their
 scripts, so the numbers below are checked by tests, not just written down.
 
-scn001, the vendor who stays (the stall stands from 15 s to 115 s; the alert comes at 78-82 s)::
+scn001, the vendor who stays (the stall stands from 15 s to 115 s; the alert comes at 78-84 s)::
 
     ~80 s ALERT → prompt 1 (5.3 s) → wait 8 s → recheck (next check, ≤ 2 s): still there
         → prompt 2 (5.3 s) → wait 8 s → recheck: still there → CASE at ~110 s (≤ 113 s)
-    115 s the stall is pushed away (the alert clears at 136-176 s)
+    115 s the stall is pushed away (the alert clears at 134-165 s)
 
 Waits of 20 s would not fit: the second recheck would come after the stall has left, while the
 alert is still open, and file a case about a vendor who had gone.

@@ -124,6 +124,21 @@ def test_detection_restart_bench_runs_and_ends_with_result_line() -> None:
     assert "killed the worker at" in done.stdout
 
 
+def test_demo_scenes_bench_runs_and_ends_with_result_line() -> None:
+    """The shortest run: 8 s of the moved-on scene from two phases (too short for its alert)."""
+    command = [sys.executable, str(ROOT / "bench" / "demo_scenes.py")]
+    command += ["--seconds", "8", "--phases", "2", "--scenes", "moved_on"]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
+    output = f"stdout:\n{done.stdout}\nstderr:\n{done.stderr}"
+    assert done.returncode == 0, output
+    last = done.stdout.strip().splitlines()[-1]
+    assert last.startswith("RESULT "), output
+    keys = {item.split("=", 1)[0] for item in last.removeprefix("RESULT ").split()}
+    kinds = ("alert_min_s", "alert_max_s", "clear_after_min_s", "clear_after_max_s", "uncleared")
+    assert keys == {f"moved_on_{k}" for k in kinds}
+    assert "moved_on loop 1: alert none (0 phases)" in done.stdout
+
+
 @pytest.mark.slow
 @pytest.mark.peer
 def test_evidence_bench_runs_and_ends_with_result_line(demo_clips: ClipSet) -> None:

@@ -40,7 +40,7 @@ from camera_config.loader import load_site_report
 from camera_config.models import SiteConfig
 
 BASE = "rtsp://127.0.0.1:8554"
-ALERT_AT_S = (78.0, 80.0, 82.0)  # the vending alert, as measured in one loop (app/demo/scenes.py)
+ALERT_AT_S = (78.0, 80.0, 82.0, 84.0)  # the vending alert: 77.8-83.6 s at every phase (bench/demo_scenes.py)
 START_LATENCY_S = 0.3  # the goal for a prompt's start
 
 
@@ -149,7 +149,7 @@ def test_the_vendor_who_moves_on_after_the_first_prompt_is_resolved_by_prompt(
     assert events[3].at_s == pytest.approx(cleared_at, abs=0.05) and not stall.present(events[3].at_s)
     assert events[-1].at_s < stall.length_s  # seen within the loop, before the stall comes back
     # the recheck (had the clear not come) is due well after the latest clear
-    assert ended + config.wait_s > stall.leave_s + MOVED_ON_CLEAR_AFTER_S[1] + 10.0
+    assert ended + config.wait_s > stall.leave_s + MOVED_ON_CLEAR_AFTER_S[1] + 5.0
 
 
 def test_with_the_vending_scenes_waits_the_vendor_who_moved_on_would_become_a_case() -> None:
