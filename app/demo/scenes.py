@@ -27,8 +27,8 @@ control rooms use) is said in the camera names; :func:`with_scene_mounts` puts t
 demo RTSP server.
 
 Timeline of one loop, as measured with the real detectors (``detectors.pipeline``) sampling every
-2 s, on the CIF stream, from several sampling phases (tests/unit/test_demo_scenes.py runs one of
-them; bench/demo_scenes.py runs 30 over two loops of the vending scenes)::
+2 s, on the CIF stream and at the worker's 586x480 sample size, from several sampling phases
+(tests/unit/test_demo_scenes.py runs one of them; bench/demo_scenes.py runs 30 over two loops)::
 
     vending  0 ── 11-15 s stall pushed in ── ~20 s seen ── 78-84 s ALERT ── 115-119 s pushed away
              ── 134-165 s CLEARED ── cooldown 30 s ── 180 s loop (stall back at 195 s)
@@ -38,11 +38,12 @@ them; bench/demo_scenes.py runs 30 over two loops of the vending scenes)::
              ── 123-164 s CLEARED ── 180 s loop (stall back at 205 s)
 
 The stationary-object detector needs frequent samples: at 1-2 s the scenes raise and clear every
-loop; at 3 s the vending alert no longer clears, at 5 s walkers turn into stationary boxes. (At one
-of the 30 sampling phases the vending scene's alert stays open past the loop: a ghost of the
-umbrella, where the detector's long-term background had learnt a passer-by, stays in the zone.) The demo
-settings therefore ask for ``revisit_s: 2``. The bin's threshold (0.7) keeps the clean bin quiet
-even where no clean reference picture was taken (the classifier alone gives it up to 0.55).
+loop; at 3 s the vending alert no longer clears, at 5 s walkers turn into stationary boxes. The demo
+settings therefore ask for ``revisit_s: 2``. (Even so, at one of the 30 sampling phases the vending
+scene's alert stays open past the loop: a ghost of the umbrella stays in the zone where the
+detector's long-term background had learnt a passer-by before the stall came.) The bin's threshold
+(0.7) keeps the clean bin quiet even where no clean reference picture was taken (the classifier
+alone gives it up to 0.55).
 """
 
 from __future__ import annotations
