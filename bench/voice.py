@@ -48,6 +48,7 @@ import io
 import math
 import os
 import pstats
+import shutil
 import sys
 import tempfile
 import time
@@ -91,6 +92,8 @@ class Run:
     busy_at: list[float] = field(default_factory=list)  # wall clock of each busy sample
     quiet_gui_cores: float = 0.0
     busy_gui_cores: float = 0.0
+    quiet_app_cores: float = 0.0  # the whole GUI process (GUI thread, voice threads, the rest)
+    busy_app_cores: float = 0.0
     quiet_paint: tuple[float, float] = (0.0, 0.0)
     busy_paint: tuple[float, float] = (0.0, 0.0)
     rounds: list[Round] = field(default_factory=list)
@@ -138,6 +141,7 @@ def round_starts(args: argparse.Namespace, clip_s: float) -> list[float]:
 
 def run_wall(site: SiteConfig, args: argparse.Namespace, clip_s: float) -> Run:
     from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
+    from PySide6.QtWidgets import QApplication, QDialog
 
     from app.core.stream_health import StreamState
     from app.core.voice import VoicePriority
@@ -197,6 +201,7 @@ def run_wall(site: SiteConfig, args: argparse.Namespace, clip_s: float) -> Run:
     stamps: list[float] = []  # wall clock of each sample (which ones fell inside a play)
     last = [0.0]
     gui_cpu: dict[str, float] = {}
+    app_cpu: dict[str, float] = {}
     paint: dict[str, tuple[float, int]] = {}
     others: list[dict[int, tuple[str, float]]] = []
     compositor = window.pane.compositor
@@ -216,6 +221,8 @@ def run_wall(site: SiteConfig, args: argparse.Namespace, clip_s: float) -> Run:
             dialog.ok.click()
         elif tries:
             QTimer.singleShot(2, lambda: confirm(tries - 1))
+        elif isinstance(modal := QApplication.activeModalWidget(), QDialog):
+            modal.reject()  # not the broadcast's dialog: the run goes on (that round hears nothing)
 
     def broadcast() -> None:
         run.rounds.append(Round(key_at=time.time()))
@@ -224,13 +231,13 @@ def run_wall(site: SiteConfig, args: argparse.Namespace, clip_s: float) -> Run:
 
     def begin() -> None:
         others.append(others_cpu())
-        gui_cpu["begin"] = time.thread_time()
+        gui_cpu["begin"], app_cpu["begin"] = time.thread_time(), time.process_time()
         paint["begin"] = (compositor.paint_seconds, compositor.paints)
         probe.start()
 
     def start_rounds() -> None:
         run.quiet, lateness[:], stamps[:] = list(lateness), [], []
-        gui_cpu["rounds"] = time.thread_time()
+        gui_cpu["rounds"], app_cpu["rounds"] = time.thread_time(), time.process_time()
         paint["rounds"] = (compositor.paint_seconds, compositor.paints)
         if profiler is not None:
             profiler.enable()
@@ -240,7 +247,7 @@ def run_wall(site: SiteConfig, args: argparse.Namespace, clip_s: float) -> Run:
             profiler.disable()
         probe.stop()
         run.busy, run.busy_at = list(lateness), list(stamps)
-        gui_cpu["end"] = time.thread_time()
+        gui_cpu["end"], app_cpu["end"] = time.thread_time(), time.process_time()
         paint["end"] = (compositor.paint_seconds, compositor.paints)
         run.others = others_line(others[0], others_cpu(), args.seconds)
         run.said = hub.last_message
@@ -258,6 +265,8 @@ def run_wall(site: SiteConfig, args: argparse.Namespace, clip_s: float) -> Run:
     busy_s = args.seconds - args.quiet
     run.quiet_gui_cores = (gui_cpu["rounds"] - gui_cpu["begin"]) / max(args.quiet, 1e-9)
     run.busy_gui_cores = (gui_cpu["end"] - gui_cpu["rounds"]) / max(busy_s, 1e-9)
+    run.quiet_app_cores = (app_cpu["rounds"] - app_cpu["begin"]) / max(args.quiet, 1e-9)
+    run.busy_app_cores = (app_cpu["end"] - app_cpu["rounds"]) / max(busy_s, 1e-9)
     run.quiet_paint = paint_figures(paint["begin"], paint["rounds"], args.quiet)
     run.busy_paint = paint_figures(paint["rounds"], paint["end"], busy_s)
     if profiler is not None:
@@ -270,6 +279,7 @@ def run_wall(site: SiteConfig, args: argparse.Namespace, clip_s: float) -> Run:
     voice.close()  # the last play's record is written before the store closes
     supervisor.stop()
     store.close()
+    shutil.rmtree(folder, ignore_errors=True)  # the evidence of every play, the store, the profile
     return run
 
 
@@ -296,11 +306,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     from app.demo.site import build_demo_site, demo_manifest
     from app.services.prompt_library import PromptLibrary
 
-    library = PromptLibrary(Path(tempfile.mkdtemp(prefix="citywall-voicebench-prompts-")))
-    library.reload()
-    try:
-        clip = library.clip(args.prompt)
-    except LookupError:
+    with tempfile.TemporaryDirectory(prefix="citywall-voicebench-prompts-") as nothing_of_the_sites:
+        library = PromptLibrary(Path(nothing_of_the_sites))  # the shipped prompts alone
+        library.reload()
+        clip = library.clip(args.prompt) if args.prompt in {p.id for p in library.prompts()} else None
+    if clip is None:
         parser.error(
             f"--prompt {args.prompt}: not a shipped prompt ({', '.join(p.id for p in library.prompts())})"
         )
@@ -364,9 +374,13 @@ def report(run: Run, heard: list[Heard], streams: list[Stream], clip: Clip, args
     print(f"  other processes on the machine while it was measured: {run.others}")
     print(f"== GUI event loop (a {PROBE_MS} ms timer's lateness)")
     print(
-        stats_line(f"quiet ({args.quiet:g} s)", run.quiet) + f"; GUI thread {run.quiet_gui_cores:.2f} cores"
+        stats_line(f"quiet ({args.quiet:g} s)", run.quiet)
+        + f"; GUI thread {run.quiet_gui_cores:.2f} cores, GUI process {run.quiet_app_cores:.2f}"
     )
-    print(stats_line("broadcast rounds", run.busy) + f"; GUI thread {run.busy_gui_cores:.2f} cores")
+    print(
+        stats_line("broadcast rounds", run.busy)
+        + f"; GUI thread {run.busy_gui_cores:.2f} cores, GUI process {run.busy_app_cores:.2f}"
+    )
     for name, samples in gui_phases(run, heard).items():
         print(stats_line(f"  of which {name}", samples))
     for name, (cores, per_paint) in (("quiet", run.quiet_paint), ("broadcast rounds", run.busy_paint)):
