@@ -183,3 +183,21 @@ def test_cases_bench_runs_and_ends_with_result_line(tmp_path: Path) -> None:
         assert values["list_p95_ms_pg"] != "nan"
     else:
         assert "PostgreSQL: not measured, it could not be started" in done.stdout, output
+
+
+@pytest.mark.slow
+@pytest.mark.peer
+def test_voice_bench_runs_and_ends_with_result_line(demo_clips: ClipSet) -> None:
+    """A short run: four cameras, four speakers, two broadcasts; every speaker hears both."""
+    command = [sys.executable, str(ROOT / "bench" / "voice.py"), "--seconds", "10", "--cameras", "4"]
+    command += ["--speakers", "4", "--warmup", "1", "--quiet", "2", "--every", "4", "--size", "960x540"]
+    command += ["--clip-cache", str(demo_clips.directory), "--clip-seconds", str(TEST_CLIP_SECONDS)]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
+    output = f"stdout:\n{done.stdout}\nstderr:\n{done.stderr}"
+    assert done.returncode == 0, output
+    last = done.stdout.strip().splitlines()[-1]
+    assert last.startswith("RESULT "), output
+    keys = {item.split("=", 1)[0] for item in last.removeprefix("RESULT ").split()}
+    assert keys == {"start_p95_ms", "pacing_err_pct", "gui_p999_ms"}
+    assert "== 2 broadcasts to 4 speakers" in done.stdout and "never heard: 0;" in done.stdout, output
+    assert "8/8 streams byte for byte the clip" in done.stdout, output

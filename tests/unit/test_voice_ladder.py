@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import time as clock_time
 
-from app.core.alerts import Alert, AlertState, EvidenceKind
+from app.core.alerts import Alert, AlertState, EvidenceKind, Rule
 from app.core.system_events import SystemEvent, SystemEventKind
 from app.core.voice import VoicePolicy, VoicePriority
 from app.core.voice_ladder import LadderConfig, LadderStep
@@ -203,3 +203,21 @@ def test_a_ladder_playing_when_the_app_stopped_goes_on_to_its_wait_after_a_resta
     assert ladder is not None and ladder.step is LadderStep.WAITING and "restarted" in ladder.note
     restarted.later(CONFIG.wait_s)
     assert restarted.step() is LadderStep.RECHECKING
+
+
+def test_auto_play_plays_once_per_new_vending_alert_and_the_cooldown_holds_the_next() -> None:
+    rig = Rig(config=LadderConfig(enabled=False), policy=VoicePolicy(auto_play=True, cooldown_s=120.0))
+    rig.alerts.subscribe(lambda change: rig.voice.on_alert_change(change, laddered=rig.driver.laddered))
+    rig.alerts.detector_raised(detected("a1", at=rig.clock.t))
+    assert rig.port.calls == [(("spk-north", "spk-cam1"), "请勿占道经营", VoicePriority.AUTOMATIC)]
+    rig.alerts.detector_cleared("a1", rig.clock.t + 10)
+    rig.clock.t += 30
+    rig.alerts.detector_raised(detected("a2", at=rig.clock.t))  # the vendor is back within the cooldown
+    assert len(rig.port.calls) == 1 and rig.alert("a2").plays == ()
+    rig.clock.t += 120
+    rig.alerts.detector_raised(detected("a3", at=rig.clock.t, zone_id="z9"))  # another zone, later
+    assert len(rig.port.calls) == 2
+    rig.alerts.detector_raised(
+        detected("b1", at=rig.clock.t, rule=Rule.BIN_OVERFLOW, code="0102", zone_id="b")
+    )
+    assert len(rig.port.calls) == 2  # auto-play is for street vending only

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import struct
 import subprocess
@@ -110,3 +111,18 @@ def test_a_recording_cut_short_keeps_what_is_there() -> None:
 def test_errors_name_the_file(data: bytes, words: str) -> None:
     with pytest.raises(WavError, match=words):
         read_wav(data, "prompt.wav")
+
+
+@pytest.mark.parametrize(
+    ("codec", "sha256"),
+    [
+        (Codec.PCMU, "81d633c9e6972a18c74a58720b96cb8ca0bdd096d4060b646dd708c3b846019a"),
+        (Codec.PCMA, "38488f6fd710f4686360edc4d38639f96c491595ef93f8eb8d62d5e07ca6ce7b"),
+    ],
+)
+def test_every_sample_is_encoded_as_the_reference_encoder_does(codec: Codec, sha256: str) -> None:
+    """The codes of all 65,536 samples, -32768 to 32767, are those of Sun's reference g711.c (as
+    CPython's audioop.lin2ulaw / lin2alaw gave them; audioop leaves Python in 3.13)."""
+    every = np.arange(-32768, 32768, dtype="<i2").tobytes()
+    assert hashlib.sha256(g711.encode(every, codec)).hexdigest() == sha256
+    assert g711.encode(every[:4], codec) == g711.encode(every, codec)[:2]  # any length, from the start

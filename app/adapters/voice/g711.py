@@ -56,14 +56,18 @@ def _alaw_table() -> npt.NDArray[np.int16]:
 
 
 _DECODE = {Codec.PCMU: _ulaw_table(), Codec.PCMA: _alaw_table()}
+# Every 16-bit sample's code, indexed by the sample's bits read as unsigned: a 20 ms packet is then
+# one lookup (3 µs, against 45 µs for the arithmetic above), which counts where 20 speakers send
+# 1,000 packets a second from threads that share the GIL with the GUI (bench/voice.py).
+_EVERY_SAMPLE = np.arange(65536, dtype=np.uint16).view(np.int16)
+_ENCODE = {Codec.PCMU: _ulaw_encode(_EVERY_SAMPLE), Codec.PCMA: _alaw_encode(_EVERY_SAMPLE)}
 PAYLOAD_TYPE = {Codec.PCMU: 0, Codec.PCMA: 8}
 SILENCE = {Codec.PCMU: 0xFF, Codec.PCMA: 0xD5}
 
 
 def encode(pcm: bytes, codec: Codec) -> bytes:
     """16-bit little-endian PCM → one G.711 byte per sample."""
-    samples = np.frombuffer(pcm, dtype="<i2")
-    coded = _ulaw_encode(samples) if codec is Codec.PCMU else _alaw_encode(samples)
+    coded: npt.NDArray[np.uint8] = _ENCODE[codec][np.frombuffer(pcm, dtype="<u2")]
     return coded.tobytes()
 
 
