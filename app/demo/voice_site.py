@@ -9,8 +9,8 @@ scripts, so the numbers below are checked by tests, not just written down.
 
 scn001, the vendor who stays (the stall stands from 15 s to 115 s; the alert comes at 78-84 s)::
 
-    ~80 s ALERT → prompt 1 (5.3 s) → wait 8 s → recheck (next check, ≤ 2 s): still there
-        → prompt 2 (5.3 s) → wait 8 s → recheck: still there → CASE at ~110 s (≤ 113 s)
+    ~80 s ALERT → prompt 1 (4.05 s) → wait 8 s → recheck (next check, ≤ 2 s): still there
+        → prompt 2 (4.05 s) → wait 8 s → recheck: still there → CASE at ~110 s (≤ 113 s)
     115 s the stall is pushed away (the alert clears at 134-165 s)
 
 Waits of 20 s would not fit: the second recheck would come after the stall has left, while the
@@ -20,7 +20,7 @@ scn003, the vendor who moves on (:data:`app.demo.scenes.MOVED_ON_SCRIPT`: the st
 25 s to 104 s; the alert comes at 86-92 s, the detector clears it 19-60 s after the stall left,
 both as measured by bench/demo_scenes.py). Its zone waits ``MOVED_ON_WAIT_S`` after a prompt::
 
-    86-92 s ALERT → prompt 1 (5.3 s) → wait 85 s …
+    86-92 s ALERT → prompt 1 (4.05 s) → wait 85 s …
     104 s the stall is pushed away, 7-13 s after the prompt ended
     123-164 s the alert CLEARS → RESOLVED by prompt (the recheck would have come at ≥ 176 s)
 
@@ -50,7 +50,7 @@ from camera_config.voice import (
 )
 
 HOST = "127.0.0.1"
-PROMPT_S = 5.3  # "此处禁止占道经营，请自觉离开" as espeak-ng (cmn) says it at its default rate
+PROMPT_S = 4.05  # the shipped "请勿占道经营，请自觉离开" (resources/voice, no_vending), as the demo plays it
 LADDER_WAIT_S = 8.0
 LADDER_RECHECK_S = 6.0  # the longest wait for the fresh check (the demo checks every 2 s)
 COOLDOWN_S = 5.0  # shorter than the wait, so the ladder's second prompt is not held back

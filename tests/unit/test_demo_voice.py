@@ -145,7 +145,7 @@ def test_the_vendor_who_moves_on_after_the_first_prompt_is_resolved_by_prompt(
     assert [e.what for e in events] == ["alert", "prompt 1", "prompt 1 ends", "cleared", "resolved by prompt"]
     played, ended = events[1].at_s, events[2].at_s
     assert stall.present(played) and stall.present(ended)  # the vendor hears the whole prompt …
-    assert 6.0 <= stall.leave_s - ended <= 13.0  # … and is pushed away some seconds after it
+    assert 6.0 <= stall.leave_s - ended <= 16.0  # … and is pushed away some seconds after it
     assert events[3].at_s == pytest.approx(cleared_at, abs=0.05) and not stall.present(events[3].at_s)
     assert events[-1].at_s < stall.length_s  # seen within the loop, before the stall comes back
     # the recheck (had the clear not come) is due well after the latest clear
