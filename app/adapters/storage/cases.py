@@ -199,7 +199,8 @@ class SqlCaseRepository(OutboxQueries):
     def search(self, query: CaseQuery) -> list[Case]:
         """``created_from`` ≤ created_at < ``created_to``; sorted by ``query.sort`` (empty values
         last in both directions), then by id in the same direction (by state: then by the time it
-        was made, then by id, as the state's index holds them)."""
+        was made, then by id, as the state's index holds them). PostgreSQL's page: see
+        :func:`~app.adapters.storage.case_list.pg_page_ids`."""
         # The page's ids from the slim columns first, then only their records.
         try:
             with self._read.connect() as conn:
