@@ -13,10 +13,12 @@ import shutil
 import threading
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, event, text
 
+import app.adapters.storage.case_list as case_list
 import app.adapters.storage.cases as case_store
 from app.adapters.storage.cases import SqlCaseRepository, open_case_repository
 from app.adapters.storage.migrate import MIGRATIONS
@@ -259,6 +261,38 @@ def test_walking_the_sort_order_finds_the_same_pages(
     )  # as the filter's index finds them
 
 
+@pytest.mark.parametrize("key", list(SortKey))
+def test_a_page_found_in_order_or_looked_up_is_the_same(
+    cases: SqlCaseRepository, listed: dict[str, Case], key: SortKey, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL tests the first rows of the order (those with a value first, where empty values
+    sort last) and looks the filters up when they do not hold the page (a text whose cases are
+    all in one part of the order). Either way: the same pages, in the list's order."""
+    holding = {"北门": "13456", "游商": "12356", "门": "123456", "cw-00000": "123456", "已处置": "4"}
+    asked: list[dict[str, object]] = [{"text": t} for t in holding]
+    asked.append({"text": "游商", "category_codes": frozenset({"05"})})
+    asked.append({"states": frozenset({CaseState.DISPATCHED, CaseState.IN_PROGRESS, CaseState.HANDLED})})
+
+    def pages() -> list[list[str]]:
+        return [
+            ids(cases, sort=key, descending=descending, limit=limit, offset=offset, **filters)
+            for descending in (False, True)
+            for filters in asked
+            for limit, offset in ((100, 0), (2, 0), (2, 1), (1, 3))
+        ]
+
+    monkeypatch.setattr(case_list, "WALK_PER_ROW", 10**6)  # the whole order is walked
+    in_order = pages()
+    monkeypatch.setattr(case_list, "WALK_PER_ROW", 1)  # only the page's rows: most are looked up
+    assert pages() == in_order
+    for descending in (False, True):
+        every = _expected(listed, key, descending)
+        for words, cases_with_it in holding.items():
+            assert ids(cases, sort=key, descending=descending, text=words) == [
+                n for n in every if n in cases_with_it
+            ]
+
+
 def test_a_count_may_stop_early(cases: SqlCaseRepository, listed: dict[str, Case]) -> None:
     """The list counts up to a bound ("more than 10,000"): past it the answer is the bound plus one."""
     everything = CaseQuery()
@@ -420,8 +454,9 @@ def _statements(repo: SqlCaseRepository) -> list[str]:
 
 def test_text_search_by_trigrams_or_by_scan_finds_the_same(store: Store) -> None:
     """Three characters or more are looked up in the trigram index (SQLite's FTS5 table; on
-    PostgreSQL pg_trgm's index serves the LIKE itself); one or two cannot be: LIKE alone. Either way
-    a substring, any case, % and _ plain, and a case's text as changed, never as it was."""
+    PostgreSQL pg_trgm's index serves the store's lower(column) LIKE, as a plan without scans
+    shows); one or two cannot be: LIKE alone. Either way a substring, any case, % and _ plain, and
+    a case's text as changed, never as it was."""
     cases = store.open_cases()
     made = write(cases, reported(sample_case(1, address="幸福路 12号 North Gate"), T0))
     write(cases, reported(sample_case(2, address="解放路 8号", description="50%_off 地摊"), T0 + 10))
@@ -454,6 +489,14 @@ def test_text_search_by_trigrams_or_by_scan_finds_the_same(store: Store) -> None
         with create_engine(store.sql_url).connect() as conn:
             found = conn.execute(text("SELECT indexname FROM pg_indexes WHERE tablename = 'cases'"))
             assert "ix_cases_text_trgm" in {r[0] for r in found}
+        asked: list[tuple[str, dict[str, Any]]] = []
+        event.listen(cases._read, "before_cursor_execute", lambda *a: asked.append((a[2], a[3])))
+        assert cases.count(CaseQuery(text="North Gate")) == 0 and cases.count(CaseQuery(text="光明路")) == 1
+        with create_engine(store.sql_url).connect() as conn:  # no scan allowed: the index or nothing
+            conn.execute(text("SET enable_seqscan = off; SET enable_indexscan = off"))
+            for statement, parameters in asked:
+                plan = " ".join(r[0] for r in conn.exec_driver_sql(f"EXPLAIN {statement}", parameters))
+                assert "ix_cases_text_trgm" in plan and "Seq Scan" not in plan, plan
 
 
 def test_a_text_many_cases_hold_is_read_in_order_and_counted_by_the_index(

@@ -25,22 +25,18 @@ from sqlalchemy import (
     Row,
     String,
     and_,
-    bindparam,
-    column,
-    false,
     func,
     insert,
     literal,
-    literal_column,
     or_,
     select,
-    table,
     union_all,
     update,
 )
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.adapters.storage import engines
+from app.adapters.storage.case_list import CASES_TEXT, TRIGRAM, filters, matches, order, pg_page_ids
 from app.adapters.storage.case_outbox import OutboxQueries
 from app.adapters.storage.migrate import MIGRATIONS, Upgrade
 from app.adapters.storage.repository import (
@@ -58,7 +54,6 @@ from app.core.audit import AuditDraft, AuditEvent, canonical, seal
 from app.core.case_ports import CaseConflict, CaseQuery, DeliveryState, OutboxItem, SortKey
 from app.core.cases import (
     OPEN_STATES,
-    WORKING,
     Case,
     CaseFacts,
     CaseSource,
@@ -81,10 +76,6 @@ _FACTS = (
     "id", "source", "category_code", "grid_code", "department_id", "state", "created_at",
     "dispatched_at", "due_at", "handled_at", "closed_at", "rework_count", "was_deferred", "urgent",
 )  # fmt: skip
-# SQLite's trigram index of the searchable text (migration 0003): a text shorter than a trigram
-# cannot be looked up there and is found by LIKE alone, a scan of every case.
-CASES_TEXT = table("cases_text", column("id"))
-TRIGRAM = 3
 # A text that many cases hold (a street's name) is quicker found by reading the list in its order
 # and testing each row than by looking up every case the index names: above this many, the list
 # reads in order and the count asks the index alone.
@@ -93,7 +84,6 @@ WALK_FROM = 2_000  # cases matching a filter, from which the list walks its sort
 _WALKABLE = frozenset(
     {"created_at", "due_at", "updated_at", "department_id", "category_code", "grid_code", "state"}
 )
-_NOT_NULL = frozenset({"created_at", "state", "category_code"})  # sorts that need no NULLS LAST
 
 
 class SqlCaseRepository(OutboxQueries):
@@ -214,23 +204,18 @@ class SqlCaseRepository(OutboxQueries):
     def search(self, query: CaseQuery) -> list[Case]:
         """``created_from`` ≤ created_at < ``created_to``; sorted by ``query.sort`` (empty values
         last in both directions), then by id in the same direction (by state: then by the time it
-        was made, then by id, as the state's index holds them)."""
-        column = cases.c[query.sort.value]
-        ordered = column.desc() if query.descending else column.asc()
-        if query.sort.value not in _NOT_NULL:
-            ordered = ordered.nulls_last()
-        tiebreak = cases.c.id.desc() if query.descending else cases.c.id.asc()
-        order = [ordered]
-        if query.sort is SortKey.STATE:  # then by the time made, as the state's index holds them
-            order.append(cases.c.created_at.desc() if query.descending else cases.c.created_at.asc())
-        order.append(tiebreak)
-        where = _filters(query, self._indexed(query), sqlite_text=self.dialect == "sqlite",
-                         plain=self._walk_sort_order(query))  # fmt: skip
-        page = select(cases.c.id).where(*where).order_by(*order)
+        was made, then by id, as the state's index holds them). PostgreSQL's page: see
+        :func:`~app.adapters.storage.case_list.pg_page_ids`."""
         # The page's ids from the slim columns first, then only their records.
         try:
             with self._read.connect() as conn:
-                ids = [row.id for row in conn.execute(page.limit(query.limit).offset(query.offset))]
+                if self.dialect == "postgresql":
+                    ids = pg_page_ids(conn, query)
+                else:
+                    where = filters(query, self._indexed(query), sqlite_text=True,
+                                    plain=self._walk_sort_order(query))  # fmt: skip
+                    page = select(cases.c.id).where(*where).order_by(*order(cases, query))
+                    ids = [row.id for row in conn.execute(page.limit(query.limit).offset(query.offset))]
                 stmt = select(case_records.c.id, RECORD).where(case_records.c.id.in_(ids))
                 found = {str(r.id): str(r.record) for r in conn.execute(stmt)} if ids else {}
         except (SQLAlchemyError, OSError) as exc:
@@ -249,7 +234,7 @@ class SqlCaseRepository(OutboxQueries):
             # The index's phrase is the same substring test (for text whose letters have one case,
             # Chinese and ASCII): it counts alone, however many cases hold the text.
             return capped(self._candidates(text, fresh=True))
-        where = _filters(query, self._indexed(query), sqlite_text=self.dialect == "sqlite")
+        where = filters(query, self._indexed(query), sqlite_text=self.dialect == "sqlite")
         if at_most is None:
             return int(self._fetch(select(func.count()).select_from(cases).where(*where))[0][0])
         # A search that scans (a character or two) stops after at_most + 1 matches.
@@ -283,7 +268,7 @@ class SqlCaseRepository(OutboxQueries):
         next question; ``fresh`` asks again, for a count shown to the user)."""
         known = None if fresh else self._candidate_counts.get(text)
         if known is None:
-            stmt = select(func.count()).select_from(CASES_TEXT).where(_matches(text))
+            stmt = select(func.count()).select_from(CASES_TEXT).where(matches(text))
             known = int(self._fetch(stmt)[0][0])
             if len(self._candidate_counts) > 64:
                 self._candidate_counts.clear()
@@ -390,55 +375,9 @@ def open_case_repository(
 
 
 # --- queries ---------------------------------------------------------------------------------
-def _filters(
-    query: CaseQuery, text_index: bool = False, *, sqlite_text: bool = False, plain: bool = False
-) -> list[ColumnElement[bool]]:
-    """``text_index``: SQLite's ``cases_text`` (migration 0003) exists; PostgreSQL's trigram index
-    serves the LIKE itself. ``sqlite_text``: SQLite's own LIKE (its case folding is ASCII's, as its
-    lower() is). ``plain``: the filter columns hide their indexes from SQLite's planner, so that
-    the list walks its sort order's index (see SqlCaseRepository.search)."""
-    col = _plain if plain else (lambda c: c)
-    where: list[ColumnElement[bool]] = []
-    if query.states is not None:
-        where.append(col(cases.c.state).in_(sorted(s.value for s in query.states)))
-    if query.category_codes is not None:
-        codes = sorted(query.category_codes)
-        where.append(or_(*(_prefix(col(cases.c.category_code), c) for c in codes)) if codes else false())
-    if query.grid_prefix:
-        where.append(_prefix(col(cases.c.grid_code), query.grid_prefix))
-    if query.department_ids is not None:
-        where.append(col(cases.c.department_id).in_(sorted(query.department_ids)))
-    if query.sources is not None:
-        where.append(col(cases.c.source).in_(sorted(s.value for s in query.sources)))
-    if query.overdue_at is not None:
-        where.append(cases.c.state.in_([s.value for s in WORKING]))
-        where.append(cases.c.due_at < query.overdue_at)
-    if query.created_from is not None:
-        where.append(cases.c.created_at >= query.created_from)
-    if query.created_to is not None:
-        where.append(cases.c.created_at < query.created_to)
-    if query.text:
-        text = query.text
-        columns = (cases.c.id, cases.c.address, cases.c.description, cases.c.note)
-        if text_index and len(text) >= TRIGRAM:
-            where.append(cases.c.id.in_(select(CASES_TEXT.c.id).where(_matches(text))))
-        if not sqlite_text:
-            where.append(or_(*(c.icontains(text, autoescape=True) for c in columns)))  # the exact test
-        elif any(ch.isascii() and ch.isalpha() for ch in text):
-            where.append(or_(*(c.contains(text, autoescape=True) for c in columns)))  # LIKE folds ASCII
-        else:  # nothing to fold (Chinese, digits): instr, a plain substring test, is quicker
-            where.append(or_(*(func.instr(c, text) > 0 for c in columns)))
-    return where
-
-
 def _count_key(query: CaseQuery) -> CaseQuery:
     """The query without what does not change its count (sort, page)."""
     return replace(query, sort=SortKey.CREATED, descending=True, limit=0, offset=0)
-
-
-def _plain(column: Any) -> Any:
-    """``+column``: the same value, which SQLite's planner does not look up by an index."""
-    return literal_column(f"+{column.table.name}.{column.name}", type_=column.type)
 
 
 def _only_text(query: CaseQuery) -> bool:
@@ -453,13 +392,6 @@ def _one_case(text: str) -> bool:
     return all(ch.isascii() or ch.lower() == ch.upper() for ch in text)
 
 
-def _matches(text: str) -> ColumnElement[bool]:
-    """The FTS5 phrase of ``text``: its trigrams in a row, in any column, case folded (more than
-    LIKE's ASCII folding: the LIKE beside it decides)."""
-    phrase = '"' + text.replace('"', '""') + '"'
-    return literal_column("cases_text").op("MATCH")(bindparam("text_phrase", phrase))
-
-
 def _has_text_index(engine: Engine) -> bool:
     """Whether SQLite's ``cases_text`` exists (an unreadable file: no, and the search scans)."""
     try:
@@ -468,13 +400,6 @@ def _has_text_index(engine: Engine) -> bool:
             return found.first() is not None
     except (SQLAlchemyError, OSError):
         return False
-
-
-def _prefix(column: Any, prefix: str) -> ColumnElement[bool]:
-    """``column`` starts with ``prefix``: a range an index can serve (codes are digits and
-    letters), kept exact by LIKE."""
-    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
-    return and_(column >= prefix, column < upper, column.startswith(prefix, autoescape=True))
 
 
 # --- rows ------------------------------------------------------------------------------------
