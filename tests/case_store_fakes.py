@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from app.core.alert_ports import StoreFault, StoreUnavailable
 from app.core.audit import GENESIS, AuditDraft, AuditEvent, seal
 from app.core.case_catalogue import CaseKind
-from app.core.case_ports import CaseConflict, CaseQuery, OutboxItem
+from app.core.case_ports import CaseConflict, CaseQuery, OpenCaseExists, OutboxItem
 from app.core.case_timeline import merged
 from app.core.cases import Case, CaseFacts, CaseState, facts_of
 from app.core.time_limits import DeadlineUnit, TimeLimit
@@ -25,10 +25,20 @@ class MemoryCaseRepository:
         self.failing = False  # every write fails (a full disk)
 
     def append(
-        self, case: Case, draft: AuditDraft, *, expected_version: int | None, outbox: OutboxItem | None = None
+        self,
+        case: Case,
+        draft: AuditDraft,
+        *,
+        expected_version: int | None,
+        outbox: OutboxItem | None = None,
+        one_open_per_place: bool = False,
     ) -> AuditEvent:
         if self.failing:
             raise StoreUnavailable(self.where, StoreFault.DISK_FULL, "No space left on device")
+        if one_open_per_place and expected_version is None:
+            same = [c.id for c in self.cases.values() if c.is_open and c.key == case.key and c.id != case.id]
+            if same and case.camera_id is not None and case.zone_id is not None:  # as the SQL store checks
+                raise OpenCaseExists(case.id, same[0])
         stored = self.cases.get(case.id)
         if (stored is None) != (expected_version is None) or (
             stored is not None and stored.version != expected_version

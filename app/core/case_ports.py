@@ -34,6 +34,16 @@ class CaseConflict(RuntimeError):
         self.case_id, self.expected, self.found, self.by = case_id, expected, found, by
 
 
+class OpenCaseExists(CaseConflict):
+    """A new case for a place (camera, zone, category) that has an open case already: another
+    workstation made it first. The new one is not stored; the alert belongs on ``existing_id``."""
+
+    def __init__(self, case_id: str, existing_id: str) -> None:
+        super().__init__(case_id, None, None, None)
+        self.args = (f"case {case_id}: case {existing_id} is open for the same place already",)
+        self.existing_id = existing_id
+
+
 class SortKey(StrEnum):
     CREATED = "created_at"
     DUE = "due_at"
@@ -100,10 +110,13 @@ class CaseRepository(Protocol):
         *,
         expected_version: int | None,
         outbox: OutboxItem | None = None,
+        one_open_per_place: bool = False,
     ) -> AuditEvent:
         """Store ``case`` and seal ``draft`` as the next audit event (and queue ``outbox``), all in
-        one transaction; ``expected_version`` None means new. Raises CaseConflict or
-        StoreUnavailable (app.core.alert_ports)."""
+        one transaction; ``expected_version`` None means new. ``one_open_per_place``: a new case
+        whose (camera, zone, category) has an open case already is refused with OpenCaseExists
+        (checked inside the transaction, so two workstations cannot both make one). Raises
+        CaseConflict or StoreUnavailable (app.core.alert_ports)."""
         ...
 
     def get(self, case_id: str) -> Case | None: ...

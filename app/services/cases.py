@@ -34,7 +34,7 @@ from app.core.alert_ports import Clock, StoreUnavailable
 from app.core.alerts import Alert, AlertChange, AlertState
 from app.core.audit import AuditEvent
 from app.core.case_catalogue import CaseKind
-from app.core.case_ports import CaseConflict, CaseQuery, CaseRepository, OutboxItem
+from app.core.case_ports import CaseConflict, CaseQuery, CaseRepository, OpenCaseExists, OutboxItem
 from app.core.cases import (
     Actor,
     Case,
@@ -290,12 +290,15 @@ class CaseService:
 
         self._submit(work).add_done_callback(done)
 
-    def _store(self, change: CaseChange, *, outbox: bool = True) -> Case:
+    def _store(self, change: CaseChange, *, outbox: bool = True, one_open_per_place: bool = False) -> Case:
         expected = change.before.version if change.before is not None else None
         item = None
         if outbox and self._outbox is not None and change.after.state is not CaseState.REPORTED:
             item = self._outbox(change.after, change.draft.at)
-        self._repo.append(change.after, change.draft, expected_version=expected, outbox=item)
+        self._repo.append(
+            change.after, change.draft, expected_version=expected, outbox=item,
+            one_open_per_place=one_open_per_place,
+        )  # fmt: skip
         self._tell(CaseNotice(change.after, change))
         return change.after
 
@@ -474,7 +477,13 @@ class CaseService:
             evidence=evidence, urgent=category.urgent,
         )  # fmt: skip
         case = replace(case, suggested_department_id=self.suggest_department(case))
-        stored = self._store(flow.report(case, actor, now))
+        try:
+            stored = self._store(flow.report(case, actor, now), one_open_per_place=True)
+        except OpenCaseExists as exc:  # another workstation made the place's case meanwhile
+            made = self._repo.get(exc.existing_id)
+            if made is None:
+                raise
+            return self._store(flow.add_occurrence(made, actor, now, alert.id))
         if file_now:
             stored = self._file_with_suggestion(stored, actor, now, category)
         return stored

@@ -27,7 +27,7 @@ from app.adapters.storage.verify import verify_store
 from app.core import cases as core
 from app.core.alerts import AlertBook
 from app.core.audit import verify_chain
-from app.core.case_ports import CaseConflict, CaseQuery, SortKey
+from app.core.case_ports import CaseConflict, CaseQuery, OpenCaseExists, SortKey
 from app.core.cases import Case, CaseChange, CaseSource, CaseState, Edit, facts_of
 from tests.alert_samples import sample_alert
 from tests.case_samples import (
@@ -150,6 +150,23 @@ def test_the_open_case_of_a_place_and_the_case_of_an_alert(cases: SqlCaseReposit
 
 
 SYSTEM_ACTOR = core.Actor("system", core.Role.SYSTEM)
+
+
+def test_two_workstations_cannot_both_make_the_open_case_of_a_place(store: Store) -> None:
+    first, second = store.open_cases(), store.open_cases()  # two workstations, one database
+    assert second.open_case_for("cam001", "z1", "0501") is None  # the second one looks: none yet
+    made = write(first, reported(sample_case(1, alerts=("al-1",)), T0))  # the first one is quicker
+    twin = reported(sample_case(2, alerts=("al-2",)), T0 + 1)
+    with pytest.raises(OpenCaseExists) as refused:
+        second.append(twin.after, twin.draft, expected_version=None, one_open_per_place=True)
+    assert refused.value.existing_id == made.id
+    assert second.get("CW-000002") is None and second.events("CW-000002") == []  # nothing kept
+    other_zone = reported(sample_case(3, zone="z2"), T0 + 2)  # another place: its own case
+    second.append(other_zone.after, other_zone.draft, expected_version=None, one_open_per_place=True)
+    write(first, core.cancel(made, LEADER, T0 + 3, "重复上报"))  # closed: the place is free again
+    again = reported(sample_case(4), T0 + 4)
+    second.append(again.after, again.draft, expected_version=None, one_open_per_place=True)
+    assert second.open_case_for("cam001", "z1", "0501") == again.after
 
 
 @pytest.fixture

@@ -93,6 +93,21 @@ def test_a_repeat_is_an_occurrence_not_a_second_case() -> None:
     ]  # fmt: skip
 
 
+def test_a_place_whose_case_another_workstation_just_made_gets_an_occurrence_not_a_twin() -> None:
+    """This workstation looked for the place's open case before the other one's was stored (its
+    read is stale): the store refuses the twin inside its transaction and the alert is counted on
+    the case that exists."""
+    svc, repo, _, _ = service()
+    svc.on_alert_change(confirmed_alert("a1")[1])
+    settle(svc)
+    (first,) = repo.cases.values()
+    repo.open_case_for = lambda camera_id, zone_id, category_code: None  # type: ignore[method-assign]
+    svc.on_alert_change(confirmed_alert("a2")[1])
+    settle(svc)
+    (case,) = repo.cases.values()
+    assert case.id == first.id and case.occurrences == 2 and case.alert_ids == ("a1", "a2")
+
+
 def test_confirmation_makes_no_case_when_the_rule_is_off() -> None:
     svc, repo, _, _ = service(AutoCreate(on_confirm=False))
     svc.on_alert_change(confirmed_alert()[1])

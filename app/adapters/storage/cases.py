@@ -51,7 +51,14 @@ from app.adapters.storage.repository import (
 from app.adapters.storage.schema import alerts as alert_rows
 from app.adapters.storage.schema import audit_events, case_alerts, case_outbox, case_records, cases
 from app.core.audit import AuditDraft, AuditEvent, canonical, seal
-from app.core.case_ports import CaseConflict, CaseQuery, DeliveryState, OutboxItem, SortKey
+from app.core.case_ports import (
+    CaseConflict,
+    CaseQuery,
+    DeliveryState,
+    OpenCaseExists,
+    OutboxItem,
+    SortKey,
+)
 from app.core.cases import (
     OPEN_STATES,
     Case,
@@ -119,6 +126,7 @@ class SqlCaseRepository(OutboxQueries):
         *,
         expected_version: int | None,
         outbox: OutboxItem | None = None,
+        one_open_per_place: bool = False,
     ) -> AuditEvent:
         if draft.subject != CASE_PREFIX + case.id:
             raise ValueError(f"case {case.id}: its audit draft is about {draft.subject}")
@@ -130,6 +138,8 @@ class SqlCaseRepository(OutboxQueries):
             with self._write.begin() as conn:
                 seq, prev = lock_chain(conn)  # every appender waits here: the check below holds
                 self._check_version(conn, case.id, expected_version)
+                if one_open_per_place and expected_version is None:
+                    self._check_place(conn, case)
                 event = seal(draft, seq + 1, prev)
                 conn.execute(insert(audit_events).values(event_row(event)))
                 self._write_case(conn, case, record, expected_version)
@@ -140,6 +150,21 @@ class SqlCaseRepository(OutboxQueries):
         except (SQLAlchemyError, OSError) as exc:
             raise engines.store_error(exc, self.where, self._folder) from exc
         return event
+
+    def _check_place(self, conn: Connection, case: Case) -> None:
+        """Under the chain's lock (every writer of every workstation waits there): the place's
+        open case, made by another workstation since this one looked, refuses the new one."""
+        if case.camera_id is None or case.zone_id is None:
+            return
+        found = conn.execute(
+            select(cases.c.id).where(
+                cases.c.camera_id == case.camera_id, cases.c.zone_id == case.zone_id,
+                cases.c.category_code == case.category_code,
+                cases.c.state.in_(sorted(s.value for s in OPEN_STATES)), cases.c.id != case.id,
+            ).limit(1)
+        ).first()  # fmt: skip
+        if found is not None:
+            raise OpenCaseExists(case.id, str(found.id))
 
     def _check_version(self, conn: Connection, case_id: str, expected: int | None) -> None:
         found = conn.execute(select(cases.c.version, cases.c.updated_by).where(cases.c.id == case_id)).first()
