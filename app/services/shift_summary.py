@@ -41,6 +41,9 @@ FIGURES = (
     ("confirmed", "确认违规 / Confirmed"),
     ("dismissed", "误报已排除 / Dismissed as false"),
     ("cleared", "目标已离开（自动解除） / Cleared by itself"),
+    ("resolved_by_prompt", "其中喊话后已离开 / Of these, gone after a voice prompt"),
+    ("prompts", "喊话次数 / Voice prompts played"),
+    ("prompts_reached", "喊话送达次数 / Voice prompts that reached a loudspeaker"),
     ("still_open", "仍未处理 / Still open"),
     ("not_taken", "仍待签收 / Still not taken"),
 )
@@ -56,6 +59,9 @@ class ShiftSummary:
     cleared: int = 0
     still_open: int = 0
     not_taken: int = 0
+    resolved_by_prompt: int = 0  # cleared in the shift after a prompt was heard (no case needed)
+    prompts: int = 0  # voice prompts played in the shift, for any alert
+    prompts_reached: int = 0  # … of which reached at least one loudspeaker
     dismissed_by_reason: dict[DismissReason, int] = field(default_factory=dict)
     raised_by_rule: dict[Rule, int] = field(default_factory=dict)
     open_alerts: tuple[Alert, ...] = ()  # what the next shift takes over, oldest first
@@ -79,6 +85,8 @@ def summarize(alerts: Iterable[Alert], start: float, end: float) -> ShiftSummary
 
     raised = [a for a in seen.values() if within(a.raised_at)]
     dismissed = [a for a in seen.values() if a.state is AlertState.DISMISSED and within(a.dismissed_at)]
+    cleared = [a for a in seen.values() if a.state is AlertState.CLEARED and within(a.cleared_at)]
+    plays = [p for a in seen.values() for p in a.plays if within(p.at)]
     still = sorted((a for a in seen.values() if a.is_open and a.raised_at <= end), key=lambda a: a.raised_at)
     return ShiftSummary(
         start=start,
@@ -86,7 +94,10 @@ def summarize(alerts: Iterable[Alert], start: float, end: float) -> ShiftSummary
         raised=len(raised),
         confirmed=sum(a.state is AlertState.CONFIRMED and within(a.confirmed_at) for a in seen.values()),
         dismissed=len(dismissed),
-        cleared=sum(a.state is AlertState.CLEARED and within(a.cleared_at) for a in seen.values()),
+        cleared=len(cleared),
+        resolved_by_prompt=sum(a.resolved_by_prompt for a in cleared),
+        prompts=len(plays),
+        prompts_reached=sum(p.reached for p in plays),
         still_open=len(still),
         not_taken=sum(a.needs_acknowledgement and a.raised_at <= end for a in seen.values()),
         dismissed_by_reason=dict(

@@ -4661,6 +4661,18 @@
         <translation>误报已排除</translation>
     </message>
     <message>
+        <source>of these, gone after a voice prompt</source>
+        <translation>其中喊话后已离开</translation>
+    </message>
+    <message>
+        <source>Voice prompts played</source>
+        <translation>喊话次数</translation>
+    </message>
+    <message>
+        <source>of these, reached a loudspeaker</source>
+        <translation>其中送达喇叭</translation>
+    </message>
+    <message>
         <source>Still open</source>
         <translation>仍未处理</translation>
     </message>

@@ -105,3 +105,18 @@ def test_html_is_a_printable_page_that_escapes_what_people_typed() -> None:
     )
     assert "&lt;b&gt;门口&lt;/b&gt;" in page and "<b>门口</b>" not in page
     assert "@media print" in page
+
+
+def test_the_shift_counts_voice_prompts_and_alerts_gone_after_one() -> None:
+    from app.core.voice import VoicePlay, VoicePriority
+
+    heard = VoicePlay("请勿占道经营", "system", START + 10, VoicePriority.AUTOMATIC, ("s1",), ("s1",))
+    unheard = VoicePlay("请勿占道经营", "张三", START + 20, VoicePriority.OPERATOR, ("s2",))
+    gone = alert(
+        "v1", START, state=AlertState.CLEARED, cleared_at=START + 60, plays=(heard,), resolved_by_prompt=True
+    )
+    summary = summarize([gone, alert("v2", START, plays=(unheard,))], START, END)
+    assert (summary.cleared, summary.resolved_by_prompt) == (1, 1)
+    assert (summary.prompts, summary.prompts_reached) == (2, 1)
+    rows = list(csv.reader(io.StringIO(to_csv(summary, str, TZ, "站点"))))
+    assert ["其中喊话后已离开 / Of these, gone after a voice prompt", "1"] in rows

@@ -206,6 +206,9 @@ class HandoverDialog(QDialog):
         rows += [("    " + reason_words(r), summary.dismissed_by_reason.get(r, 0)) for r in DismissReason]
         rows += [
             (translate("Triage", "Target gone (cleared by itself)"), summary.cleared),
+            ("    " + translate("Triage", "of these, gone after a voice prompt"), summary.resolved_by_prompt),
+            (translate("Triage", "Voice prompts played"), summary.prompts),
+            ("    " + translate("Triage", "of these, reached a loudspeaker"), summary.prompts_reached),
             (translate("Triage", "Still open"), summary.still_open),
             (translate("Triage", "Still not taken"), summary.not_taken),
         ]
