@@ -578,14 +578,27 @@ class MainWindow(QMainWindow):
         self._menus.append((menu, VOICE))
         self.help.extra.append(voice_help_group)
         self.help.retranslate()
+        if self.alerts is not None:  # the alarm window, once opened, takes the voice keys too
+            self.alerts.alarm_action.toggled.connect(self._voice_in_alarm_window)
         if self.alerts is not None:  # right-click on an alert: its prompt, its escalation
             table = self.alerts.triage.table
             table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
             table.addActions([hub.actions_by_id[k] for k in ALERT_MENU if hub.actions_by_id[k].isVisible()])
 
+    def _voice_in_alarm_window(self, shown: bool) -> None:
+        alarm = self.alerts.alarm_window if self.alerts is not None else None
+        if shown and alarm is not None and self.voice is not None and not alarm.property("voiceKeys"):
+            self.voice.attach(alarm)
+            alarm.setProperty("voiceKeys", True)
+
     def voice_target(self) -> VoiceTarget:
-        """What a voice key is about: the alert selected in the alert list when it has the
-        keyboard, else the selected (or focused) tile's camera."""
+        """What a voice key is about: the alarm window's alert when that window is in front, the
+        alert selected in the alert list when it has the keyboard, else the selected (or focused)
+        tile's camera."""
+        alarm = self.alerts.alarm_window if self.alerts is not None else None
+        if alarm is not None and alarm.isVisible() and QApplication.activeWindow() is alarm:
+            shown = alarm.alert
+            return VoiceTarget(shown.camera_id if shown is not None else None, shown)
         focus = QApplication.focusWidget()
         if self.alerts is not None and focus is not None and self.alerts.triage.isAncestorOf(focus):
             alert = self.alerts.triage.current_alert()

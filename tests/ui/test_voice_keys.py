@@ -284,3 +284,19 @@ def test_qt_microphone_without_an_input_device_says_so(qtbot: QtBot, monkeypatch
     heard: list[bytes] = []
     why = QtMicrophone().start(heard.append)
     assert why is not None and "microphone" in why.lower()
+
+
+def test_h_in_the_alarm_window_plays_the_prompt_of_the_alert_it_shows(qtbot: QtBot, tmp_path: Path) -> None:
+    rig = make_rig(qtbot, tmp_path)
+    rig.alerts.detector_raised(detected("bin1", "cam2", at=rig.clock.t, rule=Rule.BIN_OVERFLOW, code="0103"))
+    workspace = rig.win.alerts
+    assert workspace is not None
+    workspace.alarm_action.setChecked(True)
+    alarm = workspace.alarm_window
+    assert alarm is not None
+    qtbot.waitUntil(lambda: alarm.alert is not None and alarm.alert.id == "bin1", timeout=2000)
+    alarm.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is alarm, timeout=2000)
+    qtbot.keyClick(alarm, Qt.Key.Key_H)
+    assert rig.port.calls == [(("spk-market",), "请将垃圾投入垃圾桶", VoicePriority.OPERATOR)]
+    assert len(rig.alerts.get("bin1").plays) == 1
