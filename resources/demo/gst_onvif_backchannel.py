@@ -47,7 +47,7 @@ def main() -> int:
         f'( capsfilter caps="application/x-rtp, media=audio, payload={pt}, clock-rate=8000, '
         f'encoding-name={name}" name=depay_backchannel ! {depay} ! {decoder} ! audioconvert '
         f"! audio/x-raw,format=S16LE,rate=8000,channels=1 "
-        f"! filesink location={args.out} append=true sync=false async=false )"
+        f"! filesink location={args.out} append=true sync=false async=false buffer-mode=unbuffered )"
     )
     factory.set_shared(False)
     factory.set_media_gtype(GstRtspServer.RTSPOnvifMedia)

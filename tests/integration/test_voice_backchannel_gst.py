@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import subprocess
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -49,9 +50,33 @@ def test_gstreamer_onvif_server_hears_what_was_sent(gst_camera: tuple[str, Path]
     url, out = gst_camera
     clip = speechlike(1.2)
     speaker = Speaker("gst", "GStreamer ONVIF camera", DeliveryKind.BACKCHANNEL, url, codec)
-    delivery = BackchannelTransport().play(speaker, clip.frames(), threading.Event())
-    assert delivery.delivered, delivery.detail
-    wait_until(
-        lambda: out.exists() and out.stat().st_size >= len(delivery.sent_pcm), 5, "GStreamer's decoded audio"
-    )
+    # GStreamer's server (1.22) now and then links no back-channel pipeline to a session at all
+    # and decodes nothing of it (about 1 session in 6 here, with or without a pause after PLAY;
+    # our own strict server never does): such a session is played again, at most twice.
+    for _attempt in range(3):
+        out.unlink(missing_ok=True)
+        delivery = BackchannelTransport().play(speaker, clip.frames(), threading.Event())
+        assert delivery.delivered, delivery.detail
+        if heard_any(out):
+            break
+    # Each decoded buffer is written at once (unbuffered); the last packet may be held back or
+    # dropped, so wait until the file is near the sent length and stops growing.
+    near = len(delivery.sent_pcm) - 2 * 320  # within 40 ms, as the comparison allows
+    wait_until(lambda: out.exists() and out.stat().st_size >= near, 10, "GStreamer's decoded audio")
+    wait_until(lambda: settled(out), 10, "GStreamer's decoded audio to stop growing")
     assert_same_audio(delivery.sent_pcm, out.read_bytes())
+
+
+def heard_any(path: Path, within_s: float = 2.0) -> bool:
+    end = time.monotonic() + within_s
+    while time.monotonic() < end:
+        if path.exists() and path.stat().st_size > 0:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def settled(path: Path, quiet_s: float = 0.3) -> bool:
+    size = path.stat().st_size
+    time.sleep(quiet_s)
+    return path.stat().st_size == size
