@@ -36,7 +36,7 @@ from detectors.rules import (
     VendingParams,
     VendingRule,
 )
-from detectors.types import Detector, Frame, Hit, Resumable, SceneGeometry
+from detectors.types import Detector, Frame, Hit, Resumable, SceneGeometry, Suppression
 from detectors.zones import apply_masks
 
 
@@ -125,6 +125,11 @@ class ScenePipeline:
         operator said so."""
         if self.bin_monitor is not None:
             self.bin_monitor.set_reference(frame, bin_ids, replace=replace, confirmed=confirmed)
+
+    def set_suppressions(self, suppressions: Iterable[Suppression]) -> None:
+        """Places operators dismissed (this view's preset only): those detections no longer count.
+        Changing them keeps every dwell (the view's zones did not change)."""
+        self.vending.set_suppressions(tuple(suppressions))
 
     def reset_view(self) -> None:
         """The camera left this preset or the stream restarted: every dwell and background restarts."""

@@ -32,6 +32,7 @@ from itertools import pairwise
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from detectors.boxes import box_iou
 from detectors.types import (
     BinRoi,
     Detections,
@@ -40,6 +41,7 @@ from detectors.types import (
     Hit,
     HitState,
     SceneGeometry,
+    Suppression,
     Zone,
     ZoneKind,
     as_detections,
@@ -311,6 +313,26 @@ class VendingRule:
         self.params = params or VendingParams()
         self._tracks: dict[tuple[str, str], _Track] = {}
         self.events = sorted(set(self.params.class_events.values()))
+        self._suppressions: tuple[Suppression, ...] = ()
+
+    def set_suppressions(self, suppressions: Sequence[Suppression]) -> None:
+        """The places dismissed at this view (those of other presets are ignored)."""
+        self._suppressions = tuple(s for s in suppressions if s.preset == self.geometry.preset)
+
+    @property
+    def suppressions(self) -> tuple[Suppression, ...]:
+        return self._suppressions
+
+    def suppressed(self, boxes: Detections, zone_id: str, event: str, width: int, height: int) -> Detections:
+        """``boxes`` without those an operator dismissed at this place (see :class:`Suppression`)."""
+        mine = [s for s in self._suppressions if s.zone_id == zone_id and s.label == event]
+        if not mine or len(boxes) == 0:
+            return boxes
+        scale = np.array([width, height, width, height], np.float64)
+        regions = np.array([s.box for s in mine], np.float64) * scale
+        iou = box_iou(boxes[:, :4], regions)
+        needed = np.array([s.min_iou for s in mine], np.float64)
+        return boxes[~(iou >= needed[None, :]).any(axis=1)]
 
     @property
     def zones(self) -> tuple[Zone, ...]:
@@ -370,6 +392,7 @@ class VendingRule:
             for event in self.events:
                 boxes = per_event.get(event, empty_detections())
                 inside = boxes[in_zone(boxes, zone, width, height)] if len(boxes) else boxes
+                inside = self.suppressed(inside, zone.id, event, width, height)
                 track = self._track(zone.id, event)
                 d = track.persistence.update(t, len(inside) > 0)
                 if len(inside):

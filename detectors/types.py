@@ -171,6 +171,34 @@ class BinRoi:
 
 
 @dataclass(frozen=True, slots=True)
+class Suppression:
+    """A place where a zone's rule no longer counts one event: an operator dismissed what stood
+    there as a fixed object (固定设施) or a false detection (误检).
+
+    ``box`` is the dismissed detection, normalised (x1, y1, x2, y2); a new detection of the same
+    ``label`` (the event code the rule maps the class to) in zone ``zone_id`` is dropped when it
+    overlaps ``box`` by IoU ≥ ``min_iou``: the same thing in the same place. Something bigger or
+    elsewhere in the zone (a stall set up beside the sign board) still counts.
+    """
+
+    id: str
+    preset: str | None
+    zone_id: str
+    label: str
+    box: tuple[float, float, float, float]
+    min_iou: float = 0.5
+
+    def __post_init__(self) -> None:
+        x1, y1 = _check_point(self.box[:2], f"suppression {self.id!r}")
+        x2, y2 = _check_point(self.box[2:], f"suppression {self.id!r}")
+        if not (x2 > x1 and y2 > y1):
+            raise ValueError(f"suppression {self.id!r}: box {self.box!r} must have x2 > x1 and y2 > y1")
+        object.__setattr__(self, "box", (x1, y1, x2, y2))
+        if not 0.0 < self.min_iou <= 1.0:
+            raise ValueError(f"suppression {self.id!r}: min_iou must be in (0, 1]")
+
+
+@dataclass(frozen=True, slots=True)
 class SceneGeometry:
     """Everything drawn for one camera at one preset (a zone for preset 1 is wrong at preset 2)."""
 

@@ -2,7 +2,7 @@
 
 Frames never travel here: the worker reads its samples from the shared FrameBoard.
 GUI → worker: :class:`ViewPlace`, :class:`ZonesChanged`, :class:`AlertBoost`,
-:class:`BinClassifierChanged`, :class:`BinsClean`, :class:`StopDetection`.
+:class:`BinClassifierChanged`, :class:`BinsClean`, :class:`SuppressionsChanged`, :class:`StopDetection`.
 Worker → GUI: :class:`DetectionUpdate`, :class:`RevisitStats`, :class:`AlertRaised` (the core's
 :class:`~app.core.alerts.Alert`, as the alert service keeps it), :class:`AlertCleared`,
 :class:`DetectionProblem`, :class:`ViewCheckpoint` (what a view has learnt, kept by the service for
@@ -19,6 +19,7 @@ from app.core.detection_faults import DetectionFault
 from app.core.detection_pause import Pause
 from camera_config.models import ZoneSpec
 from detectors.pipeline import PipelineState
+from detectors.types import Suppression
 
 
 # --- GUI → worker ---------------------------------------------------------------------------------
@@ -77,6 +78,15 @@ class BinsClean:
 
 
 @dataclass(frozen=True)
+class SuppressionsChanged:
+    """The camera's suppressed places as they are now (all presets): what operators dismissed as a
+    fixed object or a false detection no longer counts there. Every dwell is kept."""
+
+    camera_id: str
+    suppressions: tuple[Suppression, ...]
+
+
+@dataclass(frozen=True)
 class StopDetection:
     pass
 
@@ -102,6 +112,7 @@ class DetectionUpdate:
     checked_at: float  # time.monotonic
     boxes: tuple[OverlayBox, ...]
     paused: bool  # the view changed wholesale (the camera moved): dwell restarted
+    furniture: tuple[OverlayBox, ...] = ()  # what the view's zones take for scene furniture (never alerts)
 
 
 @dataclass(frozen=True)

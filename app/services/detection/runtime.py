@@ -36,6 +36,7 @@ from app.services.detection.protocol import (
     OverlayBox,
     RevisitStats,
     StopDetection,
+    SuppressionsChanged,
     ViewPlace,
     WorkerStarted,
     ZonesChanged,
@@ -54,7 +55,7 @@ from detectors import registry
 from detectors.bins import BinClassifier
 from detectors.pipeline import FrameResult, PipelineConfig, PipelineState, ScenePipeline
 from detectors.rules import PersistenceState, Phase, RuleState, TrackState
-from detectors.types import Detector, Frame, Hit, HitState, SceneGeometry
+from detectors.types import Detector, Frame, Hit, HitState, SceneGeometry, Suppression
 
 Send = Callable[[object], None]
 PlaceKey = tuple[str, str | None]
@@ -110,6 +111,7 @@ class _CameraState:
     frames_changed: float = -math.inf  # when that number last changed
     reset_views: set[str | None] = field(default_factory=set)  # presets whose pipelines restart
     clean_bins: dict[str | None, set[str]] = field(default_factory=dict)  # confirmed clean, per preset
+    suppressions: tuple[Suppression, ...] = ()  # places operators dismissed (every preset)
 
 
 class DetectionRuntime:
@@ -256,10 +258,18 @@ class DetectionRuntime:
             self.scheduler.check_soon(message.camera_id)
         elif isinstance(message, BinClassifierChanged):
             self._on_bin_classifier(Path(message.path))
+        elif isinstance(message, SuppressionsChanged) and message.camera_id in self._cams:
+            self._on_suppressions(message)
         elif isinstance(message, BinsClean) and message.camera_id in self._cams:
             clean = self._cams[message.camera_id].clean_bins.setdefault(message.preset, set())
             clean.update(message.bin_ids)  # taken from the view's next checked picture
         return True
+
+    def _on_suppressions(self, message: SuppressionsChanged) -> None:
+        self._cams[message.camera_id].suppressions = tuple(message.suppressions)
+        for (camera_id, _), pipe in self._pipelines.items():
+            if camera_id == message.camera_id:
+                pipe.set_suppressions(message.suppressions)
 
     def _on_bin_classifier(self, path: Path) -> None:
         """Swap the classifier of every bin in place: each bin keeps its clean reference picture."""
@@ -411,6 +421,7 @@ class DetectionRuntime:
             motion = config.motion.model_copy(update={"width": max(32, width // 2)})
             config = config.model_copy(update={"motion": motion})
         pipe = self._pipelines[key] = ScenePipeline(geometry, config, self._shared)
+        pipe.set_suppressions(self._cams[camera_id].suppressions)
         resumed = self._checkpoints.take_over(key, pipe)
         adopted = self._adopted.pop(key, None)
         if adopted:

@@ -50,6 +50,7 @@ from app.services.detection.protocol import (
     DetectionUpdate,
     RevisitStats,
     StopDetection,
+    SuppressionsChanged,
     ViewCheckpoint,
     ViewPlace,
     WorkerStarted,
@@ -62,6 +63,7 @@ from app.services.detection.setup import CameraSetup, WorkerSetup
 from app.services.detection.worker import detection_main
 from app.services.system_events import SystemEventLog
 from camera_config.models import SiteConfig, ZoneSpec
+from detectors.types import Suppression
 
 if TYPE_CHECKING:
     from app.media.supervisor import IngestSupervisor
@@ -174,6 +176,7 @@ class DetectionService:
         self._places: dict[str, ViewPlace] = {}
         self._zones: dict[str, ZonesChanged] = {}
         self._boosts: dict[str, AlertBoost] = {}
+        self._suppressions: dict[str, SuppressionsChanged] = {}
         self._classifier: BinClassifierChanged | None = None
         # What the worker said, kept for drain(); alerts and problems are never crowded out by updates.
         self._seq = itertools.count()
@@ -299,6 +302,13 @@ class DetectionService:
             self._zones[camera_id] = message
         self._send(message)
 
+    def set_suppressions(self, camera_id: str, suppressions: Iterable[Suppression]) -> None:
+        """The places operators dismissed on this camera (every preset), as they are now."""
+        message = SuppressionsChanged(camera_id, tuple(suppressions))
+        with self._lock:
+            self._suppressions[camera_id] = message
+        self._send(message)
+
     def boost(self, camera_id: str, on: bool) -> None:
         """An operator looks at an alert of this camera: check it more often until ``on`` is False."""
         message = AlertBoost(camera_id, on)
@@ -387,7 +397,11 @@ class DetectionService:
             self._process, self._conn = process, parent_conn
             self._started_at = self._heard_at = now
             self._restart_at = None
-            replay: list[object] = [*self._places.values(), *self._boosts.values()]  # (zones: in the setup)
+            replay: list[object] = [  # (zones: in the setup)
+                *self._places.values(),
+                *self._boosts.values(),
+                *self._suppressions.values(),
+            ]
             if self._classifier is not None:
                 replay.insert(0, self._classifier)
         for message in replay:
