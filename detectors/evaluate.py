@@ -79,6 +79,27 @@ class ClassCurve:
 
 
 @dataclass
+class OperatingPoint:
+    """The figures at the threshold a rule really applies (not the report's ``--conf``)."""
+
+    setting: str  # where the threshold lives, e.g. detection.rules.vending.min_score
+    source: str  # "default" or the site file it came from
+    threshold: float
+    precision: float
+    recall: float
+    confusion: list[list[int]]
+    accuracy: float | None = None  # image-level rules
+
+    def text(self) -> str:
+        where = "its default" if self.source == "default" else self.source
+        acc = f"accuracy {self.accuracy:.3f}  " if self.accuracy is not None else ""
+        return (
+            f"at the rule's threshold ({self.setting} {self.threshold:.2f}, {where}): "
+            f"{acc}precision {self.precision:.3f}  recall {self.recall:.3f}"
+        )
+
+
+@dataclass
 class DetectionEval:
     names: dict[int, str]
     images: int
@@ -93,6 +114,7 @@ class DetectionEval:
     per_class: list[ClassCurve]
     confusion: list[list[int]]  # [pred class or background][true class or background]
     files: dict[str, str] = field(default_factory=dict)
+    operating: OperatingPoint | None = None
 
     def summary(self) -> dict[str, Any]:
         d = asdict(self)
@@ -114,6 +136,9 @@ class DetectionEval:
         labels = [*self.names.values(), "background"]
         lines.append("confusion (rows predicted, columns true): " + ", ".join(labels))
         lines += ["  " + " ".join(f"{v:5d}" for v in row) for row in self.confusion]
+        if self.operating is not None:
+            lines.append(self.operating.text())
+            lines += ["  " + " ".join(f"{v:5d}" for v in row) for row in self.operating.confusion]
         return "\n".join(lines)
 
 
@@ -225,8 +250,12 @@ def evaluate_detector(
     iou_threshold: float = 0.5,
     conf_threshold: float = 0.25,
     progress: Progress | None = None,
+    rule: tuple[str, str, float] | None = None,
 ) -> DetectionEval:
-    """Run ``detect`` (e.g. ``OnnxYolo(...).detect`` with a low ``conf`` such as 0.001) on every image."""
+    """Run ``detect`` (e.g. ``OnnxYolo(...).detect`` with a low ``conf`` such as 0.001) on every image.
+
+    ``rule``: (setting, source, threshold) of the rule that uses the detector: the figures at that
+    threshold are added as the evaluation's :class:`OperatingPoint`."""
     preds, gts = [], []
     for i, s in enumerate(samples):
         img = cv2.imread(str(s.image), cv2.IMREAD_COLOR)
@@ -236,7 +265,12 @@ def evaluate_detector(
         gts.append(read_yolo_labels(s.label, img.shape[1], img.shape[0]))
         if progress:
             progress(i + 1, len(samples))
-    return evaluate_detections(preds, gts, names, iou_threshold, conf_threshold)
+    ev = evaluate_detections(preds, gts, names, iou_threshold, conf_threshold)
+    if rule is not None:
+        setting, source, threshold = rule
+        at = evaluate_detections(preds, gts, names, iou_threshold, threshold)
+        ev.operating = OperatingPoint(setting, source, threshold, at.precision, at.recall, at.confusion)
+    return ev
 
 
 # --- image-level (class folders) ----------------------------------------------------------------
@@ -252,9 +286,12 @@ class ClassificationEval:
     confusion: list[list[int]]  # [true][predicted]
     scores: dict[str, float] = field(default_factory=dict)  # file → score, when the rule gives one
     files: dict[str, str] = field(default_factory=dict)
+    operating: OperatingPoint | None = None  # the threshold the figures are taken at, and whose
 
     def text(self) -> str:
         lines = [f"images {self.n}, accuracy {self.accuracy:.3f}"]
+        if self.operating is not None:
+            lines.append(self.operating.text())
         lines += [
             f"  {c}: precision {self.precision[c]:.3f}  recall {self.recall[c]:.3f}" for c in self.classes
         ]
@@ -372,28 +409,68 @@ def draw_pr_curve(
         1,
         cv2.LINE_AA,
     )
+    if ev.operating is not None:
+        op = ev.operating
+        label = op.setting.rsplit(".", 1)[-1]
+        _mark_operating_point(img, xy, op.threshold, op.precision, op.recall, label)
+    return _save_png(img, path)
+
+
+def _mark_operating_point(
+    img: np.ndarray[Any, Any], xy: XY, threshold: float, precision: float, recall: float, label: str
+) -> None:
+    """A red ring where the rule's threshold puts precision and recall, with its label."""
+    x, y = xy(recall, precision)
+    cv2.circle(img, (x, y), 7, (0, 0, 220), 2, cv2.LINE_AA)
+    text = f"{label} {threshold:.2f}: P {precision:.2f} R {recall:.2f}"
+    tx = min(x + 10, img.shape[1] - 8 * len(text))
+    ty = y - 10 if y > 70 else y + 22
+    cv2.putText(img, text, (max(4, tx), ty), cv2.FONT_HERSHEY_SIMPLEX, 0.45, (0, 0, 220), 1, cv2.LINE_AA)
+
+
+def draw_score_pr_curve(
+    scores: Sequence[float],
+    truth: Sequence[bool],
+    path: Path,
+    title: str,
+    operating: tuple[float, float, float] | None = None,
+    size: tuple[int, int] = (720, 560),
+    label: str = "threshold",
+) -> Path:
+    """Precision against recall as a threshold on ``scores`` sweeps (``truth``: positive or not);
+    ``operating`` (threshold, precision, recall) is marked."""
+    s = np.asarray(scores, np.float64)
+    t = np.asarray(truth, bool)
+    order = np.argsort(-s, kind="stable")
+    tp = np.cumsum(t[order])
+    fp = np.cumsum(~t[order])
+    recall = tp / max(1, int(t.sum()))
+    precision = tp / np.maximum(tp + fp, 1)
+    img, xy, (left, _, _, _) = _pr_axes(size)
+    if len(s):
+        points = np.array(
+            [xy(0.0, 1.0)] + [xy(r, p) for r, p in zip(recall, precision, strict=True)], np.int32
+        )
+        cv2.polylines(img, [points], False, (180, 119, 31), 2, cv2.LINE_AA)
+    if operating is not None:
+        _mark_operating_point(img, xy, *operating, label)
+    cv2.putText(img, title, (left + 10, 28), cv2.FONT_HERSHEY_SIMPLEX, 0.5, (0, 0, 0), 1, cv2.LINE_AA)
     return _save_png(img, path)
 
 
 def draw_classifier_pr_curve(ev: ClassificationEval, path: Path, size: tuple[int, int] = (720, 560)) -> Path:
     """Precision against recall of the first class as the threshold on its score sweeps."""
     positive = ev.classes[0]
-    scores = np.array(list(ev.scores.values()), np.float64)
-    truth = np.array([Path(f).parent.name == positive for f in ev.scores], bool)
-    order = np.argsort(-scores, kind="stable")
-    tp = np.cumsum(truth[order])
-    fp = np.cumsum(~truth[order])
-    recall = tp / max(1, int(truth.sum()))
-    precision = tp / np.maximum(tp + fp, 1)
-    img, xy, (left, _, _, _) = _pr_axes(size)
-    if len(scores):
-        points = np.array(
-            [xy(0.0, 1.0)] + [xy(r, p) for r, p in zip(recall, precision, strict=True)], np.int32
-        )
-        cv2.polylines(img, [points], False, (180, 119, 31), 2, cv2.LINE_AA)
-    title = f"bin classifier: '{positive}' precision-recall, accuracy {ev.accuracy:.3f} (n={ev.n})"
-    cv2.putText(img, title, (left + 80, 28), cv2.FONT_HERSHEY_SIMPLEX, 0.5, (0, 0, 0), 1, cv2.LINE_AA)
-    return _save_png(img, path)
+    op = ev.operating
+    return draw_score_pr_curve(
+        list(ev.scores.values()),
+        [Path(f).parent.name == positive for f in ev.scores],
+        path,
+        f"bin classifier: '{positive}' precision-recall, accuracy {ev.accuracy:.3f} (n={ev.n})",
+        None if op is None else (op.threshold, op.precision, op.recall),
+        size,
+        "rule" if op is None else op.setting.rsplit(".", 1)[-1],
+    )
 
 
 def draw_confusion(
@@ -464,6 +541,31 @@ def write_report(
 # --- what `citywall eval` calls ----------------------------------------------------------------
 
 
+class NoLabels(FileNotFoundError):
+    """Not one image of a YOLO folder has a label file; ``places`` says where they were looked for."""
+
+    def __init__(self, images: int, places: Sequence[str]) -> None:
+        self.images, self.places = images, list(places)
+        super().__init__(f"none of the {images} images has a label file; looked in: " + "; ".join(places))
+
+
+def label_places(
+    image_dirs: Sequence[Path], label_dirs: Sequence[Path], samples: Sequence[YoloSample]
+) -> list[str]:
+    """Where :func:`detectors.train.find_label` looks for the label files of ``samples``."""
+    places = [f"{Path(d)}/ (given with --labels)" for d in label_dirs]
+    places += [f"{Path(d)}/ and its subfolders, beside each image (NAME.txt)" for d in image_dirs]
+    trees: list[str] = []
+    for s in samples:
+        parts = list(s.image.parts)
+        if "images" in parts:
+            i = len(parts) - 1 - parts[::-1].index("images")
+            tree = f"{Path(*parts[:i], 'labels')}/ (the labels/ tree beside images/)"
+            if tree not in trees:
+                trees.append(tree)
+    return places + trees
+
+
 def evaluate_yolo_folders(
     model: Path,
     image_dirs: Sequence[Path],
@@ -474,18 +576,22 @@ def evaluate_yolo_folders(
     iou_threshold: float = 0.5,
     report_conf: float = 0.25,
     progress: Progress | None = None,
+    rule: tuple[str, str, float] | None = None,
 ) -> DetectionEval:
     """An ONNX YOLO model on YOLO-format folders (labels beside the images, in ``label_dirs`` or in a
     sibling ``labels/`` tree; an image without a label file has no objects) → metrics, and with
-    ``out_dir`` a JSON report, PR curve and confusion matrix PNGs."""
+    ``out_dir`` a JSON report, PR curve and confusion matrix PNGs. :class:`NoLabels` when not one
+    image has a label file (an unlabelled folder would score 0 everywhere and say nothing)."""
     from detectors.backends.onnx_yolo import OnnxYolo, OnnxYoloOptions
     from detectors.train import collect_samples
 
-    det = OnnxYolo(OnnxYoloOptions(model=Path(model).resolve(), conf=conf))
     samples = collect_samples(image_dirs, label_dirs)
     if not samples:
         raise FileNotFoundError(f"no images under {', '.join(map(str, image_dirs))}")
-    ev = evaluate_detector(det.detect, samples, det.class_names, iou_threshold, report_conf, progress)
+    if not any(s.label is not None for s in samples):
+        raise NoLabels(len(samples), label_places(image_dirs, label_dirs, samples))
+    det = OnnxYolo(OnnxYoloOptions(model=Path(model).resolve(), conf=conf))
+    ev = evaluate_detector(det.detect, samples, det.class_names, iou_threshold, report_conf, progress, rule)
     if out_dir is not None:
         write_report(ev, out_dir, Path(model).stem)
     return ev
@@ -499,6 +605,7 @@ def evaluate_bin_classifier(
     threshold: float = 0.5,
     classes: tuple[str, str] = ("overflow", "normal"),
     progress: Progress | None = None,
+    source: str = "default",
 ) -> ClassificationEval:
     """The bin classifier on class folders ``root/overflow`` and ``root/normal`` (whole images taken
     as the bin's context crop) → accuracy and confusion matrix."""
@@ -511,6 +618,17 @@ def evaluate_bin_classifier(
         return (classes[0] if p >= threshold else classes[1]), p
 
     ev = evaluate_classification(predict, class_folder_samples(root, list(classes)), list(classes), progress)
+    # Without a clean reference the monitor's score is the classifier's: the rule compares it
+    # with bins.threshold, so that is the operating point.
+    ev.operating = OperatingPoint(
+        "detection.rules.bins.threshold",
+        source,
+        threshold,
+        ev.precision[classes[0]],
+        ev.recall[classes[0]],
+        ev.confusion,
+        ev.accuracy,
+    )
     if out_dir is not None:
         write_report(ev, out_dir, "bin_classifier")
     return ev

@@ -4,7 +4,7 @@
   ``.txt`` of ``class cx cy w h`` per image) or a ``data.yaml``, exported to ONNX with its class
   names in the file's metadata. Training needs torch + ultralytics, which live only in the separate
   training environment ``.venv-train`` (``scripts/setup_train_env.sh``); the app never imports them.
-* ``citywall eval MODEL_OR_RULE LABELLED_DIR --out DIR``: an ONNX model on YOLO folders (precision,
+* ``citywall eval`` (in :mod:`app.commands.eval_cmd`): an ONNX model on YOLO folders (precision,
   recall, mAP50, confusion matrix, PR curve), or the bin classifier (``bin_classifier`` or an
   ``.npz``) on class folders ``overflow/`` and ``normal/`` (accuracy, confusion matrix, PR curve).
 
@@ -96,24 +96,9 @@ def register(sub: Any) -> None:
     train.add_argument("--python", type=Path, help="the training environment's python (default .venv-train)")
     train.set_defaults(handler=handle_train)
 
-    ev = sub.add_parser("eval", help=Text.EVAL_HELP, description=Text.EVAL_DESCRIPTION)
-    ev.add_argument(
-        "model", metavar="MODEL_OR_RULE", help="a .onnx model, bin_classifier, or a .npz classifier"
-    )
-    ev.add_argument("labelled", type=Path, metavar="LABELLED_DIR", help="YOLO folders or class folders")
-    ev.add_argument("--out", type=Path, required=True, metavar="DIR", help="where the report and PNGs go")
-    ev.add_argument(
-        "--labels",
-        type=Path,
-        action="append",
-        default=[],
-        metavar="DIR",
-        help="YOLO label folder (repeatable)",
-    )
-    ev.add_argument("--conf", type=float, default=0.25, help="score at which precision/recall are taken")
-    ev.add_argument("--iou", type=float, default=0.5, help="IoU that makes a box match (default 0.5)")
-    ev.add_argument("--threshold", type=float, default=0.5, help="bin classifier: P(overflow) that counts")
-    ev.set_defaults(handler=handle_eval)
+    from app.commands import eval_cmd  # `citywall eval` lives there
+
+    eval_cmd.register(sub)
 
 
 def _say(text: str) -> None:
@@ -242,63 +227,3 @@ def _onnx_names(path: Path) -> list[str]:
         return names
     except Exception:  # the names are a courtesy; the model is made either way
         return []
-
-
-# --- eval -----------------------------------------------------------------------------------------------
-
-
-def handle_eval(args: argparse.Namespace) -> int:
-    model: str = args.model
-    labelled: Path = args.labelled
-    if not labelled.is_dir():
-        _say(Text.NO_DATA.format(path=labelled))
-        return 2
-    lowered = model.lower()
-    try:
-        if lowered.endswith(".onnx"):
-            return _eval_yolo(Path(model), labelled, args)
-        if lowered in BIN_RULES or lowered.endswith(".npz"):
-            return _eval_bins(None if lowered in BIN_RULES else Path(model), labelled, args)
-    except (OSError, ValueError, RuntimeError) as exc:
-        _say(Text.EVAL_FAILED.format(error=exc))
-        return 1
-    _say(Text.UNKNOWN_MODEL.format(model=model))
-    return 2
-
-
-def _eval_yolo(model: Path, labelled: Path, args: argparse.Namespace) -> int:
-    from detectors.evaluate import evaluate_yolo_folders
-
-    if not model.is_file():
-        _say(Text.NO_MODEL.format(path=model))
-        return 2
-    ev = evaluate_yolo_folders(
-        model,
-        [labelled],
-        list(args.labels),
-        args.out,
-        iou_threshold=args.iou,
-        report_conf=args.conf,
-        progress=_Bar(model.name),
-    )
-    print(ev.text())
-    print(Text.FILES.format(files=", ".join(ev.files.values())))
-    return 0
-
-
-def _eval_bins(classifier: Path | None, labelled: Path, args: argparse.Namespace) -> int:
-    from detectors.evaluate import evaluate_bin_classifier
-
-    if classifier is not None and not classifier.is_file():
-        _say(Text.NO_MODEL.format(path=classifier))
-        return 2
-    folders = sorted(p.name for p in labelled.iterdir() if p.is_dir())
-    if not {"overflow", "normal"} <= set(folders):
-        _say(Text.NO_CLASS_FOLDERS.format(path=labelled, found=", ".join(folders) or "none"))
-        return 2
-    ev = evaluate_bin_classifier(
-        labelled, classifier, args.out, threshold=args.threshold, progress=_Bar("bin classifier")
-    )
-    print(ev.text())
-    print(Text.FILES.format(files=", ".join(ev.files.values())))
-    return 0
