@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""Make the real bin pairs folder for `citywall eval --pairs` (see detectors/real_pairs.py for what
+the pairs are): real frames of vtest.avi and the parking-lot clip, with rubbish cut from the
+Amsterdam photos of ../shared/data/real pasted for "overflow". Nothing it writes goes into git.
+
+Usage: .venv/bin/python scripts/make_bin_pairs.py [--data ../shared/data/real] [--out build/bin_pairs]
+then:  .venv/bin/python -m app eval --pairs build/bin_pairs --split test --out build/eval
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from detectors.real_pairs import make_real_pairs  # noqa: E402
+
+VTEST = ROOT / "resources" / "demo" / "vtest.avi"
+PARKING = Path("video") / "parkinglot_overhead_intel.mp4"
+
+
+def real_data() -> Path:
+    """../shared/data/real beside the checkout (or beside the folder of worktrees)."""
+    for base in (ROOT.parent, ROOT.parent.parent):
+        if (base / "shared" / "data" / "real").is_dir():
+            return base / "shared" / "data" / "real"
+    return ROOT.parent / "shared" / "data" / "real"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", type=Path, default=real_data())
+    ap.add_argument("--vtest", type=Path, default=VTEST)
+    ap.add_argument("--out", type=Path, default=ROOT / "build" / "bin_pairs")
+    args = ap.parse_args()
+    if not (args.data / "bins" / "overflow").is_dir():
+        print(
+            f"{args.data}/bins/overflow: not found (the real photos the rubbish is cut from)", file=sys.stderr
+        )
+        return 2
+    clips = {"vtest": args.vtest, "parking": args.data / PARKING}
+    missing = [f"{k}: {v}" for k, v in clips.items() if not v.is_file()]
+    if missing:
+        print(
+            "clips not found: " + "; ".join(missing) + " (scripts/fetch_vtest.sh fetches vtest.avi)",
+            file=sys.stderr,
+        )
+        return 2
+
+    def bar(done: int, total: int) -> None:
+        print(f"\rspots {done}/{total}", end="\n" if done >= total else "", file=sys.stderr, flush=True)
+
+    counts = make_real_pairs(args.data, clips, args.out, bar)
+    print(
+        f"{args.out}: {counts['pairs']} pairs ({counts['overflow']} overflow, {counts['normal']} normal) "
+        f"at {counts['spots']} spots"
+    )
+    print((args.out / "README.txt").read_text(encoding="utf-8"), end="")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
