@@ -220,3 +220,96 @@ def test_class_names_from_the_folder_or_guessed(yolo_folder: Path, tmp_path: Pat
     assert detect_cmds._class_names(yolo_folder, None, samples) == (["0"], True)
     (tmp_path / "classes.txt").write_text("stall\ngoods\n")
     assert detect_cmds._class_names(tmp_path, None, []) == (["stall", "goods"], False)
+
+
+def test_eval_refuses_a_folder_whose_labels_it_cannot_find_and_says_where_it_looked(
+    vendor_folder: tuple[Path, list[np.ndarray | None]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Images in DIR/images, labels elsewhere: no longer precision 0, recall 0, mAP50 0 and exit 0."""
+    root, _ = vendor_folder
+    moved = tmp_path / "data"
+    (moved / "images").mkdir(parents=True)
+    (moved / "elsewhere").mkdir()
+    for p in (root / "images").iterdir():
+        (moved / "images" / p.name).write_bytes(p.read_bytes())
+    for p in (root / "labels").iterdir():
+        (moved / "elsewhere" / p.name).write_bytes(p.read_bytes())
+    out = tmp_path / "report"
+    assert run(["eval", str(MODEL), str(moved / "images"), "--out", str(out)]) == 2
+    captured = capsys.readouterr()
+    assert "none of the 8 images has a label file" in captured.err
+    assert f"  - {moved / 'images'}/ and its subfolders, beside each image (NAME.txt)" in captured.err
+    assert f"  - {moved / 'labels'}/ (the labels/ tree beside images/)" in captured.err
+    assert "--labels DIR" in captured.err and "precision" not in captured.out
+    assert not out.exists()  # nothing measured, nothing written
+    # A wrong --labels folder is one more place named; the right one measures.
+    assert run(["eval", str(MODEL), str(moved / "images"), "--labels", str(tmp_path), "--out", str(out)]) == 2
+    assert f"  - {tmp_path}/ (given with --labels)" in capsys.readouterr().err
+    assert run(["eval", str(MODEL), str(moved / "images"), "--labels", str(moved / "elsewhere")]) == 0
+    assert "precision 0.800  recall 0.667" in capsys.readouterr().out
+
+
+def test_eval_prints_the_figures_at_the_rules_threshold_and_marks_it_on_the_pr_curve(
+    vendor_folder: tuple[Path, list[np.ndarray | None]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root, stalls = vendor_folder
+    # What the rule counts at its default min_score: the shipped model's boxes at or above 0.30.
+    model = registry.load("onnx_yolo", {"model": str(MODEL), "conf": 0.30})
+    right = wrong = 0
+    for i, stall in enumerate(stalls):
+        found = model.detect(read(root / "images" / f"scene_{i}.png"))
+        labelled = VENDOR_PLAN[i][1]
+        for box in found:
+            hit = stall is not None and labelled and box_iou(stall[None], box[None, :4])[0, 0] >= 0.5
+            right, wrong = right + hit, wrong + (not hit)
+    out = tmp_path / "report"
+    assert run(["eval", str(MODEL), str(root / "images"), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert (
+        "at the rule's threshold (detection.rules.vending.min_score 0.30, its default): "
+        f"precision {right / (right + wrong):.3f}  recall {right / 6:.3f}"
+    ) in printed
+    curve = cv2.imread(str(out / "vending_yolo_pr_curve.png"))
+    assert curve is not None
+    red = (curve[..., 2] > 180) & (curve[..., 1] < 60) & (curve[..., 0] < 60)
+    assert red.sum() > 30  # the operating point and its label
+    report = json.loads((out / "vending_yolo.json").read_text(encoding="utf-8"))
+    assert report["operating"]["threshold"] == 0.3 and report["operating"]["source"] == "default"
+    # The site's min_score: nothing of this model scores 0.99.
+    site = tmp_path / "site.yaml"
+    site.write_text(
+        "site: {name: 示范区}\ndetection:\n  rules:\n    vending: {min_score: 0.99}\n"
+        "    bins: {threshold: 0.8}\ncameras: []\n",
+        encoding="utf-8",
+    )
+    assert run(["eval", str(MODEL), str(root / "images"), "--site", str(site)]) == 0
+    assert (
+        f"at the rule's threshold (detection.rules.vending.min_score 0.99, {site}): "
+        "precision 0.000  recall 0.000"
+    ) in capsys.readouterr().out
+
+
+def test_the_bin_classifier_is_measured_at_the_bin_rules_threshold(
+    bin_folders: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = tmp_path / "site.yaml"
+    site.write_text("site: {name: 示范区}\ndetection:\n  rules:\n    bins: {threshold: 0.8}\ncameras: []\n")
+    assert run(["eval", "bin_classifier", str(bin_folders), "--site", str(site)]) == 0
+    printed = capsys.readouterr().out
+    clf = BinClassifier.load(DEFAULT_CLASSIFIER)
+    full = [
+        float(clf.predict_proba(read(p))[0]) >= 0.8 for p in sorted((bin_folders / "overflow").glob("*.png"))
+    ]
+    clean = [
+        float(clf.predict_proba(read(p))[0]) < 0.8 for p in sorted((bin_folders / "normal").glob("*.png"))
+    ]
+    accuracy = (sum(full) + sum(clean)) / 12
+    assert (
+        f"at the rule's threshold (detection.rules.bins.threshold 0.80, {site}): accuracy {accuracy:.3f}"
+        in printed
+    )
+    empty = tmp_path / "empty"
+    (empty / "overflow").mkdir(parents=True)
+    (empty / "normal").mkdir()
+    assert run(["eval", "bin_classifier", str(empty)]) == 2
+    assert "no images found" in capsys.readouterr().err
