@@ -443,9 +443,7 @@ class BinMonitor:
                 refs.clear()
             if confirmed:
                 self.confirmed.add(b.id)
-            refs.append(
-                (_crop(frame, r.above).copy(), _crop(frame, r.base).copy(), _surround(frame, r))
-            )
+            refs.append((_crop(frame, r.above).copy(), _crop(frame, r.base).copy(), _surround(frame, r)))
             del refs[: max(0, len(refs) - self.options.max_references)]
 
     def has_reference(self, bin_id: str) -> bool:

@@ -39,6 +39,15 @@ Image = np.ndarray[Any, Any]
 Progress = Callable[[int, int], None]
 
 OVERFLOW = Path("bins") / "overflow"
+PARKING_CLIP = Path("video") / "parkinglot_overhead_intel.mp4"
+
+
+def find_real_data(repo: Path) -> Path | None:
+    """``../shared/data/real`` beside the checkout (or beside its folder, for a git worktree)."""
+    for base in (repo.parent, repo.parent.parent):
+        if (base / "shared" / "data" / "real" / "bins").is_dir():
+            return base / "shared" / "data" / "real"
+    return None
 
 
 @dataclass(frozen=True)

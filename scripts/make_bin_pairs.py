@@ -16,23 +16,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from detectors.real_pairs import make_real_pairs  # noqa: E402
+from detectors.real_pairs import PARKING_CLIP, find_real_data, make_real_pairs  # noqa: E402
 
 VTEST = ROOT / "resources" / "demo" / "vtest.avi"
-PARKING = Path("video") / "parkinglot_overhead_intel.mp4"
-
-
-def real_data() -> Path:
-    """../shared/data/real beside the checkout (or beside the folder of worktrees)."""
-    for base in (ROOT.parent, ROOT.parent.parent):
-        if (base / "shared" / "data" / "real").is_dir():
-            return base / "shared" / "data" / "real"
-    return ROOT.parent / "shared" / "data" / "real"
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--data", type=Path, default=real_data())
+    ap.add_argument(
+        "--data", type=Path, default=find_real_data(ROOT) or ROOT.parent / "shared" / "data" / "real"
+    )
     ap.add_argument("--vtest", type=Path, default=VTEST)
     ap.add_argument("--out", type=Path, default=ROOT / "build" / "bin_pairs")
     args = ap.parse_args()
@@ -41,7 +34,7 @@ def main() -> int:
             f"{args.data}/bins/overflow: not found (the real photos the rubbish is cut from)", file=sys.stderr
         )
         return 2
-    clips = {"vtest": args.vtest, "parking": args.data / PARKING}
+    clips = {"vtest": args.vtest, "parking": args.data / PARKING_CLIP}
     missing = [f"{k}: {v}" for k, v in clips.items() if not v.is_file()]
     if missing:
         print(
