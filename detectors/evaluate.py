@@ -454,7 +454,7 @@ def draw_score_pr_curve(
         cv2.polylines(img, [points], False, (180, 119, 31), 2, cv2.LINE_AA)
     if operating is not None:
         _mark_operating_point(img, xy, *operating, label)
-    cv2.putText(img, title, (left + 10, 28), cv2.FONT_HERSHEY_SIMPLEX, 0.5, (0, 0, 0), 1, cv2.LINE_AA)
+    cv2.putText(img, title, (left + 80, 28), cv2.FONT_HERSHEY_SIMPLEX, 0.5, (0, 0, 0), 1, cv2.LINE_AA)
     return _save_png(img, path)
 
 
