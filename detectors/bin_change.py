@@ -12,8 +12,9 @@ are left out before the regions' changed fractions are taken.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import cv2
 import numpy as np
@@ -21,6 +22,62 @@ import numpy.typing as npt
 
 U8 = npt.NDArray[Any]
 Rect = tuple[int, int, int, int]
+
+
+class Regions(Protocol):
+    """A bin's rectangles on one frame (:class:`detectors.bins.BinRegions`)."""
+
+    @property
+    def above(self) -> Rect: ...
+    @property
+    def base(self) -> Rect: ...
+    @property
+    def body(self) -> Rect: ...
+    @property
+    def surround(self) -> Rect: ...
+
+
+SURROUND_SIDE = 160  # pixels: the window around a bin is kept at most this large
+
+
+def surround_crop(frame: U8, surround: Rect) -> U8:
+    """The window around a bin, in grey and at most :data:`SURROUND_SIDE` pixels a side: all the
+    passers-by test needs, and small, since every checkpoint of the view carries it."""
+    crop = frame[surround[1] : surround[3], surround[0] : surround[2]]
+    grey = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY) if crop.ndim == 3 else crop
+    h, w = grey.shape[:2]
+    s = min(1.0, SURROUND_SIDE / max(h, w))
+    size = (max(1, round(w * s)), max(1, round(h * s)))
+    out: U8 = cv2.resize(grey, size, interpolation=cv2.INTER_AREA) if s < 1.0 else grey.copy()
+    return out
+
+
+def change_without_passers_by(
+    frame: U8,
+    regions: Regions,
+    bin_w: float,
+    bin_h: float,
+    references: Sequence[U8],
+    threshold: int,
+    shape: PassingShape | None = None,
+) -> tuple[float, float]:
+    """(above, base) changed fractions against the closest of the ``references`` (their
+    :func:`surround_crop`), passers-by left out."""
+    h, w = frame.shape[:2]
+    cur = surround_crop(frame, regions.surround)
+    sx1, sy1, sx2, sy2 = regions.surround
+    edges = (sx1 <= 0, sy1 <= 0, sx2 >= w, sy2 >= h)
+    scale = cur.shape[1] / max(1, sx2 - sx1)  # the window is kept smaller than the frame's
+    full = (sx2 - sx1, sy2 - sy1)
+    best: tuple[float, float] | None = None
+    for ref in references:
+        mask = changed_mask(cur, ref, threshold)
+        mask = without_passers_by(mask, bin_w * scale, bin_h * scale, shape or PassingShape(), edges)
+        mask = cv2.resize(mask, full, interpolation=cv2.INTER_NEAREST)
+        fa, fb = region_fractions(mask, regions.surround, regions.above, regions.base, regions.body)
+        if best is None or fa + fb < best[0] + best[1]:
+            best = (fa, fb)
+    return best if best is not None else (0.0, 0.0)
 
 
 @dataclass(frozen=True, slots=True)

@@ -282,7 +282,7 @@ def summarise(
 
 def write_pairs_report(ev: PairsEval, out_dir: Path, name: str = "bin_pairs") -> dict[str, str]:
     """JSON (every pair with its scores), the confusion matrix and the PR curve over the score."""
-    from detectors.evaluate import draw_confusion, draw_score_pr_curve
+    from detectors.eval_charts import draw_confusion, draw_score_pr_curve
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

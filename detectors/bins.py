@@ -29,6 +29,7 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field
 
+from detectors.bin_change import change_without_passers_by, surround_crop
 from detectors.types import BinRoi, Frame, SceneGeometry
 
 F32 = npt.NDArray[np.float32]
@@ -79,21 +80,6 @@ def bin_regions(b: BinRoi, width: int, height: int) -> BinRegions:
 
 def _crop(img: U8, r: tuple[int, int, int, int]) -> U8:
     return img[r[1] : r[3], r[0] : r[2]]
-
-
-SURROUND_SIDE = 160  # pixels: the window around a bin is kept at most this large
-
-
-def _surround(frame: Frame, r: BinRegions) -> U8:
-    """The window around a bin, in grey and at most :data:`SURROUND_SIDE` pixels a side: all the
-    passers-by test needs, and small, since every checkpoint of the view carries it."""
-    crop = _crop(frame, r.surround)
-    grey = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY) if crop.ndim == 3 else crop
-    h, w = grey.shape[:2]
-    s = min(1.0, SURROUND_SIDE / max(h, w))
-    size = (max(1, round(w * s)), max(1, round(h * s)))
-    out: U8 = cv2.resize(grey, size, interpolation=cv2.INTER_AREA) if s < 1.0 else grey.copy()
-    return out
 
 
 def _grey(img: U8) -> U8:
@@ -443,7 +429,9 @@ class BinMonitor:
                 refs.clear()
             if confirmed:
                 self.confirmed.add(b.id)
-            refs.append((_crop(frame, r.above).copy(), _crop(frame, r.base).copy(), _surround(frame, r)))
+            refs.append(
+                (_crop(frame, r.above).copy(), _crop(frame, r.base).copy(), surround_crop(frame, r.surround))
+            )
             del refs[: max(0, len(refs) - self.options.max_references)]
 
     def has_reference(self, bin_id: str) -> bool:
@@ -482,7 +470,10 @@ class BinMonitor:
             above = base = None
             refs = self._refs[b.id]
             if refs and o.ignore_passers_by and all(len(ref) > 2 for ref in refs):
-                above, base = self._change_without_passers_by(frame, b, r, refs)
+                bw, bh = (b.box[2] - b.box[0]) * w, (b.box[3] - b.box[1]) * h
+                above, base = change_without_passers_by(
+                    frame, r, bw, bh, [ref[2] for ref in refs], o.diff_threshold
+                )
             elif refs:
                 cur_a, cur_b = _crop(frame, r.above), _crop(frame, r.base)
                 excl = np.zeros(cur_b.shape[:2], np.uint8)
@@ -503,30 +494,6 @@ class BinMonitor:
                 score = p if p is not None else 0.0
             out[b.id] = BinObservation(b.id, above, base, p, float(score))
         return out
-
-    def _change_without_passers_by(
-        self, frame: Frame, b: BinRoi, r: BinRegions, refs: Sequence[tuple[U8, ...]]
-    ) -> tuple[float, float]:
-        """(above, base) changed fractions against the closest reference, passers-by left out."""
-        from detectors.bin_change import PassingShape, changed_mask, region_fractions, without_passers_by
-
-        h, w = frame.shape[:2]
-        bw, bh = (b.box[2] - b.box[0]) * w, (b.box[3] - b.box[1]) * h
-        cur = _surround(frame, r)
-        sx1, sy1, sx2, sy2 = r.surround
-        edges = (sx1 <= 0, sy1 <= 0, sx2 >= w, sy2 >= h)
-        best: tuple[float, float] | None = None
-        scale = cur.shape[1] / max(1, sx2 - sx1)  # the window is kept smaller than the frame's
-        full = (sx2 - sx1, sy2 - sy1)
-        for ref in refs:
-            mask = changed_mask(cur, ref[2], self.options.diff_threshold)
-            mask = without_passers_by(mask, bw * scale, bh * scale, PassingShape(), edges)
-            mask = cv2.resize(mask, full, interpolation=cv2.INTER_NEAREST)
-            fa, fb = region_fractions(mask, r.surround, r.above, r.base, r.body)
-            if best is None or fa + fb < best[0] + best[1]:
-                best = (fa, fb)
-        assert best is not None
-        return best
 
     def scores(self, observations: Mapping[str, BinObservation]) -> dict[str, float]:
         return {k: v.score for k, v in observations.items()}

@@ -357,6 +357,20 @@ def make_real_pairs(
 FIELDS = ("id", "reference", "later", "x1", "y1", "x2", "y2", "line", "label", "split", "note")
 
 
+def default_real_pairs(repo: Path, out: Path, progress: Progress | None = None) -> Path | None:
+    """The real pairs folder at ``out``, built first if it is not there yet (about 30 s); None when
+    the footage or ``../shared/data/real`` is missing (e.g. for ``bench/detect_quality.py``)."""
+    out = Path(out)
+    if (out / MANIFEST).is_file():
+        return out
+    real = find_real_data(Path(repo))
+    vtest = Path(repo) / "resources" / "demo" / "vtest.avi"
+    if real is None or not vtest.is_file() or not (real / PARKING_CLIP).is_file():
+        return None
+    make_real_pairs(real, {"vtest": vtest, "parking": real / PARKING_CLIP}, out, progress)
+    return out
+
+
 def describe(rows: Sequence[dict[str, str]], clips: dict[str, Path]) -> str:
     by = {(r["split"], r["label"]) for r in rows}
     lines = [

@@ -62,7 +62,9 @@ def register(sub: Any) -> None:
     ev.add_argument(
         "labelled", nargs="?", type=Path, metavar="LABELLED_DIR", help="YOLO folders, class folders or pairs"
     )
-    ev.add_argument("--pairs", type=Path, metavar="DIR", help="a pairs folder (pairs.csv, see the README)")
+    ev.add_argument(
+        "--pairs", type=Path, metavar="DIR", help="a pairs folder (pairs.csv; format in docs/bin-pairs.md)"
+    )
     ev.add_argument("--split", help="pairs: only the pairs of this split (the manifest's split column)")
     ev.add_argument("--out", type=Path, metavar="DIR", help="where the report and PNGs go")
     ev.add_argument(
