@@ -1180,6 +1180,8 @@ class MainWindow(QMainWindow):
             parts.append(self.overlay_feed.summary_text())
         parts.append(time.strftime("%H:%M:%S"))
         self._status.setText(" · ".join(p for p in parts if p))
+        if self.detection is not None and self.detection.service is not None:
+            self._status.setToolTip(self.overlay_feed.diagnostics_text())
         if pane._layout is not None:
             self.page_label.setText(
                 " " + translate("Main", "page {0}/{1}").format(pane.page + 1, pane.pages) + " "

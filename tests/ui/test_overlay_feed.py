@@ -182,14 +182,16 @@ def test_revisit_words_for_tiles_tree_and_status_bar(qtbot: QtBot) -> None:
     assert feed.revisit_text("cam4") == "detection off: a detector could not be loaded"
     # Cameras without zones or with detection off are not watched at all; only the moving one is paused.
     assert feed.summary_text() == (
-        "detection: 1 camera(s) checked, every 6 s, 1 paused, 2 not watched, 35 ms per check"
+        "detection: 1 camera(s) checked, every 6 s, 1 paused, 2 not watched"
     )
+    assert feed.diagnostics_text() == "detection diagnostics: 35 ms per check"  # not in the status bar
     assert revisit_text(CameraRevisit("x", True, None, None, None)) == "waiting for the first check"
     assert pause_text(Pause(PauseReason.WARMING_UP, seconds_left=5)) == "paused: warming up (5 s)"
     assert pause_text(Pause(PauseReason.NO_ZONES, preset="2")) == "not watched: no zones drawn for preset 2"
     assert pause_text(Pause(PauseReason.CAMERA_DETECTION_OFF)) == "detection off"
     Translations().set_language("zh_CN")
-    assert feed.revisit_text("cam1") == "每 6 秒巡检"
+    assert feed.revisit_text("cam1") == "每 6 秒检测一次"
+    assert feed.summary_text() == "检测：1 路，每 6 秒，1 路暂停，2 路未布控"  # full-width commas
     assert feed.revisit_text("cam2") == "暂停：转动中或不在预置位"
     assert feed.revisit_text("cam3") == "未布控：此画面未划检测区域"
     assert pause_text(Pause(PauseReason.WARMING_UP, seconds_left=5)) == "暂停：预热中（5 秒）"

@@ -257,8 +257,15 @@ class OverlayFeed(QObject):
             parts.append(translate("Detection", "{0} paused").format(paused))
         if unwatched:
             parts.append(translate("Detection", "{0} not watched").format(unwatched))
-        parts.append(translate("Detection", "{0:.0f} ms per check").format(stats.inference_ms))
-        return ", ".join(parts)
+        return translate("Detection", ", ").join(parts)
+
+    def diagnostics_text(self) -> str:
+        """What detection costs, for whoever looks after the workstation (a tooltip, not the wall)."""
+        stats = self._stats
+        if stats is None:
+            return ""
+        words = translate("Detection", "detection diagnostics: {0:.0f} ms per check")
+        return words.format(stats.inference_ms)
 
     # --- keeping the wall in step ---------------------------------------------------------------
     def tick(self) -> None:
