@@ -181,9 +181,7 @@ def test_revisit_words_for_tiles_tree_and_status_bar(qtbot: QtBot) -> None:
     assert feed.revisit_text("cam3") == "not watched: no zones drawn for this view"
     assert feed.revisit_text("cam4") == "detection off: a detector could not be loaded"
     # Cameras without zones or with detection off are not watched at all; only the moving one is paused.
-    assert feed.summary_text() == (
-        "detection: 1 camera(s) checked, every 6 s, 1 paused, 2 not watched"
-    )
+    assert feed.summary_text() == ("detection: 1 camera(s) checked, every 6 s, 1 paused, 2 not watched")
     assert feed.diagnostics_text() == "detection diagnostics: 35 ms per check"  # not in the status bar
     assert revisit_text(CameraRevisit("x", True, None, None, None)) == "waiting for the first check"
     assert pause_text(Pause(PauseReason.WARMING_UP, seconds_left=5)) == "paused: warming up (5 s)"
