@@ -231,6 +231,7 @@ class MainWindow(QMainWindow):
             "discover": self.discover_cameras,
             "edit_zones": self.edit_zones,
             "alerts": lambda: self.alerts_dock.setVisible(not self.alerts_dock.isVisible()),
+            "all_boxes": lambda: self.overlay_feed.set_show_all(not self.overlay_feed.show_all),
             "cases": self.toggle_cases,
             "new_case": self.new_case_at_selected_tile,
             "figures": self.show_figures,

@@ -160,6 +160,10 @@
         <translation>显示 / 隐藏告警</translation>
     </message>
     <message>
+        <source>All detection boxes</source>
+        <translation>全部检测框</translation>
+    </message>
+    <message>
         <source>Cases (list and detail)</source>
         <translation>案件（列表与详情）</translation>
     </message>
