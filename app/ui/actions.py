@@ -104,6 +104,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     _spec(
         "walls", QT_TRANSLATE_NOOP("Actions", "Open a wall on every other screen"), ("Ctrl+Shift+W",), WINDOWS
     ),
+    _spec("camera_list", QT_TRANSLATE_NOOP("Actions", "Show / hide the camera list"), ("F7",), WINDOWS),
+    _spec("side_panels", QT_TRANSLATE_NOOP("Actions", "Show / hide the side panels"), ("F9",), WINDOWS),
     _spec("language", QT_TRANSLATE_NOOP("Actions", "中文 / English"), ("Ctrl+L",), WINDOWS),
     _spec("operator_name", QT_TRANSLATE_NOOP("Actions", "Change of shift (who is on duty)…"), (), WINDOWS),
     _spec(

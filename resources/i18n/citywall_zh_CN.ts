@@ -192,6 +192,14 @@
         <translation>在其他各屏幕上打开视频墙</translation>
     </message>
     <message>
+        <source>Show / hide the camera list</source>
+        <translation>显示 / 隐藏摄像机列表</translation>
+    </message>
+    <message>
+        <source>Show / hide the side panels</source>
+        <translation>显示 / 隐藏侧边面板</translation>
+    </message>
+    <message>
         <source>中文 / English</source>
         <translation>中文 / English</translation>
     </message>
