@@ -11,8 +11,8 @@ A *bin* alert dismissed so is not suppressed (the bin must still be watched): th
 view becomes its clean reference instead (:func:`bin_clean_from_dismissal`).
 
 :func:`verdict_counts` counts the verdicts of stored alerts per rule and camera, with the
-false-alarm share (dismissed as 误检 or 固定设施 over all judged), for the zone editor and the
-alert history.
+false-alarm share as the figures dashboard defines it (:mod:`app.core.case_figures`), for the zone
+editor and the alert history.
 """
 
 from __future__ import annotations
@@ -185,21 +185,28 @@ def of_camera(records: Iterable[SuppressionRecord], camera_id: str) -> tuple[Sup
 # --- verdict counts --------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class VerdictCounts:
-    """The verdicts of one rule at one camera (or any sum of them)."""
+    """The verdicts of one rule at one camera (or any sum of them). The false-alarm share is the
+    figures dashboard's (:mod:`app.core.case_figures`): false alarms (误检, 固定设施, 店内经营) over
+    the judged (confirmed + false alarms + 合规经营), so one camera shows one share everywhere."""
 
     confirmed: int = 0
     false_detection: int = 0  # dismissed as 误检
     fixed_object: int = 0  # dismissed as 固定设施
-    other_dismissed: int = 0  # dismissed for another reason (店内经营, 合规, 已离开, 其他)
-    undecided: int = 0  # open, or cleared with nobody's verdict
-
-    @property
-    def judged(self) -> int:
-        return self.confirmed + self.false_detection + self.fixed_object + self.other_dismissed
+    inside_shop: int = 0  # dismissed as 店内经营 (the rule judged the scene wrong)
+    permitted: int = 0  # dismissed as 合规经营 (a right detection of something permitted)
+    unjudged: int = 0  # open, cleared with no verdict, dismissed as 已离开 or 其他
 
     @property
     def false_alarms(self) -> int:
-        return self.false_detection + self.fixed_object
+        return self.false_detection + self.fixed_object + self.inside_shop
+
+    @property
+    def judged(self) -> int:
+        return self.confirmed + self.false_alarms + self.permitted
+
+    @property
+    def raised(self) -> int:
+        return self.judged + self.unjudged
 
     @property
     def false_share(self) -> float | None:
@@ -208,28 +215,26 @@ class VerdictCounts:
 
     def __add__(self, other: VerdictCounts) -> VerdictCounts:
         return VerdictCounts(
-            self.confirmed + other.confirmed,
-            self.false_detection + other.false_detection,
-            self.fixed_object + other.fixed_object,
-            self.other_dismissed + other.other_dismissed,
-            self.undecided + other.undecided,
+            *(getattr(self, f) + getattr(other, f) for f in VerdictCounts.__dataclass_fields__)
         )
 
 
 VerdictKey = tuple[Rule, str]  # rule, camera id
+
+_BY_REASON = {
+    DismissReason.FALSE_DETECTION: "false_detection",
+    DismissReason.FIXED_OBJECT: "fixed_object",
+    DismissReason.INSIDE_SHOP: "inside_shop",
+    DismissReason.PERMITTED: "permitted",
+}
 
 
 def verdict_of(alert: Alert) -> VerdictCounts:
     """One alert's verdict as counts (exactly one field is 1)."""
     if alert.state is AlertState.CONFIRMED:
         return VerdictCounts(confirmed=1)
-    if alert.state is AlertState.DISMISSED:
-        if alert.dismiss_reason is DismissReason.FALSE_DETECTION:
-            return VerdictCounts(false_detection=1)
-        if alert.dismiss_reason is DismissReason.FIXED_OBJECT:
-            return VerdictCounts(fixed_object=1)
-        return VerdictCounts(other_dismissed=1)
-    return VerdictCounts(undecided=1)
+    field_name = _BY_REASON.get(alert.dismiss_reason) if alert.state is AlertState.DISMISSED else None  # type: ignore[arg-type]
+    return VerdictCounts(**{field_name or "unjudged": 1})
 
 
 def verdict_counts(alerts: Iterable[Alert]) -> dict[VerdictKey, VerdictCounts]:

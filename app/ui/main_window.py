@@ -43,6 +43,7 @@ from app.services.detection.service import DetectionService
 from app.services.patrol_store import PatrolStore
 from app.services.ptz_controller import PlaceChanged
 from app.services.ptz_hub import PtzHub, operator
+from app.services.suppressions import SuppressionService
 from app.services.system_events import SystemEventLog
 from app.services.view_library import ALL_CAMERAS, ViewLibrary
 from app.services.zone_store import ZoneStore
@@ -114,6 +115,7 @@ class DetectionWiring:
     service: DetectionService | None
     zones: ZoneStore | None
     bin_samples: BinSampleStore | None = None  # the site's labelled bin pictures, for retraining
+    suppressions: SuppressionService | None = None  # places dismissed as 固定设施 / 误检
 
 
 @dataclass(frozen=True)

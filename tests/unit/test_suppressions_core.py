@@ -8,6 +8,7 @@ from dataclasses import replace
 import pytest
 
 from app.core.alerts import AlertBook, Box, DismissReason, Rule
+from app.core.case_figures import Period, alert_figures
 from app.core.suppressions import (
     BadSuppression,
     SuppressionRecord,
@@ -102,24 +103,45 @@ def test_of_camera_keeps_one_camera_oldest_first() -> None:
 def test_verdict_counts_per_rule_and_camera_with_the_false_alarm_share() -> None:
     book = AlertBook()
     for n, (camera, rule) in enumerate(
-        [("cam1", Rule.VENDING)] * 5 + [("cam2", Rule.VENDING)] * 2 + [("cam1", Rule.BIN_OVERFLOW)] * 2
+        [("cam1", Rule.VENDING)] * 7 + [("cam2", Rule.VENDING)] * 2 + [("cam1", Rule.BIN_OVERFLOW)] * 2
     ):
         book.raise_alert(detected(f"a{n}", camera, zone_id=f"z{n}", rule=rule))
     book.confirm("a0", "张三", T)
     book.dismiss("a1", "张三", T, DismissReason.FALSE_DETECTION)
     book.dismiss("a2", "张三", T, DismissReason.FIXED_OBJECT)
-    book.dismiss("a3", "张三", T, DismissReason.PERMITTED)  # judged, not a false alarm
-    # a4 still open: not judged
-    book.dismiss("a5", "张三", T, DismissReason.FIXED_OBJECT)
-    book.confirm("a7", "张三", T)
+    book.dismiss("a3", "张三", T, DismissReason.PERMITTED)  # judged, a right detection
+    book.dismiss("a4", "张三", T, DismissReason.GONE)  # not judged
+    book.dismiss("a5", "张三", T, DismissReason.INSIDE_SHOP)  # the rule judged the scene wrong
+    # a6 still open: not judged
+    book.dismiss("a7", "张三", T, DismissReason.FIXED_OBJECT)
+    book.confirm("a9", "张三", T)
     counts = verdict_counts(book)
     vending1 = counts[(Rule.VENDING, "cam1")]
     assert vending1 == VerdictCounts(
-        confirmed=1, false_detection=1, fixed_object=1, other_dismissed=1, undecided=1
+        confirmed=1, false_detection=1, fixed_object=1, inside_shop=1, permitted=1, unjudged=2
     )
-    assert vending1.judged == 4 and vending1.false_share == pytest.approx(0.5)
-    assert counts[(Rule.VENDING, "cam2")].false_share == pytest.approx(1 / 1)
+    assert (vending1.judged, vending1.false_alarms, vending1.raised) == (5, 3, 7)
+    assert vending1.false_share == pytest.approx(3 / 5)
+    assert counts[(Rule.VENDING, "cam2")].false_share == pytest.approx(1.0)
     assert counts[(Rule.BIN_OVERFLOW, "cam1")].false_share == pytest.approx(0.0)
     assert list(counts) == [(Rule.BIN_OVERFLOW, "cam1"), (Rule.VENDING, "cam1"), (Rule.VENDING, "cam2")]
-    assert total(counts.values()).judged == 6
-    assert VerdictCounts(undecided=3).false_share is None
+    assert total(counts.values()).judged == 7
+    assert VerdictCounts(unjudged=3).false_share is None
+
+
+def test_the_share_is_the_figures_dashboards_for_the_same_alerts() -> None:
+    book = AlertBook()
+    reasons = [*DismissReason, None, None]
+    for n, reason in enumerate(reasons):
+        book.raise_alert(detected(f"a{n}", zone_id=f"z{n}"))
+        if reason is not None:
+            book.dismiss(f"a{n}", "张三", T, reason, "因为")
+    book.confirm(f"a{len(reasons) - 1}", "张三", T)
+    period = Period(T - 10, T + 10)
+    figures = alert_figures(book, period).by_camera["cam1"]
+    mine = verdict_counts(book)[(Rule.VENDING, "cam1")]
+    assert (mine.judged, mine.false_alarms, mine.false_share) == (
+        figures.judged,
+        figures.false_alarms,
+        figures.false_alarm_share,
+    )
