@@ -55,6 +55,7 @@ from app.ui.camera_tree import CameraTree
 from app.ui.cases.wiring import CasesHub, CaseWiring
 from app.ui.detection.alert_signals import AlertSignals
 from app.ui.detection.overlay_feed import OverlayFeed
+from app.ui.detection.suppressed_places import TaughtView, clean_zones
 from app.ui.detection.zone_editor import ZoneEditorDialog
 from app.ui.dialogs.discovery import DiscoveryDialog
 from app.ui.dialogs.shift import OPERATOR_KEY, ask_operator
@@ -679,6 +680,7 @@ class MainWindow(QMainWindow):
             place=(lambda: controller.place) if controller is not None else None,
             revisit=lambda: self.overlay_feed.revisit_text(camera_id),
             bin_samples=self.detection.bin_samples,
+            taught=self._taught_view(camera_id),
         )
         service = self.detection.service
         if service is not None:
@@ -689,6 +691,19 @@ class MainWindow(QMainWindow):
                     lambda zone: service.bins_clean(camera_id, zone.preset, [zone.id])
                 )
         dialog.exec()
+
+    def _taught_view(self, camera_id: str) -> TaughtView:
+        """What the zone editor shows of detection's learning at ``camera_id``."""
+        assert self.detection is not None
+        service, wiring = self.detection.service, self.alert_wiring
+        return TaughtView(
+            suppressions=self.detection.suppressions,
+            operator=lambda: self.operator().name,
+            tz=site_zone(wiring.timezone) if wiring is not None else None,
+            search=wiring.repository.search if wiring is not None and wiring.repository is not None else None,
+            furniture=lambda: self.overlay_feed.furniture(camera_id),
+            clean_zones=functools.partial(clean_zones, service) if service is not None else None,
+        )
 
     # --- PTZ -----------------------------------------------------------------------------------
     def _build_ptz(self, profile: Path | None) -> None:
