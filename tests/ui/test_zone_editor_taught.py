@@ -218,3 +218,15 @@ def test_the_cameras_verdict_counts_are_shown(qtbot: QtBot, tmp_path: Path, worl
     assert (
         "2 judged: 1 confirmed, 0 false detection, 1 fixed object" in text and "false-alarm share 50%" in text
     )
+
+
+def test_a_damaged_file_of_places_is_said_in_the_editor(qtbot: QtBot, tmp_path: Path, world: World) -> None:
+    world.dismiss("a1", None, DismissReason.FIXED_OBJECT)
+    path = tmp_path / "suppressions.json"
+    path.write_text(path.read_text(encoding="utf-8").replace('"box"', '"box" ]', 1), encoding="utf-8")
+    world.service = SuppressionService(SuppressionStore.open(path), world.clock)
+    dialog = editor_of(qtbot, tmp_path, world)
+    places = dialog.taught.places
+    assert places is not None
+    assert places.message.text().startswith("The file of suppressed places has a problem: ")
+    assert f"{path}:" in places.message.text() and "not valid JSON" in places.message.text()

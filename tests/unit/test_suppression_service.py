@@ -179,3 +179,19 @@ def test_end_to_end_a_dismissed_sign_board_stops_raising_and_removing_brings_it_
     service.remove(place.id, "李四")
     pipe.set_suppressions(detection.told["cam1"])
     assert len(run(pipe, 200.0)) == 1, "without the suppression it raises again"
+
+
+def test_the_composition_root_keeps_places_beside_the_zones_and_follows_the_alert_service(
+    tmp_path: Path,
+) -> None:
+    from app.main import suppressions_for
+
+    alerts, writer, _clock = alert_service()
+    service = suppressions_for(tmp_path, alerts)
+    detection = FakeDetection()
+    service.attach(detection)
+    alerts.detector_raised(detected("a1"))
+    alerts.dismiss("a1", "张三", DismissReason.FALSE_DETECTION)
+    assert [r.alert_id for r in SuppressionStore.open(tmp_path / "suppressions.json").all()] == ["a1"]
+    assert len(detection.told["cam1"]) == 1
+    assert writer.events[-1].action == "suppress"

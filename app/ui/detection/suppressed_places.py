@@ -177,6 +177,13 @@ class SuppressedPlaces(QGroupBox):
         others = [p for p in self._service.of_camera(self.camera_id) if p.preset != self.preset]
         self.places = tuple(here + others)
         self._fill(current)
+        problems = self._service.problems
+        if problems:  # a damaged file: its valid places are used, the rest is kept aside at the next save
+            self.message.setText(
+                translate("SuppressedPlaces", "The file of suppressed places has a problem: {0}").format(
+                    "; ".join(problems[:2])
+                )
+            )
 
     def places_here(self) -> tuple[SuppressionRecord, ...]:
         return tuple(p for p in self.places if p.preset == self.preset)
