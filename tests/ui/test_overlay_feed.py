@@ -279,3 +279,15 @@ def test_box_labels_follow_a_language_switch(qtbot: QtBot) -> None:
     Translations().set_language("zh_CN")
     feed.refresh()  # as the window does on a language change
     assert labels() == ["占道经营 0501", "静止物体"]
+
+
+def test_the_furniture_of_the_latest_check_is_kept_for_the_zone_editor(qtbot: QtBot) -> None:
+    feed = OverlayFeed(lambda: [], clock=Clock())
+    assert feed.furniture("cam1") == (None, ())
+    bench = OverlayBox(0.1, 0.6, 0.3, 0.9, "bench")
+    feed.handle(DetectionUpdate("cam1", "2", 1.0, (), False, furniture=(bench,)))
+    assert feed.furniture("cam1") == ("2", (bench,))
+    feed.handle(DetectionUpdate("cam1", None, 2.0, (), True))  # the camera moved: the last view's stays
+    assert feed.furniture("cam1") == ("2", (bench,))
+    feed.handle(DetectionUpdate("cam1", "3", 3.0, (), False))
+    assert feed.furniture("cam1") == ("3", ())
