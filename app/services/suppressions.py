@@ -129,6 +129,21 @@ class SuppressionService:
         for camera_id in cameras:
             self._tell_detection(camera_id)
 
+    def reload(self) -> list[str]:
+        """Read the file again (another workstation may have added or removed places); detection is
+        told the cameras whose places changed. Returns the cameras that changed."""
+        with self._lock:
+            before = self._current()
+            self._store.load()
+            after = self._current()
+        changed = sorted(
+            {r.camera_id for k, r in before.items() if after.get(k) != r}
+            | {r.camera_id for k, r in after.items() if before.get(k) != r}
+        )
+        for camera_id in changed:
+            self._changed(camera_id)
+        return changed
+
     # --- what the alert service says ------------------------------------------------------------
     def on_alert_change(self, change: AlertChange) -> None:
         """An alert changed: a teaching dismissal adds places (or cleans a bin); others do nothing."""

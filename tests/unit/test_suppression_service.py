@@ -195,3 +195,15 @@ def test_the_composition_root_keeps_places_beside_the_zones_and_follows_the_aler
     assert [r.alert_id for r in SuppressionStore.open(tmp_path / "suppressions.json").all()] == ["a1"]
     assert len(detection.told["cam1"]) == 1
     assert writer.events[-1].action == "suppress"
+
+
+def test_places_another_workstation_made_are_read_again_and_told(tmp_path: Path) -> None:
+    _alerts, _writer, _clock, detection, service = wired(tmp_path)
+    other_alerts, _w, _c, _d, _other = wired(tmp_path)  # another workstation, the same shared file
+    other_alerts.detector_raised(detected("a9", "cam3"))
+    other_alerts.dismiss("a9", "王五", DismissReason.FIXED_OBJECT)
+    assert service.of_camera("cam3") == ()
+    assert service.reload() == ["cam3"]
+    assert [r.by for r in service.of_camera("cam3")] == ["王五"]
+    assert len(detection.told["cam3"]) == 1
+    assert service.reload() == [], "nothing new: nobody is told"

@@ -145,6 +145,7 @@ class SuppressedPlaces(QGroupBox):
         self._told.connect(self._service_changed, Qt.ConnectionType.QueuedConnection)
         self._unsubscribe = service.subscribe(self._told.emit)
         self.destroyed.connect(lambda *_: self._unsubscribe())
+        service.reload()  # what other workstations dismissed meanwhile (a small file)
         self.reload()
         self.count()
         self.retranslate()
