@@ -77,6 +77,12 @@ ACTIONS: tuple[ActionSpec, ...] = (
     _spec("search", QT_TRANSLATE_NOOP("Actions", "Find a camera (name, id, grid code)"), ("Ctrl+F",), VIEWS),
     _spec("edit_zones", QT_TRANSLATE_NOOP("Actions", "Detection zones of this camera…"), ("Ctrl+D",), VIEWS),
     _spec("alerts", QT_TRANSLATE_NOOP("Actions", "Show / hide alerts"), ("Ctrl+A",), VIEWS),
+    _spec(
+        "all_boxes",
+        QT_TRANSLATE_NOOP("Actions", "All detection boxes"),
+        ("Ctrl+B",),
+        VIEWS,
+    ),
     _spec("cases", QT_TRANSLATE_NOOP("Actions", "Cases (list and detail)"), ("Ctrl+J",), VIEWS),
     _spec("figures", QT_TRANSLATE_NOOP("Actions", "Figures (考核评价)"), ("Ctrl+Shift+J",), VIEWS),
     _spec(

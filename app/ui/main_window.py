@@ -234,6 +234,7 @@ class MainWindow(QMainWindow):
             "discover": self.discover_cameras,
             "edit_zones": self.edit_zones,
             "alerts": lambda: self.alerts_dock.setVisible(not self.alerts_dock.isVisible()),
+            "all_boxes": lambda: self.overlay_feed.set_show_all(not self.overlay_feed.show_all),
             "cases": self.toggle_cases,
             "new_case": self.new_case_at_selected_tile,
             "figures": self.show_figures,
@@ -1197,6 +1198,8 @@ class MainWindow(QMainWindow):
             parts.append(self.overlay_feed.summary_text())
         parts.append(time.strftime("%H:%M:%S"))
         self._status.setText(" · ".join(p for p in parts if p))
+        if self.detection is not None and self.detection.service is not None:
+            self._status.setToolTip(self.overlay_feed.diagnostics_text())
         if pane._layout is not None:
             self.page_label.setText(
                 " " + translate("Main", "page {0}/{1}").format(pane.page + 1, pane.pages) + " "
