@@ -4315,6 +4315,10 @@ The same thing in the same place will raise alerts again.</source>
         <translation>近 {0} 天研判结果：</translation>
     </message>
     <message>
+        <source>{0}: {1}</source>
+        <translation>{0}：{1}</translation>
+    </message>
+    <message>
         <source>no alert on this camera.</source>
         <translation>本摄像机无告警。</translation>
     </message>

@@ -325,7 +325,11 @@ class SuppressedPlaces(QGroupBox):
             mine = [c for (r, _camera), c in self._counted.items() if r is rule]
             if mine:
                 counts = total(mine)
-                lines.append(f"<b>{rule_words(rule)}</b>: {verdict_line(counts)}")
+                lines.append(
+                    translate("SuppressedPlaces", "{0}: {1}").format(
+                        f"<b>{rule_words(rule)}</b>", verdict_line(counts)
+                    )
+                )
         if len(lines) == 1:
             lines.append(translate("SuppressedPlaces", "no alert on this camera."))
         self.counts.setText("<br>".join(lines))
