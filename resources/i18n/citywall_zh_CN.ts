@@ -4907,6 +4907,10 @@ The same thing in the same place will raise alerts again.</source>
         <translation>{0} — {1}</translation>
     </message>
     <message>
+        <source>; suppressed: the same thing in this place raises no alert again (removable in the camera&apos;s detection zones, Ctrl+D)</source>
+        <translation>；已加入误报屏蔽：此位置的同一物体不再报警（可在本摄像机的检测区域中解除，Ctrl+D）</translation>
+    </message>
+    <message>
         <source>{0} open · {1} not yet taken · {2} listed</source>
         <translation>未处理 {0} · 待签收 {1} · 列出 {2}</translation>
     </message>
