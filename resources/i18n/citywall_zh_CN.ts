@@ -3878,12 +3878,12 @@
         <translation>停止云台</translation>
     </message>
     <message>
-        <source>Zoom in (hold; + key)</source>
-        <translation>放大（按住；+ 键）</translation>
+        <source>Zoom in: tap for a step, hold to keep zooming (+ key)</source>
+        <translation>放大：轻按一下放大一级，按住持续放大（+ 键）</translation>
     </message>
     <message>
-        <source>Zoom out (hold; − key)</source>
-        <translation>缩小（按住；− 键）</translation>
+        <source>Zoom out: tap for a step, hold to keep zooming (− key)</source>
+        <translation>缩小：轻按一下缩小一级，按住持续缩小（− 键）</translation>
     </message>
     <message>
         <source>Hold to turn (arrow keys on the focused picture)</source>
