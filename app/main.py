@@ -42,6 +42,8 @@ from app.services.evidence_capture import EvidenceCamera, EvidenceCapture
 from app.services.patrol_store import PatrolStore
 from app.services.ptz_hub import PtzHub
 from app.services.shared_locks import LockFolder
+from app.services.suppression_store import SuppressionStore, suppression_file_beside
+from app.services.suppressions import SuppressionService
 from app.services.system_events import SystemEventLog
 from app.services.zone_store import ZoneStore, site_with_zones
 from app.ui.dialogs.discovery import site_hosts
@@ -107,6 +109,17 @@ def patrol_store_for(site: SiteConfig, data: Path, events: EventSink | None = No
 
 def zone_store_for(site: SiteConfig, data: Path, events: EventSink | None = None) -> ZoneStore:
     return ZoneStore.for_site(site, data / "zones.json", events=events)
+
+
+def suppressions_for(data: Path, alerts: AlertService, events: EventSink | None = None) -> SuppressionService:
+    """What operators' dismissals taught detection (``suppressions.json`` beside the zones): it
+    follows the alert service, and records its changes in the alerts' audit chain."""
+    store = SuppressionStore.open(suppression_file_beside(data / "zones.json"), events=events)
+    for problem in store.problems:
+        log.warning("%s", problem)
+    service = SuppressionService(store, WallClock(), record=alerts.record_event)
+    alerts.subscribe(service.on_alert_change)
+    return service
 
 
 WRITE_FAILURES = frozenset(
@@ -360,7 +373,11 @@ def run_site(
     detection = start_detection(
         site, supervisor, ptz, data, events, alerts.evidence, alerts.service.open_alerts()
     )
-    wiring = DetectionWiring(site, detection[0] if detection else None, zones, bin_samples_for(data))
+    suppressions = suppressions_for(data, alerts.service, events.publish)
+    suppressions.attach(detection[0] if detection else None)
+    wiring = DetectionWiring(
+        site, detection[0] if detection else None, zones, bin_samples_for(data), suppressions
+    )
     evidence = alert_evidence_for(site, supervisor, alerts, events) if detection is not None else None
     intake = (
         DetectionAlerts(alerts.service, detection[0], evidence.watch if evidence is not None else None)

@@ -43,6 +43,7 @@ from app.services.detection.service import DetectionService
 from app.services.patrol_store import PatrolStore
 from app.services.ptz_controller import PlaceChanged
 from app.services.ptz_hub import PtzHub, operator
+from app.services.suppressions import SuppressionService
 from app.services.system_events import SystemEventLog
 from app.services.view_library import ALL_CAMERAS, ViewLibrary
 from app.services.zone_store import ZoneStore
@@ -54,6 +55,7 @@ from app.ui.camera_tree import CameraTree
 from app.ui.cases.wiring import CasesHub, CaseWiring
 from app.ui.detection.alert_signals import AlertSignals
 from app.ui.detection.overlay_feed import OverlayFeed
+from app.ui.detection.suppressed_places import TaughtView, clean_zones
 from app.ui.detection.zone_editor import ZoneEditorDialog
 from app.ui.dialogs.discovery import DiscoveryDialog
 from app.ui.dialogs.shift import OPERATOR_KEY, ask_operator
@@ -118,6 +120,7 @@ class DetectionWiring:
     service: DetectionService | None
     zones: ZoneStore | None
     bin_samples: BinSampleStore | None = None  # the site's labelled bin pictures, for retraining
+    suppressions: SuppressionService | None = None  # places dismissed as 固定设施 / 误检
 
 
 @dataclass(frozen=True)
@@ -702,6 +705,7 @@ class MainWindow(QMainWindow):
             place=(lambda: controller.place) if controller is not None else None,
             revisit=lambda: self.overlay_feed.revisit_text(camera_id),
             bin_samples=self.detection.bin_samples,
+            taught=self._taught_view(camera_id),
         )
         service = self.detection.service
         if service is not None:
@@ -712,6 +716,19 @@ class MainWindow(QMainWindow):
                     lambda zone: service.bins_clean(camera_id, zone.preset, [zone.id])
                 )
         dialog.exec()
+
+    def _taught_view(self, camera_id: str) -> TaughtView:
+        """What the zone editor shows of detection's learning at ``camera_id``."""
+        assert self.detection is not None
+        service, wiring = self.detection.service, self.alert_wiring
+        return TaughtView(
+            suppressions=self.detection.suppressions,
+            operator=lambda: self.operator().name,
+            tz=site_zone(wiring.timezone) if wiring is not None else None,
+            search=wiring.repository.search if wiring is not None and wiring.repository is not None else None,
+            furniture=lambda: self.overlay_feed.furniture(camera_id),
+            clean_zones=functools.partial(clean_zones, service) if service is not None else None,
+        )
 
     # --- PTZ -----------------------------------------------------------------------------------
     def _build_ptz(self, profile: Path | None) -> None:

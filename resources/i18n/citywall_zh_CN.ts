@@ -4241,6 +4241,97 @@
     </message>
 </context>
 <context>
+    <name>SuppressedPlaces</name>
+    <message>
+        <source>Suppressed false alarm</source>
+        <translation>误报屏蔽</translation>
+    </message>
+    <message>
+        <source>Fixed object (found by detection)</source>
+        <translation>固定设施（检测自动识别）</translation>
+    </message>
+    <message>
+        <source>Remove suppressed place</source>
+        <translation>解除误报屏蔽</translation>
+    </message>
+    <message>
+        <source>fixed view</source>
+        <translation>枪机画面</translation>
+    </message>
+    <message>
+        <source>preset {0}</source>
+        <translation>预置位 {0}</translation>
+    </message>
+    <message>
+        <source>{0} — {1}</source>
+        <translation>{0} — {1}</translation>
+    </message>
+    <message>
+        <source>Suppressed false alarms ({0})</source>
+        <translation>误报屏蔽（{0}）</translation>
+    </message>
+    <message>
+        <source>None yet. A vending alert dismissed as false detection or fixed object is suppressed here: the same thing in the same place raises no alert again.</source>
+        <translation>暂无。占道经营告警以“误检”或“固定设施”排除后，在此加入误报屏蔽：同一位置的同一物体不再报警。</translation>
+    </message>
+    <message>
+        <source>Remove suppression (Del)…</source>
+        <translation>解除误报屏蔽（Del）…</translation>
+    </message>
+    <message>
+        <source>The file of suppressed places has a problem: {0}</source>
+        <translation>误报屏蔽文件有问题：{0}</translation>
+    </message>
+    <message>
+        <source>{0}, {1}</source>
+        <translation>{0}，{1}</translation>
+    </message>
+    <message>
+        <source>by {0} at {1}, alert {2}</source>
+        <translation>{0} 于 {1} 排除，告警 {2}</translation>
+    </message>
+    <message>
+        <source>At another preset: not drawn on this picture.</source>
+        <translation>属于其他预置位：不在本画面中显示。</translation>
+    </message>
+    <message>
+        <source>Remove the suppression “{0}” in {1}?
+
+The same thing in the same place will raise alerts again.</source>
+        <translation>解除“{1}”中的误报屏蔽“{0}”？
+
+同一位置的同一物体将再次报警。</translation>
+    </message>
+    <message>
+        <source>Removed: {0}. Detection raises it again there.</source>
+        <translation>已解除：{0}。该位置将再次报警。</translation>
+    </message>
+    <message>
+        <source>Not yet saved to the shared folder (see the system events); it is kept here and saved with the next change.</source>
+        <translation>尚未保存到共享文件夹（见系统事件）；本机已保留，下次更改时一并保存。</translation>
+    </message>
+    <message>
+        <source>Counting this camera&apos;s verdicts…</source>
+        <translation>正在统计本摄像机的研判结果…</translation>
+    </message>
+    <message>
+        <source>Verdicts could not be counted: {0}</source>
+        <translation>无法统计研判结果：{0}</translation>
+    </message>
+    <message>
+        <source>Verdicts of the last {0} days:</source>
+        <translation>近 {0} 天研判结果：</translation>
+    </message>
+    <message>
+        <source>{0}: {1}</source>
+        <translation>{0}：{1}</translation>
+    </message>
+    <message>
+        <source>no alert on this camera.</source>
+        <translation>本摄像机无告警。</translation>
+    </message>
+</context>
+<context>
     <name>SystemEvents</name>
     <message>
         <source>Camera {0} lost its picture</source>
@@ -4457,6 +4548,29 @@
     <message>
         <source>{0} open problem(s)</source>
         <translation>{0} 个未恢复的故障</translation>
+    </message>
+</context>
+<context>
+    <name>TaughtView</name>
+    <message>
+        <source>Clean now: the selected zone&apos;s reference</source>
+        <translation>立即采集所选区域的参照画面</translation>
+    </message>
+    <message>
+        <source>The zone&apos;s picture as detection sees it next becomes its reference: what stands there now is a fixed object and never raises an alert. Use it when the zone is clear of stalls.</source>
+        <translation>检测下一次看到的该区域画面将作为参照：届时在场的物体视为固定设施，不会报警。请在区域内没有摊点时使用。</translation>
+    </message>
+    <message>
+        <source>Zone {0}: its reference is taken from the next checked picture; what stands there then is treated as a fixed object.</source>
+        <translation>区域 {0}：参照画面取自下一次检查的画面；届时在场的物体视为固定设施。</translation>
+    </message>
+    <message>
+        <source>Zone {0}: detection cannot take a reference now; nothing was changed.</source>
+        <translation>区域 {0}：检测暂时无法采集参照画面，未做任何更改。</translation>
+    </message>
+    <message>
+        <source>Select a saved no-vending zone to take its reference now.</source>
+        <translation>选择一个已保存的禁止区域，即可立即采集其参照画面。</translation>
     </message>
 </context>
 <context>
@@ -4801,6 +4915,10 @@
         <translation>{0} — {1}</translation>
     </message>
     <message>
+        <source>; suppressed: the same thing in this place raises no alert again (removable in the camera&apos;s detection zones, Ctrl+D)</source>
+        <translation>；已加入误报屏蔽：此位置的同一物体不再报警（可在本摄像机的检测区域中解除，Ctrl+D）</translation>
+    </message>
+    <message>
         <source>{0} open · {1} not yet taken · {2} listed</source>
         <translation>未处理 {0} · 待签收 {1} · 列出 {2}</translation>
     </message>
@@ -5003,6 +5121,77 @@
     <message>
         <source>Shift hand-over…</source>
         <translation>交接班小结…</translation>
+    </message>
+</context>
+<context>
+    <name>Verdicts</name>
+    <message>
+        <source>No alert judged yet ({0} not judged).</source>
+        <translation>尚无已研判的告警（{0} 条未判定）。</translation>
+    </message>
+    <message>
+        <source>{0} judged: {1} confirmed, {2} false detection, {3} fixed object, {4} inside the shop, {5} permitted; false-alarm share {6}.</source>
+        <translation>已研判 {0} 条：确认属实 {1}，误检 {2}，固定设施 {3}，店内经营 {4}，合规经营 {5}；误报率 {6}。</translation>
+    </message>
+    <message>
+        <source>Rule</source>
+        <translation>规则</translation>
+    </message>
+    <message>
+        <source>Camera</source>
+        <translation>摄像机</translation>
+    </message>
+    <message>
+        <source>Judged</source>
+        <translation>已研判</translation>
+    </message>
+    <message>
+        <source>Confirmed</source>
+        <translation>确认属实</translation>
+    </message>
+    <message>
+        <source>False detection</source>
+        <translation>误检</translation>
+    </message>
+    <message>
+        <source>Fixed object</source>
+        <translation>固定设施</translation>
+    </message>
+    <message>
+        <source>Inside the shop</source>
+        <translation>店内经营</translation>
+    </message>
+    <message>
+        <source>Permitted</source>
+        <translation>合规经营</translation>
+    </message>
+    <message>
+        <source>Not judged</source>
+        <translation>未判定</translation>
+    </message>
+    <message>
+        <source>False-alarm share</source>
+        <translation>误报率</translation>
+    </message>
+    <message>
+        <source>Counting verdicts…</source>
+        <translation>正在统计研判结果…</translation>
+    </message>
+    <message>
+        <source>Each search also counts the verdicts of its alerts.</source>
+        <translation>每次查询同时统计所查告警的研判结果。</translation>
+    </message>
+    <message>
+        <source>Verdicts could not be counted: {0}</source>
+        <translation>无法统计研判结果：{0}</translation>
+    </message>
+    <message>
+        <source>Verdicts of these alerts: false-alarm share {0} ({1} of {2} judged)</source>
+        <translation>所查告警研判结果：误报率 {0}（已研判 {2} 条，其中误报 {1} 条）</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>全部</translation>
     </message>
 </context>
 <context>

@@ -301,3 +301,15 @@ def test_the_wall_shows_alerts_bins_and_watched_classes_and_the_rest_on_request(
     assert len(pane.tiles()[0].boxes) == 4
     feed.set_show_all(False)
     assert len(pane.tiles()[0].boxes) == 2
+
+
+def test_the_furniture_of_the_latest_check_is_kept_for_the_zone_editor(qtbot: QtBot) -> None:
+    feed = OverlayFeed(lambda: [], clock=Clock())
+    assert feed.furniture("cam1") == (None, ())
+    bench = OverlayBox(0.1, 0.6, 0.3, 0.9, "bench")
+    feed.handle(DetectionUpdate("cam1", "2", 1.0, (), False, furniture=(bench,)))
+    assert feed.furniture("cam1") == ("2", (bench,))
+    feed.handle(DetectionUpdate("cam1", None, 2.0, (), True))  # the camera moved: the last view's stays
+    assert feed.furniture("cam1") == ("2", (bench,))
+    feed.handle(DetectionUpdate("cam1", "3", 3.0, (), False))
+    assert feed.furniture("cam1") == ("3", ())

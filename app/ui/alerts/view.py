@@ -34,6 +34,7 @@ from app.core.alerts import (
     Rule,
     UnknownAlert,
 )
+from app.core.suppressions import records_from_dismissal
 from app.services.alerts import AlertService
 from app.ui.alerts.evidence import opener
 from app.ui.alerts.keys import BY_ID, BY_KEY
@@ -291,7 +292,16 @@ class TriageView(QWidget):
         what = alert_state_words(alert)
         if alert.state is AlertState.DISMISSED and alert.dismiss_reason is not None:
             what = translate("Triage", "{0}: {1}").format(what, reason_words(alert.dismiss_reason))
-        return translate("Triage", "{0} — {1}").format(self._camera_name(alert.camera_id), what)
+        done = translate("Triage", "{0} — {1}").format(self._camera_name(alert.camera_id), what)
+        if records_from_dismissal(
+            alert
+        ):  # the suppression service learns its boxes: say so, and where to undo it
+            done += translate(
+                "Triage",
+                "; suppressed: the same thing in this place raises no alert again (removable in the "
+                "camera's detection zones, Ctrl+D)",
+            )
+        return done
 
     def _remember_operator(self, name: str) -> None:
         if self._settings is not None:

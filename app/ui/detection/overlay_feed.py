@@ -62,6 +62,7 @@ class _Camera:
     checked_at: float = 0.0  # time.monotonic of the update the boxes came from
     alerts: dict[str, Alert] = field(default_factory=dict)  # open, by alert id
     flash_until: float = 0.0
+    furniture: tuple[str | None, tuple[OverlayBox, ...]] = (None, ())  # (preset, boxes): the zone editor's
 
 
 def class_words(name: str) -> str:
@@ -203,6 +204,8 @@ class OverlayFeed(QObject):
         ranked = sorted(update.boxes, key=lambda b: LABEL_ORDER.get(b.kind, len(LABEL_ORDER)))
         camera.found = [] if update.paused else ranked
         camera.checked_at = update.checked_at
+        if not update.paused:
+            camera.furniture = (update.preset, tuple(update.furniture))
         self._apply(update.camera_id)
 
     # --- the alert service's changes -------------------------------------------------------------
@@ -249,6 +252,11 @@ class OverlayFeed(QObject):
             label = f"{rule_words(alert.rule)} {alert.event_code}"  # on the first of its boxes
             out.extend(alert_box(b, label if i == 0 else "") for i, b in enumerate(alert.boxes))
         return out + [overlay_box(b) for b in camera.found if self._shown(b)]
+
+    def furniture(self, camera_id: str) -> tuple[str | None, tuple[OverlayBox, ...]]:
+        """The preset of the camera's latest check and what detection took for scene furniture there."""
+        camera = self._cameras.get(camera_id)
+        return camera.furniture if camera is not None else (None, ())
 
     def revisit(self, camera_id: str) -> CameraRevisit | None:
         return self._revisits.get(camera_id)
