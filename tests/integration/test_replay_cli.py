@@ -17,6 +17,7 @@ import av
 import pytest
 
 from app.cli import main
+from app.commands import replay_cmd
 from app.commands.replay_cmd import site_data_dir
 from app.demo.clips import find_vtest
 from app.demo.encode import SUB
@@ -85,8 +86,9 @@ def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, s
 
 
 def test_replay_prints_the_stalls_alert_at_its_clip_time_and_full_recall(
-    stall_clip: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    stall_clip: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(replay_cmd, "PROGRESS_EVERY_S", 0.0)  # a progress line at every frame
     site = site_yaml(tmp_path / "site.yaml", VENDING_ZONE, SHORT_RULES)
     labels = tmp_path / "labels.csv"
     labels.write_text("kind,start_s,end_s,zone\nvending,0:10,0:40,no-vending-1\n", encoding="utf-8")
@@ -100,6 +102,8 @@ def test_replay_prints_the_stalls_alert_at_its_clip_time_and_full_recall(
     assert "a check every 2 s" in out and "30 checks" in out, out
     assert "vending: event precision 1.00 (1/1 alerts" in out and "recall 1.00 (1/1 intervals found)" in out
     assert "false alerts: 0 in 0.017 camera-hours" in out
+    # progress goes to stderr (stdout keeps the alerts), with how far, how many alerts, how fast
+    assert re.search(r"^… 00:59 / 01:00 \(98 %\), 1 alert\(s\), \d+× real time$", err, re.M), err
 
 
 def test_zones_drawn_in_citywall_win_over_the_site_files(
@@ -142,6 +146,7 @@ def test_bad_input_refused_naming_what_is_wrong(
     assert code == 1 and f"{labels}:2: expected kind,start_s,end_s[,zone]" in err and out == ""
 
 
+@pytest.mark.slow
 def test_scripted_street_scene_gives_full_vending_event_recall() -> None:
     """The demo's vending scene (real vtest street, stall 15-115 s), its demo settings, one loop at
     the 2 s revisit, two sampling phases: the stall's one event is found, and nothing else raised."""
