@@ -13,7 +13,7 @@ def test_detect_quality_bench_runs_and_ends_with_result_line(tmp_path: Path) -> 
     """The shortest run: 20 s of the demo street as negative footage (no shared data: an empty
     folder) and of each vending scene from one phase: too short for any stay to be judged."""
     command = [sys.executable, str(ROOT / "bench" / "detect_quality.py"), "--seconds", "20", "--phases", "1"]
-    command += ["--data", str(tmp_path)]
+    command += ["--data", str(tmp_path), "--bin-scene"]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
     output = f"stdout:\n{done.stdout}\nstderr:\n{done.stderr}"
     assert done.returncode == 0, output
@@ -24,3 +24,4 @@ def test_detect_quality_bench_runs_and_ends_with_result_line(tmp_path: Path) -> 
     assert "vtest.avi: 0 false alert(s) in 0.006 camera-hours" in done.stdout, output
     assert "only the demo footage is replayed" in done.stdout
     assert "scene moved_on phase 0.00 s: 0/0 stays found" in done.stdout
+    assert "bin events found: 0/0" in done.stdout
