@@ -95,19 +95,21 @@ def replay(
     first_check: Callable[[Frame], None] | None = None,
     on_hit: HitCallback | None = None,
     video_s: float | None = None,
+    into: ReplayRun | None = None,
 ) -> ReplayRun:
     """Check every sample in turn; ``first_check`` sees the first frame before it is processed (the
     worker takes the bins' clean reference there); ``on_hit`` hears each raise and clear as it
-    happens. ``video_s``: the replayed length when known (else the last sample's time)."""
-    run = ReplayRun()
+    happens. ``video_s``: the replayed length when known (else the last sample's time). ``into``:
+    the run to fill as it goes (what was replayed stays there when the replay is interrupted)."""
+    run = into if into is not None else ReplayRun()
     open_: dict[tuple[str, str], Alert] = {}
-    last_t = 0.0
+    last_t = run.video_s
     for sample in samples:
         if run.checks == 0 and first_check is not None:
             first_check(sample.frame)
         result = pipeline.process(sample.frame, sample.t)
         run.checks += 1
-        last_t = sample.t
+        last_t = run.video_s = sample.t
         for hit in result.hits:
             key = (hit.rule, hit.zone_id)
             if hit.state is HitState.RAISED:

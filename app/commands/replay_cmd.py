@@ -70,6 +70,7 @@ class Text:
         "recall {recall} ({found}/{intervals} intervals found)"
     )
     UNLABELLED = "no labels (--labels FILE or --negative): alerts are listed, not judged"
+    INTERRUPTED = "interrupted at {at} of video: the figures below cover what was replayed"
     BAD_EVERY = "--every must be at least 0.1 s"
     BAD_LOOP = "--loop must be 1 or more"
 
@@ -148,7 +149,7 @@ def _run(args: argparse.Namespace, site: SiteConfig, labels: list[Interval] | No
     from app.services.detection.setup import load_detectors, pipeline_config, scene_geometry
     from detectors.clip_samples import clip_samples
     from detectors.pipeline import ScenePipeline
-    from detectors.replay import clock, replay
+    from detectors.replay import ReplayRun, clock, replay
 
     zones = _zones(args, site)
     preset_text = Text.FIXED_VIEW if args.preset is None else Text.PRESET.format(preset=args.preset)
@@ -189,17 +190,25 @@ def _run(args: argparse.Namespace, site: SiteConfig, labels: list[Interval] | No
         print(_alert_line(alert, state, looping), flush=True)
 
     began = time.perf_counter()
+    run = ReplayRun()
+    interrupted = False
     try:
         samples = clip_samples(args.file, every, loops=args.loop, size=SAMPLE_BOX, progress=progress)
         first = (lambda frame: pipe.set_bin_reference(frame)) if geometry.bins else None
-        run = replay(pipe, samples, first_check=first, on_hit=said)
+        replay(pipe, samples, first_check=first, on_hit=said, into=run)
         run.video_s = progress.last_t + 1.0 / info.fps  # as decoded (a container's length may be off)
+    except KeyboardInterrupt:  # Ctrl+C on a long clip: what was replayed is still worth reading
+        interrupted = True
+        print(Text.INTERRUPTED.format(at=clock(run.video_s)), flush=True)
     finally:
         pipe.close()
         for det in shared.values():
             det.close()
-    _summary(run, labels, args.loop, every, time.perf_counter() - began)
-    return 0
+    clip_s = run.video_s / args.loop
+    if interrupted:  # one play as the container says (what was decoded is not all of it)
+        clip_s = info.duration_s if math.isfinite(info.duration_s) and info.duration_s > 0 else run.video_s
+    _summary(run, labels, clip_s, every, time.perf_counter() - began, partial=interrupted)
+    return 130 if interrupted else 0
 
 
 def _zones(args: argparse.Namespace, site: SiteConfig) -> tuple[ZoneSpec, ...]:
@@ -256,16 +265,26 @@ def _alert_line(alert: Alert, state: HitState, looping: bool) -> str:
     )
 
 
-def _summary(run: ReplayRun, labels: list[Interval] | None, loops: int, every: float, wall: float) -> None:
+def _summary(
+    run: ReplayRun,
+    labels: list[Interval] | None,
+    clip_s: float,
+    every: float,
+    wall: float,
+    *,
+    partial: bool = False,
+) -> None:
+    """The figures of ``run`` (``clip_s``: one play of the clip; the labels repeat at that period).
+    ``partial``: the replay was interrupted: an interval it did not reach the end of is not judged."""
     from detectors.replay import clock, looped, score
 
-    length = run.video_s / loops  # one play, as decoded
+    loops = max(1, math.ceil(run.video_s / clip_s - 1e-6)) if clip_s > 0 else 1
     still = sum(a.cleared_s is None for a in run.alerts)
     if still:
         print(Text.STILL_OPEN.format(count=still))
     print(
         Text.SUMMARY.format(
-            length=clock(length),
+            length=clock(clip_s),
             loops=loops,
             video=clock(run.video_s),
             checks=run.checks,
@@ -279,7 +298,9 @@ def _summary(run: ReplayRun, labels: list[Interval] | None, loops: int, every: f
     if labels is None:
         print(Text.UNLABELLED)
         return
-    intervals = looped(labels, length, loops)
+    intervals = looped(labels, clip_s, loops)
+    if partial:
+        intervals = [i for i in intervals if i.end_s <= run.video_s]
     figures = score(run.alerts, intervals, run.video_s, slack_s=every)
     print(Text.NEGATIVE.format(false=figures.false_alerts, hours=figures.hours, rate=figures.false_per_hour))
     for kind in sorted({i.kind for i in labels}):

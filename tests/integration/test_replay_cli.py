@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import av
 import pytest
@@ -27,8 +29,9 @@ from app.services.detection.setup import pipeline_config, scene_geometry
 from app.services.zone_store import ZoneStore
 from camera_config.loader import load_site
 from camera_config.models import ZoneSpec
+from detectors import clip_samples
 from detectors.pipeline import ScenePipeline
-from detectors.replay import looped, replay, score
+from detectors.replay import Sample, looped, replay, score
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED = Path(os.environ.get("CITYWALL_SHARED_DATA", REPO.parent / "shared" / "data"))
@@ -104,6 +107,28 @@ def test_replay_prints_the_stalls_alert_at_its_clip_time_and_full_recall(
     assert "false alerts: 0 in 0.017 camera-hours" in out
     # progress goes to stderr (stdout keeps the alerts), with how far, how many alerts, how fast
     assert re.search(r"^… 00:59 / 01:00 \(98 %\), 1 alert\(s\), \d+× real time$", err, re.M), err
+
+
+def test_ctrl_c_on_a_long_clip_still_reports_what_was_replayed(
+    stall_clip: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = clip_samples.clip_samples
+
+    def interrupted_after_20(*args: Any, **kwargs: Any) -> Iterator[Sample]:
+        for n, sample in enumerate(real(*args, **kwargs)):
+            if n == 20:
+                raise KeyboardInterrupt
+            yield sample
+
+    monkeypatch.setattr(clip_samples, "clip_samples", interrupted_after_20)
+    site = site_yaml(tmp_path / "site.yaml", VENDING_ZONE, SHORT_RULES)
+    labels = tmp_path / "labels.csv"
+    labels.write_text("vending,0:10,0:30\nvending,0:35,0:50\n", encoding="utf-8")  # the second not reached
+    args = [str(site), "--camera", "cam001", "--file", str(stall_clip), "--labels", str(labels)]
+    code, out, err = run_cli([*args, "--data-dir", str(tmp_path / "data")], capsys)
+    assert code == 130, out + err
+    assert "ALERT    vending 0501" in out and "interrupted at 00:38 of video" in out, out
+    assert "20 checks" in out and "recall 1.00 (1/1 intervals found)" in out, out
 
 
 def test_zones_drawn_in_citywall_win_over_the_site_files(
