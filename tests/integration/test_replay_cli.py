@@ -150,6 +150,16 @@ def test_zones_drawn_in_citywall_win_over_the_site_files(
     assert "false alerts: 0 in" in out
 
 
+def test_zones_read_from_the_data_folder_the_wall_uses(tmp_path: Path) -> None:
+    from app.main import site_data_dir as walls
+
+    site = load_site(site_yaml(tmp_path / "site.yaml", VENDING_ZONE), resolve_secrets=False)
+    assert site_data_dir(site, tmp_path / "data") == walls(site, tmp_path / "data")
+    shared = site.site.model_copy(update={"shared_views": tmp_path / "share" / "views.json"})
+    site = site.model_copy(update={"site": shared})
+    assert site_data_dir(site, None) == walls(site, None) == tmp_path / "share"
+
+
 def test_bad_input_refused_naming_what_is_wrong(
     stall_clip: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
