@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # decoder workers re-import the entry script: keep this module light
     from camera_config.models import SiteConfig, ZoneSpec
+    from detectors.clip_samples import ClipInfo
     from detectors.replay import Alert, Interval, ReplayRun
     from detectors.types import HitState
 
@@ -145,7 +146,7 @@ def replay_command(args: argparse.Namespace) -> int:
         return _fail(str(exc))
 
 
-def _run(args: argparse.Namespace, site: SiteConfig, labels: list[Interval] | None, info: Any) -> int:
+def _run(args: argparse.Namespace, site: SiteConfig, labels: list[Interval] | None, info: ClipInfo) -> int:
     from app.services.detection.setup import load_detectors, pipeline_config, scene_geometry
     from detectors.clip_samples import clip_samples
     from detectors.pipeline import ScenePipeline
