@@ -121,13 +121,15 @@ def _box(box: tuple[float, float, float, float] | None) -> str:
 
 
 # --- bin pairs ---------------------------------------------------------------------------------------
-def bin_pair_accuracy() -> float:
+def bin_pair_accuracy(data: Path) -> float:
     """Accuracy of the full bin judgement on labelled (clean reference, later picture) pairs.
 
-    TO BE CONNECTED: the pairs evaluation (``citywall eval`` pairs mode) is being written by the
-    ``evalpairs`` work of issue 20; this returns NaN, and the RESULT line says ``nan``, until it is
-    wired in here.
+    TO BE CONNECTED: the pairs evaluation (``citywall eval`` pairs mode,
+    ``detectors.bin_pairs.evaluate_pairs`` on a folder with a ``pairs.csv``) is being written by
+    the ``evalpairs`` work of issue 20; until it is wired in here (``data``: the shared data
+    folder, where real pairs may live) this returns NaN and the RESULT line says ``nan``.
     """
+    del data  # used once connected
     return math.nan
 
 
@@ -189,7 +191,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         b_found, b_events, b_false, b_wall = scene_recall(("bin",), args.seconds, args.phases)
         print(f"bin events found: {b_found}/{b_events}; alerts outside: {b_false} ({b_wall:.0f} s)")
-    accuracy = bin_pair_accuracy()
+    accuracy = bin_pair_accuracy(args.data)
     if math.isnan(accuracy):
         print("bin pair accuracy: not measured yet (the pairs evaluation is not connected to this bench)")
     speed = total_video / total_wall if total_wall > 0 else math.nan
