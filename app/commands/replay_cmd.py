@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # decoder workers re-import the entry script: keep this modul
     from camera_config.models import SiteConfig, ZoneSpec
     from detectors.clip_samples import ClipInfo
     from detectors.replay import Alert, Interval, ReplayRun
-    from detectors.types import HitState
+    from detectors.types import HitState, Suppression
 
 PROGRESS_EVERY_S = 5.0  # wall-clock seconds between progress lines on long clips
 SAMPLE_BOX = (640, 480)  # frames are fitted into the worker's detect slots (FrameBoard's capacity)
@@ -50,6 +50,7 @@ class Text:
     PRESET = "preset {preset!r}"
     WARNING = "warning: {issue}"
     ZONES_PROBLEM = "warning: {problem}"
+    SUPPRESSED = "{count} place(s) operators dismissed on this camera count no more ({path})"
     START = (
         "replaying {file} ({width}x{height}, {fps:g} fps, {length}{loops}) on camera {camera} at {preset}: "
         "{zones}; detectors {detectors}; a check every {every:g} s"
@@ -166,6 +167,8 @@ def _run(args: argparse.Namespace, site: SiteConfig, labels: list[Interval] | No
     every = float(args.every if args.every is not None else site.detection.revisit_s)
     shared = load_detectors(config)
     pipe = ScenePipeline(geometry, config, shared)
+    suppressed = _suppressions(args, site)
+    pipe.set_suppressions(suppressed)  # what operators dismissed counts no more, as on the wall
     watched = [z for z in zones if z.preset == args.preset and z.kind in ("no_vending", "bin")]
     print(
         Text.START.format(
@@ -220,6 +223,23 @@ def _zones(args: argparse.Namespace, site: SiteConfig) -> tuple[ZoneSpec, ...]:
     for problem in store.problems:
         _err(Text.ZONES_PROBLEM.format(problem=problem))
     return store.zones(args.camera)
+
+
+def _suppressions(args: argparse.Namespace, site: SiteConfig) -> tuple[Suppression, ...]:
+    """The places operators dismissed on this camera (suppressions.json beside the zones)."""
+    from app.services.suppression_store import SuppressionStore, suppression_file_beside
+    from app.services.suppressions import detector_suppressions
+
+    path = suppression_file_beside(site_data_dir(site, args.data_dir) / "zones.json")
+    if not path.exists():
+        return ()
+    store = SuppressionStore.open(path)
+    for problem in store.problems:
+        _err(Text.ZONES_PROBLEM.format(problem=problem))
+    found = detector_suppressions(store.of_camera(args.camera), args.camera)
+    if found:
+        _err(Text.SUPPRESSED.format(count=len(found), path=path))
+    return found
 
 
 def site_data_dir(site: SiteConfig, data_dir: Path | None) -> Path:

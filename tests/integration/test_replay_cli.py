@@ -235,3 +235,31 @@ def test_real_negative_footage_raises_no_alert(
     assert code == 0, out + err
     assert "a check every 10 s" in out and " 0 alert(s)" in out, out
     assert re.search(r"false alerts: 0 in [\d.]+ camera-hours = 0.00 per camera-hour", out), out
+
+
+def test_a_place_operators_dismissed_raises_nothing_in_replay(
+    stall_clip: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Replay judges what the wall would: a suppression in the data folder applies."""
+    from app.core.alerts import DismissReason
+    from app.core.suppressions import SuppressionRecord
+    from app.services.suppression_store import SuppressionStore, suppression_file_beside
+
+    site = site_yaml(tmp_path / "site.yaml", VENDING_ZONE, SHORT_RULES)
+    data = tmp_path / "data"
+    args = [str(site), "--camera", "cam001", "--file", str(stall_clip), "--negative", "--data-dir", str(data)]
+    code, out, err = run_cli(args, capsys)
+    found = re.search(r"ALERT .* box (\d+),(\d+)-(\d+),(\d+)", out)
+    assert code == 0 and found is not None, out + err
+    x1, y1, x2, y2 = (int(v) for v in found.groups())
+    w, h = clip_samples.fit(*SUB.size, replay_cmd.SAMPLE_BOX)  # the boxes are in the fitted picture
+    config = load_site(site, resolve_secrets=False)
+    store = SuppressionStore.open(suppression_file_beside(site_data_dir(config, data) / "zones.json"))
+    box = (x1 / w, y1 / h, x2 / w, y2 / h)
+    store.add([
+        SuppressionRecord("s1", "cam001", None, "no-vending-1", "0501", box, "a1", DismissReason.FIXED_OBJECT,
+                          "张三", 0.0),
+    ])  # fmt: skip
+    code, again, err = run_cli(args, capsys)
+    assert code == 0 and found.group(0) not in again, again  # the dismissed stall raises no more
+    assert "1 place(s) operators dismissed on this camera count no more" in err
