@@ -26,6 +26,7 @@ from app.ui.runner import build_window
 from app.ui.wall.compositor import TileInfo
 from app.ui.wall.keyboard import in_wall
 from app.ui.wall.number_entry_setting import KEY as TIMEOUT_KEY
+from app.ui.wall.tour_badge import tour_text
 from camera_config.models import SiteConfig
 from tests.alert_fakes import alert_service, detected
 from tests.ptz_fakes import FakePtz
@@ -351,3 +352,16 @@ def test_f1_lists_the_ptz_keys_and_the_digit_timeout(rig: Rig) -> None:
     for word in ("云台", "归位", "缩小", "拉框", "预置位", "摇杆"):
         assert word in joined, word
     assert any("3 秒" in t for t in texts)
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        rig.win.help.show()
+        rig.win.grab().save(str(Path(SHOTS) / "wall_f1_help_zh.png"))
+        rig.win.help.hide()
+
+
+def test_the_countdown_names_a_view_when_the_tour_goes_through_views(rig: Rig) -> None:
+    assert (
+        tour_text(touring=True, paused=False, remaining_ms=11_800, mode="views") == "轮巡中 · 12 秒后换视图"
+    )
+    assert tour_text(touring=True, paused=False, remaining_ms=200, mode="pages") == "轮巡中 · 1 秒后翻页"
+    assert tour_text(touring=False, paused=False, remaining_ms=-1, mode="pages") == ""

@@ -87,8 +87,12 @@ class WallKeys(QObject):
         app = QApplication.instance()
         assert isinstance(app, QApplication)
         app.focusChanged.connect(self._focus_changed)
-        window.destroyed.connect(lambda: app.focusChanged.disconnect(self._focus_changed))
+        window.destroyed.connect(lambda: self._unhook(app))
         self._focus_changed(None, QApplication.focusWidget())
+
+    def _unhook(self, app: QApplication) -> None:
+        with contextlib.suppress(RuntimeError, TypeError):  # already gone with the window
+            app.focusChanged.disconnect(self._focus_changed)
 
     @property
     def watched(self) -> QWidget | None:
