@@ -832,6 +832,7 @@ class MainWindow(QMainWindow):
         pane.changed.connect(lambda p=pane: self._sync_boxes(p))
         pane.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
         pane.tour_requested_view.connect(lambda name, p=pane: self._set_view_on(p, name))
+        pane.tour_text_changed.connect(lambda _text: self.refresh_status_soon())  # the countdown
 
     def _pane(self) -> WallPane:
         return self._active

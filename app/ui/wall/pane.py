@@ -33,6 +33,7 @@ class WallPane(QWidget):
     changed = Signal()  # view, page, focus or tour state changed (status bar, session)
     message = Signal(str)  # a short note for the status bar
     tour_requested_view = Signal(str)  # the window knows the layouts; it switches views for the tour
+    tour_text_changed = Signal(str)  # the countdown moved on (the status bar says the same as the wall)
 
     def __init__(
         self,
@@ -254,6 +255,8 @@ class WallPane(QWidget):
 
     def _show_tour(self) -> None:
         text = self.tour_text()
+        if text != self._tour_badge.text() or self._tour_badge.isHidden() != (not text):
+            self.tour_text_changed.emit(text)
         self._tour_badge.show_text(text)
         if text and not self._tour_tick.isActive():
             self._tour_tick.start()
