@@ -52,6 +52,12 @@ ACTIONS: tuple[ActionSpec, ...] = (
         ("Ctrl+S",),
         WALL,
     ),
+    _spec(
+        "number_timeout",
+        QT_TRANSLATE_NOOP("Actions", "Time between the digits of a tile number…"),
+        (),
+        WALL,
+    ),
     _spec("layout_1", QT_TRANSLATE_NOOP("Actions", "1 tile"), ("Ctrl+1",), LAYOUTS),
     _spec("layout_4", QT_TRANSLATE_NOOP("Actions", "4 tiles"), ("Ctrl+2",), LAYOUTS),
     _spec("layout_9", QT_TRANSLATE_NOOP("Actions", "9 tiles"), ("Ctrl+3",), LAYOUTS),

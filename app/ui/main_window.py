@@ -73,6 +73,8 @@ from app.ui.voice.hub import VoiceHub
 from app.ui.voice.keys import ALERT_MENU, VOICE, voice_help_group
 from app.ui.voice.wiring import VoiceTarget, VoiceWiring
 from app.ui.wall.compositor import TileInfo, WallCompositor
+from app.ui.wall.keyboard import WallKeys
+from app.ui.wall.number_entry_setting import NumberEntrySetting
 from app.ui.wall.pane import WallPane
 from app.ui.wall_window import WallWindow
 from camera_config.models import SiteConfig
@@ -204,6 +206,10 @@ class MainWindow(QMainWindow):
         self._status_timer = QTimer(self, interval=1000)
         self._status_timer.timeout.connect(self.refresh_status)
         QApplication.instance().focusChanged.connect(self._focus_changed)  # type: ignore[union-attr]
+        self.wall_keys = WallKeys(self, self._pane)  # the wall's keys whatever control was clicked last
+        self.number_entry = NumberEntrySetting(settings, self._panes, self.statusBar().showMessage, self)
+        self.help.set_number_timeout(self.number_entry.seconds)  # F1 says how long the wall waits
+        self.number_entry.changed.connect(self.help.set_number_timeout)
         self.retranslate()
 
     # --- construction -------------------------------------------------------------------------
@@ -246,6 +252,7 @@ class MainWindow(QMainWindow):
             "figures": self.show_figures,
             "system_events": self.toggle_events,
             "help": lambda: self.help.toggle(),
+            "number_timeout": lambda: self.number_entry.ask(),
             "quit": self._quit,
         }
         for spec in ACTIONS:
@@ -448,6 +455,7 @@ class MainWindow(QMainWindow):
             part.set_running(True)
         if self.voice is not None:
             self.voice.start()
+        self.pane.setFocus(Qt.FocusReason.OtherFocusReason)  # the keyboard starts on the wall
         self.refresh_status()
 
     def stop(self) -> None:
@@ -866,9 +874,13 @@ class MainWindow(QMainWindow):
         pane.changed.connect(lambda p=pane: self._sync_boxes(p))
         pane.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
         pane.tour_requested_view.connect(lambda name, p=pane: self._set_view_on(p, name))
+        pane.tour_text_changed.connect(lambda _text: self.refresh_status_soon())  # the countdown
 
     def _pane(self) -> WallPane:
         return self._active
+
+    def _panes(self) -> list[WallPane]:
+        return [self.pane, *(w.pane for w in self.walls)]
 
     def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
         widget = new
@@ -909,6 +921,7 @@ class MainWindow(QMainWindow):
         self._focus_controls[id(wall.pane)] = FocusPtzControl(wall.pane.compositor, self.ptz_panel)
         self.walls.append(wall)
         wall.pane.set_view(self.library.all_cameras_view(), self.library.layout(self.pane.layout_.name))
+        self.number_entry.apply(wall.pane)
         wall.place_on(screen, full_screen)  # type: ignore[arg-type]
         wall.pane.start()
         return wall
@@ -1212,10 +1225,7 @@ class MainWindow(QMainWindow):
                     self._infos[pane.focused_camera].name
                 )
             )
-        if pane.tour_paused:
-            parts.append(translate("Main", "tour paused"))
-        elif pane.touring:
-            parts.append(translate("Main", "touring"))
+        parts.append(pane.tour_text())  # with its countdown
         if self.alerts is not None:
             parts.append(self.alerts.status_text())
         if self.detection is not None and self.detection.service is not None:

@@ -60,6 +60,10 @@
         <translation>抓拍选中画面（PNG，带时间）</translation>
     </message>
     <message>
+        <source>Time between the digits of a tile number…</source>
+        <translation>画面编号输入间隔…</translation>
+    </message>
+    <message>
         <source>1 tile</source>
         <translation>1 分屏</translation>
     </message>
@@ -2998,8 +3002,8 @@
         <translation>鼠标与画面编号</translation>
     </message>
     <message>
-        <source>Go to the tile with that number</source>
-        <translation>跳到该编号的画面</translation>
+        <source>Go to the tile with that number (a pause over {0} s between digits starts again)</source>
+        <translation>前往该编号的画面（两位数字之间停顿超过 {0} 秒则重新输入）</translation>
     </message>
     <message>
         <source>then</source>
@@ -3020,6 +3024,34 @@
     <message>
         <source>A tile onto another tile: swap the two</source>
         <translation>把画面拖到另一画面：两者互换</translation>
+    </message>
+    <message>
+        <source>Hold to turn / zoom in / zoom out</source>
+        <translation>按住：转动 / 放大 / 缩小</translation>
+    </message>
+    <message>
+        <source>Centre on that point / zoom into the box (drawn right to left: out)</source>
+        <translation>单击处居中 / 拉框放大框内（从右向左拉框：缩小）</translation>
+    </message>
+    <message>
+        <source>Go to a preset: in the PTZ panel&apos;s list / the joystick&apos;s buttons 1–n</source>
+        <translation>转到预置位：云台面板列表中双击 / 摇杆按键 1–n</translation>
+    </message>
+    <message>
+        <source>PTZ camera in focus</source>
+        <translation>云台摄像机（放大画面时）</translation>
+    </message>
+    <message>
+        <source>Home position</source>
+        <translation>归位（回到初始位置）</translation>
+    </message>
+    <message>
+        <source>Click</source>
+        <translation>单击</translation>
+    </message>
+    <message>
+        <source>Joystick</source>
+        <translation>摇杆</translation>
     </message>
     <message>
         <source>Esc, F1 or a click closes this help</source>
@@ -3320,6 +3352,14 @@
     <message>
         <source>touring</source>
         <translation>轮巡中</translation>
+    </message>
+    <message>
+        <source>touring · next view in {0} s</source>
+        <translation>轮巡中 · {0} 秒后换视图</translation>
+    </message>
+    <message>
+        <source>touring · next page in {0} s</source>
+        <translation>轮巡中 · {0} 秒后翻页</translation>
     </message>
     <message>
         <source>CityWall — wall {0}</source>
@@ -5508,12 +5548,34 @@ The same thing in the same place will raise alerts again.</source>
         <translation>拖入摄像机</translation>
     </message>
     <message>
-        <source>Tile {0}</source>
-        <translation>画面 {0}</translation>
-    </message>
-    <message>
         <source>There is no tile {0}</source>
         <translation>没有画面 {0}</translation>
+    </message>
+    <message>
+        <source>Go to tile: {0}_</source>
+        <translation>前往画面：{0}_</translation>
+    </message>
+    <message>
+        <source>Enter: go · Esc: cancel</source>
+        <translation>回车 前往 · Esc 取消</translation>
+    </message>
+    <message>
+        <source>{0}, {1} = “{2}”: not a number of seconds from {3} to {4}; the wall waits {5} s</source>
+        <translation>{0}，{1} = “{2}”：不是 {3} 到 {4} 之间的秒数；视频墙按 {5} 秒等待</translation>
+    </message>
+    <message>
+        <source>Tile numbers</source>
+        <translation>画面编号</translation>
+    </message>
+    <message>
+        <source>Digits typed for a tile number are kept this long after the last one (seconds);
+a longer pause starts the number again.</source>
+        <translation>输入画面编号时，最后一位数字后保留的时间（秒）；
+停顿更久则重新输入。</translation>
+    </message>
+    <message>
+        <source>Tile numbers: {0} s between digits</source>
+        <translation>画面编号：数字间隔 {0} 秒</translation>
     </message>
 </context>
 <context>

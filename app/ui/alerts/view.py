@@ -318,6 +318,14 @@ class TriageView(QWidget):
         self._update_buttons()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        if (
+            watched is self.table
+            and event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+        ):
+            if self._claims(event):
+                event.accept()  # the list's key: the wall's keys (app.ui.wall.keyboard) leave it here
+            return False
         if watched is self.table and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
             if self.strip.key(event):
                 return True
@@ -328,6 +336,15 @@ class TriageView(QWidget):
                 self.run(key_id)
                 return True
         return super().eventFilter(watched, event)
+
+    def _claims(self, event: QKeyEvent) -> bool:
+        """The keys the list answers while it has the keyboard: its letters, and while a reason or
+        minutes are asked for, the digit (or Esc) that answers."""
+        if self.strip.mode in ("reason", "minutes"):
+            return event.text().isdigit() or event.key() == Qt.Key.Key_Escape
+        if event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            return False
+        return Qt.Key(event.key()) in BY_KEY
 
     def _refresh_counts(self) -> None:
         alerts = self.model.alerts()
