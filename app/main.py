@@ -79,7 +79,11 @@ def site_ui_for(
     """What the window shows of the site: cameras in config order, the group tree."""
     return SiteUi(
         name=site.site.name,
-        cameras=[TileInfo(c.id, c.name, c.grid_code, c.group) for c in site.cameras if c.enabled],
+        cameras=[
+            TileInfo(c.id, c.name, c.grid_code, c.group, ptz=c.ptz is not None)
+            for c in site.cameras
+            if c.enabled
+        ],
         groups=[(g.id, g.name, g.parent) for g in site.groups],
         snapshot_dir=snapshots,
         site_file=site_file,

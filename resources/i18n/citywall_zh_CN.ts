@@ -4442,8 +4442,16 @@
 <context>
     <name>Tree</name>
     <message>
-        <source>Find camera: name, id or grid code</source>
-        <translation>查找监控点：名称、编号或网格码</translation>
+        <source>Find camera: name, id, grid code or pinyin (jfl)</source>
+        <translation>查找监控点：名称、编号、网格码或拼音（如 jfl）</translation>
+    </message>
+    <message>
+        <source>No match</source>
+        <translation>无匹配</translation>
+    </message>
+    <message>
+        <source>Type a name, id, grid code, pinyin or pinyin initials.</source>
+        <translation>可输入名称、编号、网格码、拼音或拼音首字母。</translation>
     </message>
     <message>
         <source>Not grouped</source>
@@ -5305,6 +5313,34 @@
     <message>
         <source>There is no tile {0}</source>
         <translation>没有画面 {0}</translation>
+    </message>
+    <message>
+        <source>Locked · {0} min</source>
+        <translation>已锁定 · {0} 分</translation>
+    </message>
+    <message>
+        <source>Locked by you · {0} min left</source>
+        <translation>已由您锁定 · 剩余 {0} 分</translation>
+    </message>
+    <message>
+        <source>Locked by {0} · {1} min left</source>
+        <translation>已由{0}锁定 · 剩余 {1} 分</translation>
+    </message>
+    <message>
+        <source>You are steering</source>
+        <translation>您正在控制</translation>
+    </message>
+    <message>
+        <source>Steering</source>
+        <translation>控制中</translation>
+    </message>
+    <message>
+        <source>{0} steering</source>
+        <translation>{0}控制中</translation>
+    </message>
+    <message>
+        <source>PTZ</source>
+        <translation>云台</translation>
     </message>
 </context>
 <context>
