@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QSettings, Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QPoint, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QImage, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -67,11 +67,13 @@ from app.ui.ptz.thumbnails import PresetThumbnails
 from app.ui.snapshot import save_snapshot
 from app.ui.store_messages import save_or_ask, save_or_warn
 from app.ui.system_events_view import StatusFaults, SystemEventsPanel
+from app.ui.tile_menu import TileFacts, tile_menu
 from app.ui.voice.hub import VoiceHub
 from app.ui.voice.keys import ALERT_MENU, VOICE, voice_help_group
 from app.ui.voice.wiring import VoiceTarget, VoiceWiring
 from app.ui.wall.compositor import TileInfo, WallCompositor
 from app.ui.wall.pane import WallPane
+from app.ui.wall.ptz_feed import PtzMarkFeed
 from app.ui.wall_window import WallWindow
 from camera_config.models import SiteConfig
 
@@ -180,6 +182,9 @@ class MainWindow(QMainWindow):
         self.patrol_store = patrol_store
         self.detection = detection
         self._build_ptz(profile)
+        self.ptz_marks = PtzMarkFeed(
+            ptz, self._compositors, self.operator, self
+        )  # who has a PTZ camera, on its tiles
         self._build_detection()
 
         self.actions_by_id: dict[str, QAction] = {}
@@ -416,7 +421,7 @@ class MainWindow(QMainWindow):
             self.joystick.start()
         self._status_timer.start()
         self._ptz_timer.start()
-        for part in (self.tree, self.ptz_panel, self.overlay_feed, self.events_panel):
+        for part in (self.tree, self.ptz_panel, self.overlay_feed, self.events_panel, self.ptz_marks):
             part.set_running(True)
         if self.voice is not None:
             self.voice.start()
@@ -433,7 +438,7 @@ class MainWindow(QMainWindow):
         if self.alert_signals is not None:
             self.alert_signals.close()
         self._ptz_timer.stop()
-        for part in (self.tree, self.ptz_panel, self.overlay_feed, self.events_panel):
+        for part in (self.tree, self.ptz_panel, self.overlay_feed, self.events_panel, self.ptz_marks):
             part.set_running(False)  # (the PTZ panel stops a move in progress)
         for wall in list(self.walls):
             wall.close()
@@ -824,6 +829,42 @@ class MainWindow(QMainWindow):
         pane.changed.connect(lambda p=pane: self._sync_boxes(p))
         pane.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
         pane.tour_requested_view.connect(lambda name, p=pane: self._set_view_on(p, name))
+        pane.compositor.context_requested.connect(lambda index, at, p=pane: self.show_tile_menu(p, index, at))
+
+    def show_tile_menu(self, pane: WallPane, index: int, at: QPoint) -> QMenu:
+        """The right-click menu of tile ``index`` (selected already): the wall's own actions."""
+        self._active = pane
+        tiles = pane.compositor.tiles()
+        info = tiles[index].info if 0 <= index < len(tiles) else None
+        facts = TileFacts(info is not None, info is not None and info.ptz, pane.focused_camera is not None,
+                          self.detection is not None)  # fmt: skip
+        handlers: dict[str, Callable[[], None]] = {
+            "focus": pane.focus_selected,
+            "unfocus": pane.unfocus,
+            "snapshot": self.snapshot_selected,
+            "ptz": lambda: self._steer(pane),
+            "edit_zones": self.edit_zones,
+            "clear_tile": pane.clear_selected,
+        }
+        if info is not None:
+            handlers["open_window"] = lambda: self._open_camera_window(info.camera_id)
+        self.tile_menu = tile_menu(self, facts, handlers)
+        self.tile_menu.popup(at)
+        return self.tile_menu
+
+    def _steer(self, pane: WallPane) -> None:
+        """PTZ from the menu: the camera alone on the wall, the PTZ panel shown, the keys on the wall."""
+        if pane.focused_camera is None:
+            pane.focus_selected()
+        self.ptz_dock.show()
+        self.ptz_dock.raise_()
+        pane.compositor.setFocus()  # arrows and +/- steer the focused camera
+
+    def _open_camera_window(self, camera_id: str) -> None:
+        """A camera in a window of its own (beside the wall, on this screen), on its main stream."""
+        wall = self._open_wall(self.screen(), full_screen=False)
+        wall.resize(960, 600)
+        wall.pane.focus_camera(camera_id)
 
     def _pane(self) -> WallPane:
         return self._active

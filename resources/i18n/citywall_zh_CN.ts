@@ -4440,6 +4440,37 @@
     </message>
 </context>
 <context>
+    <name>TileMenu</name>
+    <message>
+        <source>Enlarge (main stream)</source>
+        <translation>放大查看</translation>
+    </message>
+    <message>
+        <source>Back to the wall</source>
+        <translation>返回视频墙</translation>
+    </message>
+    <message>
+        <source>Snapshot</source>
+        <translation>抓拍</translation>
+    </message>
+    <message>
+        <source>PTZ control</source>
+        <translation>云台控制</translation>
+    </message>
+    <message>
+        <source>Draw zones…</source>
+        <translation>划定区域…</translation>
+    </message>
+    <message>
+        <source>Remove from view</source>
+        <translation>移出画面</translation>
+    </message>
+    <message>
+        <source>Open in a new window</source>
+        <translation>在新窗口打开</translation>
+    </message>
+</context>
+<context>
     <name>Tree</name>
     <message>
         <source>Find camera: name, id, grid code or pinyin (jfl)</source>
