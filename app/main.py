@@ -6,7 +6,7 @@ import logging
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import platformdirs
@@ -39,6 +39,7 @@ from app.services.detection.saved_views import SavedViews
 from app.services.detection.service import DetectionService
 from app.services.disk_watch import DiskWatch
 from app.services.evidence_capture import EvidenceCamera, EvidenceCapture
+from app.services.main_stills import MainStills
 from app.services.patrol_store import PatrolStore
 from app.services.ptz_hub import PtzHub
 from app.services.shared_locks import LockFolder
@@ -86,6 +87,7 @@ def site_ui_for(
         ],
         groups=[(g.id, g.name, g.parent) for g in site.groups],
         snapshot_dir=snapshots,
+        timezone=site.site.timezone,
         site_file=site_file,
         known_hosts=frozenset(site_hosts(site)),
         discovery_target=discovery_target,
@@ -335,6 +337,8 @@ def run_site(
     resolver = stream_resolver(site)
     supervisor = build_supervisor(site, resolver, events.publish)
     retry = StreamRetry(site, supervisor, resolver)
+    stills = MainStills(supervisor.specs)  # 抓拍 at full resolution, from the main stream
+    site_ui = replace(site_ui, stills=stills.take)
     store = patrol_store_for(site, data, events.publish)
     for problem in store.problems:
         log.warning("%s", problem)
@@ -406,6 +410,7 @@ def run_site(
     finally:
         guard.stop()
         retry.stop()
+        stills.close()
         if intake is not None:
             intake.close()
         if evidence is not None:

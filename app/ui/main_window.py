@@ -64,7 +64,7 @@ from app.ui.ptz.joystick import JoystickInput
 from app.ui.ptz.panel import PtzPanel
 from app.ui.ptz.patrol_editor import PatrolEditorDialog
 from app.ui.ptz.thumbnails import PresetThumbnails
-from app.ui.snapshot import save_snapshot
+from app.ui.snapshot_taker import SnapshotNotice, SnapshotResult, SnapshotTaker, StillSource
 from app.ui.store_messages import save_or_ask, save_or_warn
 from app.ui.system_events_view import StatusFaults, SystemEventsPanel
 from app.ui.tile_menu import TileFacts, tile_menu
@@ -106,6 +106,8 @@ class SiteUi:
     site_file: Path | None = None  # where found cameras are added (None: read-only, e.g. the demo)
     known_hosts: frozenset[str] = frozenset()  # cameras already in the site, for discovery
     discovery_target: tuple[str, int] | None = None  # None: the WS-Discovery multicast group
+    timezone: str = ""  # the site's (snapshot names and captions); "": this machine's
+    stills: StillSource | None = None  # main-stream pictures for snapshots (None: the tile's picture)
 
 
 @dataclass(frozen=True)
@@ -197,6 +199,12 @@ class MainWindow(QMainWindow):
         self._status = QLabel(self)
         # No stretch: a stretched permanent widget takes the whole bar and hides every message.
         self.statusBar().addPermanentWidget(self._status)
+        zone = site_zone(site.timezone) if site.timezone else None
+        self.snapshots = SnapshotTaker(site.snapshot_dir, site.name, zone, site.stills, self)
+        self.snapshot_notice = SnapshotNotice(self)  # permanent: a status message must not hide it
+        self.statusBar().insertPermanentWidget(0, self.snapshot_notice)
+        self.snapshots.started.connect(self.snapshot_notice.show_taking)
+        self.snapshots.done.connect(self._snapshot_done)
         self._status_soon = QTimer(self, singleShot=True, interval=STATUS_COALESCE_MS)
         self._status_soon.timeout.connect(self.refresh_status)
         self._status_timer = QTimer(self, interval=1000)
@@ -341,6 +349,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(translate("Main", "CityWall — {0}").format(self._site.name))
         self.tree_dock.setWindowTitle(translate("Main", "Cameras"))
         self.ptz_dock.setWindowTitle(translate("Main", "PTZ"))
+        if hasattr(self, "snapshot_notice"):
+            self.snapshot_notice.retranslate()
         self.alerts_dock.setWindowTitle(translate("Main", "Alerts"))
         self.events_dock.setWindowTitle(translate("Main", "System events"))
         self.events_panel.retranslate()
@@ -433,6 +443,7 @@ class MainWindow(QMainWindow):
         if self.voice is not None:
             self.voice.shutdown()
         self._status_timer.stop()
+        self.snapshots.close()
         self._detect_timer.stop()
         self._alert_timer.stop()
         if self.alert_signals is not None:
@@ -1167,20 +1178,24 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(why, 8000)
 
     def snapshot_selected(self) -> None:
+        """抓拍 of the selected tile's camera: its main stream at full resolution, taken off the GUI
+        thread; the tile's picture (copied now) stands in when the main stream gives none."""
         compositor = self._pane().compositor
-        tile = compositor.still_frame(compositor.selected)
-        if tile is None:
+        tiles, index = compositor.tiles(), compositor.selected
+        info = tiles[index].info if 0 <= index < len(tiles) else None
+        if info is None:
             self.statusBar().showMessage(translate("Main", "Select a tile with a picture first"), 5000)
             return
-        try:
-            path = save_snapshot(tile, self._site.snapshot_dir, self._site.name)
-        except OSError as exc:
-            folder = self._site.snapshot_dir
-            self.events.report(SystemEventKind.SNAPSHOT_NOT_SAVED, subject=str(folder), detail=str(exc))
-            self.events_panel.poll()
-            return
-        self.events.report(SystemEventKind.SNAPSHOT_SAVED, subject=str(path))
-        self.events_panel.poll()  # said now, not at the next tick
+        self.snapshots.take(info, compositor.still_frame(index))
+
+    def _snapshot_done(self, result: SnapshotResult) -> None:
+        if result.path is None:
+            folder = str(self._site.snapshot_dir)
+            self.events.report(SystemEventKind.SNAPSHOT_NOT_SAVED, subject=folder, detail=result.why)
+        else:
+            self.events.report(SystemEventKind.SNAPSHOT_SAVED, subject=str(result.path), detail=result.why)
+        self.events_panel.poll()  # in the list now, not at the next tick
+        self.snapshot_notice.show_result(result)
 
     def counts(self) -> dict[StreamState, int]:
         counts: dict[StreamState, int] = {}

@@ -4053,6 +4053,34 @@
         <source>Snapshot not saved in {0}: {1}</source>
         <translation>抓拍未能保存到 {0}：{1}</translation>
     </message>
+    <message>
+        <source>no main stream here</source>
+        <translation>本机未接入主码流</translation>
+    </message>
+    <message>
+        <source>Snapshot not saved: no picture from {0} ({1})</source>
+        <translation>抓拍未保存：{0} 没有画面（{1}）</translation>
+    </message>
+    <message>
+        <source>Open folder</source>
+        <translation>打开文件夹</translation>
+    </message>
+    <message>
+        <source>Taking a snapshot of {0} (main stream)…</source>
+        <translation>正在抓拍 {0}（主码流）…</translation>
+    </message>
+    <message>
+        <source>Snapshot taken: {0}</source>
+        <translation>已抓拍：{0}</translation>
+    </message>
+    <message>
+        <source>Snapshot taken (tile picture, main stream unavailable): {0}</source>
+        <translation>已抓拍（画面截图，主码流未取到）：{0}</translation>
+    </message>
+    <message>
+        <source>{0}, {1} pixels</source>
+        <translation>{0}，{1} 像素</translation>
+    </message>
 </context>
 <context>
     <name>Stores</name>
@@ -4474,7 +4502,7 @@
     <name>Tree</name>
     <message>
         <source>Find camera: name, id, grid code or pinyin (jfl)</source>
-        <translation>查找监控点：名称、编号、网格码或拼音（如 jfl）</translation>
+        <translation>查找：名称、编号、网格码、拼音或首字母</translation>
     </message>
     <message>
         <source>No match</source>
