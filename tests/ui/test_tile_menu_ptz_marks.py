@@ -216,6 +216,10 @@ def test_ptz_control_is_offered_for_ptz_cameras_only_and_steers_from_the_wall(
     assert window.ptz_panel.controller.id == "cam003"  # type: ignore[union-attr]
     assert window.ptz_dock.isVisible()
     assert window.pane.compositor.hasFocus()  # the arrows and +/- reach the camera at once
+    qtbot.waitUntil(lambda: window.pane.compositor.tiles()[0].target is not None)
+    menu = open_menu(window, 0)  # right click on the steered picture: the menu, not a move
+    assert entry(menu, "unfocus").isEnabled() and entry(menu, "ptz").isEnabled()
+    menu.close()
 
 
 def test_draw_zones_opens_the_zone_editor_of_that_camera(
