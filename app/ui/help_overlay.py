@@ -136,7 +136,7 @@ def _line(m: _Metrics) -> int:
 def _row_height(label: QFont, text: str, width: int, line: int, px: int) -> int | None:
     """Height of one row whose label wraps in ``width``; None if a word does not fit."""
     box = QFontMetrics(label).boundingRect(QRect(0, 0, width, 10_000), Qt.TextFlag.TextWordWrap, text)
-    return None if box.width() > width else max(line, box.height()) + px // 2
+    return None if box.width() > width else max(line, box.height()) + px // 3
 
 
 def _arrange(groups: list[HelpGroup], width: int, height: int, px: int, ncols: int) -> _Metrics | None:
@@ -331,7 +331,7 @@ class HelpOverlay(QWidget):
             pad = px * 2
             title_h = QFontMetrics(_font(round(px * 1.5), bold=True)).height()
             width, height = panel.width() - 2 * pad, panel.height() - 2 * pad - title_h - px * 2
-            for ncols in (3, 2, 4, 1):
+            for ncols in (3, 2, 4, 5, 1):
                 metrics = _arrange(self._groups, width, height, px, ncols)
                 if metrics is not None:
                     return metrics

@@ -83,6 +83,10 @@ DETECTION_POLL_MS = 200  # detection results and alerts reach the wall within th
 PTZ_TICK_MS = 50  # PTZ status polls, dwell timers and listeners run from this timer
 WALL_SHARE = 0.6  # below this share of a narrow window's width, the side docks give way to the wall
 DOCK_FLOOR = 200  # px: narrower, the camera tree's names are cut to a few characters
+COMPACT_HEIGHT = 900  # px: a lower window puts the PTZ panel in a tab beside the alerts
+# side panels can be moved and closed (F7 and F9 bring them back)
+_DOCK = QDockWidget.DockWidgetFeature
+COLLAPSIBLE = _DOCK.DockWidgetMovable | _DOCK.DockWidgetClosable
 
 # Short words for toolbar buttons (menus and tooltips use the full action text).
 TOOLBAR_TEXT = {
@@ -176,7 +180,7 @@ class MainWindow(QMainWindow):
         self.tree_dock = QDockWidget(self)
         self.tree_dock.setObjectName("cameraTree")
         self.tree_dock.setWidget(self.tree)
-        self.tree_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.tree_dock.setFeatures(COLLAPSIBLE)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.tree_dock)
         self.resizeDocks([self.tree_dock], [280], Qt.Orientation.Horizontal)
 
@@ -238,12 +242,15 @@ class MainWindow(QMainWindow):
             "search": self._search,
             "full_screen": self._toggle_full_screen,
             "wall_only": lambda: self.set_wall_only(not self.wall_only),
+            "camera_list": lambda: self.tree_dock.setVisible(not self.tree_dock.isVisible()),
+            "side_panels": lambda: self.set_side_panels(not self.side_panels_visible()),
             "walls": self.open_walls_on_other_screens,
             "language": self.toggle_language,
             "operator_name": self.set_operator_name,
             "discover": self.discover_cameras,
             "edit_zones": self.edit_zones,
             "alerts": lambda: self.alerts_dock.setVisible(not self.alerts_dock.isVisible()),
+            "all_boxes": lambda: self.overlay_feed.set_show_all(not self.overlay_feed.show_all),
             "cases": self.toggle_cases,
             "new_case": self.new_case_at_selected_tile,
             "figures": self.show_figures,
@@ -391,6 +398,24 @@ class MainWindow(QMainWindow):
         # Once the layout has placed the docks at the new size; never for a window deleted meanwhile.
         QTimer.singleShot(0, self, self.fit_docks)
 
+    def fit_screen(self, width: int, height: int) -> None:
+        """A window of ``width`` × ``height``: below COMPACT_HEIGHT the PTZ panel shares a tab
+        with the alerts instead of standing above them (stacked, their minimum heights kept a
+        1366×768 window 853 px tall), and the window is sized again."""
+        if height < COMPACT_HEIGHT and self.ptz_dock not in self.tabifiedDockWidgets(self.alerts_dock):
+            self.tabifyDockWidget(self.alerts_dock, self.ptz_dock)
+            self.alerts_dock.raise_()
+        self.resize(width, height)
+
+    def set_side_panels(self, visible: bool) -> None:
+        """Show or hide the right-hand panels (PTZ, alerts, system events): more room for the wall."""
+        self.ptz_dock.setVisible(visible and self.ptz is not None and bool(self.ptz.controllers))
+        self.alerts_dock.setVisible(visible and self.alerts is not None)
+        self.events_dock.setVisible(visible)
+
+    def side_panels_visible(self) -> bool:
+        return any(d.isVisible() for d in (self.ptz_dock, self.alerts_dock, self.events_dock))
+
     def fit_docks(self) -> None:
         """Narrow the side docks in proportion when the wall gets less than WALL_SHARE of the
         window (a 1024-px screen left the wall 395 px between a 280-px tree and a 340-px PTZ
@@ -516,7 +541,7 @@ class MainWindow(QMainWindow):
         self.overlay_feed.revisit_changed.connect(lambda _camera: self.tree.refresh_states(force=True))
         self.alerts_dock = QDockWidget(self)
         self.alerts_dock.setObjectName("alerts")
-        self.alerts_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.alerts_dock.setFeatures(COLLAPSIBLE)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.alerts_dock)
         self.alerts: AlertsWorkspace | None = None
         self.alert_signals: AlertSignals | None = None
@@ -566,7 +591,7 @@ class MainWindow(QMainWindow):
         self.events_dock = QDockWidget(self)
         self.events_dock.setObjectName("systemEvents")
         self.events_dock.setWidget(self.events_panel)
-        self.events_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.events_dock.setFeatures(COLLAPSIBLE)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.events_dock)
         if self.alerts_dock.isVisibleTo(self):
             self.tabifyDockWidget(self.alerts_dock, self.events_dock)
@@ -726,7 +751,7 @@ class MainWindow(QMainWindow):
         )
         self.thumbnails.changed.append(lambda _camera, _token: self.ptz_panel.refresh_thumbnails())
         self.ptz_dock.setWidget(self.ptz_panel)
-        self.ptz_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.ptz_dock.setFeatures(COLLAPSIBLE)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.ptz_dock)
         self._focus_controls: dict[int, FocusPtzControl] = {}
         self._focus_controls[id(self.pane)] = FocusPtzControl(self.pane.compositor, self.ptz_panel)
@@ -1236,6 +1261,8 @@ class MainWindow(QMainWindow):
             parts.append(self.overlay_feed.summary_text())
         parts.append(time.strftime("%H:%M:%S"))
         self._status.setText(" · ".join(p for p in parts if p))
+        if self.detection is not None and self.detection.service is not None:
+            self._status.setToolTip(self.overlay_feed.diagnostics_text())
         if pane._layout is not None:
             self.page_label.setText(
                 " " + translate("Main", "page {0}/{1}").format(pane.page + 1, pane.pages) + " "

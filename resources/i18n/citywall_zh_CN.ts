@@ -149,15 +149,19 @@
     </message>
     <message>
         <source>Find a camera (name, id, grid code)</source>
-        <translation>查找监控点（名称、编号、网格码）</translation>
+        <translation>查找摄像机（名称、编号、网格码）</translation>
     </message>
     <message>
         <source>Detection zones of this camera…</source>
-        <translation>本监控点的检测区域…</translation>
+        <translation>本摄像机的检测区域…</translation>
     </message>
     <message>
         <source>Show / hide alerts</source>
         <translation>显示 / 隐藏告警</translation>
+    </message>
+    <message>
+        <source>All detection boxes</source>
+        <translation>全部检测框</translation>
     </message>
     <message>
         <source>Cases (list and detail)</source>
@@ -186,6 +190,14 @@
     <message>
         <source>Open a wall on every other screen</source>
         <translation>在其他各屏幕上打开视频墙</translation>
+    </message>
+    <message>
+        <source>Show / hide the camera list</source>
+        <translation>显示 / 隐藏摄像机列表</translation>
+    </message>
+    <message>
+        <source>Show / hide the side panels</source>
+        <translation>显示 / 隐藏侧边面板</translation>
     </message>
     <message>
         <source>中文 / English</source>
@@ -248,7 +260,7 @@
     <name>BinLabels</name>
     <message>
         <source>Teach the bin detector</source>
-        <translation>教垃圾桶识别</translation>
+        <translation>样本标注</translation>
     </message>
     <message>
         <source>Select a bin and say what it looks like now (clean: detection also judges the bin against this view from now on). With a few pictures of each, retrain: the bin detector then knows this site&apos;s bins.</source>
@@ -256,11 +268,11 @@
     </message>
     <message>
         <source>&amp;Overflowing now</source>
-        <translation>现在满溢(&amp;O)</translation>
+        <translation>标记为满溢(&amp;O)</translation>
     </message>
     <message>
         <source>C&amp;lean now</source>
-        <translation>现在正常(&amp;L)</translation>
+        <translation>标记为正常(&amp;L)</translation>
     </message>
     <message>
         <source>Re&amp;train bin detector</source>
@@ -1285,11 +1297,11 @@
     <name>Detection</name>
     <message>
         <source>waiting for the first check</source>
-        <translation>等待首次巡检</translation>
+        <translation>等待首次检测</translation>
     </message>
     <message>
         <source>checked every {0} s</source>
-        <translation>每 {0} 秒巡检</translation>
+        <translation>每 {0} 秒检测一次</translation>
     </message>
     <message>
         <source>paused: moving or off preset</source>
@@ -1356,6 +1368,14 @@
         <translation>未布控：预置位 {0} 未划检测区域</translation>
     </message>
     <message>
+        <source>, </source>
+        <translation>，</translation>
+    </message>
+    <message>
+        <source>detection diagnostics: {0:.0f} ms per check</source>
+        <translation>检测诊断：每次检测 {0:.0f} 毫秒</translation>
+    </message>
+    <message>
         <source>paused: no picture</source>
         <translation>暂停：无画面</translation>
     </message>
@@ -1369,7 +1389,7 @@
     </message>
     <message>
         <source>detection: {0} camera(s) checked</source>
-        <translation>检测：{0} 路在巡检</translation>
+        <translation>检测：{0} 路</translation>
     </message>
     <message>
         <source>every {0} s</source>
@@ -1382,10 +1402,6 @@
     <message>
         <source>{0} not watched</source>
         <translation>{0} 路未布控</translation>
-    </message>
-    <message>
-        <source>{0:.0f} ms per check</source>
-        <translation>每次 {0:.0f} 毫秒</translation>
     </message>
 </context>
 <context>
@@ -1629,6 +1645,10 @@
         <translation>请先检查这些摄像机的登录：{0}</translation>
     </message>
     <message>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
         <source>Camera id “{0}”: use 1-64 letters A-Z, digits, _ . -, starting with a letter or digit.</source>
         <translation>摄像机编号“{0}”：请用 1-64 个字母 A-Z、数字或 _ . -，并以字母或数字开头。</translation>
     </message>
@@ -1696,7 +1716,7 @@
     </message>
     <message>
         <source>Answered the search without an http address to reach it at</source>
-        <translation>对搜索的应答中没有可访问的 http 地址</translation>
+        <translation>对搜索的应答中没有可访问的 HTTP 地址</translation>
     </message>
     <message>
         <source>Answer does not follow WS-Discovery; the camera is listed anyway</source>
@@ -1847,7 +1867,7 @@
     </message>
     <message>
         <source>WAV audio (*.wav)</source>
-        <translation>WAV 音频（*.wav）</translation>
+        <translation>WAV 音频 (*.wav)</translation>
     </message>
     <message>
         <source>Saving to {0} …</source>
@@ -2108,7 +2128,7 @@
     </message>
     <message>
         <source>Cannot write {0}: no font with Chinese characters was found (install fonts-wqy-microhei).</source>
-        <translation>无法写入 {0}：本机没有可显示中文的字体（请安装 fonts-wqy-microhei）。</translation>
+        <translation>无法写入 {0}：本机没有可显示中文的字体，请联系系统管理员安装中文字体。</translation>
     </message>
     <message>
         <source>Cannot write {0}: {1}.</source>
@@ -2995,7 +3015,7 @@
     </message>
     <message>
         <source>A camera from the tree onto a tile: show it there</source>
-        <translation>把监控点拖到画面：在此播放</translation>
+        <translation>把摄像机拖到画面：在此播放</translation>
     </message>
     <message>
         <source>A tile onto another tile: swap the two</source>
@@ -3010,7 +3030,7 @@
     <name>Joystick</name>
     <message>
         <source>USB joystick: not available (pygame is not installed; install CityWall with the “joystick” extra).</source>
-        <translation>USB 摇杆不可用（未安装 pygame；请安装 CityWall 的“joystick”扩展）。</translation>
+        <translation>USB 摇杆不可用：本机未安装摇杆支持组件，请联系系统管理员。</translation>
     </message>
     <message>
         <source>USB joystick: not available ({0}).</source>
@@ -3171,7 +3191,7 @@
     </message>
     <message>
         <source>Cameras</source>
-        <translation>监控点</translation>
+        <translation>摄像机</translation>
     </message>
     <message>
         <source>PTZ</source>
@@ -3207,7 +3227,7 @@
     </message>
     <message>
         <source>Select a camera first</source>
-        <translation>请先选择一个监控点</translation>
+        <translation>请先选择一台摄像机</translation>
     </message>
     <message>
         <source>Joystick connected: {0}</source>
@@ -3223,7 +3243,7 @@
     </message>
     <message>
         <source>Operator</source>
-        <translation>值班员</translation>
+        <translation>座席员</translation>
     </message>
     <message>
         <source>No other screen to put a wall on</source>
@@ -3231,7 +3251,7 @@
     </message>
     <message>
         <source>All cameras</source>
-        <translation>全部监控点</translation>
+        <translation>全部摄像机</translation>
     </message>
     <message>
         <source>{0} (shared)</source>
@@ -3783,11 +3803,11 @@
     </message>
     <message>
         <source>locked by {0} for {1} min</source>
-        <translation>{0} 锁定，剩余 {1} 分钟</translation>
+        <translation>已由{0}锁定，剩余 {1} 分钟</translation>
     </message>
     <message>
         <source>controlled by {0}</source>
-        <translation>{0} 控制中</translation>
+        <translation>由{0}控制</translation>
     </message>
     <message>
         <source>free</source>
@@ -3866,12 +3886,12 @@
         <translation>停止云台</translation>
     </message>
     <message>
-        <source>Zoom in (hold; + key)</source>
-        <translation>放大（按住；+ 键）</translation>
+        <source>Zoom in: tap for a step, hold to keep zooming (+ key)</source>
+        <translation>放大：轻按一下放大一级，按住持续放大（+ 键）</translation>
     </message>
     <message>
-        <source>Zoom out (hold; − key)</source>
-        <translation>缩小（按住；− 键）</translation>
+        <source>Zoom out: tap for a step, hold to keep zooming (− key)</source>
+        <translation>缩小：轻按一下缩小一级，按住持续缩小（− 键）</translation>
     </message>
     <message>
         <source>Hold to turn (arrow keys on the focused picture)</source>
@@ -3919,7 +3939,7 @@
     </message>
     <message>
         <source>PTZ</source>
-        <translation>云台</translation>
+        <translation>（未选择球机）</translation>
     </message>
     <message>
         <source>Focus or select a PTZ camera to steer it.</source>
@@ -3927,7 +3947,7 @@
     </message>
     <message>
         <source>PTZ · {0}</source>
-        <translation>云台 · {0}</translation>
+        <translation>{0}</translation>
     </message>
     <message>
         <source>No patrol set up for this camera</source>
@@ -4043,7 +4063,7 @@
     </message>
     <message>
         <source>Snapshot not saved: the tile shows no camera</source>
-        <translation>抓拍未保存：该画面未放置监控点</translation>
+        <translation>抓拍未保存：该画面未放置摄像机</translation>
     </message>
     <message>
         <source>Snapshot not saved: PNG encoding failed: {0}</source>
@@ -4502,7 +4522,7 @@
     <name>Tree</name>
     <message>
         <source>Find camera: name, id, grid code or pinyin (jfl)</source>
-        <translation>查找：名称、编号、网格码、拼音或首字母</translation>
+        <translation>查找摄像机：名称、编号、网格码、拼音</translation>
     </message>
     <message>
         <source>No match</source>
@@ -5363,7 +5383,7 @@
     </message>
     <message>
         <source>drop a camera here</source>
-        <translation>拖入监控点</translation>
+        <translation>拖入摄像机</translation>
     </message>
     <message>
         <source>Tile {0}</source>
@@ -5399,7 +5419,7 @@
     </message>
     <message>
         <source>PTZ</source>
-        <translation>云台</translation>
+        <translation>球机</translation>
     </message>
 </context>
 <context>
@@ -5508,6 +5528,22 @@
         <translation>所有顶点都必须在画面内。</translation>
     </message>
     <message>
+        <source>{0} ({1})</source>
+        <translation>{0}（{1}）</translation>
+    </message>
+    <message>
+        <source>{0}: {1}</source>
+        <translation>{0}：{1}</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
+        <source>; </source>
+        <translation>；</translation>
+    </message>
+    <message>
         <source>{0:g} s</source>
         <translation>{0:g} 秒</translation>
     </message>
@@ -5521,7 +5557,7 @@
     </message>
     <message>
         <source>{0:.0%} of checks</source>
-        <translation>巡检中 {0:.0%}</translation>
+        <translation>占检测次数的 {0:.0%}</translation>
     </message>
     <message>
         <source>Clears below</source>
@@ -5537,7 +5573,7 @@
     </message>
     <message>
         <source>Checks</source>
-        <translation>巡检</translation>
+        <translation>检测</translation>
     </message>
     <message>
         <source>Every</source>
@@ -5556,8 +5592,8 @@
         <translation>最低置信度</translation>
     </message>
     <message>
-        <source>Classes → events</source>
-        <translation>类别 → 事件</translation>
+        <source>What counts</source>
+        <translation>计入的目标</translation>
     </message>
     <message>
         <source>Street vending (no-vending zones)</source>
@@ -5648,8 +5684,8 @@
         <translation>取消</translation>
     </message>
     <message>
-        <source>Change them in the site file under &lt;i&gt;detection → rules&lt;/i&gt; (vending, bins), &lt;i&gt;detection.class_events&lt;/i&gt; and &lt;i&gt;detection.revisit_s&lt;/i&gt;; &lt;i&gt;citywall config check&lt;/i&gt; validates the file. A mask is never analysed.</source>
-        <translation>如需修改，请编辑站点文件中的 &lt;i&gt;detection → rules&lt;/i&gt;（vending、bins）、&lt;i&gt;detection.class_events&lt;/i&gt; 和 &lt;i&gt;detection.revisit_s&lt;/i&gt;；&lt;i&gt;citywall config check&lt;/i&gt; 会校验该文件。屏蔽区不参与分析。</translation>
+        <source>These rules are part of the site&apos;s detection settings: the system administrator changes them in the site file. A mask is never analysed.</source>
+        <translation>这些规则属于站点的检测设置，由系统管理员在站点文件中修改。屏蔽区不参与分析。</translation>
     </message>
     <message>
         <source>Where the camera points is not known yet. Zones belong to a preset: editing waits.</source>

@@ -50,6 +50,9 @@ BOX_COLOURS: dict[str, tuple[int, int, int]] = {
 }
 ALERT_COLOUR = (235, 50, 50)
 LABEL_ORDER = {"bin": 0, "object": 1, "stationary": 2}  # whose label wins where labels crowd
+# the model classes the vending rule counts by default (detectors.rules.DEFAULT_CLASS_EVENTS, less
+# the weight-free detector's "stationary", which also boxes cones, sign boards and parked bikes)
+WATCHED_CLASSES = ("street_vendor", "stall", "cart", "tricycle", "umbrella", "goods")
 
 
 @dataclass
@@ -164,6 +167,20 @@ class OverlayFeed(QObject):
         self._timer = QTimer(self, interval=TICK_MS)
         self._timer.timeout.connect(self.tick)
         self._timer.start()
+        # What an operator needs on the wall: alerts, watched bins and the classes a rule counts.
+        # Everything else a detector sees (stationary blobs on cones and sign boards) only on request.
+        self.show_all = False
+        self.watched_labels = frozenset(WATCHED_CLASSES)
+
+    def set_show_all(self, on: bool) -> None:
+        """Every box detection found (True) or only what an operator needs (False)."""
+        self.show_all = on
+        self.refresh()
+
+    def _shown(self, box: OverlayBox) -> bool:
+        if self.show_all or box.kind == "bin":
+            return True
+        return box.kind == "object" and box.label in self.watched_labels
 
     def set_running(self, running: bool) -> None:
         if running:
@@ -231,7 +248,7 @@ class OverlayFeed(QObject):
         for alert in camera.alerts.values():
             label = f"{rule_words(alert.rule)} {alert.event_code}"  # on the first of its boxes
             out.extend(alert_box(b, label if i == 0 else "") for i, b in enumerate(alert.boxes))
-        return out + [overlay_box(b) for b in camera.found]
+        return out + [overlay_box(b) for b in camera.found if self._shown(b)]
 
     def revisit(self, camera_id: str) -> CameraRevisit | None:
         return self._revisits.get(camera_id)
@@ -257,8 +274,15 @@ class OverlayFeed(QObject):
             parts.append(translate("Detection", "{0} paused").format(paused))
         if unwatched:
             parts.append(translate("Detection", "{0} not watched").format(unwatched))
-        parts.append(translate("Detection", "{0:.0f} ms per check").format(stats.inference_ms))
-        return ", ".join(parts)
+        return translate("Detection", ", ").join(parts)
+
+    def diagnostics_text(self) -> str:
+        """What detection costs, for whoever looks after the workstation (a tooltip, not the wall)."""
+        stats = self._stats
+        if stats is None:
+            return ""
+        words = translate("Detection", "detection diagnostics: {0:.0f} ms per check")
+        return words.format(stats.inference_ms)
 
     # --- keeping the wall in step ---------------------------------------------------------------
     def tick(self) -> None:

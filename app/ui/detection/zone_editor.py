@@ -271,10 +271,8 @@ class ZoneEditorDialog(QDialog):
             parts.append(f"<b>{section.title}</b>{problem}<table>{rows}</table>")
         where = translate(
             "ZoneEditor",
-            "Change them in the site file under <i>detection → rules</i> (vending, bins), "
-            "<i>detection.class_events</i> and <i>detection.revisit_s</i>; <i>citywall config check</i> "
-            "validates the file. "
-            "A mask is never analysed.",
+            "These rules are part of the site's detection settings: the system administrator "
+            "changes them in the site file. A mask is never analysed.",
         )
         return "<br>".join(parts) + f"<p style='color:#9aa0ad'>{where}</p>"
 
