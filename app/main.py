@@ -6,7 +6,7 @@ import logging
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import platformdirs
@@ -39,6 +39,7 @@ from app.services.detection.saved_views import SavedViews
 from app.services.detection.service import DetectionService
 from app.services.disk_watch import DiskWatch
 from app.services.evidence_capture import EvidenceCamera, EvidenceCapture
+from app.services.main_stills import MainStills
 from app.services.patrol_store import PatrolStore
 from app.services.ptz_hub import PtzHub
 from app.services.shared_locks import LockFolder
@@ -81,9 +82,14 @@ def site_ui_for(
     """What the window shows of the site: cameras in config order, the group tree."""
     return SiteUi(
         name=site.site.name,
-        cameras=[TileInfo(c.id, c.name, c.grid_code, c.group) for c in site.cameras if c.enabled],
+        cameras=[
+            TileInfo(c.id, c.name, c.grid_code, c.group, ptz=c.ptz is not None)
+            for c in site.cameras
+            if c.enabled
+        ],
         groups=[(g.id, g.name, g.parent) for g in site.groups],
         snapshot_dir=snapshots,
+        timezone=site.site.timezone,
         site_file=site_file,
         known_hosts=frozenset(site_hosts(site)),
         discovery_target=discovery_target,
@@ -344,6 +350,8 @@ def run_site(
     resolver = stream_resolver(site)
     supervisor = build_supervisor(site, resolver, events.publish)
     retry = StreamRetry(site, supervisor, resolver)
+    stills = MainStills(supervisor.specs)  # 抓拍 at full resolution, from the main stream
+    site_ui = replace(site_ui, stills=stills.take)
     store = patrol_store_for(site, data, events.publish)
     for problem in store.problems:
         log.warning("%s", problem)
@@ -419,6 +427,7 @@ def run_site(
     finally:
         guard.stop()
         retry.stop()
+        stills.close()
         if intake is not None:
             intake.close()
         if evidence is not None:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QSettings, Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QPoint, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QImage, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -66,9 +66,10 @@ from app.ui.ptz.joystick import JoystickInput
 from app.ui.ptz.panel import PtzPanel
 from app.ui.ptz.patrol_editor import PatrolEditorDialog
 from app.ui.ptz.thumbnails import PresetThumbnails
-from app.ui.snapshot import save_snapshot
+from app.ui.snapshot_taker import SnapshotNotice, SnapshotResult, SnapshotTaker, StillSource
 from app.ui.store_messages import save_or_ask, save_or_warn
 from app.ui.system_events_view import StatusFaults, SystemEventsPanel
+from app.ui.tile_menu import TileFacts, tile_menu
 from app.ui.voice.hub import VoiceHub
 from app.ui.voice.keys import ALERT_MENU, VOICE, voice_help_group
 from app.ui.voice.wiring import VoiceTarget, VoiceWiring
@@ -76,6 +77,7 @@ from app.ui.wall.compositor import TileInfo, WallCompositor
 from app.ui.wall.keyboard import WallKeys
 from app.ui.wall.number_entry_setting import NumberEntrySetting
 from app.ui.wall.pane import WallPane
+from app.ui.wall.ptz_feed import PtzMarkFeed
 from app.ui.wall_window import WallWindow
 from camera_config.models import SiteConfig
 
@@ -112,6 +114,8 @@ class SiteUi:
     site_file: Path | None = None  # where found cameras are added (None: read-only, e.g. the demo)
     known_hosts: frozenset[str] = frozenset()  # cameras already in the site, for discovery
     discovery_target: tuple[str, int] | None = None  # None: the WS-Discovery multicast group
+    timezone: str = ""  # the site's (snapshot names and captions); "": this machine's
+    stills: StillSource | None = None  # main-stream pictures for snapshots (None: the tile's picture)
 
 
 @dataclass(frozen=True)
@@ -189,6 +193,9 @@ class MainWindow(QMainWindow):
         self.patrol_store = patrol_store
         self.detection = detection
         self._build_ptz(profile)
+        self.ptz_marks = PtzMarkFeed(
+            ptz, self._compositors, self.operator, self
+        )  # who has a PTZ camera, on its tiles
         self._build_detection()
 
         self.actions_by_id: dict[str, QAction] = {}
@@ -201,6 +208,12 @@ class MainWindow(QMainWindow):
         self._status = QLabel(self)
         # No stretch: a stretched permanent widget takes the whole bar and hides every message.
         self.statusBar().addPermanentWidget(self._status)
+        zone = site_zone(site.timezone) if site.timezone else None
+        self.snapshots = SnapshotTaker(site.snapshot_dir, site.name, zone, site.stills, self)
+        self.snapshot_notice = SnapshotNotice(self)  # permanent: a status message must not hide it
+        self.statusBar().insertPermanentWidget(0, self.snapshot_notice)
+        self.snapshots.started.connect(self.snapshot_notice.show_taking)
+        self.snapshots.done.connect(self._snapshot_done)
         self._status_soon = QTimer(self, singleShot=True, interval=STATUS_COALESCE_MS)
         self._status_soon.timeout.connect(self.refresh_status)
         self._status_timer = QTimer(self, interval=1000)
@@ -353,6 +366,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(translate("Main", "CityWall — {0}").format(self._site.name))
         self.tree_dock.setWindowTitle(translate("Main", "Cameras"))
         self.ptz_dock.setWindowTitle(translate("Main", "PTZ"))
+        if hasattr(self, "snapshot_notice"):
+            self.snapshot_notice.retranslate()
         self.alerts_dock.setWindowTitle(translate("Main", "Alerts"))
         self.events_dock.setWindowTitle(translate("Main", "System events"))
         self.events_panel.retranslate()
@@ -451,7 +466,7 @@ class MainWindow(QMainWindow):
             self.joystick.start()
         self._status_timer.start()
         self._ptz_timer.start()
-        for part in (self.tree, self.ptz_panel, self.overlay_feed, self.events_panel):
+        for part in (self.tree, self.ptz_panel, self.overlay_feed, self.events_panel, self.ptz_marks):
             part.set_running(True)
         if self.voice is not None:
             self.voice.start()
@@ -464,12 +479,13 @@ class MainWindow(QMainWindow):
         if self.voice is not None:
             self.voice.shutdown()
         self._status_timer.stop()
+        self.snapshots.close()
         self._detect_timer.stop()
         self._alert_timer.stop()
         if self.alert_signals is not None:
             self.alert_signals.close()
         self._ptz_timer.stop()
-        for part in (self.tree, self.ptz_panel, self.overlay_feed, self.events_panel):
+        for part in (self.tree, self.ptz_panel, self.overlay_feed, self.events_panel, self.ptz_marks):
             part.set_running(False)  # (the PTZ panel stops a move in progress)
         for wall in list(self.walls):
             wall.close()
@@ -875,6 +891,42 @@ class MainWindow(QMainWindow):
         pane.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
         pane.tour_requested_view.connect(lambda name, p=pane: self._set_view_on(p, name))
         pane.tour_text_changed.connect(lambda _text: self.refresh_status_soon())  # the countdown
+        pane.compositor.context_requested.connect(lambda index, at, p=pane: self.show_tile_menu(p, index, at))
+
+    def show_tile_menu(self, pane: WallPane, index: int, at: QPoint) -> QMenu:
+        """The right-click menu of tile ``index`` (selected already): the wall's own actions."""
+        self._active = pane
+        tiles = pane.compositor.tiles()
+        info = tiles[index].info if 0 <= index < len(tiles) else None
+        facts = TileFacts(info is not None, info is not None and info.ptz, pane.focused_camera is not None,
+                          self.detection is not None)  # fmt: skip
+        handlers: dict[str, Callable[[], None]] = {
+            "focus": pane.focus_selected,
+            "unfocus": pane.unfocus,
+            "snapshot": self.snapshot_selected,
+            "ptz": lambda: self._steer(pane),
+            "edit_zones": self.edit_zones,
+            "clear_tile": pane.clear_selected,
+        }
+        if info is not None:
+            handlers["open_window"] = lambda: self._open_camera_window(info.camera_id)
+        self.tile_menu = tile_menu(self, facts, handlers)
+        self.tile_menu.popup(at)
+        return self.tile_menu
+
+    def _steer(self, pane: WallPane) -> None:
+        """PTZ from the menu: the camera alone on the wall, the PTZ panel shown, the keys on the wall."""
+        if pane.focused_camera is None:
+            pane.focus_selected()
+        self.ptz_dock.show()
+        self.ptz_dock.raise_()
+        pane.compositor.setFocus()  # arrows and +/- steer the focused camera
+
+    def _open_camera_window(self, camera_id: str) -> None:
+        """A camera in a window of its own (beside the wall, on this screen), on its main stream."""
+        wall = self._open_wall(self.screen(), full_screen=False)
+        wall.resize(960, 600)
+        wall.pane.focus_camera(camera_id)
 
     def _pane(self) -> WallPane:
         return self._active
@@ -1181,20 +1233,24 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(why, 8000)
 
     def snapshot_selected(self) -> None:
+        """抓拍 of the selected tile's camera: its main stream at full resolution, taken off the GUI
+        thread; the tile's picture (copied now) stands in when the main stream gives none."""
         compositor = self._pane().compositor
-        tile = compositor.still_frame(compositor.selected)
-        if tile is None:
+        tiles, index = compositor.tiles(), compositor.selected
+        info = tiles[index].info if 0 <= index < len(tiles) else None
+        if info is None:
             self.statusBar().showMessage(translate("Main", "Select a tile with a picture first"), 5000)
             return
-        try:
-            path = save_snapshot(tile, self._site.snapshot_dir, self._site.name)
-        except OSError as exc:
-            folder = self._site.snapshot_dir
-            self.events.report(SystemEventKind.SNAPSHOT_NOT_SAVED, subject=str(folder), detail=str(exc))
-            self.events_panel.poll()
-            return
-        self.events.report(SystemEventKind.SNAPSHOT_SAVED, subject=str(path))
-        self.events_panel.poll()  # said now, not at the next tick
+        self.snapshots.take(info, compositor.still_frame(index))
+
+    def _snapshot_done(self, result: SnapshotResult) -> None:
+        if result.path is None:
+            folder = str(self._site.snapshot_dir)
+            self.events.report(SystemEventKind.SNAPSHOT_NOT_SAVED, subject=folder, detail=result.why)
+        else:
+            self.events.report(SystemEventKind.SNAPSHOT_SAVED, subject=str(result.path), detail=result.why)
+        self.events_panel.poll()  # in the list now, not at the next tick
+        self.snapshot_notice.show_result(result)
 
     def counts(self) -> dict[StreamState, int]:
         counts: dict[StreamState, int] = {}

@@ -4113,6 +4113,34 @@
         <source>Snapshot not saved in {0}: {1}</source>
         <translation>抓拍未能保存到 {0}：{1}</translation>
     </message>
+    <message>
+        <source>no main stream here</source>
+        <translation>本机未接入主码流</translation>
+    </message>
+    <message>
+        <source>Snapshot not saved: no picture from {0} ({1})</source>
+        <translation>抓拍未保存：{0} 没有画面（{1}）</translation>
+    </message>
+    <message>
+        <source>Open folder</source>
+        <translation>打开文件夹</translation>
+    </message>
+    <message>
+        <source>Taking a snapshot of {0} (main stream)…</source>
+        <translation>正在抓拍 {0}（主码流）…</translation>
+    </message>
+    <message>
+        <source>Snapshot taken: {0}</source>
+        <translation>已抓拍：{0}</translation>
+    </message>
+    <message>
+        <source>Snapshot taken (tile picture, main stream unavailable): {0}</source>
+        <translation>已抓拍（画面截图，主码流未取到）：{0}</translation>
+    </message>
+    <message>
+        <source>{0}, {1} pixels</source>
+        <translation>{0}，{1} 像素</translation>
+    </message>
 </context>
 <context>
     <name>Stores</name>
@@ -4614,10 +4642,49 @@ The same thing in the same place will raise alerts again.</source>
     </message>
 </context>
 <context>
+    <name>TileMenu</name>
+    <message>
+        <source>Enlarge (main stream)</source>
+        <translation>放大查看</translation>
+    </message>
+    <message>
+        <source>Back to the wall</source>
+        <translation>返回视频墙</translation>
+    </message>
+    <message>
+        <source>Snapshot</source>
+        <translation>抓拍</translation>
+    </message>
+    <message>
+        <source>PTZ control</source>
+        <translation>云台控制</translation>
+    </message>
+    <message>
+        <source>Draw zones…</source>
+        <translation>划定区域…</translation>
+    </message>
+    <message>
+        <source>Remove from view</source>
+        <translation>移出画面</translation>
+    </message>
+    <message>
+        <source>Open in a new window</source>
+        <translation>在新窗口打开</translation>
+    </message>
+</context>
+<context>
     <name>Tree</name>
     <message>
-        <source>Find camera: name, id or grid code</source>
-        <translation>查找摄像机：名称、编号或网格码</translation>
+        <source>Find camera: name, id, grid code or pinyin (jfl)</source>
+        <translation>查找摄像机：名称、编号、网格码、拼音</translation>
+    </message>
+    <message>
+        <source>No match</source>
+        <translation>无匹配</translation>
+    </message>
+    <message>
+        <source>Type a name, id, grid code, pinyin or pinyin initials.</source>
+        <translation>可输入名称、编号、网格码、拼音或拼音首字母。</translation>
     </message>
     <message>
         <source>Not grouped</source>
@@ -5576,6 +5643,34 @@ a longer pause starts the number again.</source>
     <message>
         <source>Tile numbers: {0} s between digits</source>
         <translation>画面编号：数字间隔 {0} 秒</translation>
+    </message>
+    <message>
+        <source>Locked · {0} min</source>
+        <translation>已锁定 · {0} 分</translation>
+    </message>
+    <message>
+        <source>Locked by you · {0} min left</source>
+        <translation>已由您锁定 · 剩余 {0} 分</translation>
+    </message>
+    <message>
+        <source>Locked by {0} · {1} min left</source>
+        <translation>已由{0}锁定 · 剩余 {1} 分</translation>
+    </message>
+    <message>
+        <source>You are steering</source>
+        <translation>您正在控制</translation>
+    </message>
+    <message>
+        <source>Steering</source>
+        <translation>控制中</translation>
+    </message>
+    <message>
+        <source>{0} steering</source>
+        <translation>{0}控制中</translation>
+    </message>
+    <message>
+        <source>PTZ</source>
+        <translation>球机</translation>
     </message>
 </context>
 <context>

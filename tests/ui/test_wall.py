@@ -327,7 +327,8 @@ def test_five_thousand_repaints_with_overlay_updates_do_not_crash(window: MainWi
 def test_snapshot_of_the_selected_tile(window: MainWindow, qtbot: QtBot, tmp_path: Path) -> None:
     qtbot.waitUntil(lambda: window.pane.compositor.tiles()[0].buffer is not None)
     window.pane.compositor.set_selected(0)
-    trigger(window, "snapshot")
+    with qtbot.waitSignal(window.snapshots.done, timeout=10_000):  # saved off the GUI thread
+        trigger(window, "snapshot")
     shots = list((tmp_path / "snapshots").glob("cam001_*.png"))
     assert len(shots) == 1
 
