@@ -6,7 +6,7 @@ import logging
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import platformdirs
@@ -39,9 +39,12 @@ from app.services.detection.saved_views import SavedViews
 from app.services.detection.service import DetectionService
 from app.services.disk_watch import DiskWatch
 from app.services.evidence_capture import EvidenceCamera, EvidenceCapture
+from app.services.main_stills import MainStills
 from app.services.patrol_store import PatrolStore
 from app.services.ptz_hub import PtzHub
 from app.services.shared_locks import LockFolder
+from app.services.suppression_store import SuppressionStore, suppression_file_beside
+from app.services.suppressions import SuppressionService
 from app.services.system_events import SystemEventLog
 from app.services.zone_store import ZoneStore, site_with_zones
 from app.ui.dialogs.discovery import site_hosts
@@ -79,9 +82,14 @@ def site_ui_for(
     """What the window shows of the site: cameras in config order, the group tree."""
     return SiteUi(
         name=site.site.name,
-        cameras=[TileInfo(c.id, c.name, c.grid_code, c.group) for c in site.cameras if c.enabled],
+        cameras=[
+            TileInfo(c.id, c.name, c.grid_code, c.group, ptz=c.ptz is not None)
+            for c in site.cameras
+            if c.enabled
+        ],
         groups=[(g.id, g.name, g.parent) for g in site.groups],
         snapshot_dir=snapshots,
+        timezone=site.site.timezone,
         site_file=site_file,
         known_hosts=frozenset(site_hosts(site)),
         discovery_target=discovery_target,
@@ -107,6 +115,17 @@ def patrol_store_for(site: SiteConfig, data: Path, events: EventSink | None = No
 
 def zone_store_for(site: SiteConfig, data: Path, events: EventSink | None = None) -> ZoneStore:
     return ZoneStore.for_site(site, data / "zones.json", events=events)
+
+
+def suppressions_for(data: Path, alerts: AlertService, events: EventSink | None = None) -> SuppressionService:
+    """What operators' dismissals taught detection (``suppressions.json`` beside the zones): it
+    follows the alert service, and records its changes in the alerts' audit chain."""
+    store = SuppressionStore.open(suppression_file_beside(data / "zones.json"), events=events)
+    for problem in store.problems:
+        log.warning("%s", problem)
+    service = SuppressionService(store, WallClock(), record=alerts.record_event)
+    alerts.subscribe(service.on_alert_change)
+    return service
 
 
 WRITE_FAILURES = frozenset(
@@ -331,6 +350,8 @@ def run_site(
     resolver = stream_resolver(site)
     supervisor = build_supervisor(site, resolver, events.publish)
     retry = StreamRetry(site, supervisor, resolver)
+    stills = MainStills(supervisor.specs)  # 抓拍 at full resolution, from the main stream
+    site_ui = replace(site_ui, stills=stills.take)
     store = patrol_store_for(site, data, events.publish)
     for problem in store.problems:
         log.warning("%s", problem)
@@ -360,7 +381,11 @@ def run_site(
     detection = start_detection(
         site, supervisor, ptz, data, events, alerts.evidence, alerts.service.open_alerts()
     )
-    wiring = DetectionWiring(site, detection[0] if detection else None, zones, bin_samples_for(data))
+    suppressions = suppressions_for(data, alerts.service, events.publish)
+    suppressions.attach(detection[0] if detection else None)
+    wiring = DetectionWiring(
+        site, detection[0] if detection else None, zones, bin_samples_for(data), suppressions
+    )
     evidence = alert_evidence_for(site, supervisor, alerts, events) if detection is not None else None
     intake = (
         DetectionAlerts(alerts.service, detection[0], evidence.watch if evidence is not None else None)
@@ -402,6 +427,7 @@ def run_site(
     finally:
         guard.stop()
         retry.stop()
+        stills.close()
         if intake is not None:
             intake.close()
         if evidence is not None:

@@ -14,7 +14,7 @@ import platformdirs
 
 from app.commands.common import add_run_options, alert_store_problem, data_folder_problem, run_options
 
-DEMO_OPERATOR = "演示值班员"  # the demo's operator on shift when it runs without a screen
+DEMO_OPERATOR = "演示座席员"  # the demo's operator on shift when it runs without a screen
 
 if TYPE_CHECKING:  # decoder workers re-import the entry script: keep this module light
     from camera_config.models import SiteConfig

@@ -89,6 +89,17 @@ def view_rect(pan_deg: float, tilt_deg: float, zoom: float, ranges: HeadRange | 
     return ViewRect((centre - w / 2.0) % 1.0, t * (1.0 - h), w, h)
 
 
+def aim(x_px: float, y_px: float, zoom: float, ranges: HeadRange | None = None) -> tuple[float, float, float]:
+    """The (pan, tilt, zoom) whose view is centred on pixel (x, y) of the original footage: presets
+    that show something (the walkway, the doorway, the junction), whatever the dome's home."""
+    r = ranges or HeadRange()
+    w = HFOV_WIDE_DEG / clamp(zoom, r.zoom_min, r.zoom_max) / 360.0
+    h = min(1.0, w * TILE_WIDTH / VIEW_ASPECT / HEIGHT)
+    pan = (x_px / TILE_WIDTH - 0.25) * 360.0
+    t = clamp((y_px / HEIGHT - h / 2.0) / max(1e-9, 1.0 - h), 0.0, 1.0)
+    return pan, r.tilt_min + t * (r.tilt_max - r.tilt_min), zoom
+
+
 def panorama_frame(frame: Image, later: Image | None = None) -> Image:
     """A panorama row: [frame | mirrored ``later`` (default: frame) | first WRAP_MARGIN columns again]."""
 

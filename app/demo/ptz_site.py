@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from app.demo.panorama import PanoramaClip, view_rect
+from app.demo.panorama import PanoramaClip, aim, view_rect
 from app.demo.ptz_camera import PtzCameraSimulator, StreamProfile
 from app.demo.rtsp_server import HOST, DemoRtspServer, free_port
 from app.demo.ws_discovery import WsDiscoveryResponder
@@ -36,8 +36,15 @@ PTZ_TAG = "球机"  # PTZ dome
 DEFAULT_PTZ_COUNT = 4
 SUB_SIZE, MAIN_SIZE = (640, 360), (1280, 720)
 SUB_KBPS, MAIN_KBPS = 800, 2000
-# (name, pan, tilt, zoom) seeded on a camera's first start, relative to its home pan
-SEED_PRESETS = (("全景", 0.0, 30.0, 1.0), ("人行道", -25.0, 45.0, 3.0), ("商铺门口", 40.0, 38.0, 6.0))
+# Presets seeded on a camera's first start: (name, pixel x, y of the street footage at the view's
+# centre, zoom). Aimed at what there is to see (people on the walkway, the doorway, the junction);
+# relative offsets from each dome's home used to show lawn and, zoomed in, shapeless grass.
+SEED_PRESETS = (
+    ("全景", 384.0, 230.0, 1.0),
+    ("人行道", 250.0, 215.0, 1.0),
+    ("商铺门口", 560.0, 60.0, 1.0),
+    ("路口", 660.0, 170.0, 1.0),
+)
 
 
 def demo_ptz_password(env: Mapping[str, str] | None = None) -> str:
@@ -218,5 +225,5 @@ def _simulator(cam: Camera, server: DemoRtspServer | None, presets_dir: Path | N
         location=cam.group or "",
     )
     if fresh:
-        sim.seed_presets([(name, home[0] + dpan, tilt, zoom) for name, dpan, tilt, zoom in SEED_PRESETS])
+        sim.seed_presets([(name, *aim(x, y, zoom)) for name, x, y, zoom in SEED_PRESETS])
     return sim.start()

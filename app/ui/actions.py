@@ -52,6 +52,12 @@ ACTIONS: tuple[ActionSpec, ...] = (
         ("Ctrl+S",),
         WALL,
     ),
+    _spec(
+        "number_timeout",
+        QT_TRANSLATE_NOOP("Actions", "Time between the digits of a tile number…"),
+        (),
+        WALL,
+    ),
     _spec("layout_1", QT_TRANSLATE_NOOP("Actions", "1 tile"), ("Ctrl+1",), LAYOUTS),
     _spec("layout_4", QT_TRANSLATE_NOOP("Actions", "4 tiles"), ("Ctrl+2",), LAYOUTS),
     _spec("layout_9", QT_TRANSLATE_NOOP("Actions", "9 tiles"), ("Ctrl+3",), LAYOUTS),
@@ -77,6 +83,12 @@ ACTIONS: tuple[ActionSpec, ...] = (
     _spec("search", QT_TRANSLATE_NOOP("Actions", "Find a camera (name, id, grid code)"), ("Ctrl+F",), VIEWS),
     _spec("edit_zones", QT_TRANSLATE_NOOP("Actions", "Detection zones of this camera…"), ("Ctrl+D",), VIEWS),
     _spec("alerts", QT_TRANSLATE_NOOP("Actions", "Show / hide alerts"), ("Ctrl+A",), VIEWS),
+    _spec(
+        "all_boxes",
+        QT_TRANSLATE_NOOP("Actions", "All detection boxes"),
+        ("Ctrl+B",),
+        VIEWS,
+    ),
     _spec("cases", QT_TRANSLATE_NOOP("Actions", "Cases (list and detail)"), ("Ctrl+J",), VIEWS),
     _spec("figures", QT_TRANSLATE_NOOP("Actions", "Figures (考核评价)"), ("Ctrl+Shift+J",), VIEWS),
     _spec(
@@ -98,6 +110,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     _spec(
         "walls", QT_TRANSLATE_NOOP("Actions", "Open a wall on every other screen"), ("Ctrl+Shift+W",), WINDOWS
     ),
+    _spec("camera_list", QT_TRANSLATE_NOOP("Actions", "Show / hide the camera list"), ("F7",), WINDOWS),
+    _spec("side_panels", QT_TRANSLATE_NOOP("Actions", "Show / hide the side panels"), ("F9",), WINDOWS),
     _spec("language", QT_TRANSLATE_NOOP("Actions", "中文 / English"), ("Ctrl+L",), WINDOWS),
     _spec("operator_name", QT_TRANSLATE_NOOP("Actions", "Change of shift (who is on duty)…"), (), WINDOWS),
     _spec(

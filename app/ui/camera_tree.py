@@ -1,5 +1,5 @@
-"""Camera tree: groups (街道…), cameras with a live state icon, search by name, id or grid code,
-drag a camera onto a tile."""
+"""Camera tree: groups (街道…), cameras with a live state icon and a PTZ mark, search by name, id,
+grid code, pinyin or pinyin initials (app.services.camera_search), drag a camera onto a tile."""
 
 from __future__ import annotations
 
@@ -16,10 +16,12 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap, QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QTreeView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QLabel, QLineEdit, QTreeView, QVBoxLayout, QWidget
 
 from app.core.stream_health import StreamState
 from app.media.source import FrameSource
+from app.services.camera_search import matches, query_words, search_keys
+from app.ui.tree_marks import PTZ_ROLE, PtzMarkDelegate
 from app.ui.wall.compositor import MIME_CAMERA, TileInfo
 from app.ui.wall.overlay import STATE_COLOURS, state_label, tile_tooltip
 
@@ -55,7 +57,8 @@ class _CameraModel(QStandardItemModel):
 
 
 class _Filter(QSortFilterProxyModel):
-    """Every word typed must appear in a camera's name, id or grid code (case-insensitive)."""
+    """Every word typed must appear in a row's keys: name, id, grid code, their pinyin and initials
+    (worked out once, when the tree is built: the filter only tests substrings)."""
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
@@ -63,15 +66,14 @@ class _Filter(QSortFilterProxyModel):
 
     def set_needle(self, text: str) -> None:
         self.beginFilterChange()
-        self._words = text.casefold().split()
+        self._words = query_words(text)
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, row: int, parent: QModelIndex | QPersistentModelIndex) -> bool:  # noqa: N802
         if not self._words:
             return True
         index = self.sourceModel().index(row, 0, parent)
-        haystack = str(index.data(SEARCH_ROLE) or "").casefold()
-        return all(word in haystack for word in self._words)
+        return matches(str(index.data(SEARCH_ROLE) or ""), self._words)
 
 
 class CameraTree(QWidget):
@@ -103,9 +105,18 @@ class CameraTree(QWidget):
         self.view.setUniformRowHeights(True)
         self.view.doubleClicked.connect(self._activated)
         self.view.activated.connect(self._activated)
+        self.view.setItemDelegate(PtzMarkDelegate(self.view))
+        # An empty tree says why: nothing matched what was typed (and what can be typed).
+        self.no_match = QLabel(self)
+        self.no_match.setObjectName("noMatch")
+        self.no_match.setWordWrap(True)
+        self.no_match.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.no_match.setStyleSheet("#noMatch{padding:12px 6px;}")
+        self.no_match.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.search)
+        layout.addWidget(self.no_match)
         layout.addWidget(self.view)
         self._icons = {state: state_icon(state) for state in StreamState}
         self._items: dict[str, tuple[QStandardItem, tuple[object, ...] | None]] = {}  # shown: state, reason
@@ -125,7 +136,12 @@ class CameraTree(QWidget):
 
     def retranslate(self) -> None:
         self.search.setPlaceholderText(
-            QCoreApplication.translate("Tree", "Find camera: name, id or grid code")
+            QCoreApplication.translate("Tree", "Find camera: name, id, grid code or pinyin (jfl)")
+        )
+        self.no_match.setText(
+            QCoreApplication.translate("Tree", "No match")
+            + "\n"
+            + QCoreApplication.translate("Tree", "Type a name, id, grid code, pinyin or pinyin initials.")
         )
         if self._ungrouped is not None:
             self._ungrouped.setText(QCoreApplication.translate("Tree", "Not grouped"))
@@ -137,7 +153,7 @@ class CameraTree(QWidget):
             item = QStandardItem(name)
             item.setEditable(False)
             item.setDragEnabled(False)
-            item.setData(name, SEARCH_ROLE)
+            item.setData(search_keys(name), SEARCH_ROLE)
             group_items[group_id] = item
         root = self._model.invisibleRootItem()
         for group_id, _, parent_id in groups:
@@ -147,7 +163,8 @@ class CameraTree(QWidget):
             item = QStandardItem(f"{info.name}")
             item.setEditable(False)
             item.setData(info.camera_id, CAMERA_ROLE)
-            item.setData(" ".join(filter(None, (info.name, info.camera_id, info.grid_code))), SEARCH_ROLE)
+            item.setData(search_keys(info.name, info.camera_id, info.grid_code), SEARCH_ROLE)
+            item.setData(info.ptz, PTZ_ROLE)
             holder = group_items.get(info.group or "")
             if holder is None:
                 if self._ungrouped is None:
@@ -183,6 +200,9 @@ class CameraTree(QWidget):
         self._proxy.set_needle(text)
         if text.strip():
             self.view.expandAll()
+        nothing = bool(text.strip()) and self._first_camera(QModelIndex()) is None
+        self.no_match.setVisible(nothing)
+        self.view.setVisible(not nothing)
 
     def _activated(self, index: QModelIndex) -> None:
         camera_id = index.data(CAMERA_ROLE)

@@ -26,6 +26,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from app.ui.actions import ACTIONS, WALL
 from app.ui.alerts.keys import TRIAGE_GROUP, TRIAGE_KEYS
+from app.ui.wall.keyboard import OWNS_KEYBOARD
+from app.ui.wall.number_entry import DEFAULT_TIMEOUT_S
 
 NATIVE = QKeySequence.SequenceFormat.NativeText
 CLOSE_KEYS = (Qt.Key.Key_Escape, Qt.Key.Key_F1)
@@ -50,8 +52,9 @@ class HelpGroup:
     rows: tuple[HelpRow, ...]
 
 
-def help_groups() -> list[HelpGroup]:
-    """The actions table by group, with the mouse and tile-number gestures after the wall keys."""
+def help_groups(number_timeout_s: float = DEFAULT_TIMEOUT_S) -> list[HelpGroup]:
+    """The actions table by group, with the mouse and tile-number gestures after the wall keys,
+    then the PTZ keys of a focused picture."""
     translate = QCoreApplication.translate
     rows: dict[str, list[HelpRow]] = {}
     titles: dict[str, str] = {}
@@ -66,7 +69,9 @@ def help_groups() -> list[HelpGroup]:
         (
             HelpRow(
                 ("0–9", QKeySequence("Enter").toString(NATIVE)),
-                translate("Help", "Go to the tile with that number"),
+                translate(
+                    "Help", "Go to the tile with that number (a pause over {0} s between digits starts again)"
+                ).format(f"{number_timeout_s:g}"),
                 joiner=translate("Help", "then"),
             ),
             HelpRow(
@@ -82,8 +87,31 @@ def help_groups() -> list[HelpGroup]:
     )
     wall = next((i for i, g in enumerate(groups) if g.title == titles.get(str(WALL))), -1)
     groups.insert(wall + 1, extra)
+    groups.insert(wall + 2, ptz_group())
     groups.append(triage_group())
     return groups
+
+
+def ptz_group() -> HelpGroup:
+    """A focused PTZ camera steered on the picture itself (app.ui.ptz.focus_control)."""
+    translate = QCoreApplication.translate
+    return HelpGroup(
+        translate("Help", "PTZ camera in focus"),
+        (
+            HelpRow(("←↑→↓", "+", "−"), translate("Help", "Hold to turn / zoom in / zoom out")),
+            HelpRow((QKeySequence("Home").toString(NATIVE),), translate("Help", "Home position")),
+            HelpRow(
+                (translate("Help", "Click"), translate("Help", "Drag")),
+                translate("Help", "Centre on that point / zoom into the box (drawn right to left: out)"),
+                mouse=True,
+            ),
+            HelpRow(
+                (translate("Help", "Double-click"), translate("Help", "Joystick")),
+                translate("Help", "Go to a preset: in the PTZ panel's list / the joystick's buttons 1–n"),
+                mouse=True,
+            ),
+        ),
+    )
 
 
 def triage_group() -> HelpGroup:
@@ -136,7 +164,7 @@ def _line(m: _Metrics) -> int:
 def _row_height(label: QFont, text: str, width: int, line: int, px: int) -> int | None:
     """Height of one row whose label wraps in ``width``; None if a word does not fit."""
     box = QFontMetrics(label).boundingRect(QRect(0, 0, width, 10_000), Qt.TextFlag.TextWordWrap, text)
-    return None if box.width() > width else max(line, box.height()) + px // 2
+    return None if box.width() > width else max(line, box.height()) + px // 3
 
 
 def _arrange(groups: list[HelpGroup], width: int, height: int, px: int, ncols: int) -> _Metrics | None:
@@ -178,6 +206,8 @@ class HelpOverlay(QWidget):
         super().__init__(parent)
         self.setObjectName("helpOverlay")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setProperty(OWNS_KEYBOARD, True)  # while shown, keys close it; none goes to the wall
+        self.number_timeout_s = DEFAULT_TIMEOUT_S
         self._groups: list[HelpGroup] = []
         self.extra: list[Callable[[], HelpGroup]] = []  # groups the window adds (voice keys), after the rest
         self._cache: QPixmap | None = None
@@ -199,11 +229,15 @@ class HelpOverlay(QWidget):
                 out += [row.label, *row.keys]
         return out
 
+    def set_number_timeout(self, seconds: float) -> None:
+        self.number_timeout_s = seconds
+        self.retranslate()
+
     def toggle(self) -> None:
         self.setVisible(not self.isVisible())
 
     def retranslate(self) -> None:
-        self._groups = help_groups() + [group() for group in self.extra]
+        self._groups = help_groups(self.number_timeout_s) + [group() for group in self.extra]
         self.setAccessibleName(self._title())
         self._cache = None
         self.update()
@@ -331,7 +365,7 @@ class HelpOverlay(QWidget):
             pad = px * 2
             title_h = QFontMetrics(_font(round(px * 1.5), bold=True)).height()
             width, height = panel.width() - 2 * pad, panel.height() - 2 * pad - title_h - px * 2
-            for ncols in (3, 2, 4, 1):
+            for ncols in (3, 2, 4, 5, 1):
                 metrics = _arrange(self._groups, width, height, px, ncols)
                 if metrics is not None:
                     return metrics

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QSettings, Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QPoint, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QImage, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -43,6 +43,7 @@ from app.services.detection.service import DetectionService
 from app.services.patrol_store import PatrolStore
 from app.services.ptz_controller import PlaceChanged
 from app.services.ptz_hub import PtzHub, operator
+from app.services.suppressions import SuppressionService
 from app.services.system_events import SystemEventLog
 from app.services.view_library import ALL_CAMERAS, ViewLibrary
 from app.services.zone_store import ZoneStore
@@ -54,6 +55,7 @@ from app.ui.camera_tree import CameraTree
 from app.ui.cases.wiring import CasesHub, CaseWiring
 from app.ui.detection.alert_signals import AlertSignals
 from app.ui.detection.overlay_feed import OverlayFeed
+from app.ui.detection.suppressed_places import TaughtView, clean_zones
 from app.ui.detection.zone_editor import ZoneEditorDialog
 from app.ui.dialogs.discovery import DiscoveryDialog
 from app.ui.dialogs.shift import OPERATOR_KEY, ask_operator
@@ -64,14 +66,18 @@ from app.ui.ptz.joystick import JoystickInput
 from app.ui.ptz.panel import PtzPanel
 from app.ui.ptz.patrol_editor import PatrolEditorDialog
 from app.ui.ptz.thumbnails import PresetThumbnails
-from app.ui.snapshot import save_snapshot
+from app.ui.snapshot_taker import SnapshotNotice, SnapshotResult, SnapshotTaker, StillSource
 from app.ui.store_messages import save_or_ask, save_or_warn
 from app.ui.system_events_view import StatusFaults, SystemEventsPanel
+from app.ui.tile_menu import TileFacts, tile_menu
 from app.ui.voice.hub import VoiceHub
 from app.ui.voice.keys import ALERT_MENU, VOICE, voice_help_group
 from app.ui.voice.wiring import VoiceTarget, VoiceWiring
 from app.ui.wall.compositor import TileInfo, WallCompositor
+from app.ui.wall.keyboard import WallKeys
+from app.ui.wall.number_entry_setting import NumberEntrySetting
 from app.ui.wall.pane import WallPane
+from app.ui.wall.ptz_feed import PtzMarkFeed
 from app.ui.wall_window import WallWindow
 from camera_config.models import SiteConfig
 
@@ -81,6 +87,10 @@ DETECTION_POLL_MS = 200  # detection results and alerts reach the wall within th
 PTZ_TICK_MS = 50  # PTZ status polls, dwell timers and listeners run from this timer
 WALL_SHARE = 0.6  # below this share of a narrow window's width, the side docks give way to the wall
 DOCK_FLOOR = 200  # px: narrower, the camera tree's names are cut to a few characters
+COMPACT_HEIGHT = 900  # px: a lower window puts the PTZ panel in a tab beside the alerts
+# side panels can be moved and closed (F7 and F9 bring them back)
+_DOCK = QDockWidget.DockWidgetFeature
+COLLAPSIBLE = _DOCK.DockWidgetMovable | _DOCK.DockWidgetClosable
 
 # Short words for toolbar buttons (menus and tooltips use the full action text).
 TOOLBAR_TEXT = {
@@ -104,6 +114,8 @@ class SiteUi:
     site_file: Path | None = None  # where found cameras are added (None: read-only, e.g. the demo)
     known_hosts: frozenset[str] = frozenset()  # cameras already in the site, for discovery
     discovery_target: tuple[str, int] | None = None  # None: the WS-Discovery multicast group
+    timezone: str = ""  # the site's (snapshot names and captions); "": this machine's
+    stills: StillSource | None = None  # main-stream pictures for snapshots (None: the tile's picture)
 
 
 @dataclass(frozen=True)
@@ -114,6 +126,7 @@ class DetectionWiring:
     service: DetectionService | None
     zones: ZoneStore | None
     bin_samples: BinSampleStore | None = None  # the site's labelled bin pictures, for retraining
+    suppressions: SuppressionService | None = None  # places dismissed as 固定设施 / 误检
 
 
 @dataclass(frozen=True)
@@ -172,7 +185,7 @@ class MainWindow(QMainWindow):
         self.tree_dock = QDockWidget(self)
         self.tree_dock.setObjectName("cameraTree")
         self.tree_dock.setWidget(self.tree)
-        self.tree_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.tree_dock.setFeatures(COLLAPSIBLE)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.tree_dock)
         self.resizeDocks([self.tree_dock], [280], Qt.Orientation.Horizontal)
 
@@ -180,6 +193,9 @@ class MainWindow(QMainWindow):
         self.patrol_store = patrol_store
         self.detection = detection
         self._build_ptz(profile)
+        self.ptz_marks = PtzMarkFeed(
+            ptz, self._compositors, self.operator, self
+        )  # who has a PTZ camera, on its tiles
         self._build_detection()
 
         self.actions_by_id: dict[str, QAction] = {}
@@ -192,11 +208,21 @@ class MainWindow(QMainWindow):
         self._status = QLabel(self)
         # No stretch: a stretched permanent widget takes the whole bar and hides every message.
         self.statusBar().addPermanentWidget(self._status)
+        zone = site_zone(site.timezone) if site.timezone else None
+        self.snapshots = SnapshotTaker(site.snapshot_dir, site.name, zone, site.stills, self)
+        self.snapshot_notice = SnapshotNotice(self)  # permanent: a status message must not hide it
+        self.statusBar().insertPermanentWidget(0, self.snapshot_notice)
+        self.snapshots.started.connect(self.snapshot_notice.show_taking)
+        self.snapshots.done.connect(self._snapshot_done)
         self._status_soon = QTimer(self, singleShot=True, interval=STATUS_COALESCE_MS)
         self._status_soon.timeout.connect(self.refresh_status)
         self._status_timer = QTimer(self, interval=1000)
         self._status_timer.timeout.connect(self.refresh_status)
         QApplication.instance().focusChanged.connect(self._focus_changed)  # type: ignore[union-attr]
+        self.wall_keys = WallKeys(self, self._pane)  # the wall's keys whatever control was clicked last
+        self.number_entry = NumberEntrySetting(settings, self._panes, self.statusBar().showMessage, self)
+        self.help.set_number_timeout(self.number_entry.seconds)  # F1 says how long the wall waits
+        self.number_entry.changed.connect(self.help.set_number_timeout)
         self.retranslate()
 
     # --- construction -------------------------------------------------------------------------
@@ -225,17 +251,21 @@ class MainWindow(QMainWindow):
             "search": self._search,
             "full_screen": self._toggle_full_screen,
             "wall_only": lambda: self.set_wall_only(not self.wall_only),
+            "camera_list": lambda: self.tree_dock.setVisible(not self.tree_dock.isVisible()),
+            "side_panels": lambda: self.set_side_panels(not self.side_panels_visible()),
             "walls": self.open_walls_on_other_screens,
             "language": self.toggle_language,
             "operator_name": self.set_operator_name,
             "discover": self.discover_cameras,
             "edit_zones": self.edit_zones,
             "alerts": lambda: self.alerts_dock.setVisible(not self.alerts_dock.isVisible()),
+            "all_boxes": lambda: self.overlay_feed.set_show_all(not self.overlay_feed.show_all),
             "cases": self.toggle_cases,
             "new_case": self.new_case_at_selected_tile,
             "figures": self.show_figures,
             "system_events": self.toggle_events,
             "help": lambda: self.help.toggle(),
+            "number_timeout": lambda: self.number_entry.ask(),
             "quit": self._quit,
         }
         for spec in ACTIONS:
@@ -336,6 +366,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(translate("Main", "CityWall — {0}").format(self._site.name))
         self.tree_dock.setWindowTitle(translate("Main", "Cameras"))
         self.ptz_dock.setWindowTitle(translate("Main", "PTZ"))
+        if hasattr(self, "snapshot_notice"):
+            self.snapshot_notice.retranslate()
         self.alerts_dock.setWindowTitle(translate("Main", "Alerts"))
         self.events_dock.setWindowTitle(translate("Main", "System events"))
         self.events_panel.retranslate()
@@ -375,6 +407,24 @@ class MainWindow(QMainWindow):
         super().resizeEvent(event)
         # Once the layout has placed the docks at the new size; never for a window deleted meanwhile.
         QTimer.singleShot(0, self, self.fit_docks)
+
+    def fit_screen(self, width: int, height: int) -> None:
+        """A window of ``width`` × ``height``: below COMPACT_HEIGHT the PTZ panel shares a tab
+        with the alerts instead of standing above them (stacked, their minimum heights kept a
+        1366×768 window 853 px tall), and the window is sized again."""
+        if height < COMPACT_HEIGHT and self.ptz_dock not in self.tabifiedDockWidgets(self.alerts_dock):
+            self.tabifyDockWidget(self.alerts_dock, self.ptz_dock)
+            self.alerts_dock.raise_()
+        self.resize(width, height)
+
+    def set_side_panels(self, visible: bool) -> None:
+        """Show or hide the right-hand panels (PTZ, alerts, system events): more room for the wall."""
+        self.ptz_dock.setVisible(visible and self.ptz is not None and bool(self.ptz.controllers))
+        self.alerts_dock.setVisible(visible and self.alerts is not None)
+        self.events_dock.setVisible(visible)
+
+    def side_panels_visible(self) -> bool:
+        return any(d.isVisible() for d in (self.ptz_dock, self.alerts_dock, self.events_dock))
 
     def fit_docks(self) -> None:
         """Narrow the side docks in proportion when the wall gets less than WALL_SHARE of the
@@ -416,10 +466,11 @@ class MainWindow(QMainWindow):
             self.joystick.start()
         self._status_timer.start()
         self._ptz_timer.start()
-        for part in (self.tree, self.ptz_panel, self.overlay_feed, self.events_panel):
+        for part in (self.tree, self.ptz_panel, self.overlay_feed, self.events_panel, self.ptz_marks):
             part.set_running(True)
         if self.voice is not None:
             self.voice.start()
+        self.pane.setFocus(Qt.FocusReason.OtherFocusReason)  # the keyboard starts on the wall
         self.refresh_status()
 
     def stop(self) -> None:
@@ -428,12 +479,13 @@ class MainWindow(QMainWindow):
         if self.voice is not None:
             self.voice.shutdown()
         self._status_timer.stop()
+        self.snapshots.close()
         self._detect_timer.stop()
         self._alert_timer.stop()
         if self.alert_signals is not None:
             self.alert_signals.close()
         self._ptz_timer.stop()
-        for part in (self.tree, self.ptz_panel, self.overlay_feed, self.events_panel):
+        for part in (self.tree, self.ptz_panel, self.overlay_feed, self.events_panel, self.ptz_marks):
             part.set_running(False)  # (the PTZ panel stops a move in progress)
         for wall in list(self.walls):
             wall.close()
@@ -500,7 +552,7 @@ class MainWindow(QMainWindow):
         self.overlay_feed.revisit_changed.connect(lambda _camera: self.tree.refresh_states(force=True))
         self.alerts_dock = QDockWidget(self)
         self.alerts_dock.setObjectName("alerts")
-        self.alerts_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.alerts_dock.setFeatures(COLLAPSIBLE)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.alerts_dock)
         self.alerts: AlertsWorkspace | None = None
         self.alert_signals: AlertSignals | None = None
@@ -550,7 +602,7 @@ class MainWindow(QMainWindow):
         self.events_dock = QDockWidget(self)
         self.events_dock.setObjectName("systemEvents")
         self.events_dock.setWidget(self.events_panel)
-        self.events_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.events_dock.setFeatures(COLLAPSIBLE)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.events_dock)
         if self.alerts_dock.isVisibleTo(self):
             self.tabifyDockWidget(self.alerts_dock, self.events_dock)
@@ -677,6 +729,7 @@ class MainWindow(QMainWindow):
             place=(lambda: controller.place) if controller is not None else None,
             revisit=lambda: self.overlay_feed.revisit_text(camera_id),
             bin_samples=self.detection.bin_samples,
+            taught=self._taught_view(camera_id),
         )
         service = self.detection.service
         if service is not None:
@@ -687,6 +740,19 @@ class MainWindow(QMainWindow):
                     lambda zone: service.bins_clean(camera_id, zone.preset, [zone.id])
                 )
         dialog.exec()
+
+    def _taught_view(self, camera_id: str) -> TaughtView:
+        """What the zone editor shows of detection's learning at ``camera_id``."""
+        assert self.detection is not None
+        service, wiring = self.detection.service, self.alert_wiring
+        return TaughtView(
+            suppressions=self.detection.suppressions,
+            operator=lambda: self.operator().name,
+            tz=site_zone(wiring.timezone) if wiring is not None else None,
+            search=wiring.repository.search if wiring is not None and wiring.repository is not None else None,
+            furniture=lambda: self.overlay_feed.furniture(camera_id),
+            clean_zones=functools.partial(clean_zones, service) if service is not None else None,
+        )
 
     # --- PTZ -----------------------------------------------------------------------------------
     def _build_ptz(self, profile: Path | None) -> None:
@@ -710,7 +776,7 @@ class MainWindow(QMainWindow):
         )
         self.thumbnails.changed.append(lambda _camera, _token: self.ptz_panel.refresh_thumbnails())
         self.ptz_dock.setWidget(self.ptz_panel)
-        self.ptz_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.ptz_dock.setFeatures(COLLAPSIBLE)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.ptz_dock)
         self._focus_controls: dict[int, FocusPtzControl] = {}
         self._focus_controls[id(self.pane)] = FocusPtzControl(self.pane.compositor, self.ptz_panel)
@@ -824,9 +890,49 @@ class MainWindow(QMainWindow):
         pane.changed.connect(lambda p=pane: self._sync_boxes(p))
         pane.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
         pane.tour_requested_view.connect(lambda name, p=pane: self._set_view_on(p, name))
+        pane.tour_text_changed.connect(lambda _text: self.refresh_status_soon())  # the countdown
+        pane.compositor.context_requested.connect(lambda index, at, p=pane: self.show_tile_menu(p, index, at))
+
+    def show_tile_menu(self, pane: WallPane, index: int, at: QPoint) -> QMenu:
+        """The right-click menu of tile ``index`` (selected already): the wall's own actions."""
+        self._active = pane
+        tiles = pane.compositor.tiles()
+        info = tiles[index].info if 0 <= index < len(tiles) else None
+        facts = TileFacts(info is not None, info is not None and info.ptz, pane.focused_camera is not None,
+                          self.detection is not None)  # fmt: skip
+        handlers: dict[str, Callable[[], None]] = {
+            "focus": pane.focus_selected,
+            "unfocus": pane.unfocus,
+            "snapshot": self.snapshot_selected,
+            "ptz": lambda: self._steer(pane),
+            "edit_zones": self.edit_zones,
+            "clear_tile": pane.clear_selected,
+        }
+        if info is not None:
+            handlers["open_window"] = lambda: self._open_camera_window(info.camera_id)
+        self.tile_menu = tile_menu(self, facts, handlers)
+        self.tile_menu.popup(at)
+        return self.tile_menu
+
+    def _steer(self, pane: WallPane) -> None:
+        """PTZ from the menu: the camera alone on the wall, the PTZ panel shown, the keys on the wall."""
+        if pane.focused_camera is None:
+            pane.focus_selected()
+        self.ptz_dock.show()
+        self.ptz_dock.raise_()
+        pane.compositor.setFocus()  # arrows and +/- steer the focused camera
+
+    def _open_camera_window(self, camera_id: str) -> None:
+        """A camera in a window of its own (beside the wall, on this screen), on its main stream."""
+        wall = self._open_wall(self.screen(), full_screen=False)
+        wall.resize(960, 600)
+        wall.pane.focus_camera(camera_id)
 
     def _pane(self) -> WallPane:
         return self._active
+
+    def _panes(self) -> list[WallPane]:
+        return [self.pane, *(w.pane for w in self.walls)]
 
     def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
         widget = new
@@ -867,6 +973,7 @@ class MainWindow(QMainWindow):
         self._focus_controls[id(wall.pane)] = FocusPtzControl(wall.pane.compositor, self.ptz_panel)
         self.walls.append(wall)
         wall.pane.set_view(self.library.all_cameras_view(), self.library.layout(self.pane.layout_.name))
+        self.number_entry.apply(wall.pane)
         wall.place_on(screen, full_screen)  # type: ignore[arg-type]
         wall.pane.start()
         return wall
@@ -1126,20 +1233,24 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(why, 8000)
 
     def snapshot_selected(self) -> None:
+        """抓拍 of the selected tile's camera: its main stream at full resolution, taken off the GUI
+        thread; the tile's picture (copied now) stands in when the main stream gives none."""
         compositor = self._pane().compositor
-        tile = compositor.still_frame(compositor.selected)
-        if tile is None:
+        tiles, index = compositor.tiles(), compositor.selected
+        info = tiles[index].info if 0 <= index < len(tiles) else None
+        if info is None:
             self.statusBar().showMessage(translate("Main", "Select a tile with a picture first"), 5000)
             return
-        try:
-            path = save_snapshot(tile, self._site.snapshot_dir, self._site.name)
-        except OSError as exc:
-            folder = self._site.snapshot_dir
-            self.events.report(SystemEventKind.SNAPSHOT_NOT_SAVED, subject=str(folder), detail=str(exc))
-            self.events_panel.poll()
-            return
-        self.events.report(SystemEventKind.SNAPSHOT_SAVED, subject=str(path))
-        self.events_panel.poll()  # said now, not at the next tick
+        self.snapshots.take(info, compositor.still_frame(index))
+
+    def _snapshot_done(self, result: SnapshotResult) -> None:
+        if result.path is None:
+            folder = str(self._site.snapshot_dir)
+            self.events.report(SystemEventKind.SNAPSHOT_NOT_SAVED, subject=folder, detail=result.why)
+        else:
+            self.events.report(SystemEventKind.SNAPSHOT_SAVED, subject=str(result.path), detail=result.why)
+        self.events_panel.poll()  # in the list now, not at the next tick
+        self.snapshot_notice.show_result(result)
 
     def counts(self) -> dict[StreamState, int]:
         counts: dict[StreamState, int] = {}
@@ -1170,16 +1281,15 @@ class MainWindow(QMainWindow):
                     self._infos[pane.focused_camera].name
                 )
             )
-        if pane.tour_paused:
-            parts.append(translate("Main", "tour paused"))
-        elif pane.touring:
-            parts.append(translate("Main", "touring"))
+        parts.append(pane.tour_text())  # with its countdown
         if self.alerts is not None:
             parts.append(self.alerts.status_text())
         if self.detection is not None and self.detection.service is not None:
             parts.append(self.overlay_feed.summary_text())
         parts.append(time.strftime("%H:%M:%S"))
         self._status.setText(" · ".join(p for p in parts if p))
+        if self.detection is not None and self.detection.service is not None:
+            self._status.setToolTip(self.overlay_feed.diagnostics_text())
         if pane._layout is not None:
             self.page_label.setText(
                 " " + translate("Main", "page {0}/{1}").format(pane.page + 1, pane.pages) + " "

@@ -97,6 +97,7 @@ def build_window(
         window.pane.set_view(library.all_cameras_view(), library.layout(library.all_cameras_view().layout))
     else:
         window.restore_session(geometry=options.size is None)  # a size asked for wins
+    window.fit_screen(*(options.size or (window.width(), window.height())))  # (a small screen: compact)
     if options.wall_only:
         window.set_wall_only(True)
     for problem in library.problems:

@@ -1,8 +1,10 @@
-"""Snapshot of one tile as evidence: the frame untouched, with a caption band added below it.
+"""Snapshot of one camera as evidence: the picture untouched, with a caption band added below it.
 
-The caption and the file name carry the frame's *capture* time (wall clock of the decoder when it
-published the frame), never the time of saving. The PNG is written to a temporary file, flushed and
-then linked into place, so a half-written file never carries the final name.
+The picture is the camera's main stream at full resolution (``save_picture``; see
+app.ui.snapshot_taker) or, when that cannot be had, the tile's frame (``save_snapshot``). The caption
+and the file name carry the picture's *capture* time in the site's time zone, never the time of
+saving. The PNG is written to a temporary file, flushed and then linked into place, so a
+half-written file never carries the final name.
 """
 
 from __future__ import annotations
@@ -10,45 +12,61 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-import time
+from datetime import datetime, tzinfo
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QRect, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QImageWriter, QPainter
 
 from app.ui.theme import cjk_family
-from app.ui.wall.compositor import TileState
+from app.ui.wall.compositor import TileInfo, TileState
 
 BAND = QColor(12, 14, 18)
 CAPTION = QColor(236, 239, 245)
 SUBTLE = QColor(170, 176, 190)
 
 
-def capture_time(tile: TileState) -> time.struct_time:
+def _moment(at: float, tz: tzinfo | None) -> datetime:
+    """``at`` in the site's zone (this machine's when None)."""
+    return datetime.fromtimestamp(at, tz) if tz is not None else datetime.fromtimestamp(at).astimezone()
+
+
+def capture_time(tile: TileState, tz: tzinfo | None = None) -> datetime:
     if tile.meta is None:
         raise OSError(
             QCoreApplication.translate("Snapshot", "Snapshot not saved: the frame has no capture time")
         )
-    return time.localtime(tile.meta.captured_wall_ns / 1e9)
+    return _moment(tile.meta.captured_wall_ns / 1e9, tz)
 
 
-def snapshot_caption(tile: TileState, site_name: str) -> list[str]:
+def caption_lines(info: TileInfo | None, captured: datetime, site_name: str) -> list[str]:
     """The lines burned into the band: camera and grid code, capture time, site."""
-    info = tile.info
     camera = "" if info is None else " · ".join(t for t in (info.name, info.grid_code) if t)
-    captured = time.strftime("%Y-%m-%d %H:%M:%S", capture_time(tile))
-    return [camera, QCoreApplication.translate("Snapshot", "Captured {0}").format(captured), site_name]
+    when = captured.strftime("%Y-%m-%d %H:%M:%S")
+    return [camera, QCoreApplication.translate("Snapshot", "Captured {0}").format(when), site_name]
 
 
-def render_snapshot(tile: TileState, site_name: str) -> QImage:
-    """The frame (pixels unchanged) on top, the caption band below it."""
+def snapshot_caption(tile: TileState, site_name: str, tz: tzinfo | None = None) -> list[str]:
+    return caption_lines(tile.info, capture_time(tile, tz), site_name)
+
+
+def render_snapshot(tile: TileState, site_name: str, tz: tzinfo | None = None) -> QImage:
+    """The tile's frame (pixels unchanged) on top, the caption band below it."""
     if tile.buffer is None or tile.buffer.ndim != 3 or tile.buffer.shape[2] != 4:
         raise OSError(QCoreApplication.translate("Snapshot", "Snapshot not saved: the tile has no picture"))
-    lines = snapshot_caption(tile, site_name)
+    lines = snapshot_caption(tile, site_name, tz)
     height, width = tile.buffer.shape[:2]
     frame = np.ascontiguousarray(tile.buffer)
     picture = QImage(frame.data, width, height, frame.strides[0], QImage.Format.Format_RGB32)
+    return render_picture(picture, lines)  # drawn before `frame` can go: QImage does not own it
+
+
+def render_picture(picture: QImage, lines: list[str]) -> QImage:
+    """``picture`` (pixels unchanged) on top, a dark band with ``lines`` below it. Painting on a
+    QImage is allowed off the GUI thread: full-resolution snapshots are made in a worker."""
+    width, height = picture.width(), picture.height()
     pad = max(6, width // 120)
     font = caption_font(lines, width - 2 * pad)
     fm = QFontMetrics(font)
@@ -56,7 +74,7 @@ def render_snapshot(tile: TileState, site_name: str) -> QImage:
     image = QImage(width, height + band, QImage.Format.Format_RGB32)
     image.fill(BAND)
     painter = QPainter(image)
-    painter.drawImage(0, 0, picture)  # before `frame` can go: QImage does not own the numpy memory
+    painter.drawImage(0, 0, picture)
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
     painter.setFont(font)
     y = height + pad
@@ -69,17 +87,38 @@ def render_snapshot(tile: TileState, site_name: str) -> QImage:
     return image
 
 
-def save_snapshot(tile: TileState, folder: Path, site_name: str) -> Path:
-    """Write the tile's current frame as ``<camera_id>_<YYYYmmdd-HHMMSS>.png`` in ``folder``."""
-    translate = QCoreApplication.translate
+def snapshot_stem(info: TileInfo, captured: datetime) -> str:
+    """``<camera id>_<camera name>_<YYYYmmdd-HHMMSS>`` in site time: found by camera and by time."""
+    return f"{_safe(info.camera_id)}_{_safe(info.name)}_{captured.strftime('%Y%m%d-%H%M%S')}"
+
+
+def save_snapshot(tile: TileState, folder: Path, site_name: str, tz: tzinfo | None = None) -> Path:
+    """Write the tile's current frame as ``<camera>_<name>_<YYYYmmdd-HHMMSS>.png`` in ``folder``."""
     if tile.info is None:
-        raise OSError(translate("Snapshot", "Snapshot not saved: the tile shows no camera"))
-    image = render_snapshot(tile, site_name)
-    captured = capture_time(tile)
-    image.setText("Camera", tile.info.camera_id)
-    image.setText("Grid code", tile.info.grid_code or "")
+        raise OSError(QCoreApplication.translate("Snapshot", "Snapshot not saved: the tile shows no camera"))
+    image = render_snapshot(tile, site_name, tz)
+    return save_image(image, tile.info, capture_time(tile, tz), folder, site_name)
+
+
+def save_picture(
+    bgr: npt.NDArray[np.uint8], captured_at: float, info: TileInfo, folder: Path, site_name: str,
+    tz: tzinfo | None = None,
+) -> Path:  # fmt: skip
+    """Write a camera's own picture (a main-stream key frame, BGR, full resolution) like a tile's."""
+    frame = np.ascontiguousarray(bgr)
+    height, width = frame.shape[:2]
+    captured = _moment(captured_at, tz)
+    picture = QImage(frame.data, width, height, frame.strides[0], QImage.Format.Format_BGR888)
+    image = render_picture(picture, caption_lines(info, captured, site_name))
+    return save_image(image, info, captured, folder, site_name)
+
+
+def save_image(image: QImage, info: TileInfo, captured: datetime, folder: Path, site_name: str) -> Path:
+    translate = QCoreApplication.translate
+    image.setText("Camera", info.camera_id)
+    image.setText("Grid code", info.grid_code or "")
     image.setText("Site", site_name)
-    image.setText("Capture Time", time.strftime("%Y-%m-%dT%H:%M:%S%z", captured))
+    image.setText("Capture Time", captured.strftime("%Y-%m-%dT%H:%M:%S%z"))
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
@@ -88,10 +127,9 @@ def save_snapshot(tile: TileState, folder: Path, site_name: str) -> Path:
         raise OSError(
             translate("Snapshot", "Snapshot not saved: PNG encoding failed: {0}").format(writer.errorString())
         )
-    stem = f"{_safe(tile.info.camera_id)}_{time.strftime('%Y%m%d-%H%M%S', captured)}"
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        return _write_new(folder, stem, bytes(data.data()))
+        return _write_new(folder, snapshot_stem(info, captured), bytes(data.data()))
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise OSError(translate("Snapshot", "Snapshot not saved in {0}: {1}").format(folder, reason)) from exc

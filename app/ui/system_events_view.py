@@ -389,7 +389,7 @@ class StatusFaults:
         for event in events:
             if self._shown is not None and event.resolves(self._shown):
                 self._say(event)  # "camera X is back" replaces "camera X lost its picture"
-            elif event.kind not in _RESOLVING:
+            elif event.kind not in _RESOLVING and event.kind not in _SAID_ELSEWHERE:
                 self._say(event)
         self.refresh()
 
@@ -410,6 +410,8 @@ class StatusFaults:
 
 
 _RESOLVING = frozenset(RESOLVED_BY.values())
+# saved snapshots have their own notice with an open-folder button (the event stays in the list)
+_SAID_ELSEWHERE = frozenset({K.SNAPSHOT_SAVED})
 _STANDING = frozenset(RESOLVED_BY) | {K.DATA_FOLDER_READ_ONLY}
 
 

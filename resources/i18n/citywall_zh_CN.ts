@@ -60,6 +60,10 @@
         <translation>抓拍选中画面（PNG，带时间）</translation>
     </message>
     <message>
+        <source>Time between the digits of a tile number…</source>
+        <translation>画面编号输入间隔…</translation>
+    </message>
+    <message>
         <source>1 tile</source>
         <translation>1 分屏</translation>
     </message>
@@ -149,15 +153,19 @@
     </message>
     <message>
         <source>Find a camera (name, id, grid code)</source>
-        <translation>查找监控点（名称、编号、网格码）</translation>
+        <translation>查找摄像机（名称、编号、网格码）</translation>
     </message>
     <message>
         <source>Detection zones of this camera…</source>
-        <translation>本监控点的检测区域…</translation>
+        <translation>本摄像机的检测区域…</translation>
     </message>
     <message>
         <source>Show / hide alerts</source>
         <translation>显示 / 隐藏告警</translation>
+    </message>
+    <message>
+        <source>All detection boxes</source>
+        <translation>全部检测框</translation>
     </message>
     <message>
         <source>Cases (list and detail)</source>
@@ -186,6 +194,14 @@
     <message>
         <source>Open a wall on every other screen</source>
         <translation>在其他各屏幕上打开视频墙</translation>
+    </message>
+    <message>
+        <source>Show / hide the camera list</source>
+        <translation>显示 / 隐藏摄像机列表</translation>
+    </message>
+    <message>
+        <source>Show / hide the side panels</source>
+        <translation>显示 / 隐藏侧边面板</translation>
     </message>
     <message>
         <source>中文 / English</source>
@@ -248,7 +264,7 @@
     <name>BinLabels</name>
     <message>
         <source>Teach the bin detector</source>
-        <translation>教垃圾桶识别</translation>
+        <translation>样本标注</translation>
     </message>
     <message>
         <source>Select a bin and say what it looks like now (clean: detection also judges the bin against this view from now on). With a few pictures of each, retrain: the bin detector then knows this site&apos;s bins.</source>
@@ -256,11 +272,11 @@
     </message>
     <message>
         <source>&amp;Overflowing now</source>
-        <translation>现在满溢(&amp;O)</translation>
+        <translation>标记为满溢(&amp;O)</translation>
     </message>
     <message>
         <source>C&amp;lean now</source>
-        <translation>现在正常(&amp;L)</translation>
+        <translation>标记为正常(&amp;L)</translation>
     </message>
     <message>
         <source>Re&amp;train bin detector</source>
@@ -1285,11 +1301,11 @@
     <name>Detection</name>
     <message>
         <source>waiting for the first check</source>
-        <translation>等待首次巡检</translation>
+        <translation>等待首次检测</translation>
     </message>
     <message>
         <source>checked every {0} s</source>
-        <translation>每 {0} 秒巡检</translation>
+        <translation>每 {0} 秒检测一次</translation>
     </message>
     <message>
         <source>paused: moving or off preset</source>
@@ -1356,6 +1372,14 @@
         <translation>未布控：预置位 {0} 未划检测区域</translation>
     </message>
     <message>
+        <source>, </source>
+        <translation>，</translation>
+    </message>
+    <message>
+        <source>detection diagnostics: {0:.0f} ms per check</source>
+        <translation>检测诊断：每次检测 {0:.0f} 毫秒</translation>
+    </message>
+    <message>
         <source>paused: no picture</source>
         <translation>暂停：无画面</translation>
     </message>
@@ -1369,7 +1393,7 @@
     </message>
     <message>
         <source>detection: {0} camera(s) checked</source>
-        <translation>检测：{0} 路在巡检</translation>
+        <translation>检测：{0} 路</translation>
     </message>
     <message>
         <source>every {0} s</source>
@@ -1382,10 +1406,6 @@
     <message>
         <source>{0} not watched</source>
         <translation>{0} 路未布控</translation>
-    </message>
-    <message>
-        <source>{0:.0f} ms per check</source>
-        <translation>每次 {0:.0f} 毫秒</translation>
     </message>
 </context>
 <context>
@@ -1629,6 +1649,10 @@
         <translation>请先检查这些摄像机的登录：{0}</translation>
     </message>
     <message>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
         <source>Camera id “{0}”: use 1-64 letters A-Z, digits, _ . -, starting with a letter or digit.</source>
         <translation>摄像机编号“{0}”：请用 1-64 个字母 A-Z、数字或 _ . -，并以字母或数字开头。</translation>
     </message>
@@ -1696,7 +1720,7 @@
     </message>
     <message>
         <source>Answered the search without an http address to reach it at</source>
-        <translation>对搜索的应答中没有可访问的 http 地址</translation>
+        <translation>对搜索的应答中没有可访问的 HTTP 地址</translation>
     </message>
     <message>
         <source>Answer does not follow WS-Discovery; the camera is listed anyway</source>
@@ -1847,7 +1871,7 @@
     </message>
     <message>
         <source>WAV audio (*.wav)</source>
-        <translation>WAV 音频（*.wav）</translation>
+        <translation>WAV 音频 (*.wav)</translation>
     </message>
     <message>
         <source>Saving to {0} …</source>
@@ -2108,7 +2132,7 @@
     </message>
     <message>
         <source>Cannot write {0}: no font with Chinese characters was found (install fonts-wqy-microhei).</source>
-        <translation>无法写入 {0}：本机没有可显示中文的字体（请安装 fonts-wqy-microhei）。</translation>
+        <translation>无法写入 {0}：本机没有可显示中文的字体，请联系系统管理员安装中文字体。</translation>
     </message>
     <message>
         <source>Cannot write {0}: {1}.</source>
@@ -2978,8 +3002,8 @@
         <translation>鼠标与画面编号</translation>
     </message>
     <message>
-        <source>Go to the tile with that number</source>
-        <translation>跳到该编号的画面</translation>
+        <source>Go to the tile with that number (a pause over {0} s between digits starts again)</source>
+        <translation>前往该编号的画面（两位数字之间停顿超过 {0} 秒则重新输入）</translation>
     </message>
     <message>
         <source>then</source>
@@ -2995,11 +3019,39 @@
     </message>
     <message>
         <source>A camera from the tree onto a tile: show it there</source>
-        <translation>把监控点拖到画面：在此播放</translation>
+        <translation>把摄像机拖到画面：在此播放</translation>
     </message>
     <message>
         <source>A tile onto another tile: swap the two</source>
         <translation>把画面拖到另一画面：两者互换</translation>
+    </message>
+    <message>
+        <source>Hold to turn / zoom in / zoom out</source>
+        <translation>按住：转动 / 放大 / 缩小</translation>
+    </message>
+    <message>
+        <source>Centre on that point / zoom into the box (drawn right to left: out)</source>
+        <translation>单击处居中 / 拉框放大框内（从右向左拉框：缩小）</translation>
+    </message>
+    <message>
+        <source>Go to a preset: in the PTZ panel&apos;s list / the joystick&apos;s buttons 1–n</source>
+        <translation>转到预置位：云台面板列表中双击 / 摇杆按键 1–n</translation>
+    </message>
+    <message>
+        <source>PTZ camera in focus</source>
+        <translation>云台摄像机（放大画面时）</translation>
+    </message>
+    <message>
+        <source>Home position</source>
+        <translation>归位（回到初始位置）</translation>
+    </message>
+    <message>
+        <source>Click</source>
+        <translation>单击</translation>
+    </message>
+    <message>
+        <source>Joystick</source>
+        <translation>摇杆</translation>
     </message>
     <message>
         <source>Esc, F1 or a click closes this help</source>
@@ -3010,7 +3062,7 @@
     <name>Joystick</name>
     <message>
         <source>USB joystick: not available (pygame is not installed; install CityWall with the “joystick” extra).</source>
-        <translation>USB 摇杆不可用（未安装 pygame；请安装 CityWall 的“joystick”扩展）。</translation>
+        <translation>USB 摇杆不可用：本机未安装摇杆支持组件，请联系系统管理员。</translation>
     </message>
     <message>
         <source>USB joystick: not available ({0}).</source>
@@ -3171,7 +3223,7 @@
     </message>
     <message>
         <source>Cameras</source>
-        <translation>监控点</translation>
+        <translation>摄像机</translation>
     </message>
     <message>
         <source>PTZ</source>
@@ -3207,7 +3259,7 @@
     </message>
     <message>
         <source>Select a camera first</source>
-        <translation>请先选择一个监控点</translation>
+        <translation>请先选择一台摄像机</translation>
     </message>
     <message>
         <source>Joystick connected: {0}</source>
@@ -3223,7 +3275,7 @@
     </message>
     <message>
         <source>Operator</source>
-        <translation>值班员</translation>
+        <translation>座席员</translation>
     </message>
     <message>
         <source>No other screen to put a wall on</source>
@@ -3231,7 +3283,7 @@
     </message>
     <message>
         <source>All cameras</source>
-        <translation>全部监控点</translation>
+        <translation>全部摄像机</translation>
     </message>
     <message>
         <source>{0} (shared)</source>
@@ -3300,6 +3352,14 @@
     <message>
         <source>touring</source>
         <translation>轮巡中</translation>
+    </message>
+    <message>
+        <source>touring · next view in {0} s</source>
+        <translation>轮巡中 · {0} 秒后换视图</translation>
+    </message>
+    <message>
+        <source>touring · next page in {0} s</source>
+        <translation>轮巡中 · {0} 秒后翻页</translation>
     </message>
     <message>
         <source>CityWall — wall {0}</source>
@@ -3783,11 +3843,11 @@
     </message>
     <message>
         <source>locked by {0} for {1} min</source>
-        <translation>{0} 锁定，剩余 {1} 分钟</translation>
+        <translation>已由{0}锁定，剩余 {1} 分钟</translation>
     </message>
     <message>
         <source>controlled by {0}</source>
-        <translation>{0} 控制中</translation>
+        <translation>由{0}控制</translation>
     </message>
     <message>
         <source>free</source>
@@ -3866,12 +3926,12 @@
         <translation>停止云台</translation>
     </message>
     <message>
-        <source>Zoom in (hold; + key)</source>
-        <translation>放大（按住；+ 键）</translation>
+        <source>Zoom in: tap for a step, hold to keep zooming (+ key)</source>
+        <translation>放大：轻按一下放大一级，按住持续放大（+ 键）</translation>
     </message>
     <message>
-        <source>Zoom out (hold; − key)</source>
-        <translation>缩小（按住；− 键）</translation>
+        <source>Zoom out: tap for a step, hold to keep zooming (− key)</source>
+        <translation>缩小：轻按一下缩小一级，按住持续缩小（− 键）</translation>
     </message>
     <message>
         <source>Hold to turn (arrow keys on the focused picture)</source>
@@ -3919,7 +3979,7 @@
     </message>
     <message>
         <source>PTZ</source>
-        <translation>云台</translation>
+        <translation>（未选择球机）</translation>
     </message>
     <message>
         <source>Focus or select a PTZ camera to steer it.</source>
@@ -3927,7 +3987,7 @@
     </message>
     <message>
         <source>PTZ · {0}</source>
-        <translation>云台 · {0}</translation>
+        <translation>{0}</translation>
     </message>
     <message>
         <source>No patrol set up for this camera</source>
@@ -4043,7 +4103,7 @@
     </message>
     <message>
         <source>Snapshot not saved: the tile shows no camera</source>
-        <translation>抓拍未保存：该画面未放置监控点</translation>
+        <translation>抓拍未保存：该画面未放置摄像机</translation>
     </message>
     <message>
         <source>Snapshot not saved: PNG encoding failed: {0}</source>
@@ -4052,6 +4112,34 @@
     <message>
         <source>Snapshot not saved in {0}: {1}</source>
         <translation>抓拍未能保存到 {0}：{1}</translation>
+    </message>
+    <message>
+        <source>no main stream here</source>
+        <translation>本机未接入主码流</translation>
+    </message>
+    <message>
+        <source>Snapshot not saved: no picture from {0} ({1})</source>
+        <translation>抓拍未保存：{0} 没有画面（{1}）</translation>
+    </message>
+    <message>
+        <source>Open folder</source>
+        <translation>打开文件夹</translation>
+    </message>
+    <message>
+        <source>Taking a snapshot of {0} (main stream)…</source>
+        <translation>正在抓拍 {0}（主码流）…</translation>
+    </message>
+    <message>
+        <source>Snapshot taken: {0}</source>
+        <translation>已抓拍：{0}</translation>
+    </message>
+    <message>
+        <source>Snapshot taken (tile picture, main stream unavailable): {0}</source>
+        <translation>已抓拍（画面截图，主码流未取到）：{0}</translation>
+    </message>
+    <message>
+        <source>{0}, {1} pixels</source>
+        <translation>{0}，{1} 像素</translation>
     </message>
 </context>
 <context>
@@ -4218,6 +4306,97 @@
     <message>
         <source>{0}: {1}</source>
         <translation>{0}：{1}</translation>
+    </message>
+</context>
+<context>
+    <name>SuppressedPlaces</name>
+    <message>
+        <source>Suppressed false alarm</source>
+        <translation>误报屏蔽</translation>
+    </message>
+    <message>
+        <source>Fixed object (found by detection)</source>
+        <translation>固定设施（检测自动识别）</translation>
+    </message>
+    <message>
+        <source>Remove suppressed place</source>
+        <translation>解除误报屏蔽</translation>
+    </message>
+    <message>
+        <source>fixed view</source>
+        <translation>枪机画面</translation>
+    </message>
+    <message>
+        <source>preset {0}</source>
+        <translation>预置位 {0}</translation>
+    </message>
+    <message>
+        <source>{0} — {1}</source>
+        <translation>{0} — {1}</translation>
+    </message>
+    <message>
+        <source>Suppressed false alarms ({0})</source>
+        <translation>误报屏蔽（{0}）</translation>
+    </message>
+    <message>
+        <source>None yet. A vending alert dismissed as false detection or fixed object is suppressed here: the same thing in the same place raises no alert again.</source>
+        <translation>暂无。占道经营告警以“误检”或“固定设施”排除后，在此加入误报屏蔽：同一位置的同一物体不再报警。</translation>
+    </message>
+    <message>
+        <source>Remove suppression (Del)…</source>
+        <translation>解除误报屏蔽（Del）…</translation>
+    </message>
+    <message>
+        <source>The file of suppressed places has a problem: {0}</source>
+        <translation>误报屏蔽文件有问题：{0}</translation>
+    </message>
+    <message>
+        <source>{0}, {1}</source>
+        <translation>{0}，{1}</translation>
+    </message>
+    <message>
+        <source>by {0} at {1}, alert {2}</source>
+        <translation>{0} 于 {1} 排除，告警 {2}</translation>
+    </message>
+    <message>
+        <source>At another preset: not drawn on this picture.</source>
+        <translation>属于其他预置位：不在本画面中显示。</translation>
+    </message>
+    <message>
+        <source>Remove the suppression “{0}” in {1}?
+
+The same thing in the same place will raise alerts again.</source>
+        <translation>解除“{1}”中的误报屏蔽“{0}”？
+
+同一位置的同一物体将再次报警。</translation>
+    </message>
+    <message>
+        <source>Removed: {0}. Detection raises it again there.</source>
+        <translation>已解除：{0}。该位置将再次报警。</translation>
+    </message>
+    <message>
+        <source>Not yet saved to the shared folder (see the system events); it is kept here and saved with the next change.</source>
+        <translation>尚未保存到共享文件夹（见系统事件）；本机已保留，下次更改时一并保存。</translation>
+    </message>
+    <message>
+        <source>Counting this camera&apos;s verdicts…</source>
+        <translation>正在统计本摄像机的研判结果…</translation>
+    </message>
+    <message>
+        <source>Verdicts could not be counted: {0}</source>
+        <translation>无法统计研判结果：{0}</translation>
+    </message>
+    <message>
+        <source>Verdicts of the last {0} days:</source>
+        <translation>近 {0} 天研判结果：</translation>
+    </message>
+    <message>
+        <source>{0}: {1}</source>
+        <translation>{0}：{1}</translation>
+    </message>
+    <message>
+        <source>no alert on this camera.</source>
+        <translation>本摄像机无告警。</translation>
     </message>
 </context>
 <context>
@@ -4440,10 +4619,72 @@
     </message>
 </context>
 <context>
+    <name>TaughtView</name>
+    <message>
+        <source>Clean now: the selected zone&apos;s reference</source>
+        <translation>立即采集所选区域的参照画面</translation>
+    </message>
+    <message>
+        <source>The zone&apos;s picture as detection sees it next becomes its reference: what stands there now is a fixed object and never raises an alert. Use it when the zone is clear of stalls.</source>
+        <translation>检测下一次看到的该区域画面将作为参照：届时在场的物体视为固定设施，不会报警。请在区域内没有摊点时使用。</translation>
+    </message>
+    <message>
+        <source>Zone {0}: its reference is taken from the next checked picture; what stands there then is treated as a fixed object.</source>
+        <translation>区域 {0}：参照画面取自下一次检查的画面；届时在场的物体视为固定设施。</translation>
+    </message>
+    <message>
+        <source>Zone {0}: detection cannot take a reference now; nothing was changed.</source>
+        <translation>区域 {0}：检测暂时无法采集参照画面，未做任何更改。</translation>
+    </message>
+    <message>
+        <source>Select a saved no-vending zone to take its reference now.</source>
+        <translation>选择一个已保存的禁止区域，即可立即采集其参照画面。</translation>
+    </message>
+</context>
+<context>
+    <name>TileMenu</name>
+    <message>
+        <source>Enlarge (main stream)</source>
+        <translation>放大查看</translation>
+    </message>
+    <message>
+        <source>Back to the wall</source>
+        <translation>返回视频墙</translation>
+    </message>
+    <message>
+        <source>Snapshot</source>
+        <translation>抓拍</translation>
+    </message>
+    <message>
+        <source>PTZ control</source>
+        <translation>云台控制</translation>
+    </message>
+    <message>
+        <source>Draw zones…</source>
+        <translation>划定区域…</translation>
+    </message>
+    <message>
+        <source>Remove from view</source>
+        <translation>移出画面</translation>
+    </message>
+    <message>
+        <source>Open in a new window</source>
+        <translation>在新窗口打开</translation>
+    </message>
+</context>
+<context>
     <name>Tree</name>
     <message>
-        <source>Find camera: name, id or grid code</source>
-        <translation>查找监控点：名称、编号或网格码</translation>
+        <source>Find camera: name, id, grid code or pinyin (jfl)</source>
+        <translation>查找摄像机：名称、编号、网格码、拼音</translation>
+    </message>
+    <message>
+        <source>No match</source>
+        <translation>无匹配</translation>
+    </message>
+    <message>
+        <source>Type a name, id, grid code, pinyin or pinyin initials.</source>
+        <translation>可输入名称、编号、网格码、拼音或拼音首字母。</translation>
     </message>
     <message>
         <source>Not grouped</source>
@@ -4781,6 +5022,10 @@
         <translation>{0} — {1}</translation>
     </message>
     <message>
+        <source>; suppressed: the same thing in this place raises no alert again (removable in the camera&apos;s detection zones, Ctrl+D)</source>
+        <translation>；已加入误报屏蔽：此位置的同一物体不再报警（可在本摄像机的检测区域中解除，Ctrl+D）</translation>
+    </message>
+    <message>
         <source>{0} open · {1} not yet taken · {2} listed</source>
         <translation>未处理 {0} · 待签收 {1} · 列出 {2}</translation>
     </message>
@@ -4983,6 +5228,77 @@
     <message>
         <source>Shift hand-over…</source>
         <translation>交接班小结…</translation>
+    </message>
+</context>
+<context>
+    <name>Verdicts</name>
+    <message>
+        <source>No alert judged yet ({0} not judged).</source>
+        <translation>尚无已研判的告警（{0} 条未判定）。</translation>
+    </message>
+    <message>
+        <source>{0} judged: {1} confirmed, {2} false detection, {3} fixed object, {4} inside the shop, {5} permitted; false-alarm share {6}.</source>
+        <translation>已研判 {0} 条：确认属实 {1}，误检 {2}，固定设施 {3}，店内经营 {4}，合规经营 {5}；误报率 {6}。</translation>
+    </message>
+    <message>
+        <source>Rule</source>
+        <translation>规则</translation>
+    </message>
+    <message>
+        <source>Camera</source>
+        <translation>摄像机</translation>
+    </message>
+    <message>
+        <source>Judged</source>
+        <translation>已研判</translation>
+    </message>
+    <message>
+        <source>Confirmed</source>
+        <translation>确认属实</translation>
+    </message>
+    <message>
+        <source>False detection</source>
+        <translation>误检</translation>
+    </message>
+    <message>
+        <source>Fixed object</source>
+        <translation>固定设施</translation>
+    </message>
+    <message>
+        <source>Inside the shop</source>
+        <translation>店内经营</translation>
+    </message>
+    <message>
+        <source>Permitted</source>
+        <translation>合规经营</translation>
+    </message>
+    <message>
+        <source>Not judged</source>
+        <translation>未判定</translation>
+    </message>
+    <message>
+        <source>False-alarm share</source>
+        <translation>误报率</translation>
+    </message>
+    <message>
+        <source>Counting verdicts…</source>
+        <translation>正在统计研判结果…</translation>
+    </message>
+    <message>
+        <source>Each search also counts the verdicts of its alerts.</source>
+        <translation>每次查询同时统计所查告警的研判结果。</translation>
+    </message>
+    <message>
+        <source>Verdicts could not be counted: {0}</source>
+        <translation>无法统计研判结果：{0}</translation>
+    </message>
+    <message>
+        <source>Verdicts of these alerts: false-alarm share {0} ({1} of {2} judged)</source>
+        <translation>所查告警研判结果：误报率 {0}（已研判 {2} 条，其中误报 {1} 条）</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>全部</translation>
     </message>
 </context>
 <context>
@@ -5296,15 +5612,65 @@
     </message>
     <message>
         <source>drop a camera here</source>
-        <translation>拖入监控点</translation>
-    </message>
-    <message>
-        <source>Tile {0}</source>
-        <translation>画面 {0}</translation>
+        <translation>拖入摄像机</translation>
     </message>
     <message>
         <source>There is no tile {0}</source>
         <translation>没有画面 {0}</translation>
+    </message>
+    <message>
+        <source>Go to tile: {0}_</source>
+        <translation>前往画面：{0}_</translation>
+    </message>
+    <message>
+        <source>Enter: go · Esc: cancel</source>
+        <translation>回车 前往 · Esc 取消</translation>
+    </message>
+    <message>
+        <source>{0}, {1} = “{2}”: not a number of seconds from {3} to {4}; the wall waits {5} s</source>
+        <translation>{0}，{1} = “{2}”：不是 {3} 到 {4} 之间的秒数；视频墙按 {5} 秒等待</translation>
+    </message>
+    <message>
+        <source>Tile numbers</source>
+        <translation>画面编号</translation>
+    </message>
+    <message>
+        <source>Digits typed for a tile number are kept this long after the last one (seconds);
+a longer pause starts the number again.</source>
+        <translation>输入画面编号时，最后一位数字后保留的时间（秒）；
+停顿更久则重新输入。</translation>
+    </message>
+    <message>
+        <source>Tile numbers: {0} s between digits</source>
+        <translation>画面编号：数字间隔 {0} 秒</translation>
+    </message>
+    <message>
+        <source>Locked · {0} min</source>
+        <translation>已锁定 · {0} 分</translation>
+    </message>
+    <message>
+        <source>Locked by you · {0} min left</source>
+        <translation>已由您锁定 · 剩余 {0} 分</translation>
+    </message>
+    <message>
+        <source>Locked by {0} · {1} min left</source>
+        <translation>已由{0}锁定 · 剩余 {1} 分</translation>
+    </message>
+    <message>
+        <source>You are steering</source>
+        <translation>您正在控制</translation>
+    </message>
+    <message>
+        <source>Steering</source>
+        <translation>控制中</translation>
+    </message>
+    <message>
+        <source>{0} steering</source>
+        <translation>{0}控制中</translation>
+    </message>
+    <message>
+        <source>PTZ</source>
+        <translation>球机</translation>
     </message>
 </context>
 <context>
@@ -5413,6 +5779,22 @@
         <translation>所有顶点都必须在画面内。</translation>
     </message>
     <message>
+        <source>{0} ({1})</source>
+        <translation>{0}（{1}）</translation>
+    </message>
+    <message>
+        <source>{0}: {1}</source>
+        <translation>{0}：{1}</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
+        <source>; </source>
+        <translation>；</translation>
+    </message>
+    <message>
         <source>{0:g} s</source>
         <translation>{0:g} 秒</translation>
     </message>
@@ -5426,7 +5808,7 @@
     </message>
     <message>
         <source>{0:.0%} of checks</source>
-        <translation>巡检中 {0:.0%}</translation>
+        <translation>占检测次数的 {0:.0%}</translation>
     </message>
     <message>
         <source>Clears below</source>
@@ -5442,7 +5824,7 @@
     </message>
     <message>
         <source>Checks</source>
-        <translation>巡检</translation>
+        <translation>检测</translation>
     </message>
     <message>
         <source>Every</source>
@@ -5461,8 +5843,8 @@
         <translation>最低置信度</translation>
     </message>
     <message>
-        <source>Classes → events</source>
-        <translation>类别 → 事件</translation>
+        <source>What counts</source>
+        <translation>计入的目标</translation>
     </message>
     <message>
         <source>Street vending (no-vending zones)</source>
@@ -5553,8 +5935,8 @@
         <translation>取消</translation>
     </message>
     <message>
-        <source>Change them in the site file under &lt;i&gt;detection → rules&lt;/i&gt; (vending, bins), &lt;i&gt;detection.class_events&lt;/i&gt; and &lt;i&gt;detection.revisit_s&lt;/i&gt;; &lt;i&gt;citywall config check&lt;/i&gt; validates the file. A mask is never analysed.</source>
-        <translation>如需修改，请编辑站点文件中的 &lt;i&gt;detection → rules&lt;/i&gt;（vending、bins）、&lt;i&gt;detection.class_events&lt;/i&gt; 和 &lt;i&gt;detection.revisit_s&lt;/i&gt;；&lt;i&gt;citywall config check&lt;/i&gt; 会校验该文件。屏蔽区不参与分析。</translation>
+        <source>These rules are part of the site&apos;s detection settings: the system administrator changes them in the site file. A mask is never analysed.</source>
+        <translation>这些规则属于站点的检测设置，由系统管理员在站点文件中修改。屏蔽区不参与分析。</translation>
     </message>
     <message>
         <source>Where the camera points is not known yet. Zones belong to a preset: editing waits.</source>

@@ -78,7 +78,12 @@ def test_demo_ptz_cameras_run(demo_clips: ClipSet, panorama: PanoramaClip, tmp_p
         assert list(ptz.cameras) == ["cam001"] and ptz.discovery is not None
         with OnvifClient(OnvifEndpoint.for_ptz(cam)) as client:
             presets = client.presets()
-            assert [p.name for p in presets] == ["全景", "人行道", "商铺门口"]  # seeded on first start
+            assert [p.name for p in presets] == [
+                "全景",
+                "人行道",
+                "商铺门口",
+                "路口",
+            ]  # seeded at first start
             assert client.streams() == (cam.source.main, cam.source.sub)
             client.goto_preset(presets[2].token)
             client.relative_move(PtzVector(pan=0.01))

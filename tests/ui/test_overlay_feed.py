@@ -63,6 +63,7 @@ def test_boxes_and_alert_flash_reach_every_pane(qtbot: QtBot) -> None:
     source, clock = FakeSource(["cam1", "cam2"]), Clock()
     panes = [wall(qtbot, source, "a")]
     feed = OverlayFeed(lambda: panes, clock=clock)
+    feed.set_show_all(True)  # every box (the default shows only what an operator needs)
     alerts, _, _ = alert_service()
     alerts.subscribe(feed.on_alert_change)  # (the window connects it through AlertSignals)
     feed.handle(update("cam1", clock.now, OverlayBox(0.1, 0.2, 0.3, 0.4, "stationary", kind="stationary")))
@@ -135,6 +136,7 @@ def test_a_bins_label_comes_before_stationary_objects_around_it(qtbot: QtBot) ->
     source, clock = FakeSource(["cam1", "cam2"]), Clock()
     pane = wall(qtbot, source, "a")
     feed = OverlayFeed(lambda: [pane], clock=clock)
+    feed.set_show_all(True)  # every box (the default shows only what an operator needs)
     stationary = OverlayBox(0.4, 0.5, 0.5, 0.6, "stationary", kind="stationary")
     bin_box = OverlayBox(0.42, 0.5, 0.5, 0.7, "草坪旁垃圾桶", score=0.8, kind="bin")
     feed.handle(update("cam1", clock.now, stationary, bin_box))
@@ -145,7 +147,7 @@ def test_paused_and_stale_boxes_go(qtbot: QtBot) -> None:
     source, clock = FakeSource(["cam1", "cam2"]), Clock()
     pane = wall(qtbot, source, "a")
     feed = OverlayFeed(lambda: [pane], clock=clock)
-    box = OverlayBox(0.1, 0.2, 0.3, 0.4, "x")
+    box = OverlayBox(0.1, 0.2, 0.3, 0.4, "stall")
     feed.handle(update("cam2", clock.now, box))
     assert len(pane.tiles()[1].boxes) == 1
     feed.handle(update("cam2", clock.now, box, paused=True))  # the camera moved: nothing is known
@@ -181,15 +183,15 @@ def test_revisit_words_for_tiles_tree_and_status_bar(qtbot: QtBot) -> None:
     assert feed.revisit_text("cam3") == "not watched: no zones drawn for this view"
     assert feed.revisit_text("cam4") == "detection off: a detector could not be loaded"
     # Cameras without zones or with detection off are not watched at all; only the moving one is paused.
-    assert feed.summary_text() == (
-        "detection: 1 camera(s) checked, every 6 s, 1 paused, 2 not watched, 35 ms per check"
-    )
+    assert feed.summary_text() == ("detection: 1 camera(s) checked, every 6 s, 1 paused, 2 not watched")
+    assert feed.diagnostics_text() == "detection diagnostics: 35 ms per check"  # not in the status bar
     assert revisit_text(CameraRevisit("x", True, None, None, None)) == "waiting for the first check"
     assert pause_text(Pause(PauseReason.WARMING_UP, seconds_left=5)) == "paused: warming up (5 s)"
     assert pause_text(Pause(PauseReason.NO_ZONES, preset="2")) == "not watched: no zones drawn for preset 2"
     assert pause_text(Pause(PauseReason.CAMERA_DETECTION_OFF)) == "detection off"
     Translations().set_language("zh_CN")
-    assert feed.revisit_text("cam1") == "每 6 秒巡检"
+    assert feed.revisit_text("cam1") == "每 6 秒检测一次"
+    assert feed.summary_text() == "检测：1 路，每 6 秒，1 路暂停，2 路未布控"  # full-width commas
     assert feed.revisit_text("cam2") == "暂停：转动中或不在预置位"
     assert feed.revisit_text("cam3") == "未布控：此画面未划检测区域"
     assert pause_text(Pause(PauseReason.WARMING_UP, seconds_left=5)) == "暂停：预热中（5 秒）"
@@ -267,6 +269,7 @@ def test_box_labels_follow_a_language_switch(qtbot: QtBot) -> None:
     source, clock = FakeSource(["cam1", "cam2"]), Clock()
     pane = wall(qtbot, source, "a")
     feed = OverlayFeed(lambda: [pane], clock=clock)
+    feed.set_show_all(True)  # every box (the default shows only what an operator needs)
     alerts, _, _ = alert_service()
     alerts.subscribe(feed.on_alert_change)
     feed.handle(update("cam1", clock.now, OverlayBox(0.1, 0.2, 0.3, 0.4, "stationary", kind="stationary")))
@@ -279,3 +282,34 @@ def test_box_labels_follow_a_language_switch(qtbot: QtBot) -> None:
     Translations().set_language("zh_CN")
     feed.refresh()  # as the window does on a language change
     assert labels() == ["占道经营 0501", "静止物体"]
+
+
+def test_the_wall_shows_alerts_bins_and_watched_classes_and_the_rest_on_request(qtbot: QtBot) -> None:
+    """Stationary blobs on cones and sign boards, and people, clutter the wall: shown only on request."""
+    source, clock = FakeSource(["cam1", "cam2"]), Clock()
+    pane = wall(qtbot, source, "a")
+    feed = OverlayFeed(lambda: [pane], clock=clock)
+    found = (
+        OverlayBox(0.1, 0.2, 0.3, 0.4, "stationary", kind="stationary"),
+        OverlayBox(0.5, 0.5, 0.6, 0.9, "person", score=0.9, kind="object"),
+        OverlayBox(0.6, 0.5, 0.8, 0.8, "stall", score=0.7, kind="object"),
+        OverlayBox(0.42, 0.5, 0.5, 0.7, "草坪旁垃圾桶", score=0.2, kind="bin"),
+    )
+    feed.handle(update("cam1", clock.now, *found))
+    assert [b.label for b in pane.tiles()[0].boxes] == ["草坪旁垃圾桶 0.20", "stall 0.70"]
+    feed.set_show_all(True)
+    assert len(pane.tiles()[0].boxes) == 4
+    feed.set_show_all(False)
+    assert len(pane.tiles()[0].boxes) == 2
+
+
+def test_the_furniture_of_the_latest_check_is_kept_for_the_zone_editor(qtbot: QtBot) -> None:
+    feed = OverlayFeed(lambda: [], clock=Clock())
+    assert feed.furniture("cam1") == (None, ())
+    bench = OverlayBox(0.1, 0.6, 0.3, 0.9, "bench")
+    feed.handle(DetectionUpdate("cam1", "2", 1.0, (), False, furniture=(bench,)))
+    assert feed.furniture("cam1") == ("2", (bench,))
+    feed.handle(DetectionUpdate("cam1", None, 2.0, (), True))  # the camera moved: the last view's stays
+    assert feed.furniture("cam1") == ("2", (bench,))
+    feed.handle(DetectionUpdate("cam1", "3", 3.0, (), False))
+    assert feed.furniture("cam1") == ("3", ())

@@ -151,3 +151,32 @@ def test_patrol_starts_and_stops_from_the_panel(window: MainWindow, head: FakePt
     qtbot.waitUntil(lambda: "patrolling" in panel.patrol_label.text(), timeout=5000)
     panel.patrol_stop.click()
     qtbot.waitUntil(lambda: "stopped" in panel.patrol_label.text())
+
+
+def test_a_tap_of_plus_zooms_one_fine_step_and_a_hold_zooms_on(
+    window: MainWindow, head: FakePtz, qtbot: QtBot
+) -> None:
+    """A 0.5 s tap used to zoom from the panorama into shapeless grass."""
+    focus_ptz_camera(window, qtbot)
+    compositor = window.pane.compositor
+    holds = len(head.holds)
+    QTest.keyPress(compositor, Qt.Key.Key_Plus)
+    QTest.keyRelease(compositor, Qt.Key.Key_Plus)  # a tap
+    qtbot.waitUntil(lambda: bool(head.translations))
+    step = head.translations[-1]
+    assert 0 < (step.zoom or 0) <= 0.05 and not step.pan and not step.tilt
+    assert len(head.holds) == holds  # no continuous zoom for a tap
+    QTest.keyPress(compositor, Qt.Key.Key_Minus)  # held …
+    qtbot.waitUntil(lambda: len(head.holds) > holds and head.holds[-1].active)
+    assert (head.holds[-1].velocity.zoom or 0) < 0
+    QTest.keyRelease(compositor, Qt.Key.Key_Minus)  # … until released
+    qtbot.waitUntil(lambda: not head.holds[-1].active)
+    assert len(head.translations) == 1
+
+
+def test_the_panels_zoom_button_taps_a_step_too(window: MainWindow, head: FakePtz, qtbot: QtBot) -> None:
+    window.pane.compositor.set_selected(0)
+    qtbot.waitUntil(lambda: window.ptz_panel.controller is not None)
+    qtbot.mouseClick(window.ptz_panel.zoom_out, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(head.translations))
+    assert -0.05 <= (head.translations[-1].zoom or 0) < 0

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import numpy.typing as npt
@@ -62,9 +64,20 @@ def test_transparent_frames_are_saved_opaque(qtbot: QtBot, tmp_path: Path) -> No
 def test_file_name_uses_the_capture_time_and_never_overwrites(qtbot: QtBot, tmp_path: Path) -> None:
     first = save_snapshot(tile(), tmp_path, "Demo site")
     second = save_snapshot(tile(), tmp_path, "Demo site")
-    assert first.name == "cam-7_20210304-050607.png"
-    assert second.name == "cam-7_20210304-050607-2.png"
+    assert first.name == "cam-7_Station_Square_East_20210304-050607.png"
+    assert second.name == "cam-7_Station_Square_East_20210304-050607-2.png"
     assert time.strftime("%Y%m%d") not in first.name
+
+
+def test_file_name_and_caption_are_in_the_site_time_zone(qtbot: QtBot, tmp_path: Path) -> None:
+    """A workstation set to UTC still names the picture by the time on the site's clocks."""
+    captured = datetime(2021, 3, 4, 5, 6, 7, tzinfo=UTC).timestamp()
+    shanghai = ZoneInfo("Asia/Shanghai")
+    path = save_snapshot(tile("和平路口", captured=captured), tmp_path, "Demo site", shanghai)
+    assert path.name == "cam-7_和平路口_20210304-130607.png"
+    assert any(
+        "2021-03-04 13:06:07" in line for line in snapshot_caption(tile(captured=captured), "", shanghai)
+    )
 
 
 def test_caption_shows_camera_grid_code_capture_time_and_site(qtbot: QtBot) -> None:

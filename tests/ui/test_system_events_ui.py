@@ -127,11 +127,14 @@ def test_a_snapshot_is_confirmed_in_the_status_bar_and_the_list(
 ) -> None:
     qtbot.waitUntil(lambda: window.pane.compositor.still_frame(0) is not None)
     window.pane.compositor.set_selected(0)
-    window.snapshot_selected()
-    message = window.statusBar().currentMessage()
-    assert message.startswith("Snapshot saved: ") and str(tmp_path / "snapshots") in message
-    assert window.events_panel.model.event_at(0).kind == K.SNAPSHOT_SAVED
-    assert Path(message.removeprefix("Snapshot saved: ")).is_file()
+    window.snapshot_selected()  # saved off the GUI thread: said when it is done
+    qtbot.waitUntil(lambda: window.events_panel.model.rowCount() > 0)
+    event = window.events_panel.model.event_at(0)
+    assert event.kind == K.SNAPSHOT_SAVED and str(tmp_path / "snapshots") in event.subject
+    assert Path(event.subject).is_file()
+    # said once, by the snapshot's own notice (with its open-folder button), not twice
+    assert not window.statusBar().currentMessage().startswith("Snapshot saved: ")
+    assert Path(event.subject).name in window.snapshot_notice.label.text()
 
 
 def test_a_snapshot_that_cannot_be_written_says_why(window: MainWindow, qtbot: QtBot, tmp_path: Path) -> None:
@@ -139,7 +142,7 @@ def test_a_snapshot_that_cannot_be_written_says_why(window: MainWindow, qtbot: Q
     qtbot.waitUntil(lambda: window.pane.compositor.still_frame(0) is not None)
     window.pane.compositor.set_selected(0)
     window.snapshot_selected()
-    assert window.statusBar().currentMessage().startswith("Snapshot not saved: ")
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Snapshot not saved: "))
     event = window.events_panel.model.event_at(0)
     assert event.kind == K.SNAPSHOT_NOT_SAVED and event.detail
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from app.run_options import RunOptions
@@ -67,3 +68,26 @@ def test_a_layout_that_is_not_in_the_list_is_still_named(qtbot: QtBot, tmp_path:
     win = build(qtbot, tmp_path, fresh=True, language="en")
     win.pane.set_view(win.pane.view, win.library.layout("gone"))  # the library's fallback grid
     assert shown_layout(win) == win.pane.layout_.name
+
+
+@pytest.mark.parametrize("count", [9, 36])
+def test_every_start_names_the_layout_on_screen(qtbot: QtBot, tmp_path: Path, count: int) -> None:
+    """Issue 21: the box said "1 分屏" while 9 or 36 tiles were on screen, at every start."""
+    cameras = CAMERAS[:count]
+    for start in range(3):  # fresh, then twice a restored session
+        ui = SiteUi("示范区", [TileInfo(c, f"路口 {c}") for c in cameras], [], tmp_path / "shots")
+        options = RunOptions(
+            offscreen=True,
+            size=(1280, 800),
+            language="zh_CN",
+            profile_dir=tmp_path / "profile",
+            fresh=not start,
+        )
+        win = build_window(FakeSource(cameras), ui, tmp_path / "shared.json", options)
+        qtbot.addWidget(win)
+        win.show()
+        win.start()
+        qtbot.waitExposed(win)
+        assert len(win.pane.compositor.tiles()) == count, start
+        assert shown_layout(win) == str(count) and win.layout_box.currentText() == f"{count} 分屏", start
+        win.close()

@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 from app.core.alert_ports import AlertQuery
 from app.core.alerts import Alert, AlertState, DismissReason, Rule
 from app.ui.alerts.history import HistoryView
+from app.ui.alerts.verdict_counts import ALL_ALERTS
 from tests.ui.alert_fakes import CAMERAS, T0, alert
 
 
@@ -18,14 +19,15 @@ class FakeRepository:
 
     def __init__(self, alerts: list[Alert]) -> None:
         self.alerts = alerts
-        self.queries: list[AlertQuery] = []
+        self.queries: list[AlertQuery] = []  # the history's searches (a page of alerts)
+        self.counts: list[AlertQuery] = []  # the verdict counts' (every alert of the search)
         self.threads: list[threading.Thread] = []
         self.gate = threading.Event()
         self.gate.set()
         self.error: Exception | None = None
 
     def search(self, query: AlertQuery) -> list[Alert]:
-        self.queries.append(query)
+        (self.counts if query.limit == ALL_ALERTS else self.queries).append(query)
         self.threads.append(threading.current_thread())
         self.gate.wait(5)
         if self.error is not None:
@@ -115,3 +117,47 @@ def test_a_failing_store_is_said_and_a_newer_search_wins_over_an_older_one(qtbot
         view.search()
     qtbot.waitUntil(lambda: len(repository.queries) == 3)
     assert {a.camera_id for a in view.model.alerts()} == {"cam001"}
+
+
+def test_each_search_counts_the_verdicts_of_its_period_and_cameras_off_the_gui_thread(qtbot: QtBot) -> None:
+    dismissed, confirmed = AlertState.DISMISSED, AlertState.CONFIRMED
+    north, road = "cam001", "cam002"  # vending alerts only (n % 4 != 3)
+    alerts = [
+        alert(0, camera_id=north, state=confirmed),
+        alert(1, camera_id=north, state=dismissed, dismiss_reason=DismissReason.FALSE_DETECTION),
+        alert(2, camera_id=north, state=dismissed, dismiss_reason=DismissReason.FALSE_DETECTION),
+        alert(4, camera_id=road, state=dismissed, dismiss_reason=DismissReason.FIXED_OBJECT),
+        alert(5, camera_id=road, state=confirmed),
+        alert(6, camera_id=road),  # still open: not judged
+        alert(99, camera_id=road, at=T0 - 3 * 86400, state=confirmed),  # three days ago: not counted
+    ]
+    repository = FakeRepository(alerts)
+    view = view_of(qtbot, repository)
+    assert view.verdicts.title.text() == "Each search also counts the verdicts of its alerts."
+    view.state.setCurrentIndex(view.state.findData(AlertState.CONFIRMED))  # the list: confirmed only
+    view.search()
+    qtbot.waitUntil(lambda: view.verdicts.table.rowCount() > 0)
+    (count,) = repository.counts
+    assert count.states is None and count.raised_from == T0 - 86400, "every verdict of the period"
+    assert repository.threads[-1] is not threading.main_thread()
+    table = view.verdicts.table
+    cells = [
+        [cell.text() if (cell := table.item(r, c)) else "" for c in range(10)]
+        for r in range(table.rowCount())
+    ]
+    rows = {(row[0], row[1]): row[2:] for row in cells}
+    cameras = list(CAMERAS.values())
+    assert rows[("Street vending", cameras[0])] == ["3", "1", "2", "0", "0", "0", "0", "67%"]
+    assert rows[("Street vending", cameras[1])] == ["2", "1", "0", "1", "0", "0", "1", "50%"]
+    assert cells[0][1] == cameras[0], "the noisiest camera first"
+    assert rows[("All", "")] == ["5", "2", "2", "1", "0", "0", "1", "60%"]
+    assert view.verdicts.title.text() == "Verdicts of these alerts: false-alarm share 60% (3 of 5 judged)"
+
+
+def test_a_failing_count_is_said_where_the_counts_would_be(qtbot: QtBot) -> None:
+    repository = FakeRepository(stored())
+    view = view_of(qtbot, repository)
+    repository.error = OSError("database is locked")
+    view.search()
+    qtbot.waitUntil(lambda: "could not be counted" in view.verdicts.title.text())
+    assert view.verdicts.title.text() == "Verdicts could not be counted: database is locked"

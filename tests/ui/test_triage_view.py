@@ -14,7 +14,7 @@ from PySide6.QtTest import QSignalSpy, QTest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from app.core.alerts import AlertState, DismissReason, EvidenceRef, Rule
+from app.core.alerts import AlertState, Box, DismissReason, EvidenceRef, Rule
 from app.services.alerts import AlertService
 from app.ui.alerts.model import Col
 from app.ui.alerts.view import TriageView
@@ -268,3 +268,24 @@ def test_e_opens_the_evidence_window_with_the_still_and_says_when_there_is_no_cl
     assert "No clip" in window.viewer.video.text()
     assert "东侧人行道" in window.caption.text()
     window.close()
+
+
+def test_a_dismissal_that_teaches_says_so_and_where_to_undo_it(qtbot: QtBot) -> None:
+    service, clock = make_service()
+    board = (Box(0.6, 0.2, 0.8, 0.5, "0504", 0.4),)
+    service.detector_raised(alert(1, boxes=board))
+    service.detector_raised(alert(2, boxes=board))
+    service.detector_raised(alert(5))  # no box: nothing to suppress, nothing said
+    view = view_of(qtbot, service, clock)
+    view.select("a001")
+    key(view, Qt.Key.Key_X, "2")  # 固定设施
+    assert view.note.text().endswith(
+        "Fixed object; suppressed: the same thing in this place raises no alert again (removable in the "
+        "camera's detection zones, Ctrl+D)"
+    )
+    view.select("a002")
+    key(view, Qt.Key.Key_X, "4")  # 合规: teaches nothing
+    assert "suppressed" not in view.note.text()
+    view.select("a005")
+    key(view, Qt.Key.Key_X, "1")
+    assert view.note.text().endswith("False detection")

@@ -94,8 +94,12 @@ def test_pages_with_page_keys_and_tile_numbers(window: MainWindow, qtbot: QtBot)
     qtbot.keyClick(window.pane.compositor, Qt.Key.Key_Return)
     assert window.pane.page == 2 and window.pane.compositor.selected == 4  # tile 23 = page 3, 5th tile
     qtbot.keyClicks(window.pane.compositor, "99")
+    qtbot.keyClick(window.pane.compositor, Qt.Key.Key_Return)
+    assert window.pane.page == 2 and "99" in window.statusBar().currentMessage()  # no tile 99: nothing moved
+    window.pane.number_entry.set_timeout(1.0)
+    qtbot.keyClicks(window.pane.compositor, "1")
     qtbot.waitUntil(lambda: not window.pane.has_pending_number(), timeout=3000)
-    assert window.pane.page == 2  # no tile 99: nothing moved
+    assert window.pane.page == 2  # a number left unfinished goes nowhere
 
 
 def test_drop_a_camera_from_the_tree_and_swap_tiles(window: MainWindow) -> None:
@@ -323,7 +327,8 @@ def test_five_thousand_repaints_with_overlay_updates_do_not_crash(window: MainWi
 def test_snapshot_of_the_selected_tile(window: MainWindow, qtbot: QtBot, tmp_path: Path) -> None:
     qtbot.waitUntil(lambda: window.pane.compositor.tiles()[0].buffer is not None)
     window.pane.compositor.set_selected(0)
-    trigger(window, "snapshot")
+    with qtbot.waitSignal(window.snapshots.done, timeout=10_000):  # saved off the GUI thread
+        trigger(window, "snapshot")
     shots = list((tmp_path / "snapshots").glob("cam001_*.png"))
     assert len(shots) == 1
 

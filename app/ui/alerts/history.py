@@ -29,6 +29,7 @@ from app.core.alerts import Alert, AlertState, DismissReason, Rule
 from app.ui.alerts.model import AlertFilter, AlertTableModel
 from app.ui.alerts.table import AlertTableView
 from app.ui.alerts.thumbnails import LoadEvidence, Thumbnails
+from app.ui.alerts.verdict_counts import VerdictCounter, VerdictTable
 from app.ui.alerts.words import reason_words, rule_words, state_words
 
 translate = QCoreApplication.translate
@@ -105,6 +106,11 @@ class HistoryView(QWidget):
         self.button = QPushButton(self)
         self.button.clicked.connect(self.search)
         self.status = QLabel(self)
+        # The verdicts of the searched period and cameras: which cameras cry wolf (shift leaders).
+        self.verdicts = VerdictTable(self._cameras, self)
+        self.verdicts.setMaximumHeight(180)
+        self.counter = VerdictCounter(repository.search, self, self._pool)
+        self.counter.counted.connect(self.verdicts.show_counts)
         self._labels = [QLabel(self) for _ in range(6)]
         form = QFormLayout()
         for label, field in zip(
@@ -121,6 +127,7 @@ class HistoryView(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(form)
         layout.addLayout(row)
+        layout.addWidget(self.verdicts)
         layout.addWidget(self.table, 1)
         self.retranslate()
 
@@ -146,6 +153,7 @@ class HistoryView(QWidget):
                 box.addItem(text, value)
             box.setCurrentIndex(max(0, box.findData(current)))
         self.button.setText(translate("Triage", "Search"))
+        self.verdicts.retranslate()
 
     # --- searching ------------------------------------------------------------------------------
     def query(self) -> AlertQuery | None:
@@ -184,6 +192,8 @@ class HistoryView(QWidget):
         self.status.setText(translate("Triage", "Searching…"))
         self.button.setEnabled(False)
         self._pool.start(_Search(self._number, self._repository, query, self._signals))
+        self.verdicts.waiting()
+        self.counter.count(query)
         return True
 
     def _done(self, number: int, found: object, error: str) -> None:

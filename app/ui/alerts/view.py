@@ -34,6 +34,7 @@ from app.core.alerts import (
     Rule,
     UnknownAlert,
 )
+from app.core.suppressions import records_from_dismissal
 from app.services.alerts import AlertService
 from app.ui.alerts.evidence import opener
 from app.ui.alerts.keys import BY_ID, BY_KEY
@@ -291,7 +292,16 @@ class TriageView(QWidget):
         what = alert_state_words(alert)
         if alert.state is AlertState.DISMISSED and alert.dismiss_reason is not None:
             what = translate("Triage", "{0}: {1}").format(what, reason_words(alert.dismiss_reason))
-        return translate("Triage", "{0} — {1}").format(self._camera_name(alert.camera_id), what)
+        done = translate("Triage", "{0} — {1}").format(self._camera_name(alert.camera_id), what)
+        if records_from_dismissal(
+            alert
+        ):  # the suppression service learns its boxes: say so, and where to undo it
+            done += translate(
+                "Triage",
+                "; suppressed: the same thing in this place raises no alert again (removable in the "
+                "camera's detection zones, Ctrl+D)",
+            )
+        return done
 
     def _remember_operator(self, name: str) -> None:
         if self._settings is not None:
@@ -308,6 +318,14 @@ class TriageView(QWidget):
         self._update_buttons()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        if (
+            watched is self.table
+            and event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+        ):
+            if self._claims(event):
+                event.accept()  # the list's key: the wall's keys (app.ui.wall.keyboard) leave it here
+            return False
         if watched is self.table and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
             if self.strip.key(event):
                 return True
@@ -318,6 +336,15 @@ class TriageView(QWidget):
                 self.run(key_id)
                 return True
         return super().eventFilter(watched, event)
+
+    def _claims(self, event: QKeyEvent) -> bool:
+        """The keys the list answers while it has the keyboard: its letters, and while a reason or
+        minutes are asked for, the digit (or Esc) that answers."""
+        if self.strip.mode in ("reason", "minutes"):
+            return event.text().isdigit() or event.key() == Qt.Key.Key_Escape
+        if event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            return False
+        return Qt.Key(event.key()) in BY_KEY
 
     def _refresh_counts(self) -> None:
         alerts = self.model.alerts()

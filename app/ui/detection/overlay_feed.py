@@ -50,6 +50,9 @@ BOX_COLOURS: dict[str, tuple[int, int, int]] = {
 }
 ALERT_COLOUR = (235, 50, 50)
 LABEL_ORDER = {"bin": 0, "object": 1, "stationary": 2}  # whose label wins where labels crowd
+# the model classes the vending rule counts by default (detectors.rules.DEFAULT_CLASS_EVENTS, less
+# the weight-free detector's "stationary", which also boxes cones, sign boards and parked bikes)
+WATCHED_CLASSES = ("street_vendor", "stall", "cart", "tricycle", "umbrella", "goods")
 
 
 @dataclass
@@ -59,6 +62,7 @@ class _Camera:
     checked_at: float = 0.0  # time.monotonic of the update the boxes came from
     alerts: dict[str, Alert] = field(default_factory=dict)  # open, by alert id
     flash_until: float = 0.0
+    furniture: tuple[str | None, tuple[OverlayBox, ...]] = (None, ())  # (preset, boxes): the zone editor's
 
 
 def class_words(name: str) -> str:
@@ -164,6 +168,20 @@ class OverlayFeed(QObject):
         self._timer = QTimer(self, interval=TICK_MS)
         self._timer.timeout.connect(self.tick)
         self._timer.start()
+        # What an operator needs on the wall: alerts, watched bins and the classes a rule counts.
+        # Everything else a detector sees (stationary blobs on cones and sign boards) only on request.
+        self.show_all = False
+        self.watched_labels = frozenset(WATCHED_CLASSES)
+
+    def set_show_all(self, on: bool) -> None:
+        """Every box detection found (True) or only what an operator needs (False)."""
+        self.show_all = on
+        self.refresh()
+
+    def _shown(self, box: OverlayBox) -> bool:
+        if self.show_all or box.kind == "bin":
+            return True
+        return box.kind == "object" and box.label in self.watched_labels
 
     def set_running(self, running: bool) -> None:
         if running:
@@ -186,6 +204,8 @@ class OverlayFeed(QObject):
         ranked = sorted(update.boxes, key=lambda b: LABEL_ORDER.get(b.kind, len(LABEL_ORDER)))
         camera.found = [] if update.paused else ranked
         camera.checked_at = update.checked_at
+        if not update.paused:
+            camera.furniture = (update.preset, tuple(update.furniture))
         self._apply(update.camera_id)
 
     # --- the alert service's changes -------------------------------------------------------------
@@ -231,7 +251,12 @@ class OverlayFeed(QObject):
         for alert in camera.alerts.values():
             label = f"{rule_words(alert.rule)} {alert.event_code}"  # on the first of its boxes
             out.extend(alert_box(b, label if i == 0 else "") for i, b in enumerate(alert.boxes))
-        return out + [overlay_box(b) for b in camera.found]
+        return out + [overlay_box(b) for b in camera.found if self._shown(b)]
+
+    def furniture(self, camera_id: str) -> tuple[str | None, tuple[OverlayBox, ...]]:
+        """The preset of the camera's latest check and what detection took for scene furniture there."""
+        camera = self._cameras.get(camera_id)
+        return camera.furniture if camera is not None else (None, ())
 
     def revisit(self, camera_id: str) -> CameraRevisit | None:
         return self._revisits.get(camera_id)
@@ -257,8 +282,15 @@ class OverlayFeed(QObject):
             parts.append(translate("Detection", "{0} paused").format(paused))
         if unwatched:
             parts.append(translate("Detection", "{0} not watched").format(unwatched))
-        parts.append(translate("Detection", "{0:.0f} ms per check").format(stats.inference_ms))
-        return ", ".join(parts)
+        return translate("Detection", ", ").join(parts)
+
+    def diagnostics_text(self) -> str:
+        """What detection costs, for whoever looks after the workstation (a tooltip, not the wall)."""
+        stats = self._stats
+        if stats is None:
+            return ""
+        words = translate("Detection", "detection diagnostics: {0:.0f} ms per check")
+        return words.format(stats.inference_ms)
 
     # --- keeping the wall in step ---------------------------------------------------------------
     def tick(self) -> None:

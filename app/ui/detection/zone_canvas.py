@@ -83,6 +83,8 @@ class ZoneCanvas(QWidget):
         self.keyboard_cursor = False
         self.locked: str | None = None  # why editing is refused now (in words), None: editable
         self.new_shape: Callable[[Kind, list[Pt], float | None], None] | None = None
+        # Painted over the picture, under the shapes: suppressed places, furniture (scene_marks).
+        self.marks: Callable[[QPainter, Callable[[Pt], QPointF], QRect], None] | None = None
         self._drag: _Drag | None = None
         self._hover: Pt | None = None
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -409,6 +411,8 @@ class ZoneCanvas(QWidget):
             painter.drawText(
                 pic, Qt.AlignmentFlag.AlignCenter, translate("ZoneEditor", "Waiting for the picture…")
             )
+        if self.marks is not None:
+            self.marks(painter, self.to_widget, pic)
         for index, shape in enumerate(self.shapes):
             self._paint_shape(painter, shape, index == self.selected)
         for shape in self.shapes:

@@ -60,6 +60,8 @@ from app.media.source import FrameSource
 from app.services.bin_samples import BinSampleStore
 from app.services.zone_store import ZoneStore
 from app.ui.detection.bin_labels import BinLabelBox
+from app.ui.detection.suppressed_places import TaughtView
+from app.ui.detection.taught_view import TaughtPanel
 from app.ui.detection.zone_canvas import ZoneCanvas
 from app.ui.detection.zone_shapes import (
     ERROR_COLOUR,
@@ -103,6 +105,7 @@ class ZoneEditorDialog(QDialog):
         revisit: Callable[[], str | None] | None = None,
         client_id: str = "zone-editor",
         bin_samples: BinSampleStore | None = None,
+        taught: TaughtView | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("zoneEditor")
@@ -175,6 +178,8 @@ class ZoneEditorDialog(QDialog):
         rules_layout = QVBoxLayout(self.rules_box)
         rules_layout.addWidget(self.rules_label)
         self.bin_labels = BinLabelBox(bin_samples, camera.id, self) if bin_samples is not None else None
+        # Suppressed places, furniture, "clean now", verdict counts: what detection learnt here.
+        self.taught = TaughtPanel(taught or TaughtView(), camera.id, self.canvas, self)
         self.status = QLabel(self)
         self.status.setWordWrap(True)
         self.save_button = QPushButton(self)
@@ -202,6 +207,7 @@ class ZoneEditorDialog(QDialog):
         side.addWidget(self.shape_box)
         if self.bin_labels is not None:
             side.addWidget(self.bin_labels)  # next to the selected bin it labels
+        side.addWidget(self.taught)
         side.addWidget(self.rules_box)
         side.addWidget(self.status)
         side.addStretch(1)
@@ -248,6 +254,7 @@ class ZoneEditorDialog(QDialog):
         self.save_button.setText(translate("ZoneEditor", "&Save (Ctrl+S)"))
         self.cancel_button.setText(translate("ZoneEditor", "Cancel"))
         self.rules_label.setText(self._rules_html())
+        self.taught.retranslate()
         self._fill_list()
         self._update_controls()
         self._update_view_label()
@@ -271,10 +278,8 @@ class ZoneEditorDialog(QDialog):
             parts.append(f"<b>{section.title}</b>{problem}<table>{rows}</table>")
         where = translate(
             "ZoneEditor",
-            "Change them in the site file under <i>detection → rules</i> (vending, bins), "
-            "<i>detection.class_events</i> and <i>detection.revisit_s</i>; <i>citywall config check</i> "
-            "validates the file. "
-            "A mask is never analysed.",
+            "These rules are part of the site's detection settings: the system administrator "
+            "changes them in the site file. A mask is never analysed.",
         )
         return "<br>".join(parts) + f"<p style='color:#9aa0ad'>{where}</p>"
 
@@ -297,6 +302,7 @@ class ZoneEditorDialog(QDialog):
             self.canvas.set_image(image)
         if self._revisit is not None:
             self.revisit_label.setText(self._revisit() or "")
+        self.taught.tick()
 
     def _poll_place(self) -> None:
         if self._place is None:
@@ -342,6 +348,7 @@ class ZoneEditorDialog(QDialog):
 
     def _load_view(self) -> None:
         self.shapes[:] = [ZoneShape.from_spec(z) for z in self._all if z.preset == self.preset]
+        self.taught.set_view(self.preset)
         self.dirty = False
         self.canvas.select(-1)
         self._fill_list()
@@ -447,6 +454,8 @@ class ZoneEditorDialog(QDialog):
         self.save_button.setEnabled(self.bound and (editable or other_preset))
         if self.bin_labels is not None:
             self.bin_labels.set_context(self._bin_zone(shape) if editable else None, lambda: self._buffer)
+        saved = {z.id: z for z in self._all if z.preset == self.preset and z.kind == "no_vending"}
+        self.taught.set_zone(saved.get(shape.id) if shape is not None and self.bound else None)
 
     def _bin_zone(self, shape: ZoneShape | None) -> ZoneSpec | None:
         """The selected shape as a bin zone of this view, if it is one (for labelling its pictures)."""

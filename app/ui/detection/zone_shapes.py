@@ -208,6 +208,25 @@ class RuleSection:
     where: str = ""
 
 
+def counted_words(class_events: dict[str, str]) -> str:
+    """Which detected things count for which event, in the operator's words: "无照经营游商（0501）：
+    流动摊贩、摊位…；店外经营（0504）：货物"."""
+    from app.ui.alerts.words import event_words
+    from app.ui.detection.overlay_feed import class_words
+
+    by_event: dict[str, list[str]] = {}
+    for name, code in class_events.items():
+        by_event.setdefault(code, []).append(class_words(name))
+    parts = []
+    for code, names in sorted(by_event.items()):
+        event = event_words(code)
+        head = translate("ZoneEditor", "{0} ({1})").format(event, code) if event else code
+        parts.append(
+            translate("ZoneEditor", "{0}: {1}").format(head, translate("ZoneEditor", ", ").join(names))
+        )
+    return translate("ZoneEditor", "; ").join(parts)
+
+
 def rule_sections(settings: DetectionSettings) -> list[RuleSection]:
     """The rule parameters that apply to this site's zones, with the place in the site file to
     change them (the detectors' own models fill in what the file leaves out)."""
@@ -256,7 +275,7 @@ def rule_sections(settings: DetectionSettings) -> list[RuleSection]:
         rows = [
             *persistence(vending.persistence),
             (translate("ZoneEditor", "Lowest score"), f"{vending.min_score:.2f}"),
-            (translate("ZoneEditor", "Classes → events"), ", ".join(f"{k} {v}" for k, v in events.items())),
+            (translate("ZoneEditor", "What counts"), counted_words(events)),
         ]
     sections.append(
         RuleSection(

@@ -46,6 +46,8 @@ class FocusPtzControl(QObject):
         compositor.installEventFilter(self)
 
     def set_active(self, active: bool) -> None:
+        if not active and self._panel.zoom_taps.pressed:
+            self._panel.zoom_taps.release()
         if not active and self._pressed:
             self._pressed.clear()
             self._panel.stop_move()
@@ -61,6 +63,8 @@ class FocusPtzControl(QObject):
             return self._key(event)  # type: ignore[arg-type]
         if kind in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.MouseButtonRelease):
             return self._mouse(event)  # type: ignore[arg-type]
+        if kind == QEvent.Type.FocusOut and self._panel.zoom_taps.pressed:
+            self._panel.zoom_taps.release()
         if kind == QEvent.Type.FocusOut and self._pressed:
             self._pressed.clear()
             self._panel.stop_move()  # a lost key release must not leave the camera turning
@@ -81,6 +85,15 @@ class FocusPtzControl(QObject):
             return True
         if event.isAutoRepeat():
             return True  # held down: the move is kept alive by the panel, not by key repeats
+        zoom = KEYS[key][2]
+        if zoom and not self._pressed:  # + or − alone: a tap is one fine step, a hold zooms on
+            if event.type() == QEvent.Type.KeyPress:
+                self._panel.zoom_taps.press(int(zoom))
+            else:
+                self._panel.zoom_taps.release()
+            return True
+        if self._panel.zoom_taps.pressed:
+            self._panel.zoom_taps.release()  # another key joins: back to moving by held keys
         if event.type() == QEvent.Type.KeyPress:
             self._pressed.add(key)
         else:

@@ -37,6 +37,7 @@ from app.services.ptz_controller import (
 )
 from app.ui.fitted_label import FittedLabel
 from app.ui.ptz.thumbnails import PresetThumbnails
+from app.ui.ptz.zoom_taps import ZOOM_STEP, TapOrHold
 
 translate = QCoreApplication.translate
 KEEP_ALIVE_MS = 300  # the ONVIF service stops a held move that is not re-asserted within ~1 s
@@ -174,8 +175,9 @@ class PtzPanel(QWidget):
         self.stop_button.setFixedSize(QSize(42, 34))
         self.stop_button.clicked.connect(self._stop)
         pad.addWidget(self.stop_button, 1, 1)
-        self.zoom_in = self._hold_button("+", PtzVector(0.0, 0.0, 1.0))
-        self.zoom_out = self._hold_button("−", PtzVector(0.0, 0.0, -1.0))
+        self.zoom_taps = TapOrHold(self.step_zoom, self.hold_zoom, self.stop_move, self)
+        self.zoom_in = self._zoom_button("+", 1)
+        self.zoom_out = self._zoom_button("−", -1)
         pad.addWidget(self.zoom_in, 0, 3)
         pad.addWidget(self.zoom_out, 2, 3)
         self.home_button = QPushButton(self)
@@ -244,12 +246,31 @@ class PtzPanel(QWidget):
         self.pad_buttons.append(button)
         return button
 
+    def _zoom_button(self, label: str, sign: int) -> QPushButton:
+        button = QPushButton(label, self)
+        button.setFixedSize(QSize(42, 34))
+        button.setAutoRepeat(False)
+        button.pressed.connect(lambda: self.zoom_taps.press(sign))
+        button.released.connect(self.zoom_taps.release)
+        self.pad_buttons.append(button)
+        return button
+
+    def step_zoom(self, sign: int) -> None:
+        """One fine zoom step (a tap of + or −)."""
+        if self._controller is not None:
+            step = PtzVector(0.0, 0.0, sign * ZOOM_STEP)
+            self.report(self._controller.relative_move(self.operator(), step))
+
+    def hold_zoom(self, sign: int) -> None:
+        """Zoom on until :meth:`stop_move` (+ or − held)."""
+        self.start_move(PtzVector(0.0, 0.0, float(sign)))
+
     def retranslate(self) -> None:
         self.home_button.setText(translate("Ptz", "Home"))
         self.home_button.setToolTip(translate("Ptz", "Home position (Home key)"))
         self.stop_button.setToolTip(translate("Ptz", "Stop the camera"))
-        self.zoom_in.setToolTip(translate("Ptz", "Zoom in (hold; + key)"))
-        self.zoom_out.setToolTip(translate("Ptz", "Zoom out (hold; − key)"))
+        self.zoom_in.setToolTip(translate("Ptz", "Zoom in: tap for a step, hold to keep zooming (+ key)"))
+        self.zoom_out.setToolTip(translate("Ptz", "Zoom out: tap for a step, hold to keep zooming (− key)"))
         for button in self.pad_buttons[:8]:
             button.setToolTip(translate("Ptz", "Hold to turn (arrow keys on the focused picture)"))
         self.speed_label.setText(translate("Ptz", "Speed"))

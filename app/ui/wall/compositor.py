@@ -16,6 +16,7 @@ from dataclasses import replace
 from PySide6.QtCore import QEvent, QMimeData, QPoint, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
+    QContextMenuEvent,
     QDrag,
     QDragEnterEvent,
     QDragMoveEvent,
@@ -44,9 +45,9 @@ from app.ui.wall.overlay import (
     shows_border,
     tile_tooltip,
 )
+from app.ui.wall.tiles import PtzMark, VoiceMark, frame_only, overlay_key, picture_only, region_rects
 from app.ui.wall.tiles import TileInfo as TileInfo  # (re-exported: the wall's callers name it here)
 from app.ui.wall.tiles import TileState as TileState
-from app.ui.wall.tiles import VoiceMark, frame_only, overlay_key, picture_only, region_rects
 from app.ui.wall.tiles import fit_rect as fit_rect
 
 BACKGROUND = QColor(8, 10, 14)
@@ -67,6 +68,7 @@ class WallCompositor(QWidget):
     selection_changed = Signal(int)
     camera_dropped = Signal(int, str)  # index on the page, camera id from the tree
     tiles_swapped = Signal(int, int)  # indexes on the page
+    context_requested = Signal(int, QPoint)  # right click (or the menu key) on a tile: index, global place
 
     def __init__(self, source: FrameSource, *, client_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -85,6 +87,7 @@ class WallCompositor(QWidget):
         self._awaiting: frozenset[str] = frozenset()  # cameras with an alert nobody has taken yet
         self._muted: frozenset[str] = frozenset()  # cameras with a snoozed alert
         self._voice: dict[str, VoiceMark] = {}  # cameras whose tiles carry the speakers' badge
+        self._ptz: dict[str, PtzMark] = {}  # PTZ cameras someone steers or has locked
         self._press: tuple[QPoint, int] | None = None
         self._rubber_band: QRect | None = None
         self._overlay = OverlayPainter()
@@ -275,6 +278,21 @@ class WallCompositor(QWidget):
     def voice_marks(self) -> dict[str, VoiceMark]:
         return dict(self._voice)
 
+    def set_ptz_marks(self, marks: Mapping[str, PtzMark]) -> None:
+        """Who steers or has locked these cameras, on their tiles (nothing on the others)."""
+        if marks == self._ptz:
+            return
+        self._ptz = dict(marks)
+        for index, tile in enumerate(self._tiles):
+            mark = marks.get(tile.info.camera_id) if tile.info is not None else None
+            if mark != tile.ptz_mark:
+                tile.ptz_mark = mark
+                self._repaint(index)
+
+    @property
+    def ptz_marks(self) -> dict[str, PtzMark]:
+        return dict(self._ptz)
+
     def _repaint_part(self, index: int, part: QRect) -> None:
         """Only ``part`` of the tile at the next paint (the tile painted under that clip)."""
         self._parts.setdefault(index, []).append(part)
@@ -320,6 +338,7 @@ class WallCompositor(QWidget):
             tile.awaiting = tile.info is not None and tile.info.camera_id in self._awaiting
             tile.muted = tile.info is not None and tile.info.camera_id in self._muted
             tile.voice = self._voice.get(tile.info.camera_id) if tile.info is not None else None
+            tile.ptz_mark = self._ptz.get(tile.info.camera_id) if tile.info is not None else None
             self._note_flash(index)
             self._place(tile, rect)
         self._publish_demands()
@@ -589,7 +608,7 @@ class WallCompositor(QWidget):
             self._paint_image(painter, tile, target)
         else:
             painter.fillRect(rect, TILE_BACKGROUND)
-        marked = tile.boxes or tile.flash_until or tile.awaiting or tile.muted or tile.voice
+        marked = tile.boxes or tile.flash_until or tile.awaiting or tile.muted or tile.voice or tile.ptz_mark
         if tile.overlay is not None and not marked:
             for position, band in tile.overlay:  # the common case: blit the prepared overlay
                 painter.drawImage(position, band)
@@ -655,6 +674,17 @@ class WallCompositor(QWidget):
             self.set_selected(index)
             self._press = (event.position().toPoint(), index)
         super().mousePressEvent(event)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802 (Qt API)
+        """Right click (or the menu key, on the selected tile): the tile is selected, its owner
+        shows the menu."""
+        keyboard = event.reason() == QContextMenuEvent.Reason.Keyboard
+        index = self._selected if keyboard else self.tile_at(event.pos())
+        if index is None or not 0 <= index < len(self._tiles):
+            return
+        self.set_selected(index)
+        where = self.mapToGlobal(self._rects[index].center()) if keyboard else event.globalPos()
+        self.context_requested.emit(index, where)
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt API)
         index = self.tile_at(event.position().toPoint())

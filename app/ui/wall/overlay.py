@@ -19,6 +19,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPen, Q
 
 from app.core.stream_health import StreamState
 from app.ui.stream_reasons import failure_label, failure_tooltip
+from app.ui.wall.ptz_marks import PTZ_COLOURS, PTZ_MINE, PTZ_OTHER, ptz_label
 
 if TYPE_CHECKING:
     from app.media.supervisor import CameraHealth
@@ -343,6 +344,9 @@ class OverlayPainter:
             voice = self.voice_tag(rect, tile)
             if voice is not None:
                 painter.drawImage(*voice)
+            ptz = self.ptz_tag(rect, tile)
+            if ptz is not None:
+                painter.drawImage(*ptz)
         if shows_border(tile, time.monotonic()):
             self._flash(painter, rect)
 
@@ -362,6 +366,9 @@ class OverlayPainter:
         voice = self.voice_tag(rect, tile)
         if voice is not None:
             draw(*voice)
+        ptz = self.ptz_tag(rect, tile)
+        if ptz is not None:
+            draw(*ptz)
 
     def _band(
         self,
@@ -393,6 +400,11 @@ class OverlayPainter:
         band = metrics.height() + 4
         painter.fillRect(QRect(rect.left(), rect.top(), rect.width(), band), QColor(0, 0, 0, 120))
         badge_w = self._badge(painter, rect, state, text_px)
+        if tile.info.ptz:  # the PTZ mark, left of the state badge: seen before anyone steers it
+            mark = self._tag(ptz_label(), max(8, text_px - 2), *PTZ_COLOURS, (8, 0))
+            if mark.width() + badge_w + 48 <= rect.width():
+                painter.drawImage(rect.right() - badge_w - mark.width() - 5, rect.top() + 2, mark)
+                badge_w += mark.width() + 3
         painter.setFont(font)
         painter.setPen(QColor(140, 190, 255))
         number = f"{tile.number}"
@@ -633,6 +645,20 @@ class OverlayPainter:
             top = max(rect.top(), rect.bottom() - footer_h - image.height() - 3)
             tag = self._voice_tags[key] = (QPoint(rect.left() + 6, top), image)
         return tag
+
+    def ptz_tag(self, rect: QRect, tile: TileState) -> tuple[QPoint, QImage] | None:
+        """Who steers or has locked the camera, top right under the header (the alert tag is
+        top left): blue when it is this operator, amber when someone else."""
+        mark = tile.ptz_mark
+        if mark is None:
+            return None
+        pixel_size = max(9, _text_px(rect) - 1)
+        fg, bg = PTZ_MINE if mark.mine else PTZ_OTHER
+        image = self._tag(mark.text, pixel_size, fg, bg, (12, 4))
+        if mark.short and image.width() > rect.width() - 12:
+            image = self._tag(mark.short, pixel_size, fg, bg, (8, 4))
+        top = rect.top() + self._font(max(9, _text_px(rect)), True)[1].height() + 8
+        return QPoint(max(rect.left() + 2, rect.right() - image.width() - 5), top), image
 
     def voice_rect(self, rect: QRect, tile: TileState) -> QRect | None:
         tag = self.voice_tag(rect, tile)

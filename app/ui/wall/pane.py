@@ -7,15 +7,17 @@ import json
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QResizeEvent
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QWidget
 
 from app.core.wall_layout import WallLayout, WallView, grid_layout
 from app.media.source import FrameSource
 from app.ui.wall.compositor import TileInfo, WallCompositor
+from app.ui.wall.number_entry import NumberEntry
+from app.ui.wall.tour_badge import TourBadge, tour_text
 
-NUMBER_ENTRY_MS = 1500  # digits typed this close together form one tile number
+TOUR_TICK_MS = 250  # the countdown on the wall follows the tour's timer this closely
 
 TourMode = Literal["pages", "views"]
 
@@ -31,6 +33,7 @@ class WallPane(QWidget):
     changed = Signal()  # view, page, focus or tour state changed (status bar, session)
     message = Signal(str)  # a short note for the status bar
     tour_requested_view = Signal(str)  # the window knows the layouts; it switches views for the tour
+    tour_text_changed = Signal(str)  # the countdown moved on (the status bar says the same as the wall)
 
     def __init__(
         self,
@@ -52,18 +55,13 @@ class WallPane(QWidget):
         self._page = 0
         self._focus: FocusMemory | None = None
         self.modified = False
-        self._number = ""
-        self._number_timer = QTimer(self, singleShot=True, interval=NUMBER_ENTRY_MS)
-        self._number_timer.timeout.connect(self._commit_number)
-        self._number_label = QLabel(self)
-        self._number_label.setObjectName("numberEntry")
-        self._number_label.setStyleSheet(
-            "#numberEntry{background:rgba(20,60,110,220);color:white;font-size:28px;font-weight:bold;"
-            "padding:6px 18px;border-radius:6px;}"
-        )
-        self._number_label.hide()
+        self.number_entry = NumberEntry(self)
+        self.number_entry.entered.connect(self.select_number)
         self._tour_timer = QTimer(self)
         self._tour_timer.timeout.connect(self._tour_step)
+        self._tour_badge = TourBadge(self)
+        self._tour_tick = QTimer(self, interval=TOUR_TICK_MS)
+        self._tour_tick.timeout.connect(self._show_tour)
         self.tour_mode: TourMode = "pages"
         self.tour_views: list[WallView] = []
         self.tour_paused = False
@@ -103,6 +101,7 @@ class WallPane(QWidget):
 
     def stop(self) -> None:
         self._tour_timer.stop()
+        self._tour_tick.stop()
         self.compositor.stop()
 
     # --- views, layouts, pages ----------------------------------------------------------------
@@ -219,17 +218,20 @@ class WallPane(QWidget):
         self.compositor.set_selected(memory.selected)
         if self.touring and not self.tour_paused:
             self._tour_timer.start()
+        self._show_tour()
 
     # --- tours ---------------------------------------------------------------------------------
     def start_tour(self, seconds: float, mode: TourMode = "pages") -> None:
         self.tour_mode = mode
         self.tour_paused = False
         self._tour_timer.start(int(seconds * 1000))
+        self._show_tour()
         self.changed.emit()
 
     def stop_tour(self) -> None:
         self._tour_timer.stop()
         self.tour_paused = False
+        self._show_tour()
         self.changed.emit()
 
     def toggle_pause(self) -> None:
@@ -239,7 +241,27 @@ class WallPane(QWidget):
         elif self.tour_paused:
             self.tour_paused = False
             self._tour_timer.start()
+        self._show_tour()
         self.changed.emit()
+
+    def tour_text(self) -> str:
+        """The tour's state with its countdown ("轮巡中 · 12 秒后翻页"), '' without a tour."""
+        return tour_text(
+            touring=self.touring,
+            paused=self.tour_paused,
+            remaining_ms=self._tour_timer.remainingTime(),
+            mode=self.tour_mode,
+        )
+
+    def _show_tour(self) -> None:
+        text = self.tour_text()
+        if text != self._tour_badge.text() or self._tour_badge.isHidden() != (not text):
+            self.tour_text_changed.emit(text)
+        self._tour_badge.show_text(text)
+        if text and not self._tour_tick.isActive():
+            self._tour_tick.start()
+        elif not text:
+            self._tour_tick.stop()
 
     def _tour_step(self) -> None:
         if self._focus is not None:
@@ -254,49 +276,17 @@ class WallPane(QWidget):
 
     # --- CCTV keyboard: type a tile number -----------------------------------------------------
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt API)
-        key = event.key()
-        text = event.text()
-        if text.isdigit() and not event.modifiers() & (
-            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
-        ):
-            self._number = (self._number + text)[-4:]
-            self._show_number()
-            self._number_timer.start()
-            return
-        if self._number and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self._commit_number()
-            return
-        if self._number and key == Qt.Key.Key_Backspace:
-            self._number = self._number[:-1]
-            self._show_number()
-            return
-        if self._number and key == Qt.Key.Key_Escape:
-            self._cancel_number()
-            return
-        super().keyPressEvent(event)
+        if not self.number_entry.key(event):
+            super().keyPressEvent(event)
 
     def has_pending_number(self) -> bool:
-        return bool(self._number)
-
-    def _show_number(self) -> None:
-        if not self._number:
-            self._number_label.hide()
-            return
-        self._number_label.setText(QCoreApplication.translate("Wall", "Tile {0}").format(self._number))
-        self._number_label.adjustSize()
-        self._number_label.move((self.width() - self._number_label.width()) // 2, 12)
-        self._number_label.show()
-        self._number_label.raise_()
+        return self.number_entry.pending
 
     def _cancel_number(self) -> None:
-        self._number = ""
-        self._number_timer.stop()
-        self._number_label.hide()
+        self.number_entry.cancel()
 
     def _commit_number(self) -> None:
-        number = int(self._number) if self._number else 0
-        self._cancel_number()
-        self.select_number(number)
+        self.number_entry.commit()
 
     def select_number(self, number: int) -> None:
         cells = self.layout_.cells
@@ -313,7 +303,8 @@ class WallPane(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
         super().resizeEvent(event)
         self.compositor.setGeometry(self.rect())
-        self._show_number()
+        self.number_entry.place()
+        self._tour_badge.place()
 
     # --- session -------------------------------------------------------------------------------
     def state(self) -> dict[str, Any]:

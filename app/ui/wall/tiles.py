@@ -23,6 +23,7 @@ class TileInfo:
     name: str
     grid_code: str | None = None
     group: str | None = None
+    ptz: bool = False  # a PTZ camera: its tile and tree row carry the PTZ mark
 
 
 class MarkTone(StrEnum):
@@ -38,6 +39,15 @@ class VoiceMark:
     text: str
     tone: MarkTone
     short: str = ""  # what a tile too narrow for ``text`` shows instead (the tone still says a fault)
+
+
+@dataclass(frozen=True)
+class PtzMark:
+    """Who has a PTZ camera, on its tile: the operator steering it, or the lock and its time left."""
+
+    text: str
+    mine: bool  # this workstation's operator (shown calmer than someone else's hold)
+    short: str = ""  # what a tile too narrow for ``text`` shows instead
 
 
 @dataclass
@@ -59,6 +69,7 @@ class TileState:
     awaiting: bool = False  # an alert on this camera nobody has taken yet: marked until someone does
     muted: bool = False  # an alert of this camera is snoozed: the tile says so while it lasts
     voice: VoiceMark | None = None  # the speakers' badge: ladder step and countdown, playing, down
+    ptz_mark: PtzMark | None = None  # who steers or has locked this PTZ camera
     target: QRect | None = None  # where the picture goes in the tile (letterboxed)
     bars: list[QRect] = field(default_factory=list)  # the letterbox bars around it
     overlay: list[tuple[QPoint, QImage]] | None = None  # prepared overlay of a live tile
@@ -101,6 +112,7 @@ def frame_only(tile: TileState) -> bool:
         and not tile.awaiting
         and not tile.muted
         and tile.voice is None
+        and tile.ptz_mark is None
     )
 
 

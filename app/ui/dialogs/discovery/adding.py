@@ -39,7 +39,7 @@ def rows_problem(rows: Sequence[FoundDevice], site: SiteConfig | None) -> str | 
     unchecked = [r.device.label for r in rows if r.description is None]
     if unchecked:
         return translate("DiscoveryDialog", "Check the login of these cameras first: {0}").format(
-            ", ".join(unchecked)
+            translate("DiscoveryDialog", ", ").join(unchecked)
         )
     site_ids = {c.id for c in site.cameras} if site is not None else set()
     seen: set[str] = set()

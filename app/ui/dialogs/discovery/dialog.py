@@ -422,7 +422,7 @@ class DiscoveryDialog(QDialog):
             lambda: self.tr(
                 "Added to {0}: {1} ({2} with PTZ, {3} presets). They appear on the wall once the site "
                 "is reloaded."
-            ).format(name, ", ".join(ids), len(with_ptz), presets),
+            ).format(name, self.tr(", ").join(ids), len(with_ptz), presets),
             error=False,
         )
         self.cameras_added.emit(ids)
