@@ -12,8 +12,8 @@
   settings (a check every 2 s, 60 s dwell), from ``--phases`` sampling phases over the revisit (the
   scheduler's checks fall anywhere within it), ``--seconds`` of each scene per phase; a labelled
   stay counts once it has ended within the replay;
-* **bin pair accuracy**: the bin judgement on labelled (clean reference, later picture) pairs; see
-  :func:`bin_pair_accuracy`.
+* **bin pair accuracy**: the full bin judgement on the held-out real (clean reference, later
+  picture) pairs of ``scripts/make_bin_pairs.py``; see :func:`bin_pair_accuracy`.
 
 Last line: ``RESULT false_alerts_per_cam_hour=… vending_event_recall=… bin_pair_accuracy=…``.
 Goals (issue 20): 0 false alerts per camera-hour, recall ≥ 0.9, pair accuracy ≥ 0.90. Measurements
@@ -122,15 +122,26 @@ def _box(box: tuple[float, float, float, float] | None) -> str:
 
 # --- bin pairs ---------------------------------------------------------------------------------------
 def bin_pair_accuracy(data: Path) -> float:
-    """Accuracy of the full bin judgement on labelled (clean reference, later picture) pairs.
+    """Accuracy of the full bin judgement (``detectors.bin_pairs.evaluate_pairs``, at the rule's
+    threshold) on the held-out real pairs: frames of vtest.avi and of ``DATA/real/video``'s
+    parking-lot clip, real rubbish cut from ``DATA/real``'s Amsterdam photos pasted for "overflow"
+    (``detectors/real_pairs.py``; built once into build/bin_pairs, about 30 s). NaN without them."""
+    from detectors.bin_pairs import MANIFEST, evaluate_pairs
+    from detectors.real_pairs import PARKING_CLIP, make_real_pairs
 
-    TO BE CONNECTED: the pairs evaluation (``citywall eval`` pairs mode,
-    ``detectors.bin_pairs.evaluate_pairs`` on a folder with a ``pairs.csv``) is being written by
-    the ``evalpairs`` work of issue 20; until it is wired in here (``data``: the shared data
-    folder, where real pairs may live) this returns NaN and the RESULT line says ``nan``.
-    """
-    del data  # used once connected
-    return math.nan
+    real, vtest, out = data / "real", find_vtest(), ROOT / "build" / "bin_pairs"
+    if vtest is None or not (real / "bins" / "overflow").is_dir() or not (real / PARKING_CLIP).is_file():
+        print(f"bin pairs: {real} (photos, parking-lot clip) or vtest.avi absent: not measured")
+        return math.nan
+    if not (out / MANIFEST).is_file():
+        print(f"== building the real bin pairs into {out}", flush=True)
+        make_real_pairs(real, {"vtest": vtest, "parking": real / PARKING_CLIP}, out)
+    ev = evaluate_pairs(out, split="test")
+    print(
+        f"== bin judgement on {ev.n} held-out real pairs ({out}): accuracy {ev.accuracy:.3f}, "
+        f"overflow precision {ev.precision:.3f} recall {ev.recall:.3f} at threshold {ev.threshold:.2f}"
+    )
+    return ev.accuracy
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -192,8 +203,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         b_found, b_events, b_false, b_wall = scene_recall(("bin",), args.seconds, args.phases)
         print(f"bin events found: {b_found}/{b_events}; alerts outside: {b_false} ({b_wall:.0f} s)")
     accuracy = bin_pair_accuracy(args.data)
-    if math.isnan(accuracy):
-        print("bin pair accuracy: not measured yet (the pairs evaluation is not connected to this bench)")
     speed = total_video / total_wall if total_wall > 0 else math.nan
     print(f"replay speed on negative footage: {speed:.0f}× real time")
     print(

@@ -25,3 +25,4 @@ def test_detect_quality_bench_runs_and_ends_with_result_line(tmp_path: Path) -> 
     assert "only the demo footage is replayed" in done.stdout
     assert "scene moved_on phase 0.00 s: 0/0 stays found" in done.stdout
     assert "bin events found: 0/0" in done.stdout
+    assert "or vtest.avi absent: not measured" in done.stdout and values["bin_pair_accuracy"] == "nan"
