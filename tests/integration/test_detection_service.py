@@ -165,7 +165,8 @@ def test_a_stall_raises_an_alert_after_the_dwell_with_evidence_and_a_moving_dome
                     "clear_window_s": 6.0,
                     "cooldown_s": 60.0,
                     "min_samples": 3,
-                }
+                },
+                "appearance": {"reference_checks": 1},  # the zone's clean picture: the first check
             }
         },
     )
@@ -333,7 +334,12 @@ def test_the_worker_closes_alerts_of_zones_that_change_and_never_checks_a_moving
     settings = DetectionSettings(
         warmup_s=0,
         detectors={"stationary": {"short_absorb_s": 1.0, "confirm_s": 1.0, "warmup_s": 2.0}},
-        rules={"vending": {"persistence": {"dwell_s": 2.0, "window_s": 2.0, "min_samples": 3}}},
+        rules={
+            "vending": {
+                "persistence": {"dwell_s": 2.0, "window_s": 2.0, "min_samples": 3},
+                "appearance": {"reference_checks": 1},  # the zone's clean picture: the first check
+            }
+        },
     )
     site = SiteConfig(
         site=SiteInfo(name="t"),
