@@ -9,12 +9,15 @@ every camera; stateful ones (background models) are created per pipeline from th
   their last result (up to ``reuse_s`` old) is reused, so the rules keep getting samples;
 * a wholesale change (the camera moves, lights switch) pauses detection: the rules forget their
   dwell, the background models start again, nothing is raised until the view settles;
-* masks (timestamp, OSD) are blanked before the background models see the frame.
+* masks (timestamp, OSD) are blanked before the background models see the frame;
+* the no-vending zones' clean reference picture is taken from the view's first checks after its
+  zones were drawn (:mod:`detectors.appearance`): what looks as in it, or stays for days
+  (:mod:`detectors.furniture`), is scene furniture, reported in :attr:`FrameResult.furniture`.
 
 :meth:`ScenePipeline.snapshot` takes what a view has learnt out as plain values (the rules' dwell
-and hit histories, the bins' clean references, what resumable detectors learnt) and
-:meth:`ScenePipeline.restore` puts it into a new pipeline of the same view: a detection worker that
-crashed resumes where it was.
+and hit histories, the bins' and zones' clean references, the furniture learnt, what resumable
+detectors learnt) and :meth:`ScenePipeline.restore` puts it into a new pipeline of the same view: a
+detection worker that crashed resumes where it was.
 """
 
 from __future__ import annotations
