@@ -328,11 +328,8 @@ def demo_detection_settings() -> DetectionSettings:
         warmup_s=8.0,
         detectors={"stationary": {}},
         rules={
-            # the zones' clean picture from the first seconds (the stall comes 11 s into the clip)
-            "vending": {
-                "persistence": persistence,
-                "appearance": {"reference_checks": 3, "reference_spacing_s": 2.0},
-            },
+            # the zones' clean picture: the first check (the stall is pushed in 11 s into the clip)
+            "vending": {"persistence": persistence, "appearance": {"reference_checks": 1}},
             "bins": {"threshold": 0.7, "persistence": persistence},
         },
     )
