@@ -263,3 +263,17 @@ def test_the_stationary_detector_on_real_footage_raises_for_the_stall_and_frames
     assert len(raised) == 1 and 40.0 + 0.8 * 30.0 <= raised[0].t < 100.0  # (the stall's own dwell)
     boxes = raised[0].evidence.boxes
     assert len(boxes) == 1 and iou(boxes, STALL_BOX)[0] > 0.5
+
+
+def test_learnt_furniture_times_move_with_the_clock_when_the_app_restarts() -> None:
+    """Sample times are the machine's monotonic clock: read back after a restart they are moved,
+    furniture's first and last sightings with the rest (else it would be forgotten at once)."""
+    from app.services.detection.saved_views import shifted
+    from detectors.furniture import FurnitureItem, FurnitureState
+
+    item = FurnitureItem("pavement", "0501", (0.1, 0.5, 0.2, 0.7), 100.0, 5000.0, 480, 490, True)
+    state = PipelineState(SceneGeometry("cam", None, (ZONE,)), furniture=FurnitureState((item,)))
+    moved = shifted(state, -4000.0)
+    assert moved.furniture is not None
+    (back,) = moved.furniture.items
+    assert (back.first_seen, back.last_seen, back.hits, back.furniture) == (-3900.0, 1000.0, 480, True)
