@@ -1,17 +1,19 @@
 """Appearance, not presence: a no-vending zone's clean picture, and whether a box shows something new.
 
 A detector saying "there is a stall" is not enough to raise a vending alert: a red sign board, a
-parked bin, a parking line or a pavement pattern that was there when the zone was set up is
-*scene furniture*, however often the detector boxes it. :class:`SceneReference` keeps the view's
-clean picture (grey, at ``AppearanceParams.width``): taken at the view's first check after its
-zones were drawn, retaken for some zones when an operator says "clean now", and refreshed slowly
-(``refresh_s``) where nothing is detected, so that light over a day does not make the pavement
-look new. A reference is the per-pixel median of ``reference_checks`` checks ``reference_spacing_s`` apart
-(seven over three minutes by default), so that passers-by, and people who stop for a minute, are
-not in it (until it is ready, a zone that never had one raises nothing: nobody can tell what is
-new there) (a background model that learnt the first picture
-leaves "ghosts" where they stood: empty pavement the reference shows as empty pavement). A box
-counts only when its region differs from the same region of the reference.
+parked bin, a parking line or a pavement pattern that was there when the zone was set up is *scene
+furniture*, however often the detector boxes it. :class:`SceneReference` keeps the view's clean
+picture (grey, at ``AppearanceParams.width``): taken from the view's first checks after its zones
+were drawn, retaken for some zones when an operator says "clean now", and refreshed slowly
+(``refresh_s``) where nothing is detected, so that light over a day does not make the pavement look
+new. A reference is the per-pixel median of ``reference_checks`` checks ``reference_spacing_s``
+apart (seven over three minutes by default), so that passers-by, and people who stop for a minute,
+are not in it: a background model that learnt the first picture leaves "ghosts" where they stood,
+empty pavement the reference shows as empty pavement. Until its first reference is ready a zone
+raises nothing (nobody can tell what is new there). A box counts only when its region differs from
+the same region of the reference, and not by having lost most of its structure: that is something of
+the reference leaving (a car parked while the reference was taken), whose empty place a background
+model may box for a while.
 
 The comparison is on *gradient structure*, not grey levels: both crops are blurred, their Sobel
 gradients divided by the crop's mean brightness (a cloud or the evening dims both alike), and
@@ -41,6 +43,7 @@ from detectors.types import Detections, Frame, Zone
 
 F32 = npt.NDArray[np.float32]
 GRADIENT_NOISE = 0.1  # per-pixel gradient (relative to the mean brightness) that is only noise
+GONE_STRUCTURE = 0.5  # a box with less than this share of the reference's structure shows a departure
 REFRESH_MAX_STEP_S = 60.0  # one sample after a long gap must not rewrite the reference
 REFRESH_SEND_S = 600.0  # a slowly refreshed reference is worth a new checkpoint this often
 
@@ -110,6 +113,12 @@ def _structure(img: F32) -> tuple[F32, F32]:
 def structure_similarity(current: F32, reference: F32, shift: int = 0) -> float:
     """How alike two grey crops are in structure (1: the same, ~0: unrelated). ``reference`` is
     ``2 * shift`` pixels larger each way; the best alignment within ``shift`` counts."""
+    return compare(current, reference, shift)[0]
+
+
+def compare(current: F32, reference: F32, shift: int = 0) -> tuple[float, float]:
+    """:func:`structure_similarity`, and how much structure the current crop has against the
+    reference's (< 1: less: something that was there has gone, nothing new came)."""
     h, w = current.shape[:2]
     if reference.shape[:2] != (h + 2 * shift, w + 2 * shift):
         raise ValueError(f"reference {reference.shape} must be the crop {current.shape} plus {shift} a side")
@@ -117,14 +126,16 @@ def structure_similarity(current: F32, reference: F32, shift: int = 0) -> float:
     rx, ry = _structure(reference)
     cur2 = float((cx * cx + cy * cy).sum())
     c = GRADIENT_NOISE**2 * h * w
-    best = -1.0
+    best, ratio = -1.0, 1.0
     for dy in range(2 * shift + 1):
         for dx in range(2 * shift + 1):
             ax, ay = rx[dy : dy + h, dx : dx + w], ry[dy : dy + h, dx : dx + w]
             cross = float((cx * ax + cy * ay).sum())
             ref2 = float((ax * ax + ay * ay).sum())
-            best = max(best, (2.0 * cross + c) / (cur2 + ref2 + c))
-    return best
+            sim = (2.0 * cross + c) / (cur2 + ref2 + c)
+            if sim > best:
+                best, ratio = sim, (cur2 + c) / (ref2 + c)
+    return best, ratio
 
 
 PATCH = 24  # side of the thumbnail an object is recognised by from one sample to the next
@@ -247,7 +258,8 @@ class SceneReference:
         self.changes += 1
 
     def matches(self, prepared: F32, boxes: Detections, width: int, height: int) -> npt.NDArray[np.bool_]:
-        """Per box (pixels of a ``width`` × ``height`` frame): does its region look like the reference?"""
+        """Per box (pixels of a ``width`` × ``height`` frame): does its region look like the
+        reference (or like it with something gone)?"""
         out = np.zeros(len(boxes), bool)
         if self._ref is None or self._size != (width, height) or prepared.shape != self._ref.shape:
             return out
@@ -264,7 +276,10 @@ class SceneReference:
                 continue
             cur = prepared[r1:r2, c1:c2]
             ref = padded[r1 : r2 + 2 * s, c1 : c2 + 2 * s]
-            out[i] = structure_similarity(cur, ref, s) >= self.params.match_similarity
+            sim, structure = compare(cur, ref, s)
+            # A place that lost most of its structure shows what was there leaving (a car parked
+            # while the reference was taken; a background model's "ghost" of it): nothing new.
+            out[i] = sim >= self.params.match_similarity or structure < GONE_STRUCTURE
         return out
 
     def refresh(self, prepared: F32, t: float, busy: Detections, width: int, height: int) -> None:

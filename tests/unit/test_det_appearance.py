@@ -18,6 +18,7 @@ import pytest
 
 from app.adapters.state_file import dumps, loads
 from app.services.detection.saved_views import KINDS
+from detectors import appearance
 from detectors.appearance import AppearanceParams
 from detectors.boxes import box_iou
 from detectors.pipeline import FrameResult, PipelineConfig, PipelineState, ScenePipeline
@@ -157,12 +158,26 @@ def test_a_stall_pushed_in_raises_and_the_sign_board_there_from_the_start_never_
     assert any(h.state is HitState.RAISED for r in run(blind, never, 0.0, 200.0) for h in r.hits)
 
 
-def test_nothing_raises_while_the_zones_reference_is_being_taken() -> None:
-    stall = after(0.0)  # a stall there from the first picture: taken for furniture
-    pipe = pipeline(FakeModel(stall))
-    results = list(run(pipe, stall, 0.0, 300.0))
-    assert not [h for r in results for h in r.hits]
+def test_what_stood_there_while_the_reference_was_taken_is_furniture_and_its_empty_place_too(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    stall = lambda t: t < 300.0  # noqa: E731  (there from the first picture; it leaves at 300 s)
+
+    class Ghost(FakeModel):  # a background model that learnt the stall boxes its empty place for a while
+        def detect(self, frame: np.ndarray, t: float | None = None) -> Detections:
+            rows = super().detect(frame, t)
+            return np.vstack([rows, [[*STALL_BOX, 0.8, 0.0]]]) if t is not None and t >= 300.0 else rows
+
+    pipe = pipeline(Ghost(stall))
+    results = list(run(pipe, stall, 0.0, 600.0))
+    assert not [h for r in results for h in r.hits]  # nothing raised while the reference was taken
     assert pipe.vending.reference.has("pavement") and not pipe.vending.reference.pending("pavement")
+    assert any(iou(np.array([f.box]), STALL_BOX)[0] > 0.9 for f in results[10].furniture)
+    # judged by likeness alone, the empty place (unlike the stall in the reference) would raise
+    monkeypatch.setattr(appearance, "GONE_STRUCTURE", 0.0)
+    pipe = pipeline(Ghost(stall))
+    raised = [h for r in run(pipe, stall, 0.0, 600.0) for h in r.hits if h.state is HitState.RAISED]
+    assert len(raised) == 1 and raised[0].t > 300.0
 
 
 def test_the_raised_alerts_box_is_the_stall_that_stayed_not_a_passer_by() -> None:
