@@ -234,6 +234,7 @@ class Persistence:
 
 # --- street vending ---------------------------------------------------------------------------
 
+RAISED_IOU = 0.3  # a box overlapping the raised object's this much is that object still there
 BIN_GRID = 8  # points a side sampled in a box to measure how much of it lies on a bin's regions
 
 DEFAULT_CLASS_EVENTS: Mapping[str, str] = {
@@ -487,9 +488,13 @@ class VendingRule:
                 track.objects.update(t, inside, thumb)
                 # Raise only for one object that stayed, not for passers-by taking turns in the zone.
                 stayed = track.objects.stayed(t)
-                d = track.persistence.update(t, len(inside) > 0, may_raise=stayed)
+                hit = len(inside) > 0
+                if hit and track.persistence.phase is Phase.RAISED and len(track.last_boxes):
+                    # raised: it clears when the object that raised it has gone, passers-by or not
+                    hit = bool((box_iou(inside[:, :4], track.last_boxes[:, :4]) >= RAISED_IOU).any())
+                d = track.persistence.update(t, hit, may_raise=stayed)
                 if d.transition is HitState.RAISED or (
-                    track.persistence.phase is not Phase.RAISED and len(inside)
+                    d.transition is None and track.persistence.phase is not Phase.RAISED and len(inside)
                 ):
                     # raised: the object that stayed through the dwell (not a passer-by at this sample)
                     track.last_boxes = track.objects.persistent(t)

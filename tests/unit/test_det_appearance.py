@@ -193,6 +193,12 @@ def test_the_raised_alerts_box_is_the_stall_that_stayed_not_a_passer_by() -> Non
     assert len(raised) == 1
     boxes = raised[0].evidence.boxes
     assert len(boxes) == 1 and iou(boxes, STALL_BOX)[0] > 0.9  # the stall only: no walker beside it
+    # the stall goes: the alert clears though passers-by keep being boxed in the zone
+    gone = lambda t: 60.0 <= t < 250.0  # noqa: E731
+    pipe = pipeline(FakeModel(gone, walker))
+    hits = [h for r in run(pipe, gone, 0.0, 400.0) for h in r.hits]
+    assert [h.state for h in hits] == [HitState.RAISED, HitState.CLEARED] and 250.0 < hits[1].t <= 300.0
+    assert iou(hits[1].evidence.boxes, STALL_BOX)[0] > 0.9  # the cleared alert shows what had been there
     # passers-by taking turns in the zone never raise on their own
     never = after(1e9)
     alone = pipeline(FakeModel(never, walker))
