@@ -9,12 +9,15 @@ every camera; stateful ones (background models) are created per pipeline from th
   their last result (up to ``reuse_s`` old) is reused, so the rules keep getting samples;
 * a wholesale change (the camera moves, lights switch) pauses detection: the rules forget their
   dwell, the background models start again, nothing is raised until the view settles;
-* masks (timestamp, OSD) are blanked before the background models see the frame.
+* masks (timestamp, OSD) are blanked before the background models see the frame;
+* the no-vending zones' clean reference picture is taken from the view's first checks after its
+  zones were drawn (:mod:`detectors.appearance`): what looks as in it, or stays for days
+  (:mod:`detectors.furniture`), is scene furniture, reported in :attr:`FrameResult.furniture`.
 
 :meth:`ScenePipeline.snapshot` takes what a view has learnt out as plain values (the rules' dwell
-and hit histories, the bins' clean references, what resumable detectors learnt) and
-:meth:`ScenePipeline.restore` puts it into a new pipeline of the same view: a detection worker that
-crashed resumes where it was.
+and hit histories, the bins' and zones' clean references, the furniture learnt, what resumable
+detectors learnt) and :meth:`ScenePipeline.restore` puts it into a new pipeline of the same view: a
+detection worker that crashed resumes where it was.
 """
 
 from __future__ import annotations
@@ -26,12 +29,16 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from detectors import registry
+from detectors.appearance import ReferenceState
 from detectors.bins import BinMonitor, BinObservation, BinOptions, BinReferences
+from detectors.furniture import FurnitureState
 from detectors.motion import MotionGate, MotionOptions, MotionResult
 from detectors.rules import (
     BinOverflowRule,
     BinParams,
+    Furniture,
     LabelledDetections,
+    Phase,
     RuleState,
     VendingParams,
     VendingRule,
@@ -65,6 +72,7 @@ class FrameResult:
     motion: MotionResult
     paused: bool  # the view moved wholesale: detection paused, dwell restarted
     ran: tuple[str, ...] = field(default=())  # detectors that ran on this frame (others were reused)
+    furniture: tuple[Furniture, ...] = ()  # boxes the zones did not count: scene furniture
 
 
 @dataclass(frozen=True, eq=False)
@@ -76,6 +84,8 @@ class PipelineState:
     rules: tuple[RuleState, ...] = ()
     bin_references: BinReferences | None = None
     detectors: Mapping[str, object] | None = None  # plugin name → what its snapshot() gave
+    zone_reference: ReferenceState | None = None  # the no-vending zones' clean picture
+    furniture: FurnitureState | None = None  # what the zones follow and have learnt as furniture
 
     def merged(self, newer: PipelineState) -> PipelineState:
         """``newer`` over this one: its parts where it has them, these where it has not."""
@@ -84,6 +94,8 @@ class PipelineState:
         return replace(
             newer,
             bin_references=newer.bin_references or self.bin_references,
+            zone_reference=newer.zone_reference or self.zone_reference,
+            furniture=self.furniture if newer.furniture is None else newer.furniture,
             detectors=self.detectors if newer.detectors is None else newer.detectors,
         )
 
@@ -126,6 +138,18 @@ class ScenePipeline:
         if self.bin_monitor is not None:
             self.bin_monitor.set_reference(frame, bin_ids, replace=replace, confirmed=confirmed)
 
+    def set_zone_reference(self, zone_ids: Iterable[str] | None = None, confirmed: bool = False) -> None:
+        """The no-vending zones (all by default) are clean now: what stands there in this and the
+        next few checks (:class:`~detectors.appearance.AppearanceParams` ``reference_checks``) is
+        scene furniture from then on; ``confirmed``: an operator said so ("clean now")."""
+        self.vending.reference.take(zone_ids, confirmed=confirmed)
+
+    @property
+    def reference_changes(self) -> int:
+        """Counts changes of the reference pictures (bins and zones): a checkpoint need not repeat them."""
+        bins = self.bin_monitor.changes if self.bin_monitor is not None else 0
+        return bins + self.vending.reference.changes
+
     def set_suppressions(self, suppressions: Iterable[Suppression]) -> None:
         """Places operators dismissed (this view's preset only): those detections no longer count.
         Changing them keeps every dwell (the view's zones did not change)."""
@@ -149,6 +173,7 @@ class ScenePipeline:
             self.reset_view()
             self.motion.update(frame)  # keep this frame as the reference for the next one
             return FrameResult(t, [], {}, {}, m, True)
+        self._take_missing_references()
         masked = apply_masks(frame, self.geometry.masks)
         found: dict[str, LabelledDetections] = {}
         ran: list[str] = []
@@ -168,7 +193,19 @@ class ScenePipeline:
             observations = self.bin_monitor.observe(frame)
             details = {k: v.as_scores() for k, v in observations.items()}
             hits += self.bin_rule.update(t, frame, {k: v.score for k, v in observations.items()}, details)
-        return FrameResult(t, hits, found, observations, m, False, tuple(ran))
+        return FrameResult(t, hits, found, observations, m, False, tuple(ran), self.vending.last_furniture)
+
+    def _take_missing_references(self) -> None:
+        """From the view's first check after its zones were drawn: the zones' reference is taken.
+        Not for a zone whose alert is raised (adopted from the store, no reference kept): the
+        object that raised it is not furniture."""
+        reference = self.vending.reference
+        if not self.config.vending.appearance.enabled:
+            return
+        raised = {zone for (zone, _), phase in self.vending.state().items() if phase is Phase.RAISED}
+        missing = [z for z in reference.missing() if z not in raised]
+        if missing:
+            reference.take(missing)
 
     def snapshot(self, *, detectors: bool = True, references: bool = True) -> PipelineState:
         """What the view has learnt: always the rules; the bins' references and the detectors'
@@ -181,7 +218,15 @@ class ScenePipeline:
                 state = det.snapshot() if isinstance(det, Resumable) else None
                 if state is not None:
                     models[name] = state
-        return PipelineState(self.geometry, (self.vending.snapshot(), self.bin_rule.snapshot()), refs, models)
+        zone_ref = self.vending.reference.snapshot() if references else None
+        return PipelineState(
+            self.geometry,
+            (self.vending.snapshot(), self.bin_rule.snapshot()),
+            refs,
+            models,
+            zone_ref,
+            self.vending.furniture.snapshot(),
+        )
 
     def restore(self, state: PipelineState) -> bool:
         """Continue from ``state`` (taken from a pipeline of the same view); False when the view's
@@ -193,6 +238,10 @@ class ScenePipeline:
             self.bin_rule.restore(rule_state)
         if state.bin_references is not None and self.bin_monitor is not None:
             self.bin_monitor.restore_references(state.bin_references)
+        if state.zone_reference is not None:
+            self.vending.reference.restore(state.zone_reference)
+        if state.furniture is not None:
+            self.vending.furniture.restore(state.furniture, (z.id for z in self.vending.zones))
         for name, saved in (state.detectors or {}).items():
             det = self._stateful.get(name)
             if isinstance(det, Resumable):

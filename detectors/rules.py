@@ -27,12 +27,18 @@ import enum
 from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import pairwise
 
 import numpy as np
+import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from detectors.appearance import AppearanceParams, SceneReference, patch_of
+from detectors.bins import bin_regions
 from detectors.boxes import box_iou
+from detectors.furniture import FurnitureBook
+from detectors.tracking import ObjectTracks
 from detectors.types import (
     BinRoi,
     Detections,
@@ -182,7 +188,8 @@ class Persistence:
         self.run_start = state.run_start
         self.cooldown_until = state.cooldown_until
 
-    def update(self, t: float, hit: bool) -> Decision:
+    def update(self, t: float, hit: bool, may_raise: bool = True) -> Decision:
+        """One sample; ``may_raise`` False holds a raise back (no one object stayed through the dwell)."""
         p = self.params
         last = self._samples.last_time
         if last is not None and t - last > p.max_gap_s:
@@ -214,6 +221,7 @@ class Persistence:
                 and run_s >= p.dwell_s
                 and n >= p.min_samples
                 and ratio >= p.raise_ratio
+                and may_raise
             ):
                 self.phase = Phase.RAISED
                 transition = HitState.RAISED
@@ -225,6 +233,9 @@ class Persistence:
 
 
 # --- street vending ---------------------------------------------------------------------------
+
+RAISED_IOU = 0.3  # a box overlapping the raised object's this much is that object still there
+BIN_GRID = 8  # points a side sampled in a box to measure how much of it lies on a bin's regions
 
 DEFAULT_CLASS_EVENTS: Mapping[str, str] = {
     # model classes (names as trained) and the weight-free stationary detector → event codes
@@ -252,6 +263,10 @@ class VendingParams(BaseModel):
         0.0, ge=0, le=1, description="ignore boxes smaller than this (frame fraction)"
     )
     persistence: PersistenceParams = Field(default_factory=PersistenceParams)
+    appearance: AppearanceParams = Field(default_factory=AppearanceParams)
+    bin_overlap: float = Field(
+        0.5, gt=0, le=1, description="a box this much on a drawn bin or its surroundings is the bin's"
+    )
 
 
 class BinParams(BaseModel):
@@ -300,7 +315,19 @@ class RuleState:
 @dataclass
 class _Track:
     persistence: Persistence
-    last_boxes: Detections = field(default_factory=empty_detections)
+    objects: ObjectTracks
+    last_boxes: Detections = field(default_factory=empty_detections)  # the object that raised, once raised
+
+
+@dataclass(frozen=True)
+class Furniture:
+    """A box a zone's rule did not count at one sample: ``why`` "reference" (it looks as in the zone's
+    clean picture) or "learnt" (it has been there for days)."""
+
+    zone_id: str
+    event: str
+    box: tuple[float, float, float, float]  # pixels of the sample
+    why: str
 
 
 class VendingRule:
@@ -314,6 +341,9 @@ class VendingRule:
         self._tracks: dict[tuple[str, str], _Track] = {}
         self.events = sorted(set(self.params.class_events.values()))
         self._suppressions: tuple[Suppression, ...] = ()
+        self.reference = SceneReference(self.zones, self.params.appearance)
+        self.furniture = FurnitureBook(self.params.appearance)
+        self.last_furniture: tuple[Furniture, ...] = ()  # what the latest sample did not count
 
     def set_suppressions(self, suppressions: Sequence[Suppression]) -> None:
         """The places dismissed at this view (those of other presets are ignored)."""
@@ -346,8 +376,57 @@ class VendingRule:
     def _track(self, zone_id: str, event: str) -> _Track:
         key = (zone_id, event)
         if key not in self._tracks:
-            self._tracks[key] = _Track(Persistence(self.params.persistence))
+            p = self.params.persistence
+            # an object stayed when it has been there for most of the dwell (its finding takes a while)
+            objects = ObjectTracks(max(p.clear_window_s, p.max_gap_s), p.raise_ratio, 0.8 * p.dwell_s)
+            self._tracks[key] = _Track(Persistence(p), objects)
         return self._tracks[key]
+
+    def _on_bins(self, boxes: Detections, width: int, height: int) -> npt.NDArray[np.bool_]:
+        """Per box: is it mostly on a drawn bin or where its bags pile up (the regions the bin monitor
+        watches: above the rim, the body, around the foot)? That is the bin's business, not vending."""
+        out = np.zeros(len(boxes), bool)
+        if not self.geometry.bins or len(boxes) == 0:
+            return out
+        rects = []
+        for b in self.geometry.bins:
+            r = bin_regions(b, width, height)
+            rects += [r.above, r.body, r.base]
+        grid = (np.arange(BIN_GRID) + 0.5) / BIN_GRID
+        for i, (x1, y1, x2, y2) in enumerate(boxes[:, :4]):
+            xs = (x1 + grid * (x2 - x1))[None, :]
+            ys = (y1 + grid * (y2 - y1))[:, None]
+            inside = np.zeros((BIN_GRID, BIN_GRID), bool)
+            for rx1, ry1, rx2, ry2 in rects:
+                inside |= (xs >= rx1) & (xs <= rx2) & (ys >= ry1) & (ys <= ry2)
+            out[i] = inside.mean() >= self.params.bin_overlap
+        return out
+
+    def _new_only(
+        self,
+        zone_id: str,
+        event: str,
+        boxes: Detections,
+        prepared: npt.NDArray[np.float32] | None,
+        t: float,
+        width: int,
+        height: int,
+        furniture: list[Furniture],
+    ) -> Detections:
+        """``boxes`` without what is scene furniture: what looks as in the zone's reference, and
+        what has been there for days (see :mod:`detectors.appearance`, :mod:`detectors.furniture`)."""
+        keep = np.ones(len(boxes), bool)
+        if prepared is not None and len(boxes) and self.reference.has(zone_id):
+            same = self.reference.matches(prepared, boxes, width, height)
+            for row in boxes[same]:
+                furniture.append(Furniture(zone_id, event, _xyxy(row), "reference"))
+            keep &= ~same
+        scale = np.array([width, height, width, height], np.float64)
+        learnt = self.furniture.observe(zone_id, event, boxes[keep, :4] / scale, t)
+        for row in boxes[keep][learnt]:
+            furniture.append(Furniture(zone_id, event, _xyxy(row), "learnt"))
+        keep[np.flatnonzero(keep)[learnt]] = False
+        return boxes[keep]
 
     def qualifying(
         self, detections: Sequence[LabelledDetections], width: int, height: int
@@ -368,6 +447,9 @@ class VendingRule:
                 if (b[2] - b[0]) * (b[3] - b[1]) < min_area:
                     continue
                 per_event.setdefault(event, []).append(b[None, :])
+        for rows in per_event.values():
+            found = np.concatenate(rows)
+            rows[:] = [found[~self._on_bins(found, width, height)]]
         return {e: np.concatenate(v).astype(np.float32) for e, v in per_event.items()}
 
     def update(
@@ -387,19 +469,38 @@ class VendingRule:
         else:
             raise ValueError("give the frame or its size")
         per_event = self.qualifying(detections, width, height)
+        look = self.params.appearance.enabled and frame is not None
+        prepared = self.reference.prepare(frame) if look and frame is not None else None
+        if prepared is not None:
+            self.reference.feed(prepared, t, width, height)
         hits: list[Hit] = []
+        furniture: list[Furniture] = []
         for zone in self.zones:
             for event in self.events:
                 boxes = per_event.get(event, empty_detections())
                 inside = boxes[in_zone(boxes, zone, width, height)] if len(boxes) else boxes
                 inside = self.suppressed(inside, zone.id, event, width, height)
+                if look and self.reference.pending(zone.id):
+                    inside = empty_detections()  # its reference is being taken: what is new is not known yet
+                inside = self._new_only(zone.id, event, inside, prepared, t, width, height, furniture)
                 track = self._track(zone.id, event)
-                d = track.persistence.update(t, len(inside) > 0)
-                if len(inside):
-                    track.last_boxes = inside
+                thumb = None if prepared is None else partial(patch_of, prepared, width=width, height=height)
+                track.objects.update(t, inside, thumb)
+                # Raise only for one object that stayed, not for passers-by taking turns in the zone.
+                stayed = track.objects.stayed(t)
+                hit = len(inside) > 0
+                if hit and track.persistence.phase is Phase.RAISED and len(track.last_boxes):
+                    # raised: it clears when the object that raised it has gone, passers-by or not
+                    hit = bool((box_iou(inside[:, :4], track.last_boxes[:, :4]) >= RAISED_IOU).any())
+                d = track.persistence.update(t, hit, may_raise=stayed)
+                if d.transition is HitState.RAISED or (
+                    d.transition is None and track.persistence.phase is not Phase.RAISED and len(inside)
+                ):
+                    # raised: the object that stayed through the dwell (not a passer-by at this sample)
+                    track.last_boxes = track.objects.persistent(t)
                 if d.transition is None:
                     continue
-                shown = inside if len(inside) else track.last_boxes
+                shown = track.last_boxes
                 scores = {
                     "hit_ratio": d.ratio,
                     "clear_ratio": d.clear_ratio,
@@ -420,6 +521,11 @@ class VendingRule:
                         evidence=Evidence(frame, shown, zone.id, self.name, scores, t),
                     )
                 )
+        self.last_furniture = tuple(furniture)
+        if prepared is not None:
+            busy = [as_detections(ld.boxes) for ld in detections if len(ld.boxes)]
+            every = np.concatenate(busy) if busy else empty_detections()
+            self.reference.refresh(prepared, t, every, width, height)
         return hits
 
     def state(self) -> dict[tuple[str, str], Phase]:
@@ -447,6 +553,14 @@ class VendingRule:
                 tr = self._track(track.zone_id, track.event)
                 tr.persistence.restore(track.persistence)
                 tr.last_boxes = as_detections(track.last_boxes)
+                tr.objects.clear()
+                # the boxes last shown stood there since the run began (the tracks themselves are not kept)
+                times = track.persistence.times
+                since = track.persistence.run_start
+                if since is None and times:
+                    since = times[0]
+                if since is not None:
+                    tr.objects.seed(tr.last_boxes, since)
                 restored += 1
         return restored
 
@@ -528,6 +642,10 @@ class BinOverflowRule:
                 self._tracks[track.zone_id].restore(track.persistence)
                 restored += 1
         return restored
+
+
+def _xyxy(row: npt.NDArray[np.float32]) -> tuple[float, float, float, float]:
+    return (float(row[0]), float(row[1]), float(row[2]), float(row[3]))
 
 
 def _rows(boxes: Detections) -> tuple[tuple[float, ...], ...]:

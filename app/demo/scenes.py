@@ -328,7 +328,8 @@ def demo_detection_settings() -> DetectionSettings:
         warmup_s=8.0,
         detectors={"stationary": {}},
         rules={
-            "vending": {"persistence": persistence},
+            # the zones' clean picture: the first check (the stall is pushed in 11 s into the clip)
+            "vending": {"persistence": persistence, "appearance": {"reference_checks": 1}},
             "bins": {"threshold": 0.7, "persistence": persistence},
         },
     )

@@ -69,7 +69,7 @@ class Restarted:
         settings = DetectionSettings(
             warmup_s=0,
             detectors={"stationary": {"short_absorb_s": 1.0, "confirm_s": 1.0, "warmup_s": 2.0}},
-            rules={"vending": {"persistence": persistence}},
+            rules={"vending": {"persistence": persistence, "appearance": {"reference_checks": 1}}},
         )
         site = SiteConfig(
             site=SiteInfo(name="t"), cameras=(camera("stall", "rtsp://127.0.0.1:9/stall", (grass,)),),

@@ -165,7 +165,8 @@ def test_a_stall_raises_an_alert_after_the_dwell_with_evidence_and_a_moving_dome
                     "clear_window_s": 6.0,
                     "cooldown_s": 60.0,
                     "min_samples": 3,
-                }
+                },
+                "appearance": {"reference_checks": 1},  # the zone's clean picture: the first check
             }
         },
     )
@@ -333,7 +334,12 @@ def test_the_worker_closes_alerts_of_zones_that_change_and_never_checks_a_moving
     settings = DetectionSettings(
         warmup_s=0,
         detectors={"stationary": {"short_absorb_s": 1.0, "confirm_s": 1.0, "warmup_s": 2.0}},
-        rules={"vending": {"persistence": {"dwell_s": 2.0, "window_s": 2.0, "min_samples": 3}}},
+        rules={
+            "vending": {
+                "persistence": {"dwell_s": 2.0, "window_s": 2.0, "min_samples": 3},
+                "appearance": {"reference_checks": 1},  # the zone's clean picture: the first check
+            }
+        },
     )
     site = SiteConfig(
         site=SiteInfo(name="t"),
@@ -478,6 +484,88 @@ def test_a_retrained_bin_classifier_replaces_the_old_one_and_each_bin_keeps_its_
         runtime.handle(BinsClean("bins", None, ("bin1",)))
         wait_until(lambda: step() and decoders.answered[0] > checked + 1, 10, "a check after 'clean now'")
         assert monitor.confirmed == {"bin1"}
+    finally:
+        runtime.close()
+        board.close()
+
+
+def test_clean_now_retakes_a_zones_reference_from_the_next_checks_and_the_wall_hears_of_furniture(
+    tmp_path: Path,
+) -> None:
+    from app.services.detection.protocol import ZonesClean
+    from app.services.detection.runtime import DetectionRuntime
+    from app.services.detection.service import camera_setups
+    from app.services.detection.setup import WorkerSetup
+
+    if not VTEST.is_file():
+        pytest.skip(f"{VTEST} absent: scripts/setup.sh fetches it (Debian's opencv-doc)")
+    cap = cv2.VideoCapture(str(VTEST))
+    ok, street = cap.read()
+    cap.release()
+    assert ok
+    street = cv2.resize(street, SUB.size, interpolation=cv2.INTER_AREA)
+    obj, alpha = street_stall(np.random.default_rng(0), 40)
+    sx, sy = round(X * SUB.size[0] / 768), round(Y * SUB.size[1] / 576)
+    with_stall = paste(street, obj, alpha, sx, sy, np.random.default_rng(1))
+    grass = ZoneSpec(id="grass", name="草坪", polygon=GRASS)
+    settings = DetectionSettings(
+        warmup_s=0,
+        detectors={"stationary": {"short_absorb_s": 0.5, "confirm_s": 0.5, "warmup_s": 1.0}},
+        rules={"vending": {"appearance": {"reference_checks": 2, "reference_spacing_s": 0.0}}},
+    )
+    site = SiteConfig(
+        site=SiteInfo(name="t"),
+        cameras=(camera("stall", "rtsp://127.0.0.1:9/stall", (grass,)),),
+        detection=settings,
+    )
+    layout = BoardLayout(((192, 108),), workers=1, detect_slots=2, request_slots=1)
+    board = FrameBoard.create(layout)
+    sent: list[object] = []
+    setup = WorkerSetup(
+        settings=settings,
+        cameras=camera_setups(site, {"stall": 0}),
+        board_name=board.name,
+        layout=layout,
+        tile_slots={"stall": 0},
+        evidence_store=EvidenceFiles(tmp_path),
+        scheduler=SchedulerConfig(warmup_s=0.0, min_interval_s=0.2, max_in_flight=2),
+    )
+    frames = [street] * 15 + [with_stall] * 400  # the stall is pushed in after the warm-up
+    decoders = StandInDecoders(board, {0: frames})
+    runtime = DetectionRuntime(setup, board, sent.append)
+
+    def step(at_least: int) -> Callable[[], bool]:
+        def check() -> bool:
+            board.write(0, np.zeros((108, 132, 4), np.uint8))
+            runtime.step()
+            decoders.answer()
+            return decoders.answered[0] >= at_least
+
+        return check
+
+    def updates() -> list[DetectionUpdate]:
+        flat = [m for item in sent for m in (item if isinstance(item, list) else [item])]
+        return [m for m in flat if isinstance(m, DetectionUpdate)]
+
+    try:
+        runtime.start()
+        wait_until(step(3), 10, "the first checks")
+        (pipe,) = runtime._pipelines.values()
+        reference = pipe.vending.reference
+        assert reference.has("grass") and not reference.confirmed  # taken on its own, clean
+        wait_until(lambda: step(20)() and bool(updates()[-1].boxes), 20, "the stall found")
+        assert not any(u.furniture for u in updates()[-3:])  # the stall is new: not furniture
+        # the operator says the zone is clean as it is now: the stall becomes part of the scene
+        runtime.handle(ZonesClean("stall", None, ("grass",)))
+        checked = decoders.answered[0]
+        wait_until(lambda: step(checked + 4)() and reference.confirmed == {"grass"}, 20, "the new reference")
+        sent.clear()
+        wait_until(
+            lambda: step(checked + 8)() and any(u.furniture for u in updates()), 20, "furniture on the wall"
+        )
+        shown = next(u for u in updates() if u.furniture).furniture
+        assert {(b.kind, b.label) for b in shown} == {("furniture", "reference")}
+        assert all(0.0 <= b.x1 < b.x2 <= 1.0 and 0.0 <= b.y1 < b.y2 <= 1.0 for b in shown)
     finally:
         runtime.close()
         board.close()

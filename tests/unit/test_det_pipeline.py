@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from detectors.appearance import AppearanceParams
 from detectors.bins import BinOptions
 from detectors.pipeline import PipelineConfig, ScenePipeline
 from detectors.rules import BinParams, PersistenceParams, VendingParams
@@ -23,7 +24,7 @@ def test_stall_raises_after_dwell_and_ptz_move_pauses_and_restarts() -> None:
     geom = SceneGeometry("cam-1", "p1", zones=(zone,), bins=(roi,), masks=(osd,))
     config = PipelineConfig(
         detectors={"stationary": {"short_absorb_s": 2.0, "confirm_s": 3.0, "warmup_s": 4.0}},
-        vending=VendingParams(persistence=FAST),
+        vending=VendingParams(persistence=FAST, appearance=AppearanceParams(reference_checks=1)),
         bins=BinParams(persistence=FAST),
         bin_monitor=BinOptions(classifier=None),
     )

@@ -339,6 +339,7 @@ def test_a_restored_pipeline_raises_the_vending_alert_when_the_uninterrupted_one
         pipe = ScenePipeline(geometry, config)
         saved: PipelineState | None = None
         out = []
+        sent = -1
         for t, frame in frames:
             if kill_at is not None and t >= kill_at:
                 assert saved is not None
@@ -347,7 +348,9 @@ def test_a_restored_pipeline_raises_the_vending_alert_when_the_uninterrupted_one
                 kill_at = None
                 continue  # (one sample lost to the restart)
             out += [h.t for h in pipe.process(frame, t).hits if h.state is HitState.RAISED]
-            state = pipe.snapshot(detectors=t % 10 == 0, references=False)
+            # the reference pictures (the zone's clean view) go when they changed, as in the worker
+            changed, sent = pipe.reference_changes != sent, pipe.reference_changes
+            state = pipe.snapshot(detectors=t % 10 == 0, references=changed)
             saved = state if saved is None else saved.merged(state)
         return out
 

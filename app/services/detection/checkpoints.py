@@ -1,13 +1,13 @@
 """The worker's side of resuming after a crash.
 
 After every check the worker sends a :class:`ViewCheckpoint` of the view it checked: always the
-rules' state (dwell, hit histories, hysteresis) and the view's open alerts, which are small; the
-bins' reference pictures when they changed; what the background models learnt (tens of kB a view,
-compressed) every ``models_every_s``, after the view was reset, and whenever the detectors found
-something they had not found at the last such checkpoint (a stall that has just been found is in
-the checkpoint at once, not up to ``models_every_s`` later; what went needs no hurry: a restored
-detector sees at once that it is gone). The service keeps
-the latest of each view (:mod:`app.services.detection.resume`) and starts a new worker with them;
+rules' state (dwell, hit histories, hysteresis, the furniture the zones follow) and the view's open
+alerts, which are small; the bins' and zones' reference pictures when they changed; what the
+background models learnt (tens of kB a view, compressed) every ``models_every_s``, after the view
+was reset, and whenever the detectors found something they had not found at the last such checkpoint
+(a stall that has just been found is in the checkpoint at once, not up to ``models_every_s`` later;
+what went needs no hurry: a restored detector sees at once that it is gone). The service keeps the
+latest of each view (:mod:`app.services.detection.resume`) and starts a new worker with them;
 :class:`Checkpoints` hands each to the view's new pipeline when the view is first checked again.
 """
 
@@ -28,7 +28,7 @@ PlaceKey = tuple[str, str | None]
 @dataclass
 class _Sent:
     generation: int  # the pipeline's resets when its models were last sent
-    references: int  # its bin monitor's reference changes when they were last sent
+    references: int  # its reference pictures' changes (bins, zones) when they were last sent
     models_at: float
     found: frozenset[Hashable]  # what the detectors found then (rough boxes)
 
@@ -79,14 +79,14 @@ class Checkpoints:
     ) -> ViewCheckpoint:
         """The checkpoint after a check that found ``found`` (rough boxes, any hashable)."""
         sent = self._sent.get(key)
-        refs = pipe.bin_monitor.changes if pipe.bin_monitor is not None else 0
+        refs = pipe.reference_changes
         models = (
             sent is None
             or sent.generation != pipe.generation  # the view was reset: the models sent are void
             or not found <= sent.found
             or now - sent.models_at >= self._models_every_s
         )
-        references = pipe.bin_monitor is not None and (sent is None or sent.references != refs)
+        references = sent is None or sent.references != refs
         state = pipe.snapshot(detectors=models, references=references)
         if sent is None:
             sent = self._sent[key] = _Sent(pipe.generation, refs, now, found)

@@ -2,7 +2,8 @@
 
 Frames never travel here: the worker reads its samples from the shared FrameBoard.
 GUI → worker: :class:`ViewPlace`, :class:`ZonesChanged`, :class:`AlertBoost`,
-:class:`BinClassifierChanged`, :class:`BinsClean`, :class:`SuppressionsChanged`, :class:`StopDetection`.
+:class:`BinClassifierChanged`, :class:`BinsClean`, :class:`ZonesClean`, :class:`SuppressionsChanged`,
+:class:`StopDetection`.
 Worker → GUI: :class:`DetectionUpdate`, :class:`RevisitStats`, :class:`AlertRaised` (the core's
 :class:`~app.core.alerts.Alert`, as the alert service keeps it), :class:`AlertCleared`,
 :class:`DetectionProblem`, :class:`ViewCheckpoint` (what a view has learnt, kept by the service for
@@ -78,6 +79,16 @@ class BinsClean:
 
 
 @dataclass(frozen=True)
+class ZonesClean:
+    """An operator says these no-vending zones are clean now ("clean now"): the view's next picture
+    is their reference; whatever stands there then is scene furniture."""
+
+    camera_id: str
+    preset: str | None
+    zone_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class SuppressionsChanged:
     """The camera's suppressed places as they are now (all presets): what operators dismissed as a
     fixed object or a false detection no longer counts there. Every dwell is kept."""
@@ -92,7 +103,7 @@ class StopDetection:
 
 
 # --- worker → GUI ---------------------------------------------------------------------------------
-BoxKind = Literal["object", "stationary", "bin"]
+BoxKind = Literal["object", "stationary", "bin", "furniture"]
 
 
 @dataclass(frozen=True)
@@ -112,7 +123,9 @@ class DetectionUpdate:
     checked_at: float  # time.monotonic
     boxes: tuple[OverlayBox, ...]
     paused: bool  # the view changed wholesale (the camera moved): dwell restarted
-    furniture: tuple[OverlayBox, ...] = ()  # what the view's zones take for scene furniture (never alerts)
+    # what the view's zones take for scene furniture at this check (never alerts); kind "furniture",
+    # label "reference" (as in the zone's clean picture) or "learnt" (there for days)
+    furniture: tuple[OverlayBox, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ from app.services.detection.protocol import (
     ViewPlace,
     WorkerStarted,
     ZonesChanged,
+    ZonesClean,
 )
 from app.services.detection.sampling import Sample, SampleRequests
 from app.services.detection.scheduler import ALWAYS_SETTLED, DetectionScheduler
@@ -95,6 +96,17 @@ def overlay_boxes(result: FrameResult, width: int, height: int, geometry: SceneG
     return out
 
 
+def furniture_boxes(result: FrameResult, width: int, height: int) -> tuple[OverlayBox, ...]:
+    """What the check's zones did not count as scene furniture, as picture fractions (label: why)."""
+    return tuple(
+        OverlayBox(
+            _frac(f.box[0], width), _frac(f.box[1], height), _frac(f.box[2], width), _frac(f.box[3], height),
+            f.why, None, "furniture",
+        )
+        for f in result.furniture
+    )  # fmt: skip
+
+
 def _frac(v: float, size: int) -> float:
     return min(1.0, max(0.0, float(v) / max(1, size)))
 
@@ -111,6 +123,7 @@ class _CameraState:
     frames_changed: float = -math.inf  # when that number last changed
     reset_views: set[str | None] = field(default_factory=set)  # presets whose pipelines restart
     clean_bins: dict[str | None, set[str]] = field(default_factory=dict)  # confirmed clean, per preset
+    clean_zones: dict[str | None, set[str]] = field(default_factory=dict)  # "clean now", per preset
     suppressions: tuple[Suppression, ...] = ()  # places operators dismissed (every preset)
 
 
@@ -263,6 +276,9 @@ class DetectionRuntime:
         elif isinstance(message, BinsClean) and message.camera_id in self._cams:
             clean = self._cams[message.camera_id].clean_bins.setdefault(message.preset, set())
             clean.update(message.bin_ids)  # taken from the view's next checked picture
+        elif isinstance(message, ZonesClean) and message.camera_id in self._cams:
+            zones = self._cams[message.camera_id].clean_zones.setdefault(message.preset, set())
+            zones.update(message.zone_ids)  # likewise
         return True
 
     def _on_suppressions(self, message: SuppressionsChanged) -> None:
@@ -462,6 +478,9 @@ class DetectionRuntime:
             clean = state.clean_bins.pop(preset, None)
             if clean:
                 pipe.set_bin_reference(frame, bin_ids=clean, confirmed=True)  # an operator said so
+            clean_zones = state.clean_zones.pop(preset, None)
+            if clean_zones:
+                pipe.set_zone_reference(clean_zones, confirmed=True)
             result = pipe.process(frame, meta.captured_monotonic_ns / 1e9)
         except Exception as exc:  # one broken view must not stop detection everywhere
             log.exception("check of %s at preset %s failed", camera_id, preset)
@@ -489,7 +508,8 @@ class DetectionRuntime:
         self.scheduler.checked(ticket, cost, moving, first=first)
         self.checks += 1
         checked_at = meta.captured_monotonic_ns / 1e9
-        self._emit(DetectionUpdate(camera_id, preset, checked_at, boxes, result.paused))
+        furniture = furniture_boxes(result, width, height)
+        self._emit(DetectionUpdate(camera_id, preset, checked_at, boxes, result.paused, furniture))
         if result.hits:
             # Before the alerts leave (their pictures take a while): the service never holds an
             # alert without the state that raised it, so a restarted worker never raises it again.

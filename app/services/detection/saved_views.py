@@ -46,7 +46,9 @@ from app.services.detection.protocol import ViewCheckpoint
 from app.services.detection.setup import scene_geometry
 from camera_config.files import write_atomic
 from camera_config.models import SiteConfig
+from detectors.appearance import ReferenceState
 from detectors.bins import BinReferences
+from detectors.furniture import FurnitureItem, FurnitureState
 from detectors.pipeline import PipelineState
 from detectors.rules import PersistenceState, Phase, RuleState, TrackState
 from detectors.stationary import StationaryState
@@ -69,12 +71,14 @@ class SavedView:
 KINDS: tuple[type, ...] = (
     SavedView, ViewCheckpoint, PipelineState, SceneGeometry, Zone, ZoneKind, BinRoi, Mask,
     RuleState, TrackState, PersistenceState, Phase, BinReferences, StationaryState,
+    ReferenceState, FurnitureState, FurnitureItem,
     Alert, Box, EvidenceRef, EvidenceKind, Rule, AlertState, AlertPriority, DismissReason,
 )  # fmt: skip
 # Fields holding sample times (the monotonic clock), moved when read back after a restart.
 TIMES: dict[type, tuple[str, ...]] = {
     PersistenceState: ("run_start", "cooldown_until", "times"),
     StationaryState: ("t0", "t_last"),
+    FurnitureItem: ("first_seen", "last_seen"),
 }
 DETECTOR_STATES = (StationaryState,)  # the detectors' snapshots this file can keep
 

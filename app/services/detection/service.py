@@ -55,6 +55,7 @@ from app.services.detection.protocol import (
     ViewPlace,
     WorkerStarted,
     ZonesChanged,
+    ZonesClean,
 )
 from app.services.detection.resume import ResumeBook
 from app.services.detection.saved_views import SAVE_EVERY_S, SavedViews
@@ -341,6 +342,11 @@ class DetectionService:
     def bins_clean(self, camera_id: str, preset: str | None, bin_ids: Iterable[str]) -> None:
         """An operator says these bins of the view are clean now (a reference to judge them by)."""
         self._send(BinsClean(camera_id, preset, tuple(bin_ids)))
+
+    def zones_clean(self, camera_id: str, preset: str | None, zone_ids: Iterable[str]) -> None:
+        """An operator says these no-vending zones of the view are clean now ("clean now"): the
+        view's next checked picture is their reference; what stands there then is furniture."""
+        self._send(ZonesClean(camera_id, preset, tuple(zone_ids)))
 
     # --- what detection tells the GUI -------------------------------------------------------------
     def drain(self) -> list[DetectionEvent]:
