@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from app.core.alert_ports import AlertQuery
 from app.core.alerts import Box, Rule
 from app.core.suppressions import SuppressionRecord, VerdictCounts, VerdictKey, total
+from app.services.detection.service import DetectionService
 from app.services.suppressions import SuppressionService
 from app.ui.alerts.verdict_counts import Search, VerdictCounter, verdict_line
 from app.ui.alerts.words import event_words, reason_words, rule_words
@@ -42,13 +43,9 @@ Furniture = Callable[[], tuple[str | None, Sequence[Box]]]  # (preset of the lat
 CleanZones = Callable[[str, str | None, list[str]], bool]  # camera, preset, zone ids → asked or not
 
 
-def clean_zones(detection: object, camera_id: str, preset: str | None, zone_ids: list[str]) -> bool:
-    """Ask detection to take these zones' reference from its next picture of the view (False: this
-    detection cannot). ``DetectionService.zones_clean`` is being added beside this (issue 20)."""
-    clean = getattr(detection, "zones_clean", None)
-    if clean is None:
-        return False
-    clean(camera_id, preset, zone_ids)
+def clean_zones(detection: DetectionService, camera_id: str, preset: str | None, zone_ids: list[str]) -> bool:
+    """Ask detection to retake these zones' clean reference from its next checks of the view."""
+    detection.zones_clean(camera_id, preset, zone_ids)
     return True
 
 
