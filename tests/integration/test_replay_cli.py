@@ -63,6 +63,7 @@ SHORT_RULES = """detection:
     vending:
       persistence: {dwell_s: 12, window_s: 12, raise_ratio: 0.6, clear_ratio: 0.15, clear_window_s: 10,
                     cooldown_s: 5, min_samples: 3, max_gap_s: 60}
+      appearance: {reference_checks: 1}  # the zone's clean picture: the first check (the stall comes at 8 s)
 """
 
 
