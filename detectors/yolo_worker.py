@@ -118,7 +118,8 @@ def cmd_train(a: dict[str, Any]) -> None:
         exist_ok=True,
         seed=int(a.get("seed", 0)),
         deterministic=True,
-        pretrained=False,
+        # ultralytics drops loaded weights when pretrained is False: only a fresh model starts blank
+        pretrained=bool(a.get("weights")),
         amp=False,
         plots=bool(a.get("plots", False)),
         val=bool(a.get("val", True)),
