@@ -45,7 +45,9 @@ def train_py() -> Path:
 
 def alert_ids(n_test: int, n_train: int) -> list[str]:
     """Alert ids whose stable split puts ``n_test`` in the held-out set, then ``n_train`` for training."""
-    test, train, i = [], [], 0
+    test: list[str] = []
+    train: list[str] = []
+    i = 0
     while len(test) < n_test or len(train) < n_train:
         alert_id = f"vtest-{i:04d}"
         (test if split_of(alert_id) == "test" else train).append(alert_id)
