@@ -124,6 +124,23 @@ def simulate_site(
     return made
 
 
+def install_site_model(pt: Path, data: Path) -> Path:
+    """``pt`` and its ONNX export as the site's current model (``<data>/models/vending_yolo.*``)."""
+    import shutil
+
+    from app.services.site_models import site_models_dir
+    from detectors.train import run_worker
+
+    target = site_models_dir(data) / "vending_yolo.onnx"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(pt, target.with_suffix(".pt"))
+    events = run_worker("export", {"weights": str(target.with_suffix(".pt").resolve()), "imgsz": 320})
+    exported = Path(next(e for e in events if e.get("event") == "done")["onnx"])
+    if exported.resolve() != target.resolve():
+        shutil.copyfile(exported, target)
+    return target
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument(
@@ -136,13 +153,19 @@ def main() -> int:
     ap.add_argument("--weights", type=Path, help="starting weights (default: the shipped .pt)")
     ap.add_argument("--seconds", type=float, default=0, help="a quick run: fewer frames (0: as given)")
     ap.add_argument("--keep", type=Path, help="keep the site folder here")
+    ap.add_argument(
+        "--site-model", type=Path, help="a .pt to install as the site's current model (exported to ONNX)"
+    )
     args = ap.parse_args()
     from detectors import registry
 
     clip = args.clip or args.real / "video" / "parkinglot_overhead_intel.mp4"
     frames_n = args.frames if not args.seconds else max(40, min(args.frames, int(args.seconds)))
-    det = registry.load("onnx_yolo", {"model": "vending_yolo.onnx", "conf": THRESHOLD})
     data = args.keep or Path(tempfile.mkdtemp(prefix="citywall-verdicts-"))
+    model = "vending_yolo.onnx"
+    if args.site_model:
+        model = str(install_site_model(args.site_model, data))
+    det = registry.load("onnx_yolo", {"model": model, "conf": THRESHOLD})
     made = simulate_site(data, frames_of(clip, frames_n), det.detect, clip.stem[:12], not args.street)
     print(f"site {data}: {json.dumps(made)}", file=sys.stderr)
     cmd = [sys.executable, "-m", "app", "train", "--from-verdicts", "--data", str(data),
