@@ -135,3 +135,16 @@ def test_detection_uses_the_sites_own_model_when_there_is_one(tmp_path: Path) ->
         }
     )
     assert site_with_models(absolute, tmp_path).detection.detectors["onnx_yolo"]["model"] == "/m/x.onnx"
+
+
+def test_training_takes_a_gpu_where_torch_sees_one_and_the_cpu_otherwise() -> None:
+    from types import SimpleNamespace
+
+    from detectors.yolo_worker import pick_device
+
+    def torch_with(gpu: bool) -> object:
+        return SimpleNamespace(cuda=SimpleNamespace(is_available=lambda: gpu))
+
+    assert pick_device("auto", torch_with(True)) == "0"
+    assert pick_device("auto", torch_with(False)) == "cpu"
+    assert pick_device("cpu", torch_with(True)) == "cpu"  # asked for: the plain `citywall train` default
