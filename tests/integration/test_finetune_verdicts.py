@@ -24,10 +24,18 @@ import pytest
 from app.cli import main
 from app.services.site_models import site_models_dir
 from app.services.verdict_samples import verdict_folder
+from detectors import registry
 from detectors.backends.onnx_yolo import MODELS_DIR, resolve_model_path
 from detectors.finetune import previous_of
 from detectors.synth import paste, street_stall
-from detectors.train import TrainError, collect_samples, prepare_yolo_dataset, train_python, train_yolo
+from detectors.train import (
+    TrainError,
+    collect_samples,
+    predict_ultralytics,
+    prepare_yolo_dataset,
+    train_python,
+    train_yolo,
+)
 from detectors.verdict_data import VerdictSample, keep_sample, safe_name, split_of
 
 REPO = Path(__file__).resolve().parents[2]
@@ -41,6 +49,12 @@ def train_py() -> Path:
         return train_python()
     except TrainError as exc:
         pytest.skip(f"{exc}")
+
+
+def read(path: Path) -> np.ndarray:
+    img = cv2.imread(str(path))
+    assert img is not None, path
+    return np.asarray(img)
 
 
 def alert_ids(n_test: int, n_train: int) -> list[str]:
@@ -145,3 +159,28 @@ def test_a_better_candidate_is_swapped_in_the_old_one_kept_and_the_wall_takes_it
     code, out, err = run(data, worse_weights, capsys)
     assert code == 0, err
     assert "kept the old model: no better" in out and target.read_bytes() == before
+
+
+@pytest.mark.slow
+def test_the_shipped_weights_are_the_shipped_model_and_a_first_fine_tune_starts_from_them(
+    tmp_path: Path, train_py: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # the .pt beside the shipped ONNX predicts what the ONNX predicts (square pictures: no letterbox)
+    data = site(tmp_path / "site", "positive")
+    squares = []
+    for i, picture in enumerate(sorted((verdict_folder(data) / "images").iterdir())[:4]):
+        img = cv2.resize(read(picture), (320, 320), interpolation=cv2.INTER_AREA)
+        squares.append(tmp_path / f"square_{i}.png")
+        cv2.imwrite(str(squares[-1]), img)
+    theirs = predict_ultralytics(SHIPPED.with_suffix(".pt"), squares, conf=0.3, imgsz=320, python=train_py)
+    det = registry.load("onnx_yolo", {"model": str(SHIPPED), "conf": 0.3})
+    for path in squares:
+        ours, pt = det.detect(read(path)), theirs[str(path.resolve())]
+        assert len(ours) == len(pt), path
+        assert np.allclose(np.sort(ours[:, 4]), np.sort(pt[:, 4]), atol=0.01), path
+    # with no --weights, the site's first fine-tune starts from them
+    code = main(["train", "--from-verdicts", "--data", str(data), "--epochs", "1", "--imgsz", "160"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert f"fine-tuning {SHIPPED} from {SHIPPED.with_suffix('.pt')} on " in err  # cpu, or a GPU
+    assert "old model: found " in out and "new model: found " in out
