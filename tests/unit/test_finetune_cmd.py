@@ -148,3 +148,25 @@ def test_training_takes_a_gpu_where_torch_sees_one_and_the_cpu_otherwise() -> No
     assert pick_device("auto", torch_with(True)) == "0"
     assert pick_device("auto", torch_with(False)) == "cpu"
     assert pick_device("cpu", torch_with(True)) == "cpu"  # asked for: the plain `citywall train` default
+
+
+def test_the_fine_tune_data_is_the_training_verdicts_plus_shipped_and_extra_folders(tmp_path: Path) -> None:
+    from detectors.finetune import finetune_dataset
+
+    folder = verdict_folder(tmp_path / "site")
+    made = fill(folder, 16)
+    train = [s for s in made if s.split == "train"]
+    extra = tmp_path / "composite"  # what composite scene generation writes: YOLO folders
+    (extra / "images").mkdir(parents=True)
+    (extra / "labels").mkdir()
+    for i in range(3):
+        cv2.imwrite(str(extra / "images" / f"scene_{i}.jpg"), np.full((32, 32, 3), 90, np.uint8))
+        (extra / "labels" / f"scene_{i}.txt").write_text("0 0.5 0.5 0.2 0.2\n")
+    prepared = finetune_dataset(folder, train, None, [extra], tmp_path / "dataset")
+    assert (prepared.verdicts, prepared.shipped, prepared.extra) == (len(train), 0, 3)
+    listed = sorted(p.name for p in (tmp_path / "dataset" / "images" / "train").iterdir())
+    assert len(listed) == len(train) + 3 and sum("scene_" in n for n in listed) == 3
+    held_out = {s.alert_id for s in made if s.split == "test"}
+    assert not any(any(h in n for h in held_out) for n in listed)  # never trained on a held-out verdict
+    labels = tmp_path / "dataset" / "labels" / "train"
+    assert all((labels / (Path(n).stem + ".txt")).is_file() for n in listed)
