@@ -43,9 +43,11 @@ from app.services.main_stills import MainStills
 from app.services.patrol_store import PatrolStore
 from app.services.ptz_hub import PtzHub
 from app.services.shared_locks import LockFolder
+from app.services.site_models import site_with_models
 from app.services.suppression_store import SuppressionStore, suppression_file_beside
 from app.services.suppressions import SuppressionService
 from app.services.system_events import SystemEventLog
+from app.services.verdict_samples import VerdictSamples, verdict_folder
 from app.services.zone_store import ZoneStore, site_with_zones
 from app.ui.dialogs.discovery import site_hosts
 from app.ui.main_window import AlertWiring, DetectionWiring, SiteUi
@@ -131,6 +133,7 @@ def suppressions_for(data: Path, alerts: AlertService, events: EventSink | None 
 WRITE_FAILURES = frozenset(
     {
         SystemEventKind.EVIDENCE_NOT_SAVED,
+        SystemEventKind.TRAINING_SAMPLE_NOT_SAVED,
         SystemEventKind.STORE_NOT_SAVED,
         SystemEventKind.SNAPSHOT_NOT_SAVED,
         SystemEventKind.SITE_FILE_NOT_SAVED,
@@ -268,6 +271,7 @@ def start_detection(
     where it still fits, and kept there again while this run goes on and when it ends."""
     if not site.detection.enabled:
         return None
+    site = site_with_models(site, data)  # the site's fine-tuned model where it has one
     saved = saved_views_for(data, events)
     resume = saved.load(site, adopt or ())
     service = DetectionService.for_ingest(
@@ -387,6 +391,8 @@ def run_site(
         site, detection[0] if detection else None, zones, bin_samples_for(data), suppressions
     )
     evidence = alert_evidence_for(site, supervisor, alerts, events) if detection is not None else None
+    # Verdicts on vending alerts become the site's training data (citywall train --from-verdicts).
+    verdicts = VerdictSamples(alerts.service, alerts.evidence, verdict_folder(data), events.publish)
     intake = (
         DetectionAlerts(alerts.service, detection[0], evidence.watch if evidence is not None else None)
         if detection is not None
@@ -432,6 +438,7 @@ def run_site(
             intake.close()
         if evidence is not None:
             evidence.close()
+        verdicts.close()
         if detection is not None:
             detection[1].stop()
             detection[0].stop()

@@ -255,11 +255,14 @@ def train_yolo(
     hyp: Mapping[str, Any] | None = None,
     plots: bool = False,
     wrapper: Sequence[str] = (),
+    device: str = "cpu",
+    started: Callable[[Mapping[str, Any]], None] | None = None,
 ) -> TrainResult:
     """Train a YOLO detector from ``data`` (a data.yaml) on the CPU; export ONNX to ``out_dir/<name>.onnx``.
 
     ``progress`` gets one :class:`TrainProgress` per epoch. ``wrapper`` prefixes the worker's command
-    line (the network test runs it under strace)."""
+    line (the network test runs it under strace); ``device="auto"`` trains on a GPU where torch sees
+    one (the ``start`` event says which device it took)."""
     data = Path(data).resolve()
     out_dir = Path(out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -281,9 +284,12 @@ def train_yolo(
         "hyp": dict(hyp or {}),
         "plots": plots,
         "config_dir": str(out_dir / "ultralytics-config"),
+        "device": device,
     }
 
     def on_event(ev: Mapping[str, Any]) -> None:
+        if ev.get("event") == "start" and started:
+            started(ev)
         if ev.get("event") == "epoch" and progress:
             progress(
                 TrainProgress(

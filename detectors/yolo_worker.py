@@ -7,7 +7,8 @@
 Progress and results are JSON lines on stdout prefixed with ``@@CITYWALL@@ `` (ultralytics' own log
 goes to stderr/stdout as usual and is passed through). The offline environment is set before
 ultralytics is imported (:mod:`detectors.ultra_env`), models are built from a YAML (no pretrained
-weights) or loaded from absolute paths, and everything runs on the CPU.
+weights) or loaded from absolute paths, and everything runs on the CPU unless a training job asks
+for ``device: "auto"`` (the first GPU torch sees, else the CPU).
 
 This module imports only the standard library at import time, so that the app venv can import it
 (for its constants) without torch.
@@ -103,20 +104,22 @@ def cmd_train(a: dict[str, Any]) -> None:
         )
 
     model.add_callback("on_fit_epoch_end", on_epoch)
-    emit("start", data=str(data), epochs=epochs, imgsz=a.get("imgsz", 320))
+    device = pick_device(str(a.get("device") or "cpu"), torch)
+    emit("start", data=str(data), epochs=epochs, imgsz=a.get("imgsz", 320), device=device)
     model.train(
         data=str(data),
         epochs=epochs,
         imgsz=int(a.get("imgsz", 320)),
         batch=int(a.get("batch", 16)),
         workers=int(a.get("workers", 0)),
-        device="cpu",
+        device=device,
         project=str(project),
         name=a.get("name", "train"),
         exist_ok=True,
         seed=int(a.get("seed", 0)),
         deterministic=True,
-        pretrained=False,
+        # ultralytics drops loaded weights when pretrained is False: only a fresh model starts blank
+        pretrained=bool(a.get("weights")),
         amp=False,
         plots=bool(a.get("plots", False)),
         val=bool(a.get("val", True)),
@@ -135,6 +138,13 @@ def cmd_train(a: dict[str, Any]) -> None:
         result["onnx"] = _export(str(best), int(a.get("export_imgsz") or a.get("imgsz", 320)))
     result["seconds"] = round(time.time() - t0, 1)
     emit("done", **result)
+
+
+def pick_device(wanted: str, torch: Any) -> str:
+    """``auto``: the first CUDA GPU torch sees, else the CPU; anything else as given."""
+    if wanted != "auto":
+        return wanted
+    return "0" if torch.cuda.is_available() else "cpu"
 
 
 def _export(weights: str, imgsz: int) -> str:

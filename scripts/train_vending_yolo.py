@@ -11,7 +11,8 @@ at our "p" (pico) width (see detectors.yolo_worker.SCALES) and trained on:
 The validation split holds real images only (stable hash of the file name). ultralytics runs in
 .venv-train (scripts/setup_train_env.sh) with YOLO_OFFLINE=1, YOLO_AUTOINSTALL=0 and our own
 YOLO_CONFIG_DIR; the export (ONNX, with names/imgsz/stride metadata) is copied to resources/models
-if it is under 5 MB, with a JSON report beside it.
+if it is under 5 MB, with the stripped PyTorch weights of the same run (``vending_yolo.pt``, what
+``citywall train --from-verdicts`` fine-tunes) and a JSON report beside them.
 
 Usage: .venv/bin/python scripts/train_vending_yolo.py [--epochs 60] [--imgsz 320] [--out resources/models]
 """
@@ -167,19 +168,27 @@ def main() -> int:
     )  # fmt: skip
     assert result.onnx is not None
     size = result.onnx.stat().st_size
+    pt_size = result.pt.stat().st_size  # ultralytics strips best.pt (fp16, no optimizer) at the end
     report = {
         "seed": SEED, "epochs": args.epochs, "imgsz": args.imgsz, "scale": args.scale, "names": NAMES,
         "train_images": len(train), "generated": len(gen), "val_images_real": len(val),
-        "final_val_metrics": result.metrics, "onnx_bytes": size, "train_seconds": result.seconds,
+        "final_val_metrics": result.metrics, "onnx_bytes": size, "pt_bytes": pt_size,
+        "train_seconds": result.seconds,
         "total_seconds": round(time.time() - t0, 1),
         "epochs_log": [e for e in result.events if e.get("event") == "epoch"],
     }  # fmt: skip
-    if size < MAX_BYTES:
+    if size < MAX_BYTES and pt_size < MAX_BYTES:
         args.out.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(result.onnx, args.out / "vending_yolo.onnx")
+        shutil.copyfile(result.pt, args.out / "vending_yolo.pt")
         print(f"wrote {args.out / 'vending_yolo.onnx'} ({size / 1e6:.2f} MB)", file=sys.stderr)
+        print(f"wrote {args.out / 'vending_yolo.pt'} ({pt_size / 1e6:.2f} MB)", file=sys.stderr)
     else:
-        print(f"{result.onnx} is {size / 1e6:.1f} MB: not copied (limit 5 MB)", file=sys.stderr)
+        print(
+            f"{result.onnx} is {size / 1e6:.1f} MB, {result.pt} {pt_size / 1e6:.1f} MB: "
+            "not copied (limit 5 MB)",
+            file=sys.stderr,
+        )
     (args.out / "vending_yolo.report.json").write_text(json.dumps(report, indent=2, default=str) + "\n")
     print(json.dumps({k: v for k, v in report.items() if k != "epochs_log"}, indent=2, default=str))
     return 0

@@ -23,7 +23,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # decoder workers re-import the entry script: keep this module light
     from detectors.train import TrainProgress
 
+from app.commands import finetune_cmd
+
 BIN_RULES = ("bin_classifier", "bin", "bins", "bin_overflow")
+FINETUNE_EPOCHS = 10
 
 
 class Text:
@@ -49,6 +52,9 @@ class Text:
         "({detail})"
     )
     NO_PYTHON = "--python {path}: no such file"
+    NEED_DATA_OUT = (
+        "citywall train needs DATA_DIR_OR_YAML and --out DIR (or --from-verdicts with --site / --data)"
+    )
     NO_DATA = "{path}: no such file or folder"
     NO_IMAGES = "{path}: no images found (.jpg, .jpeg, .png, .bmp, .webp)"
     NO_LABELS = "{path}: none of the {count} images has a label file (class cx cy w h per line)"
@@ -85,15 +91,18 @@ class Text:
 
 def register(sub: Any) -> None:
     train = sub.add_parser("train", help=Text.TRAIN_HELP, description=Text.TRAIN_DESCRIPTION)
-    train.add_argument("data", type=Path, metavar="DATA_DIR_OR_YAML", help="YOLO-format folders or data.yaml")
-    train.add_argument("--out", type=Path, required=True, metavar="DIR", help="where the ONNX model goes")
-    train.add_argument("--epochs", type=int, default=30, help="training epochs (default 30)")
+    train.add_argument(
+        "data", type=Path, nargs="?", metavar="DATA_DIR_OR_YAML", help="YOLO-format folders or data.yaml"
+    )
+    train.add_argument("--out", type=Path, metavar="DIR", help="where the ONNX model goes")
+    train.add_argument("--epochs", type=int, help="training epochs (default 30; 10 with --from-verdicts)")
     train.add_argument("--imgsz", type=int, default=320, help="training image size in pixels (default 320)")
     train.add_argument("--batch", type=int, default=16, help="batch size (default 16)")
     train.add_argument("--names", help="class names in class-id order, comma-separated (e.g. stall,cart)")
     train.add_argument("--name", default="model", help="file name of the model (default model → model.onnx)")
     train.add_argument("--val-fraction", type=float, default=0.2, help="share of images kept for validation")
     train.add_argument("--python", type=Path, help="the training environment's python (default .venv-train)")
+    finetune_cmd.add_options(train)
     train.set_defaults(handler=handle_train)
 
     from app.commands import eval_cmd  # `citywall eval` lives there
@@ -151,6 +160,14 @@ def handle_train(args: argparse.Namespace) -> int:
         train_python,
         train_yolo,
     )
+
+    if args.from_verdicts:
+        args.epochs = args.epochs or FINETUNE_EPOCHS
+        return finetune_cmd.handle(args)
+    if args.data is None or args.out is None:
+        _say(Text.NEED_DATA_OUT)
+        return 2
+    args.epochs = args.epochs or 30
 
     if args.python is not None and not Path(args.python).is_file():
         _say(Text.NO_PYTHON.format(path=args.python))

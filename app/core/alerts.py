@@ -159,6 +159,12 @@ class EvidenceKind(StrEnum):
     CLIP = "clip"  # ~10 s before and ~20 s after the raise, as the camera sent it
     CLEAR_STILL = "clear_still"  # the picture it cleared on
     AUDIO = "audio"  # a voice prompt as it was sent to the speakers (audio/wav, 8 kHz)
+    # The picture detection judged, nothing drawn on it: the site's training data once a person
+    # gives a verdict (not shown as evidence, not sent with cases).
+    FRAME = "frame"
+
+
+SHOWN_EVIDENCE = frozenset(set(EvidenceKind) - {EvidenceKind.FRAME})
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,9 @@ class SystemEventKind(StrEnum):
     DETECTION_WORKER_UP = "detection_worker_up"  # restarted (and resumed its dwell state)
     DETECTION_PROBLEM = "detection_problem"  # a detector, zone or classifier could not be used
     EVIDENCE_NOT_SAVED = "evidence_not_saved"  # an alert kept without its picture (detail: why)
+    TRAINING_SAMPLE_NOT_SAVED = (
+        "training_sample_not_saved"  # subject: the alert; its verdict not kept as data
+    )
     DATA_FOLDER_READ_ONLY = "data_folder_read_only"  # subject: the folder
     DATA_FOLDER_UNUSABLE = "data_folder_unusable"  # cannot be created or read (subject, detail)
     DISK_LOW = "disk_low"  # subject: folder; value: free MiB
@@ -65,6 +68,7 @@ DEFAULT_SEVERITY: dict[SystemEventKind, Severity] = {
     SystemEventKind.DETECTION_WORKER_UP: Severity.INFO,
     SystemEventKind.DETECTION_PROBLEM: Severity.WARNING,
     SystemEventKind.EVIDENCE_NOT_SAVED: Severity.ERROR,
+    SystemEventKind.TRAINING_SAMPLE_NOT_SAVED: Severity.WARNING,
     SystemEventKind.DATA_FOLDER_READ_ONLY: Severity.ERROR,
     SystemEventKind.DATA_FOLDER_UNUSABLE: Severity.ERROR,
     SystemEventKind.DISK_LOW: Severity.WARNING,

@@ -31,7 +31,7 @@ from typing import Any, Protocol, TypeVar
 
 from app.core import cases as flow
 from app.core.alert_ports import Clock, StoreUnavailable
-from app.core.alerts import Alert, AlertChange, AlertState
+from app.core.alerts import SHOWN_EVIDENCE, Alert, AlertChange, AlertState
 from app.core.audit import AuditEvent
 from app.core.case_catalogue import CaseKind
 from app.core.case_ports import CaseConflict, CaseQuery, CaseRepository, OpenCaseExists, OutboxItem
@@ -465,7 +465,11 @@ class CaseService:
         if open_case is not None:
             return self._store(flow.add_occurrence(open_case, actor, now, alert.id))
         place = self._place_of(alert.camera_id)
-        evidence = tuple(CaseEvidence(ref, EvidenceStage.REPORT, actor.name, now) for ref in alert.evidence)
+        evidence = tuple(
+            CaseEvidence(ref, EvidenceStage.REPORT, actor.name, now)
+            for ref in alert.evidence
+            if ref.kind in SHOWN_EVIDENCE  # the undrawn judged picture is training data, not evidence
+        )
         words = alert.zone_name or alert.zone_id
         case = Case(
             id=new_case_id(now), source=CaseSource.VIDEO, category_code=category.code,

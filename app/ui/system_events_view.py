@@ -68,6 +68,9 @@ MESSAGES: dict[SystemEventKind, str] = {
     K.EVIDENCE_NOT_SAVED: str(
         QT_TRANSLATE_NOOP("SystemEvents", "Evidence picture of an alert on {0} was not saved")
     ),
+    K.TRAINING_SAMPLE_NOT_SAVED: str(
+        QT_TRANSLATE_NOOP("SystemEvents", "The verdict on alert {0} was not kept as training data")
+    ),
     K.DATA_FOLDER_READ_ONLY: str(
         QT_TRANSLATE_NOOP(
             "SystemEvents",

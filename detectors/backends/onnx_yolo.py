@@ -24,10 +24,16 @@ from detectors.types import Detections, Frame, as_detections, empty_detections
 MODELS_DIR = Path(__file__).resolve().parents[2] / "resources" / "models"
 
 
-def resolve_model_path(path: Path) -> Path:
-    """Absolute paths as given; relative ones against ``resources/models`` (the shipped defaults)."""
+def resolve_model_path(path: Path, site_models: Path | None = None) -> Path:
+    """Absolute paths as given; relative ones against the site's own models (``site_models``, where
+    ``citywall train --from-verdicts`` puts a fine-tuned model) when the file is there, else against
+    ``resources/models`` (the shipped defaults)."""
     p = Path(path).expanduser()
-    return p if p.is_absolute() else (MODELS_DIR / p)
+    if p.is_absolute():
+        return p
+    if site_models is not None and (Path(site_models) / p).is_file():
+        return Path(site_models) / p
+    return MODELS_DIR / p
 
 
 class OnnxYoloOptions(PluginOptions):

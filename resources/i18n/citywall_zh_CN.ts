@@ -4430,6 +4430,10 @@ The same thing in the same place will raise alerts again.</source>
         <translation>{0} 告警的证据图片未能保存</translation>
     </message>
     <message>
+        <source>The verdict on alert {0} was not kept as training data</source>
+        <translation>告警 {0} 的判定未能保存为训练样本</translation>
+    </message>
+    <message>
         <source>Data folder is read-only: zones, patrols, alerts and evidence are not saved ({0})</source>
         <translation>数据文件夹只读：区域、巡航、告警和证据均无法保存（{0}）</translation>
     </message>

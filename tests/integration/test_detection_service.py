@@ -388,8 +388,9 @@ def test_the_worker_closes_alerts_of_zones_that_change_and_never_checks_a_moving
         run_until(lambda: bool(events(AlertRaised)), 40, "the vending alert")
         (message,) = events(AlertRaised)
         raised = message.alert
-        assert raised.zone_id == "grass" and len(raised.evidence) == 1
-        assert EvidenceFiles(tmp_path).path_of(raised.evidence[0].sha256, "image/jpeg").is_file()
+        # the drawn still for people and the judged picture (nothing drawn) for training
+        assert raised.zone_id == "grass" and [e.kind.value for e in raised.evidence] == ["still", "frame"]
+        assert all(EvidenceFiles(tmp_path).path_of(e.sha256, "image/jpeg").is_file() for e in raised.evidence)
         assert decoders.answered[0] >= 9 + 3 and decoders.answered[1] == 0  # the dome: never asked
         assert {u.camera_id for u in events(DetectionUpdate)} == {"stall"}
         runtime.handle(ZonesChanged("stall", ()))  # the operator removed the zone

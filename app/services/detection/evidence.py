@@ -124,7 +124,23 @@ class EvidenceWriter:
                 log.warning("evidence picture of %s not kept: %s", job.alert_id, exc)
                 where = str(getattr(exc, "path", "") or "")  # the store's problem names its file
                 self._not_saved(job, str(exc) or type(exc).__name__, where)
+            if isinstance(message, AlertRaised):
+                message = self._keep_frame(job, message)
             self._send(message)
+
+    def _keep_frame(self, job: EvidenceJob, message: AlertRaised) -> AlertMessage:
+        """The judged picture with nothing drawn on it (a verdict makes it training data); without it
+        the alert only loses that use, so a refusal is logged, not shown twice."""
+        assert job.frame is not None
+        try:
+            ref = self._store.put(
+                encode_jpeg(job.frame), kind=EvidenceKind.FRAME, media_type="image/jpeg",
+                captured_at=job.captured_wall, camera_id=job.camera_id, stream="sub",
+            )  # fmt: skip
+        except Exception as exc:
+            log.warning("judged picture of %s not kept: %s", job.alert_id, exc)
+            return message
+        return with_evidence(message, ref)
 
     def close(self, timeout_s: float = 2.0) -> None:
         with contextlib.suppress(queue.Full):
