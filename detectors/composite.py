@@ -160,35 +160,50 @@ def _noise_sigma(img: U8) -> float:
     return float(np.clip(1.4826 * np.median(np.abs(hp)) * 1.5, 0.5, 8.0))
 
 
-def _match(obj: U8, cut: Cutout, scene: U8) -> np.ndarray:
-    """Brightness towards the scene's (sqrt of the ratio of medians), colour cast halfway to the scene's."""
-    out = obj.astype(np.float32)
-    light = float(np.median(cv2.cvtColor(scene, cv2.COLOR_BGR2GRAY)))
-    gain = float(np.clip((light + 1) / (cut.light + 1), 0.3, 3.0) ** 0.5)
+@dataclass(frozen=True)
+class _Scene:
+    light: float  # median brightness
+    cast: np.ndarray  # the light's colour, per channel, relative to grey
+    noise: float
+
+
+def _scene(img: U8) -> _Scene:
     # the light's colour from the scene's greyish pixels (pavement, walls): grass and sky would tint it
-    px = scene.reshape(-1, 3).astype(np.float32)
-    sat = cv2.cvtColor(scene, cv2.COLOR_BGR2HSV).reshape(-1, 3)[:, 1]
+    px = img.reshape(-1, 3).astype(np.float32)
+    sat = cv2.cvtColor(img, cv2.COLOR_BGR2HSV).reshape(-1, 3)[:, 1]
     grey = px[sat < 50] if int((sat < 50).sum()) > px.shape[0] // 20 else px
     cast = grey.mean(0) / max(1.0, float(grey.mean()))
-    matched: np.ndarray = out * gain * (1 + 0.5 * (cast - 1))[None, None, :]
+    light = float(np.median(cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)))
+    return _Scene(light, cast, _noise_sigma(img))
+
+
+def _match(obj: U8, cut: Cutout, scene: _Scene) -> np.ndarray:
+    """Brightness towards the scene's (sqrt of the ratio of medians), colour cast halfway to the scene's."""
+    gain = float(np.clip((scene.light + 1) / (cut.light + 1), 0.3, 3.0) ** 0.5)
+    matched: np.ndarray = obj.astype(np.float32) * gain * (1 + 0.5 * (scene.cast - 1))[None, None, :]
     return matched
 
 
 def _shadow(frame: np.ndarray, foot: tuple[int, int], w: int, rng: np.random.Generator) -> None:
     """Darken an elliptic patch of ground under the foot, in place (float frame)."""
     fh, fw = frame.shape[:2]
-    mask = np.zeros((fh, fw), np.float32)
     dx = int(rng.uniform(-0.2, 0.2) * w)  # the light's side
     ax = max(2, int(w * rng.uniform(0.5, 0.65)))
     ay = max(1, int(w * rng.uniform(0.08, 0.16)))
-    cv2.ellipse(mask, (foot[0] + dx, foot[1] - ay // 3), (ax, ay), 0, 0, 360, 1.0, -1)
     sigma = max(1.0, ay * 0.8)
+    pad = ax + ay + int(3 * sigma) + 2
+    x0, y0 = max(0, foot[0] + dx - pad), max(0, foot[1] - pad)
+    x1, y1 = min(fw, foot[0] + dx + pad), min(fh, foot[1] + pad)
+    if x0 >= x1 or y0 >= y1:
+        return
+    mask = np.zeros((y1 - y0, x1 - x0), np.float32)
+    cv2.ellipse(mask, (foot[0] + dx - x0, foot[1] - ay // 3 - y0), (ax, ay), 0, 0, 360, 1.0, -1)
     soft = cv2.GaussianBlur(mask, (0, 0), sigma)
-    frame *= (1.0 - rng.uniform(0.3, 0.5) * soft)[..., None]
+    frame[y0:y1, x0:x1] *= (1.0 - rng.uniform(0.3, 0.5) * soft)[..., None]
 
 
 def _paste_one(
-    frame: np.ndarray, cut: Cutout, box: tuple[int, int, int, int], scene: U8, opts: Options, noise: float,
+    frame: np.ndarray, cut: Cutout, box: tuple[int, int, int, int], scene: _Scene, opts: Options,
     rng: np.random.Generator,
 ) -> np.ndarray:  # fmt: skip
     """Blend ``cut`` resized to ``box`` into ``frame`` (float, in place) → the alpha used, frame-sized."""
@@ -202,7 +217,7 @@ def _paste_one(
     src = _match(obj, cut, scene) if opts.match_colour else obj.astype(np.float32)
     if opts.degrade:
         src = cv2.GaussianBlur(src, (0, 0), rng.uniform(0.4, 0.9))
-        src += rng.normal(0, noise, src.shape).astype(np.float32)
+        src += rng.normal(0, scene.noise, src.shape).astype(np.float32)
     a = alpha[..., None]
     frame[y1:y2, x1:x2] = frame[y1:y2, x1:x2] * (1 - a) + src * a
     full = np.zeros(frame.shape[:2], np.float32)
@@ -275,6 +290,7 @@ def compose(
     for c in real:
         by_kind.setdefault(c.kind, []).append(c)
     negative_kinds = ("bag", "box", "bulky", "container", "bin", "sign")
+    scenes: list[_Scene] = []  # light, colour and noise of each background, measured once
     for k in range(n):
         bg = backgrounds[k % len(backgrounds)]
         ground = ground_for(bg)
@@ -307,12 +323,14 @@ def compose(
                 placed.append((cut, spot[0], spot[1]))
         placed.sort(key=lambda p: p[1][3])  # far first: nearer objects cover farther ones
         frame = bg.image.astype(np.float32)
-        noise = _noise_sigma(bg.image)
+        if k < len(backgrounds):
+            scenes.append(_scene(bg.image))
+        scene = scenes[k % len(backgrounds)]
         alphas: list[np.ndarray] = []
         for cut, box, _foot in placed:
             if opts.shadow:
                 _shadow(frame, ((box[0] + box[2]) // 2, box[3]), box[2] - box[0], rng)
-            alphas.append(_paste_one(frame, cut, box, bg.image, opts, noise, rng))
+            alphas.append(_paste_one(frame, cut, box, scene, opts, rng))
         image = np.clip(frame, 0, 255).astype(np.uint8)
         objects: list[Placed] = []
         masks: list[np.ndarray] = []

@@ -20,7 +20,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from detectors.composite import Background, CompositeError, Ground, Polygon
+from detectors.composite import Background, Composite, CompositeError, Ground, Polygon
 
 PICTURES = (".jpg", ".jpeg", ".png", ".bmp", ".webp")
 VIDEOS = (".avi", ".mp4", ".mkv", ".mov", ".ts", ".webm")
@@ -139,3 +139,26 @@ def load_backgrounds(
             "no background pictures: give the site's clean reference pictures (at least one)"
         )
     return out
+
+
+def contact_sheet(composites: Iterable[Composite], columns: int = 3, tile_width: int = 480) -> np.ndarray:
+    """The composites side by side, vending boxes red, hard negatives green, each named: to look at them."""
+    tiles = []
+    for comp in composites:
+        img = comp.image.copy()
+        for o in comp.objects:
+            colour = (0, 0, 255) if o.vending else (0, 200, 0)
+            cv2.rectangle(img, o.box[:2], (o.box[2] - 1, o.box[3] - 1), colour, 1)
+            cv2.putText(
+                img, o.kind, (o.box[0], max(10, o.box[1] - 3)), cv2.FONT_HERSHEY_SIMPLEX, 0.4, colour, 1
+            )
+        s = tile_width / img.shape[1]
+        tiles.append(cv2.resize(img, (tile_width, round(img.shape[0] * s)), interpolation=cv2.INTER_AREA))
+    if not tiles:
+        raise CompositeError("no composites to show")
+    height = max(t.shape[0] for t in tiles)
+    tiles = [np.pad(t, ((0, height - t.shape[0]), (0, 0), (0, 0))) for t in tiles]
+    blank = np.zeros_like(tiles[0])
+    tiles += [blank] * (-len(tiles) % columns)
+    rows = [np.hstack(tiles[i : i + columns]) for i in range(0, len(tiles), columns)]
+    return np.vstack(rows)

@@ -55,13 +55,18 @@ def register(sub: Any) -> None:
     p.add_argument("--seed", type=int, default=0, help="same seed, same pictures (default 0)")
     p.add_argument("--negatives", type=float, default=0.5, help="share of pictures with only hard negatives")
     p.add_argument("--frames-per-video", type=int, default=8, help="frames taken from each video (default 8)")
+    p.add_argument(
+        "--sheet", type=Path, metavar="PNG", help="also draw the first 12 pictures, boxed, into PNG"
+    )
     p.add_argument("--real-data", type=Path, help="folder of the real photos (default ../shared/data/real)")
     p.set_defaults(handler=handle)
 
 
 def handle(args: argparse.Namespace) -> int:
+    import cv2
+
     from detectors.composite import CompositeError, Options, compose, write_yolo
-    from detectors.composite_io import load_backgrounds, read_zones
+    from detectors.composite_io import contact_sheet, load_backgrounds, read_zones
     from detectors.cutouts import default_real_data, real_cutouts
 
     try:
@@ -84,11 +89,14 @@ def handle(args: argparse.Namespace) -> int:
             options=Options(negative_share=args.negatives),
         )
         positives = 0
+        shown: list[Composite] = []
 
         def counted() -> Iterator[Composite]:
             nonlocal positives
             for c in comps:
                 positives += any(o.vending for o in c.objects)
+                if args.sheet and len(shown) < 12:
+                    shown.append(c)
                 yield c
 
         def progress(done: int) -> None:
@@ -104,6 +112,10 @@ def handle(args: argparse.Namespace) -> int:
                 "real_data": str(real) if real.is_dir() else None,
             },
         )
+        if args.sheet:
+            args.sheet.parent.mkdir(parents=True, exist_ok=True)
+            if not cv2.imwrite(str(args.sheet), contact_sheet(shown)):
+                raise CompositeError(f"{args.sheet}: cannot write the contact sheet (a .png name?)")
     except (CompositeError, OSError) as exc:
         print(Text.FAILED.format(error=exc), file=sys.stderr)
         return 2
