@@ -69,12 +69,15 @@ def prepare(n: int) -> None:
     neg = collect_samples([real / "vending" / "neg"], [real / "labels" / "vending_yolo"])
     val = [s for s in pos + neg if _is_val(s.image.name, 0.25, SEED)]
     train = [s for s in pos + neg if s not in val]
-    comps = collect_samples([WORK / "composites" / "images"])
-    data = prepare_yolo_dataset(train + comps, ["street_vendor"], WORK / "dataset", val_samples=val)
+    comps = collect_samples([WORK / "composites" / "images"]) if n else []
+    if not n:  # the control sees the real pictures as many times as the other run sees pictures in all
+        train = train * 6
+    out = WORK / ("dataset" if n else "dataset_control")
+    data = prepare_yolo_dataset(train + comps, ["street_vendor"], out, val_samples=val)
     print(f"{len(comps)} composites + {len(train)} real training pictures, {len(val)} real val → {data}")
 
 
-def finetune(epochs: int) -> None:
+def finetune(epochs: int, control: bool) -> None:
     from detectors.train import main_progress_printer, train_yolo
 
     hyp = {
@@ -82,8 +85,9 @@ def finetune(epochs: int) -> None:
         "fliplr": 0.5, "flipud": 0.0, "scale": 0.3,
     }  # fmt: skip
     res = train_yolo(
-        WORK / "dataset" / "data.yaml", WORK, epochs=epochs, imgsz=320, batch=16, scale="p", seed=SEED,
-        name="finetuned", weights=WORK / "shipped.pt", progress=main_progress_printer, hyp=hyp,
+        WORK / ("dataset_control" if control else "dataset") / "data.yaml", WORK, epochs=epochs,
+        imgsz=320, batch=16, scale="p", seed=SEED, name="control" if control else "finetuned",
+        weights=WORK / "shipped.pt", progress=main_progress_printer, hyp=hyp,
     )  # fmt: skip
     print(json.dumps({"onnx": str(res.onnx), "seconds": res.seconds, "metrics": res.metrics}, indent=1))
 
@@ -166,6 +170,7 @@ def main() -> int:
     ap.add_argument("step", choices=["prepare", "finetune", "eval"])
     ap.add_argument("-n", type=int, default=240)
     ap.add_argument("--epochs", type=int, default=8)
+    ap.add_argument("--control", action="store_true", help="finetune: on the real pictures alone")
     ap.add_argument(
         "--models", type=Path, nargs="+", default=[ROOT / "resources" / "models" / "vending_yolo.onnx"]
     )
@@ -173,7 +178,7 @@ def main() -> int:
     if args.step == "prepare":
         prepare(args.n)
     elif args.step == "finetune":
-        finetune(args.epochs)
+        finetune(args.epochs, args.control)
     else:
         evaluate(args.models)
     return 0
