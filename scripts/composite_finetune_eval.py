@@ -56,13 +56,14 @@ TRAIN_FRAMES = list(range(0, 795, 100))  # 8 frames: "the site's clean pictures"
 EVAL_FRAMES = list(range(50, 795, 66))[:12]  # 12 other frames of the same camera
 
 
-def prepare(n: int) -> None:
+def prepare(n: int, aerial: int = 0) -> None:
+    """``n`` composites (0: the control, real pictures alone) → WORK/dataset or WORK/dataset_control;
+    ``aerial`` adds that many aerial umbrella composites (the shipped recipe's) → WORK/dataset_aerial."""
     real = default_real_data()
-    bgs = [
-        Background(f, f"vtest#{i}", ZONES)
-        for i, f in zip(TRAIN_FRAMES, vtest_frames(TRAIN_FRAMES), strict=True)
-    ]
-    write_yolo(compose(bgs, n, seed=1, real_data=real), WORK / "composites", seed=1)
+    frames = vtest_frames(TRAIN_FRAMES)
+    bgs = [Background(f, f"vtest#{i}", ZONES) for i, f in zip(TRAIN_FRAMES, frames, strict=True)]
+    if n and not (WORK / "composites" / "manifest.json").is_file():
+        write_yolo(compose(bgs, n, seed=1, real_data=real), WORK / "composites", seed=1)
     from detectors.train import _is_val, prepare_yolo_dataset
 
     pos = collect_samples([real / "vending" / "pos"], [real / "labels" / "vending_yolo"])
@@ -72,12 +73,20 @@ def prepare(n: int) -> None:
     comps = collect_samples([WORK / "composites" / "images"]) if n else []
     if not n:  # the control sees the real pictures as many times as the other run sees pictures in all
         train = train * 6
-    out = WORK / ("dataset" if n else "dataset_control")
+    if aerial:
+        import importlib.util
+
+        spec = importlib.util.spec_from_file_location("tvy", ROOT / "scripts" / "train_vending_yolo.py")
+        assert spec is not None and spec.loader is not None
+        tvy = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(tvy)
+        comps += tvy.composites(real, WORK / "aerial", aerial, 0, np.random.default_rng(SEED))
+    out = WORK / ("dataset_aerial" if aerial else "dataset" if n else "dataset_control")
     data = prepare_yolo_dataset(train + comps, ["street_vendor"], out, val_samples=val)
     print(f"{len(comps)} composites + {len(train)} real training pictures, {len(val)} real val → {data}")
 
 
-def finetune(epochs: int, control: bool) -> None:
+def finetune(epochs: int, variant: str) -> None:
     from detectors.train import main_progress_printer, train_yolo
 
     hyp = {
@@ -85,8 +94,9 @@ def finetune(epochs: int, control: bool) -> None:
         "fliplr": 0.5, "flipud": 0.0, "scale": 0.3,
     }  # fmt: skip
     res = train_yolo(
-        WORK / ("dataset_control" if control else "dataset") / "data.yaml", WORK, epochs=epochs,
-        imgsz=320, batch=16, scale="p", seed=SEED, name="control" if control else "finetuned",
+        WORK / {"composites": "dataset"}.get(variant, f"dataset_{variant}") / "data.yaml", WORK,
+        epochs=epochs, imgsz=320, batch=16, scale="p", seed=SEED,
+        name={"composites": "finetuned"}.get(variant, variant),
         weights=WORK / "shipped.pt", progress=main_progress_printer, hyp=hyp,
     )  # fmt: skip
     print(json.dumps({"onnx": str(res.onnx), "seconds": res.seconds, "metrics": res.metrics}, indent=1))
@@ -170,15 +180,21 @@ def main() -> int:
     ap.add_argument("step", choices=["prepare", "finetune", "eval"])
     ap.add_argument("-n", type=int, default=240)
     ap.add_argument("--epochs", type=int, default=8)
-    ap.add_argument("--control", action="store_true", help="finetune: on the real pictures alone")
+    ap.add_argument("--aerial", type=int, default=0, help="prepare: add aerial umbrella composites")
+    ap.add_argument(
+        "--variant",
+        default="composites",
+        choices=["composites", "control", "aerial"],
+        help="finetune: which set",
+    )
     ap.add_argument(
         "--models", type=Path, nargs="+", default=[ROOT / "resources" / "models" / "vending_yolo.onnx"]
     )
     args = ap.parse_args()
     if args.step == "prepare":
-        prepare(args.n)
+        prepare(args.n, args.aerial)
     elif args.step == "finetune":
-        finetune(args.epochs, args.control)
+        finetune(args.epochs, args.variant)
     else:
         evaluate(args.models)
     return 0
