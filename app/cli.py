@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from app.commands import audit_cmd, config_cmd, demo_cmd, detect_cmds, replay_cmd, run_cmd
+from app.commands import audit_cmd, composite_cmd, config_cmd, demo_cmd, detect_cmds, replay_cmd, run_cmd
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -15,7 +15,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="CityWall — video wall and supervision console for a city-management command centre.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (demo_cmd, run_cmd, config_cmd, detect_cmds, replay_cmd, audit_cmd):
+    for module in (demo_cmd, run_cmd, config_cmd, detect_cmds, replay_cmd, composite_cmd, audit_cmd):
         module.register(sub)
     return parser
 
