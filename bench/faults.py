@@ -41,9 +41,9 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from app.media.supervisor import IngestSupervisor
@@ -206,22 +206,6 @@ def watch_detection(
             print(f"  detection worker killed (SIGKILL) {into:.0f} s into the dwell", flush=True)
 
 
-def scene_scripts(seconds: float | None) -> dict[str, Any]:
-    """Scripts for generate_scene_clips: the demo's (None), or every time in them scaled to clips
-    ``seconds`` long. The story keeps its order; a short run has no use for 180 s of footage to encode."""
-    from app.demo.scenes import MOVED_ON_SCRIPT, BinScript, VendingScript
-
-    if seconds is None:
-        return {}
-    scripts: dict[str, VendingScript | BinScript] = {
-        "vending": VendingScript(),
-        "bins": BinScript(),
-        "moved_on": MOVED_ON_SCRIPT,
-    }
-    factor = seconds / VendingScript().length_s
-    return {key: replace(s, **{k: v * factor for k, v in asdict(s).items()}) for key, s in scripts.items()}
-
-
 def healthy_demands(supervisor: IngestSupervisor) -> None:
     from app.media.protocol import ViewMode
 
@@ -242,7 +226,13 @@ def measure(args: argparse.Namespace) -> Result:
     from app.demo.paths import default_cache_dir
     from app.demo.rtsp_server import DemoRtspServer
     from app.demo.scene_clips import generate_scene_clips
-    from app.demo.scenes import DEMO_DWELL_S, SCENE_CAMERAS, add_demo_scenes, with_scene_mounts
+    from app.demo.scenes import (
+        DEMO_DWELL_S,
+        SCENE_CAMERAS,
+        add_demo_scenes,
+        scaled_scripts,
+        with_scene_mounts,
+    )
     from app.demo.site import build_demo_site, demo_manifest
     from app.media.protocol import SecretUrl
     from app.media.specs import site_specs
@@ -253,7 +243,9 @@ def measure(args: argparse.Namespace) -> Result:
         args.clip_cache or default_cache_dir(), duration_s=args.clip_seconds, streams=("sub",)
     )
     scenes = generate_scene_clips(
-        args.scene_cache or default_cache_dir(), streams=("sub",), **scene_scripts(args.scene_seconds)
+        args.scene_cache or default_cache_dir(),
+        streams=("sub",),
+        **scaled_scripts(args.scene_seconds),
     )
 
     def demo_site(base: str) -> SiteConfig:

@@ -81,6 +81,7 @@ def test_wall_bench_runs_and_ends_with_result_line(demo_clips: ClipSet) -> None:
 def test_soak_bench_runs_and_ends_with_result_line(tmp_path: Path) -> None:
     command = [sys.executable, str(ROOT / "bench" / "soak.py"), "--seconds", "12", "--warmup", "3"]
     command += ["--interval", "1", "--cameras", "4", "--clip-seconds", "6", "--size", "960x540"]
+    command += ["--scene-seconds", "18"]  # a fresh machine encoded 3 × 180 s of D1 + CIF scenes first
     env = dict(os.environ, XDG_DATA_HOME=str(tmp_path / "data"))  # the demo's site file: not the user's
     done = subprocess.run(
         command, cwd=ROOT, capture_output=True, text=True, timeout=240, env=env, check=False
