@@ -167,9 +167,9 @@ def test_alerts_bench_runs_and_ends_with_result_line(demo_clips: ClipSet) -> Non
 @pytest.mark.slow
 @pytest.mark.peer
 def test_cases_bench_runs_and_ends_with_result_line(tmp_path: Path) -> None:
-    """A small year (2,000 cases, built into a cache of its own) and 4 s of list queries; PostgreSQL
+    """A small year (1,000 cases, built into a cache of its own) and 4 s of list queries; PostgreSQL
     measured where it is installed (CI), else the bench says it could not start it."""
-    command = [sys.executable, str(ROOT / "bench" / "cases.py"), "--cases", "2000", "--seconds", "4"]
+    command = [sys.executable, str(ROOT / "bench" / "cases.py"), "--cases", "1000", "--seconds", "4"]
     pg_cache = Path(tempfile.mkdtemp(prefix="citywall-bench-pg-"))  # in /tmp: the server's owner reaches it
     command += ["--repeats", "2", "--cache", str(tmp_path / "cache"), "--pg-cache", str(pg_cache)]
     try:
@@ -182,7 +182,7 @@ def test_cases_bench_runs_and_ends_with_result_line(tmp_path: Path) -> None:
     assert last.startswith("RESULT "), output
     values = dict(item.split("=", 1) for item in last.removeprefix("RESULT ").split())
     assert set(values) == {"list_p95_ms", "figures_ms", "list_p95_ms_pg", "figures_ms_pg", "text_p95_ms"}
-    assert "building 2,000 cases" in done.stdout and "text 1-2 chars" in done.stdout
+    assert "building 1,000 cases" in done.stdout and "text 1-2 chars" in done.stdout
     if pg_bin_dir() is not None:
         assert "== PostgreSQL: the case list" in done.stdout, output
         assert values["list_p95_ms_pg"] != "nan"
