@@ -109,7 +109,7 @@ def test_soak_bench_runs_and_ends_with_result_line(tmp_path: Path) -> None:
 @pytest.mark.peer
 def test_faults_bench_runs_and_ends_with_result_line(demo_clips: ClipSet) -> None:
     """A short run (too short for the alert): the flaky camera cycles, the gaps are measured. The
-    scenes are 18 s clips (the demo's scripts scaled down): 180 s ones took ~30 s to encode."""
+    scenes are 18 s clips (the demo's scripts scaled down): 180 s ones took ~35 s to encode."""
     command = [sys.executable, str(ROOT / "bench" / "faults.py"), "--seconds", "10", "--cameras", "6"]
     command += ["--phase-s", "2", "--scene-cache", str(demo_clips.directory), "--scene-seconds", "18"]
     assert result_keys(command, demo_clips, 600) == {"healthy_gap_max_s", "alert_delay_s"}
