@@ -1,7 +1,7 @@
 """Fault bench: a camera that keeps breaking and a detection worker killed mid-dwell, on the demo's cameras.
 
     .venv/bin/python bench/faults.py [--seconds 150] [--cameras 40] [--workers 2] [--phase-s 5]
-                                     [--kill-after 45] [--no-kill]
+                                     [--kill-after 45] [--no-kill] [--scene-seconds 180]
 
 The demo RTSP server serves ``--cameras`` demo cameras (the scripted scenes among them: a
 stall that stands on the pavement from 15 s of its clip, a bin that fills up, another stall) on
@@ -73,6 +73,7 @@ class Result:
     detection_restarts: int = 0
     revisit_s: float = 2.0
     dwell_s: float = 60.0
+    stall_leaves_s: float = 115.0  # clip time (the demo's script)
     seen_at: float | None = None  # monotonic: the stall first seen in its zone
     killed_at: float | None = None
     raised_at: float | None = None
@@ -225,7 +226,13 @@ def measure(args: argparse.Namespace) -> Result:
     from app.demo.paths import default_cache_dir
     from app.demo.rtsp_server import DemoRtspServer
     from app.demo.scene_clips import generate_scene_clips
-    from app.demo.scenes import DEMO_DWELL_S, SCENE_CAMERAS, add_demo_scenes, with_scene_mounts
+    from app.demo.scenes import (
+        DEMO_DWELL_S,
+        SCENE_CAMERAS,
+        add_demo_scenes,
+        scaled_scripts,
+        with_scene_mounts,
+    )
     from app.demo.site import build_demo_site, demo_manifest
     from app.media.protocol import SecretUrl
     from app.media.specs import site_specs
@@ -235,7 +242,11 @@ def measure(args: argparse.Namespace) -> Result:
     clips = generate_demo_clips(
         args.clip_cache or default_cache_dir(), duration_s=args.clip_seconds, streams=("sub",)
     )
-    scenes = generate_scene_clips(args.scene_cache or default_cache_dir(), streams=("sub",))
+    scenes = generate_scene_clips(
+        args.scene_cache or default_cache_dir(),
+        streams=("sub",),
+        **scaled_scripts(args.scene_seconds),
+    )
 
     def demo_site(base: str) -> SiteConfig:
         ordinary = build_demo_site(base, n_cameras=args.cameras - len(SCENE_CAMERAS), clips=clips)
@@ -249,6 +260,7 @@ def measure(args: argparse.Namespace) -> Result:
     try:
         site = demo_site(server.base_url)
         result = Result(revisit_s=site.detection.revisit_s, dwell_s=DEMO_DWELL_S)
+        result.stall_leaves_s = scenes.vending.leave_s
         flaky_id = site.cameras[-1].id  # an ordinary camera, served by the flaky server instead
         specs = [
             replace(s, sub_url=SecretUrl(flaky.url), main_url=None) if s.camera_id == flaky_id else s
@@ -336,7 +348,8 @@ def print_result(r: Result, args: argparse.Namespace) -> None:
     expected = seen + r.dwell_s
     print(f"    alert raised {raised:.0f} s; without a kill: {expected:.0f} s (seen + {r.dwell_s:g} s dwell)")
     if math.isinf(r.alert_delay_s):
-        print("  no vending alert by the end of the run (the stall leaves at 115 s of its clip)")
+        leaves = f"the stall leaves at {r.stall_leaves_s:g} s of its clip"
+        print(f"  no vending alert by the end of the run ({leaves})")
     gap, delay = r.healthy_gap_max_s, r.alert_delay_s
     print(f"goal healthy_gap_max_s ≤ {GOAL_GAP_S}: {'met' if gap <= GOAL_GAP_S else 'MISSED'} ({gap:.2f} s)")
     met = "met" if delay <= r.revisit_s else "MISSED"
@@ -364,9 +377,17 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--clip-seconds", type=float, default=DEFAULT_DURATION_S, help="length of the CIF demo clips"
     )
     ap.add_argument("--scene-cache", type=Path, default=None, help="scene clip cache (default: the demo's)")
+    ap.add_argument(
+        "--scene-seconds",
+        type=float,
+        default=None,
+        help="scene clips this long, their scripts scaled to fit (default: the demo's 180 s)",
+    )
     args = ap.parse_args(argv)
     if args.cameras < 5 or args.seconds <= 0 or args.workers < 1 or args.phase_s <= 0:
         ap.error("--cameras must be >= 5, --seconds and --phase-s > 0, --workers >= 1")
+    if args.scene_seconds is not None and args.scene_seconds <= 0:
+        ap.error("--scene-seconds must be > 0")
     return args
 
 

@@ -554,10 +554,10 @@ def _ffmpeg_cpu_s(exe: str, args: Sequence[str], devnull: int) -> float:
     return float(usage.ru_utime + usage.ru_stime)
 
 
-def run_ffmpeg(clips: Sequence[Path]) -> FfmpegResult:
+def run_ffmpeg(clips: Sequence[Path], frames_per_run: int = FFMPEG_FRAMES_PER_RUN) -> FfmpegResult:
     """Decode cost per frame of ``ffmpeg -threads 1 -f null``, its start-up cost taken out.
 
-    Each clip is decoded once looped to about FFMPEG_FRAMES_PER_RUN frames, and once for one
+    Each clip is decoded once looped to about ``frames_per_run`` frames, and once for one
     frame only (start-up: loading, probing, the first picture); the difference is the decoding.
     """
     exe = shutil.which("ffmpeg")
@@ -568,7 +568,7 @@ def run_ffmpeg(clips: Sequence[Path]) -> FfmpegResult:
     try:
         for clip in clips:
             frames = count_frames(clip)
-            loops = max(1, FFMPEG_FRAMES_PER_RUN // max(1, frames))
+            loops = max(1, frames_per_run // max(1, frames))
             full = _ffmpeg_cpu_s(exe, ["-stream_loop", str(loops - 1), "-i", str(clip)], devnull)
             startup = _ffmpeg_cpu_s(exe, ["-i", str(clip), "-frames:v", "1"], devnull)
             result.cpu_s += max(0.0, full - startup)
@@ -672,13 +672,19 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="run the raw reference in this many processes only (default: in 1, then in as many as "
         "the supervisor has workers; the ratio uses 1 unless it could not keep up)",
     )
+    ap.add_argument(
+        "--ffmpeg-frames",
+        type=int,
+        default=FFMPEG_FRAMES_PER_RUN,
+        help=f"frames ffmpeg decodes per clip, looped (default {FFMPEG_FRAMES_PER_RUN}: ~7× its start-up)",
+    )
     add_clip_arguments(ap)
     ap.add_argument("--json", type=Path, default=None, help="also write every number to this JSON file")
     args = ap.parse_args(argv)
     if not 1 <= args.cameras <= 999:
         ap.error("--cameras must be 1..999")
-    if args.seconds <= 0 or args.warmup < 0 or args.clip_seconds <= 0:
-        ap.error("--seconds and --clip-seconds must be > 0, --warmup >= 0")
+    if args.seconds <= 0 or args.warmup < 0 or args.clip_seconds <= 0 or args.ffmpeg_frames < 1:
+        ap.error("--seconds and --clip-seconds must be > 0, --warmup >= 0, --ffmpeg-frames >= 1")
     return args
 
 
@@ -725,7 +731,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         server.stop()
     used = sorted({Path(m["file"]) for m in demo_manifest(site, clips)["mounts"]})
-    ff = run_ffmpeg(used)
+    ff = run_ffmpeg(used, args.ffmpeg_frames)
     print(f"\n== ffmpeg -threads 1 -f null on the {len(used)} CIF clip(s) served, each looped once")
     if ff.available:
         print(

@@ -227,6 +227,8 @@ def run(args: argparse.Namespace) -> int:
     command += ["--lang", "zh_CN"]
     if args.clip_seconds is not None:
         command += ["--clip-seconds", f"{args.clip_seconds:g}"]
+    if args.scene_seconds is not None:
+        command += ["--scene-seconds", f"{args.scene_seconds:g}"]
     print(f"soak: citywall {' '.join(command[3:])}", flush=True)
     log = profile / "app.log"
     samples: list[Sample] = []
@@ -287,6 +289,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--cameras", type=int, default=100)
     parser.add_argument("--size", default="1920x1080")
     parser.add_argument("--clip-seconds", type=float, default=None, help="demo clip length (default: demo's)")
+    parser.add_argument(
+        "--scene-seconds", type=float, default=None, help="scene clip length, scaled (default: demo's)"
+    )
     parser.add_argument(
         "--limit-mib-per-shift",
         type=float,

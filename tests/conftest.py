@@ -20,8 +20,9 @@ from app.netguard import install
 install()
 
 # On CI a skip outside tests/allowed_skips.py fails the run; pytester tests that rule. The
-# PostgreSQL server of the contract tests is started once per session, by the first test using it.
-pytest_plugins = ("pytester", "tests.skip_policy", "tests.pg_server")
+# PostgreSQL server of the contract tests is started once per session, by the first test using it;
+# so are the demo clips of the integration and fault tests.
+pytest_plugins = ("pytester", "tests.skip_policy", "tests.pg_server", "tests.demo_fixtures")
 
 
 @pytest.fixture(autouse=True)

@@ -30,8 +30,22 @@ def register(sub: Any) -> None:
     )
     parser.add_argument("--cameras", type=int, default=100, help="number of demo cameras (default 100)")
     parser.add_argument("--clip-seconds", type=float, default=36.0, help="length of the looped clips")
+    parser.add_argument(
+        "--scene-seconds",
+        type=_above_zero,
+        default=None,
+        help="length of the scripted scenes' clips, their stories scaled to fit (default 180; short "
+        "runs only: the alerts come at the full length's times)",
+    )
     add_run_options(parser)
     parser.set_defaults(handler=handle)
+
+
+def _above_zero(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be above 0 s, not {text}")
+    return value
 
 
 def _progress(fraction: float, message: str) -> None:
@@ -78,7 +92,7 @@ def handle(args: argparse.Namespace) -> int:
     from app.demo.rtp_speaker import RtpSpeaker
     from app.demo.rtsp_server import DemoRtspServer, DemoServerError, free_port
     from app.demo.scene_clips import generate_scene_clips
-    from app.demo.scenes import SCENE_CAMERAS, add_demo_scenes, with_scene_mounts
+    from app.demo.scenes import SCENE_CAMERAS, add_demo_scenes, scaled_scripts, with_scene_mounts
     from app.demo.site import (
         add_demo_ptz,
         build_demo_site,
@@ -107,7 +121,10 @@ def handle(args: argparse.Namespace) -> int:
     print("Preparing demo footage…", file=sys.stderr)
     clips = generate_demo_clips(duration_s=args.clip_seconds, progress=_progress)
     panorama = generate_panorama_clip(duration_s=args.clip_seconds, progress=_progress)
-    scenes = generate_scene_clips(progress=_progress) if args.cameras > len(SCENE_CAMERAS) else None
+    scripts = scaled_scripts(args.scene_seconds)
+    scenes = (
+        generate_scene_clips(progress=_progress, **scripts) if args.cameras > len(SCENE_CAMERAS) else None
+    )
     port = free_port()
     base = f"rtsp://127.0.0.1:{port}"
     # The scripted scenes (a stall that stays, a bin that fills up, a stall that leaves when asked)

@@ -49,9 +49,9 @@ alone gives it up to 0.55).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypedDict, TypeVar
 from urllib.parse import urlsplit
 
 import cv2
@@ -167,6 +167,38 @@ class BinScript:
             return total
         step = (self.full_at_s - self.fill_from_s) / (total - 1)
         return min(total, 1 + int((t - self.fill_from_s) / step + 1e-9))
+
+
+_Script = TypeVar("_Script", VendingScript, BinScript)
+
+
+class SceneScripts(TypedDict, total=False):
+    """generate_scene_clips' script arguments."""
+
+    vending: VendingScript
+    bins: BinScript
+    moved_on: VendingScript
+
+
+def scaled_scripts(length_s: float | None) -> SceneScripts:
+    """The demo's three scripts with every time in them scaled to clips ``length_s`` long (None: the
+    demo's own), as generate_scene_clips' keyword arguments. For short runs (smoke tests) that would
+    otherwise encode 180 s of footage per scene: the story keeps its order, but the alert timings
+    measured above (MOVED_ON_ALERT_S …) hold at the full length only."""
+    if length_s is None:
+        return {}
+    if length_s <= 0:
+        raise ValueError("the scene clips need a length above 0 s")
+    factor = length_s / VendingScript().length_s
+
+    def scaled(script: _Script) -> _Script:
+        return replace(script, **{k: v * factor for k, v in asdict(script).items()})
+
+    return {
+        "vending": scaled(VendingScript()),
+        "bins": scaled(BinScript()),
+        "moved_on": scaled(MOVED_ON_SCRIPT),
+    }
 
 
 # --- scenes -----------------------------------------------------------------------------------------

@@ -15,7 +15,6 @@ from app.core.system_events import SystemEvent, SystemEventKind
 from app.media.protocol import CameraSpec, SecretUrl, ViewMode
 from app.media.supervisor import IngestSupervisor
 from app.services.system_events import SystemEventLog
-from tests.integration.conftest import demo_clips, rtsp_server  # noqa: F401  (fixtures used here)
 
 TILE = (192, 108)
 # Quick to notice and retry, so that each fault plays out in seconds.

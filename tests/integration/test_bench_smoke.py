@@ -42,6 +42,7 @@ def result_keys(command: list[str], clips: ClipSet, timeout_s: float) -> set[str
 def test_ingest_bench_runs_and_ends_with_result_line(demo_clips: ClipSet) -> None:
     command = [sys.executable, str(ROOT / "bench" / "ingest.py")]
     command += ["--seconds", "2", "--cameras", "4", "--warmup", "1"]
+    command += ["--ffmpeg-frames", "300"]  # the default 2,700 a clip took ~11 s of the smoke run
     assert result_keys(command, demo_clips, 240) == set(INGEST_RESULT_KEYS)
 
 
@@ -59,6 +60,8 @@ def test_detect_bench_runs_and_ends_with_result_line(demo_clips: ClipSet) -> Non
         "--warmup",
         "20",
         "--overhead-seconds",
+        "2",
+        "--rounds",  # each round starts a raw ONNX Runtime process: the default 6 cost ~30 s here
         "2",
     ]
     keys = result_keys(command, demo_clips, 300)
@@ -79,6 +82,7 @@ def test_wall_bench_runs_and_ends_with_result_line(demo_clips: ClipSet) -> None:
 def test_soak_bench_runs_and_ends_with_result_line(tmp_path: Path) -> None:
     command = [sys.executable, str(ROOT / "bench" / "soak.py"), "--seconds", "12", "--warmup", "3"]
     command += ["--interval", "1", "--cameras", "4", "--clip-seconds", "6", "--size", "960x540"]
+    command += ["--scene-seconds", "18"]  # a fresh machine encoded 3 × 180 s of D1 + CIF scenes first
     env = dict(os.environ, XDG_DATA_HOME=str(tmp_path / "data"))  # the demo's site file: not the user's
     done = subprocess.run(
         command, cwd=ROOT, capture_output=True, text=True, timeout=240, env=env, check=False
@@ -104,9 +108,10 @@ def test_soak_bench_runs_and_ends_with_result_line(tmp_path: Path) -> None:
 @pytest.mark.slow
 @pytest.mark.peer
 def test_faults_bench_runs_and_ends_with_result_line(demo_clips: ClipSet) -> None:
-    """A short run (too short for the alert): the flaky camera cycles, the gaps are measured."""
+    """A short run (too short for the alert): the flaky camera cycles, the gaps are measured. The
+    scenes are 18 s clips (the demo's scripts scaled down): 180 s ones took ~35 s to encode."""
     command = [sys.executable, str(ROOT / "bench" / "faults.py"), "--seconds", "10", "--cameras", "6"]
-    command += ["--phase-s", "2", "--scene-cache", str(demo_clips.directory)]  # scenes cached with the clips
+    command += ["--phase-s", "2", "--scene-cache", str(demo_clips.directory), "--scene-seconds", "18"]
     assert result_keys(command, demo_clips, 600) == {"healthy_gap_max_s", "alert_delay_s"}
 
 
@@ -162,9 +167,9 @@ def test_alerts_bench_runs_and_ends_with_result_line(demo_clips: ClipSet) -> Non
 @pytest.mark.slow
 @pytest.mark.peer
 def test_cases_bench_runs_and_ends_with_result_line(tmp_path: Path) -> None:
-    """A small year (2,000 cases, built into a cache of its own) and 4 s of list queries; PostgreSQL
+    """A small year (1,000 cases, built into a cache of its own) and 4 s of list queries; PostgreSQL
     measured where it is installed (CI), else the bench says it could not start it."""
-    command = [sys.executable, str(ROOT / "bench" / "cases.py"), "--cases", "2000", "--seconds", "4"]
+    command = [sys.executable, str(ROOT / "bench" / "cases.py"), "--cases", "1000", "--seconds", "4"]
     pg_cache = Path(tempfile.mkdtemp(prefix="citywall-bench-pg-"))  # in /tmp: the server's owner reaches it
     command += ["--repeats", "2", "--cache", str(tmp_path / "cache"), "--pg-cache", str(pg_cache)]
     try:
@@ -177,7 +182,7 @@ def test_cases_bench_runs_and_ends_with_result_line(tmp_path: Path) -> None:
     assert last.startswith("RESULT "), output
     values = dict(item.split("=", 1) for item in last.removeprefix("RESULT ").split())
     assert set(values) == {"list_p95_ms", "figures_ms", "list_p95_ms_pg", "figures_ms_pg", "text_p95_ms"}
-    assert "building 2,000 cases" in done.stdout and "text 1-2 chars" in done.stdout
+    assert "building 1,000 cases" in done.stdout and "text 1-2 chars" in done.stdout
     if pg_bin_dir() is not None:
         assert "== PostgreSQL: the case list" in done.stdout, output
         assert values["list_p95_ms_pg"] != "nan"

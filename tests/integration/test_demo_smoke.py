@@ -40,6 +40,8 @@ def run_demo(
         str(cameras),
         "--clip-seconds",
         "6",
+        "--scene-seconds",  # on a fresh machine the 180 s scenes took ~90 s to encode
+        "18",
         "--size",
         "1920x1080",
         *extra,

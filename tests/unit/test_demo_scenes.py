@@ -26,6 +26,7 @@ from app.demo.scenes import (
     add_demo_scenes,
     demo_detection_settings,
     make_scenes,
+    scaled_scripts,
     scene_zones,
     with_scene_mounts,
 )
@@ -104,6 +105,18 @@ def test_default_timeline_fits_the_demo_rules_in_one_loop() -> None:
 
 
 # --- rendering ------------------------------------------------------------------------------------
+
+
+def test_scaled_scripts_tell_the_same_story_in_shorter_clips() -> None:
+    """Short runs (smoke tests) encode 18 s scenes: every time a tenth, the order kept."""
+    assert scaled_scripts(None) == {}
+    short = scaled_scripts(18.0)
+    assert short["vending"] == VendingScript(length_s=18.0, appear_s=1.5, leave_s=11.5, push_s=0.4)
+    assert short["bins"] == BinScript(length_s=18.0, fill_from_s=2.5, full_at_s=7.0, emptied_s=14.0)
+    assert short["moved_on"].appear_s == pytest.approx(MOVED_ON_SCRIPT.appear_s / 10)
+    assert short["moved_on"].present(5.0) and not short["moved_on"].present(11.0)
+    with pytest.raises(ValueError, match="above 0"):
+        scaled_scripts(0.0)
 
 
 def test_the_stall_is_pushed_in_stands_and_is_pushed_away() -> None:
