@@ -20,7 +20,8 @@ def fast_vending_settings(revisit_s: float, dwell_s: float) -> DetectionSettings
                     "cooldown_s": 120.0,
                     "min_samples": 3,
                     "max_gap_s": 60.0,
-                }
+                },
+                "appearance": {"reference_checks": 1},  # the zone's clean picture: the first check
             }
         },
     )
