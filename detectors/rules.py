@@ -378,7 +378,9 @@ class VendingRule:
         if key not in self._tracks:
             p = self.params.persistence
             # an object stayed when it has been there for most of the dwell (its finding takes a while)
-            objects = ObjectTracks(max(p.clear_window_s, p.max_gap_s), p.raise_ratio, 0.8 * p.dwell_s)
+            objects = ObjectTracks(
+                max(p.clear_window_s, p.max_gap_s), p.raise_ratio, 0.8 * p.dwell_s, p.clear_window_s
+            )
             self._tracks[key] = _Track(Persistence(p), objects)
         return self._tracks[key]
 

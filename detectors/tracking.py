@@ -39,8 +39,13 @@ class _Object:
 
 
 class ObjectTracks:
-    def __init__(self, lost_s: float, share: float = 0.5, min_age_s: float = 0.0) -> None:
+    def __init__(
+        self, lost_s: float, share: float = 0.5, min_age_s: float = 0.0, fresh_after_s: float | None = None
+    ) -> None:
         self.lost_s = lost_s
+        # unseen longer than this (hidden, or its place suppressed until an operator took that back),
+        # an object seen again starts its stay afresh: its old misses must not keep it from staying
+        self.fresh_after_s = fresh_after_s
         self.min_age_s = min_age_s  # how long an object must have been there to have stayed
         self.share = share  # of the samples since it appeared an object must be seen in to have stayed
         self._objects: list[_Object] = []
@@ -79,6 +84,8 @@ class ObjectTracks:
                         continue
                 matched.add(i)
                 taken.add(j)
+                if self.fresh_after_s is not None and t - objs[j].last_seen > self.fresh_after_s:
+                    objs[j].first_seen, objs[j].hits, objs[j].samples = t, 0, 0
                 objs[j].box = boxes[i][None, :].copy()
                 objs[j].last_seen = t
                 objs[j].hits += 1

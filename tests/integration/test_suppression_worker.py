@@ -76,7 +76,8 @@ def test_a_stall_dismissed_as_a_fixed_object_stops_raising_and_removing_it_bring
                 "persistence": {
                     "dwell_s": 2.0, "window_s": 2.0, "clear_window_s": 2.0, "cooldown_s": 0.0,
                     "min_samples": 3,
-                }
+                },
+                "appearance": {"reference_checks": 1},  # the zone's clean picture: the first check
             }
         },
     )  # fmt: skip

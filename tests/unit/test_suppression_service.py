@@ -147,7 +147,10 @@ class BoardModel:
 def pipeline() -> ScenePipeline:
     zone = Zone("pavement", ((0.0, 0.4), (1.0, 0.4), (1.0, 1.0), (0.0, 1.0)))
     config = PipelineConfig(
-        detectors={"onnx_yolo": {"model": "vending.onnx"}}, vending=VendingParams(persistence=QUICK)
+        detectors={"onnx_yolo": {"model": "vending.onnx"}},
+        # the board stands there from the first frame: what it teaches here is the dismissal, not the
+        # zone's reference picture (which would call it furniture by itself)
+        vending=VendingParams.model_validate({"persistence": QUICK, "appearance": {"enabled": False}}),
     )
     return ScenePipeline(SceneGeometry("cam1", None, (zone,)), config, {"onnx_yolo": BoardModel()})
 
