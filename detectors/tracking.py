@@ -36,6 +36,7 @@ class _Object:
     hits: int = 1
     samples: int = 1
     patch: F32 | None = None  # how it looked when last seen
+    resumed: bool = False  # seeded by a restarted worker: when it was last seen is not known
 
 
 class ObjectTracks:
@@ -56,7 +57,7 @@ class ObjectTracks:
     def seed(self, boxes: Detections, t: float) -> None:
         """Objects known to have been there since ``t`` (a resumed dwell's last boxes)."""
         for row in as_detections(boxes):
-            self._objects.append(_Object(row[None, :].copy(), t, t))
+            self._objects.append(_Object(row[None, :].copy(), t, t, resumed=True))
 
     def update(self, t: float, boxes: Detections, look: Look | None = None) -> None:
         """One sample's boxes; ``look`` gives this picture's thumbnail of any box: a box is an
@@ -84,8 +85,10 @@ class ObjectTracks:
                         continue
                 matched.add(i)
                 taken.add(j)
-                if self.fresh_after_s is not None and t - objs[j].last_seen > self.fresh_after_s:
+                fresh = self.fresh_after_s
+                if fresh is not None and not objs[j].resumed and t - objs[j].last_seen > fresh:
                     objs[j].first_seen, objs[j].hits, objs[j].samples = t, 0, 0
+                objs[j].resumed = False
                 objs[j].box = boxes[i][None, :].copy()
                 objs[j].last_seen = t
                 objs[j].hits += 1
