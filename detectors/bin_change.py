@@ -7,7 +7,9 @@ place: it lies on or beside the bin, no taller than a little above the lid and n
 pile, while a person standing at a bin is a tall narrow blob reaching well above its rim and a car
 a blob far larger than the bin. So the change is measured in a window around the bin (the
 *surround*), split into connected blobs, and blobs shaped like a person or larger than any pile
-are left out before the regions' changed fractions are taken.
+are left out before the regions' changed fractions are taken. A bag dumped against a passer-by's legs
+or beside a car joins their blob; the solid, low part of a left-out blob lying at the bin's foot is
+kept (most missed overflows of the tuning pairs were such).
 """
 
 from __future__ import annotations
@@ -166,9 +168,9 @@ def _piles(mask: U8, bin_w: float, bin_h: float, foot: float, shape: PassingShap
     """The solid, low parts of ``mask`` that lie on the ground at the bin's foot.
 
     A bag dumped at a bin while someone walks past, or beside a parked car, joins their blob in the
-    mask. Opened by a third of the bin's width, a person falls apart into a torso (whose lower edge is
-    at hip height, far above the foot) and nothing of the legs, a car stays one blob far larger than a
-    pile, while a bag or a box stays whole."""
+    mask. Opened by a quarter of the bin's width (:attr:`PassingShape.pile`), a person falls apart
+    into a torso (whose lower edge is at hip height, far above the foot) and nothing of the legs, a
+    car stays one blob far larger than a pile, while a bag or a box stays whole."""
     k = max(3, round(shape.pile * bin_w) | 1)
     solid = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(solid, connectivity=8)
