@@ -66,10 +66,16 @@ def main() -> int:
         print(f"  ambiguous photos, P(overflow): {probs}")
     pairs = default_real_pairs(ROOT, ROOT / "build" / "bin_pairs")
     if pairs is not None:
-        print(f"== the bin judgement on the held-out real pairs of {pairs}")
+        print(f"== the bin judgement on the old held-out real pairs of {pairs}")
         held_out = evaluate_pairs(pairs, split="test", progress=bar)
         write_pairs_report(held_out, args.out)
         print(held_out.text())
+    fresh = default_real_pairs(ROOT, ROOT / "build" / "bin_pairs_fresh", fresh=True)
+    if fresh is not None:
+        print(f"== the bin judgement on the fresh held-out real pairs of {fresh}")
+        fresh_ev = evaluate_pairs(fresh, split="fresh", progress=bar)
+        write_pairs_report(fresh_ev, args.out, "bin_pairs_fresh")
+        print(fresh_ev.text())
     return 0
 
 

@@ -5,6 +5,7 @@ Amsterdam photos of ../shared/data/real pasted for "overflow". Nothing it writes
 
 Usage: .venv/bin/python scripts/make_bin_pairs.py [--data ../shared/data/real] [--out build/bin_pairs]
 then:  .venv/bin/python -m app eval --pairs build/bin_pairs --split test --out build/eval
+--fresh: the fresh held-out pairs instead (other spots, other photos; default out build/bin_pairs_fresh).
 """
 
 from __future__ import annotations
@@ -16,7 +17,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from detectors.real_pairs import PARKING_CLIP, find_real_data, make_real_pairs  # noqa: E402
+from detectors.real_pairs import (  # noqa: E402
+    PARKING_CLIP,
+    find_real_data,
+    make_fresh_pairs,
+    make_real_pairs,
+)
 
 VTEST = ROOT / "resources" / "demo" / "vtest.avi"
 
@@ -27,8 +33,11 @@ def main() -> int:
         "--data", type=Path, default=find_real_data(ROOT) or ROOT.parent / "shared" / "data" / "real"
     )
     ap.add_argument("--vtest", type=Path, default=VTEST)
-    ap.add_argument("--out", type=Path, default=ROOT / "build" / "bin_pairs")
+    ap.add_argument("--out", type=Path, help="default build/bin_pairs (--fresh: build/bin_pairs_fresh)")
+    ap.add_argument("--fresh", action="store_true", help="the fresh held-out pairs (split fresh)")
     args = ap.parse_args()
+    if args.out is None:
+        args.out = ROOT / "build" / ("bin_pairs_fresh" if args.fresh else "bin_pairs")
     if not (args.data / "bins" / "overflow").is_dir():
         print(
             f"{args.data}/bins/overflow: not found (the real photos the rubbish is cut from)", file=sys.stderr
@@ -46,7 +55,8 @@ def main() -> int:
     def bar(done: int, total: int) -> None:
         print(f"\rspots {done}/{total}", end="\n" if done >= total else "", file=sys.stderr, flush=True)
 
-    counts = make_real_pairs(args.data, clips, args.out, bar)
+    make = make_fresh_pairs if args.fresh else make_real_pairs
+    counts = make(args.data, clips, args.out, bar)
     print(
         f"{args.out}: {counts['pairs']} pairs ({counts['overflow']} overflow, {counts['normal']} normal) "
         f"at {counts['spots']} spots"

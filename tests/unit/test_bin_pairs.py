@@ -212,3 +212,27 @@ def test_pairs_of_two_sizes_and_a_header_without_columns_are_refused(tmp_path: P
         read_pairs(tmp_path / "pairs")
     with pytest.raises(PairsError, match="no such file"):
         read_pairs(tmp_path)
+
+
+def test_a_bag_at_the_foot_touching_a_passer_by_is_kept_and_the_passer_by_is_not() -> None:
+    """In the real pairs most missed overflows were rubbish joined to a passer-by (or a car) in the
+    change mask; the whole blob was left out as passing by. Its solid, low part at the bin's foot stays."""
+    from detectors.bin_change import PassingShape, without_passers_by
+
+    bin_w, bin_h, foot = 30.0, 36.0, 120.0
+    empty = np.zeros((160, 160), np.uint8)
+    _, alpha = person(80, 20)
+    walker = empty.copy()
+    walker[int(foot) - 80 : int(foot), 60:80] = (alpha > 0.5).astype(np.uint8)
+    with_bag = walker.copy()
+    with_bag[int(foot) - 24 : int(foot) + 2, 78:100] = 1  # a bag against the legs: still person-shaped
+    keep = without_passers_by(with_bag, bin_w, bin_h, PassingShape(), foot=foot)
+    assert keep[int(foot) - 12, 80:98].all()  # the bag
+    assert not keep[int(foot) - 75 : int(foot) - 30, 60:78].any()  # not the walker's torso or head
+    assert not without_passers_by(walker, bin_w, bin_h, PassingShape(), foot=foot).any()
+    # as before the salvage (pile=0), or without knowing where the foot is: all of it left out
+    assert not without_passers_by(with_bag, bin_w, bin_h, PassingShape(pile=0.0), foot=foot).any()
+    assert not without_passers_by(with_bag, bin_w, bin_h, PassingShape()).any()
+    car = empty.copy()
+    car[40:130, 10:150] = 1  # far larger than any pile: passes by whole
+    assert not without_passers_by(car, bin_w, bin_h, PassingShape(), foot=foot).any()
