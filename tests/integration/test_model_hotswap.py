@@ -1,0 +1,156 @@
+"""A vending model swapped in while the wall runs is taken up by the running detection worker.
+
+Real files and a real worker process: the shipped vending model, and a copy of it whose class is
+named differently (same weights, same boxes: the label on the wall's boxes says which model found
+them). The test swaps it in as ``citywall train --from-verdicts`` does (:func:`swap_in`), damages
+it, kills the worker, and removes it again, and watches what the worker reports and finds.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from app.adapters.storage.evidence_files import EvidenceFiles
+from app.core.system_events import SystemEvent, SystemEventKind
+from app.media.frame_board import BoardLayout, FrameBoard
+from app.services.detection.model_watch import ModelWatch
+from app.services.detection.protocol import DetectionUpdate
+from app.services.detection.scheduler import SchedulerConfig
+from app.services.detection.service import DetectionService
+from app.services.site_models import site_models_dir, site_with_models
+from app.services.system_events import SystemEventLog
+from camera_config.models import DetectionSettings, SiteConfig, SiteInfo, ZoneSpec
+from detectors.backends.onnx_yolo import MODELS_DIR
+from detectors.finetune import swap_in
+from detectors.synth import paste, street_stall
+from tests.integration.test_detection_service import VTEST, StandInDecoders, camera
+from tests.waiting import wait_until
+
+pytestmark = [pytest.mark.slow]
+
+SHIPPED = MODELS_DIR / "vending_yolo.onnx"
+SHIPPED_LABEL, SITE_LABEL = b"street_vendor", b"site_vendor_2"  # same length: the protobuf stays valid
+
+
+def site_model(path: Path) -> Path:
+    """The shipped model with its one class renamed: what it finds is labelled SITE_LABEL."""
+    data = SHIPPED.read_bytes()
+    assert data.count(SHIPPED_LABEL) == 1  # the names metadata, once
+    path.write_bytes(data.replace(SHIPPED_LABEL, SITE_LABEL))
+    return path
+
+
+def stall_picture() -> np.ndarray:
+    if not VTEST.is_file():
+        pytest.skip(f"{VTEST} absent: scripts/setup.sh fetches it (Debian's opencv-doc)")
+    cap = cv2.VideoCapture(str(VTEST))
+    ok, frame = cap.read()
+    cap.release()
+    assert ok
+    obj, alpha = street_stall(np.random.default_rng(0), 110)
+    frame = paste(frame, obj, alpha, 560, 330, np.random.default_rng(1))
+    return cv2.resize(frame, (352, 288), interpolation=cv2.INTER_AREA)
+
+
+def test_a_running_worker_takes_up_a_swapped_in_model_keeps_the_old_for_a_damaged_file_and_restarts_with_it(
+    tmp_path: Path,
+) -> None:
+    data = tmp_path / "data"
+    target = site_models_dir(data) / "vending_yolo.onnx"  # where train --from-verdicts swaps it in
+    zone = ZoneSpec(id="z1", polygon=((0.5, 0.4), (1.0, 0.4), (1.0, 1.0), (0.5, 1.0)))
+    written = SiteConfig(
+        site=SiteInfo(name="t"),
+        cameras=(camera("cam001", "rtsp://127.0.0.1:9/cam001", (zone,)),),
+        detection=DetectionSettings(
+            warmup_s=0, detectors={"onnx_yolo": {"model": "vending_yolo.onnx", "conf": 0.05}}
+        ),
+    )
+    layout = BoardLayout(((192, 108),), workers=1, detect_slots=2, request_slots=1)
+    board = FrameBoard.create(layout)
+    log = SystemEventLog()
+    service = DetectionService(
+        site_with_models(written, data),  # no site copy yet: the shipped model
+        board.name,
+        layout,
+        {"cam001": 0},
+        EvidenceFiles(tmp_path / "evidence"),
+        scheduler=SchedulerConfig(revisit_s=2.0, warmup_s=0.0, min_interval_s=0.2, max_in_flight=2),
+        events=log,
+        models=ModelWatch.for_site(written, data, poll_s=0.25),
+    )
+    decoders = StandInDecoders(board, {0: [stall_picture()]})
+    labels: list[tuple[float, frozenset[str]]] = []  # (when it arrived, labels of the boxes found)
+
+    def pump() -> None:
+        board.write(0, np.zeros((108, 132, 4), np.uint8))  # the tile keeps coming: a picture
+        decoders.answer()
+        for event in service.drain():
+            if isinstance(event, DetectionUpdate) and event.boxes:
+                labels.append((time.monotonic(), frozenset(b.label for b in event.boxes)))
+
+    def finds(label: bytes, after: float) -> Callable[[], bool]:
+        def check() -> bool:
+            pump()
+            return any(at > after and label.decode() in found for at, found in labels)
+
+        return check
+
+    def said(kind: SystemEventKind) -> Callable[[], bool]:
+        def check() -> bool:
+            pump()
+            return any(e.kind is kind for e in log.recent())
+
+        return check
+
+    def event(kind: SystemEventKind) -> SystemEvent:
+        return next(e for e in reversed(log.recent()) if e.kind is kind)
+
+    try:
+        service.start()
+        wait_until(finds(SHIPPED_LABEL, 0.0), 60, "the shipped model's stall")
+        pid = service.pid
+
+        # The fine-tuned model is swapped in by another process: the running worker takes it up.
+        swapped = time.monotonic()
+        swap_in(site_model(tmp_path / "candidate.onnx"), None, target)
+        took = wait_until(finds(SITE_LABEL, swapped), 30, "the swapped-in model's stall")
+        wait_until(said(SystemEventKind.MODEL_UPDATED), 10, "the operator told of the new model")
+        updated = event(SystemEventKind.MODEL_UPDATED)
+        assert updated.subject == "vending_yolo.onnx" and str(target) in updated.detail
+        assert service.pid == pid and service.restarts == 0  # the same worker, never restarted
+        print(f"swapped-in model used {took:.2f} s after the file was replaced")
+
+        # Killed, the worker comes back with the site's model (the app started with the shipped one).
+        os.kill(pid or 0, 9)
+        wait_until(lambda: service.restarts == 1 and service.pid not in (None, pid), 20, "the restart")
+        killed = time.monotonic()
+        wait_until(finds(SITE_LABEL, killed), 60, "the restarted worker's stall")
+        assert not any(SHIPPED_LABEL.decode() in found for at, found in labels if at > killed)
+
+        # A damaged file (cut short) is not taken: the old model goes on and the operator hears why.
+        part = target.with_name(".damaged.part")
+        part.write_bytes(target.read_bytes()[: target.stat().st_size // 3])
+        part.replace(target)
+        damaged = time.monotonic()
+        wait_until(said(SystemEventKind.MODEL_NOT_LOADED), 30, "the operator told the model did not load")
+        refused = event(SystemEventKind.MODEL_NOT_LOADED)
+        assert refused.subject == "vending_yolo.onnx" and str(target) in refused.detail
+        assert "failed to start" in refused.detail  # and why, as ONNX Runtime says it
+        wait_until(finds(SITE_LABEL, time.monotonic()), 30, "a check after the damaged file")
+        assert not any(SHIPPED_LABEL.decode() in found for at, found in labels if at > damaged)
+
+        # The site's copy removed (back to the shipped model): taken up the same way.
+        target.unlink()
+        removed = time.monotonic()
+        wait_until(finds(SHIPPED_LABEL, removed), 30, "the shipped model's stall again")
+        assert service.pid is not None and service.restarts == 1
+    finally:
+        service.stop()
+        board.close()
