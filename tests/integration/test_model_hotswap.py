@@ -12,6 +12,7 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -153,4 +154,96 @@ def test_a_running_worker_takes_up_a_swapped_in_model_keeps_the_old_for_a_damage
         assert service.pid is not None and service.restarts == 1
     finally:
         service.stop()
+        board.close()
+
+
+def test_a_swapped_model_keeps_every_views_state_and_open_alert_and_a_bad_one_changes_nothing(
+    tmp_path: Path,
+) -> None:
+    """In-process (the worker's runtime on a real board, real model files): the stall's alert is
+    open when the model is swapped; it stays open, is not raised again, and the view's pipeline
+    (its dwell, tracks and zone reference) is the same object afterwards."""
+    from app.services.detection.protocol import AlertCleared, AlertRaised, ModelChanged, ModelLoaded
+    from app.services.detection.runtime import DetectionRuntime
+    from app.services.detection.service import camera_setups
+    from app.services.detection.setup import WorkerSetup
+
+    stall = stall_picture()
+    clean = cv2.resize(cv2.VideoCapture(str(VTEST)).read()[1], (352, 288), interpolation=cv2.INTER_AREA)
+    zone = ZoneSpec(id="z1", polygon=((0.5, 0.4), (1.0, 0.4), (1.0, 1.0), (0.5, 1.0)))
+    settings = DetectionSettings(
+        warmup_s=0,
+        detectors={"onnx_yolo": {"model": str(SHIPPED), "conf": 0.05}},
+        rules={
+            "vending": {
+                "persistence": {"dwell_s": 1.0, "window_s": 1.0, "min_samples": 3},
+                "appearance": {"reference_checks": 1},  # the zone's clean picture: the first check
+            }
+        },
+    )
+    site = SiteConfig(
+        site=SiteInfo(name="t"),
+        cameras=(camera("cam001", "rtsp://127.0.0.1:9/cam001", (zone,)),),
+        detection=settings,
+    )
+    layout = BoardLayout(((192, 108),), workers=1, detect_slots=2, request_slots=1)
+    board = FrameBoard.create(layout)
+    sent: list[object] = []
+    setup = WorkerSetup(
+        settings=settings,
+        cameras=camera_setups(site, {"cam001": 0}),
+        board_name=board.name,
+        layout=layout,
+        tile_slots={"cam001": 0},
+        evidence_store=EvidenceFiles(tmp_path / "evidence"),
+        scheduler=SchedulerConfig(warmup_s=0.0, min_interval_s=0.2, max_in_flight=2),
+    )
+    decoders = StandInDecoders(board, {0: [clean, clean, *[stall] * 1000]})
+    runtime = DetectionRuntime(setup, board, sent.append)
+
+    def flat(kind: type) -> list[Any]:
+        out = [m for item in sent for m in (item if isinstance(item, list) else [item])]
+        return [m for m in out if isinstance(m, kind)]
+
+    def step_until(predicate: Callable[[], bool], timeout_s: float, what: str) -> None:
+        def step() -> bool:
+            board.write(0, np.zeros((108, 132, 4), np.uint8))
+            runtime.step()
+            decoders.answer()
+            return predicate()
+
+        wait_until(step, timeout_s, what)
+
+    copy = tmp_path / "copy.onnx"  # the same weights under another name: the alert's cause stays
+    copy.write_bytes(SHIPPED.read_bytes())
+    damaged = tmp_path / "damaged.onnx"
+    damaged.write_bytes(b"not an onnx model")
+    try:
+        runtime.start()
+        step_until(lambda: bool(flat(AlertRaised)), 40, "the stall's alert")
+        (pipe,) = runtime._pipelines.values()
+        tracks_before = pipe.vending.state()
+        old = runtime._shared["onnx_yolo"]
+        runtime.handle(ModelChanged("onnx_yolo", str(copy), "c0ffee"))
+        step_until(lambda: bool(flat(ModelLoaded)), 30, "the new model loaded")
+        (loaded,) = flat(ModelLoaded)
+        assert loaded.ok and loaded.path == str(copy) and loaded.sha256 == "c0ffee"
+        assert runtime._shared["onnx_yolo"] is not old and old.session is None  # the old one closed
+        assert runtime._shared["onnx_yolo"].path == copy
+        checks = runtime.checks
+        step_until(lambda: runtime.checks >= checks + 5, 30, "five checks with the new model")
+        assert list(runtime._pipelines.values()) == [pipe]  # the same view: nothing learnt again
+        assert pipe.vending.state() == tracks_before  # the stall's track still raised
+        assert len(flat(AlertRaised)) == 1 and not flat(AlertCleared)  # not raised again, not cleared
+
+        runtime.handle(ModelChanged("onnx_yolo", str(damaged), "bad"))
+        step_until(lambda: len(flat(ModelLoaded)) == 2, 30, "the damaged model refused")
+        refused = flat(ModelLoaded)[1]
+        assert not refused.ok and refused.path == str(damaged) and "onnx_yolo" in refused.detail
+        assert runtime._shared["onnx_yolo"].path == copy  # the working one goes on
+        checks = runtime.checks
+        step_until(lambda: runtime.checks >= checks + 3, 30, "checks after the refusal")
+        assert len(flat(AlertRaised)) == 1 and not flat(AlertCleared)
+    finally:
+        runtime.close()
         board.close()

@@ -6,7 +6,7 @@ hand: either way only the file tells. :class:`ModelWatch` looks at the resolved 
 detection service's own timer (no Qt here): the site's copy when there is one, else the shipped
 one, so a first fine-tuned model, a replaced one and a removed one (back to the shipped) are all
 seen. A change is passed on once the file has stayed the same for one more look (a copy still
-being written is not loaded) and only when its bytes differ from what the worker was told.
+being written is not loaded) and only when its bytes differ from what the worker has.
 """
 
 from __future__ import annotations
@@ -105,9 +105,12 @@ class ModelWatch:
             del self._pending[plugin]
             self._seen[plugin] = (path, stamp)
             sha = file_sha256(path)
-            if not sha or (path, sha) == self._told[plugin]:
-                continue  # unreadable, or touched with the same bytes
+            if not sha:
+                continue  # unreadable now: the loaded model stays
+            told_sha = self._told[plugin][1]
             self._told[plugin] = (path, sha)
+            if sha == told_sha:
+                continue  # touched, or the same bytes elsewhere: the worker has this model
             log.info("model of %s changed: %s (sha256 %s)", plugin, path, sha[:12])
             changed.append(ModelChanged(plugin, str(path), sha))
         return changed
