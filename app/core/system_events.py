@@ -112,6 +112,7 @@ RESOLVED_BY: dict[SystemEventKind, SystemEventKind] = {
     SystemEventKind.CASE_SETTINGS_INVALID: SystemEventKind.CASE_SETTINGS_OK,
     SystemEventKind.CASE_EXPORT_FAILING: SystemEventKind.CASE_EXPORT_OK,
     SystemEventKind.SPEAKER_DOWN: SystemEventKind.SPEAKER_UP,
+    SystemEventKind.MODEL_NOT_LOADED: SystemEventKind.MODEL_UPDATED,  # a model file that loads
 }
 
 

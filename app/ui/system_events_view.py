@@ -420,7 +420,7 @@ class StatusFaults:
         self.badge.setToolTip("\n".join(event_message(e, self._panel.model.camera_name) for e in open_[-10:]))
 
 
-_RESOLVING = frozenset(RESOLVED_BY.values())
+_RESOLVING = frozenset(RESOLVED_BY.values()) - {K.MODEL_UPDATED}  # (a new model is news of its own)
 # saved snapshots have their own notice with an open-folder button (the event stays in the list)
 _SAID_ELSEWHERE = frozenset({K.SNAPSHOT_SAVED})
 _STANDING = frozenset(RESOLVED_BY) | {K.DATA_FOLDER_READ_ONLY}

@@ -28,7 +28,7 @@ from app.services.detection.service import DetectionService
 from app.services.site_models import site_models_dir, site_with_models
 from app.services.system_events import SystemEventLog
 from camera_config.models import DetectionSettings, SiteConfig, SiteInfo, ZoneSpec
-from detectors.backends.onnx_yolo import MODELS_DIR
+from detectors.backends.onnx_yolo import MODELS_DIR, OnnxYolo
 from detectors.finetune import swap_in
 from detectors.synth import paste, street_stall
 from tests.integration.test_detection_service import VTEST, StandInDecoders, camera
@@ -46,6 +46,11 @@ def site_model(path: Path) -> Path:
     assert data.count(SHIPPED_LABEL) == 1  # the names metadata, once
     path.write_bytes(data.replace(SHIPPED_LABEL, SITE_LABEL))
     return path
+
+
+def onnx(detector: object) -> OnnxYolo:
+    assert isinstance(detector, OnnxYolo)
+    return detector
 
 
 def stall_picture() -> np.ndarray:
@@ -152,6 +157,14 @@ def test_a_running_worker_takes_up_a_swapped_in_model_keeps_the_old_for_a_damage
         removed = time.monotonic()
         wait_until(finds(SHIPPED_LABEL, removed), 30, "the shipped model's stall again")
         assert service.pid is not None and service.restarts == 1
+
+        def updates() -> list[SystemEvent]:
+            pump()
+            return [e for e in log.recent() if e.kind is SystemEventKind.MODEL_UPDATED]
+
+        wait_until(lambda: len(updates()) == 2, 10, "the operator told of the shipped model")
+        assert str(SHIPPED) in updates()[-1].detail
+        assert not log.open_conditions()  # the refused model's warning ended, and the worker is back
     finally:
         service.stop()
         board.close()
@@ -223,13 +236,13 @@ def test_a_swapped_model_keeps_every_views_state_and_open_alert_and_a_bad_one_ch
         step_until(lambda: bool(flat(AlertRaised)), 40, "the stall's alert")
         (pipe,) = runtime._pipelines.values()
         tracks_before = pipe.vending.state()
-        old = runtime._shared["onnx_yolo"]
+        old = onnx(runtime._shared["onnx_yolo"])
         runtime.handle(ModelChanged("onnx_yolo", str(copy), "c0ffee"))
         step_until(lambda: bool(flat(ModelLoaded)), 30, "the new model loaded")
         (loaded,) = flat(ModelLoaded)
         assert loaded.ok and loaded.path == str(copy) and loaded.sha256 == "c0ffee"
         assert runtime._shared["onnx_yolo"] is not old and old.session is None  # the old one closed
-        assert runtime._shared["onnx_yolo"].path == copy
+        assert onnx(runtime._shared["onnx_yolo"]).path == copy
         checks = runtime.checks
         step_until(lambda: runtime.checks >= checks + 5, 30, "five checks with the new model")
         assert list(runtime._pipelines.values()) == [pipe]  # the same view: nothing learnt again
@@ -240,7 +253,7 @@ def test_a_swapped_model_keeps_every_views_state_and_open_alert_and_a_bad_one_ch
         step_until(lambda: len(flat(ModelLoaded)) == 2, 30, "the damaged model refused")
         refused = flat(ModelLoaded)[1]
         assert not refused.ok and refused.path == str(damaged) and "onnx_yolo" in refused.detail
-        assert runtime._shared["onnx_yolo"].path == copy  # the working one goes on
+        assert onnx(runtime._shared["onnx_yolo"]).path == copy  # the working one goes on
         checks = runtime.checks
         step_until(lambda: runtime.checks >= checks + 3, 30, "checks after the refusal")
         assert len(flat(AlertRaised)) == 1 and not flat(AlertCleared)

@@ -57,6 +57,11 @@ def test_the_operator_hears_that_the_vending_model_was_updated_or_why_the_new_on
     assert win.statusBar().currentMessage() == said
     assert model.event_at(0).severity is Severity.WARNING and model.data(model.index(0, 1)) == "警告"
     assert "Protobuf parsing failed" in model.data(model.index(0, 2), 3)
+    assert win.status_faults.badge.isVisible()  # open until a model file that loads is there
     win.events_dock.show()
     qtbot.waitUntil(win.events_dock.isVisible)
     assert win.grab().save(str(tmp_path / "model_events.png"))
+
+    events.publish(model_event(ModelLoaded("onnx_yolo", MODEL, True, sha256="0123456789ab", seconds=0.3)))
+    qtbot.waitUntil(lambda: model.rowCount() == 3)
+    assert not win.status_faults.badge.isVisible()
