@@ -260,3 +260,39 @@ def test_a_swapped_model_keeps_every_views_state_and_open_alert_and_a_bad_one_ch
     finally:
         runtime.close()
         board.close()
+
+
+def test_a_model_for_a_worker_whose_detection_is_off_is_refused_with_the_reason(tmp_path: Path) -> None:
+    from app.services.detection.protocol import ModelChanged, ModelLoaded
+    from app.services.detection.runtime import DetectionRuntime
+    from app.services.detection.service import camera_setups
+    from app.services.detection.setup import WorkerSetup
+
+    zone = ZoneSpec(id="z1", polygon=((0.5, 0.4), (1.0, 0.4), (1.0, 1.0), (0.5, 1.0)))
+    settings = DetectionSettings(detectors={"onnx_yolo": {"model": str(tmp_path / "missing.onnx")}})
+    site = SiteConfig(
+        site=SiteInfo(name="t"),
+        cameras=(camera("cam001", "rtsp://127.0.0.1:9/c", (zone,)),),
+        detection=settings,
+    )
+    layout = BoardLayout(((192, 108),), workers=1, detect_slots=2, request_slots=1)
+    board = FrameBoard.create(layout)
+    sent: list[object] = []
+    setup = WorkerSetup(
+        settings=settings,
+        cameras=camera_setups(site, {"cam001": 0}),
+        board_name=board.name,
+        layout=layout,
+        tile_slots={"cam001": 0},
+        evidence_store=EvidenceFiles(tmp_path / "evidence"),
+    )
+    runtime = DetectionRuntime(setup, board, sent.append)
+    try:
+        runtime.start()  # the configured model is missing: detection is off
+        runtime.handle(ModelChanged("onnx_yolo", str(SHIPPED), "s"))
+        (refused,) = [m for m in sent if isinstance(m, ModelLoaded)]
+        assert not refused.ok and "detection is off (detector_not_loaded)" in refused.detail
+        assert "next start" in refused.detail  # (the worker does not half-start detection)
+    finally:
+        runtime.close()
+        board.close()

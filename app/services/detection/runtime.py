@@ -310,7 +310,9 @@ class DetectionRuntime:
     def _on_model_changed(self, message: ModelChanged) -> None:
         """Load the changed model beside the running one; the checks go on with the old meanwhile."""
         if self.off_reason is not None or self._config is None or message.plugin not in self._shared:
-            why = f"detection is not running with {message.plugin} now"
+            why = f"detection is off ({self.off_reason}): it starts with this model at CityWall's next start"
+            if self.off_reason is None:
+                why = f"detection does not use {message.plugin} now"
             self._send(ModelLoaded(message.plugin, message.path, False, why, message.sha256))
             return
         self._models.load(message, self._config.detectors[message.plugin])
