@@ -93,7 +93,7 @@ class ModelLoader:
             elif loaded.detector is not None:
                 loaded.detector.close()
 
-    def close(self, timeout_s: float = 5.0) -> None:
+    def close(self, timeout_s: float = 2.0) -> None:
         """Wait for loads under way (bounded) and close whatever was never taken."""
         deadline = time.monotonic() + timeout_s
         for thread in self._threads:
