@@ -33,6 +33,7 @@ from app.services.alert_evidence import AlertEvidence
 from app.services.alerts import AlertService
 from app.services.bin_samples import BinSampleStore
 from app.services.detection.alert_feed import DetectionAlerts
+from app.services.detection.model_watch import ModelWatch
 from app.services.detection.places import PtzPlaceFeed
 from app.services.detection.saved_views import FILE_NAME as SAVED_VIEWS_FILE
 from app.services.detection.saved_views import SavedViews
@@ -271,11 +272,19 @@ def start_detection(
     where it still fits, and kept there again while this run goes on and when it ends."""
     if not site.detection.enabled:
         return None
+    models = ModelWatch.for_site(site, data)  # one swapped in while the wall runs is taken up
     site = site_with_models(site, data)  # the site's fine-tuned model where it has one
     saved = saved_views_for(data, events)
     resume = saved.load(site, adopt or ())
     service = DetectionService.for_ingest(
-        site, supervisor, evidence, adopt=adopt or (), resume=resume.views, saved=saved, events=events
+        site,
+        supervisor,
+        evidence,
+        adopt=adopt or (),
+        resume=resume.views,
+        saved=saved,
+        events=events,
+        models=models,
     )
     retrained = bin_samples_for(data).classifier_path
     if retrained.is_file():

@@ -126,6 +126,12 @@ class ScenePipeline:
         self.bin_monitor = BinMonitor(geometry, self.config.bin_monitor) if geometry.bins else None
         self.generation = 0  # counts resets of the view (a checkpoint of the models before one is stale)
 
+    def swap_detector(self, name: str, detector: Detector) -> None:
+        """Check with ``detector`` as the stateless ``name`` from now on (a model file swapped in
+        while running); what the old one found is not reused. The rules' state stays."""
+        self._stateless[name] = detector
+        self._cache.pop(name, None)
+
     def set_bin_reference(
         self,
         frame: Frame,

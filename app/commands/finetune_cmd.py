@@ -4,7 +4,7 @@ Reads the site's verdict samples (``<site data>/training/verdicts``, kept by the
 vending alert is confirmed or dismissed), fine-tunes the site's current model (its ``.pt``) in the
 training environment on their training split + the shipped real data + ``--extra`` YOLO folders,
 judges the old and the new model on the held-out verdicts at the vending rule's threshold, and swaps
-the new one in (``<site data>/models``) only when it is better; the wall takes it at its next start.
+the new one in (``<site data>/models``) only when it is better; a running wall takes it up within seconds.
 """
 
 from __future__ import annotations
@@ -63,7 +63,9 @@ class Text:
     ROW = "{alert:<28} {verdict:<9} {old:>10} {new:>10}"
     OLD = "old model: {summary}"
     NEW = "new model: {summary}"
-    SWAPPED = "swapped in: {target} (the old one is kept as {previous}); the wall uses it from its next start"
+    SWAPPED = (
+        "swapped in: {target} (the old one is kept as {previous}); a running wall takes it up in seconds"
+    )
     KEPT = "kept the old model: {why}. The new one is at {candidate}"
     REPORT = "report: {path}"
 

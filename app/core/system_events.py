@@ -29,6 +29,8 @@ class SystemEventKind(StrEnum):
     DETECTION_WORKER_DOWN = "detection_worker_down"  # detail: why; the service restarts it
     DETECTION_WORKER_UP = "detection_worker_up"  # restarted (and resumed its dwell state)
     DETECTION_PROBLEM = "detection_problem"  # a detector, zone or classifier could not be used
+    MODEL_UPDATED = "model_updated"  # subject: the vending model's file name, taken up by detection
+    MODEL_NOT_LOADED = "model_not_loaded"  # subject: the file; detail: why; the old model stays
     EVIDENCE_NOT_SAVED = "evidence_not_saved"  # an alert kept without its picture (detail: why)
     TRAINING_SAMPLE_NOT_SAVED = (
         "training_sample_not_saved"  # subject: the alert; its verdict not kept as data
@@ -67,6 +69,8 @@ DEFAULT_SEVERITY: dict[SystemEventKind, Severity] = {
     SystemEventKind.DETECTION_WORKER_DOWN: Severity.ERROR,
     SystemEventKind.DETECTION_WORKER_UP: Severity.INFO,
     SystemEventKind.DETECTION_PROBLEM: Severity.WARNING,
+    SystemEventKind.MODEL_UPDATED: Severity.INFO,
+    SystemEventKind.MODEL_NOT_LOADED: Severity.WARNING,
     SystemEventKind.EVIDENCE_NOT_SAVED: Severity.ERROR,
     SystemEventKind.TRAINING_SAMPLE_NOT_SAVED: Severity.WARNING,
     SystemEventKind.DATA_FOLDER_READ_ONLY: Severity.ERROR,
@@ -108,6 +112,7 @@ RESOLVED_BY: dict[SystemEventKind, SystemEventKind] = {
     SystemEventKind.CASE_SETTINGS_INVALID: SystemEventKind.CASE_SETTINGS_OK,
     SystemEventKind.CASE_EXPORT_FAILING: SystemEventKind.CASE_EXPORT_OK,
     SystemEventKind.SPEAKER_DOWN: SystemEventKind.SPEAKER_UP,
+    SystemEventKind.MODEL_NOT_LOADED: SystemEventKind.MODEL_UPDATED,  # a model file that loads
 }
 
 

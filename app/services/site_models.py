@@ -2,8 +2,9 @@
 vending_yolo.onnx}``) means the site's fine-tuned copy in ``<site data>/models`` when there is one
 (``citywall train --from-verdicts`` swaps it in there), else the shipped one in resources/models.
 
-The composition root resolves the names before the detection worker starts, so a model swapped in
-is taken up at the app's next start (the worker gets absolute paths and never looks again).
+The composition root resolves the names before the detection worker starts (the worker gets
+absolute paths); a model swapped in while the wall runs is noticed by
+:class:`~app.services.detection.model_watch.ModelWatch`, which resolves the same names again.
 """
 
 from __future__ import annotations

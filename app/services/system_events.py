@@ -97,6 +97,7 @@ _CONDITIONS = frozenset(
         SystemEventKind.DISK_LOW,
         SystemEventKind.DISK_FULL,
         SystemEventKind.DATA_FOLDER_READ_ONLY,
+        SystemEventKind.MODEL_NOT_LOADED,
     }
 )
 

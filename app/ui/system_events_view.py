@@ -65,6 +65,14 @@ MESSAGES: dict[SystemEventKind, str] = {
         QT_TRANSLATE_NOOP("SystemEvents", "Detection is running again (resumed {1} camera views)")
     ),
     K.DETECTION_PROBLEM: str(QT_TRANSLATE_NOOP("SystemEvents", "Detection problem on {0}")),
+    K.MODEL_UPDATED: str(
+        QT_TRANSLATE_NOOP("SystemEvents", "Detection now uses the updated vending model {0}")
+    ),
+    K.MODEL_NOT_LOADED: str(
+        QT_TRANSLATE_NOOP(
+            "SystemEvents", "The new vending model {0} could not be loaded; the previous one is still used"
+        )
+    ),
     K.EVIDENCE_NOT_SAVED: str(
         QT_TRANSLATE_NOOP("SystemEvents", "Evidence picture of an alert on {0} was not saved")
     ),
@@ -412,7 +420,7 @@ class StatusFaults:
         self.badge.setToolTip("\n".join(event_message(e, self._panel.model.camera_name) for e in open_[-10:]))
 
 
-_RESOLVING = frozenset(RESOLVED_BY.values())
+_RESOLVING = frozenset(RESOLVED_BY.values()) - {K.MODEL_UPDATED}  # (a new model is news of its own)
 # saved snapshots have their own notice with an open-folder button (the event stays in the list)
 _SAID_ELSEWHERE = frozenset({K.SNAPSHOT_SAVED})
 _STANDING = frozenset(RESOLVED_BY) | {K.DATA_FOLDER_READ_ONLY}

@@ -4426,6 +4426,14 @@ The same thing in the same place will raise alerts again.</source>
         <translation>{0} 的检测出现问题</translation>
     </message>
     <message>
+        <source>Detection now uses the updated vending model {0}</source>
+        <translation>检测已启用更新后的占道经营识别模型 {0}</translation>
+    </message>
+    <message>
+        <source>The new vending model {0} could not be loaded; the previous one is still used</source>
+        <translation>新的占道经营识别模型 {0} 无法加载，继续使用原模型</translation>
+    </message>
+    <message>
         <source>Evidence picture of an alert on {0} was not saved</source>
         <translation>{0} 告警的证据图片未能保存</translation>
     </message>

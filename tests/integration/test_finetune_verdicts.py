@@ -8,7 +8,7 @@ weights trained one epoch from scratch: it finds nothing) is:
 * kept out when the site confirmed the stalls (the shipped model finds them, the candidate does not);
 * swapped in when the site dismissed those same objects as fixed objects (the shipped model raises
   false alarms on them, the candidate stays quiet): the old model kept as ``.previous``, the report
-  beside it, and the wall's next start resolves ``vending_yolo.onnx`` to the site's copy.
+  beside it, and ``vending_yolo.onnx`` resolves to the site's copy (a running wall takes it up).
 
 Needs ``.venv-train`` (skipped where it is absent, as the other training tests).
 """

@@ -2,12 +2,12 @@
 
 Frames never travel here: the worker reads its samples from the shared FrameBoard.
 GUI → worker: :class:`ViewPlace`, :class:`ZonesChanged`, :class:`AlertBoost`,
-:class:`BinClassifierChanged`, :class:`BinsClean`, :class:`ZonesClean`, :class:`SuppressionsChanged`,
-:class:`StopDetection`.
+:class:`BinClassifierChanged`, :class:`ModelChanged`, :class:`BinsClean`, :class:`ZonesClean`,
+:class:`SuppressionsChanged`, :class:`StopDetection`.
 Worker → GUI: :class:`DetectionUpdate`, :class:`RevisitStats`, :class:`AlertRaised` (the core's
 :class:`~app.core.alerts.Alert`, as the alert service keeps it), :class:`AlertCleared`,
-:class:`DetectionProblem`, :class:`ViewCheckpoint` (what a view has learnt, kept by the service for
-a restarted worker) and :class:`WorkerStarted`.
+:class:`DetectionProblem`, :class:`ModelLoaded`, :class:`ViewCheckpoint` (what a view has learnt,
+kept by the service for a restarted worker) and :class:`WorkerStarted`.
 """
 
 from __future__ import annotations
@@ -67,6 +67,16 @@ class BinClassifierChanged:
     """Judge bins with the classifier at ``path`` from now on (e.g. retrained from the site's pictures)."""
 
     path: str
+
+
+@dataclass(frozen=True)
+class ModelChanged:
+    """The model file of ``plugin`` (the vending model) changed on disk: load ``path`` and use it
+    from now on, keeping every view's state; the old model stays when the new one does not load."""
+
+    plugin: str
+    path: str
+    sha256: str = ""  # of the file as the service saw it (the worker reports what it loaded)
 
 
 @dataclass(frozen=True)
@@ -184,6 +194,19 @@ class DetectionProblem:
         """One technical line (logs, benches)."""
         about = f" {self.subject}" if self.subject else ""
         return f"{self.fault.value}{about}: {self.detail}" if self.detail else f"{self.fault.value}{about}"
+
+
+@dataclass(frozen=True)
+class ModelLoaded:
+    """The worker's answer to :class:`ModelChanged`: ``ok`` (it checks with the new model now) or
+    not (``detail``: why; it keeps the old one). ``seconds``: how long loading took."""
+
+    plugin: str
+    path: str
+    ok: bool
+    detail: str = ""
+    sha256: str = ""
+    seconds: float = 0.0
 
 
 @dataclass(frozen=True, eq=False)

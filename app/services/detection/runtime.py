@@ -25,6 +25,7 @@ from app.media.frame_board import BgraImage, FrameBoard, FrameMeta
 from app.services.detection.alerting import OpenAlerts
 from app.services.detection.checkpoints import Checkpoints
 from app.services.detection.evidence import EvidenceJob, EvidenceWriter, site_timezone
+from app.services.detection.model_swap import LoadedModel, ModelLoader
 from app.services.detection.protocol import (
     AlertBoost,
     AlertCleared,
@@ -33,6 +34,8 @@ from app.services.detection.protocol import (
     CheckSoon,
     DetectionProblem,
     DetectionUpdate,
+    ModelChanged,
+    ModelLoaded,
     OverlayBox,
     RevisitStats,
     StopDetection,
@@ -160,6 +163,7 @@ class DetectionRuntime:
         self._checkpoints = Checkpoints(setup.resume)
         self._config: PipelineConfig | None = None
         self._shared: dict[str, Detector] = {}
+        self._models = ModelLoader()  # changed model files, loaded beside the running ones
         self.off_reason: PauseReason | None = None  # detection is off for every camera
         self._evidence = EvidenceWriter(send, self._tz, setup.evidence_store)
         now = clock()
@@ -271,6 +275,8 @@ class DetectionRuntime:
             self.scheduler.check_soon(message.camera_id)
         elif isinstance(message, BinClassifierChanged):
             self._on_bin_classifier(Path(message.path))
+        elif isinstance(message, ModelChanged):
+            self._on_model_changed(message)
         elif isinstance(message, SuppressionsChanged) and message.camera_id in self._cams:
             self._on_suppressions(message)
         elif isinstance(message, BinsClean) and message.camera_id in self._cams:
@@ -300,6 +306,34 @@ class DetectionRuntime:
         for pipe in self._pipelines.values():
             if pipe.bin_monitor is not None:
                 pipe.bin_monitor.classifier = classifier
+
+    def _on_model_changed(self, message: ModelChanged) -> None:
+        """Load the changed model beside the running one; the checks go on with the old meanwhile."""
+        if self.off_reason is not None or self._config is None or message.plugin not in self._shared:
+            why = f"detection is off ({self.off_reason}): it starts with this model at CityWall's next start"
+            if self.off_reason is None:
+                why = f"detection does not use {message.plugin} now"
+            self._send(ModelLoaded(message.plugin, message.path, False, why, message.sha256))
+            return
+        self._models.load(message, self._config.detectors[message.plugin])
+
+    def _take_model(self, loaded: LoadedModel) -> None:
+        """Every view checks with the loaded model from its next check on (its state stays)."""
+        plugin, detector = loaded.request.plugin, loaded.detector
+        if detector is None or self._config is None or plugin not in self._shared:
+            if detector is not None:
+                detector.close()
+            self._send(loaded.answer(False, loaded.error or "detection stopped meanwhile"))
+            return
+        old, self._shared[plugin] = self._shared[plugin], detector
+        options = {**self._config.detectors[plugin], "model": loaded.request.path}
+        detectors = {**self._config.detectors, plugin: options}
+        self._config = self._config.model_copy(update={"detectors": detectors})
+        for pipe in self._pipelines.values():
+            pipe.swap_detector(plugin, detector)
+        old.close()
+        log.info("%s now uses %s (loaded in %.2f s)", plugin, loaded.request.path, loaded.seconds)
+        self._send(loaded.answer(True))
 
     def _on_place(self, message: ViewPlace) -> None:
         state = self._cams.get(message.camera_id)
@@ -356,6 +390,8 @@ class DetectionRuntime:
     def step(self) -> float:
         """Do what is due; returns how long the caller may wait for messages before the next step."""
         now = self._clock()
+        for loaded in self._models.finished():
+            self._take_model(loaded)
         if now >= self._next_pictures:
             self._next_pictures = now + PICTURE_CHECK_S
             self._check_pictures(now)
@@ -586,6 +622,7 @@ class DetectionRuntime:
 
     def close(self) -> None:
         self._flush()
+        self._models.close()
         self._samples.close()
         self._evidence.close()
         for pipe in self._pipelines.values():

@@ -13,7 +13,10 @@ Faults reach the operator as :class:`~app.core.system_events.SystemEvent` in the
 :class:`~app.services.system_events.SystemEventLog` given (the worker's problems, the worker's
 death and its return), never as English sentences.
 
-Where PTZ cameras point is fed in by :class:`app.services.detection.places.PtzPlaceFeed`.
+Where PTZ cameras point is fed in by :class:`app.services.detection.places.PtzPlaceFeed`. A
+vending model swapped in while the wall runs is noticed by a
+:class:`~app.services.detection.model_watch.ModelWatch` on the service's own thread and loaded by
+the running worker (and started with by a restarted one); the operator hears either way.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ from app.core.detection_faults import event_kind
 from app.core.detection_pause import PauseReason
 from app.core.system_events import SystemEvent, SystemEventKind
 from app.media.frame_board import BoardLayout
+from app.services.detection.model_watch import ModelWatch
 from app.services.detection.protocol import (
     AlertBoost,
     AlertCleared,
@@ -48,6 +52,7 @@ from app.services.detection.protocol import (
     CheckSoon,
     DetectionProblem,
     DetectionUpdate,
+    ModelLoaded,
     RevisitStats,
     StopDetection,
     SuppressionsChanged,
@@ -119,7 +124,8 @@ class DetectionService:
     views' checkpoints the app kept across its restart (:class:`SavedViews`, with their ages), the
     first worker resumes them as a restarted one does; ``saved``: where they are kept, written
     every ``save_every_s`` by a thread of the service's and at :meth:`stop`. ``events``: where
-    faults are reported (the composition root's log; a log of its own when None).
+    faults are reported (the composition root's log; a log of its own when None). ``models``:
+    the site's model files to watch (a model swapped in while running is loaded by the worker).
     """
 
     def __init__(
@@ -139,6 +145,7 @@ class DetectionService:
         sample_size: tuple[int, int] | None = None,
         sample_timeout_s: float = 5.0,
         events: SystemEventLog | None = None,
+        models: ModelWatch | None = None,
     ) -> None:
         settings = site.detection
         self.events = events if events is not None else SystemEventLog()
@@ -179,6 +186,7 @@ class DetectionService:
         self._boosts: dict[str, AlertBoost] = {}
         self._suppressions: dict[str, SuppressionsChanged] = {}
         self._classifier: BinClassifierChanged | None = None
+        self._models = models
         # What the worker said, kept for drain(); alerts and problems are never crowded out by updates.
         self._seq = itertools.count()
         self._updates: deque[tuple[int, DetectionEvent]] = deque(maxlen=MAX_UPDATES)
@@ -204,6 +212,7 @@ class DetectionService:
         cpu_share: float = 0.5,
         scheduler: SchedulerConfig | None = None,
         events: SystemEventLog | None = None,
+        models: ModelWatch | None = None,
     ) -> DetectionService:
         """The service for a started ingest supervisor (its board, layout and tile slots)."""
         return cls(
@@ -218,6 +227,7 @@ class DetectionService:
             cpu_share=cpu_share,
             scheduler=scheduler,
             events=events,
+            models=models,
         )
 
     # --- life cycle ---------------------------------------------------------------------------
@@ -388,7 +398,16 @@ class DetectionService:
             dataclasses.replace(cam, zones=zones[cam.camera_id]) if cam.camera_id in zones else cam
             for cam in self._setup.cameras
         )
-        return dataclasses.replace(self._setup, cameras=cameras, resume=resume, adopt=adopt)
+        settings = self._setup.settings
+        if self._models is not None:  # a model swapped in since the app started
+            detectors = dict(settings.detectors)
+            for plugin, path in self._models.paths().items():
+                if detectors.get(plugin):
+                    detectors[plugin] = {**detectors[plugin], "model": str(path)}
+            settings = settings.model_copy(update={"detectors": detectors})
+        return dataclasses.replace(
+            self._setup, settings=settings, cameras=cameras, resume=resume, adopt=adopt
+        )
 
     def _spawn(self) -> None:
         parent_conn, child_conn = self._ctx.Pipe(duplex=True)
@@ -425,6 +444,9 @@ class DetectionService:
         while not self._stop.is_set():
             conn, process = self._conn, self._process
             now = time.monotonic()
+            if self._models is not None:
+                for change in self._models.poll(now):
+                    self._send(change)  # (a worker restarting meanwhile starts with it)
             if self._restart_at is not None:
                 if now >= self._restart_at:
                     self._spawn()
@@ -481,6 +503,8 @@ class DetectionService:
         elif isinstance(message, DetectionProblem):
             self._problems[message.camera_id] = message
             self.events.publish(problem_event(message))
+        elif isinstance(message, ModelLoaded):
+            self.events.publish(model_event(message))
         elif isinstance(message, WorkerStarted) and self._down_since is not None:
             self._down_since = None
             self.events.report(
@@ -535,6 +559,17 @@ def problem_event(problem: DetectionProblem) -> SystemEvent:
     return SystemEvent.of(
         kind, camera_id=problem.camera_id, subject=subject, detail=detail, value=problem.value
     )
+
+
+def model_event(loaded: ModelLoaded) -> SystemEvent:
+    """The worker's answer to a changed model file as the operator's event: the file's name as
+    the subject, where it is and why (or how fast it loaded) in the detail."""
+    name = Path(loaded.path).name
+    if loaded.ok:
+        detail = f"{loaded.path} (sha256 {loaded.sha256[:12]}), loaded in {loaded.seconds:.2f} s"
+        return SystemEvent.of(SystemEventKind.MODEL_UPDATED, subject=name, detail=detail)
+    detail = f"{loaded.path}: {loaded.detail}"
+    return SystemEvent.of(SystemEventKind.MODEL_NOT_LOADED, subject=name, detail=detail)
 
 
 def _said(message: AlertMessage) -> str:
