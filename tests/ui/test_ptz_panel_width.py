@@ -4,22 +4,15 @@ and the panel is as narrow after the camera recovers as before."""
 from __future__ import annotations
 
 import os
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
 
 from app.adapters.onvif.errors import OnvifError
-from app.run_options import RunOptions
-from app.services.ptz_hub import PtzHub
-from app.ui.main_window import MainWindow, SiteUi
-from app.ui.runner import build_window
-from app.ui.wall.compositor import TileInfo
+from app.ui.main_window import MainWindow
 from tests.ptz_fakes import FakePtz
-from tests.ui.fakes import FakeSource
-from tests.ui.test_ptz_ui import CAMERAS, focus_ptz_camera, site
+from tests.ui.ptz_rig import Screen, focus_ptz_camera
 
 LONG_ERROR = (
     "camera did not answer GetStatus: HTTPConnectionPool(host='10.20.30.40', port=80): Max retries "
@@ -29,24 +22,14 @@ LONG_ERROR = (
 
 
 @pytest.fixture
-def head() -> FakePtz:
-    return FakePtz(time.monotonic, move_s=0.3)
+def ptz_screen() -> Screen:
+    """A narrow screen, in Chinese: the panel's width counts."""
+    return Screen((1280, 800), "zh_CN")
 
 
 @pytest.fixture
-def window(qtbot: QtBot, tmp_path: Path, head: FakePtz) -> Iterator[MainWindow]:
-    hub = PtzHub(site(), port=head)
-    hub.start()
-    ui = SiteUi("示范区", [TileInfo(c, f"测试点 {c}") for c in CAMERAS], [], tmp_path / "shots")
-    options = RunOptions(offscreen=True, size=(1280, 800), language="zh_CN", profile_dir=tmp_path, fresh=True)
-    win = build_window(FakeSource(CAMERAS), ui, None, options, ptz=hub)
-    qtbot.addWidget(win)
-    win.show()
-    win.start()
-    qtbot.waitExposed(win)
-    yield win
-    win.stop()
-    hub.stop()
+def window(ptz_window: MainWindow) -> MainWindow:
+    return ptz_window
 
 
 def shot(win: MainWindow, name: str) -> None:
