@@ -27,11 +27,6 @@ def ptz_screen() -> Screen:
     return Screen((1280, 800), "zh_CN")
 
 
-@pytest.fixture
-def window(ptz_window: MainWindow) -> MainWindow:
-    return ptz_window
-
-
 def shot(win: MainWindow, name: str) -> None:
     """CITYWALL_TEST_SHOTS=folder keeps what the test saw (to look at it)."""
     folder = os.environ.get("CITYWALL_TEST_SHOTS")
@@ -40,20 +35,20 @@ def shot(win: MainWindow, name: str) -> None:
 
 
 def test_a_long_camera_error_wraps_and_never_narrows_the_wall(
-    window: MainWindow, qtbot: QtBot, head: FakePtz
+    ptz_window: MainWindow, qtbot: QtBot, head: FakePtz
 ) -> None:
-    focus_ptz_camera(window, qtbot)
-    panel, label = window.ptz_panel, window.ptz_panel.place_label
+    focus_ptz_camera(ptz_window, qtbot)
+    panel, label = ptz_window.ptz_panel, ptz_window.ptz_panel.place_label
     qtbot.waitUntil(lambda: "未知" not in label.text())
-    wall_before, dock_before = window.pane.width(), window.ptz_dock.width()
-    shot(window, "ptz-before.png")
+    wall_before, dock_before = ptz_window.pane.width(), ptz_window.ptz_dock.width()
+    shot(ptz_window, "ptz-before.png")
 
     head.failing["status"] = OnvifError(LONG_ERROR)
     qtbot.waitUntil(lambda: "10.20.30.40" in label.text(), timeout=10000)
     qtbot.wait(50)  # let the docks settle at the new hints
-    shot(window, "ptz-error.png")
-    assert window.ptz_dock.width() <= dock_before + 2
-    assert window.pane.width() >= wall_before - 2
+    shot(ptz_window, "ptz-error.png")
+    assert ptz_window.ptz_dock.width() <= dock_before + 2
+    assert ptz_window.pane.width() >= wall_before - 2
     assert label.width() <= panel.width()  # the line wraps inside the panel
     assert label.isVisible() and label.height() > label.fontMetrics().height()  # on several lines
     assert LONG_ERROR in label.toolTip()  # every word of it, whatever the line shows
@@ -61,5 +56,5 @@ def test_a_long_camera_error_wraps_and_never_narrows_the_wall(
     del head.failing["status"]
     qtbot.waitUntil(lambda: "未知" not in label.text(), timeout=10000)
     qtbot.wait(50)
-    shot(window, "ptz-recovered.png")
-    assert window.pane.width() >= wall_before - 2 and window.ptz_dock.width() <= dock_before + 2
+    shot(ptz_window, "ptz-recovered.png")
+    assert ptz_window.pane.width() >= wall_before - 2 and ptz_window.ptz_dock.width() <= dock_before + 2
