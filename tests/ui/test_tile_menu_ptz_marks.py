@@ -114,11 +114,11 @@ def test_a_lock_shows_on_the_tile_with_its_holder_and_the_minutes_left(
     controller.lock(window.operator(), 4)
     qtbot.waitUntil(lambda: "cam001" in compositor.ptz_marks)
     mark = compositor.ptz_marks["cam001"]
-    assert mark.text == "已由您锁定 · 剩余 4 分" and mark.mine
+    assert mark.text == "已由您锁定 · 剩余 4 分钟" and mark.mine
     qtbot.waitUntil(lambda: count_colour(tile_image(window, 0), PTZ_MINE[1]) > 50)  # painted on the tile
     tile_image(window, 0).save(str(SHOTS / "tile_ptz_locked_by_you.png"))
     clock.t += 150  # 2.5 min later: 1.5 min left says 2
-    qtbot.waitUntil(lambda: compositor.ptz_marks["cam001"].text == "已由您锁定 · 剩余 2 分", timeout=3000)
+    qtbot.waitUntil(lambda: compositor.ptz_marks["cam001"].text == "已由您锁定 · 剩余 2 分钟", timeout=3000)
     clock.t += 100  # the lock has run out: the tag goes
     qtbot.waitUntil(lambda: "cam001" not in compositor.ptz_marks, timeout=3000)
     qtbot.waitUntil(lambda: count_colour(tile_image(window, 0), PTZ_MINE[1]) == 0)
@@ -136,7 +136,7 @@ def test_someone_elses_lock_and_control_name_them_on_the_tile(
     assert compositor.ptz_marks["cam003"].text == "李四控制中"
     assert not compositor.ptz_marks["cam003"].mine
     controller.lock(LI, 10)
-    qtbot.waitUntil(lambda: compositor.ptz_marks["cam003"].text == "已由李四锁定 · 剩余 10 分")
+    qtbot.waitUntil(lambda: compositor.ptz_marks["cam003"].text == "已由李四锁定 · 剩余 10 分钟")
     qtbot.waitUntil(lambda: count_colour(tile_image(window, 2), PTZ_OTHER[1]) > 50)
     tile_image(window, 2).save(str(SHOTS / "tile_ptz_locked_by_other.png"))
     controller.unlock(LI)
