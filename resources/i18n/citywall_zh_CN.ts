@@ -4687,8 +4687,8 @@ The same thing in the same place will raise alerts again.</source>
         <translation>无匹配</translation>
     </message>
     <message>
-        <source>Type a name, id, grid code, pinyin or pinyin initials.</source>
-        <translation>可输入名称、编号、网格码、拼音或拼音首字母。</translation>
+        <source>Type the name of a camera or of its area (street, district), its id, grid code, pinyin or pinyin initials.</source>
+        <translation>可输入摄像机名称、所在街道或区、编号、网格码、拼音或拼音首字母。</translation>
     </message>
     <message>
         <source>Not grouped</source>
