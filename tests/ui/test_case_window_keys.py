@@ -1,6 +1,7 @@
-"""Keys in the case window opened beside the wall: its own F1 and Ctrl+F win over the main window's
-application-wide ones (Qt alone fired neither: "ambiguous"), its search field and its list keep
-their digits, and from a button digits + Enter and PgDn still act on the wall."""
+"""Keys in the case and figures windows opened beside the wall: the case window's own F1 and Ctrl+F
+win over the main window's application-wide ones (Qt alone fired neither: "ambiguous"), its search
+field and its list keep their digits, and from a button digits + Enter and PgDn still act on the
+wall, as PgDn and F7 do from the figures window."""
 
 from __future__ import annotations
 
@@ -57,3 +58,21 @@ def test_the_case_windows_own_keys_win_and_its_fields_keep_their_digits(qtbot: Q
     assert pane.has_pending_number()
     press(cases, K.Key_Return)
     assert pane.page == 2 and QApplication.focusWidget() is cases.next
+
+
+def test_from_the_figures_window_page_keys_and_f7_reach_the_wall(qtbot: QtBot, rig: Rig) -> None:
+    win = rig[0]
+    assert win.cases is not None
+    win.set_layout("1")
+    win.cases.show_figures()
+    figures = win.cases.figures_window
+    assert figures is not None
+    figures.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is figures and QApplication.focusWidget() is not None)
+    focused = QApplication.focusWidget()
+    QTest.keyClick(figures.windowHandle(), K.Key_PageDown)
+    assert win.pane.page == 1
+    shown = win.tree_dock.isVisible()
+    QTest.keyClick(figures.windowHandle(), K.Key_F7)
+    assert win.tree_dock.isVisible() != shown
+    assert QApplication.focusWidget() is focused  # the figures window kept the keyboard

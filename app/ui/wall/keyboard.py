@@ -17,11 +17,12 @@ Enter, Backspace, Esc and digits always go to the wall while a tile number is be
 
 From the application's other windows (the alarm window, the case and figures windows) the wall
 gets fewer keys, those that mean nothing there: digits (a tile number, finished with Enter) and
-PgUp/PgDn, never from a text field or a list (whose digits find a row), never a key the window
-has a shortcut for; arrows, Enter, Esc and Del stay the window's. The main window's
-application-wide keys (F7, L, T, Ctrl+1 …) reach the wall from every window by themselves; where
-the window has a shortcut of its own on such a key (the case window's F1 and Ctrl+F), the
-window's wins (Qt alone would fire neither).
+PgUp/PgDn; never from a text field, a list (whose digits find a row), a scrolled area or a slider
+(whose PgUp/PgDn are their own); never a key the window has a shortcut for. Arrows, Enter, Esc and
+Del stay the window's; modal dialogs keep every key. The main window's application-wide keys (F7,
+L, T, Ctrl+1 …) reach the wall from every window by themselves; where the window has a shortcut
+of its own on such a key (the case window's F1 and Ctrl+F), the window's wins (Qt alone would
+fire neither).
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QAbstractScrollArea,
+    QAbstractSlider,
     QAbstractSpinBox,
     QApplication,
     QComboBox,
@@ -187,7 +190,9 @@ class WallKeys(QObject):
     def _for_wall(self, widget: QWidget, event: QKeyEvent, pane: WallPane) -> bool:
         if pane._layout is None or not self._is_wall_key(pane, event):
             return False
-        if self._elsewhere and (is_text_field(widget) or isinstance(widget, QAbstractItemView)):
+        if self._elsewhere and (
+            is_text_field(widget) or isinstance(widget, (QAbstractScrollArea, QAbstractSlider))
+        ):
             return False
         key = event.key()
         if pane.has_pending_number() and (key in ENTRY_KEYS or event.text().isdigit()):
