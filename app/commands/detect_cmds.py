@@ -18,12 +18,11 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:  # decoder workers re-import the entry script: keep this module light
-    from detectors.train import TrainProgress
+from typing import Any
 
 from app.commands import finetune_cmd
+from app.commands.training_env import say as _say
+from app.commands.training_env import say_epoch, training_python
 
 BIN_RULES = ("bin_classifier", "bin", "bins", "bin_overflow")
 FINETUNE_EPOCHS = 10
@@ -43,15 +42,6 @@ class Text:
         "--labels), or the bin classifier on class folders overflow/ and normal/. Prints the numbers and "
         "the confusion matrix; writes a JSON report, the confusion matrix and the PR curve as PNGs."
     )
-    NO_TRAIN_ENV = (
-        "citywall train needs the training environment .venv-train (torch + ultralytics, about 6 GB, "
-        "kept apart from the app's .venv so that the wall never loads torch).\n"
-        "Create it once with:\n"
-        "    scripts/setup_train_env.sh\n"
-        "or point CITYWALL_TRAIN_PYTHON (or --python) at a Python that has ultralytics.\n"
-        "({detail})"
-    )
-    NO_PYTHON = "--python {path}: no such file"
     NEED_DATA_OUT = (
         "citywall train needs DATA_DIR_OR_YAML and --out DIR (or --from-verdicts with --site / --data)"
     )
@@ -63,7 +53,6 @@ class Text:
         "Give names (e.g. --names stall,cart) so that detection.class_events can map them to event codes."
     )
     DATASET = "dataset: {train} training and {val} validation images in {path}"
-    EPOCH = "epoch {epoch}/{epochs}  {seconds:5.0f} s  {metrics}"
     TRAIN_FAILED = "training failed: {error}"
     TRAINED = "model: {onnx}\nclasses: {names}\nlog: {log}"
     NO_ONNX = "training finished but exported no ONNX file; the PyTorch weights are {pt} (log: {log})"
@@ -110,10 +99,6 @@ def register(sub: Any) -> None:
     eval_cmd.register(sub)
 
 
-def _say(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
-
-
 class _Bar:
     """One progress line on stderr, rewritten in place."""
 
@@ -157,7 +142,6 @@ def handle_train(args: argparse.Namespace) -> int:
         TrainError,
         collect_samples,
         prepare_yolo_dataset,
-        train_python,
         train_yolo,
     )
 
@@ -169,13 +153,8 @@ def handle_train(args: argparse.Namespace) -> int:
         return 2
     args.epochs = args.epochs or 30
 
-    if args.python is not None and not Path(args.python).is_file():
-        _say(Text.NO_PYTHON.format(path=args.python))
-        return 2
-    try:
-        python = train_python(args.python)
-    except TrainError as exc:
-        _say(Text.NO_TRAIN_ENV.format(detail=exc))
+    python = training_python(args.python)
+    if python is None:
         return 2
     data: Path = args.data
     if not data.exists():
@@ -201,15 +180,6 @@ def handle_train(args: argparse.Namespace) -> int:
         val_n = len(list((out / "dataset" / "images" / "val").iterdir()))
         _say(Text.DATASET.format(train=train_n, val=val_n, path=yaml_file))
 
-    def progress(p: TrainProgress) -> None:
-        keys = (
-            ("precision", "metrics/precision(B)"),
-            ("recall", "metrics/recall(B)"),
-            ("mAP50", "metrics/mAP50(B)"),
-        )
-        shown = "  ".join(f"{label} {p.metrics[k]:.3f}" for label, k in keys if k in p.metrics)
-        _say(Text.EPOCH.format(epoch=p.epoch, epochs=p.epochs, seconds=p.seconds, metrics=shown))
-
     try:
         result = train_yolo(
             yaml_file,
@@ -218,7 +188,7 @@ def handle_train(args: argparse.Namespace) -> int:
             imgsz=args.imgsz,
             batch=args.batch,
             name=args.name,
-            progress=progress,
+            progress=say_epoch,
             python=python,
         )
     except (TrainError, OSError) as exc:

@@ -17,8 +17,9 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app.commands.detect_cmds import BIN_RULES, _Bar, _say
+from app.commands.detect_cmds import BIN_RULES, _Bar
 from app.commands.detect_cmds import Text as DetectText
+from app.commands.training_env import say as _say
 
 if TYPE_CHECKING:
     from detectors.pipeline import PipelineConfig

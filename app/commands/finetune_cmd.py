@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -20,7 +19,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from camera_config.models import SiteConfig
     from detectors.finetune import VerdictScore
-    from detectors.train import TrainProgress
+
+from app.commands.training_env import say as _say
+from app.commands.training_env import say_epoch, training_python
 
 MIN_VERDICTS = 12  # "after a dozen verdicts" (DOMAIN: a site's first week)
 MIN_HELD_OUT = 3
@@ -56,7 +57,6 @@ class Text:
         "data: {verdicts} verdict pictures (training split) + {shipped} shipped + {extra} extra; "
         "{val} for validation; held out for judging: {test} verdicts"
     )
-    EPOCH = "epoch {epoch}/{epochs}  {seconds:5.0f} s  {metrics}"
     FAILED = "fine-tuning failed: {error}"
     JUDGING = "judging old and new model on {n} held-out verdicts at score ≥ {threshold:.2f} …"
     HEADER = "{alert:<28} {verdict:<9} {old:>10} {new:>10}"
@@ -98,14 +98,10 @@ def add_options(train: Any) -> None:
     train.add_argument("--hyp", action="append", default=[], metavar="KEY=VALUE", help=argparse.SUPPRESS)
 
 
-def _say(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
-
-
 def handle(args: argparse.Namespace) -> int:
     from detectors.backends.onnx_yolo import MODELS_DIR, resolve_model_path
     from detectors.finetune import better, finetune_dataset, judge_on_verdicts, previous_of, swap_in
-    from detectors.train import TrainError, train_python, train_yolo
+    from detectors.train import TrainError, train_yolo
     from detectors.verdict_data import counts, read_manifest
 
     site, data = _site_and_data(args)
@@ -126,15 +122,8 @@ def handle(args: argparse.Namespace) -> int:
             test=c["test"], need=args.min_verdicts, need_test=MIN_HELD_OUT,
         ))  # fmt: skip
         return 2
-    if args.python is not None and not Path(args.python).is_file():
-        _say(f"--python {args.python}: no such file")
-        return 2
-    try:
-        python = train_python(args.python)
-    except TrainError as exc:
-        from app.commands.detect_cmds import Text as TrainText
-
-        _say(TrainText.NO_TRAIN_ENV.format(detail=exc))
+    python = training_python(args.python)
+    if python is None:
         return 2
 
     name, uses_onnx = _model_name(site)
@@ -170,7 +159,7 @@ def handle(args: argparse.Namespace) -> int:
     try:
         result = train_yolo(
             prepared.data_yaml, work, epochs=epochs, imgsz=args.imgsz, batch=args.batch,
-            weights=weights, name="vending_yolo", progress=_progress, python=python, hyp=hyp,
+            weights=weights, name="vending_yolo", progress=say_epoch, python=python, hyp=hyp,
             device="auto", started=started,
         )  # fmt: skip
     except (TrainError, OSError) as exc:
@@ -253,16 +242,6 @@ def _rule(site: SiteConfig | None) -> tuple[float, set[str]]:
 
         params = pipeline_config(site.detection).vending
     return params.min_score, set(params.class_events)
-
-
-def _progress(p: TrainProgress) -> None:
-    keys = (
-        ("precision", "metrics/precision(B)"),
-        ("recall", "metrics/recall(B)"),
-        ("mAP50", "metrics/mAP50(B)"),
-    )
-    shown = "  ".join(f"{label} {p.metrics[k]:.3f}" for label, k in keys if k in p.metrics)
-    _say(Text.EPOCH.format(epoch=p.epoch, epochs=p.epochs, seconds=p.seconds, metrics=shown))
 
 
 def _mark(verdict: str, right: bool, best: float) -> str:

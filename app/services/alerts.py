@@ -34,6 +34,7 @@ from app.core.audit import AuditDraft, AuditEvent
 from app.core.system_events import EventSink, SystemEvent, SystemEventKind
 from app.core.voice import VoicePlay
 from app.core.voice_ladder import Ladder
+from app.services.listeners import add_listener
 
 log = logging.getLogger(__name__)
 
@@ -101,15 +102,7 @@ class AlertService:
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         """Call ``listener`` with every change (on the thread that made it); returns an unsubscribe."""
-        with self._lock:
-            self._listeners.append(listener)
-
-        def unsubscribe() -> None:
-            with self._lock:
-                if listener in self._listeners:
-                    self._listeners.remove(listener)
-
-        return unsubscribe
+        return add_listener(self._listeners, self._lock, listener)
 
     # --- the detector ---------------------------------------------------------------------------
     def detector_raised(self, alert: Alert) -> AlertChange:

@@ -1,14 +1,16 @@
 """Finding a camera as an operator types: by name, id, grid code, pinyin or pinyin initials.
 
-"jfl" finds 解放路…, "jiefang" too, as do "解放", "cam-03" and a part of the grid code. Each word
-typed must be found in one of the camera's keys (case-insensitive). The keys are worked out once
+"jfl" finds 解放路…, "jiefang" too, as do "解放", "cam-03" and a part of the grid code. The names of
+the areas a camera is in (its group, and the groups that group lies in) are keys of the camera too:
+a district's or street's name lists every camera in it. Each word typed must be found in one of the
+camera's keys (case-insensitive). The keys are worked out once
 per camera list (:func:`search_keys`): pinyin of 100+ names takes some milliseconds, a match on
 the ready keys only a substring test, so typing stays instant on a full site.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from pypinyin import Style, lazy_pinyin
@@ -60,6 +62,21 @@ def matches(keys: str, words: list[str]) -> bool:
     return all(word in keys for word in words)
 
 
+def area_names(groups: Iterable[tuple[str, str, str | None]]) -> dict[str, tuple[str, ...]]:
+    """``groups`` as (id, name, parent id): each group's name with the names of the groups it lies
+    in, outermost first (a street in a district: the district's name, then the street's)."""
+    known = {group_id: (name, parent) for group_id, name, parent in groups}
+    out: dict[str, tuple[str, ...]] = {}
+    for group_id in known:
+        names: list[str] = []
+        current: str | None = group_id
+        while current in known and len(names) < len(known):  # (a loop in the parents stops here)
+            name, current = known[current]
+            names.append(name)
+        out[group_id] = tuple(reversed(names))
+    return out
+
+
 @dataclass(frozen=True)
 class SearchEntry:
     camera_id: str
@@ -69,9 +86,15 @@ class SearchEntry:
 class CameraIndex:
     """The search keys of a site's cameras, worked out once; :meth:`find` keeps the site's order."""
 
-    def __init__(self, cameras: Iterable[tuple[str, str, str | None]]) -> None:
-        """``cameras``: (id, name, grid code) of each camera, in the order to list them."""
-        self.entries = [SearchEntry(cid, search_keys(name, cid, grid)) for cid, name, grid in cameras]
+    def __init__(
+        self, cameras: Iterable[tuple[str, str, str | None]], areas: Mapping[str, Sequence[str]] | None = None
+    ) -> None:
+        """``cameras``: (id, name, grid code) of each camera, in the order to list them; ``areas``:
+        the names of the areas each camera (by id) is in (see :func:`area_names`)."""
+        areas = areas or {}
+        self.entries = [
+            SearchEntry(cid, search_keys(name, cid, grid, *areas.get(cid, ()))) for cid, name, grid in cameras
+        ]
 
     def find(self, text: str) -> list[str]:
         words = query_words(text)

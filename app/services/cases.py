@@ -50,6 +50,7 @@ from app.core.cases import (
 )
 from app.core.system_events import EventSink, SystemEvent, SystemEventKind
 from app.core.time_limits import DeadlineUnit, TimeLimit
+from app.services.listeners import add_listener
 
 log = logging.getLogger(__name__)
 
@@ -203,15 +204,7 @@ class CaseService:
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         """Call ``listener`` with every stored change (on the case writer's thread)."""
-        with self._lock:
-            self._listeners.append(listener)
-
-        def unsubscribe() -> None:
-            with self._lock:
-                if listener in self._listeners:
-                    self._listeners.remove(listener)
-
-        return unsubscribe
+        return add_listener(self._listeners, self._lock, listener)
 
     # --- people's commands ----------------------------------------------------------------------------
     def create(

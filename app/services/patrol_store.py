@@ -26,11 +26,11 @@ from pydantic import ValidationError
 
 from app.adapters.json_store import SharedJsonFile
 from app.core.system_events import EventSink
+from app.services.shared_store import FORMAT_VERSION, versioned_section
 from camera_config.explain import Problem, explain
 from camera_config.issues import format_path
 from camera_config.models import Patrol, SiteConfig
 
-FORMAT_VERSION = 1
 FILE_NAME = "patrols.json"
 
 
@@ -140,12 +140,9 @@ class PatrolCodec:
         return f"the patrol of camera {key!r}"
 
     def split(self, data: Any) -> tuple[dict[str, Patrol | None], list[str]]:
-        patrols = data.get("patrols") if isinstance(data, dict) else None
-        if not isinstance(patrols, dict):
-            return {}, [f"{self.path}: the top level must be an object with 'version' and 'patrols'"]
-        if data.get("version") != FORMAT_VERSION:
-            version = data.get("version")
-            return {}, [f"{self.path}: unknown format version {version!r} (this CityWall reads 1)"]
+        patrols = versioned_section(self.path, data, "patrols", dict)
+        if isinstance(patrols, str):
+            return {}, [patrols]
         overrides: dict[str, Patrol | None] = {}
         problems: list[str] = []
         for camera_id, raw in patrols.items():

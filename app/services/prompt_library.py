@@ -41,13 +41,13 @@ from app.adapters.voice.pcm import read_wav_8k, write_wav
 from app.adapters.voice.tts import DEFAULT_SPEED, TextToSpeech, TtsError, TtsLanguage, TtsProblem
 from app.core.system_events import EventSink
 from app.core.voice import SAMPLE_RATE, Clip
+from app.services.shared_store import FORMAT_VERSION, versioned_section
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 SHIPPED_DIR = Path(__file__).resolve().parents[2] / "resources" / "voice"
 MANIFEST = "prompts.json"
-FORMAT_VERSION = 1
 AUDIO_DIR = "audio"
 MAX_NAME = 40
 _SHA = re.compile(r"^[0-9a-f]{64}$")
@@ -354,13 +354,9 @@ class PromptCodec:
         return f"voice prompt {key!r}"
 
     def split(self, data: Any) -> tuple[dict[str, Prompt], list[str]]:
-        prompts = data.get("prompts") if isinstance(data, dict) else None
-        if not isinstance(prompts, dict):
-            return {}, [f"{self.path}: the top level must be an object with 'version' and 'prompts'"]
-        if data.get("version") != FORMAT_VERSION:
-            return {}, [
-                f"{self.path}: unknown format version {data.get('version')!r} (this CityWall reads 1)"
-            ]
+        prompts = versioned_section(self.path, data, "prompts", dict)
+        if isinstance(prompts, str):
+            return {}, [prompts]
         items: dict[str, Prompt] = {}
         problems: list[str] = []
         for key, raw in prompts.items():

@@ -65,6 +65,7 @@ from app.core.ptz_control import (
 )
 from app.core.ptz_geometry import HeadRange, clamp, wrap_degrees
 from app.core.ptz_port import CameraCommandError, HeldMove, Preset, PtzPort, PtzStatus, PtzVector
+from app.services.listeners import add_listener
 from camera_config.models import Camera
 
 log = logging.getLogger(__name__)
@@ -528,15 +529,7 @@ class PtzController:
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         """Call ``listener`` with every :data:`PtzEvent` (on the scheduler's thread); returns the
         function that unsubscribes."""
-        with self._lock:
-            self._listeners.append(listener)
-
-        def unsubscribe() -> None:
-            with self._lock:
-                if listener in self._listeners:
-                    self._listeners.remove(listener)
-
-        return unsubscribe
+        return add_listener(self._listeners, self._lock, listener)
 
     # -- arbitration ----------------------------------------------------------------------------------
     def request(

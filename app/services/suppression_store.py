@@ -18,11 +18,10 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from app.adapters.json_store import SharedJsonFile
 from app.core.suppressions import BadSuppression, SuppressionRecord, of_camera
 from app.core.system_events import EventSink
+from app.services.shared_store import FORMAT_VERSION, SharedFileStore, versioned_section
 
-FORMAT_VERSION = 1
 FILE_NAME = "suppressions.json"
 
 
@@ -38,12 +37,9 @@ class SuppressionCodec:
         self.path = path
 
     def split(self, data: Any) -> tuple[dict[str, SuppressionRecord], list[str]]:
-        entries = data.get("suppressions") if isinstance(data, dict) else None
-        if not isinstance(entries, list):
-            return {}, [f"{self.path}: the top level must be an object with 'version' and 'suppressions'"]
-        if data.get("version") != FORMAT_VERSION:
-            version = data.get("version")
-            return {}, [f"{self.path}: unknown format version {version!r} (this CityWall reads 1)"]
+        entries = versioned_section(self.path, data, "suppressions", list)
+        if isinstance(entries, str):
+            return {}, [entries]
         items: dict[str, SuppressionRecord] = {}
         problems: list[str] = []
         for index, entry in enumerate(entries):
@@ -66,17 +62,13 @@ class SuppressionCodec:
         return f"suppression {key!r}"
 
 
-class SuppressionStore:
+class SuppressionStore(SharedFileStore[SuppressionRecord]):
     """The site's suppressed places as the file holds them (re-read at every save)."""
 
     def __init__(
         self, path: Path, *, events: EventSink | None = None, lock_timeout_s: float | None = None
     ) -> None:
-        self.path = Path(path)
-        self._file = SharedJsonFile(
-            self.path, SuppressionCodec(self.path), events=events, lock_timeout_s=lock_timeout_s
-        )
-        self.problems: list[str] = []
+        super().__init__(path, SuppressionCodec(Path(path)), events=events, lock_timeout_s=lock_timeout_s)
 
     @classmethod
     def open(
@@ -85,17 +77,6 @@ class SuppressionStore:
         store = cls(path, events=events, lock_timeout_s=lock_timeout_s)
         store.load()
         return store
-
-    @property
-    def kept_damaged(self) -> Path | None:
-        """Where the last save put a damaged file aside (None: it did not need to)."""
-        return self._file.kept_damaged
-
-    def load(self) -> list[str]:
-        """(Re-)read the file; the problems found (also in :attr:`problems`)."""
-        self._file.load()
-        self.problems = list(self._file.problems)
-        return list(self.problems)
 
     def all(self) -> tuple[SuppressionRecord, ...]:
         return tuple(sorted(self._file.items.values(), key=lambda r: (r.camera_id, r.at, r.id)))
@@ -115,7 +96,7 @@ class SuppressionStore:
         records = tuple(records)
         if records:
             self._file.change({r.id: r for r in records})
-            self.problems = list(self._file.problems)
+            self._sync()
         return records
 
     def remove(self, suppression_ids: Iterable[str]) -> None:
@@ -123,4 +104,4 @@ class SuppressionStore:
         ids = frozenset(suppression_ids)
         if ids:
             self._file.change({}, deletions=ids)
-            self.problems = list(self._file.problems)
+            self._sync()

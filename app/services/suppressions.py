@@ -33,6 +33,7 @@ from app.core.suppressions import (
     of_camera,
     records_from_dismissal,
 )
+from app.services.listeners import add_listener
 from app.services.suppression_store import SuppressionStore
 from detectors.types import Suppression
 
@@ -110,15 +111,7 @@ class SuppressionService:
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         """``listener(camera_id)`` after every change of a camera's places (on the changing thread)."""
-        with self._lock:
-            self._listeners.append(listener)
-
-        def unsubscribe() -> None:
-            with self._lock:
-                if listener in self._listeners:
-                    self._listeners.remove(listener)
-
-        return unsubscribe
+        return add_listener(self._listeners, self._lock, listener)
 
     # --- start ----------------------------------------------------------------------------------
     def attach(self, detection: DetectionTarget | None) -> None:

@@ -43,6 +43,7 @@ from app.core.voice import (
     wav_bytes,
 )
 from app.services.alerts import AlertService
+from app.services.listeners import add_listener
 
 log = logging.getLogger(__name__)
 SYSTEM = "system"
@@ -131,15 +132,7 @@ class VoiceService:
             return {s for s, handles in self._playing.items() if handles}
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
-        with self._lock:
-            self._listeners.append(listener)
-
-        def unsubscribe() -> None:
-            with self._lock:
-                if listener in self._listeners:
-                    self._listeners.remove(listener)
-
-        return unsubscribe
+        return add_listener(self._listeners, self._lock, listener)
 
     # --- people ---------------------------------------------------------------------------------
     def play(

@@ -27,13 +27,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from app.adapters.json_store import SharedJsonFile
 from app.core.system_events import EventSink
+from app.services.shared_store import FORMAT_VERSION, SharedFileStore, versioned_section
 from camera_config.explain import explain
 from camera_config.issues import format_path
 from camera_config.models import CameraDetection, SiteConfig, ZoneSpec
 
-FORMAT_VERSION = 1
 FILE_NAME = "zones.json"
 
 Preset = str | None
@@ -55,7 +54,7 @@ def preset_label(preset: Preset) -> str:
     return "fixed view" if preset is None else f"preset {preset!r}"
 
 
-class ZoneStore:
+class ZoneStore(SharedFileStore[tuple[ZoneSpec, ...]]):
     """The zones in effect for a site's cameras: the site file's, replaced per (camera, preset)."""
 
     def __init__(
@@ -65,11 +64,9 @@ class ZoneStore:
         *,
         events: EventSink | None = None,
     ) -> None:
-        self.path = Path(path)
+        super().__init__(path, ZoneCodec(Path(path)), events=events)
         self._config = {camera_id: tuple(zones) for camera_id, zones in config.items()}
-        self._file = SharedJsonFile(self.path, ZoneCodec(self.path), events=events)
         self._overrides: Entries = {}
-        self.problems: list[str] = []
         self._renamed: dict[tuple[str, Preset, str], str] = {}
 
     @classmethod
@@ -78,18 +75,7 @@ class ZoneStore:
         store.load()
         return store
 
-    @property
-    def kept_damaged(self) -> Path | None:
-        """Where the last save put a damaged file aside (None: it did not need to)."""
-        return self._file.kept_damaged
-
     # -- reading ---------------------------------------------------------------------------------------
-    def load(self) -> list[str]:
-        """(Re-)read the file; return the problems found (also kept in :attr:`problems`)."""
-        self._file.load()
-        self._sync()
-        return list(self.problems)
-
     def _sync(self) -> None:
         """The overrides as the file was last read or written here."""
         self._overrides = {}
@@ -227,12 +213,9 @@ class ZoneCodec:
         self.path = path
 
     def split(self, data: Any) -> tuple[dict[str, tuple[ZoneSpec, ...]], list[str]]:
-        cameras = data.get("cameras") if isinstance(data, dict) else None
-        if not isinstance(cameras, dict):
-            return {}, [f"{self.path}: the top level must be an object with 'version' and 'cameras'"]
-        if data.get("version") != FORMAT_VERSION:
-            version = data.get("version")
-            return {}, [f"{self.path}: unknown format version {version!r} (this CityWall reads 1)"]
+        cameras = versioned_section(self.path, data, "cameras", dict)
+        if isinstance(cameras, str):
+            return {}, [cameras]
         items: dict[str, tuple[ZoneSpec, ...]] = {}
         problems: list[str] = []
         for camera_id, entries in cameras.items():

@@ -1,5 +1,6 @@
 """Camera tree: groups (街道…), cameras with a live state icon and a PTZ mark, search by name, id,
-grid code, pinyin or pinyin initials (app.services.camera_search), drag a camera onto a tile."""
+grid code, pinyin or pinyin initials, the camera's or its area's (app.services.camera_search: a
+district's name lists its cameras), drag a camera onto a tile."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from PySide6.QtWidgets import QAbstractItemView, QLabel, QLineEdit, QTreeView, Q
 
 from app.core.stream_health import StreamState
 from app.media.source import FrameSource
-from app.services.camera_search import matches, query_words, search_keys
+from app.services.camera_search import area_names, matches, query_words, search_keys
 from app.ui.tree_marks import PTZ_ROLE, PtzMarkDelegate
 from app.ui.wall.compositor import MIME_CAMERA, TileInfo
 from app.ui.wall.overlay import STATE_COLOURS, state_label, tile_tooltip
@@ -57,8 +58,9 @@ class _CameraModel(QStandardItemModel):
 
 
 class _Filter(QSortFilterProxyModel):
-    """Every word typed must appear in a row's keys: name, id, grid code, their pinyin and initials
-    (worked out once, when the tree is built: the filter only tests substrings)."""
+    """Every word typed must appear in a row's keys: name, id, grid code, the names of the areas it is
+    in, their pinyin and initials (worked out once, when the tree is built: the filter only tests
+    substrings)."""
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
@@ -141,7 +143,11 @@ class CameraTree(QWidget):
         self.no_match.setText(
             QCoreApplication.translate("Tree", "No match")
             + "\n"
-            + QCoreApplication.translate("Tree", "Type a name, id, grid code, pinyin or pinyin initials.")
+            + QCoreApplication.translate(
+                "Tree",
+                "Type the name of a camera or of its area (street, district), its id, grid code, pinyin "
+                "or pinyin initials.",
+            )
         )
         if self._ungrouped is not None:
             self._ungrouped.setText(QCoreApplication.translate("Tree", "Not grouped"))
@@ -149,11 +155,12 @@ class CameraTree(QWidget):
 
     def _build(self, cameras: list[TileInfo], groups: list[tuple[str, str, str | None]]) -> None:
         group_items: dict[str, QStandardItem] = {}
+        areas = area_names(groups)
         for group_id, name, _ in groups:
             item = QStandardItem(name)
             item.setEditable(False)
             item.setDragEnabled(False)
-            item.setData(search_keys(name), SEARCH_ROLE)
+            item.setData(search_keys(*areas[group_id]), SEARCH_ROLE)
             group_items[group_id] = item
         root = self._model.invisibleRootItem()
         for group_id, _, parent_id in groups:
@@ -163,7 +170,8 @@ class CameraTree(QWidget):
             item = QStandardItem(f"{info.name}")
             item.setEditable(False)
             item.setData(info.camera_id, CAMERA_ROLE)
-            item.setData(search_keys(info.name, info.camera_id, info.grid_code), SEARCH_ROLE)
+            keys = search_keys(info.name, info.camera_id, info.grid_code, *areas.get(info.group or "", ()))
+            item.setData(keys, SEARCH_ROLE)
             item.setData(info.ptz, PTZ_ROLE)
             holder = group_items.get(info.group or "")
             if holder is None:

@@ -1126,11 +1126,11 @@
     </message>
     <message>
         <source>{0} h {1} min</source>
-        <translation>{0} 小时 {1} 分</translation>
+        <translation>{0} 小时 {1} 分钟</translation>
     </message>
     <message>
         <source>{0} min</source>
-        <translation>{0} 分</translation>
+        <translation>{0} 分钟</translation>
     </message>
     <message>
         <source>overdue by {0}</source>
@@ -3879,7 +3879,7 @@
     </message>
     <message>
         <source>Locked by {0} for another {1} min</source>
-        <translation>已被 {0} 锁定，还剩 {1} 分钟</translation>
+        <translation>已由{0}锁定，剩余 {1} 分钟</translation>
     </message>
     <message>
         <source>operator</source>
@@ -4695,8 +4695,8 @@ The same thing in the same place will raise alerts again.</source>
         <translation>无匹配</translation>
     </message>
     <message>
-        <source>Type a name, id, grid code, pinyin or pinyin initials.</source>
-        <translation>可输入名称、编号、网格码、拼音或拼音首字母。</translation>
+        <source>Type the name of a camera or of its area (street, district), its id, grid code, pinyin or pinyin initials.</source>
+        <translation>可输入摄像机名称、所在街道或区、编号、网格码、拼音或拼音首字母。</translation>
     </message>
     <message>
         <source>Not grouped</source>
@@ -5658,15 +5658,15 @@ a longer pause starts the number again.</source>
     </message>
     <message>
         <source>Locked · {0} min</source>
-        <translation>已锁定 · {0} 分</translation>
+        <translation>已锁定 · {0} 分钟</translation>
     </message>
     <message>
         <source>Locked by you · {0} min left</source>
-        <translation>已由您锁定 · 剩余 {0} 分</translation>
+        <translation>已由您锁定 · 剩余 {0} 分钟</translation>
     </message>
     <message>
         <source>Locked by {0} · {1} min left</source>
-        <translation>已由{0}锁定 · 剩余 {1} 分</translation>
+        <translation>已由{0}锁定 · 剩余 {1} 分钟</translation>
     </message>
     <message>
         <source>You are steering</source>

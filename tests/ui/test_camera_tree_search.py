@@ -35,7 +35,10 @@ def make_tree(qtbot: QtBot) -> CameraTree:
 
 def type_into(qtbot: QtBot, tree: CameraTree, text: str) -> None:
     tree.search.clear()
-    qtbot.keyClicks(tree.search, text)
+    if text.isascii():
+        qtbot.keyClicks(tree.search, text)
+    else:  # an input method commits Chinese characters whole (QTest has no key for them)
+        tree.search.insert(text)
 
 
 def test_pinyin_initials_typed_in_the_search_field_leave_the_matching_cameras(qtbot: QtBot) -> None:
@@ -44,9 +47,39 @@ def test_pinyin_initials_typed_in_the_search_field_leave_the_matching_cameras(qt
     assert tree.visible_cameras() == ["cam-jfl-e", "cam-jfl-w"]
     type_into(qtbot, tree, "jflkd")  # 解放路口东 alone
     assert tree.visible_cameras() == ["cam-jfl-e"]
-    type_into(qtbot, tree, "renmin")
+    type_into(qtbot, tree, "guangchang")
     assert tree.visible_cameras() == ["cam-rmgc"]
     assert tree.no_match.isHidden() and not tree.view.isHidden()
+
+
+def test_a_districts_name_lists_its_cameras_under_it(qtbot: QtBot) -> None:
+    areas = [
+        ("d1", "历下区", None),
+        ("g1", "解放路街道", "d1"),
+        ("g2", "人民路街道", "d1"),
+        ("d2", "市中区", None),
+    ]
+    cameras = [*CAMERAS, TileInfo("cam-sz", "市中区政府", None, "d2")]
+    tree = CameraTree(FakeSource([c.camera_id for c in cameras]), cameras, areas)
+    qtbot.addWidget(tree)
+    tree.resize(300, 420)
+    tree.show()
+    qtbot.waitExposed(tree)
+    type_into(qtbot, tree, "人民路街道")
+    assert tree.visible_cameras() == ["cam-rmgc", "cam-hp"]  # 和平路菜市场 too: it is in the street
+    type_into(qtbot, tree, "lxq")  # the district's initials: every camera of its two streets
+    assert tree.visible_cameras() == ["cam-jfl-e", "cam-jfl-w", "cam-rmgc", "cam-hp"]
+    model = tree.view.model()
+    street = model.index(1, 0, model.index(0, 0))  # 历下区 › 人民路街道, shown open
+    assert street.data() == "人民路街道" and tree.view.isExpanded(street)
+    type_into(qtbot, tree, "lxq 东")  # the district's name and a word of the camera's
+    assert tree.visible_cameras() == ["cam-jfl-e"]
+    shot = Path(os.environ.get("CITYWALL_SHOTS", "/tmp")) / "tree_district.png"
+    type_into(qtbot, tree, "人民路街道")
+    tree.grab().save(str(shot))
+    with qtbot.waitSignal(tree.camera_chosen) as chosen:
+        qtbot.keyClick(tree.search, Qt.Key.Key_Return)
+    assert chosen.args == ["cam-rmgc"]  # Enter: the district's first camera
 
 
 def test_code_and_grid_code_find_the_camera(qtbot: QtBot) -> None:

@@ -95,7 +95,7 @@ def test_urgent_hours_count_on_the_clock_and_read_in_chinese(qtbot, friday) -> N
     assert level(window, urgent) is Supervision.NORMAL
     window.show_case(urgent.id)
     qtbot.waitUntil(lambda: getattr(window.current_case(), "id", None) == urgent.id)
-    assert "剩余 13 小时 0 分" in window.detail.values["deadline"].text()
+    assert "剩余 13 小时 0 分钟" in window.detail.values["deadline"].text()
     window.show_case(cases["vendor"].id)
     qtbot.waitUntil(lambda: getattr(window.current_case(), "id", None) == cases["vendor"].id)
     assert "剩余 1.5 工作时" in window.detail.values["deadline"].text()

@@ -3,69 +3,23 @@ zoom, presets with thumbnails, locks that name their holder, patrols."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from app.core.ptz_control import Requester
-from app.run_options import RunOptions
-from app.services.ptz_hub import PtzHub
-from app.ui.main_window import MainWindow, SiteUi
-from app.ui.runner import build_window
-from app.ui.wall.compositor import TileInfo
-from camera_config.models import SiteConfig
+from app.ui.main_window import MainWindow
 from tests.ptz_fakes import FakePtz
-from tests.ui.fakes import FakeSource
+from tests.ui.ptz_rig import focus_ptz_camera
 
-CAMERAS = ["cam001", "cam002", "cam003", "cam004"]
 LI = Requester("operator:li", "李四")
 
 
-def site() -> SiteConfig:
-    cameras = [
-        {"id": c, "name": f"测试点 {c}", "source": {"kind": "rtsp", "main": f"rtsp://127.0.0.1:9/{c}"}}
-        for c in CAMERAS
-    ]
-    cameras[0]["ptz"] = {
-        "endpoint": "http://127.0.0.1:9/onvif/device_service",
-        "patrol": {"steps": [{"preset": "1", "dwell_s": 5}, {"preset": "2", "dwell_s": 5}]},
-    }
-    return SiteConfig.model_validate({"site": {"name": "示范区"}, "cameras": cameras})
-
-
 @pytest.fixture
-def head() -> FakePtz:
-    return FakePtz(time.monotonic, move_s=0.3)
-
-
-@pytest.fixture
-def window(qtbot: QtBot, tmp_path: Path, head: FakePtz) -> Iterator[MainWindow]:
-    config = site()
-    hub = PtzHub(config, port=head)
-    hub.start()
-    ui = SiteUi("示范区", [TileInfo(c, f"测试点 {c}") for c in CAMERAS], [], tmp_path / "shots")
-    options = RunOptions(offscreen=True, size=(1400, 900), language="en", profile_dir=tmp_path, fresh=True)
-    win = build_window(FakeSource(CAMERAS), ui, None, options, ptz=hub)
-    qtbot.addWidget(win)
-    win.show()
-    win.start()
-    qtbot.waitExposed(win)
-    yield win
-    win.stop()
-    hub.stop()
-
-
-def focus_ptz_camera(win: MainWindow, qtbot: QtBot) -> None:
-    win.pane.compositor.set_selected(0)
-    win.pane.focus_selected()
-    win.pane.compositor.setFocus()
-    qtbot.waitUntil(lambda: win.ptz_panel.controller is not None)
-    qtbot.waitUntil(lambda: win.pane.compositor.tiles()[0].target is not None)
+def window(ptz_window: MainWindow) -> MainWindow:
+    """tests/ui/conftest.py's PTZ window at 1400×900, in English."""
+    return ptz_window
 
 
 def test_selecting_a_ptz_camera_binds_the_panel_and_shows_its_presets(

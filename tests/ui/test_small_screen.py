@@ -3,39 +3,24 @@ panels fold away (F7 the camera list, F9 the right-hand panels) to give the wall
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
-from app.run_options import RunOptions
-from app.services.ptz_hub import PtzHub
-from app.ui.main_window import MainWindow, SiteUi
-from app.ui.runner import build_window
-from app.ui.wall.compositor import TileInfo
-from tests.ptz_fakes import FakePtz
-from tests.ui.fakes import FakeSource
-from tests.ui.test_ptz_ui import CAMERAS, site
+from app.ui.main_window import MainWindow
+from tests.ui.ptz_rig import Screen
 
 
 @pytest.fixture
-def small(qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
-    hub = PtzHub(site(), port=FakePtz(time.monotonic, move_s=0.3))
-    hub.start()
-    ui = SiteUi("示范区", [TileInfo(c, f"测试点 {c}") for c in CAMERAS], [], tmp_path / "shots")
-    options = RunOptions(offscreen=True, size=(1366, 768), language="zh_CN", profile_dir=tmp_path, fresh=True)
-    win = build_window(FakeSource(CAMERAS), ui, None, options, ptz=hub)
-    qtbot.addWidget(win)
-    win.show()
-    win.start()
-    qtbot.waitExposed(win)
-    yield win
-    win.stop()
-    hub.stop()
+def ptz_screen() -> Screen:
+    """A laptop screen, in Chinese."""
+    return Screen((1366, 768), "zh_CN")
+
+
+@pytest.fixture
+def small(ptz_window: MainWindow) -> MainWindow:
+    return ptz_window
 
 
 def test_a_1366x768_window_fits_and_folds_its_panels(small: MainWindow, qtbot: QtBot) -> None:

@@ -16,11 +16,12 @@ from pytestqt.qtbot import QtBot
 
 from app.core.ptz_control import Priority, Requester
 from app.run_options import RunOptions
+from app.services.ptz_controller import PtzController
 from app.services.ptz_hub import PtzHub
 from app.ui.i18n import Translations
 from app.ui.main_window import MainWindow, SiteUi
 from app.ui.runner import build_window
-from app.ui.wall.compositor import TileInfo
+from app.ui.wall.compositor import TileInfo, WallCompositor
 from app.ui.wall.ptz_feed import minutes_left
 from app.ui.wall.ptz_marks import PTZ_COLOURS, PTZ_MINE, PTZ_OTHER
 from camera_config.models import SiteConfig
@@ -103,22 +104,28 @@ def test_ptz_cameras_carry_the_ptz_mark_on_their_tiles(window: MainWindow, qtbot
     assert marks[1] == 0 and marks[3] == 0
 
 
+def in_chinese(window: MainWindow, camera_id: str) -> tuple[PtzController, WallCompositor]:
+    """The window in Chinese; the camera's PTZ controller and the wall's tiles."""
+    Translations().set_language("zh_CN")
+    assert window.ptz is not None
+    controller = window.ptz.controller(camera_id)
+    assert controller is not None
+    return controller, window.pane.compositor
+
+
 def test_a_lock_shows_on_the_tile_with_its_holder_and_the_minutes_left(
     window: MainWindow, qtbot: QtBot, clock: FakeClock
 ) -> None:
-    Translations().set_language("zh_CN")
-    controller = window.ptz.controller("cam001")  # type: ignore[union-attr]
-    assert controller is not None
-    compositor = window.pane.compositor
+    controller, compositor = in_chinese(window, "cam001")
     assert "cam001" not in compositor.ptz_marks
     controller.lock(window.operator(), 4)
     qtbot.waitUntil(lambda: "cam001" in compositor.ptz_marks)
     mark = compositor.ptz_marks["cam001"]
-    assert mark.text == "已由您锁定 · 剩余 4 分" and mark.mine
+    assert mark.text == "已由您锁定 · 剩余 4 分钟" and mark.mine
     qtbot.waitUntil(lambda: count_colour(tile_image(window, 0), PTZ_MINE[1]) > 50)  # painted on the tile
     tile_image(window, 0).save(str(SHOTS / "tile_ptz_locked_by_you.png"))
     clock.t += 150  # 2.5 min later: 1.5 min left says 2
-    qtbot.waitUntil(lambda: compositor.ptz_marks["cam001"].text == "已由您锁定 · 剩余 2 分", timeout=3000)
+    qtbot.waitUntil(lambda: compositor.ptz_marks["cam001"].text == "已由您锁定 · 剩余 2 分钟", timeout=3000)
     clock.t += 100  # the lock has run out: the tag goes
     qtbot.waitUntil(lambda: "cam001" not in compositor.ptz_marks, timeout=3000)
     qtbot.waitUntil(lambda: count_colour(tile_image(window, 0), PTZ_MINE[1]) == 0)
@@ -127,16 +134,13 @@ def test_a_lock_shows_on_the_tile_with_its_holder_and_the_minutes_left(
 def test_someone_elses_lock_and_control_name_them_on_the_tile(
     window: MainWindow, qtbot: QtBot, clock: FakeClock
 ) -> None:
-    Translations().set_language("zh_CN")
-    controller = window.ptz.controller("cam003")  # type: ignore[union-attr]
-    assert controller is not None
-    compositor = window.pane.compositor
+    controller, compositor = in_chinese(window, "cam003")
     controller.request(LI, Priority.OPERATOR)
     qtbot.waitUntil(lambda: "cam003" in compositor.ptz_marks)
     assert compositor.ptz_marks["cam003"].text == "李四控制中"
     assert not compositor.ptz_marks["cam003"].mine
     controller.lock(LI, 10)
-    qtbot.waitUntil(lambda: compositor.ptz_marks["cam003"].text == "已由李四锁定 · 剩余 10 分")
+    qtbot.waitUntil(lambda: compositor.ptz_marks["cam003"].text == "已由李四锁定 · 剩余 10 分钟")
     qtbot.waitUntil(lambda: count_colour(tile_image(window, 2), PTZ_OTHER[1]) > 50)
     tile_image(window, 2).save(str(SHOTS / "tile_ptz_locked_by_other.png"))
     controller.unlock(LI)

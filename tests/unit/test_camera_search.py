@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from app.services.camera_search import CameraIndex, matches, pinyin_keys, query_words, search_keys
+from app.services.camera_search import (
+    CameraIndex,
+    area_names,
+    matches,
+    pinyin_keys,
+    query_words,
+    search_keys,
+)
 
 SITE = CameraIndex(
     [
@@ -72,3 +79,27 @@ def test_a_word_never_matches_across_two_keys() -> None:
 
 def test_names_without_chinese_get_no_pinyin_keys() -> None:
     assert search_keys("North Gate", "cam-1", None) == "north gate\ncam-1"
+
+
+def test_the_areas_a_camera_is_in_find_it() -> None:
+    groups = [
+        ("d1", "历下区", None),
+        ("s1", "解放路街道", "d1"),
+        ("s2", "泉城路街道", "d1"),
+        ("d2", "市中区", None),
+    ]
+    areas = area_names(groups)
+    assert areas["s1"] == ("历下区", "解放路街道") and areas["d2"] == ("市中区",)
+    site = CameraIndex(
+        [("cam-jfl-e", "解放路口东", None), ("cam-qc", "泉城广场", None), ("cam-sz", "市中区政府", None)],
+        {"cam-jfl-e": areas["s1"], "cam-qc": areas["s2"]},
+    )
+    assert site.find("历下区") == ["cam-jfl-e", "cam-qc"]  # the district: cameras of both its streets
+    assert site.find("lxq") == ["cam-jfl-e", "cam-qc"]
+    assert site.find("泉城路街道") == ["cam-qc"]
+    assert site.find("lixia 东") == ["cam-jfl-e"]  # an area and a word of the camera's name
+    assert site.find("市中区") == ["cam-sz"]  # by its own name; it is in no group
+
+
+def test_a_loop_in_the_groups_parents_does_not_hang() -> None:
+    assert area_names([("a", "甲", "b"), ("b", "乙", "a")]) == {"a": ("乙", "甲"), "b": ("甲", "乙")}

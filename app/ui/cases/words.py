@@ -206,7 +206,7 @@ def supervision_words(level: Supervision) -> str:
 
 
 def span_words(seconds: float) -> str:
-    """2 天 3 小时, 3 小时 20 分, 12 分 (the two largest units)."""
+    """2 天 3 小时, 3 小时 20 分钟, 12 分钟 (the two largest units)."""
     minutes = max(0, int(seconds // 60))
     days, rest = divmod(minutes, 24 * 60)
     hours, mins = divmod(rest, 60)
@@ -218,7 +218,7 @@ def span_words(seconds: float) -> str:
 
 
 def time_left_words(case: Case, now: float) -> str:
-    """剩余 3 小时 20 分 / 超期 1 小时 5 分 / "" when the clock does not run."""
+    """剩余 3 小时 20 分钟 / 超期 1 小时 5 分钟 / "" when the clock does not run."""
     if case.due_at is None or case.state not in CLOCK_STATES:
         return ""
     if case.overdue(now):

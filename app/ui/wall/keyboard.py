@@ -14,6 +14,15 @@ What stays with the control:
   J/K/A/C/X…, a reason's digit after X; the F1 help's Esc);
 - in a list or tree, the keys that move in it: arrows, Home/End, and Enter (open the item).
 Enter, Backspace, Esc and digits always go to the wall while a tile number is being typed.
+
+From the application's other windows (the alarm window, the case and figures windows) the wall
+gets fewer keys, those that mean nothing there: digits (a tile number, finished with Enter) and
+PgUp/PgDn; never from a text field, a list (whose digits find a row), a scrolled area or a slider
+(whose PgUp/PgDn are their own); never a key the window has a shortcut for. Arrows, Enter, Esc and
+Del stay the window's; modal dialogs keep every key. The main window's application-wide keys (F7,
+L, T, Ctrl+1 …) reach the wall from every window by themselves; where the window has a shortcut
+of its own on such a key (the case window's F1 and Ctrl+F), the window's wins (Qt alone would
+fire neither).
 """
 
 from __future__ import annotations
@@ -21,10 +30,12 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, QEvent, QKeyCombination, QObject, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QAbstractScrollArea,
+    QAbstractSlider,
     QAbstractSpinBox,
     QApplication,
     QComboBox,
@@ -36,6 +47,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.wall.pane import WallPane
+from app.ui.wall.window_shortcuts import application_action, own_shortcut, pressed
 
 K = Qt.Key
 PTZ_KEYS = frozenset({K.Key_Plus, K.Key_Equal, K.Key_Minus, K.Key_Home})  # on a focused PTZ picture
@@ -43,6 +55,7 @@ ENTRY_KEYS = frozenset({K.Key_Return, K.Key_Enter, K.Key_Backspace, K.Key_Escape
 LIST_KEYS = frozenset(
     {K.Key_Up, K.Key_Down, K.Key_Left, K.Key_Right, K.Key_Home, K.Key_End, K.Key_Return, K.Key_Enter}
 )
+PAGE_KEYS = frozenset({K.Key_PageUp, K.Key_PageDown})
 COMMAND = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
 OWNS_KEYBOARD = "ownsKeyboard"  # a widget with this property True keeps every key (the F1 help)
 
@@ -82,6 +95,7 @@ class WallKeys(QObject):
         self._window = window
         self._pane = pane
         self._watched: QWidget | None = None
+        self._elsewhere = False  # the watched control is in another window of the application
         self._held: dict[int, WallPane] = {}  # keys handed to a wall whose release must follow
         self._probing = False
         app = QApplication.instance()
@@ -107,18 +121,30 @@ class WallKeys(QObject):
             with contextlib.suppress(RuntimeError):  # deleted meanwhile
                 left.removeEventFilter(self)
             self._watched = None
-            if old is left and self._gone(left) and (new is None or not in_wall(new)):
+            if old is left and not self._elsewhere and self._gone(left) and (new is None or not in_wall(new)):
                 # The control was disabled or hidden under the keyboard (a PTZ button once a camera
                 # without PTZ is selected): Qt hands it to the next control in the tab chain, some
                 # list whose arrows would then be its own. The wall takes it instead.
                 self._pane().setFocus(Qt.FocusReason.OtherFocusReason)
                 return
-        if new is None or new.window() is not self._window or in_wall(new) or is_text_field(new):
+        if new is None or in_wall(new) or new.property(OWNS_KEYBOARD):
             return
-        if new.property(OWNS_KEYBOARD):
+        here = new.window() is self._window
+        if (here and is_text_field(new)) or (not here and not self._other_window(new.window())):
             return
         new.installEventFilter(self)
-        self._watched = new
+        self._watched, self._elsewhere = new, not here
+
+    def _other_window(self, window: QWidget) -> bool:
+        """Another window of the application the wall takes some keys from: not a wall (another
+        main window, a wall on another screen), not a menu, not a modal dialog."""
+        kind = window.windowType()
+        return (
+            kind in (Qt.WindowType.Window, Qt.WindowType.Dialog)
+            and window.findChild(WallPane) is None
+            and not window.isModal()
+            and QApplication.activeModalWidget() is None
+        )
 
     @staticmethod
     def _gone(widget: QWidget) -> bool:
@@ -136,6 +162,8 @@ class WallKeys(QObject):
             return self._release(event)
         if kind not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
             return False
+        if self._elsewhere and self._own_key(watched, event):
+            return True
         pane = self._pane()
         if not self._for_wall(watched, event, pane):
             return False
@@ -145,14 +173,35 @@ class WallKeys(QObject):
             self._deliver(pane, event)
         return True
 
+    def _own_key(self, widget: QWidget, event: QKeyEvent) -> bool:
+        """In another window: a key both its own shortcut and an application-wide one of the
+        main window goes to the window's own (taken here, or Qt would fire neither)."""
+        if application_action(self._window, event) is None or self._claimed(widget, event):
+            return False
+        own = own_shortcut(widget.window(), event)
+        if own is None:
+            return False
+        if event.type() == QEvent.Type.ShortcutOverride:
+            event.accept()  # the key press comes to this filter
+        else:
+            own()
+        return True
+
     def _for_wall(self, widget: QWidget, event: QKeyEvent, pane: WallPane) -> bool:
         if pane._layout is None or not self._is_wall_key(pane, event):
+            return False
+        if self._elsewhere and (
+            is_text_field(widget) or isinstance(widget, (QAbstractScrollArea, QAbstractSlider))
+        ):
             return False
         key = event.key()
         if pane.has_pending_number() and (key in ENTRY_KEYS or event.text().isdigit()):
             return True
         if self._claimed(widget, event):
             return False
+        if self._elsewhere:
+            plain = not event.modifiers() & COMMAND and own_shortcut(widget.window(), event) is None
+            return plain and (event.text().isdigit() or key in PAGE_KEYS)
         return not (
             isinstance(widget, QAbstractItemView) and key in LIST_KEYS and not event.modifiers() & COMMAND
         )
@@ -168,10 +217,9 @@ class WallKeys(QObject):
 
     @staticmethod
     def _action(pane: WallPane, event: QKeyEvent) -> QAction | None:
-        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        pressed = QKeySequence(QKeyCombination(modifiers, Qt.Key(event.key())))
+        sequence = pressed(event)
         for action in pane.actions():
-            if any(pressed.matches(s) == QKeySequence.SequenceMatch.ExactMatch for s in action.shortcuts()):
+            if any(sequence.matches(s) == QKeySequence.SequenceMatch.ExactMatch for s in action.shortcuts()):
                 return action
         return None
 

@@ -1,5 +1,5 @@
 """Who has each PTZ camera, on its tiles: the operator steering it, or the lock with its holder and
-time left ("已由您锁定 · 剩余 4 分"), following the PTZ hub's controllers on every wall."""
+time left ("已由您锁定 · 剩余 4 分钟"), following the PTZ hub's controllers on every wall."""
 
 from __future__ import annotations
 
