@@ -9,8 +9,13 @@ were drawn, retaken for some zones when an operator says "clean now", and refres
 new. A reference is the per-pixel median of ``reference_checks`` checks ``reference_spacing_s``
 apart (seven over three minutes by default), so that passers-by, and people who stop for a minute,
 are not in it: a background model that learnt the first picture leaves "ghosts" where they stood,
-empty pavement the reference shows as empty pavement. Until its first reference is ready a zone
-raises nothing (nobody can tell what is new there). A box counts only when its region differs from
+empty pavement the reference shows as empty pavement. A new zone does not wait for that median: it
+judges from its first check by a *provisional* reference, the median of the checks taken so far with
+the first standing in for those still to come (early on it is the first picture; at the end, the
+median of all). Where something counted as new while the reference was being taken (a stall that
+arrived after the zone was drawn), the reference keeps the first picture's look (:meth:`hold`):
+else the stall would become part of the median, and its alert clear while it is still there.
+A box counts only when its region differs from
 the same region of the reference, and not by having lost most of its structure: that is something of
 the reference leaving (a car parked while the reference was taken), whose empty place a background
 model may box for a while.
@@ -91,6 +96,7 @@ class ReferenceState:
     jpeg: bytes
     zones: tuple[str, ...]  # zones it holds a reference for
     confirmed: frozenset[str] = frozenset()  # zones an operator said were clean
+    provisional: tuple[str, ...] = ()  # zones judged by it while their reference is still being taken
 
 
 def grey(frame: Frame, width: int) -> F32:
@@ -189,13 +195,21 @@ class SceneReference:
         self._pending_confirmed = False
         self._pending_size: tuple[int, int] | None = None
         self._pending_at: float | None = None
+        self._provisional: set[str] = set()  # zones judged by a provisional reference (see the docstring)
+        self._base: F32 | None = None  # the first picture of a reference being taken …
+        self._held: npt.NDArray[np.bool_] | None = None  # … kept where something new was found
 
     def has(self, zone_id: str) -> bool:
-        return zone_id in self._taken
+        """Whether the zone has a reference to judge by (provisional or not)."""
+        return zone_id in self._taken or zone_id in self._provisional
 
     def pending(self, zone_id: str) -> bool:
-        """Whether the zone's first reference is being taken (what is new there is not known yet)."""
-        return zone_id not in self._taken and zone_id in (self._pending_zones or set())
+        """Whether the zone has nothing to judge by yet (what is new there is not known)."""
+        return not self.has(zone_id) and zone_id in (self._pending_zones or set())
+
+    def provisional(self, zone_id: str) -> bool:
+        """Whether the zone judges by a provisional reference (its first is still being taken)."""
+        return zone_id in self._provisional and zone_id not in self._taken
 
     def missing(self) -> list[str]:
         """Zones without a reference, none being taken either."""
@@ -214,6 +228,25 @@ class SceneReference:
             confirmed = confirmed or self._pending_confirmed
         self._pending_zones, self._pending_confirmed = ids, confirmed
         self._pending.clear()
+        # zones already judged provisionally go on from their provisional picture (what was held stays)
+        keep = bool(self._provisional - self._taken) and self._ref is not None
+        self._base = self._ref.copy() if keep and self._ref is not None else None
+        if not keep:
+            self._held = None
+
+    def hold(self, boxes: Detections, width: int, height: int) -> None:
+        """These boxes (pixels of a ``width`` × ``height`` frame) counted as new in a zone judged
+        provisionally: until its reference is ready their places keep the first picture's look."""
+        if self._base is None or self._held is None or self._pending_size != (width, height):
+            return
+        h, w = self._held.shape
+        sx, sy = w / width, h / height
+        for b in boxes:
+            # as widened as :meth:`matches` looks at it, and a little more (the box wobbles)
+            mx, my = 0.2 * (b[2] - b[0]) * sx + 4, 0.2 * (b[3] - b[1]) * sy + 4
+            c1, r1 = max(0, int(b[0] * sx - mx)), max(0, int(b[1] * sy - my))
+            c2, r2 = min(w, int(b[2] * sx + mx) + 1), min(h, int(b[3] * sy + my) + 1)
+            self._held[r1:r2, c1:c2] = True
 
     def feed(self, prepared: F32, t: float, width: int, height: int) -> None:
         """A checked picture: one of those a reference being taken is made of."""
@@ -226,24 +259,41 @@ class SceneReference:
         ):
             return
         self._pending_at = t
-        if self._pending and (
-            self._pending[0].shape != prepared.shape or self._pending_size != (width, height)
+        if self._pending_size != (width, height) or (
+            self._pending and self._pending[0].shape != prepared.shape
         ):
             self._pending.clear()
+            self._base = self._held = None
+        if self._base is None or self._base.shape != prepared.shape:
+            self._base = prepared.copy()
+            self._held = np.zeros(prepared.shape, bool)
         self._pending.append(prepared.copy())
         self._pending_size = (width, height)
-        if len(self._pending) < self.params.reference_checks:
+        n = self.params.reference_checks
+        # the checks still to come stand in as the first picture: early on the provisional reference
+        # is the first picture (a stall not boxed yet cannot take it over), at the end the median
+        stack = self._pending + [self._base] * (n - len(self._pending))
+        g = np.median(np.stack(stack), axis=0).astype(np.float32)
+        if self._held is not None and self._held.any():
+            g[self._held] = self._base[self._held]
+        if len(self._pending) < n:
+            first = {z for z in self._pending_zones if z not in self._taken}
+            if first:
+                self._apply(g, (width, height), first, False, provisional=True)
             return
-        g = np.median(np.stack(self._pending), axis=0).astype(np.float32)
         self._apply(g, (width, height), self._pending_zones, self._pending_confirmed)
         self._pending.clear()
         self._pending_zones = None
+        self._base = self._held = None
 
-    def _apply(self, g: F32, size: tuple[int, int], zone_ids: set[str], confirmed: bool) -> None:
+    def _apply(
+        self, g: F32, size: tuple[int, int], zone_ids: set[str], confirmed: bool, provisional: bool = False
+    ) -> None:
         wanted = [z for z in self.zones if z.id in zone_ids]
         if self._ref is None or self._size != size or self._ref.shape != g.shape:
             self._ref, self._size = g.copy(), size
             self._taken.clear()
+            self._provisional.clear()
             self.confirmed.clear()
         elif len(wanted) == len(self.zones):
             self._ref[...] = g
@@ -252,7 +302,12 @@ class SceneReference:
             for z in wanted:
                 x1, y1, x2, y2 = zone_region(z, w, h)
                 self._ref[y1:y2, x1:x2] = g[y1:y2, x1:x2]
+        if provisional:
+            self._provisional.update(z.id for z in wanted)
+            self.changes += 1
+            return
         self._taken.update(z.id for z in wanted)
+        self._provisional.difference_update(z.id for z in wanted)
         if confirmed:
             self.confirmed.update(z.id for z in wanted)
         self.changes += 1
@@ -317,7 +372,8 @@ class SceneReference:
         if not ok:
             return None
         taken = tuple(sorted(self._taken))
-        return ReferenceState(self._size, enc.tobytes(), taken, frozenset(self.confirmed))
+        provisional = tuple(sorted(self._provisional - self._taken))
+        return ReferenceState(self._size, enc.tobytes(), taken, frozenset(self.confirmed), provisional)
 
     def restore(self, state: ReferenceState) -> bool:
         """Judge by ``state``'s picture again (for the zones this view still has); False: unusable."""
@@ -329,6 +385,12 @@ class SceneReference:
         self._size = (int(state.size[0]), int(state.size[1]))
         self._taken = {z for z in state.zones if z in ids}
         self.confirmed = {z for z in state.confirmed if z in ids}
+        self._provisional = {z for z in state.provisional if z in ids} - self._taken
         self._refreshed_at = None
+        if self._provisional:  # their reference is taken afresh, from the provisional one on
+            self._pending_zones, self._pending_confirmed = set(self._provisional), False
+            self._pending.clear()
+            self._pending_size, self._pending_at = self._size, None
+            self._base, self._held = self._ref.copy(), np.zeros(self._ref.shape, bool)
         self.changes += 1
         return True

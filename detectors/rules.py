@@ -473,9 +473,8 @@ class VendingRule:
         per_event = self.qualifying(detections, width, height)
         look = self.params.appearance.enabled and frame is not None
         prepared = self.reference.prepare(frame) if look and frame is not None else None
-        if prepared is not None:
-            self.reference.feed(prepared, t, width, height)
         hits: list[Hit] = []
+        new_while_taken: list[Detections] = []  # what counted in zones judged provisionally
         furniture: list[Furniture] = []
         for zone in self.zones:
             for event in self.events:
@@ -485,6 +484,8 @@ class VendingRule:
                 if look and self.reference.pending(zone.id):
                     inside = empty_detections()  # its reference is being taken: what is new is not known yet
                 inside = self._new_only(zone.id, event, inside, prepared, t, width, height, furniture)
+                if look and len(inside) and self.reference.provisional(zone.id):
+                    new_while_taken.append(inside)
                 track = self._track(zone.id, event)
                 thumb = None if prepared is None else partial(patch_of, prepared, width=width, height=height)
                 track.objects.update(t, inside, thumb)
@@ -525,6 +526,10 @@ class VendingRule:
                 )
         self.last_furniture = tuple(furniture)
         if prepared is not None:
+            # judged first, fed after: what counted as new now must not become the zone's reference
+            for boxes in new_while_taken:
+                self.reference.hold(boxes, width, height)
+            self.reference.feed(prepared, t, width, height)
             busy = [as_detections(ld.boxes) for ld in detections if len(ld.boxes)]
             every = np.concatenate(busy) if busy else empty_detections()
             self.reference.refresh(prepared, t, every, width, height)
