@@ -144,6 +144,44 @@ def compare(current: F32, reference: F32, shift: int = 0) -> tuple[float, float]
     return best, ratio
 
 
+SIGNATURE = 32  # side of the thumbnail learnt furniture is recognised by (plus the shift each side)
+
+
+def signature_of(prepared: F32, box: npt.ArrayLike, width: int, height: int, shift: int) -> F32 | None:
+    """What a box (pixels of a ``width`` × ``height`` frame) looks like, to tell later whether the
+    object there is still the same (:func:`looks_alike`): its region, widened as
+    :meth:`SceneReference.matches` widens it, as a ``SIGNATURE`` square, plus ``shift`` pixels of
+    surroundings each side. None when the box is too small to say anything."""
+    h, w = prepared.shape
+    b = np.asarray(box, np.float64)
+    x1, y1, x2, y2 = b[0] * w / width, b[1] * h / height, b[2] * w / width, b[3] * h / height
+    mx, my = 0.15 * (x2 - x1) + 2, 0.15 * (y2 - y1) + 2
+    x1, y1, x2, y2 = x1 - mx, y1 - my, x2 + mx, y2 + my
+    if x2 - x1 < 6 or y2 - y1 < 6:
+        return None
+    px, py = shift * (x2 - x1) / SIGNATURE, shift * (y2 - y1) / SIGNATURE
+    c1, r1 = int(np.floor(x1 - px)), int(np.floor(y1 - py))
+    c2, r2 = int(np.ceil(x2 + px)), int(np.ceil(y2 + py))
+    crop = prepared[max(0, r1) : min(h, r2), max(0, c1) : min(w, c2)]
+    if crop.shape[0] < 2 or crop.shape[1] < 2:
+        return None
+    # what lies outside the picture repeats its edge (the same box gives the same thumbnail)
+    padded = cv2.copyMakeBorder(
+        crop, max(0, -r1), max(0, r2 - h), max(0, -c1), max(0, c2 - w), cv2.BORDER_REPLICATE
+    )
+    side = SIGNATURE + 2 * shift
+    return np.asarray(cv2.resize(padded, (side, side), interpolation=cv2.INTER_AREA), np.float32)
+
+
+def looks_alike(current: F32, learnt: F32, shift: int, similarity: float) -> bool:
+    """Whether two :func:`signature_of` thumbnails show the same object (structure, so light does
+    not matter; within ``shift`` thumbnail pixels)."""
+    if current.shape != learnt.shape or current.shape[0] <= 2 * shift:
+        return False
+    inner = current[shift : current.shape[0] - shift, shift : current.shape[1] - shift]
+    return compare(inner, learnt, shift)[0] >= similarity
+
+
 PATCH = 24  # side of the thumbnail an object is recognised by from one sample to the next
 
 

@@ -34,7 +34,7 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from detectors.appearance import AppearanceParams, SceneReference, patch_of
+from detectors.appearance import AppearanceParams, SceneReference, patch_of, signature_of
 from detectors.bins import bin_regions
 from detectors.boxes import box_iou
 from detectors.furniture import FurnitureBook
@@ -424,7 +424,11 @@ class VendingRule:
                 furniture.append(Furniture(zone_id, event, _xyxy(row), "reference"))
             keep &= ~same
         scale = np.array([width, height, width, height], np.float64)
-        learnt = self.furniture.observe(zone_id, event, boxes[keep, :4] / scale, t)
+        shift = self.params.appearance.max_shift
+        looks = None
+        if prepared is not None:
+            looks = [signature_of(prepared, row[:4], width, height, shift) for row in boxes[keep]]
+        learnt = self.furniture.observe(zone_id, event, boxes[keep, :4] / scale, t, looks)
         for row in boxes[keep][learnt]:
             furniture.append(Furniture(zone_id, event, _xyxy(row), "learnt"))
         keep[np.flatnonzero(keep)[learnt]] = False
