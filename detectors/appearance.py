@@ -14,11 +14,13 @@ judges from its first check by a *provisional* reference, the median of the chec
 the first standing in for those still to come (early on it is the first picture; at the end, the
 median of all). Where something counted as new while the reference was being taken (a stall that
 arrived after the zone was drawn), the reference keeps the first picture's look (:meth:`hold`):
-else the stall would become part of the median, and its alert clear while it is still there.
-A box counts only when its region differs from
-the same region of the reference, and not by having lost most of its structure: that is something of
-the reference leaving (a car parked while the reference was taken), whose empty place a background
-model may box for a while.
+else the stall would become part of the median, and its alert clear while it is still there. (The
+first picture standing in also gives a detector that boxes a newcomer late half the window to do
+so.) What stands there at the first check is in the reference: furniture until "clean now".
+
+A box counts only when its region differs from the same region of the reference, and not by having
+lost most of its structure: that is something of the reference leaving (a car parked while the
+reference was taken), whose empty place a background model may box for a while.
 
 The comparison is on *gradient structure*, not grey levels: both crops are blurred, their Sobel
 gradients divided by the crop's mean brightness (a cloud or the evening dims both alike), and
