@@ -16,7 +16,9 @@ median of all). Where something counted as new while the reference was being tak
 arrived after the zone was drawn), the reference keeps the first picture's look (:meth:`hold`):
 else the stall would become part of the median, and its alert clear while it is still there. (The
 first picture standing in also gives a detector that boxes a newcomer late half the window to do
-so.) What stands there at the first check is in the reference: furniture until "clean now".
+so.) What stands there at the first check is in the reference: furniture until "clean now"; what
+was boxed then counts as there from the start while the reference is provisional
+(:meth:`SceneReference.first_boxed`), even where a passer-by hid it in the first picture.
 
 A box counts only when its region differs from the same region of the reference, and not by having
 lost most of its structure: that is something of the reference leaving (a car parked while the
@@ -46,11 +48,13 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field
 
+from detectors.boxes import box_iou
 from detectors.types import Detections, Frame, Zone
 
 F32 = npt.NDArray[np.float32]
 GRADIENT_NOISE = 0.1  # per-pixel gradient (relative to the mean brightness) that is only noise
 GONE_STRUCTURE = 0.5  # a box with less than this share of the reference's structure shows a departure
+FIRST_IOU = 0.5  # a box overlapping one of the first picture's this much was there from the start
 REFRESH_MAX_STEP_S = 60.0  # one sample after a long gap must not rewrite the reference
 REFRESH_SEND_S = 600.0  # a slowly refreshed reference is worth a new checkpoint this often
 
@@ -238,6 +242,7 @@ class SceneReference:
         self._provisional: set[str] = set()  # zones judged by a provisional reference (see the docstring)
         self._base: F32 | None = None  # the first picture of a reference being taken …
         self._held: npt.NDArray[np.bool_] | None = None  # … kept where something new was found
+        self._first_boxes: Detections | None = None  # what was boxed in the first picture (frame pixels)
 
     def has(self, zone_id: str) -> bool:
         """Whether the zone has a reference to judge by (provisional or not)."""
@@ -288,8 +293,18 @@ class SceneReference:
             c2, r2 = min(w, int(b[2] * sx + mx) + 1), min(h, int(b[3] * sy + my) + 1)
             self._held[r1:r2, c1:c2] = True
 
-    def feed(self, prepared: F32, t: float, width: int, height: int) -> None:
-        """A checked picture: one of those a reference being taken is made of."""
+    def first_boxed(self, boxes: Detections, width: int, height: int) -> npt.NDArray[np.bool_]:
+        """Per box: was it boxed in the first picture of a provisional reference? Then it was there
+        when the zone was drawn (a board someone stood in front of then), not new, whatever the
+        first picture shows."""
+        first = self._first_boxes
+        if first is None or not len(first) or not len(boxes) or self._pending_size != (width, height):
+            return np.zeros(len(boxes), bool)
+        return np.asarray((box_iou(boxes[:, :4], first[:, :4]) >= FIRST_IOU).any(axis=1), bool)
+
+    def feed(self, prepared: F32, t: float, width: int, height: int, boxed: Detections | None = None) -> None:
+        """A checked picture: one of those a reference being taken is made of; ``boxed``: what was
+        boxed in it (in zones being taken)."""
         if self._pending_zones is None:
             return
         if (
@@ -307,6 +322,7 @@ class SceneReference:
         if self._base is None or self._base.shape != prepared.shape:
             self._base = prepared.copy()
             self._held = np.zeros(prepared.shape, bool)
+            self._first_boxes = None if boxed is None else boxed.copy()
         self._pending.append(prepared.copy())
         self._pending_size = (width, height)
         n = self.params.reference_checks
@@ -324,7 +340,7 @@ class SceneReference:
         self._apply(g, (width, height), self._pending_zones, self._pending_confirmed)
         self._pending.clear()
         self._pending_zones = None
-        self._base = self._held = None
+        self._base = self._held = self._first_boxes = None
 
     def _apply(
         self, g: F32, size: tuple[int, int], zone_ids: set[str], confirmed: bool, provisional: bool = False

@@ -420,6 +420,8 @@ class VendingRule:
         keep = np.ones(len(boxes), bool)
         if prepared is not None and len(boxes) and self.reference.has(zone_id):
             same = self.reference.matches(prepared, boxes, width, height)
+            if self.reference.provisional(zone_id):
+                same |= self.reference.first_boxed(boxes, width, height)
             for row in boxes[same]:
                 furniture.append(Furniture(zone_id, event, _xyxy(row), "reference"))
             keep &= ~same
@@ -479,6 +481,7 @@ class VendingRule:
         prepared = self.reference.prepare(frame) if look and frame is not None else None
         hits: list[Hit] = []
         new_while_taken: list[Detections] = []  # what counted in zones judged provisionally
+        boxed_first: list[Detections] = []  # what zones without a reference hold (their first check)
         furniture: list[Furniture] = []
         for zone in self.zones:
             for event in self.events:
@@ -486,6 +489,7 @@ class VendingRule:
                 inside = boxes[in_zone(boxes, zone, width, height)] if len(boxes) else boxes
                 inside = self.suppressed(inside, zone.id, event, width, height)
                 if look and self.reference.pending(zone.id):
+                    boxed_first.append(inside)
                     inside = empty_detections()  # its reference is being taken: what is new is not known yet
                 inside = self._new_only(zone.id, event, inside, prepared, t, width, height, furniture)
                 if look and len(inside) and self.reference.provisional(zone.id):
@@ -533,7 +537,8 @@ class VendingRule:
             # judged first, fed after: what counted as new now must not become the zone's reference
             for boxes in new_while_taken:
                 self.reference.hold(boxes, width, height)
-            self.reference.feed(prepared, t, width, height)
+            first = np.concatenate(boxed_first) if boxed_first else empty_detections()
+            self.reference.feed(prepared, t, width, height, first)
             busy = [as_detections(ld.boxes) for ld in detections if len(ld.boxes)]
             every = np.concatenate(busy) if busy else empty_detections()
             self.reference.refresh(prepared, t, every, width, height)

@@ -16,7 +16,7 @@ from app.services.detection.saved_views import KINDS
 from detectors.appearance import AppearanceParams
 from detectors.pipeline import PipelineState
 from detectors.types import Detections, HitState
-from tests.unit.test_det_appearance import BOARD, STALL_BOX, FakeModel, after, iou, pipeline, run
+from tests.unit.test_det_appearance import BOARD, STALL_BOX, FakeModel, after, iou, pipeline, run, street
 
 DEFAULT = AppearanceParams()  # seven checks, 30 s apart
 DWELL = 60.0  # test_det_appearance.QUICK
@@ -81,3 +81,23 @@ def test_a_worker_restarted_during_the_window_goes_on_from_the_provisional_refer
     hits = [h for r in run(fresh, stall, 50.0, 500.0) for h in r.hits]
     assert [h.state for h in hits] == [HitState.RAISED] and hits[0].t <= 50.0 + DWELL + 20.0
     assert fresh.vending.reference.has("pavement") and not fresh.vending.reference.provisional("pavement")
+
+
+def test_a_board_someone_stood_in_front_of_at_the_first_check_does_not_raise() -> None:
+    """The board is boxed at the first check, half hidden by a passer-by: the provisional reference
+    (the first picture) shows the passer-by, yet the board was there from the start. Its place is
+    not held to the first picture: the median drops the passer-by and the board is furniture."""
+    never = after(1e9)
+    pipe = pipeline(FakeModel(never), look=DEFAULT.model_copy(update={"reference_spacing_s": 10.0}))
+    rng = np.random.default_rng(3)
+    x1, y1, _, y2 = BOARD
+    results = []
+    for t in np.arange(0.0, 600.0, 10.0):
+        f = street(float(t), never, rng)
+        if t == 0.0:  # a passer-by in a dark coat in front of most of the board
+            f[y1 - 15 : y2 + 10, x1 + 5 : x1 + 45] = (35, 30, 40)
+        results.append(pipe.process(f, float(t)))
+    assert not [h for r in results for h in r.hits]
+    assert any(
+        iou(np.array([f.box]), list(BOARD))[0] > 0.9 and f.why == "reference" for f in results[-1].furniture
+    )
