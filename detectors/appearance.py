@@ -9,11 +9,20 @@ were drawn, retaken for some zones when an operator says "clean now", and refres
 new. A reference is the per-pixel median of ``reference_checks`` checks ``reference_spacing_s``
 apart (seven over three minutes by default), so that passers-by, and people who stop for a minute,
 are not in it: a background model that learnt the first picture leaves "ghosts" where they stood,
-empty pavement the reference shows as empty pavement. Until its first reference is ready a zone
-raises nothing (nobody can tell what is new there). A box counts only when its region differs from
-the same region of the reference, and not by having lost most of its structure: that is something of
-the reference leaving (a car parked while the reference was taken), whose empty place a background
-model may box for a while.
+empty pavement the reference shows as empty pavement. A new zone does not wait for that median: it
+judges from its first check by a *provisional* reference, the median of the checks taken so far with
+the first standing in for those still to come (early on it is the first picture; at the end, the
+median of all). Where something counted as new while the reference was being taken (a stall that
+arrived after the zone was drawn), the reference keeps the first picture's look (:meth:`hold`):
+else the stall would become part of the median, and its alert clear while it is still there. (The
+first picture standing in also gives a detector that boxes a newcomer late half the window to do
+so.) What stands there at the first check is in the reference: furniture until "clean now"; what
+was boxed then counts as there from the start while the reference is provisional
+(:meth:`SceneReference.first_boxed`), even where a passer-by hid it in the first picture.
+
+A box counts only when its region differs from the same region of the reference, and not by having
+lost most of its structure: that is something of the reference leaving (a car parked while the
+reference was taken), whose empty place a background model may box for a while.
 
 The comparison is on *gradient structure*, not grey levels: both crops are blurred, their Sobel
 gradients divided by the crop's mean brightness (a cloud or the evening dims both alike), and
@@ -39,11 +48,13 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field
 
+from detectors.boxes import box_iou
 from detectors.types import Detections, Frame, Zone
 
 F32 = npt.NDArray[np.float32]
 GRADIENT_NOISE = 0.1  # per-pixel gradient (relative to the mean brightness) that is only noise
 GONE_STRUCTURE = 0.5  # a box with less than this share of the reference's structure shows a departure
+FIRST_IOU = 0.5  # a box overlapping one of the first picture's this much was there from the start
 REFRESH_MAX_STEP_S = 60.0  # one sample after a long gap must not rewrite the reference
 REFRESH_SEND_S = 600.0  # a slowly refreshed reference is worth a new checkpoint this often
 
@@ -91,6 +102,7 @@ class ReferenceState:
     jpeg: bytes
     zones: tuple[str, ...]  # zones it holds a reference for
     confirmed: frozenset[str] = frozenset()  # zones an operator said were clean
+    provisional: tuple[str, ...] = ()  # zones judged by it while their reference is still being taken
 
 
 def grey(frame: Frame, width: int) -> F32:
@@ -136,6 +148,44 @@ def compare(current: F32, reference: F32, shift: int = 0) -> tuple[float, float]
             if sim > best:
                 best, ratio = sim, (cur2 + c) / (ref2 + c)
     return best, ratio
+
+
+SIGNATURE = 32  # side of the thumbnail learnt furniture is recognised by (plus the shift each side)
+
+
+def signature_of(prepared: F32, box: npt.ArrayLike, width: int, height: int, shift: int) -> F32 | None:
+    """What a box (pixels of a ``width`` × ``height`` frame) looks like, to tell later whether the
+    object there is still the same (:func:`looks_alike`): its region, widened as
+    :meth:`SceneReference.matches` widens it, as a ``SIGNATURE`` square, plus ``shift`` pixels of
+    surroundings each side. None when the box is too small to say anything."""
+    h, w = prepared.shape
+    b = np.asarray(box, np.float64)
+    x1, y1, x2, y2 = b[0] * w / width, b[1] * h / height, b[2] * w / width, b[3] * h / height
+    mx, my = 0.15 * (x2 - x1) + 2, 0.15 * (y2 - y1) + 2
+    x1, y1, x2, y2 = x1 - mx, y1 - my, x2 + mx, y2 + my
+    if x2 - x1 < 6 or y2 - y1 < 6:
+        return None
+    px, py = shift * (x2 - x1) / SIGNATURE, shift * (y2 - y1) / SIGNATURE
+    c1, r1 = int(np.floor(x1 - px)), int(np.floor(y1 - py))
+    c2, r2 = int(np.ceil(x2 + px)), int(np.ceil(y2 + py))
+    crop = prepared[max(0, r1) : min(h, r2), max(0, c1) : min(w, c2)]
+    if crop.shape[0] < 2 or crop.shape[1] < 2:
+        return None
+    # what lies outside the picture repeats its edge (the same box gives the same thumbnail)
+    padded = cv2.copyMakeBorder(
+        crop, max(0, -r1), max(0, r2 - h), max(0, -c1), max(0, c2 - w), cv2.BORDER_REPLICATE
+    )
+    side = SIGNATURE + 2 * shift
+    return np.asarray(cv2.resize(padded, (side, side), interpolation=cv2.INTER_AREA), np.float32)
+
+
+def looks_alike(current: F32, learnt: F32, shift: int, similarity: float) -> bool:
+    """Whether two :func:`signature_of` thumbnails show the same object (structure, so light does
+    not matter; within ``shift`` thumbnail pixels)."""
+    if current.shape != learnt.shape or current.shape[0] <= 2 * shift:
+        return False
+    inner = current[shift : current.shape[0] - shift, shift : current.shape[1] - shift]
+    return compare(inner, learnt, shift)[0] >= similarity
 
 
 PATCH = 24  # side of the thumbnail an object is recognised by from one sample to the next
@@ -189,13 +239,22 @@ class SceneReference:
         self._pending_confirmed = False
         self._pending_size: tuple[int, int] | None = None
         self._pending_at: float | None = None
+        self._provisional: set[str] = set()  # zones judged by a provisional reference (see the docstring)
+        self._base: F32 | None = None  # the first picture of a reference being taken …
+        self._held: npt.NDArray[np.bool_] | None = None  # … kept where something new was found
+        self._first_boxes: Detections | None = None  # what was boxed in the first picture (frame pixels)
 
     def has(self, zone_id: str) -> bool:
-        return zone_id in self._taken
+        """Whether the zone has a reference to judge by (provisional or not)."""
+        return zone_id in self._taken or zone_id in self._provisional
 
     def pending(self, zone_id: str) -> bool:
-        """Whether the zone's first reference is being taken (what is new there is not known yet)."""
-        return zone_id not in self._taken and zone_id in (self._pending_zones or set())
+        """Whether the zone has nothing to judge by yet (what is new there is not known)."""
+        return not self.has(zone_id) and zone_id in (self._pending_zones or set())
+
+    def provisional(self, zone_id: str) -> bool:
+        """Whether the zone judges by a provisional reference (its first is still being taken)."""
+        return zone_id in self._provisional and zone_id not in self._taken
 
     def missing(self) -> list[str]:
         """Zones without a reference, none being taken either."""
@@ -214,9 +273,38 @@ class SceneReference:
             confirmed = confirmed or self._pending_confirmed
         self._pending_zones, self._pending_confirmed = ids, confirmed
         self._pending.clear()
+        # zones already judged provisionally go on from their provisional picture (what was held stays)
+        keep = bool(self._provisional - self._taken) and self._ref is not None
+        self._base = self._ref.copy() if keep and self._ref is not None else None
+        if not keep:
+            self._held = None
 
-    def feed(self, prepared: F32, t: float, width: int, height: int) -> None:
-        """A checked picture: one of those a reference being taken is made of."""
+    def hold(self, boxes: Detections, width: int, height: int) -> None:
+        """These boxes (pixels of a ``width`` × ``height`` frame) counted as new in a zone judged
+        provisionally: until its reference is ready their places keep the first picture's look."""
+        if self._base is None or self._held is None or self._pending_size != (width, height):
+            return
+        h, w = self._held.shape
+        sx, sy = w / width, h / height
+        for b in boxes:
+            # as widened as :meth:`matches` looks at it, and a little more (the box wobbles)
+            mx, my = 0.2 * (b[2] - b[0]) * sx + 4, 0.2 * (b[3] - b[1]) * sy + 4
+            c1, r1 = max(0, int(b[0] * sx - mx)), max(0, int(b[1] * sy - my))
+            c2, r2 = min(w, int(b[2] * sx + mx) + 1), min(h, int(b[3] * sy + my) + 1)
+            self._held[r1:r2, c1:c2] = True
+
+    def first_boxed(self, boxes: Detections, width: int, height: int) -> npt.NDArray[np.bool_]:
+        """Per box: was it boxed in the first picture of a provisional reference? Then it was there
+        when the zone was drawn (a board someone stood in front of then), not new, whatever the
+        first picture shows."""
+        first = self._first_boxes
+        if first is None or not len(first) or not len(boxes) or self._pending_size != (width, height):
+            return np.zeros(len(boxes), bool)
+        return np.asarray((box_iou(boxes[:, :4], first[:, :4]) >= FIRST_IOU).any(axis=1), bool)
+
+    def feed(self, prepared: F32, t: float, width: int, height: int, boxed: Detections | None = None) -> None:
+        """A checked picture: one of those a reference being taken is made of; ``boxed``: what was
+        boxed in it (in zones being taken)."""
         if self._pending_zones is None:
             return
         if (
@@ -226,24 +314,42 @@ class SceneReference:
         ):
             return
         self._pending_at = t
-        if self._pending and (
-            self._pending[0].shape != prepared.shape or self._pending_size != (width, height)
+        if self._pending_size != (width, height) or (
+            self._pending and self._pending[0].shape != prepared.shape
         ):
             self._pending.clear()
+            self._base = self._held = None
+        if self._base is None or self._base.shape != prepared.shape:
+            self._base = prepared.copy()
+            self._held = np.zeros(prepared.shape, bool)
+            self._first_boxes = None if boxed is None else boxed.copy()
         self._pending.append(prepared.copy())
         self._pending_size = (width, height)
-        if len(self._pending) < self.params.reference_checks:
+        n = self.params.reference_checks
+        # the checks still to come stand in as the first picture: early on the provisional reference
+        # is the first picture (a stall not boxed yet cannot take it over), at the end the median
+        stack = self._pending + [self._base] * (n - len(self._pending))
+        g = np.median(np.stack(stack), axis=0).astype(np.float32)
+        if self._held is not None and self._held.any():
+            g[self._held] = self._base[self._held]
+        if len(self._pending) < n:
+            first = {z for z in self._pending_zones if z not in self._taken}
+            if first:
+                self._apply(g, (width, height), first, False, provisional=True)
             return
-        g = np.median(np.stack(self._pending), axis=0).astype(np.float32)
         self._apply(g, (width, height), self._pending_zones, self._pending_confirmed)
         self._pending.clear()
         self._pending_zones = None
+        self._base = self._held = self._first_boxes = None
 
-    def _apply(self, g: F32, size: tuple[int, int], zone_ids: set[str], confirmed: bool) -> None:
+    def _apply(
+        self, g: F32, size: tuple[int, int], zone_ids: set[str], confirmed: bool, provisional: bool = False
+    ) -> None:
         wanted = [z for z in self.zones if z.id in zone_ids]
         if self._ref is None or self._size != size or self._ref.shape != g.shape:
             self._ref, self._size = g.copy(), size
             self._taken.clear()
+            self._provisional.clear()
             self.confirmed.clear()
         elif len(wanted) == len(self.zones):
             self._ref[...] = g
@@ -252,7 +358,12 @@ class SceneReference:
             for z in wanted:
                 x1, y1, x2, y2 = zone_region(z, w, h)
                 self._ref[y1:y2, x1:x2] = g[y1:y2, x1:x2]
+        if provisional:
+            self._provisional.update(z.id for z in wanted)
+            self.changes += 1
+            return
         self._taken.update(z.id for z in wanted)
+        self._provisional.difference_update(z.id for z in wanted)
         if confirmed:
             self.confirmed.update(z.id for z in wanted)
         self.changes += 1
@@ -317,7 +428,8 @@ class SceneReference:
         if not ok:
             return None
         taken = tuple(sorted(self._taken))
-        return ReferenceState(self._size, enc.tobytes(), taken, frozenset(self.confirmed))
+        provisional = tuple(sorted(self._provisional - self._taken))
+        return ReferenceState(self._size, enc.tobytes(), taken, frozenset(self.confirmed), provisional)
 
     def restore(self, state: ReferenceState) -> bool:
         """Judge by ``state``'s picture again (for the zones this view still has); False: unusable."""
@@ -329,6 +441,12 @@ class SceneReference:
         self._size = (int(state.size[0]), int(state.size[1]))
         self._taken = {z for z in state.zones if z in ids}
         self.confirmed = {z for z in state.confirmed if z in ids}
+        self._provisional = {z for z in state.provisional if z in ids} - self._taken
         self._refreshed_at = None
+        if self._provisional:  # their reference is taken afresh, from the provisional one on
+            self._pending_zones, self._pending_confirmed = set(self._provisional), False
+            self._pending.clear()
+            self._pending_size, self._pending_at = self._size, None
+            self._base, self._held = self._ref.copy(), np.zeros(self._ref.shape, bool)
         self.changes += 1
         return True

@@ -34,7 +34,7 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from detectors.appearance import AppearanceParams, SceneReference, patch_of
+from detectors.appearance import AppearanceParams, SceneReference, patch_of, signature_of
 from detectors.bins import bin_regions
 from detectors.boxes import box_iou
 from detectors.furniture import FurnitureBook
@@ -420,11 +420,17 @@ class VendingRule:
         keep = np.ones(len(boxes), bool)
         if prepared is not None and len(boxes) and self.reference.has(zone_id):
             same = self.reference.matches(prepared, boxes, width, height)
+            if self.reference.provisional(zone_id):
+                same |= self.reference.first_boxed(boxes, width, height)
             for row in boxes[same]:
                 furniture.append(Furniture(zone_id, event, _xyxy(row), "reference"))
             keep &= ~same
         scale = np.array([width, height, width, height], np.float64)
-        learnt = self.furniture.observe(zone_id, event, boxes[keep, :4] / scale, t)
+        shift = self.params.appearance.max_shift
+        looks = None
+        if prepared is not None:
+            looks = [signature_of(prepared, row[:4], width, height, shift) for row in boxes[keep]]
+        learnt = self.furniture.observe(zone_id, event, boxes[keep, :4] / scale, t, looks)
         for row in boxes[keep][learnt]:
             furniture.append(Furniture(zone_id, event, _xyxy(row), "learnt"))
         keep[np.flatnonzero(keep)[learnt]] = False
@@ -473,9 +479,9 @@ class VendingRule:
         per_event = self.qualifying(detections, width, height)
         look = self.params.appearance.enabled and frame is not None
         prepared = self.reference.prepare(frame) if look and frame is not None else None
-        if prepared is not None:
-            self.reference.feed(prepared, t, width, height)
         hits: list[Hit] = []
+        new_while_taken: list[Detections] = []  # what counted in zones judged provisionally
+        boxed_first: list[Detections] = []  # what zones without a reference hold (their first check)
         furniture: list[Furniture] = []
         for zone in self.zones:
             for event in self.events:
@@ -483,8 +489,11 @@ class VendingRule:
                 inside = boxes[in_zone(boxes, zone, width, height)] if len(boxes) else boxes
                 inside = self.suppressed(inside, zone.id, event, width, height)
                 if look and self.reference.pending(zone.id):
+                    boxed_first.append(inside)
                     inside = empty_detections()  # its reference is being taken: what is new is not known yet
                 inside = self._new_only(zone.id, event, inside, prepared, t, width, height, furniture)
+                if look and len(inside) and self.reference.provisional(zone.id):
+                    new_while_taken.append(inside)
                 track = self._track(zone.id, event)
                 thumb = None if prepared is None else partial(patch_of, prepared, width=width, height=height)
                 track.objects.update(t, inside, thumb)
@@ -525,6 +534,11 @@ class VendingRule:
                 )
         self.last_furniture = tuple(furniture)
         if prepared is not None:
+            # judged first, fed after: what counted as new now must not become the zone's reference
+            for boxes in new_while_taken:
+                self.reference.hold(boxes, width, height)
+            first = np.concatenate(boxed_first) if boxed_first else empty_detections()
+            self.reference.feed(prepared, t, width, height, first)
             busy = [as_detections(ld.boxes) for ld in detections if len(ld.boxes)]
             every = np.concatenate(busy) if busy else empty_detections()
             self.reference.refresh(prepared, t, every, width, height)

@@ -6,7 +6,8 @@
 
 The picture is a frame of the demo footage (resources/demo/vtest.avi; a grey picture without it).
 Two vending alerts are dismissed through the real alert and suppression services (one 固定设施 at
-this view, one 误检 at another preset); detection reports a bench as furniture.
+this view, one 误检 at another preset); detection reports a bench in the zones' reference (with
+the hint that "clean now" is the remedy for a stall there).
 """
 
 from __future__ import annotations
@@ -123,7 +124,7 @@ def main() -> int:
     )
     camera = Camera(id="cam1", name="菜市场北门", source=RtspSource(main="rtsp://10.0.0.5/main"))
     zones = ZoneStore(folder / "zones.json", {"cam1": (zone,)})
-    bench = (None, (Box(0.83, 0.55, 0.99, 0.75, "bench"),))
+    bench = (None, (Box(0.83, 0.55, 0.99, 0.75, "reference"),))
     links = TaughtView(
         suppressions=service, operator=lambda: "李四", search=search, furniture=lambda: bench,
         clean_zones=lambda camera_id, preset, ids: True,

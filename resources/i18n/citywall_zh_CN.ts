@@ -4641,6 +4641,10 @@ The same thing in the same place will raise alerts again.</source>
         <translation>检测下一次看到的该区域画面将作为参照：届时在场的物体视为固定设施，不会报警。请在区域内没有摊点时使用。</translation>
     </message>
     <message>
+        <source>The reference of this view&apos;s zones holds {0} object(s) (dashed green): as fixed objects they never raise an alert. If one of them is a stall that stood there when the reference was taken, select its zone and press “Clean now” once the stall has gone.</source>
+        <translation>本画面各区域的参照画面中有 {0} 个物体（绿色虚线框），作为固定设施不会报警。若其中有采集参照时就在的摊点，请在摊点离开后选中其区域，按“立即采集所选区域的参照画面”。</translation>
+    </message>
+    <message>
         <source>Zone {0}: its reference is taken from the next checked picture; what stands there then is treated as a fixed object.</source>
         <translation>区域 {0}：参照画面取自下一次检查的画面；届时在场的物体视为固定设施。</translation>
     </message>

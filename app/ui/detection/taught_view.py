@@ -3,7 +3,9 @@
 * the camera's suppressed places, listed and removable (:class:`SuppressedPlaces`), drawn on the
   picture with the furniture detection reports (:class:`~app.ui.detection.scene_marks.SceneMarks`);
 * "clean now" for the selected no-vending zone: the zone's picture as detection sees it next
-  becomes its reference (what is there now is scene furniture, never an alert);
+  becomes its reference (what is there now is scene furniture, never an alert); when the zones'
+  reference holds objects, a hint says so and that "clean now" is the remedy for a stall among them
+  (one that stood there while the reference was taken is furniture until then);
 * the camera's verdict counts (under the list).
 """
 
@@ -37,6 +39,11 @@ class TaughtPanel(QWidget):
         self.clean_button.clicked.connect(self.clean_now)
         self.clean_message = QLabel(self)
         self.clean_message.setWordWrap(True)
+        self.reference_hint = QLabel(self)  # the zones' reference holds objects (dashed on the picture)
+        self.reference_hint.setObjectName("referenceHint")
+        self.reference_hint.setWordWrap(True)
+        self.reference_hint.setVisible(False)
+        self._in_reference = 0  # furniture boxes of the latest check that the reference holds
         self.places = (
             SuppressedPlaces(
                 links.suppressions, camera_id, links.operator, self, tz=links.tz, search=links.search
@@ -48,6 +55,7 @@ class TaughtPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.clean_button)
         layout.addWidget(self.clean_message)
+        layout.addWidget(self.reference_hint)
         if self.places is not None:
             layout.addWidget(self.places)
             self.places.changed.connect(self._places_changed)
@@ -69,6 +77,7 @@ class TaughtPanel(QWidget):
         if self.places is not None:
             self.places.retranslate()
         self._update()
+        self._hint()
 
     # --- the editor tells it ------------------------------------------------------------------------
     def set_view(self, preset: str | None) -> None:
@@ -95,6 +104,21 @@ class TaughtPanel(QWidget):
         if furniture != tuple(self.marks.furniture):
             self.marks.furniture = furniture
             self._canvas.update()
+        in_reference = sum(1 for b in furniture if b.label == "reference")  # (runtime: Furniture.why)
+        if in_reference != self._in_reference:
+            self._in_reference = in_reference
+            self._hint()
+
+    def _hint(self) -> None:
+        self.reference_hint.setVisible(self._in_reference > 0 and self._links.clean_zones is not None)
+        self.reference_hint.setText(
+            translate(
+                "TaughtView",
+                "The reference of this view's zones holds {0} object(s) (dashed green): as fixed objects "
+                "they never raise an alert. If one of them is a stall that stood there when the reference "
+                "was taken, select its zone and press “Clean now” once the stall has gone.",
+            ).format(self._in_reference)
+        )
 
     # --- clean now ------------------------------------------------------------------------------------
     def clean_now(self) -> bool:
