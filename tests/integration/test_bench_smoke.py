@@ -61,8 +61,8 @@ def test_detect_bench_runs_and_ends_with_result_line(demo_clips: ClipSet) -> Non
         "20",
         "--overhead-seconds",
         "2",
-        "--rounds",  # each round starts a raw ONNX Runtime process: the default 6 cost ~30 s here
-        "2",
+        "--rounds",  # each round starts a raw ONNX Runtime process and pauses: 6 cost ~30 s, 2 ~15 s
+        "1",
     ]
     keys = result_keys(command, demo_clips, 300)
     assert keys == {"revisit_max_s", "revisit_median_s", "overhead_vs_ort", "cpu_left_cores"}
