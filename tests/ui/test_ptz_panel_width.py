@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -36,6 +37,8 @@ def head() -> FakePtz:
 @pytest.fixture
 def window(qtbot: QtBot, tmp_path: Path, head: FakePtz) -> Iterator[MainWindow]:
     hub = PtzHub(site(), port=head)
+    for controller in hub.controllers.values():  # the error comes and goes with a status poll: 5 s apart
+        controller.settings = replace(controller.settings, idle_poll_s=0.5)
     hub.start()
     ui = SiteUi("示范区", [TileInfo(c, f"测试点 {c}") for c in CAMERAS], [], tmp_path / "shots")
     options = RunOptions(offscreen=True, size=(1280, 800), language="zh_CN", profile_dir=tmp_path, fresh=True)
