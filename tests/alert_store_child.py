@@ -1,5 +1,8 @@
 """A child process for the durability test: appends a burst of alerts through the writer and
-prints each id once its write has returned (so the parent knows what was promised on disk).
+reports each id once its write has returned (so the parent knows what was promised on disk).
+
+The test starts it from a forkserver that imported this module (and so the store) once: a fresh
+interpreter importing the app for each of its 50 kills cost most of the test's time. By hand:
 
     python -m tests.alert_store_child DATA_DIR COUNT RUN
 """
@@ -7,6 +10,8 @@ prints each id once its write has returned (so the parent knows what was promise
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from app.adapters.storage.repository import open_repository
@@ -15,9 +20,9 @@ from app.core.alerts import AlertBook
 from tests.alert_samples import sample_alert
 
 
-def main(data: Path, count: int, run: int) -> None:
+def main(data: Path, count: int, run: int, say: Callable[[str], object]) -> None:
     writer = AlertWriter(open_repository(None, data))
-    print("ready", flush=True)
+    say("ready")
     book = AlertBook()
     pending = []
     for n in range(count):
@@ -29,9 +34,15 @@ def main(data: Path, count: int, run: int) -> None:
             pending.append(writer.submit(ack.after, ack.draft))
     for future in pending:
         event = future.result()
-        print(event.subject.removeprefix("alert:"), event.seq, flush=True)
+        say(f"{event.subject.removeprefix('alert:')} {event.seq}")
     writer.close()
 
 
+def main_over_pipe(data: Path, count: int, run: int, out: Connection) -> None:
+    """The forkserver's entry: each line one message (a pipe write under PIPE_BUF: a kill never
+    cuts one in half)."""
+    main(data, count, run, out.send)
+
+
 if __name__ == "__main__":
-    main(Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]))
+    main(Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), lambda line: print(line, flush=True))

@@ -142,10 +142,15 @@ class OutboxPump:
         self._publish(running=True)
         while not self._stopping.is_set():
             self._wake.clear()
+            delivered = 0
             try:
-                self.run_once()
+                delivered = self.run_once()
             except Exception:  # a bug must not end deliveries for the rest of the shift
                 log.exception("case outbox: unexpected failure; trying again in %.0f s", self._interval_s)
+            if delivered:
+                # A case's next version is due only once this one is delivered (the store holds it
+                # back): look again at once, or a burst of versions would go one per interval.
+                continue
             self._wake.wait(self._interval_s)
 
     def run_once(self) -> int:

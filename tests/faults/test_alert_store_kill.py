@@ -8,58 +8,58 @@ Kills land at random moments: while the store opens (first start included), mid-
 from __future__ import annotations
 
 import contextlib
-import os
+import multiprocessing
 import random
-import signal
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
+from multiprocessing.context import ForkServerContext
 from pathlib import Path
 
 import pytest
 
 from app.adapters.storage.repository import open_repository
 from app.adapters.storage.verify import verify_store
+from tests.alert_store_child import main_over_pipe
 
 KILLS = 50
 BURST = 12  # alerts per child (plus an acknowledgement of every third)
-ROOT = Path(__file__).resolve().parents[2]
+# Kills by time fall within this many seconds of the start: a child forked with the store imported
+# had it open after 0.12-0.20 s and its burst written by 0.16-0.30 s (a loaded 2-core machine).
+OPEN_AND_BURST_S = 0.4
 
 
-def run_and_kill(data: Path, run: int, rng: random.Random) -> list[tuple[str, int]]:
+def run_and_kill(
+    children: ForkServerContext, data: Path, run: int, rng: random.Random
+) -> list[tuple[str, int]]:
     """Start a child, kill -9 it at a random moment; what it said was written."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    child = subprocess.Popen(
-        [sys.executable, "-m", "tests.alert_store_child", str(data), str(BURST), str(run)],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT, env=env,
-    )  # fmt: skip
-    assert child.stdout is not None
-    lines: list[str] = []
+    reader, writer = children.Pipe(duplex=False)
+    child = children.Process(target=main_over_pipe, args=(data, BURST, run, writer), daemon=True)
     wanted = rng.randint(-2, BURST + BURST // 3)  # below 1: a kill by time, maybe while it opens
+    child.start()
+    writer.close()  # the child holds the only write end: its death ends the pipe
+    timer = threading.Timer(rng.uniform(0.0, OPEN_AND_BURST_S), child.kill)  # kill() is SIGKILL
     if wanted < 1:
-        timer = threading.Timer(rng.uniform(0.0, 1.5), lambda: child.send_signal(signal.SIGKILL))
         timer.start()
+    lines: list[str] = []
     deadline = time.monotonic() + 60
-    for line in child.stdout:
-        if not line.endswith("\n"):
-            break  # cut by the kill mid-line: not a promise
-        lines.append(line.strip())
-        if len(lines) - 1 >= wanted >= 1:  # "ready" first, then written ids
-            child.send_signal(signal.SIGKILL)
-            break
-        assert time.monotonic() < deadline, "the child took too long"
-    with contextlib.suppress(ProcessLookupError):
-        child.send_signal(signal.SIGKILL)
-    # Lines printed before the kill are still in the pipe, some already in the reader's buffer:
-    # read on through it (communicate() would read the pipe underneath and lose those).
-    rest = child.stdout.read()
-    child.wait(timeout=30)
-    if wanted < 1:
+    try:
+        while True:
+            assert reader.poll(max(0.0, deadline - time.monotonic())), "the child took too long"
+            try:
+                lines.append(reader.recv())
+            except (EOFError, OSError):  # gone (a message is one write under PIPE_BUF: never cut)
+                break
+            if len(lines) - 1 >= wanted >= 1:  # "ready" first, then written ids
+                child.kill()
+                # Messages sent before the kill are still in the pipe: the loop reads on to its end.
+    finally:
         timer.cancel()
-    lines += rest.split("\n")[:-1]  # the last piece has no newline: cut by the kill, or empty
-    written = [line.split() for line in lines if line and line != "ready"]
+        child.kill()
+        child.join(30)
+        reader.close()
+    assert child.exitcode is not None, "the killed child did not end"
+    written = [line.split() for line in lines if line != "ready"]
     return [(alert_id, int(seq)) for alert_id, seq in written]
 
 
@@ -77,11 +77,13 @@ def stored_events(path: Path) -> dict[int, str]:
 
 @pytest.mark.slow
 def test_kill_9_during_a_burst_loses_no_write_that_returned(tmp_path: Path) -> None:
+    children = multiprocessing.get_context("forkserver")
+    children.set_forkserver_preload(["tests.alert_store_child"])  # the store imported once, not 50 times
     seed = random.randrange(1 << 30)
     rng = random.Random(seed)
     promised: dict[int, str] = {}
     for run in range(KILLS):
-        for alert_id, seq in run_and_kill(tmp_path, run, rng):
+        for alert_id, seq in run_and_kill(children, tmp_path, run, rng):
             promised[seq] = alert_id
         stored = stored_events(tmp_path / "alerts.sqlite3")
         lost = {seq: a for seq, a in promised.items() if stored.get(seq) != f"alert:{a}"}

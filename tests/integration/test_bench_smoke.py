@@ -1,4 +1,8 @@
-"""The benches run end to end (a few seconds, four cameras). Their numbers are never asserted."""
+"""The benches run end to end (a few seconds, four cameras). Their numbers are never asserted.
+
+Two run at a time, started in the order of the tests (a module fixture): each spends its seconds
+waiting on real-time streams at a tenth to half a core, and one after the other they took ~210 s.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -16,6 +23,7 @@ from tests.integration.conftest import TEST_CLIP_SECONDS
 from tests.pg_server import pg_bin_dir
 
 ROOT = Path(__file__).resolve().parents[2]
+LANES = 2  # benches at once
 INGEST_RESULT_KEYS = (
     "cpu_ratio_vs_pyav",
     "cpu_ratio_vs_ffmpeg",
@@ -26,73 +34,155 @@ INGEST_RESULT_KEYS = (
 )
 
 
-def result_keys(command: list[str], clips: ClipSet, timeout_s: float) -> set[str]:
-    """Run a bench on the session's clips (nothing to encode); the keys of its last line, RESULT."""
-    command = [*command, "--clip-cache", str(clips.directory), "--clip-seconds", str(TEST_CLIP_SECONDS)]
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout_s, check=False)
+Benches = dict[str, Future[subprocess.CompletedProcess[str]]]  # each test's run, by test name
+
+
+@dataclass(frozen=True)
+class Bench:
+    command: list[str]
+    timeout_s: float
+    env: dict[str, str] | None = None
+    remove_after: Path | None = None  # a folder of its own, gone when it ends
+
+
+def bench(name: str, *args: str) -> list[str]:
+    return [sys.executable, str(ROOT / "bench" / f"{name}.py"), *args]
+
+
+def on_clips(command: list[str], clips: ClipSet) -> list[str]:
+    """On the session's clips (nothing to encode)."""
+    return [*command, "--clip-cache", str(clips.directory), "--clip-seconds", str(TEST_CLIP_SECONDS)]
+
+
+def run(job: Bench) -> subprocess.CompletedProcess[str]:
+    try:
+        return subprocess.run(
+            job.command,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=job.timeout_s,
+            env=job.env,
+            check=False,
+        )
+    finally:
+        if job.remove_after is not None:
+            shutil.rmtree(job.remove_after, ignore_errors=True)
+
+
+# Each test's bench, by test name: made from the session's clips and a folder of the test's own.
+BENCHES: dict[str, Callable[[Callable[[], ClipSet], Path], Bench]] = {}
+
+
+def bench_of(test: str) -> Callable[[Callable[[Callable[[], ClipSet], Path], Bench]], Callable[..., Bench]]:
+    def register(make: Callable[[Callable[[], ClipSet], Path], Bench]) -> Callable[..., Bench]:
+        BENCHES[test] = make
+        return make
+
+    return register
+
+
+@pytest.fixture(scope="module")
+def benches(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Benches]:
+    """The selected tests' benches, started ``LANES`` at a time in the tests' order."""
+    wanted = [i.name for i in request.session.items if getattr(i, "module", None) is request.module]
+    root = tmp_path_factory.mktemp("benches")
+
+    def clips() -> ClipSet:
+        demo_clips: ClipSet = request.getfixturevalue("demo_clips")
+        return demo_clips
+
+    jobs = {}
+    for name in (name for name in wanted if name in BENCHES):
+        (root / name).mkdir()
+        jobs[name] = BENCHES[name](clips, root / name)
+    pool = ThreadPoolExecutor(LANES, thread_name_prefix="bench")
+    try:
+        yield {name: pool.submit(run, job) for name, job in jobs.items()}
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def finished(
+    benches: Benches, request: pytest.FixtureRequest
+) -> tuple[subprocess.CompletedProcess[str], str]:
+    """This test's bench, ended with status 0; and its output for failure messages."""
+    done = benches[request.node.name].result()
     output = f"stdout:\n{done.stdout}\nstderr:\n{done.stderr}"
     assert done.returncode == 0, output
+    return done, output
+
+
+def result_of(done: subprocess.CompletedProcess[str], output: str) -> dict[str, str]:
+    """The keys and values of the bench's last line, RESULT."""
     last = done.stdout.strip().splitlines()[-1]
     assert last.startswith("RESULT "), output
-    return {item.split("=", 1)[0] for item in last.removeprefix("RESULT ").split()}
+    return dict(item.split("=", 1) for item in last.removeprefix("RESULT ").split())
 
 
-@pytest.mark.slow
-@pytest.mark.peer
-def test_ingest_bench_runs_and_ends_with_result_line(demo_clips: ClipSet) -> None:
-    command = [sys.executable, str(ROOT / "bench" / "ingest.py")]
-    command += ["--seconds", "2", "--cameras", "4", "--warmup", "1"]
+def result_keys(benches: Benches, request: pytest.FixtureRequest) -> set[str]:
+    return set(result_of(*finished(benches, request)))
+
+
+@bench_of("test_ingest_bench_runs_and_ends_with_result_line")
+def _ingest(clips: Callable[[], ClipSet], folder: Path) -> Bench:
+    command = bench("ingest", "--seconds", "2", "--cameras", "4", "--warmup", "1")
     command += ["--ffmpeg-frames", "300"]  # the default 2,700 a clip took ~11 s of the smoke run
-    assert result_keys(command, demo_clips, 240) == set(INGEST_RESULT_KEYS)
+    return Bench(on_clips(command, clips()), 240)
 
 
 @pytest.mark.slow
 @pytest.mark.peer
-def test_detect_bench_runs_and_ends_with_result_line(demo_clips: ClipSet) -> None:
-    command = [sys.executable, str(ROOT / "bench" / "detect.py")]
-    command += [
-        "--seconds",
-        "4",
-        "--cameras",
-        "4",
-        "--live",
-        "2",
-        "--warmup",
-        "20",
-        "--overhead-seconds",
-        "2",
-        "--rounds",  # each round starts a raw ONNX Runtime process: the default 6 cost ~30 s here
-        "2",
-    ]
-    keys = result_keys(command, demo_clips, 300)
+def test_ingest_bench_runs_and_ends_with_result_line(
+    benches: Benches, request: pytest.FixtureRequest
+) -> None:
+    assert result_keys(benches, request) == set(INGEST_RESULT_KEYS)
+
+
+@bench_of("test_detect_bench_runs_and_ends_with_result_line")
+def _detect(clips: Callable[[], ClipSet], folder: Path) -> Bench:
+    command = bench("detect", "--seconds", "4", "--cameras", "4", "--live", "2", "--warmup", "20")
+    command += ["--overhead-seconds", "2"]
+    # each round starts a raw ONNX Runtime process and pauses: 6 cost ~30 s, 2 ~15 s
+    command += ["--rounds", "1"]
+    return Bench(on_clips(command, clips()), 300)
+
+
+@pytest.mark.slow
+@pytest.mark.peer
+def test_detect_bench_runs_and_ends_with_result_line(
+    benches: Benches, request: pytest.FixtureRequest
+) -> None:
+    keys = result_keys(benches, request)
     assert keys == {"revisit_max_s", "revisit_median_s", "overhead_vs_ort", "cpu_left_cores"}
 
 
+@bench_of("test_wall_bench_runs_and_ends_with_result_line")
+def _wall(clips: Callable[[], ClipSet], folder: Path) -> Bench:
+    command = bench("wall", "--seconds", "2", "--cameras", "4", "--warmup", "1", "--rounds", "1")
+    return Bench(on_clips([*command, "--size", "960x540"], clips()), 240)
+
+
 @pytest.mark.slow
 @pytest.mark.peer
-def test_wall_bench_runs_and_ends_with_result_line(demo_clips: ClipSet) -> None:
-    command = [sys.executable, str(ROOT / "bench" / "wall.py")]
-    command += ["--seconds", "2", "--cameras", "4", "--warmup", "1", "--rounds", "1", "--size", "960x540"]
-    keys = result_keys(command, demo_clips, 240)
+def test_wall_bench_runs_and_ends_with_result_line(benches: Benches, request: pytest.FixtureRequest) -> None:
+    keys = result_keys(benches, request)
     assert keys == {"loop_p50_ms", "loop_p99_ms", "loop_p999_ms", "paint_ms", "cpu_ratio_vs_raw"}
 
 
+@bench_of("test_soak_bench_runs_and_ends_with_result_line")
+def _soak(clips: Callable[[], ClipSet], folder: Path) -> Bench:
+    command = bench("soak", "--seconds", "12", "--warmup", "3", "--interval", "1", "--cameras", "4")
+    command += ["--clip-seconds", "6", "--size", "960x540"]
+    command += ["--scene-seconds", "18"]  # a fresh machine encoded 3 × 180 s of D1 + CIF scenes first
+    env = dict(os.environ, XDG_DATA_HOME=str(folder / "data"))  # the demo's site file: not the user's
+    return Bench(command, 240, env)
+
+
 @pytest.mark.slow
 @pytest.mark.peer
-def test_soak_bench_runs_and_ends_with_result_line(tmp_path: Path) -> None:
-    command = [sys.executable, str(ROOT / "bench" / "soak.py"), "--seconds", "12", "--warmup", "3"]
-    command += ["--interval", "1", "--cameras", "4", "--clip-seconds", "6", "--size", "960x540"]
-    command += ["--scene-seconds", "18"]  # a fresh machine encoded 3 × 180 s of D1 + CIF scenes first
-    env = dict(os.environ, XDG_DATA_HOME=str(tmp_path / "data"))  # the demo's site file: not the user's
-    done = subprocess.run(
-        command, cwd=ROOT, capture_output=True, text=True, timeout=240, env=env, check=False
-    )
-    output = f"stdout:\n{done.stdout}\nstderr:\n{done.stderr}"
-    assert done.returncode == 0, output
-    last = done.stdout.strip().splitlines()[-1]
-    assert last.startswith("RESULT "), output
-    keys = {item.split("=", 1)[0] for item in last.removeprefix("RESULT ").split()}
-    assert keys == {
+def test_soak_bench_runs_and_ends_with_result_line(benches: Benches, request: pytest.FixtureRequest) -> None:
+    assert result_keys(benches, request) == {
         "rss_mib",
         "heap_mib",
         "heap_growth_mib_per_h",
@@ -105,82 +195,101 @@ def test_soak_bench_runs_and_ends_with_result_line(tmp_path: Path) -> None:
     }
 
 
+@bench_of("test_faults_bench_runs_and_ends_with_result_line")
+def _faults(clips: Callable[[], ClipSet], folder: Path) -> Bench:
+    command = bench("faults", "--seconds", "10", "--cameras", "6", "--phase-s", "2")
+    command += ["--scene-cache", str(clips().directory), "--scene-seconds", "18"]
+    return Bench(on_clips(command, clips()), 600)
+
+
 @pytest.mark.slow
 @pytest.mark.peer
-def test_faults_bench_runs_and_ends_with_result_line(demo_clips: ClipSet) -> None:
+def test_faults_bench_runs_and_ends_with_result_line(
+    benches: Benches, request: pytest.FixtureRequest
+) -> None:
     """A short run (too short for the alert): the flaky camera cycles, the gaps are measured. The
     scenes are 18 s clips (the demo's scripts scaled down): 180 s ones took ~35 s to encode."""
-    command = [sys.executable, str(ROOT / "bench" / "faults.py"), "--seconds", "10", "--cameras", "6"]
-    command += ["--phase-s", "2", "--scene-cache", str(demo_clips.directory), "--scene-seconds", "18"]
-    assert result_keys(command, demo_clips, 600) == {"healthy_gap_max_s", "alert_delay_s"}
+    assert result_keys(benches, request) == {"healthy_gap_max_s", "alert_delay_s"}
 
 
-def test_detection_restart_bench_runs_and_ends_with_result_line() -> None:
+@bench_of("test_detection_restart_bench_runs_and_ends_with_result_line")
+def _detection_restart(clips: Callable[[], ClipSet], folder: Path) -> Bench:
+    return Bench(bench("detection_restart", "--seconds", "8", "--kill-at", "3", "--runs", "1"), 300)
+
+
+def test_detection_restart_bench_runs_and_ends_with_result_line(
+    benches: Benches, request: pytest.FixtureRequest
+) -> None:
     """A short run: the worker is killed 3 s in, long before any alert (the delays are then inf)."""
-    command = [sys.executable, str(ROOT / "bench" / "detection_restart.py")]
-    command += ["--seconds", "8", "--kill-at", "3", "--runs", "1"]
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
-    output = f"stdout:\n{done.stdout}\nstderr:\n{done.stderr}"
-    assert done.returncode == 0, output
-    last = done.stdout.strip().splitlines()[-1]
-    assert last.startswith("RESULT "), output
-    keys = {item.split("=", 1)[0] for item in last.removeprefix("RESULT ").split()}
+    done, output = finished(benches, request)
+    keys = set(result_of(done, output))
     assert keys == {"vending_delay_s", "bin_delay_s", "restart_s", "runs", "revisit_s"}
     assert "killed the worker at" in done.stdout
 
 
-def test_demo_scenes_bench_runs_and_ends_with_result_line() -> None:
+@bench_of("test_demo_scenes_bench_runs_and_ends_with_result_line")
+def _demo_scenes(clips: Callable[[], ClipSet], folder: Path) -> Bench:
+    return Bench(bench("demo_scenes", "--seconds", "8", "--phases", "2", "--scenes", "moved_on"), 300)
+
+
+def test_demo_scenes_bench_runs_and_ends_with_result_line(
+    benches: Benches, request: pytest.FixtureRequest
+) -> None:
     """The shortest run: 8 s of the moved-on scene from two phases (too short for its alert)."""
-    command = [sys.executable, str(ROOT / "bench" / "demo_scenes.py")]
-    command += ["--seconds", "8", "--phases", "2", "--scenes", "moved_on"]
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
-    output = f"stdout:\n{done.stdout}\nstderr:\n{done.stderr}"
-    assert done.returncode == 0, output
-    last = done.stdout.strip().splitlines()[-1]
-    assert last.startswith("RESULT "), output
-    keys = {item.split("=", 1)[0] for item in last.removeprefix("RESULT ").split()}
+    done, output = finished(benches, request)
+    keys = set(result_of(done, output))
     kinds = ("alert_min_s", "alert_max_s", "clear_after_min_s", "clear_after_max_s", "uncleared")
     assert keys == {f"moved_on_{k}" for k in kinds}
     assert "moved_on loop 1: alert none (0 phases)" in done.stdout
 
 
+@bench_of("test_evidence_bench_runs_and_ends_with_result_line")
+def _evidence(clips: Callable[[], ClipSet], folder: Path) -> Bench:
+    return Bench(on_clips(bench("evidence", "--seconds", "15", "--stills", "1"), clips()), 300)
+
+
 @pytest.mark.slow
 @pytest.mark.peer
-def test_evidence_bench_runs_and_ends_with_result_line(demo_clips: ClipSet) -> None:
+def test_evidence_bench_runs_and_ends_with_result_line(
+    benches: Benches, request: pytest.FixtureRequest
+) -> None:
     """The shortest run: a 10 s ring, one still, a clip with 3 s after the raise."""
-    command = [sys.executable, str(ROOT / "bench" / "evidence.py"), "--seconds", "15", "--stills", "1"]
     keys = {"evidence_cpu_ms", "still_cpu_ms", "clip_cpu_ms", "ring_mib_per_camera", "tap_cpu_ms_per_s"}
-    assert result_keys(command, demo_clips, 300) == keys
+    assert result_keys(benches, request) == keys
+
+
+@bench_of("test_alerts_bench_runs_and_ends_with_result_line")
+def _alerts(clips: Callable[[], ClipSet], folder: Path) -> Bench:
+    command = bench("alerts", "--seconds", "10", "--cameras", "4", "--warmup", "1", "--quiet", "2")
+    command += ["--burst", "2", "--rate", "5", "--stills", "1", "--size", "960x540"]
+    return Bench(on_clips(command, clips()), 300)
 
 
 @pytest.mark.slow
 @pytest.mark.peer
-def test_alerts_bench_runs_and_ends_with_result_line(demo_clips: ClipSet) -> None:
+def test_alerts_bench_runs_and_ends_with_result_line(
+    benches: Benches, request: pytest.FixtureRequest
+) -> None:
     """A short run: four cameras, a 2 s burst of 5 alerts a second and triage, one evidence still."""
-    command = [sys.executable, str(ROOT / "bench" / "alerts.py"), "--seconds", "10", "--cameras", "4"]
-    command += ["--warmup", "1", "--quiet", "2", "--burst", "2", "--rate", "5", "--stills", "1"]
-    command += ["--size", "960x540"]
-    keys = result_keys(command, demo_clips, 300)
+    keys = result_keys(benches, request)
     assert keys == {"gui_p999_ms", "write_p99_ms", "evidence_cpu_ms", "ring_mib_per_camera"}
 
 
+@bench_of("test_cases_bench_runs_and_ends_with_result_line")
+def _cases(clips: Callable[[], ClipSet], folder: Path) -> Bench:
+    pg_cache = Path(tempfile.mkdtemp(prefix="citywall-bench-pg-"))  # in /tmp: the server's owner reaches it
+    command = bench("cases", "--cases", "1000", "--seconds", "4", "--repeats", "2")
+    command += ["--cache", str(folder / "cache"), "--pg-cache", str(pg_cache)]
+    return Bench(command, 300, remove_after=pg_cache)
+
+
 @pytest.mark.slow
 @pytest.mark.peer
-def test_cases_bench_runs_and_ends_with_result_line(tmp_path: Path) -> None:
+def test_cases_bench_runs_and_ends_with_result_line(benches: Benches, request: pytest.FixtureRequest) -> None:
     """A small year (1,000 cases, built into a cache of its own) and 4 s of list queries; PostgreSQL
     measured where it is installed (CI), else the bench says it could not start it."""
-    command = [sys.executable, str(ROOT / "bench" / "cases.py"), "--cases", "1000", "--seconds", "4"]
-    pg_cache = Path(tempfile.mkdtemp(prefix="citywall-bench-pg-"))  # in /tmp: the server's owner reaches it
-    command += ["--repeats", "2", "--cache", str(tmp_path / "cache"), "--pg-cache", str(pg_cache)]
-    try:
-        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
-    finally:
-        shutil.rmtree(pg_cache, ignore_errors=True)
-    output = f"stdout:\n{done.stdout}\nstderr:\n{done.stderr}"
-    assert done.returncode == 0, output
-    last = done.stdout.strip().splitlines()[-1]
-    assert last.startswith("RESULT "), output
-    values = dict(item.split("=", 1) for item in last.removeprefix("RESULT ").split())
+    done, output = finished(benches, request)
+    values = result_of(done, output)
     assert set(values) == {"list_p95_ms", "figures_ms", "list_p95_ms_pg", "figures_ms_pg", "text_p95_ms"}
     assert "building 1,000 cases" in done.stdout and "text 1-2 chars" in done.stdout
     if pg_bin_dir() is not None:
@@ -190,19 +299,19 @@ def test_cases_bench_runs_and_ends_with_result_line(tmp_path: Path) -> None:
         assert "PostgreSQL: not measured, it could not be started" in done.stdout, output
 
 
+@bench_of("test_voice_bench_runs_and_ends_with_result_line")
+def _voice(clips: Callable[[], ClipSet], folder: Path) -> Bench:
+    command = bench("voice", "--seconds", "10", "--cameras", "4", "--speakers", "4", "--warmup", "1")
+    command += ["--quiet", "2", "--every", "4", "--size", "960x540"]
+    return Bench(on_clips(command, clips()), 300)
+
+
 @pytest.mark.slow
 @pytest.mark.peer
-def test_voice_bench_runs_and_ends_with_result_line(demo_clips: ClipSet) -> None:
+def test_voice_bench_runs_and_ends_with_result_line(benches: Benches, request: pytest.FixtureRequest) -> None:
     """A short run: four cameras, four speakers, two broadcasts; every speaker hears both."""
-    command = [sys.executable, str(ROOT / "bench" / "voice.py"), "--seconds", "10", "--cameras", "4"]
-    command += ["--speakers", "4", "--warmup", "1", "--quiet", "2", "--every", "4", "--size", "960x540"]
-    command += ["--clip-cache", str(demo_clips.directory), "--clip-seconds", str(TEST_CLIP_SECONDS)]
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
-    output = f"stdout:\n{done.stdout}\nstderr:\n{done.stderr}"
-    assert done.returncode == 0, output
-    last = done.stdout.strip().splitlines()[-1]
-    assert last.startswith("RESULT "), output
-    keys = {item.split("=", 1)[0] for item in last.removeprefix("RESULT ").split()}
+    done, output = finished(benches, request)
+    keys = set(result_of(done, output))
     assert keys == {"start_p95_ms", "pacing_err_pct", "gui_p999_ms"}
     assert "== 2 broadcasts to 4 speakers" in done.stdout and "never heard: 0;" in done.stdout, output
     assert "8/8 streams byte for byte the clip" in done.stdout, output

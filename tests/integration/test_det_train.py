@@ -1,7 +1,7 @@
 """ultralytics train → export → ONNX load, on a tiny generated dataset, in the training venv.
 
-* ``train_yolo`` (1 epoch, CPU) runs under strace: no connection beyond loopback, no download
-  (fonts pre-placed, offline settings, model built from a YAML).
+* ``train_yolo`` (1 epoch, CPU: the session's model, tests/scratch_model.py) runs under strace: no
+  connection beyond loopback, no download (fonts pre-placed, offline settings, model built from a YAML).
 * The exported ONNX loads through our registry with class names and input size from its metadata.
 * Our ONNX backend gives the boxes ultralytics' own predictor gives (IoU ≥ 0.99): on square images
   against the ``.pt`` model, on non-square real frames against ultralytics running the same ONNX.
@@ -21,61 +21,26 @@ import pytest
 
 from detectors import registry
 from detectors.boxes import box_iou
-from detectors.synth import aerial_umbrella, paste, pavement, street_stall
-from detectors.train import (
-    TrainError,
-    TrainProgress,
-    YoloSample,
-    predict_ultralytics,
-    prepare_yolo_dataset,
-    train_python,
-    train_yolo,
-)
+from detectors.synth import paste, pavement, street_stall
+from detectors.train import predict_ultralytics, train_python
 from detectors.types import Detections
-from tests.integration.test_det_network import nonloopback_connects, strace_prefix
+from tests.integration.test_det_network import nonloopback_connects
+from tests.scratch_model import TRAINED_ON, ScratchModel, training_python
 
 REPO = Path(__file__).resolve().parents[2]
 VTEST = REPO / "resources" / "demo" / "vtest.avi"
 REAL = REPO.parent / "shared" / "data" / "real"
-NAMES = ["stall", "umbrella"]
 
 
 @pytest.fixture(scope="module")
 def train_py() -> Path:
-    # Only the one known absence skips (CI has .venv-train, so there it fails: tests/skip_policy.py);
-    # anything else that goes wrong is a failure.
-    try:
-        return train_python()
-    except TrainError as exc:
-        pytest.skip(f"{exc}")
+    return training_python()
 
 
 def read(path: Path) -> np.ndarray:
     img = cv2.imread(str(path))
     assert img is not None, path
     return np.asarray(img)
-
-
-def tiny_dataset(root: Path, n: int = 16, size: int = 128) -> list[YoloSample]:
-    rng = np.random.default_rng(0)
-    root.mkdir(parents=True, exist_ok=True)
-    out = []
-    for i in range(n):
-        img = np.full((size, size, 3), rng.integers(60, 160), np.uint8)
-        img = np.clip(img + rng.normal(0, 8, img.shape), 0, 255).astype(np.uint8)
-        lines = []
-        for cls in (0, 1):
-            obj, alpha = street_stall(rng, 40) if cls == 0 else aerial_umbrella(rng, 34)
-            x, y = int(rng.integers(0, size - obj.shape[1])), int(rng.integers(0, size - obj.shape[0]))
-            img = paste(img, obj, alpha, x, y)
-            h, w = obj.shape[:2]
-            lines.append(
-                f"{cls} {(x + w / 2) / size:.5f} {(y + h / 2) / size:.5f} {w / size:.5f} {h / size:.5f}"
-            )
-        cv2.imwrite(str(root / f"{i:03d}.png"), img)
-        (root / f"{i:03d}.txt").write_text("\n".join(lines) + "\n")
-        out.append(YoloSample(root / f"{i:03d}.png", root / f"{i:03d}.txt"))
-    return out
 
 
 def assert_same_boxes(ours: Detections, theirs: Detections, conf: float, what: str) -> int:
@@ -94,29 +59,14 @@ def assert_same_boxes(ours: Detections, theirs: Detections, conf: float, what: s
 
 
 @pytest.mark.slow
-def test_train_export_load_and_match_ultralytics(tmp_path: Path, train_py: Path) -> None:
-    samples = tiny_dataset(tmp_path / "data")
-    data = prepare_yolo_dataset(samples[:12], NAMES, tmp_path / "dataset", val_samples=samples[12:])
-    strace_log = tmp_path / "strace.log"
-    seen: list[TrainProgress] = []
-    result = train_yolo(
-        data,
-        tmp_path / "out",
-        epochs=1,
-        imgsz=64,
-        batch=4,
-        scale="p",
-        name="tiny",
-        progress=seen.append,
-        plots=True,  # label plots need the fonts: they must come from our config dir, not a download
-        wrapper=strace_prefix(strace_log),
-        timeout=420,
-    )
+def test_train_export_load_and_match_ultralytics(tmp_path: Path, scratch_model: ScratchModel) -> None:
+    # the session's one-epoch model (tests/scratch_model.py): trained under strace, label plots on
+    result, samples, train_py = scratch_model.result, scratch_model.samples, scratch_model.python
     # progress was reported, the ONNX exists, and nothing reached the network (native code included)
-    assert [(p.epoch, p.epochs) for p in seen] == [(1, 1)]
+    assert [(p.epoch, p.epochs) for p in scratch_model.progress] == [(1, 1)]
     assert result.onnx is not None and result.onnx.is_file() and result.pt.is_file()
-    assert nonloopback_connects(strace_log.read_text()) == []
-    assert (tmp_path / "out" / "ultralytics-config" / "Ultralytics" / "Arial.ttf").is_file()
+    assert nonloopback_connects(scratch_model.strace_log.read_text()) == []
+    assert (scratch_model.out / "ultralytics-config" / "Ultralytics" / "Arial.ttf").is_file()
 
     det = registry.load("onnx_yolo", {"model": str(result.onnx), "conf": 0.001})
     assert dict(det.class_names) == {0: "stall", 1: "umbrella"}
@@ -124,7 +74,7 @@ def test_train_export_load_and_match_ultralytics(tmp_path: Path, train_py: Path)
 
     # square images at the model size: the .pt predictor letterboxes nothing, so .pt == ONNX
     squares = []
-    for i, s in enumerate(samples[12:]):
+    for i, s in enumerate(samples[TRAINED_ON:]):
         img = cv2.resize(read(s.image), (64, 64), interpolation=cv2.INTER_AREA)
         path = tmp_path / f"square_{i}.png"
         cv2.imwrite(str(path), img)

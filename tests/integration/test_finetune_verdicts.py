@@ -3,7 +3,7 @@
 The site: real vtest.avi frames with stalls pasted in (the detectors.synth stalls the shipped model
 was trained to find). Held-out verdicts are judged at the vending rule's threshold by the site's
 current model and by the fine-tuned candidate; a deliberately worse candidate (fine-tuned from
-weights trained one epoch from scratch: it finds nothing) is:
+weights trained one epoch from scratch, the session's tests/scratch_model.py: it finds nothing) is:
 
 * kept out when the site confirmed the stalls (the shipped model finds them, the candidate does not);
 * swapped in when the site dismissed those same objects as fixed objects (the shipped model raises
@@ -28,15 +28,9 @@ from detectors import registry
 from detectors.backends.onnx_yolo import MODELS_DIR, resolve_model_path
 from detectors.finetune import previous_of
 from detectors.synth import paste, street_stall
-from detectors.train import (
-    TrainError,
-    collect_samples,
-    predict_ultralytics,
-    prepare_yolo_dataset,
-    train_python,
-    train_yolo,
-)
+from detectors.train import predict_ultralytics
 from detectors.verdict_data import VerdictSample, keep_sample, safe_name, split_of
+from tests.scratch_model import ScratchModel, training_python
 
 REPO = Path(__file__).resolve().parents[2]
 VTEST = REPO / "resources" / "demo" / "vtest.avi"
@@ -45,10 +39,7 @@ SHIPPED = MODELS_DIR / "vending_yolo.onnx"
 
 @pytest.fixture(scope="module")
 def train_py() -> Path:
-    try:
-        return train_python()
-    except TrainError as exc:
-        pytest.skip(f"{exc}")
+    return training_python()
 
 
 def read(path: Path) -> np.ndarray:
@@ -96,17 +87,10 @@ def site(root: Path, verdict: str) -> Path:
 
 
 @pytest.fixture(scope="module")
-def worse_weights(tmp_path_factory: pytest.TempPathFactory, train_py: Path) -> Path:
-    """Weights trained one epoch from nothing: a model that finds nothing at the rule's threshold."""
-    root = tmp_path_factory.mktemp("scratch")
-    folder = verdict_folder(site(root / "site", "positive"))
-    data = prepare_yolo_dataset(
-        collect_samples([folder / "images"]), ["street_vendor"], root / "dataset", seed=1
-    )
-    result = train_yolo(data, root / "out", epochs=1, imgsz=160, batch=8, name="scratch", python=train_py,
-                        timeout=420)  # fmt: skip
-    assert result.onnx is not None
-    return result.pt
+def worse_weights(scratch_model: ScratchModel) -> Path:
+    """Weights trained one epoch from nothing (the session's, tests/scratch_model.py: toy pictures,
+    other classes): fine-tuned from them, a model finds nothing at the rule's threshold."""
+    return scratch_model.result.pt
 
 
 def run(data: Path, weights: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:

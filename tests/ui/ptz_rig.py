@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import NamedTuple
 
@@ -25,6 +26,7 @@ CAMERAS = ["cam001", "cam002", "cam003", "cam004"]
 class Screen(NamedTuple):
     size: tuple[int, int]  # the window's width and height
     language: str  # "en" or "zh_CN"
+    status_poll_s: float | None = None  # the PTZ camera's idle status poll (None: the product's 5 s)
 
 
 def site() -> SiteConfig:
@@ -43,9 +45,12 @@ def site() -> SiteConfig:
 def ptz_main_window(qtbot: QtBot, tmp_path: Path, head: FakePtz, screen: Screen) -> Iterator[MainWindow]:
     """The window shown and started, its PTZ hub driving ``head``; both stopped afterwards."""
     hub = PtzHub(site(), port=head)
+    if screen.status_poll_s is not None:
+        for controller in hub.controllers.values():
+            controller.settings = replace(controller.settings, idle_poll_s=screen.status_poll_s)
     hub.start()
     ui = SiteUi("示范区", [TileInfo(c, f"测试点 {c}") for c in CAMERAS], [], tmp_path / "shots")
-    size, language = screen
+    size, language, _ = screen
     options = RunOptions(offscreen=True, size=size, language=language, profile_dir=tmp_path, fresh=True)
     win = build_window(FakeSource(CAMERAS), ui, None, options, ptz=hub)
     qtbot.addWidget(win)

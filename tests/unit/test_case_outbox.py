@@ -9,7 +9,7 @@ import pytest
 
 from app.core.alert_ports import StoreFault, StoreUnavailable
 from app.core.case_export import DeliveryProblem, PlatformFailure, RetryPolicy
-from app.core.case_ports import DeliveryFailed, DeliveryState, OutboxItem
+from app.core.case_ports import DeliveryFailed, DeliveryState, OutboxEntry, OutboxItem
 from app.services.case_outbox import OutboxPump, OutboxStatus
 from tests.alert_fakes import FakeClock
 from tests.case_fakes import MemoryOutbox
@@ -220,6 +220,32 @@ def test_the_thread_delivers_when_woken_and_stops_cleanly():
     pump.wake()
     wait_until(lambda: "B:1" in platform.tries, 5, "the restarted pump to deliver")
     assert pump.stop()
+
+
+class OneVersionAtATime(MemoryOutbox):
+    """As the SQLite outbox: a version is not due while an older one of its case is pending."""
+
+    def due(self, now: float, limit: int = 50) -> list[OutboxEntry]:
+        due = super().due(now, len(self.entries()))
+        pending = [e for e in self.entries() if e.state is DeliveryState.PENDING]
+        first = {e.item.case_id: min(p.item.version for p in pending if p.item.case_id == e.item.case_id)
+                 for e in pending}  # fmt: skip
+        return [e for e in due if e.item.version == first[e.item.case_id]][:limit]
+
+
+def test_a_burst_of_versions_goes_at_once_not_one_per_interval():
+    """Dispatch, feedback, close in a second: one wake-up, and every version reaches the platform
+    (not the first alone, the others a pump interval apart each)."""
+    store, platform, clock = OneVersionAtATime(), ScriptedPlatform(), FakeClock(1000.0)
+    pump = OutboxPump(store, platform, clock=clock, interval_s=60)
+    pump.start()
+    try:
+        queue(store, clock, "A:2", "A:3", "A:4", "B:2")
+        pump.wake()
+        wait_until(lambda: len(platform.tries) == 4, 10, "every version delivered")
+        assert [key for key in platform.tries if key.startswith("A:")] == ["A:2", "A:3", "A:4"]  # in order
+    finally:
+        assert pump.stop()
 
 
 class ExplodingStore(MemoryOutbox):
