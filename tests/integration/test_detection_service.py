@@ -12,7 +12,6 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import cv2
 import numpy as np
@@ -49,6 +48,8 @@ from camera_config.models import (
     ZoneSpec,
 )
 from detectors.synth import paste, street_stall
+from tests.detection_rig import InProcessWorker
+from tests.detection_rig import StandInDecoders as StandInDecoders  # imported from here by other tests
 from tests.integration.conftest import StartServer
 
 pytestmark = [pytest.mark.peer, pytest.mark.slow]
@@ -68,6 +69,17 @@ def wait_until(predicate: Callable[[], bool], timeout_s: float, what: str) -> No
         if time.monotonic() - start > timeout_s:
             pytest.fail(f"timed out after {timeout_s:.0f} s waiting for {what}")
         time.sleep(0.05)
+
+
+def first_vtest_frame() -> np.ndarray:
+    """vtest's first frame, at its own 768x576."""
+    if not VTEST.is_file():
+        pytest.skip(f"{VTEST} absent: scripts/setup.sh fetches it (Debian's opencv-doc)")
+    cap = cv2.VideoCapture(str(VTEST))
+    ok, frame = cap.read()
+    cap.release()
+    assert ok
+    return frame
 
 
 def stall_clip(path: Path) -> Path:
@@ -289,32 +301,8 @@ def test_a_plugin_that_fails_to_load_switches_detection_off_and_says_why_and_a_d
         board.close()
 
 
-class StandInDecoders:
-    """Answers the detection worker's sample requests from prepared frames, one frame per request,
-    as the decoders' StreamPull._publish does (fitted into the asked size, BGRA)."""
-
-    def __init__(self, board: FrameBoard, frames: dict[int, list[np.ndarray]]) -> None:
-        self.board, self.frames = board, frames
-        self.served = dict.fromkeys(frames, 0)
-        self.answered = dict.fromkeys(frames, 0)
-
-    def answer(self) -> None:
-        for slot, frames in self.frames.items():
-            request = self.board.sample_request(slot)
-            if request is None or request.token == self.served[slot]:
-                continue
-            frame = frames[min(self.answered[slot], len(frames) - 1)]
-            bgra = np.ascontiguousarray(cv2.cvtColor(frame, cv2.COLOR_BGR2BGRA), np.uint8)
-            self.board.write(request.detect_slot, bgra, request.token)
-            self.served[slot] = request.token
-            self.answered[slot] += 1
-
-
 def test_the_worker_closes_alerts_of_zones_that_change_and_never_checks_a_moving_dome(tmp_path: Path) -> None:
     from app.services.detection.protocol import AlertBoost, ViewPlace, ZonesChanged
-    from app.services.detection.runtime import DetectionRuntime
-    from app.services.detection.service import camera_setups
-    from app.services.detection.setup import WorkerSetup
 
     if not VTEST.is_file():
         pytest.skip(f"{VTEST} absent: scripts/setup.sh fetches it (Debian's opencv-doc)")
@@ -341,46 +329,14 @@ def test_the_worker_closes_alerts_of_zones_that_change_and_never_checks_a_moving
             }
         },
     )
-    site = SiteConfig(
-        site=SiteInfo(name="t"),
-        cameras=(
-            camera("stall", "rtsp://127.0.0.1:9/stall", (grass,)),
-            camera("dome", "rtsp://127.0.0.1:9/dome", (kerb,), ptz=True),
-        ),
-        detection=settings,
+    cameras = (
+        camera("stall", "rtsp://127.0.0.1:9/stall", (grass,)),
+        camera("dome", "rtsp://127.0.0.1:9/dome", (kerb,), ptz=True),
     )
-    layout = BoardLayout(((192, 108),) * 2, workers=1, detect_slots=4, request_slots=2)
-    board = FrameBoard.create(layout)
-    sent: list[object] = []
-    slots = {"stall": 0, "dome": 1}
-    setup = WorkerSetup(
-        settings=settings,
-        cameras=camera_setups(site, slots),
-        board_name=board.name,
-        layout=layout,
-        tile_slots=slots,
-        evidence_store=EvidenceFiles(tmp_path),
-        scheduler=SchedulerConfig(warmup_s=0.0, min_interval_s=0.3, max_in_flight=4),
-        stats_interval_s=0.5,
-    )
-    decoders = StandInDecoders(board, {0: stall_frames, 1: stall_frames})
-    runtime = DetectionRuntime(setup, board, sent.append)
-
-    def run_until(predicate: Callable[[], bool], timeout_s: float, what: str) -> None:
-        def step() -> bool:
-            for slot in (0, 1):
-                board.write(slot, np.zeros((108, 132, 4), np.uint8))  # tiles keep coming: a picture
-            runtime.step()
-            decoders.answer()
-            return predicate()
-
-        wait_until(step, timeout_s, what)
-
-    def events(kind: type) -> list[Any]:
-        flat = [m for item in sent for m in (item if isinstance(item, list) else [item])]
-        return [m for m in flat if isinstance(m, kind)]
-
-    try:
+    scheduler = SchedulerConfig(warmup_s=0.0, min_interval_s=0.3, max_in_flight=4)
+    frames = {0: stall_frames, 1: stall_frames}
+    with InProcessWorker(settings, cameras, tmp_path, frames, scheduler=scheduler, stats_interval_s=0.5) as w:
+        runtime, decoders, sent, run_until, events = w.runtime, w.decoders, w.sent, w.run_until, w.messages
         runtime.start()
         runtime.handle(ViewPlace("dome", "1", None))  # the dome is moving
         runtime.handle(AlertBoost("stall", True))
@@ -403,9 +359,6 @@ def test_the_worker_closes_alerts_of_zones_that_change_and_never_checks_a_moving
         assert by_camera["dome"].pause == Pause(PauseReason.MOVING)
         runtime.handle(ViewPlace("dome", "1", time.monotonic()))  # arrived at preset 1
         run_until(lambda: decoders.answered[1] > 0, 10, "the dome's first sample after it settled")
-    finally:
-        runtime.close()
-        board.close()
 
 
 def test_a_retrained_bin_classifier_replaces_the_old_one_and_each_bin_keeps_its_reference(
@@ -413,9 +366,6 @@ def test_a_retrained_bin_classifier_replaces_the_old_one_and_each_bin_keeps_its_
 ) -> None:
     from app.services.bin_samples import BinSampleStore
     from app.services.detection.protocol import BinClassifierChanged, BinsClean
-    from app.services.detection.runtime import DetectionRuntime
-    from app.services.detection.service import camera_setups
-    from app.services.detection.setup import WorkerSetup
     from detectors.synth import bin_scene
 
     scene = bin_scene(np.random.default_rng(5), w=352, h=288)
@@ -434,39 +384,14 @@ def test_a_retrained_bin_classifier_replaces_the_old_one_and_each_bin_keeps_its_
             z = zone.model_copy(update={"polygon": ((sx1, sy1), (sx2, sy1), (sx2, sy2), (sx1, sy2))})
             store.add(s.image, z, "overflow" if full else "normal", "bins")
     retrained = store.retrain()
-    site = SiteConfig(
-        site=SiteInfo(name="t"),
-        cameras=(camera("bins", "rtsp://127.0.0.1:9/bins", (zone,)),),
-        detection=DetectionSettings(warmup_s=0),
-    )
-    layout = BoardLayout(((192, 108),), workers=1, detect_slots=2, request_slots=1)
-    board = FrameBoard.create(layout)
-    sent: list[object] = []
-    setup = WorkerSetup(
-        settings=site.detection,
-        cameras=camera_setups(site, {"bins": 0}),
-        board_name=board.name,
-        layout=layout,
-        tile_slots={"bins": 0},
-        evidence_store=EvidenceFiles(tmp_path),
-        scheduler=SchedulerConfig(warmup_s=0.0, min_interval_s=0.2, max_in_flight=2),
-    )
-    decoders = StandInDecoders(board, {0: [scene.image]})
-    runtime = DetectionRuntime(setup, board, sent.append)
-
-    def problems() -> list[DetectionProblem]:
-        flat = [m for item in sent for m in (item if isinstance(item, list) else [item])]
-        return [m for m in flat if isinstance(m, DetectionProblem)]
-
-    def step() -> bool:
-        board.write(0, np.zeros((108, 132, 4), np.uint8))
-        runtime.step()
-        decoders.answer()
-        return decoders.answered[0] >= 2
-
-    try:
+    cameras = (camera("bins", "rtsp://127.0.0.1:9/bins", (zone,)),)
+    scheduler = SchedulerConfig(warmup_s=0.0, min_interval_s=0.2, max_in_flight=2)
+    with InProcessWorker(
+        DetectionSettings(warmup_s=0), cameras, tmp_path, {0: [scene.image]}, scheduler=scheduler
+    ) as w:
+        runtime, decoders = w.runtime, w.decoders
         runtime.start()
-        wait_until(step, 10, "the bin camera's first checks")
+        w.run_until(lambda: decoders.answered[0] >= 2, 10, "the bin camera's first checks")
         (pipe,) = runtime._pipelines.values()
         monitor = pipe.bin_monitor
         assert monitor is not None and monitor.has_reference("bin1")
@@ -478,33 +403,21 @@ def test_a_retrained_bin_classifier_replaces_the_old_one_and_each_bin_keeps_its_
         }
         assert monitor.has_reference("bin1")  # the clean picture of the bin is not taken again
         runtime.handle(BinClassifierChanged(str(tmp_path / "missing.npz")))
-        assert any("missing.npz" in p.message for p in problems())
+        assert any("missing.npz" in p.message for p in w.messages(DetectionProblem))
         assert monitor.classifier.info.get("site_samples")  # a bad file leaves the working one in place
         # "Clean now" in the zone editor: the bin's next checked picture becomes its clean reference
         checked = decoders.answered[0]
         runtime.handle(BinsClean("bins", None, ("bin1",)))
-        wait_until(lambda: step() and decoders.answered[0] > checked + 1, 10, "a check after 'clean now'")
+        w.run_until(lambda: decoders.answered[0] > checked + 1, 10, "a check after 'clean now'")
         assert monitor.confirmed == {"bin1"}
-    finally:
-        runtime.close()
-        board.close()
 
 
 def test_clean_now_retakes_a_zones_reference_from_the_next_checks_and_the_wall_hears_of_furniture(
     tmp_path: Path,
 ) -> None:
     from app.services.detection.protocol import ZonesClean
-    from app.services.detection.runtime import DetectionRuntime
-    from app.services.detection.service import camera_setups
-    from app.services.detection.setup import WorkerSetup
 
-    if not VTEST.is_file():
-        pytest.skip(f"{VTEST} absent: scripts/setup.sh fetches it (Debian's opencv-doc)")
-    cap = cv2.VideoCapture(str(VTEST))
-    ok, street = cap.read()
-    cap.release()
-    assert ok
-    street = cv2.resize(street, SUB.size, interpolation=cv2.INTER_AREA)
+    street = cv2.resize(first_vtest_frame(), SUB.size, interpolation=cv2.INTER_AREA)
     obj, alpha = street_stall(np.random.default_rng(0), 40)
     sx, sy = round(X * SUB.size[0] / 768), round(Y * SUB.size[1] / 576)
     with_stall = paste(street, obj, alpha, sx, sy, np.random.default_rng(1))
@@ -514,59 +427,34 @@ def test_clean_now_retakes_a_zones_reference_from_the_next_checks_and_the_wall_h
         detectors={"stationary": {"short_absorb_s": 0.5, "confirm_s": 0.5, "warmup_s": 1.0}},
         rules={"vending": {"appearance": {"reference_checks": 2, "reference_spacing_s": 0.0}}},
     )
-    site = SiteConfig(
-        site=SiteInfo(name="t"),
-        cameras=(camera("stall", "rtsp://127.0.0.1:9/stall", (grass,)),),
-        detection=settings,
-    )
-    layout = BoardLayout(((192, 108),), workers=1, detect_slots=2, request_slots=1)
-    board = FrameBoard.create(layout)
-    sent: list[object] = []
-    setup = WorkerSetup(
-        settings=settings,
-        cameras=camera_setups(site, {"stall": 0}),
-        board_name=board.name,
-        layout=layout,
-        tile_slots={"stall": 0},
-        evidence_store=EvidenceFiles(tmp_path),
-        scheduler=SchedulerConfig(warmup_s=0.0, min_interval_s=0.2, max_in_flight=2),
-    )
+    cameras = (camera("stall", "rtsp://127.0.0.1:9/stall", (grass,)),)
+    scheduler = SchedulerConfig(warmup_s=0.0, min_interval_s=0.2, max_in_flight=2)
     frames = [street] * 15 + [with_stall] * 400  # the stall is pushed in after the warm-up
-    decoders = StandInDecoders(board, {0: frames})
-    runtime = DetectionRuntime(setup, board, sent.append)
+    with InProcessWorker(settings, cameras, tmp_path, {0: frames}, scheduler=scheduler) as w:
+        runtime, answered = w.runtime, w.decoders.answered
 
-    def step(at_least: int) -> Callable[[], bool]:
-        def check() -> bool:
-            board.write(0, np.zeros((108, 132, 4), np.uint8))
-            runtime.step()
-            decoders.answer()
-            return decoders.answered[0] >= at_least
+        def updates() -> list[DetectionUpdate]:
+            return w.messages(DetectionUpdate)
 
-        return check
-
-    def updates() -> list[DetectionUpdate]:
-        flat = [m for item in sent for m in (item if isinstance(item, list) else [item])]
-        return [m for m in flat if isinstance(m, DetectionUpdate)]
-
-    try:
         runtime.start()
-        wait_until(step(3), 10, "the first checks")
+        w.run_until(lambda: answered[0] >= 3, 10, "the first checks")
         (pipe,) = runtime._pipelines.values()
         reference = pipe.vending.reference
         assert reference.has("grass") and not reference.confirmed  # taken on its own, clean
-        wait_until(lambda: step(20)() and bool(updates()[-1].boxes), 20, "the stall found")
+        w.run_until(lambda: answered[0] >= 20 and bool(updates()[-1].boxes), 20, "the stall found")
         assert not any(u.furniture for u in updates()[-3:])  # the stall is new: not furniture
         # the operator says the zone is clean as it is now: the stall becomes part of the scene
         runtime.handle(ZonesClean("stall", None, ("grass",)))
-        checked = decoders.answered[0]
-        wait_until(lambda: step(checked + 4)() and reference.confirmed == {"grass"}, 20, "the new reference")
-        sent.clear()
-        wait_until(
-            lambda: step(checked + 8)() and any(u.furniture for u in updates()), 20, "furniture on the wall"
+        checked = answered[0]
+        w.run_until(
+            lambda: answered[0] >= checked + 4 and reference.confirmed == {"grass"}, 20, "the new reference"
+        )
+        w.sent.clear()
+        w.run_until(
+            lambda: answered[0] >= checked + 8 and any(u.furniture for u in updates()),
+            20,
+            "furniture on the wall",
         )
         shown = next(u for u in updates() if u.furniture).furniture
         assert {(b.kind, b.label) for b in shown} == {("furniture", "reference")}
         assert all(0.0 <= b.x1 < b.x2 <= 1.0 and 0.0 <= b.y1 < b.y2 <= 1.0 for b in shown)
-    finally:
-        runtime.close()
-        board.close()

@@ -12,7 +12,6 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import cv2
 import numpy as np
@@ -31,7 +30,8 @@ from camera_config.models import DetectionSettings, SiteConfig, SiteInfo, ZoneSp
 from detectors.backends.onnx_yolo import MODELS_DIR, OnnxYolo
 from detectors.finetune import swap_in
 from detectors.synth import paste, street_stall
-from tests.integration.test_detection_service import VTEST, StandInDecoders, camera
+from tests.detection_rig import InProcessWorker, StandInDecoders
+from tests.integration.test_detection_service import camera, first_vtest_frame
 from tests.waiting import wait_until
 
 pytestmark = [pytest.mark.slow]
@@ -54,14 +54,8 @@ def onnx(detector: object) -> OnnxYolo:
 
 
 def stall_picture() -> np.ndarray:
-    if not VTEST.is_file():
-        pytest.skip(f"{VTEST} absent: scripts/setup.sh fetches it (Debian's opencv-doc)")
-    cap = cv2.VideoCapture(str(VTEST))
-    ok, frame = cap.read()
-    cap.release()
-    assert ok
     obj, alpha = street_stall(np.random.default_rng(0), 110)
-    frame = paste(frame, obj, alpha, 560, 330, np.random.default_rng(1))
+    frame = paste(first_vtest_frame(), obj, alpha, 560, 330, np.random.default_rng(1))
     return cv2.resize(frame, (352, 288), interpolation=cv2.INTER_AREA)
 
 
@@ -177,12 +171,9 @@ def test_a_swapped_model_keeps_every_views_state_and_open_alert_and_a_bad_one_ch
     open when the model is swapped; it stays open, is not raised again, and the view's pipeline
     (its dwell, tracks and zone reference) is the same object afterwards."""
     from app.services.detection.protocol import AlertCleared, AlertRaised, ModelChanged, ModelLoaded
-    from app.services.detection.runtime import DetectionRuntime
-    from app.services.detection.service import camera_setups
-    from app.services.detection.setup import WorkerSetup
 
     stall = stall_picture()
-    clean = cv2.resize(cv2.VideoCapture(str(VTEST)).read()[1], (352, 288), interpolation=cv2.INTER_AREA)
+    clean = cv2.resize(first_vtest_frame(), (352, 288), interpolation=cv2.INTER_AREA)
     zone = ZoneSpec(id="z1", polygon=((0.5, 0.4), (1.0, 0.4), (1.0, 1.0), (0.5, 1.0)))
     settings = DetectionSettings(
         warmup_s=0,
@@ -194,44 +185,15 @@ def test_a_swapped_model_keeps_every_views_state_and_open_alert_and_a_bad_one_ch
             }
         },
     )
-    site = SiteConfig(
-        site=SiteInfo(name="t"),
-        cameras=(camera("cam001", "rtsp://127.0.0.1:9/cam001", (zone,)),),
-        detection=settings,
-    )
-    layout = BoardLayout(((192, 108),), workers=1, detect_slots=2, request_slots=1)
-    board = FrameBoard.create(layout)
-    sent: list[object] = []
-    setup = WorkerSetup(
-        settings=settings,
-        cameras=camera_setups(site, {"cam001": 0}),
-        board_name=board.name,
-        layout=layout,
-        tile_slots={"cam001": 0},
-        evidence_store=EvidenceFiles(tmp_path / "evidence"),
-        scheduler=SchedulerConfig(warmup_s=0.0, min_interval_s=0.2, max_in_flight=2),
-    )
-    decoders = StandInDecoders(board, {0: [clean, clean, *[stall] * 1000]})
-    runtime = DetectionRuntime(setup, board, sent.append)
-
-    def flat(kind: type) -> list[Any]:
-        out = [m for item in sent for m in (item if isinstance(item, list) else [item])]
-        return [m for m in out if isinstance(m, kind)]
-
-    def step_until(predicate: Callable[[], bool], timeout_s: float, what: str) -> None:
-        def step() -> bool:
-            board.write(0, np.zeros((108, 132, 4), np.uint8))
-            runtime.step()
-            decoders.answer()
-            return predicate()
-
-        wait_until(step, timeout_s, what)
-
     copy = tmp_path / "copy.onnx"  # the same weights under another name: the alert's cause stays
     copy.write_bytes(SHIPPED.read_bytes())
     damaged = tmp_path / "damaged.onnx"
     damaged.write_bytes(b"not an onnx model")
-    try:
+    cameras = (camera("cam001", "rtsp://127.0.0.1:9/cam001", (zone,)),)
+    frames = {0: [clean, clean, *[stall] * 1000]}
+    scheduler = SchedulerConfig(warmup_s=0.0, min_interval_s=0.2, max_in_flight=2)
+    with InProcessWorker(settings, cameras, tmp_path / "evidence", frames, scheduler=scheduler) as w:
+        runtime, flat, step_until = w.runtime, w.messages, w.run_until
         runtime.start()
         step_until(lambda: bool(flat(AlertRaised)), 40, "the stall's alert")
         (pipe,) = runtime._pipelines.values()
@@ -257,42 +219,17 @@ def test_a_swapped_model_keeps_every_views_state_and_open_alert_and_a_bad_one_ch
         checks = runtime.checks
         step_until(lambda: runtime.checks >= checks + 3, 30, "checks after the refusal")
         assert len(flat(AlertRaised)) == 1 and not flat(AlertCleared)
-    finally:
-        runtime.close()
-        board.close()
 
 
 def test_a_model_for_a_worker_whose_detection_is_off_is_refused_with_the_reason(tmp_path: Path) -> None:
     from app.services.detection.protocol import ModelChanged, ModelLoaded
-    from app.services.detection.runtime import DetectionRuntime
-    from app.services.detection.service import camera_setups
-    from app.services.detection.setup import WorkerSetup
 
     zone = ZoneSpec(id="z1", polygon=((0.5, 0.4), (1.0, 0.4), (1.0, 1.0), (0.5, 1.0)))
     settings = DetectionSettings(detectors={"onnx_yolo": {"model": str(tmp_path / "missing.onnx")}})
-    site = SiteConfig(
-        site=SiteInfo(name="t"),
-        cameras=(camera("cam001", "rtsp://127.0.0.1:9/c", (zone,)),),
-        detection=settings,
-    )
-    layout = BoardLayout(((192, 108),), workers=1, detect_slots=2, request_slots=1)
-    board = FrameBoard.create(layout)
-    sent: list[object] = []
-    setup = WorkerSetup(
-        settings=settings,
-        cameras=camera_setups(site, {"cam001": 0}),
-        board_name=board.name,
-        layout=layout,
-        tile_slots={"cam001": 0},
-        evidence_store=EvidenceFiles(tmp_path / "evidence"),
-    )
-    runtime = DetectionRuntime(setup, board, sent.append)
-    try:
-        runtime.start()  # the configured model is missing: detection is off
-        runtime.handle(ModelChanged("onnx_yolo", str(SHIPPED), "s"))
-        (refused,) = [m for m in sent if isinstance(m, ModelLoaded)]
+    cameras = (camera("cam001", "rtsp://127.0.0.1:9/c", (zone,)),)
+    with InProcessWorker(settings, cameras, tmp_path / "evidence", {}) as w:
+        w.runtime.start()  # the configured model is missing: detection is off
+        w.runtime.handle(ModelChanged("onnx_yolo", str(SHIPPED), "s"))
+        (refused,) = [m for m in w.sent if isinstance(m, ModelLoaded)]
         assert not refused.ok and "detection is off (detector_not_loaded)" in refused.detail
         assert "next start" in refused.detail  # (the worker does not half-start detection)
-    finally:
-        runtime.close()
-        board.close()
