@@ -10,15 +10,12 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from app.core.system_events import Severity
-from app.run_options import RunOptions
 from app.services.detection.protocol import ModelLoaded
 from app.services.detection.service import model_event
 from app.services.system_events import SystemEventLog
 from app.ui.i18n import Translations
 from app.ui.main_window import MainWindow
-from app.ui.runner import build_window
-from tests.ui.fakes import FakeSource
-from tests.ui.test_system_events_ui import CAMERAS, site_ui
+from tests.ui.test_system_events_ui import shown_window
 
 MODEL = "/data/sites/东城区/models/vending_yolo.onnx"
 
@@ -26,14 +23,8 @@ MODEL = "/data/sites/东城区/models/vending_yolo.onnx"
 @pytest.fixture
 def window(qtbot: QtBot, tmp_path: Path) -> Iterator[tuple[MainWindow, SystemEventLog]]:
     events = SystemEventLog()
-    options = RunOptions(offscreen=True, size=(1280, 800), language="zh_CN", profile_dir=tmp_path / "profile")
-    win = build_window(FakeSource(CAMERAS), site_ui(tmp_path), None, options, events=events)
-    qtbot.addWidget(win)
-    win.show()
-    win.start()
-    qtbot.waitExposed(win)
-    yield win, events
-    win.stop()
+    with shown_window(qtbot, tmp_path, events, "zh_CN") as win:
+        yield win, events
     Translations().set_language("en")
 
 

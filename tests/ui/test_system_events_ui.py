@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -35,16 +36,27 @@ def events() -> SystemEventLog:
     return SystemEventLog()
 
 
-@pytest.fixture
-def window(qtbot: QtBot, tmp_path: Path, events: SystemEventLog) -> Iterator[MainWindow]:
-    options = RunOptions(offscreen=True, size=(1280, 800), language="en", profile_dir=tmp_path / "profile")
+@contextmanager
+def shown_window(qtbot: QtBot, tmp_path: Path, events: SystemEventLog, language: str) -> Iterator[MainWindow]:
+    """The main window on CAMERAS, telling ``events``: shown and started, stopped at the end."""
+    options = RunOptions(
+        offscreen=True, size=(1280, 800), language=language, profile_dir=tmp_path / "profile"
+    )
     win = build_window(FakeSource(CAMERAS), site_ui(tmp_path), None, options, events=events)
     qtbot.addWidget(win)
     win.show()
     win.start()
-    qtbot.waitExposed(win)
-    yield win
-    win.stop()
+    try:
+        qtbot.waitExposed(win)
+        yield win
+    finally:
+        win.stop()
+
+
+@pytest.fixture
+def window(qtbot: QtBot, tmp_path: Path, events: SystemEventLog) -> Iterator[MainWindow]:
+    with shown_window(qtbot, tmp_path, events, "en") as win:
+        yield win
 
 
 def test_a_status_bar_message_has_room_beside_the_permanent_status(window: MainWindow) -> None:
