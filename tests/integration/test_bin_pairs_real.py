@@ -6,6 +6,7 @@ the pairs the judgement was tuned on."""
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from pathlib import Path
 
 import cv2
@@ -26,30 +27,27 @@ REPO = Path(__file__).resolve().parents[2]
 VTEST = REPO / "resources" / "demo" / "vtest.avi"
 
 
-def _real() -> Path:
+def _made(make: Callable[[Path, dict[str, Path], Path], dict[str, int]], out: Path) -> dict[str, int]:
+    """The pairs ``make`` makes in ``out`` from the real data and the footage; the counts it made."""
     real = find_real_data(REPO)
     if real is None:
         pytest.skip("the Amsterdam photos are absent (../shared/data/real not available)")
     if not VTEST.is_file():
         pytest.skip(f"{VTEST} absent: scripts/setup.sh fetches it (Debian's opencv-doc)")
-    return real
+    return make(real, {"vtest": VTEST, "parking": real / PARKING_CLIP}, out)
 
 
 @pytest.fixture(scope="module")
 def fresh(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    real = _real()
     out = tmp_path_factory.mktemp("bin_pairs_fresh")
-    counts = make_fresh_pairs(real, {"vtest": VTEST, "parking": real / PARKING_CLIP}, out)
-    assert counts == {"overflow": 96, "normal": 144, "pairs": 240, "spots": 8}
+    assert _made(make_fresh_pairs, out) == {"overflow": 96, "normal": 144, "pairs": 240, "spots": 8}
     return out
 
 
 @pytest.fixture(scope="module")
 def pairs(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    real = _real()
     out = tmp_path_factory.mktemp("bin_pairs")
-    counts = make_real_pairs(real, {"vtest": VTEST, "parking": real / PARKING_CLIP}, out)
-    assert counts == {"overflow": 108, "normal": 162, "pairs": 270, "spots": 9}
+    assert _made(make_real_pairs, out) == {"overflow": 108, "normal": 162, "pairs": 270, "spots": 9}
     return out
 
 
