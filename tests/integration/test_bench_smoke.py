@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -19,10 +17,10 @@ from pathlib import Path
 import pytest
 
 from app.demo.clips import ClipSet
+from tests.bench_runs import BenchRun, bench, run_bench
 from tests.integration.conftest import TEST_CLIP_SECONDS
 from tests.pg_server import pg_bin_dir
 
-ROOT = Path(__file__).resolve().parents[2]
 LANES = 2  # benches at once
 INGEST_RESULT_KEYS = (
     "cpu_ratio_vs_pyav",
@@ -34,7 +32,7 @@ INGEST_RESULT_KEYS = (
 )
 
 
-Benches = dict[str, Future[subprocess.CompletedProcess[str]]]  # each test's run, by test name
+Benches = dict[str, Future[BenchRun]]  # each test's run, by test name
 
 
 @dataclass(frozen=True)
@@ -45,26 +43,14 @@ class Bench:
     remove_after: Path | None = None  # a folder of its own, gone when it ends
 
 
-def bench(name: str, *args: str) -> list[str]:
-    return [sys.executable, str(ROOT / "bench" / f"{name}.py"), *args]
-
-
 def on_clips(command: list[str], clips: ClipSet) -> list[str]:
     """On the session's clips (nothing to encode)."""
     return [*command, "--clip-cache", str(clips.directory), "--clip-seconds", str(TEST_CLIP_SECONDS)]
 
 
-def run(job: Bench) -> subprocess.CompletedProcess[str]:
+def run(job: Bench) -> BenchRun:
     try:
-        return subprocess.run(
-            job.command,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=job.timeout_s,
-            env=job.env,
-            check=False,
-        )
+        return run_bench(job.command, job.timeout_s, job.env)
     finally:
         if job.remove_after is not None:
             shutil.rmtree(job.remove_after, ignore_errors=True)
@@ -103,25 +89,13 @@ def benches(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def finished(
-    benches: Benches, request: pytest.FixtureRequest
-) -> tuple[subprocess.CompletedProcess[str], str]:
-    """This test's bench, ended with status 0; and its output for failure messages."""
-    done = benches[request.node.name].result()
-    output = f"stdout:\n{done.stdout}\nstderr:\n{done.stderr}"
-    assert done.returncode == 0, output
-    return done, output
-
-
-def result_of(done: subprocess.CompletedProcess[str], output: str) -> dict[str, str]:
-    """The keys and values of the bench's last line, RESULT."""
-    last = done.stdout.strip().splitlines()[-1]
-    assert last.startswith("RESULT "), output
-    return dict(item.split("=", 1) for item in last.removeprefix("RESULT ").split())
+def finished(benches: Benches, request: pytest.FixtureRequest) -> BenchRun:
+    """This test's bench, ended with status 0 and a RESULT line (else the test fails here)."""
+    return benches[request.node.name].result()
 
 
 def result_keys(benches: Benches, request: pytest.FixtureRequest) -> set[str]:
-    return set(result_of(*finished(benches, request)))
+    return set(finished(benches, request).values)
 
 
 @bench_of("test_ingest_bench_runs_and_ends_with_result_line")
@@ -221,10 +195,9 @@ def test_detection_restart_bench_runs_and_ends_with_result_line(
     benches: Benches, request: pytest.FixtureRequest
 ) -> None:
     """A short run: the worker is killed 3 s in, long before any alert (the delays are then inf)."""
-    done, output = finished(benches, request)
-    keys = set(result_of(done, output))
-    assert keys == {"vending_delay_s", "bin_delay_s", "restart_s", "runs", "revisit_s"}
-    assert "killed the worker at" in done.stdout
+    ran = finished(benches, request)
+    assert set(ran.values) == {"vending_delay_s", "bin_delay_s", "restart_s", "runs", "revisit_s"}
+    assert "killed the worker at" in ran.stdout
 
 
 @bench_of("test_demo_scenes_bench_runs_and_ends_with_result_line")
@@ -236,11 +209,10 @@ def test_demo_scenes_bench_runs_and_ends_with_result_line(
     benches: Benches, request: pytest.FixtureRequest
 ) -> None:
     """The shortest run: 8 s of the moved-on scene from two phases (too short for its alert)."""
-    done, output = finished(benches, request)
-    keys = set(result_of(done, output))
+    ran = finished(benches, request)
     kinds = ("alert_min_s", "alert_max_s", "clear_after_min_s", "clear_after_max_s", "uncleared")
-    assert keys == {f"moved_on_{k}" for k in kinds}
-    assert "moved_on loop 1: alert none (0 phases)" in done.stdout
+    assert set(ran.values) == {f"moved_on_{k}" for k in kinds}
+    assert "moved_on loop 1: alert none (0 phases)" in ran.stdout
 
 
 @bench_of("test_evidence_bench_runs_and_ends_with_result_line")
@@ -288,15 +260,14 @@ def _cases(clips: Callable[[], ClipSet], folder: Path) -> Bench:
 def test_cases_bench_runs_and_ends_with_result_line(benches: Benches, request: pytest.FixtureRequest) -> None:
     """A small year (1,000 cases, built into a cache of its own) and 4 s of list queries; PostgreSQL
     measured where it is installed (CI), else the bench says it could not start it."""
-    done, output = finished(benches, request)
-    values = result_of(done, output)
-    assert set(values) == {"list_p95_ms", "figures_ms", "list_p95_ms_pg", "figures_ms_pg", "text_p95_ms"}
-    assert "building 1,000 cases" in done.stdout and "text 1-2 chars" in done.stdout
+    ran = finished(benches, request)
+    assert set(ran.values) == {"list_p95_ms", "figures_ms", "list_p95_ms_pg", "figures_ms_pg", "text_p95_ms"}
+    assert "building 1,000 cases" in ran.stdout and "text 1-2 chars" in ran.stdout
     if pg_bin_dir() is not None:
-        assert "== PostgreSQL: the case list" in done.stdout, output
-        assert values["list_p95_ms_pg"] != "nan"
+        assert "== PostgreSQL: the case list" in ran.stdout, ran.output
+        assert ran.values["list_p95_ms_pg"] != "nan"
     else:
-        assert "PostgreSQL: not measured, it could not be started" in done.stdout, output
+        assert "PostgreSQL: not measured, it could not be started" in ran.stdout, ran.output
 
 
 @bench_of("test_voice_bench_runs_and_ends_with_result_line")
@@ -310,8 +281,7 @@ def _voice(clips: Callable[[], ClipSet], folder: Path) -> Bench:
 @pytest.mark.peer
 def test_voice_bench_runs_and_ends_with_result_line(benches: Benches, request: pytest.FixtureRequest) -> None:
     """A short run: four cameras, four speakers, two broadcasts; every speaker hears both."""
-    done, output = finished(benches, request)
-    keys = set(result_of(done, output))
-    assert keys == {"start_p95_ms", "pacing_err_pct", "gui_p999_ms"}
-    assert "== 2 broadcasts to 4 speakers" in done.stdout and "never heard: 0;" in done.stdout, output
-    assert "8/8 streams byte for byte the clip" in done.stdout, output
+    ran = finished(benches, request)
+    assert set(ran.values) == {"start_p95_ms", "pacing_err_pct", "gui_p999_ms"}
+    assert "== 2 broadcasts to 4 speakers" in ran.stdout and "never heard: 0;" in ran.stdout, ran.output
+    assert "8/8 streams byte for byte the clip" in ran.stdout, ran.output
