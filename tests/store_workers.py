@@ -21,8 +21,9 @@ SQUARE = ((0.1, 0.5), (0.6, 0.5), (0.6, 0.9), (0.1, 0.9))
 PATROL = Patrol.model_validate({"steps": [{"preset": "1", "dwell_s": 30}]})
 
 
-def save_many(kind: str, path: str, workstation: str, count: int, start: Event) -> None:
-    """Save ``count`` edits of this workstation's own (view, zones, patrol) as fast as possible."""
+def save_many(kind: str, path: str, workstation: str, count: int, ready: Event, start: Event) -> None:
+    """Save ``count`` edits of this workstation's own (view, zones, patrol) as fast as possible, from
+    ``start`` on (``ready`` says this one has loaded and waits: all start saving at once)."""
     os.environ["CITYWALL_WORKSTATION"] = workstation
     json_store.LOCK_TIMEOUT_S = 120.0  # this test counts lost edits, not waits (a loaded CI machine)
     shared = Path(path)
@@ -30,12 +31,14 @@ def save_many(kind: str, path: str, workstation: str, count: int, start: Event) 
         library = ViewLibrary(
             ["a"], ViewFile(shared.with_name(f"me-{workstation}.json"), False), ViewFile(shared, True)
         )
+        ready.set()
         start.wait()
         for i in range(count):
             library.save_view(WallView(f"{workstation}-{i}", "4", ("a",)), shared=True)
     elif kind == "zones":
         zones = ZoneStore(shared, {workstation: ()})
         zones.load()
+        ready.set()
         start.wait()
         for i in range(count):
             spec = ZoneSpec.model_validate({"id": f"z{i}", "preset": str(i), "polygon": SQUARE})
@@ -43,6 +46,7 @@ def save_many(kind: str, path: str, workstation: str, count: int, start: Event) 
     elif kind == "patrols":
         patrols = PatrolStore(shared, {f"{workstation}-{i}": None for i in range(count)})
         patrols.load()
+        ready.set()
         start.wait()
         for i in range(count):
             patrols.save(f"{workstation}-{i}", PATROL)

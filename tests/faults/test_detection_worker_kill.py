@@ -47,7 +47,7 @@ from tests.fast_detection import fast_vending_settings
 pytestmark = [pytest.mark.slow]
 
 REVISIT_S = 2.0
-DWELL_S = 15.0
+DWELL_S = 10.0  # long enough that a killed worker is back (~2-4 s, loaded) well before it ends
 ARRIVES_S = 4.0  # clip time the stall is put down (the detector has learnt the empty street by then)
 ZONE = ((0.74, 0.25), (1.0, 0.25), (1.0, 0.55), (0.74, 0.55))  # the grass beside the pavement
 SPOT = (0.8, 0.3)  # top-left of the stall, in picture fractions: on the grass, away from walkers
@@ -180,10 +180,10 @@ def test_a_worker_killed_mid_dwell_raises_on_time_never_twice_and_clears_what_le
 
         wait_until(check, timeout_s, what)
 
-    # 1. The stall stands; both workers see it: the dwell runs. Kill one two checks later.
+    # 1. The stall stands; both workers see it: the dwell runs. Kill one a check later.
     until(lambda: killed.stall_seen_at is not None, 30, "the stall to be seen")
     seen = killed.checks
-    until(lambda: killed.checks >= seen + 2, 10, "two more checks")
+    until(lambda: killed.checks >= seen + 1, 10, "one more check")
     first_pid = killed.kill()
     killed_at = time.monotonic()
     until(lambda: bool(control.raised()) and bool(killed.raised()), 60, "both alerts")
@@ -206,7 +206,9 @@ def test_a_worker_killed_mid_dwell_raises_on_time_never_twice_and_clears_what_le
     (cleared,) = killed.cleared()
     assert cleared.alert_id == resumed.id  # the alert the operator has, cleared
     checked = killed.checks
-    until(lambda: killed.checks >= checked + 4, 20, "the worker checking on")
+    # a replayed or re-raised alert would come with the restarted worker's first checks (a stall
+    # put down again could not raise within two: the dwell is longer)
+    until(lambda: killed.checks >= checked + 2, 20, "the worker checking on")
     assert [a.id for a in killed.raised()] == [resumed.id]  # never raised twice
     assert len(control.raised()) == 1 and control.cleared()[0].alert_id == reference.id
 

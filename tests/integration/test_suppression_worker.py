@@ -130,7 +130,9 @@ def test_a_stall_dismissed_as_a_fixed_object_stops_raising_and_removing_it_bring
         run_until(lambda: bool(events(AlertCleared)), 30, "the suppressed stall's alert to clear")
         assert events(AlertCleared)[0].alert_id == message.alert.id
         checked = decoders.answered[0]
-        run_until(lambda: decoders.answered[0] >= checked + 25, 60, "25 more checks of the camera")
+        # 12 checks (>= 3.6 s at 0.3 s apart) outlast the 2 s dwell with room: a leaky suppression (IoU
+        # asked 0.875 instead of 0.5) raised again within them as within 25
+        run_until(lambda: decoders.answered[0] >= checked + 12, 60, "12 more checks of the camera")
         assert events(AlertRaised) == [], "the stall dismissed as a fixed object raises nothing again"
         suppressions.remove(place.id, "李四")
         run_until(lambda: bool(events(AlertRaised)), 30, "the alert again, without the suppression")

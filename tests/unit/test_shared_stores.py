@@ -21,7 +21,9 @@ from app.services.zone_store import ZoneStore
 from camera_config.models import ZoneSpec
 from tests.store_workers import PATROL, SQUARE, hold_lock, save_many
 
-SAVES = {"views": 300, "zones": 200, "patrols": 300}  # per process (a zone save re-validates every zone)
+# per process, both saving at the same moment: without the lock each of the three lost edits at 60 as
+# at 300 (3 runs of 3)
+SAVES = {"views": 60, "zones": 60, "patrols": 60}
 
 
 def zone(zone_id: str, preset: str | None = None) -> ZoneSpec:
@@ -49,13 +51,15 @@ def names(library: ViewLibrary) -> set[str]:
 def test_two_workstations_saving_at_once_lose_no_edit(kind: str, tmp_path: Path) -> None:
     path = tmp_path / f"{kind}.json"
     ctx = multiprocessing.get_context("spawn")
-    start = ctx.Event()
+    start, ready = ctx.Event(), {ws: ctx.Event() for ws in ("east", "west")}
     workers = [
-        ctx.Process(target=save_many, args=(kind, str(path), ws, SAVES[kind], start))
-        for ws in ("east", "west")
+        ctx.Process(target=save_many, args=(kind, str(path), ws, SAVES[kind], ready[ws], start))
+        for ws in ready
     ]
     for worker in workers:
         worker.start()
+    for ws, event in ready.items():  # (a spawned child imports for a second or more, unevenly when loaded)
+        assert event.wait(120), f"workstation {ws} never got ready"
     start.set()
     for worker in workers:
         worker.join(timeout=600)
