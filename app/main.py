@@ -379,7 +379,9 @@ def run_site(
 
     def note_live() -> None:
         for camera_id in report.cameras:
-            if camera_id not in report.ever_live and supervisor.health(camera_id).state == StreamState.LIVE:
+            # stalled is only reached from live: a camera that stalled between two ticks went live
+            state = supervisor.health(camera_id).state
+            if camera_id not in report.ever_live and state in (StreamState.LIVE, StreamState.STALLED):
                 report.ever_live.add(camera_id)
 
     try:
