@@ -6,6 +6,7 @@ import os
 import sys
 from collections.abc import Iterator
 
+import filelock
 import pytest
 
 # Before anything imports Qt.
@@ -36,3 +37,18 @@ def _english_after_each_test() -> Iterator[None]:
             from app.ui.i18n import Translations
 
             Translations().set_language("en")
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _one_heavy_module_at_a_time(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[None]:
+    """With two test processes (pytest-xdist), a module marked ``heavy`` (a hundred cameras, a
+    training run: either fills both cores) never runs beside another: the second waits for the
+    first, while light modules go on beside it. Their timings then mean what they say."""
+    if request.node.get_closest_marker("heavy") is None or "PYTEST_XDIST_WORKER" not in os.environ:
+        yield
+        return
+    # The workers' temporary folders share one parent: the run's own.
+    with filelock.FileLock(tmp_path_factory.getbasetemp().parent / "heavy-module.lock"):
+        yield

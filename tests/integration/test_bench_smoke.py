@@ -21,6 +21,8 @@ from tests.bench_runs import BenchRun, bench, run_bench
 from tests.integration.conftest import TEST_CLIP_SECONDS
 from tests.pg_server import pg_bin_dir
 
+pytestmark = pytest.mark.heavy  # tests/conftest.py: never beside another heavy module
+
 LANES = 2  # benches at once
 INGEST_RESULT_KEYS = (
     "cpu_ratio_vs_pyav",

@@ -17,6 +17,8 @@ from app.demo.site import build_demo_site, demo_manifest
 from camera_config.models import RtspSource
 from tests.integration.conftest import TEST_CLIP_SECONDS, StartServer
 
+pytestmark = pytest.mark.heavy  # tests/conftest.py: never beside another heavy module
+
 # FFmpeg's default analysis window makes every open take ~2 s; half a second is plenty here.
 OPTIONS = {"rtsp_transport": "tcp", "analyzeduration": "500000"}
 

@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 import pytest
 
-pytestmark = [pytest.mark.peer, pytest.mark.slow]
+pytestmark = [pytest.mark.peer, pytest.mark.slow, pytest.mark.heavy]
 
 CITYWALL = [sys.executable, "-m", "app"]
 

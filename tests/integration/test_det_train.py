@@ -27,6 +27,8 @@ from detectors.types import Detections
 from tests.integration.test_det_network import nonloopback_connects
 from tests.scratch_model import TRAINED_ON, ScratchModel, training_python
 
+pytestmark = pytest.mark.heavy  # tests/conftest.py: never beside another heavy module
+
 REPO = Path(__file__).resolve().parents[2]
 VTEST = REPO / "resources" / "demo" / "vtest.avi"
 REAL = REPO.parent / "shared" / "data" / "real"

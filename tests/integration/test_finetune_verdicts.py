@@ -32,6 +32,8 @@ from detectors.train import predict_ultralytics
 from detectors.verdict_data import VerdictSample, keep_sample, safe_name, split_of
 from tests.scratch_model import ScratchModel, training_python
 
+pytestmark = pytest.mark.heavy  # tests/conftest.py: never beside another heavy module
+
 REPO = Path(__file__).resolve().parents[2]
 VTEST = REPO / "resources" / "demo" / "vtest.avi"
 SHIPPED = MODELS_DIR / "vending_yolo.onnx"

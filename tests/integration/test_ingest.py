@@ -21,7 +21,7 @@ from app.media.supervisor import IngestSupervisor
 from tests.integration.conftest import StartServer
 from tests.waiting import wait_until
 
-pytestmark = [pytest.mark.peer, pytest.mark.slow]
+pytestmark = [pytest.mark.peer, pytest.mark.slow, pytest.mark.heavy]
 
 TILE = (192, 108)
 FAST_POLICY = HealthPolicy(
